@@ -1,0 +1,1 @@
+//! Builders and serializer. STUB.

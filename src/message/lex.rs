@@ -1,0 +1,610 @@
+//! Lexical building blocks of the SIP grammar (RFC 3261 §25.1).
+//!
+//! Everything here works on borrowed byte slices and positions, never
+//! allocates, and never indexes past the slice it was given: every accessor
+//! goes through `get`, so hostile input can at worst produce an error.
+//!
+//! Header values handed to these helpers may still contain folded line
+//! breaks (`CRLF 1*WSP`); RFC 3261 §7.3.1 says folding has the semantics of
+//! a single SP, so [`skip_lws`] and [`trim_lws`] treat it as white space.
+
+/// Byte classes, one bit each, looked up in a single table.
+const TOKEN: u8 = 1; // token (§25.1)
+const WS: u8 = 2; // SP / HTAB
+const DIGIT: u8 = 4;
+const HEX: u8 = 8;
+const UNRESERVED: u8 = 16; // alphanum / mark (RFC 2396 via §25.1)
+const WORD: u8 = 32; // word (§25.1), used by Call-ID
+const ALPHA: u8 = 64;
+
+const fn build_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0usize;
+    while i < 256 {
+        let c = i as u8;
+        let mut v = 0u8;
+        let alpha = c.is_ascii_alphabetic();
+        let digit = c.is_ascii_digit();
+        if alpha {
+            v |= ALPHA;
+        }
+        if digit {
+            v |= DIGIT;
+        }
+        if c.is_ascii_hexdigit() {
+            v |= HEX;
+        }
+        if alpha || digit {
+            v |= TOKEN | UNRESERVED | WORD;
+        }
+        if matches!(c, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~') {
+            v |= TOKEN | WORD;
+        }
+        if matches!(c, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')') {
+            v |= UNRESERVED;
+        }
+        if matches!(
+            c,
+            b'(' | b')' | b'<' | b'>' | b':' | b'\\' | b'"' | b'/' | b'[' | b']' | b'?' | b'{' | b'}'
+        ) {
+            v |= WORD;
+        }
+        if c == b' ' || c == b'\t' {
+            v |= WS;
+        }
+        t[i] = v;
+        i += 1;
+    }
+    t
+}
+
+static CLASS: [u8; 256] = build_table();
+
+/// `token` character (RFC 3261 §25.1).
+#[inline(always)]
+pub fn is_token(c: u8) -> bool {
+    CLASS[c as usize] & TOKEN != 0
+}
+
+/// SP or HTAB.
+#[inline(always)]
+pub fn is_ws(c: u8) -> bool {
+    CLASS[c as usize] & WS != 0
+}
+
+/// DIGIT.
+#[inline(always)]
+pub fn is_digit(c: u8) -> bool {
+    CLASS[c as usize] & DIGIT != 0
+}
+
+/// HEXDIG (either case).
+#[inline(always)]
+pub fn is_hex(c: u8) -> bool {
+    CLASS[c as usize] & HEX != 0
+}
+
+/// ALPHA.
+#[inline(always)]
+pub fn is_alpha(c: u8) -> bool {
+    CLASS[c as usize] & ALPHA != 0
+}
+
+/// `unreserved` = alphanum / mark (RFC 3261 §25.1).
+#[inline(always)]
+pub fn is_unreserved(c: u8) -> bool {
+    CLASS[c as usize] & UNRESERVED != 0
+}
+
+/// `word` character, the alphabet of Call-ID (RFC 3261 §25.1).
+#[inline(always)]
+pub fn is_word(c: u8) -> bool {
+    CLASS[c as usize] & WORD != 0
+}
+
+/// True if `s` is a non-empty `token`.
+#[inline]
+pub fn is_token_str(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&c| is_token(c))
+}
+
+/// True if `s` is a non-empty `word`.
+#[inline]
+pub fn is_word_str(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&c| is_word(c))
+}
+
+/// Skips linear white space from `i`: SP, HTAB, and a line break followed by
+/// SP or HTAB (a fold). A line break not followed by white space is not LWS
+/// and stops the scan. Returns the first position that is not LWS.
+#[inline]
+pub fn skip_lws(s: &[u8], mut i: usize) -> usize {
+    loop {
+        match s.get(i) {
+            Some(b' ' | b'\t') => i += 1,
+            Some(b'\r') if s.get(i + 1) == Some(&b'\n') && s.get(i + 2).is_some_and(|&c| is_ws(c)) => {
+                i += 3
+            }
+            Some(b'\n') if s.get(i + 1).is_some_and(|&c| is_ws(c)) => i += 2,
+            _ => return i,
+        }
+    }
+}
+
+/// True for SP, HTAB, CR and LF: what may surround a value inside a folded
+/// header field.
+#[inline(always)]
+fn is_lws_byte(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Trims LWS (including folds) from both ends.
+#[inline]
+pub fn trim_lws(s: &[u8]) -> &[u8] {
+    let mut a = 0;
+    let mut b = s.len();
+    while a < b && is_lws_byte(s[a]) {
+        a += 1;
+    }
+    while b > a && is_lws_byte(s[b - 1]) {
+        b -= 1;
+    }
+    &s[a..b]
+}
+
+/// True if `s` holds nothing but LWS.
+#[inline]
+pub fn is_blank(s: &[u8]) -> bool {
+    s.iter().all(|&c| is_lws_byte(c))
+}
+
+/// Case-insensitive ASCII comparison.
+#[inline(always)]
+pub fn eq_ic(a: &[u8], b: &[u8]) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// Reads a `token` starting at `i`; returns its end (== `i` if none).
+#[inline]
+pub fn scan_token(s: &[u8], mut i: usize) -> usize {
+    while let Some(&c) = s.get(i) {
+        if !is_token(c) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// Scans a `quoted-string` whose opening DQUOTE is at `i`. Returns the
+/// position just past the closing DQUOTE, or `None` if it is unterminated or
+/// contains a bare CR/LF that is not a fold (RFC 3261 §25.1: CR and LF cannot
+/// be escaped by quoted-pair).
+#[inline]
+pub fn scan_quoted(s: &[u8], i: usize) -> Option<usize> {
+    if s.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut j = i + 1;
+    loop {
+        // Jump to the next byte that matters inside a quoted string.
+        let rest = s.get(j..)?;
+        let k = memchr::memchr3(b'"', b'\\', b'\n', rest)?;
+        j += k;
+        match s[j] {
+            b'"' => return Some(j + 1),
+            b'\\' => {
+                // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+                match s.get(j + 1) {
+                    Some(&c) if c <= 0x7f && c != b'\r' && c != b'\n' => j += 2,
+                    _ => return None,
+                }
+            }
+            _ => {
+                // A line break inside quotes is only legal as a fold.
+                if s.get(j + 1).is_some_and(|&c| is_ws(c)) {
+                    j += 1;
+                } else {
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// The contents of a quoted string without its DQUOTEs and with each
+/// quoted-pair replaced by its character, yielded byte by byte. Used to
+/// compare or copy quoted values without allocating.
+#[derive(Clone, Debug)]
+pub struct Unquoted<'a> {
+    inner: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Unquoted<'a> {
+    /// `raw` is the inside of a quoted string (no DQUOTEs).
+    pub fn new(raw: &'a [u8]) -> Self {
+        Unquoted { inner: raw, pos: 0 }
+    }
+}
+
+impl Iterator for Unquoted<'_> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        let c = *self.inner.get(self.pos)?;
+        if c == b'\\' {
+            let e = *self.inner.get(self.pos + 1)?;
+            self.pos += 2;
+            Some(e)
+        } else {
+            self.pos += 1;
+            Some(c)
+        }
+    }
+}
+
+/// Scans a `comment` (RFC 3261 §25.1) whose "(" is at `i`, honouring nesting
+/// and quoted-pairs; returns the position after the matching ")".
+/// Nesting depth is bounded by `max_depth` so a hostile value cannot make the
+/// scan expensive in anything but its length.
+pub fn scan_comment(s: &[u8], i: usize, max_depth: usize) -> Option<usize> {
+    if s.get(i) != Some(&b'(') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut j = i;
+    while let Some(&c) = s.get(j) {
+        match c {
+            b'(' => {
+                depth += 1;
+                if depth > max_depth {
+                    return None;
+                }
+            }
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j + 1);
+                }
+            }
+            b'\\' => j += 1,
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
+/// Iterates the top-level comma-separated elements of a header value
+/// (RFC 3261 §7.3.1), ignoring commas inside quoted strings, `<...>` and
+/// comments. Elements are trimmed of LWS; empty elements are yielded as
+/// empty slices so callers can reject them (RFC 4475 `badinv01`).
+///
+/// If a quoted string or angle bracket is unterminated the rest of the
+/// value is yielded as one element and the element decoder reports it.
+#[derive(Clone, Debug)]
+pub struct CommaList<'a> {
+    s: &'a [u8],
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> CommaList<'a> {
+    /// Splits `value`. An entirely empty value yields nothing.
+    pub fn new(value: &'a [u8]) -> Self {
+        let done = is_blank(value);
+        CommaList { s: value, pos: 0, done }
+    }
+}
+
+/// Returns the position of the next top-level comma at or after `i`, or
+/// `s.len()` if none; `<...>` and quoted strings are skipped.
+pub fn find_top_level_comma(s: &[u8], mut i: usize) -> usize {
+    while i < s.len() {
+        let Some(k) = memchr::memchr3(b',', b'"', b'<', &s[i..]) else {
+            return s.len();
+        };
+        i += k;
+        match s[i] {
+            b',' => return i,
+            b'"' => match scan_quoted(s, i) {
+                Some(e) => i = e,
+                None => return s.len(),
+            },
+            _ => match memchr::memchr(b'>', &s[i..]) {
+                Some(e) => i += e + 1,
+                None => return s.len(),
+            },
+        }
+    }
+    s.len()
+}
+
+impl<'a> Iterator for CommaList<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.done {
+            return None;
+        }
+        let start = self.pos;
+        let end = find_top_level_comma(self.s, start);
+        if end >= self.s.len() {
+            self.done = true;
+        } else {
+            self.pos = end + 1;
+        }
+        Some(trim_lws(&self.s[start..end]))
+    }
+}
+
+/// One `generic-param` (RFC 3261 §25.1): `token [ EQUAL gen-value ]`.
+///
+/// `value` is raw: a quoted value keeps its DQUOTEs (use
+/// [`Param::unquoted`]), an IPv6 reference keeps its brackets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Param<'a> {
+    /// Parameter name, as written (compare case-insensitively).
+    pub name: &'a [u8],
+    /// Parameter value, if an `=` was present.
+    pub value: Option<&'a [u8]>,
+}
+
+impl<'a> Param<'a> {
+    /// The value with surrounding DQUOTEs removed (escapes left in place;
+    /// iterate [`Unquoted`] to resolve them).
+    pub fn unquoted(&self) -> Option<&'a [u8]> {
+        let v = self.value?;
+        if v.len() >= 2 && v[0] == b'"' && v[v.len() - 1] == b'"' {
+            Some(&v[1..v.len() - 1])
+        } else {
+            Some(v)
+        }
+    }
+
+    /// True if the value is a quoted string.
+    pub fn is_quoted(&self) -> bool {
+        self.value.is_some_and(|v| v.first() == Some(&b'"'))
+    }
+}
+
+/// Error returned by [`Params`] on a malformed parameter list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadParam;
+
+/// Iterates `*( SEMI generic-param )` (RFC 3261 §25.1), the parameter tail of
+/// Via, Contact, From/To and most other headers.
+///
+/// The input starts at the first `;` (or is empty). A value is a token, a
+/// quoted string, or an IPv6 reference (`[...]`, used by Via `received` and
+/// `maddr`, RFC 5118 §4.5). Anything else yields `Err(BadParam)` once, after
+/// which the iterator is fused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params<'a> {
+    s: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Params<'a> {
+    /// `s` must be the text from the first `;` on (leading LWS allowed).
+    pub fn new(s: &'a [u8]) -> Self {
+        Params { s, pos: 0 }
+    }
+
+    /// An iterator that yields nothing.
+    pub fn empty() -> Self {
+        Params { s: &[], pos: 0 }
+    }
+
+    /// The raw text this iterator walks.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.s
+    }
+
+    /// Finds the first parameter named `name` (case-insensitive). Returns
+    /// `Some(None)` for a parameter present without a value.
+    pub fn get(&self, name: &str) -> Option<Option<&'a [u8]>> {
+        self.clone()
+            .map_while(Result::ok)
+            .find(|p| eq_ic(p.name, name.as_bytes()))
+            .map(|p| p.value)
+    }
+
+    /// True if a parameter named `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Checks the whole list, returning the first error.
+    pub fn validate(&self) -> Result<(), BadParam> {
+        for p in self.clone() {
+            p?;
+        }
+        Ok(())
+    }
+
+    fn fail(&mut self) -> Option<Result<Param<'a>, BadParam>> {
+        self.pos = self.s.len();
+        Some(Err(BadParam))
+    }
+}
+
+/// Scans a parameter value starting at `i` (after `=` and LWS); returns its
+/// end or `None` if it is not a token, quoted-string or IPv6 reference.
+pub fn scan_gen_value(s: &[u8], i: usize) -> Option<usize> {
+    match s.get(i)? {
+        b'"' => scan_quoted(s, i),
+        b'[' => {
+            let close = memchr::memchr(b']', s.get(i..)?)?;
+            let inner = &s[i + 1..i + close];
+            if inner.is_empty() || !inner.iter().all(|&c| is_hex(c) || c == b':' || c == b'.') {
+                return None;
+            }
+            Some(i + close + 1)
+        }
+        _ => {
+            // token, plus ':' so that unbracketed IPv6 in `received`
+            // (RFC 5118 §4.5) and host values survive.
+            let mut j = i;
+            while let Some(&c) = s.get(j) {
+                if is_token(c) || c == b':' {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            (j > i).then_some(j)
+        }
+    }
+}
+
+impl<'a> Iterator for Params<'a> {
+    type Item = Result<Param<'a>, BadParam>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.s;
+        let mut i = skip_lws(s, self.pos);
+        if i >= s.len() {
+            self.pos = s.len();
+            return None;
+        }
+        if s[i] != b';' {
+            return self.fail();
+        }
+        i = skip_lws(s, i + 1);
+        let name_start = i;
+        i = scan_token(s, i);
+        if i == name_start {
+            return self.fail();
+        }
+        let name = &s[name_start..i];
+        let mut j = skip_lws(s, i);
+        let mut value = None;
+        if s.get(j) == Some(&b'=') {
+            j = skip_lws(s, j + 1);
+            let Some(end) = scan_gen_value(s, j) else {
+                return self.fail();
+            };
+            value = Some(&s[j..end]);
+            i = end;
+        }
+        self.pos = i;
+        Some(Ok(Param { name, value }))
+    }
+}
+
+/// Parses `1*DIGIT` as a `u32`, rejecting empty input, non-digits and
+/// overflow (RFC 4475 §3.1.2.4: values above 2**32-1 are invalid).
+#[inline]
+pub fn parse_u32(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 10 {
+        // More than ten digits can only fit with leading zeros; allow those
+        // without risking a long loop: strip them first.
+        let first_nz = s.iter().position(|&c| c != b'0')?;
+        if first_nz == 0 {
+            return None;
+        }
+        return if s[..first_nz].iter().all(|&c| c == b'0') {
+            parse_u32(&s[first_nz..])
+        } else {
+            None
+        };
+    }
+    let mut v: u64 = 0;
+    for &c in s {
+        if !is_digit(c) {
+            return None;
+        }
+        v = v * 10 + u64::from(c - b'0');
+    }
+    u32::try_from(v).ok()
+}
+
+/// Parses `1*DIGIT` as a `u64` with overflow check.
+pub fn parse_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in s {
+        if !is_digit(c) {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+    }
+    Some(v)
+}
+
+/// Value of a hex digit.
+#[inline]
+pub fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Converts bytes that the grammar already restricted to ASCII into `&str`.
+/// The check is still made (no `unsafe`), and a failure is reported as
+/// `None` so callers map it to their own error.
+#[inline]
+pub fn ascii_str(s: &[u8]) -> Option<&str> {
+    core::str::from_utf8(s).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3261_25_1_lws_includes_folds() {
+        assert_eq!(skip_lws(b"  \r\n\tx", 0), 5);
+        assert_eq!(skip_lws(b" \r\nx", 0), 1, "CRLF not followed by WSP ends LWS");
+        assert_eq!(trim_lws(b" \r\n a \r\n "), b"a");
+    }
+
+    #[test]
+    fn rfc3261_25_1_quoted_string_and_pairs() {
+        assert_eq!(scan_quoted(br#""a\"b" x"#, 0), Some(6));
+        assert_eq!(scan_quoted(br#""unterminated"#, 0), None);
+        assert_eq!(scan_quoted(b"\"a\r\nb\"", 0), None, "bare line break inside quotes");
+        assert_eq!(scan_quoted(b"\"a\r\n b\"", 0), Some(7), "folded quoted string");
+        let u: heapless::Vec<u8, 8> = Unquoted::new(br#"a\"b"#).collect();
+        assert_eq!(&u[..], b"a\"b");
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_comma_list_respects_quotes_and_brackets() {
+        let v: heapless::Vec<&[u8], 8> =
+            CommaList::new(br#""a,b" <sip:x;p=1,2>;q=1 , <sip:y>"#).collect();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[1], b"<sip:y>");
+        let e: heapless::Vec<&[u8], 8> = CommaList::new(b"a,,b").collect();
+        assert_eq!(&e[..], &[&b"a"[..], b"", b"b"]);
+        assert_eq!(CommaList::new(b"  ").count(), 0);
+    }
+
+    #[test]
+    fn rfc3261_25_1_generic_params() {
+        let p = Params::new(br#";branch=z9hG4bK1 ; received=[2001:db8::1];lr;x="a;b""#);
+        let v: heapless::Vec<_, 8> = p.clone().map(|r| r.unwrap()).collect();
+        assert_eq!(v.len(), 4);
+        assert_eq!(v[1].value, Some(&b"[2001:db8::1]"[..]));
+        assert_eq!(v[2].value, None);
+        assert_eq!(v[3].unquoted(), Some(&b"a;b"[..]));
+        assert_eq!(p.get("BRANCH"), Some(Some(&b"z9hG4bK1"[..])));
+        assert!(Params::new(b";=x").validate().is_err());
+        assert!(Params::new(b";a=").validate().is_err());
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_4_u32_overflow_rejected() {
+        assert_eq!(parse_u32(b"4294967295"), Some(u32::MAX));
+        assert_eq!(parse_u32(b"4294967296"), None);
+        assert_eq!(parse_u32(b"36893488147419103232"), None);
+        assert_eq!(parse_u32(b"0000000000000000000042"), Some(42));
+        assert_eq!(parse_u32(b""), None);
+        assert_eq!(parse_u32(b"-1"), None);
+    }
+}

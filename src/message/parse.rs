@@ -1,0 +1,581 @@
+//! The zero-copy message parser (RFC 3261 §7): start line, header index,
+//! body, and the strict checks of the headers the transaction layer reads.
+//!
+//! One pass over the header section finds every line with a SIMD search;
+//! each field is recorded as an eight-byte entry (name kind, offsets) in an
+//! inline index. Header values are not decoded here except for the few the
+//! transaction layer depends on (RFC 3261 §17: Via, From, To, Call-ID, CSeq;
+//! Content-Length for framing, Max-Forwards for proxies). All other values
+//! are decoded on demand, so a proxy can forward a message whose unknown or
+//! unused headers are malformed (RFC 3261 §16.6 step 1 forwards what it
+//! need not interpret).
+
+use super::error::{Element, ErrorKind, ParseError};
+use super::headers::{CSeq, NameAddr, Via};
+use super::lex;
+use super::limits::{HEADER_CAPACITY, Limits};
+use super::method::Method;
+use super::name::HeaderName;
+use super::status::StatusCode;
+use super::uri::Uri;
+
+/// One header field in the index: where its name and value sit in the
+/// message buffer. Eight bytes: the index of a 128-field message is 1 KiB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) name: HeaderName,
+    pub(crate) name_len: u8,
+    pub(crate) line_start: u16,
+    pub(crate) value_start: u16,
+    pub(crate) value_end: u16,
+}
+
+/// The request line (RFC 3261 §7.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestLine<'a> {
+    /// The method.
+    pub method: Method<'a>,
+    /// The Request-URI, decoded.
+    pub uri: Uri<'a>,
+    /// The Request-URI exactly as it appeared.
+    pub raw_uri: &'a [u8],
+}
+
+/// The status line (RFC 3261 §7.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusLine<'a> {
+    /// The status code, 100 to 699.
+    pub status: StatusCode,
+    /// The reason phrase as it appeared; may be empty (RFC 4475 §3.1.1.13)
+    /// and may hold UTF-8 (§3.1.1.12).
+    pub reason: &'a [u8],
+}
+
+impl<'a> StatusLine<'a> {
+    /// The reason phrase as text, if it is valid UTF-8.
+    pub fn reason_str(&self) -> Option<&'a str> {
+        core::str::from_utf8(self.reason).ok()
+    }
+}
+
+/// A start line: a request line or a status line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartLine<'a> {
+    /// A request.
+    Request(RequestLine<'a>),
+    /// A response.
+    Response(StatusLine<'a>),
+}
+
+/// A parsed SIP message: a borrowed view over the caller's bytes.
+///
+/// Parsing allocates nothing and takes time linear in the input. The header
+/// index records every field in order; typed values are decoded on demand by
+/// the accessors (see [`super::headers`]), except for the transaction-layer
+/// headers checked strictly at parse time.
+#[derive(Clone, Debug)]
+pub struct Message<'a> {
+    pub(crate) buf: &'a [u8],
+    pub(crate) start: StartLine<'a>,
+    pub(crate) index: heapless::Vec<Entry, HEADER_CAPACITY>,
+    /// End of the header section (first byte of the body).
+    pub(crate) head_len: usize,
+    pub(crate) body: &'a [u8],
+    pub(crate) content_length: Option<u32>,
+    pub(crate) cseq: Option<CSeq<'a>>,
+    pub(crate) max_forwards: Option<u8>,
+    pub(crate) limits: Limits,
+}
+
+/// Finds the next line end at or after `i`. Returns `(content_end, next)`:
+/// the line's content stops at `content_end` (CR stripped), the next line
+/// starts at `next`. A CR not followed by LF is an error: some stacks treat
+/// it as a line end, so letting it through would let a header be smuggled
+/// past a proxy (RFC 3261 §7.3.1 allows only CRLF; a lone LF is accepted
+/// for robustness, as most deployed stacks do).
+#[inline(always)]
+fn line_end(buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
+    let Some(rest) = buf.get(i..) else {
+        return Ok(None);
+    };
+    match memchr::memchr2(b'\r', b'\n', rest) {
+        None => Ok(None),
+        Some(k) => {
+            let p = i + k;
+            if buf[p] == b'\n' {
+                Ok(Some((p, p + 1)))
+            } else {
+                match buf.get(p + 1) {
+                    Some(b'\n') => Ok(Some((p, p + 2))),
+                    Some(_) => Err(()),
+                    None => Ok(None),
+                }
+            }
+        }
+    }
+}
+
+/// True if `s` starts with `SIP/` in any case (a status line).
+#[inline]
+fn starts_with_sip_slash(s: &[u8]) -> bool {
+    s.len() >= 4 && lex::eq_ic(&s[..4], b"SIP/")
+}
+
+/// Checks a SIP-Version (RFC 3261 §25.1: `"SIP" "/" 1*DIGIT "." 1*DIGIT`,
+/// "SIP" case-insensitive). Ok for 2.0 (with any leading zeros), 505 for a
+/// well-formed other version, 400 otherwise.
+fn check_version(v: &[u8]) -> Result<(), ParseError> {
+    if !starts_with_sip_slash(v) {
+        return Err(ParseError::syntax(Element::Version));
+    }
+    let nums = &v[4..];
+    let dot = memchr::memchr(b'.', nums).ok_or(ParseError::syntax(Element::Version))?;
+    let (major, minor) = (&nums[..dot], &nums[dot + 1..]);
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(|&c| lex::is_digit(c));
+    if !digits(major) || !digits(minor) {
+        return Err(ParseError::syntax(Element::Version));
+    }
+    let is = |s: &[u8], d: u8| {
+        let nz = s.iter().position(|&c| c != b'0');
+        match nz {
+            None => d == 0,
+            Some(p) => s.len() - p == 1 && s[p] == b'0' + d,
+        }
+    };
+    if is(major, 2) && is(minor, 0) {
+        Ok(())
+    } else {
+        Err(ParseError::new(Element::Version, ErrorKind::UnsupportedVersion))
+    }
+}
+
+fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+    let sp = memchr::memchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+    check_version(&line[..sp])?;
+    let rest = &line[sp + 1..];
+    // Exactly three digits, then SP (RFC 4475 §3.1.1.13 keeps the SP even
+    // with an empty reason) or, leniently, the end of the line.
+    let code = rest.get(..3).ok_or(ParseError::syntax(Element::StatusCode))?;
+    if !code.iter().all(|&c| lex::is_digit(c)) {
+        return Err(ParseError::syntax(Element::StatusCode));
+    }
+    let n = u16::from(code[0] - b'0') * 100 + u16::from(code[1] - b'0') * 10 + u16::from(code[2] - b'0');
+    if !(100..=699).contains(&n) {
+        // RFC 4475 §3.1.2.19: status codes are 100-699.
+        return Err(ParseError::new(Element::StatusCode, ErrorKind::OutOfRange));
+    }
+    let reason = match rest.get(3) {
+        None => &[][..],
+        Some(b' ') => &rest[4..],
+        Some(_) => return Err(ParseError::syntax(Element::StatusCode)),
+    };
+    // Reason-Phrase excludes CR and LF (already split) and other controls
+    // but HTAB.
+    if reason.iter().any(|&c| c < 0x20 && c != b'\t' || c == 0x7f) {
+        return Err(ParseError::syntax(Element::ReasonPhrase));
+    }
+    Ok(StatusLine { status: StatusCode(n), reason })
+}
+
+fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
+    // Request-Line = Method SP Request-URI SP SIP-Version: exactly two SPs.
+    // Extra or trailing SPs and LWS inside the URI are rejected, which
+    // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
+    let sp1 = memchr::memchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+    let sp2 = memchr::memrchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+    if sp1 == sp2 {
+        return Err(ParseError::syntax(Element::StartLine));
+    }
+    let method = Method::from_bytes(&line[..sp1]).ok_or(ParseError::syntax(Element::Method))?;
+    let raw_uri = &line[sp1 + 1..sp2];
+    check_version(&line[sp2 + 1..])?;
+    if raw_uri.is_empty() || raw_uri.iter().any(|&c| c <= b' ' || c == 0x7f) {
+        return Err(ParseError::syntax(Element::RequestUri));
+    }
+    let uri = Uri::parse(raw_uri).map_err(|e| ParseError::new(Element::RequestUri, e.kind))?;
+    // RFC 3261 §19.1.1 (table): headers are not allowed in a Request-URI
+    // (RFC 4475 §3.1.2.11).
+    if uri.sip().is_some_and(|u| u.headers.is_some()) {
+        return Err(ParseError::syntax(Element::RequestUri));
+    }
+    Ok(RequestLine { method, uri, raw_uri })
+}
+
+impl<'a> Message<'a> {
+    /// Parses one complete message with the default [`Limits`].
+    ///
+    /// The input is one datagram, or one frame cut by the stream deframer.
+    /// With a Content-Length, the body is that many bytes and anything after
+    /// it is ignored (RFC 3261 §18.3); without one, the rest of the input is
+    /// the body (datagram rules, §18.3).
+    pub fn parse(buf: &'a [u8]) -> Result<Message<'a>, ParseError> {
+        Self::parse_with(buf, &Limits::DEFAULT)
+    }
+
+    /// Parses one complete message under the given limits.
+    pub fn parse_with(buf: &'a [u8], limits: &Limits) -> Result<Message<'a>, ParseError> {
+        if buf.len() > limits.max_message_size {
+            return Err(ParseError::new(Element::Message, ErrorKind::MessageTooLarge));
+        }
+        // RFC 3261 §7.5: CRLFs before the start line are ignored.
+        let mut pos = 0;
+        while let Some(&c) = buf.get(pos) {
+            if c == b'\r' || c == b'\n' {
+                pos += 1;
+            } else {
+                break;
+            }
+        }
+        let max_head = limits.effective_max_header_section();
+        let max_line = limits.max_line_length;
+        let max_headers = limits.effective_max_headers();
+        let head_limit_hit = || ParseError::new(Element::Message, ErrorKind::HeaderSectionTooLarge);
+
+        let (sl_end, mut next) = match line_end(buf, pos) {
+            Ok(Some(v)) => v,
+            Ok(None) => return Err(ParseError::new(Element::StartLine, ErrorKind::Incomplete)),
+            Err(()) => return Err(ParseError::syntax(Element::StartLine)),
+        };
+        if sl_end - pos > max_line {
+            return Err(ParseError::new(Element::StartLine, ErrorKind::LineTooLong));
+        }
+        let line = &buf[pos..sl_end];
+        let start = if starts_with_sip_slash(line) {
+            StartLine::Response(parse_status_line(line)?)
+        } else {
+            StartLine::Request(parse_request_line(line)?)
+        };
+
+        let mut index: heapless::Vec<Entry, HEADER_CAPACITY> = heapless::Vec::new();
+        let body_start;
+        loop {
+            if next > max_head {
+                return Err(head_limit_hit());
+            }
+            let line_start = next;
+            let (end, after) = match line_end(buf, line_start) {
+                Ok(Some(v)) => v,
+                Ok(None) => {
+                    if buf.len() > max_head {
+                        return Err(head_limit_hit());
+                    }
+                    return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
+                }
+                Err(()) => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
+            };
+            if end > max_head {
+                return Err(head_limit_hit());
+            }
+            next = after;
+            if end == line_start {
+                body_start = after;
+                break;
+            }
+            if end - line_start > max_line {
+                return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
+            }
+            let first = buf[line_start];
+            if first == b' ' || first == b'\t' {
+                // RFC 3261 §7.3.1: a continuation line folds into the
+                // previous field's value.
+                let Some(last) = index.last_mut() else {
+                    return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+                };
+                if !lex::is_blank(&buf[line_start..end]) {
+                    // end <= max_head <= u16::MAX, checked above.
+                    last.value_end = trim_end(buf, last.value_start as usize, end) as u16;
+                }
+                continue;
+            }
+            // field-name HCOLON: HCOLON = *( SP / HTAB ) ":" SWS.
+            let line = &buf[line_start..end];
+            let Some(colon) = memchr::memchr(b':', line) else {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            };
+            let mut name_end = colon;
+            while name_end > 0 && lex::is_ws(line[name_end - 1]) {
+                name_end -= 1;
+            }
+            let raw_name = &line[..name_end];
+            let name = HeaderName::from_bytes(raw_name);
+            if name == HeaderName::Other && !lex::is_token_str(raw_name) || name_end > u8::MAX as usize {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            }
+            let mut vs = line_start + colon + 1;
+            while vs < end && lex::is_ws(buf[vs]) {
+                vs += 1;
+            }
+            let ve = trim_end(buf, vs, end);
+            if index.len() >= max_headers {
+                return Err(ParseError::new(Element::Message, ErrorKind::TooManyHeaders));
+            }
+            // Offsets fit: every position here is below max_head <= u16::MAX.
+            let _ = index.push(Entry {
+                name,
+                name_len: name_end as u8,
+                line_start: line_start as u16,
+                value_start: vs as u16,
+                value_end: ve as u16,
+            });
+        }
+        if body_start > max_head {
+            return Err(head_limit_hit());
+        }
+
+        let mut msg = Message {
+            buf,
+            start,
+            index,
+            head_len: body_start,
+            body: &[],
+            content_length: None,
+            cseq: None,
+            max_forwards: None,
+            limits: *limits,
+        };
+        msg.check_transaction_headers()?;
+
+        // Body: RFC 3261 §18.3. With Content-Length, exactly that many bytes;
+        // more is ignored (RFC 4475 §3.1.1.8), fewer is an error (§3.1.2.2).
+        let available = &buf[body_start..];
+        msg.body = match msg.content_length {
+            Some(n) => available
+                .get(..n as usize)
+                .ok_or(ParseError::new(Element::Body, ErrorKind::Incomplete))?,
+            None => available,
+        };
+        Ok(msg)
+    }
+
+    /// Decodes and checks, once, the headers every transaction and framing
+    /// decision depends on; caches the scalar ones.
+    fn check_transaction_headers(&mut self) -> Result<(), ParseError> {
+        let mut seen_cl = false;
+        let mut seen_cseq = false;
+        let mut seen_via = false;
+        let mut seen_from = false;
+        let mut seen_to = false;
+        let mut seen_mf = false;
+        let mut seen_call_id = false;
+        for i in 0..self.index.len() {
+            let e = self.index[i];
+            let v = self.value_of(&e);
+            match e.name {
+                HeaderName::ContentLength => {
+                    // RFC 4475 §3.3.9: several Content-Length values make the
+                    // framing ambiguous; the message cannot be used.
+                    if seen_cl {
+                        return Err(ParseError::new(Element::Header(e.name), ErrorKind::Duplicate));
+                    }
+                    seen_cl = true;
+                    let n = lex::parse_u32(v).ok_or_else(|| {
+                        if !v.is_empty() && v.iter().all(|&c| lex::is_digit(c)) {
+                            ParseError::new(Element::Header(e.name), ErrorKind::OutOfRange)
+                        } else {
+                            ParseError::header(e.name)
+                        }
+                    })?;
+                    self.content_length = Some(n);
+                }
+                HeaderName::CSeq if !seen_cseq => {
+                    seen_cseq = true;
+                    self.cseq = Some(CSeq::parse(v)?);
+                }
+                HeaderName::MaxForwards if !seen_mf => {
+                    seen_mf = true;
+                    self.max_forwards = Some(super::headers::parse_max_forwards(v)?);
+                }
+                HeaderName::CallId if !seen_call_id => {
+                    seen_call_id = true;
+                    super::headers::parse_call_id(v)?;
+                }
+                HeaderName::Via if !seen_via => {
+                    seen_via = true;
+                    // The top Via is what §17 matches and §18.2.2 routes on.
+                    let first = lex::CommaList::new(v).next().unwrap_or(&[]);
+                    Via::parse(first)?;
+                }
+                HeaderName::From if !seen_from => {
+                    seen_from = true;
+                    NameAddr::parse(v).map_err(|err| ParseError::new(Element::Header(e.name), err.kind))?;
+                }
+                HeaderName::To if !seen_to => {
+                    seen_to = true;
+                    NameAddr::parse(v).map_err(|err| ParseError::new(Element::Header(e.name), err.kind))?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    pub(crate) fn value_of(&self, e: &Entry) -> &'a [u8] {
+        // Offsets were produced by the parser from this buffer, but stay on
+        // the safe side of hostile state anyway: `get` never panics.
+        self.buf.get(e.value_start as usize..e.value_end as usize).unwrap_or(&[])
+    }
+
+    #[inline(always)]
+    pub(crate) fn name_of(&self, e: &Entry) -> &'a [u8] {
+        let s = e.line_start as usize;
+        self.buf.get(s..s + e.name_len as usize).unwrap_or(&[])
+    }
+
+    /// The start line.
+    pub fn start_line(&self) -> &StartLine<'a> {
+        &self.start
+    }
+
+    /// The request line, if this is a request.
+    pub fn request(&self) -> Option<&RequestLine<'a>> {
+        match &self.start {
+            StartLine::Request(r) => Some(r),
+            StartLine::Response(_) => None,
+        }
+    }
+
+    /// The status line, if this is a response.
+    pub fn response(&self) -> Option<&StatusLine<'a>> {
+        match &self.start {
+            StartLine::Response(r) => Some(r),
+            StartLine::Request(_) => None,
+        }
+    }
+
+    /// True for a request.
+    pub fn is_request(&self) -> bool {
+        matches!(self.start, StartLine::Request(_))
+    }
+
+    /// The request method, if this is a request.
+    pub fn method(&self) -> Option<Method<'a>> {
+        self.request().map(|r| r.method)
+    }
+
+    /// The status code, if this is a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(|r| r.status)
+    }
+
+    /// The body (exactly Content-Length bytes when that header is present).
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// The header section: start line through the empty line, exactly as
+    /// received.
+    pub fn head(&self) -> &'a [u8] {
+        self.buf.get(..self.head_len).unwrap_or(self.buf)
+    }
+
+    /// The whole message as received (head and body; trailing bytes beyond
+    /// Content-Length excluded).
+    pub fn as_bytes(&self) -> &'a [u8] {
+        let end = self.head_len + self.body.len();
+        self.buf.get(..end).unwrap_or(self.buf)
+    }
+
+    /// The Content-Length value, if the header is present.
+    pub fn content_length(&self) -> Option<u32> {
+        self.content_length
+    }
+
+    /// The limits this message was parsed under (typed accessors apply the
+    /// list limits from here).
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Number of header fields.
+    pub fn header_count(&self) -> usize {
+        self.index.len()
+    }
+
+    /// All header fields in order.
+    pub fn headers(&self) -> HeaderFields<'_, 'a> {
+        HeaderFields { msg: self, i: 0 }
+    }
+
+    /// The raw value of the first field named `name`.
+    pub fn header(&self, name: HeaderName) -> Option<&'a [u8]> {
+        self.index.iter().find(|e| e.name == name).map(|e| self.value_of(e))
+    }
+
+    /// The raw values of every field named `name`, in order.
+    pub fn header_all(&self, name: HeaderName) -> impl Iterator<Item = &'a [u8]> + '_ {
+        self.index.iter().filter(move |e| e.name == name).map(|e| self.value_of(e))
+    }
+
+    /// How many fields named `name` the message has.
+    pub fn header_field_count(&self, name: HeaderName) -> usize {
+        self.index.iter().filter(|e| e.name == name).count()
+    }
+
+    /// The raw values of every field whose name matches `name`
+    /// case-insensitively (long or compact form for known headers; exact
+    /// name otherwise).
+    pub fn header_by_name<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a [u8]> + 's {
+        let kind = HeaderName::from_bytes(name.as_bytes());
+        self.index
+            .iter()
+            .filter(move |e| {
+                e.name == kind && (kind != HeaderName::Other || lex::eq_ic(self.name_of(e), name.as_bytes()))
+            })
+            .map(|e| self.value_of(e))
+    }
+
+    /// Every comma-separated value of every field named `name`, for list
+    /// headers (RFC 3261 §7.3.1: `Route: a, b` equals `Route: a` then
+    /// `Route: b`). At most [`Limits::max_list_values`] values are yielded.
+    pub fn header_values(&self, name: HeaderName) -> impl Iterator<Item = &'a [u8]> + '_ {
+        self.header_all(name)
+            .flat_map(lex::CommaList::new)
+            .take(self.limits.max_list_values)
+    }
+}
+
+/// Moves `end` back over trailing LWS, not before `start`.
+#[inline(always)]
+fn trim_end(buf: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && matches!(buf[end - 1], b' ' | b'\t' | b'\r' | b'\n') {
+        end -= 1;
+    }
+    end
+}
+
+/// One header field of a message: its kind, its name as written, and its
+/// raw value (folds included, outer LWS trimmed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderField<'a> {
+    /// The recognised name ([`HeaderName::Other`] for unknown ones).
+    pub name: HeaderName,
+    /// The name as it appeared (compact or long, any case).
+    pub raw_name: &'a [u8],
+    /// The value, byte-exact.
+    pub value: &'a [u8],
+}
+
+/// Iterator over a message's header fields.
+#[derive(Clone, Debug)]
+pub struct HeaderFields<'m, 'a> {
+    msg: &'m Message<'a>,
+    i: usize,
+}
+
+impl<'a> Iterator for HeaderFields<'_, 'a> {
+    type Item = HeaderField<'a>;
+    fn next(&mut self) -> Option<HeaderField<'a>> {
+        let e = self.msg.index.get(self.i)?;
+        self.i += 1;
+        Some(HeaderField { name: e.name, raw_name: self.msg.name_of(e), value: self.msg.value_of(e) })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.msg.index.len() - self.i;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for HeaderFields<'_, '_> {}

@@ -1,0 +1,1 @@
+//! Semantic checks of RFC 3261 §8.2. STUB.
