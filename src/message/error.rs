@@ -110,9 +110,7 @@ impl ParseError {
         match self.kind {
             ErrorKind::UnsupportedVersion => StatusCode::VERSION_NOT_SUPPORTED,
             ErrorKind::UnsupportedScheme => StatusCode::UNSUPPORTED_URI_SCHEME,
-            ErrorKind::MessageTooLarge | ErrorKind::HeaderSectionTooLarge => {
-                StatusCode::MESSAGE_TOO_LARGE
-            }
+            ErrorKind::MessageTooLarge | ErrorKind::HeaderSectionTooLarge => StatusCode::MESSAGE_TOO_LARGE,
             _ => StatusCode::BAD_REQUEST,
         }
     }

@@ -122,9 +122,7 @@ pub fn skip_lws(s: &[u8], mut i: usize) -> usize {
     loop {
         match s.get(i) {
             Some(b' ' | b'\t') => i += 1,
-            Some(b'\r') if s.get(i + 1) == Some(&b'\n') && s.get(i + 2).is_some_and(|&c| is_ws(c)) => {
-                i += 3
-            }
+            Some(b'\r') if s.get(i + 1) == Some(&b'\n') && s.get(i + 2).is_some_and(|&c| is_ws(c)) => i += 3,
             Some(b'\n') if s.get(i + 1).is_some_and(|&c| is_ws(c)) => i += 2,
             _ => return i,
         }
@@ -403,10 +401,7 @@ impl<'a> Params<'a> {
     /// Finds the first parameter named `name` (case-insensitive). Returns
     /// `Some(None)` for a parameter present without a value.
     pub fn get(&self, name: &str) -> Option<Option<&'a [u8]>> {
-        self.clone()
-            .map_while(Result::ok)
-            .find(|p| eq_ic(p.name, name.as_bytes()))
-            .map(|p| p.value)
+        self.clone().map_while(Result::ok).find(|p| eq_ic(p.name, name.as_bytes())).map(|p| p.value)
     }
 
     /// True if a parameter named `name` is present.
@@ -503,11 +498,7 @@ pub fn parse_u32(s: &[u8]) -> Option<u32> {
         if first_nz == 0 {
             return None;
         }
-        return if s[..first_nz].iter().all(|&c| c == b'0') {
-            parse_u32(&s[first_nz..])
-        } else {
-            None
-        };
+        return if s[..first_nz].iter().all(|&c| c == b'0') { parse_u32(&s[first_nz..]) } else { None };
     }
     let mut v: u64 = 0;
     for &c in s {
@@ -576,8 +567,7 @@ mod tests {
 
     #[test]
     fn rfc3261_7_3_1_comma_list_respects_quotes_and_brackets() {
-        let v: heapless::Vec<&[u8], 8> =
-            CommaList::new(br#""a,b" <sip:x;p=1,2>;q=1 , <sip:y>"#).collect();
+        let v: heapless::Vec<&[u8], 8> = CommaList::new(br#""a,b" <sip:x;p=1,2>;q=1 , <sip:y>"#).collect();
         assert_eq!(v.len(), 2);
         assert_eq!(v[1], b"<sip:y>");
         let e: heapless::Vec<&[u8], 8> = CommaList::new(b"a,,b").collect();

@@ -349,11 +349,116 @@ impl HeaderName {
     /// combined. The authentication headers are not lists: their commas
     /// separate parameters.
     pub const fn is_list(self) -> bool {
-        matches!(self, HeaderName::Accept | HeaderName::AcceptContact | HeaderName::AcceptEncoding | HeaderName::AcceptLanguage | HeaderName::AlertInfo | HeaderName::Allow | HeaderName::AllowEvents | HeaderName::CallInfo | HeaderName::Contact | HeaderName::ContentEncoding | HeaderName::ContentLanguage | HeaderName::ErrorInfo | HeaderName::FeatureCaps | HeaderName::HistoryInfo | HeaderName::InReplyTo | HeaderName::PAssertedIdentity | HeaderName::PPreferredIdentity | HeaderName::Path | HeaderName::ProxyInspectBody | HeaderName::ProxyRequire | HeaderName::Reason | HeaderName::RecordRoute | HeaderName::RejectContact | HeaderName::RequestDisposition | HeaderName::Require | HeaderName::Route | HeaderName::SecurityClient | HeaderName::SecurityServer | HeaderName::SecurityVerify | HeaderName::Supported | HeaderName::Unsupported | HeaderName::Via | HeaderName::Warning)
+        matches!(
+            self,
+            HeaderName::Accept
+                | HeaderName::AcceptContact
+                | HeaderName::AcceptEncoding
+                | HeaderName::AcceptLanguage
+                | HeaderName::AlertInfo
+                | HeaderName::Allow
+                | HeaderName::AllowEvents
+                | HeaderName::CallInfo
+                | HeaderName::Contact
+                | HeaderName::ContentEncoding
+                | HeaderName::ContentLanguage
+                | HeaderName::ErrorInfo
+                | HeaderName::FeatureCaps
+                | HeaderName::HistoryInfo
+                | HeaderName::InReplyTo
+                | HeaderName::PAssertedIdentity
+                | HeaderName::PPreferredIdentity
+                | HeaderName::Path
+                | HeaderName::ProxyInspectBody
+                | HeaderName::ProxyRequire
+                | HeaderName::Reason
+                | HeaderName::RecordRoute
+                | HeaderName::RejectContact
+                | HeaderName::RequestDisposition
+                | HeaderName::Require
+                | HeaderName::Route
+                | HeaderName::SecurityClient
+                | HeaderName::SecurityServer
+                | HeaderName::SecurityVerify
+                | HeaderName::Supported
+                | HeaderName::Unsupported
+                | HeaderName::Via
+                | HeaderName::Warning
+        )
     }
 
     /// Every known name, in declaration order.
-    pub const ALL: &'static [HeaderName] = &[HeaderName::Accept, HeaderName::AcceptContact, HeaderName::AcceptEncoding, HeaderName::AcceptLanguage, HeaderName::AlertInfo, HeaderName::Allow, HeaderName::AllowEvents, HeaderName::AuthenticationInfo, HeaderName::Authorization, HeaderName::CallId, HeaderName::CallInfo, HeaderName::Contact, HeaderName::ContentDisposition, HeaderName::ContentEncoding, HeaderName::ContentId, HeaderName::ContentLanguage, HeaderName::ContentLength, HeaderName::ContentType, HeaderName::CSeq, HeaderName::Date, HeaderName::ErrorInfo, HeaderName::Event, HeaderName::Expires, HeaderName::FeatureCaps, HeaderName::From, HeaderName::HistoryInfo, HeaderName::Identity, HeaderName::InReplyTo, HeaderName::MaxForwards, HeaderName::MimeVersion, HeaderName::MinExpires, HeaderName::MinSe, HeaderName::Organization, HeaderName::PAssertedIdentity, HeaderName::PPreferredIdentity, HeaderName::Path, HeaderName::Priority, HeaderName::Privacy, HeaderName::ProxyAuthenticate, HeaderName::ProxyAuthorization, HeaderName::ProxyInspectBody, HeaderName::ProxyRequire, HeaderName::RAck, HeaderName::Reason, HeaderName::RecordRoute, HeaderName::ReferTo, HeaderName::ReferredBy, HeaderName::RejectContact, HeaderName::ReplyTo, HeaderName::RequestDisposition, HeaderName::Require, HeaderName::RetryAfter, HeaderName::Route, HeaderName::RSeq, HeaderName::SecurityClient, HeaderName::SecurityServer, HeaderName::SecurityVerify, HeaderName::Server, HeaderName::SessionExpires, HeaderName::Subject, HeaderName::SubscriptionState, HeaderName::Supported, HeaderName::Timestamp, HeaderName::To, HeaderName::Unsupported, HeaderName::UserAgent, HeaderName::Via, HeaderName::Warning, HeaderName::WwwAuthenticate];
+    pub const ALL: &'static [HeaderName] = &[
+        HeaderName::Accept,
+        HeaderName::AcceptContact,
+        HeaderName::AcceptEncoding,
+        HeaderName::AcceptLanguage,
+        HeaderName::AlertInfo,
+        HeaderName::Allow,
+        HeaderName::AllowEvents,
+        HeaderName::AuthenticationInfo,
+        HeaderName::Authorization,
+        HeaderName::CallId,
+        HeaderName::CallInfo,
+        HeaderName::Contact,
+        HeaderName::ContentDisposition,
+        HeaderName::ContentEncoding,
+        HeaderName::ContentId,
+        HeaderName::ContentLanguage,
+        HeaderName::ContentLength,
+        HeaderName::ContentType,
+        HeaderName::CSeq,
+        HeaderName::Date,
+        HeaderName::ErrorInfo,
+        HeaderName::Event,
+        HeaderName::Expires,
+        HeaderName::FeatureCaps,
+        HeaderName::From,
+        HeaderName::HistoryInfo,
+        HeaderName::Identity,
+        HeaderName::InReplyTo,
+        HeaderName::MaxForwards,
+        HeaderName::MimeVersion,
+        HeaderName::MinExpires,
+        HeaderName::MinSe,
+        HeaderName::Organization,
+        HeaderName::PAssertedIdentity,
+        HeaderName::PPreferredIdentity,
+        HeaderName::Path,
+        HeaderName::Priority,
+        HeaderName::Privacy,
+        HeaderName::ProxyAuthenticate,
+        HeaderName::ProxyAuthorization,
+        HeaderName::ProxyInspectBody,
+        HeaderName::ProxyRequire,
+        HeaderName::RAck,
+        HeaderName::Reason,
+        HeaderName::RecordRoute,
+        HeaderName::ReferTo,
+        HeaderName::ReferredBy,
+        HeaderName::RejectContact,
+        HeaderName::ReplyTo,
+        HeaderName::RequestDisposition,
+        HeaderName::Require,
+        HeaderName::RetryAfter,
+        HeaderName::Route,
+        HeaderName::RSeq,
+        HeaderName::SecurityClient,
+        HeaderName::SecurityServer,
+        HeaderName::SecurityVerify,
+        HeaderName::Server,
+        HeaderName::SessionExpires,
+        HeaderName::Subject,
+        HeaderName::SubscriptionState,
+        HeaderName::Supported,
+        HeaderName::Timestamp,
+        HeaderName::To,
+        HeaderName::Unsupported,
+        HeaderName::UserAgent,
+        HeaderName::Via,
+        HeaderName::Warning,
+        HeaderName::WwwAuthenticate,
+    ];
 }
 
 impl core::fmt::Display for HeaderName {

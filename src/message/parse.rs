@@ -340,9 +340,9 @@ impl<'a> Message<'a> {
         // more is ignored (RFC 4475 §3.1.1.8), fewer is an error (§3.1.2.2).
         let available = &buf[body_start..];
         msg.body = match msg.content_length {
-            Some(n) => available
-                .get(..n as usize)
-                .ok_or(ParseError::new(Element::Body, ErrorKind::Incomplete))?,
+            Some(n) => {
+                available.get(..n as usize).ok_or(ParseError::new(Element::Body, ErrorKind::Incomplete))?
+            }
             None => available,
         };
         Ok(msg)
@@ -530,9 +530,7 @@ impl<'a> Message<'a> {
     /// headers (RFC 3261 §7.3.1: `Route: a, b` equals `Route: a` then
     /// `Route: b`). At most [`Limits::max_list_values`] values are yielded.
     pub fn header_values(&self, name: HeaderName) -> impl Iterator<Item = &'a [u8]> + '_ {
-        self.header_all(name)
-            .flat_map(lex::CommaList::new)
-            .take(self.limits.max_list_values)
+        self.header_all(name).flat_map(lex::CommaList::new).take(self.limits.max_list_values)
     }
 }
 
