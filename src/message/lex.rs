@@ -401,7 +401,7 @@ impl<'a> Params<'a> {
     /// Finds the first parameter named `name` (case-insensitive). Returns
     /// `Some(None)` for a parameter present without a value.
     pub fn get(&self, name: &str) -> Option<Option<&'a [u8]>> {
-        self.clone().map_while(Result::ok).find(|p| eq_ic(p.name, name.as_bytes())).map(|p| p.value)
+        (*self).map_while(Result::ok).find(|p| eq_ic(p.name, name.as_bytes())).map(|p| p.value)
     }
 
     /// True if a parameter named `name` is present.
@@ -411,7 +411,7 @@ impl<'a> Params<'a> {
 
     /// Checks the whole list, returning the first error.
     pub fn validate(&self) -> Result<(), BadParam> {
-        for p in self.clone() {
+        for p in *self {
             p?;
         }
         Ok(())
