@@ -578,7 +578,7 @@ mod tests {
     #[test]
     fn rfc3261_25_1_generic_params() {
         let p = Params::new(br#";branch=z9hG4bK1 ; received=[2001:db8::1];lr;x="a;b""#);
-        let v: heapless::Vec<_, 8> = p.clone().map(|r| r.unwrap()).collect();
+        let v: heapless::Vec<_, 8> = p.map(|r| r.unwrap()).collect();
         assert_eq!(v.len(), 4);
         assert_eq!(v[1].value, Some(&b"[2001:db8::1]"[..]));
         assert_eq!(v[2].value, None);
