@@ -1,1 +1,2 @@
+//! Parser benchmarks (placeholder until the bench issue step lands).
 fn main() {}
