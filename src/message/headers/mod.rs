@@ -10,3 +10,7 @@ mod via;
 pub use via::*;
 mod addr;
 pub use addr::*;
+mod lists;
+pub use lists::*;
+mod auth;
+pub use auth::*;
