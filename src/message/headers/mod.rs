@@ -14,3 +14,5 @@ mod lists;
 pub use lists::*;
 mod auth;
 pub use auth::*;
+mod content;
+pub use content::*;
