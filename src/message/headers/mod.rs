@@ -16,3 +16,5 @@ mod auth;
 pub use auth::*;
 mod content;
 pub use content::*;
+mod misc;
+pub use misc::*;
