@@ -1,0 +1,275 @@
+//! Token-list headers: Require, Supported, Proxy-Require, Unsupported
+//! (RFC 3261 §20.32, §20.37, §20.29, §20.40), Allow (§20.5) and
+//! Allow-Events (RFC 6665 §8.2.2), plus [`TypedValues`], the iterator every
+//! multi-valued typed accessor of this crate returns.
+
+use crate::message::error::ParseError;
+use crate::message::lex;
+use crate::message::method::Method;
+use crate::message::name::HeaderName;
+use crate::message::parse::Message;
+
+/// Decodes one value of a header; the name is passed so the error can say
+/// which header failed.
+pub type DecodeFn<'a, T> = fn(&'a [u8], HeaderName) -> Result<T, ParseError>;
+
+/// Iterates the values of every field of one header kind, in message order,
+/// decoding each on demand.
+///
+/// For list headers (RFC 3261 §7.3.1) each comma-separated element is one
+/// value, so `Require: a, b` and `Require: a` + `Require: b` iterate the
+/// same. For headers whose grammar uses commas inside one value
+/// (WWW-Authenticate, Authorization, ...) each field is one value. At most
+/// [`Limits::max_list_values`](crate::message::Limits) values are yielded.
+/// A malformed value yields `Err` and iteration continues with the next one.
+#[derive(Clone)]
+pub struct TypedValues<'m, 'a, T> {
+    msg: &'m Message<'a>,
+    name: HeaderName,
+    field: usize,
+    list: Option<lex::CommaList<'a>>,
+    split: bool,
+    left: usize,
+    decode: DecodeFn<'a, T>,
+}
+
+impl<T> core::fmt::Debug for TypedValues<'_, '_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TypedValues").field("name", &self.name).field("field", &self.field).finish()
+    }
+}
+
+impl<'m, 'a, T> TypedValues<'m, 'a, T> {
+    /// Values of a comma-separated list header.
+    pub(crate) fn list(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
+        let left = msg.limits().max_list_values;
+        TypedValues { msg, name, field: 0, list: None, split: true, left, decode }
+    }
+
+    /// One value per field (headers that are not comma lists).
+    pub(crate) fn fields(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
+        let left = msg.limits().max_list_values;
+        TypedValues { msg, name, field: 0, list: None, split: false, left, decode }
+    }
+
+    /// The next raw value, before decoding.
+    fn next_raw(&mut self) -> Option<&'a [u8]> {
+        loop {
+            if self.left == 0 {
+                return None;
+            }
+            if let Some(list) = &mut self.list {
+                if let Some(v) = list.next() {
+                    self.left -= 1;
+                    return Some(v);
+                }
+                self.list = None;
+            }
+            let idx = &self.msg.index;
+            let e = idx.get(self.field..)?.iter().position(|e| e.name == self.name)?;
+            let entry = idx[self.field + e];
+            self.field += e + 1;
+            let v = self.msg.value_of(&entry);
+            if self.split {
+                self.list = Some(lex::CommaList::new(v));
+            } else {
+                self.left -= 1;
+                return Some(v);
+            }
+        }
+    }
+}
+
+impl<'a, T> Iterator for TypedValues<'_, 'a, T> {
+    type Item = Result<T, ParseError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let v = self.next_raw()?;
+        Some((self.decode)(v, self.name))
+    }
+}
+
+/// Decodes one `token` list element (an option-tag, RFC 3261 §25.1, or a
+/// content-coding, §20.12).
+pub fn parse_token(v: &[u8], name: HeaderName) -> Result<&str, ParseError> {
+    let v = lex::trim_lws(v);
+    if !lex::is_token_str(v) {
+        return Err(ParseError::header(name));
+    }
+    lex::ascii_str(v).ok_or(ParseError::header(name))
+}
+
+/// Decodes one element of Allow (RFC 3261 §20.5): a `Method`.
+pub fn parse_method(v: &[u8], name: HeaderName) -> Result<Method<'_>, ParseError> {
+    Method::from_bytes(lex::trim_lws(v)).ok_or(ParseError::header(name))
+}
+
+/// Decodes one element of Allow-Events (RFC 6665 §8.2.2): an `event-type`,
+/// `event-package *( "." event-template )`, each part a `token-nodot`.
+pub fn parse_event_type(v: &[u8], name: HeaderName) -> Result<&str, ParseError> {
+    let v = lex::trim_lws(v);
+    if !is_event_type(v) {
+        return Err(ParseError::header(name));
+    }
+    lex::ascii_str(v).ok_or(ParseError::header(name))
+}
+
+/// True if `v` is an `event-type` (RFC 6665 §8.4): dot-separated non-empty
+/// `token-nodot` parts.
+pub(crate) fn is_event_type(v: &[u8]) -> bool {
+    lex::is_token_str(v) && v.split(|&c| c == b'.').all(|p| !p.is_empty())
+}
+
+/// Iterator over option-tags (Require, Supported, Proxy-Require,
+/// Unsupported): each item is a `token`, or an error naming the header.
+pub type OptionTags<'m, 'a> = TypedValues<'m, 'a, &'a str>;
+
+impl<'a> Message<'a> {
+    /// The option-tags of every field of a token-list header `name`
+    /// (Require, Supported, Proxy-Require, Unsupported, Content-Encoding,
+    /// ...). An empty field contributes nothing (RFC 3261 §20.37 allows an
+    /// empty Supported).
+    pub fn option_tags(&self, name: HeaderName) -> OptionTags<'_, 'a> {
+        TypedValues::list(self, name, parse_token)
+    }
+
+    /// Require (RFC 3261 §20.32).
+    pub fn require(&self) -> OptionTags<'_, 'a> {
+        self.option_tags(HeaderName::Require)
+    }
+
+    /// Supported (RFC 3261 §20.37); may be empty.
+    pub fn supported(&self) -> OptionTags<'_, 'a> {
+        self.option_tags(HeaderName::Supported)
+    }
+
+    /// Proxy-Require (RFC 3261 §20.29).
+    pub fn proxy_require(&self) -> OptionTags<'_, 'a> {
+        self.option_tags(HeaderName::ProxyRequire)
+    }
+
+    /// Unsupported (RFC 3261 §20.40).
+    pub fn unsupported(&self) -> OptionTags<'_, 'a> {
+        self.option_tags(HeaderName::Unsupported)
+    }
+
+    /// True if the token-list header `name` lists `tag`. Tokens compare
+    /// case-insensitively (RFC 3261 §7.3.1). A malformed element is an
+    /// error, so a broken Require is never read as "nothing required".
+    pub fn option_tag_present(&self, name: HeaderName, tag: &str) -> Result<bool, ParseError> {
+        for t in self.option_tags(name) {
+            if lex::eq_ic(t?.as_bytes(), tag.as_bytes()) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Allow (RFC 3261 §20.5): the methods listed; an empty field lists
+    /// none. Methods are case-sensitive (§7.1).
+    pub fn allow(&self) -> TypedValues<'_, 'a, Method<'a>> {
+        TypedValues::list(self, HeaderName::Allow, parse_method)
+    }
+
+    /// Allow-Events (RFC 6665 §8.2.2, compact `u`): the event types listed.
+    pub fn allow_events(&self) -> TypedValues<'_, 'a, &'a str> {
+        TypedValues::list(self, HeaderName::AllowEvents, parse_event_type)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::error::{Element, ErrorKind};
+
+    fn msg(extra: &str) -> heapless::Vec<u8, 2048> {
+        let mut v = heapless::Vec::new();
+        let head = "SIP/2.0 200 OK\r\n\
+            Via: SIP/2.0/UDP h.example.com;branch=z9hG4bKkdjuw\r\n\
+            To: sip:j_user@example.com\r\n\
+            From: sip:caller@example.net;tag=242etr\r\n\
+            Call-ID: lists.0ha0isndaksdj\r\n\
+            CSeq: 8 OPTIONS\r\n";
+        v.extend_from_slice(head.as_bytes()).unwrap();
+        v.extend_from_slice(extra.as_bytes()).unwrap();
+        v.extend_from_slice(b"Content-Length: 0\r\n\r\n").unwrap();
+        v
+    }
+
+    #[test]
+    fn rfc4475_3_3_5_bext01_require_and_proxy_require() {
+        let b = msg("Require: nothingSupportsThis, nothingSupportsThisEither\r\n\
+            Proxy-Require: noProxiesSupportThis, norDoAnyProxiesSupportThis\r\n");
+        let m = Message::parse(&b).unwrap();
+        let r: heapless::Vec<&str, 4> = m.require().map(Result::unwrap).collect();
+        assert_eq!(&r[..], &["nothingSupportsThis", "nothingSupportsThisEither"]);
+        let p: heapless::Vec<&str, 4> = m.proxy_require().map(Result::unwrap).collect();
+        assert_eq!(&p[..], &["noProxiesSupportThis", "norDoAnyProxiesSupportThis"]);
+        assert!(m.option_tag_present(HeaderName::Require, "NOTHINGsupportsthis").unwrap());
+        assert!(!m.option_tag_present(HeaderName::Require, "100rel").unwrap());
+        assert_eq!(m.unsupported().count(), 0);
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_list_spans_fields() {
+        let b = msg("Supported: replaces, outbound\r\nk: gruu\r\nSupported: path\r\n");
+        let m = Message::parse(&b).unwrap();
+        let s: heapless::Vec<&str, 8> = m.supported().map(Result::unwrap).collect();
+        assert_eq!(&s[..], &["replaces", "outbound", "gruu", "path"]);
+    }
+
+    #[test]
+    fn rfc3261_20_37_empty_supported_is_allowed() {
+        let b = msg("Supported: \r\n");
+        let m = Message::parse(&b).unwrap();
+        assert_eq!(m.supported().count(), 0);
+        assert!(!m.option_tag_present(HeaderName::Supported, "timer").unwrap());
+    }
+
+    #[test]
+    fn rfc3261_25_1_malformed_option_tags_rejected() {
+        let b = msg("Require: 100rel,, timer\r\nUnsupported: a b\r\n");
+        let m = Message::parse(&b).unwrap();
+        let r: heapless::Vec<_, 4> = m.require().collect();
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[1], Err(ParseError::new(Element::Header(HeaderName::Require), ErrorKind::Syntax)));
+        assert_eq!(r[2], Ok("timer"));
+        assert!(m.option_tag_present(HeaderName::Require, "timer").is_err());
+        assert_eq!(
+            m.unsupported().next().unwrap().unwrap_err().element,
+            Element::Header(HeaderName::Unsupported)
+        );
+    }
+
+    #[test]
+    fn rfc3261_20_5_allow_methods() {
+        let b = msg("Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, NOTIFY, MESSAGE, SUBSCRIBE, INFO, \
+            PRACK, UPDATE, FOO\r\nAllow:\r\n");
+        let m = Message::parse(&b).unwrap();
+        let a: heapless::Vec<Method, 16> = m.allow().map(Result::unwrap).collect();
+        assert_eq!(a.len(), 13);
+        assert_eq!(a[0], Method::Invite);
+        assert_eq!(a[12], Method::Extension("FOO"));
+        let b = msg("Allow: INVITE ACK\r\n");
+        assert!(Message::parse(&b).unwrap().allow().next().unwrap().is_err());
+    }
+
+    #[test]
+    fn rfc6665_8_2_2_allow_events() {
+        let b = msg("Allow-Events: presence, message-summary, refer\r\nu: presence.winfo\r\n");
+        let m = Message::parse(&b).unwrap();
+        let e: heapless::Vec<&str, 8> = m.allow_events().map(Result::unwrap).collect();
+        assert_eq!(&e[..], &["presence", "message-summary", "refer", "presence.winfo"]);
+        assert!(parse_event_type(b"presence.", HeaderName::AllowEvents).is_err());
+        assert!(parse_event_type(b".x", HeaderName::AllowEvents).is_err());
+        assert!(parse_event_type(b"a..b", HeaderName::AllowEvents).is_err());
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_list_values_capped_by_limits() {
+        let mut l = crate::message::Limits::DEFAULT;
+        l.max_list_values = 2;
+        let b = msg("Supported: a, b, c\r\nSupported: d\r\n");
+        let m = Message::parse_with(&b, &l).unwrap();
+        assert_eq!(m.supported().count(), 2);
+    }
+}
