@@ -15,7 +15,7 @@
 //! Two deliberate tolerances:
 //!
 //! * the user part may hold everything `user-unreserved` allows, including
-//!   `;`, `?` and `/` (RFC 4475 §3.1.1.9 `semiuri`, §3.1.1.8 `intmeth`);
+//!   `;`, `?` and `/` (RFC 4475 §3.1.1.9 `semiuri`, §3.1.1.2 `intmeth`);
 //! * an IPv6 reference with three colons before an embedded IPv4 address,
 //!   `[2001:db8:::192.0.2.1]`, is read as if it had two (RFC 5118 §4.10).
 //!
@@ -1213,5 +1213,750 @@ impl fmt::Display for Uri<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sip(s: &str) -> SipUri<'_> {
+        match Uri::parse(s.as_bytes()) {
+            Ok(Uri::Sip(u)) => u,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    fn kind(s: &str) -> Option<ErrorKind> {
+        Uri::parse(s.as_bytes()).err().map(|e| e.kind)
+    }
+
+    fn rejected(s: &str) -> bool {
+        kind(s) == Some(ErrorKind::Syntax)
+    }
+
+    fn equiv(a: &str, b: &str) -> bool {
+        let a = Uri::parse(a.as_bytes()).unwrap();
+        let b = Uri::parse(b.as_bytes()).unwrap();
+        let r = a.equivalent(&b);
+        assert_eq!(r, b.equivalent(&a), "equivalence must be symmetric");
+        r
+    }
+
+    fn unescape(s: &[u8]) -> heapless::Vec<u8, 64> {
+        Unescaped::new(s).collect()
+    }
+
+    #[test]
+    fn rfc3261_19_1_1_components() {
+        let u = sip(
+            "sips:alice:secretword@atlanta.com:5061;transport=tcp;ttl=15;maddr=239.255.255.1;lr?subject=project%20x&priority=urgent",
+        );
+        assert!(u.secure);
+        assert_eq!(u.user, Some(&b"alice"[..]));
+        assert_eq!(u.password, Some(&b"secretword"[..]));
+        assert_eq!(u.host, Host::Domain("atlanta.com"));
+        assert_eq!(u.port, Some(5061));
+        assert_eq!(u.transport(), Some("tcp"));
+        assert_eq!(u.ttl(), Some(15));
+        assert_eq!(u.maddr(), Some(Host::Ipv4([239, 255, 255, 1])));
+        assert!(u.lr());
+        assert_eq!(u.headers, Some(&b"subject=project%20x&priority=urgent"[..]));
+        let h: heapless::Vec<_, 4> = u.headers_iter().collect();
+        assert_eq!(&h[..], &[(&b"subject"[..], &b"project%20x"[..]), (&b"priority"[..], &b"urgent"[..])]);
+
+        let u = sip("sip:atlanta.com");
+        assert_eq!((u.user, u.password, u.port, u.headers), (None, None, None, None));
+        assert!(u.params.is_empty());
+        assert!(!u.lr());
+        assert_eq!(u.transport(), None);
+        assert_eq!(sip("sip:alice@192.0.2.4").host, Host::Ipv4([192, 0, 2, 4]));
+        assert_eq!(sip("sip:alice:@h").password, Some(&b""[..]), "empty password is present");
+        let u = sip("sip:+1-212-555-1212:1234@gateway.com;user=phone");
+        assert_eq!(u.user, Some(&b"+1-212-555-1212"[..]));
+        assert_eq!(u.password, Some(&b"1234"[..]));
+        assert_eq!(u.user_param(), Some("phone"));
+        assert_eq!(sip("sip:alice;day=tuesday@atlanta.com").user, Some(&b"alice;day=tuesday"[..]));
+        // '@' is in neither paramchar nor the header alphabet, so an
+        // unescaped one always ends the userinfo (the ABNF's only parse).
+        assert_eq!(sip("sip:h;x=a@b").user, Some(&b"h;x=a"[..]));
+        assert_eq!(sip("sip:h?to=sip:bob@biloxi.com").password, Some(&b"bob"[..]));
+        let u = sip("sip:biloxi.com;method=REGISTER");
+        assert_eq!(u.method_param(), Some(Method::Register));
+        assert_eq!(sip("sip:h;method=register").method_param(), Some(Method::Extension("register")));
+    }
+
+    #[test]
+    fn rfc3261_19_1_scheme_case_and_kinds() {
+        let u = Uri::parse(b"SIP:ALICE@AtLanTa.CoM;Transport=udp").unwrap();
+        assert!(u.is_sip());
+        assert_eq!(u.scheme(), "sip");
+        assert_eq!(Uri::parse(b"SiPs:h").unwrap().scheme(), "sips");
+        assert_eq!(Uri::parse(b"TEL:+1").unwrap().scheme(), "tel");
+        let o = Uri::parse(b"Mailto:a@b").unwrap();
+        assert_eq!(o.scheme(), "Mailto");
+        assert!(!o.is_sip());
+        assert_eq!(u.as_bytes(), b"SIP:ALICE@AtLanTa.CoM;Transport=udp");
+        assert_eq!(std::format!("{u}"), "SIP:ALICE@AtLanTa.CoM;Transport=udp");
+        assert_eq!(u.sip().unwrap().transport(), Some("udp"), "param names are case-insensitive");
+        assert!(Uri::parse(b"tel:+1").unwrap().tel().is_some());
+        assert_eq!(
+            SipUri::parse(b"tel:+1").unwrap_err().kind,
+            ErrorKind::UnsupportedScheme,
+            "416 for a valid non-SIP URI where SIP is required"
+        );
+        assert!(SipUri::parse(b"sip:h").is_ok());
+        assert_eq!(SipUri::parse(b"sip:").unwrap_err().kind, ErrorKind::Syntax);
+    }
+
+    #[test]
+    fn rfc3261_25_1_rejections() {
+        for bad in [
+            "",
+            "sip",
+            ":x",
+            "sip:",
+            "1sip:host",
+            "s p:host",
+            " sip:host",
+            "sip:host ",
+            "sip:@host",      // empty user
+            "sip::pw@host",   // empty user, password only
+            "sip:a b@host",   // space in user
+            "sip:a\"@host",   // DQUOTE in user
+            "sip:a:p:w@host", // ':' in password
+            "sip:a:p@w@host", // second '@'
+            "sip:a%4@host",   // short escape
+            "sip:a%G1@host",  // bad hex
+            "sip:a@",         // no host
+            "sip:a@host:",    // empty port
+            "sip:a@host:5x",  // non-digit port
+            "sip:a@host:-1",
+            "sip:a@ho_st",     // '_' not in hostname
+            "sip:a@-host.com", // label starts with '-'
+            "sip:a@host-.com", // label ends with '-'
+            "sip:a@host..com", // empty label
+            "sip:a@.host",     // empty label
+            "sip:a@host.3com", // toplabel starts with a digit
+            "sip:a@1.2.3",     // numeric, not a dotted quad
+            "sip:a@1.2.3.256", // octet out of range
+            "sip:a@1.2.3.4.5",
+            "sip:a@1.2.3.4.",
+            "sip:h;", // empty parameter
+            "sip:h;;lr",
+            "sip:h;=x",    // empty pname
+            "sip:h;x=",    // empty pvalue
+            "sip:h;x=a=b", // '=' not a paramchar
+            "sip:h;x=%zz",
+            "sip:h;transport=",
+            "sip:h;transport",        // known param needs a value
+            "sip:h;transport=t%20cp", // decodes to a non-token
+            "sip:h;user",
+            "sip:h;method=IN VITE",
+            "sip:h;ttl",
+            "sip:h;ttl=abc",
+            "sip:h;maddr",
+            "sip:h;maddr=ho_st",
+            "sip:h;maddr=%31.2.3.4", // maddr must be written as a host
+            "sip:h;pn-prid",
+            "sip:h;pn-param",
+            "sip:h;pn-purr",
+            "sip:h?",     // headers need at least one header
+            "sip:h?a",    // '=' required
+            "sip:h?=b",   // empty hname
+            "sip:h?a=b&", // empty header after '&'
+            "sip:h?a=b c",
+            "sip:h?a=%3",
+            "sip:h?a=b@c;", // '@' ends the userinfo; then an empty param
+            "sip:h#frag",
+            "sip:h>",
+            "http://a b",
+            "urn:",
+            "x:<y>",
+            "x:\"y\"",
+            "x:y\u{7f}",
+            "x:caf\u{e9}",
+        ] {
+            assert!(rejected(bad), "{bad:?} should be a syntax error, got {:?}", Uri::parse(bad.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_port_range() {
+        assert_eq!(sip("sip:h:0").port, Some(0));
+        assert_eq!(sip("sip:h:65535").port, Some(65535));
+        assert_eq!(sip("sip:h:0005060").port, Some(5060), "leading zeros are digits");
+        assert_eq!(sip("sip:h:00000000000000000000005060").port, Some(5060));
+        assert_eq!(kind("sip:h:65536"), Some(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h:99999999999999999999"), Some(ErrorKind::OutOfRange));
+        assert_eq!(parse_hostport(b"example.com:5060").unwrap(), (Host::Domain("example.com"), Some(5060)));
+        assert_eq!(parse_hostport(b"example.com").unwrap(), (Host::Domain("example.com"), None));
+        assert_eq!(parse_hostport(b"192.0.2.1:5").unwrap(), (Host::Ipv4([192, 0, 2, 1]), Some(5)));
+        assert_eq!(parse_hostport(b"h:70000").unwrap_err().kind, ErrorKind::OutOfRange);
+        assert!(parse_hostport(b"[::1]x").is_err());
+        assert!(parse_hostport(b"[::1").is_err());
+        assert!(parse_hostport(b"").is_err());
+        assert!(parse_hostport(b"h:1:2").is_err());
+    }
+
+    #[test]
+    fn rfc3261_25_1_hostnames() {
+        for ok in ["a", "a.b", "example.com.", "x-1.example.com", "a1.b2.c3", "9a.example", "EXAMPLE.COM"] {
+            assert_eq!(Host::parse(ok.as_bytes()), Ok(Host::Domain(ok)), "{ok}");
+        }
+        for bad in ["", ".", "a..b", "a.-b", "a.b-", "1a.2b", "a.1", "a b", "a_b", "[x]", "[]", "[::1", "::1"]
+        {
+            assert!(Host::parse(bad.as_bytes()).is_err(), "{bad}");
+        }
+        assert_eq!(Host::parse(b"0.0.0.0"), Ok(Host::Ipv4([0, 0, 0, 0])));
+        assert_eq!(Host::parse(b"255.255.255.255"), Ok(Host::Ipv4([255; 4])));
+        assert_eq!(Host::parse(b"010.001.1.1"), Ok(Host::Ipv4([10, 1, 1, 1])), "RFC 3261 1*3DIGIT");
+        assert!(Host::parse(b"1.2.3.0256").is_err());
+        assert!(Host::parse(b"1.2.3.4.").is_err());
+        assert!(Host::Domain("Example.COM").equivalent(&Host::Domain("example.com")));
+        assert!(!Host::Domain("a").equivalent(&Host::Ipv4([1, 2, 3, 4])));
+        assert!(Host::Ipv4([1, 2, 3, 4]).is_ip());
+        assert_eq!(std::format!("{}", Host::Ipv4([192, 0, 2, 1])), "192.0.2.1");
+        assert_eq!(std::format!("{}", Host::parse(b"[::1]").unwrap()), "[::1]");
+        assert_eq!(std::format!("{}", Host::parse(b"a.b").unwrap()), "a.b");
+    }
+
+    fn v6(s: &str) -> Option<[u16; 8]> {
+        match Host::parse(s.as_bytes()) {
+            Ok(Host::Ipv6 { addr, raw }) => {
+                assert_eq!(raw.as_bytes(), &s.as_bytes()[1..s.len() - 1]);
+                Some(addr)
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn rfc5954_ipv6_grammar() {
+        assert_eq!(v6("[2001:db8:0:0:0:0:0:1]"), Some([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]));
+        assert_eq!(v6("[2001:db8::1]"), Some([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]));
+        assert_eq!(v6("[::]"), Some([0; 8]));
+        assert_eq!(v6("[::1]"), Some([0, 0, 0, 0, 0, 0, 0, 1]));
+        assert_eq!(v6("[1::]"), Some([1, 0, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(v6("[1:2:3:4:5:6:7::]"), Some([1, 2, 3, 4, 5, 6, 7, 0]));
+        assert_eq!(v6("[::2:3:4:5:6:7:8]"), Some([0, 2, 3, 4, 5, 6, 7, 8]));
+        assert_eq!(v6("[FFFF:abcd::0]"), Some([0xffff, 0xabcd, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(v6("[1:2:3:4:5:6:1.2.3.4]"), Some([1, 2, 3, 4, 5, 6, 0x0102, 0x0304]));
+        assert_eq!(v6("[::1.2.3.4]"), Some([0, 0, 0, 0, 0, 0, 0x0102, 0x0304]));
+        assert_eq!(v6("[2001:db8::192.0.2.1]"), Some([0x2001, 0xdb8, 0, 0, 0, 0, 0xc000, 0x0201]));
+        for bad in [
+            "[1:2:3:4:5:6:7]",     // too few groups, no '::'
+            "[1:2:3:4:5:6:7:8:9]", // too many
+            "[1:2:3:4:5:6:7:8::]", // '::' must stand for at least one group
+            "[1::2::3]",           // two '::'
+            "[12345::]",           // five hex digits
+            "[:1:2:3:4:5:6:7]",    // single leading colon
+            "[1:2:3:4:5:6:7:]",    // single trailing colon
+            "[::g]",
+            "[1.2.3.4]", // IPv4 alone is not IPv6
+            "[::1.2.3]",
+            "[::1.2.3.4:5]",           // IPv4 only at the end
+            "[1:2:3:4:5:6:7:1.2.3.4]", // IPv4 counts as two groups
+            "[::256.1.1.1]",
+            "[2001:db8:::1]", // three colons only tolerated before IPv4
+            "[::::1.2.3.4]",
+            "[ ::1]",
+        ] {
+            assert_eq!(v6(bad), None, "{bad}");
+        }
+        assert!(Host::parse(b"[::1]").unwrap().equivalent(&Host::parse(b"[0:0::0:1]").unwrap()));
+        assert!(!Host::parse(b"[::1]").unwrap().equivalent(&Host::parse(b"[::2]").unwrap()));
+    }
+
+    #[test]
+    fn rfc5118_4_1_valid_ipv6_reference() {
+        let u = sip("sip:[2001:db8::10]");
+        assert_eq!(u.host, Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10], raw: "2001:db8::10" });
+        let u = sip("sip:caller@[2001:db8::1]");
+        assert_eq!(u.user, Some(&b"caller"[..]));
+        assert!(sip("sip:user@[2001:db8::10]").host.is_ip());
+        assert_eq!(sip("sip:caller@[2001:db8::9:1]").host, Host::parse(b"[2001:db8::9:1]").unwrap());
+    }
+
+    #[test]
+    fn rfc5118_4_2_unbracketed_ipv6_rejected() {
+        assert!(rejected("sip:2001:db8::10"));
+        assert!(rejected("sip:user@2001:db8::10"));
+        assert!(rejected("sip:user@::1"));
+        assert!(Host::parse(b"2001:db8::10").is_err());
+    }
+
+    #[test]
+    fn rfc5118_4_3_port_ambiguous() {
+        let u = sip("sip:[2001:db8::10:5070]");
+        assert_eq!(u.port, None, "the port is inside the brackets, so it is part of the address");
+        assert_eq!(
+            u.host,
+            Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 0x10, 0x5070], raw: "2001:db8::10:5070" }
+        );
+    }
+
+    #[test]
+    fn rfc5118_4_4_port_unambiguous() {
+        let u = sip("sip:[2001:db8::10]:5070");
+        assert_eq!(u.port, Some(5070));
+        assert_eq!(u.host, Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10], raw: "2001:db8::10" });
+        assert!(!equiv("sip:[2001:db8::10]:5070", "sip:[2001:db8::10:5070]"));
+    }
+
+    #[test]
+    fn rfc5118_4_5_received_with_and_without_brackets() {
+        let bracketed = Host::parse_lenient_ipv6(b"[2001:db8::9:255]").unwrap();
+        let bare = Host::parse_lenient_ipv6(b"2001:db8::9:255").unwrap();
+        assert!(bracketed.equivalent(&bare));
+        assert_eq!(bare, Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 9, 0x255], raw: "2001:db8::9:255" });
+        assert_eq!(Host::parse_lenient_ipv6(b"192.0.2.1"), Ok(Host::Ipv4([192, 0, 2, 1])));
+        assert_eq!(Host::parse_lenient_ipv6(b"host.example"), Ok(Host::Domain("host.example")));
+        assert!(Host::parse_lenient_ipv6(b"2001:db8:::1").is_err());
+        assert!(Host::parse_lenient_ipv6(b"a:b:c").is_err());
+        // maddr may carry an IPv6 reference.
+        let u = sip("sip:h;maddr=[2001:db8::1]");
+        assert_eq!(u.maddr(), Some(Host::parse(b"[2001:db8::1]").unwrap()));
+    }
+
+    #[test]
+    fn rfc5118_4_9_ipv4_mapped_ipv6() {
+        let u = sip("sip:ted@[::ffff:192.0.2.2]");
+        assert_eq!(
+            u.host,
+            Host::Ipv6 { addr: [0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0202], raw: "::ffff:192.0.2.2" }
+        );
+        assert!(!equiv("sip:ted@[::ffff:192.0.2.2]", "sip:ted@192.0.2.2"));
+    }
+
+    #[test]
+    fn rfc5118_4_10_three_colon_tolerated() {
+        let three = sip("sip:user@[2001:db8:::192.0.2.1]");
+        let two = sip("sip:user@[2001:db8::192.0.2.1]");
+        assert_eq!(
+            three.host,
+            Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 0xc000, 0x0201], raw: "2001:db8:::192.0.2.1" }
+        );
+        assert!(three.host.equivalent(&two.host));
+        assert!(equiv("sip:user@[2001:db8:::192.0.2.1]", "sip:user@[2001:db8::192.0.2.1]"));
+        assert!(v6("[:::192.0.2.1]").is_some());
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_equivalent_examples() {
+        let equal_sets: &[&[&str]] = &[
+            &["sip:%61lice@atlanta.com;transport=TCP", "sip:alice@AtLanTa.CoM;Transport=tcp"],
+            &[
+                "sip:carol@chicago.com",
+                "sip:carol@chicago.com;newparam=5",
+                "sip:carol@chicago.com;security=on",
+            ],
+            &[
+                "sip:biloxi.com;transport=tcp;method=REGISTER?to=sip:bob%40biloxi.com",
+                "sip:biloxi.com;method=REGISTER;transport=tcp?to=sip:bob%40biloxi.com",
+            ],
+            &[
+                "sip:alice@atlanta.com?subject=project%20x&priority=urgent",
+                "sip:alice@atlanta.com?priority=urgent&subject=project%20x",
+            ],
+        ];
+        for set in equal_sets {
+            for a in set.iter() {
+                for b in set.iter() {
+                    assert!(equiv(a, b), "{a} == {b}");
+                }
+            }
+        }
+        let unequal_pairs = [
+            ("SIP:ALICE@AtLanTa.CoM;Transport=udp", "sip:alice@AtLanTa.CoM;Transport=UDP"),
+            ("sip:bob@biloxi.com", "sip:bob@biloxi.com:5060"),
+            ("sip:bob@biloxi.com", "sip:bob@biloxi.com;transport=udp"),
+            ("sip:bob@biloxi.com", "sip:bob@biloxi.com:6000;transport=tcp"),
+            ("sip:carol@chicago.com", "sip:carol@chicago.com?Subject=next%20meeting"),
+            ("sip:bob@phone21.boxesbybob.com", "sip:bob@192.0.2.4"),
+        ];
+        for (a, b) in unequal_pairs {
+            assert!(!equiv(a, b), "{a} != {b}");
+        }
+        // Equality is not transitive.
+        assert!(equiv("sip:carol@chicago.com", "sip:carol@chicago.com;security=on"));
+        assert!(equiv("sip:carol@chicago.com", "sip:carol@chicago.com;security=off"));
+        assert!(!equiv("sip:carol@chicago.com;security=on", "sip:carol@chicago.com;security=off"));
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_component_rules() {
+        // SIP and SIPS never match.
+        assert!(!equiv("sip:a@h", "sips:a@h"));
+        // Userinfo is case-sensitive, including the password.
+        assert!(!equiv("sip:a:PW@h", "sip:a:pw@h"));
+        assert!(!equiv("sip:a:pw@h", "sip:a@h"), "omitted password does not match");
+        assert!(!equiv("sip:h", "sip:a@h"), "omitted user does not match");
+        assert!(!equiv("sip:a:@h", "sip:a@h"), "empty password is still a password");
+        // user, ttl, method, maddr, transport: present in one only never matches.
+        for p in ["user=phone", "ttl=1", "method=INVITE", "maddr=1.2.3.4", "transport=udp"] {
+            let with = std::format!("sip:a@h;{p}");
+            assert!(!equiv("sip:a@h", &with), "{p}");
+            assert!(equiv(&with, &with), "{p}");
+        }
+        // Parameter values compare case-insensitively, by value for ttl and maddr.
+        assert!(equiv("sip:h;ttl=015", "sip:h;ttl=15"));
+        assert!(!equiv("sip:h;ttl=16", "sip:h;ttl=15"));
+        assert!(equiv("sip:h;maddr=[::1]", "sip:h;maddr=[0::0:1]"));
+        assert!(equiv("sip:h;maddr=Example.COM", "sip:h;maddr=example.com"));
+        assert!(!equiv("sip:h;maddr=example.com", "sip:h;maddr=example.net"));
+        assert!(equiv("sip:h;foo=BAR", "sip:h;FOO=bar"));
+        assert!(!equiv("sip:h;lr", "sip:h;lr=on"), "valueless and valued differ");
+        assert!(equiv("sip:h;lr", "sip:h"), "lr in one only is ignored");
+        // Escaped names match their unescaped form.
+        assert!(equiv("sip:h;%74ransport=tcp", "sip:h;transport=TCP"));
+        // Headers: names case-insensitive, values case-sensitive.
+        assert!(equiv("sip:h?Subject=x", "sip:h?subject=x"));
+        assert!(!equiv("sip:h?subject=X", "sip:h?subject=x"));
+        assert!(!equiv("sip:h?a=1&b=2", "sip:h?a=1"));
+        assert!(equiv("sip:h?a=%41", "sip:h?a=A"));
+        // Ports: no default-port equivalence, and IP by value.
+        assert!(!equiv("sips:h", "sips:h:5061"));
+        assert!(equiv("sip:h:05060", "sip:h:5060"));
+        assert!(equiv("sip:[2001:DB8::1]", "sip:[2001:db8:0::1]"));
+        assert!(!equiv("sip:h.", "sip:h"), "trailing dot is a different name");
+        // Different kinds never match.
+        assert!(!equiv("sip:+1@h", "tel:+1"));
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_escaped_reserved_differs() {
+        assert!(eq_unescaped(b"%61lice", b"alice", false));
+        assert!(eq_unescaped(b"%6c", b"%6C", false));
+        assert!(!eq_unescaped(b"%41", b"a", false));
+        assert!(eq_unescaped(b"%41", b"a", true));
+        assert!(!eq_unescaped(b"a%3Bb", b"a;b", false), "escaped reserved ';'");
+        assert!(eq_unescaped(b"a%3bb", b"a%3Bb", false));
+        assert!(!eq_unescaped(b"%2B1", b"+1", false), "escaped reserved '+'");
+        assert!(!eq_unescaped(b"ab", b"abc", false));
+        assert!(!equiv("sip:a%3Bb@h", "sip:a;b@h"));
+        assert!(equiv("sip:%2B1@h", "sip:%2b1@h"));
+        assert!(!equiv("sip:%2B1@h", "sip:+1@h"));
+        assert!(equiv("sip:a%20b@h", "sip:a%20b@h"));
+    }
+
+    #[test]
+    fn rfc3261_19_1_2_escapes_decode() {
+        assert_eq!(&unescape(b"I%20have%20spaces")[..], b"I have spaces");
+        assert_eq!(&unescape(b"value%25%34%31")[..], b"value%41", "never recursive");
+        assert_eq!(&unescape(b"%")[..], b"%", "a stray % passes through");
+        assert_eq!(&unescape(b"a%4")[..], b"a%4");
+        assert_eq!(&unescape(b"%zz")[..], b"%zz");
+        assert_eq!(&unescape(b"")[..], b"");
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_3_esc01_escapes() {
+        let u = sip("sip:sips%3Auser%40example.com@example.net");
+        assert_eq!(u.host, Host::Domain("example.net"));
+        assert_eq!(&unescape(u.user.unwrap())[..], b"sips:user@example.com");
+        let u = sip("sip:%75se%72@example.com");
+        assert!(u.user_unescaped().unwrap().eq(b"user".iter().copied()));
+        assert!(equiv("sip:%75se%72@example.com", "sip:user@example.com"));
+        let u = sip("sip:I%20have%20spaces@example.net");
+        assert!(u.user_unescaped().unwrap().eq(b"I have spaces".iter().copied()));
+        let u = sip("sip:cal%6Cer@host5.example.net;%6C%72;n%61me=v%61lue%25%34%31");
+        assert!(u.lr(), "%6C%72 is lr");
+        let name = u.params.get("name").flatten().unwrap();
+        assert_eq!(&unescape(name)[..], b"value%41", "not valueA");
+        assert!(!equiv("sip:caller@h;name=value%25%34%31", "sip:caller@h;name=valueA"));
+        assert!(equiv("sip:caller@h;n%61me=v%61lue%25%34%31", "sip:caller@h;name=value%2541"));
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_4_escaped_nulls() {
+        let u = sip("sip:null-%00-null@example.com");
+        assert_eq!(&unescape(u.user.unwrap())[..], b"null-\0-null", "%00 does not truncate");
+        let one = sip("sip:%00@host5.example.com");
+        let two = sip("sip:%00%00@host5.example.com");
+        assert_eq!(one.user_unescaped().unwrap().count(), 1);
+        assert_eq!(two.user_unescaped().unwrap().count(), 2);
+        assert!(!equiv("sip:%00@host5.example.com", "sip:%00%00@host5.example.com"), "two distinct contacts");
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_2_intmeth_unusual_userinfo() {
+        let s = "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com";
+        let u = sip(s);
+        assert_eq!(u.user, Some(&b"1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*"[..]));
+        assert_eq!(u.password, Some(&b"&it+has=1,weird!*pas$wo~d_too.(doesn't-it)"[..]));
+        assert_eq!(u.host, Host::Domain("example.com"));
+        assert!(u.params.is_empty() && u.headers.is_none());
+        let u = sip("sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*@example.com");
+        assert_eq!(u.password, None);
+        assert_eq!(u.user, Some(&b"1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*"[..]));
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_9_semicolon_in_user() {
+        let u = sip("sip:user;par=u%40example.net@example.com");
+        assert_eq!(u.user, Some(&b"user;par=u%40example.net"[..]));
+        assert_eq!(&unescape(u.user.unwrap())[..], b"user;par=u@example.net");
+        assert_eq!(u.host, Host::Domain("example.com"));
+        assert!(u.params.is_empty());
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_valid_corpus_uris() {
+        for s in [
+            "sip:vivekg@chair-dnrc.example.com;unknownparam",
+            "sip:services.example.com;lr;unknownwith=value;unknown-no-value",
+            "sip:+19725552222@gw1.example.net;unknownparam",
+            "sip:+13035551111@ift.client.example.net;user=phone",
+            "sip:UserB@example.com;maddr=ss1.example.com",
+            "sip:127.0.0.1:5080",
+            "sip:fluffy@127.0.0.1:5070",
+            "sip:remote-target@example.com",
+            "sip:j_user@example.com",
+            "sip:user@example.com:6000;unknownparam1=verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongvalue;longparamnamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamename=shortvalue;verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongParameterNameWithNoValue",
+            "sip:amazinglylongcallernameamazinglylongcallernameamazinglylongcallernameamazinglylongcallernameamazinglylongcallername@host5.example.net",
+        ] {
+            let u = sip(s);
+            u.params.validate().unwrap();
+        }
+        let u = sip("sip:services.example.com;lr;unknownwith=value;unknown-no-value");
+        assert!(u.lr());
+        assert_eq!(u.params.get("unknownwith"), Some(Some(&b"value"[..])));
+        assert_eq!(u.params.get("unknown-no-value"), Some(None));
+        assert_eq!(u.params.get("absent"), None);
+        assert_eq!(u.params.iter().count(), 3);
+        assert_eq!(
+            sip("sip:UserB@example.com;maddr=ss1.example.com").maddr(),
+            Some(Host::Domain("ss1.example.com"))
+        );
+        assert_eq!(sip("sip:127.0.0.1:5080").port, Some(5080));
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_7_ltgtruri_rejected() {
+        assert!(rejected("<sip:user@example.com>"));
+        assert!(rejected("sip:user@example.com>"));
+        assert!(rejected(" sip:user@example.com"));
+        assert!(rejected("\tsip:user@example.com"));
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_lwsruri_trailing_semicolon_rejected() {
+        // The Request-Line splits `sip:user@example.com; lr` at the space.
+        assert!(rejected("sip:user@example.com;"));
+        assert!(rejected("sip:user@example.com; lr"));
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_11_escaped_headers_parse_with_headers() {
+        let u = sip("sip:user@example.com?Route=%3Csip:example.com%3E");
+        assert_eq!(u.headers, Some(&b"Route=%3Csip:example.com%3E"[..]));
+        let (n, v) = u.headers_iter().next().unwrap();
+        assert_eq!(n, b"Route");
+        assert_eq!(&unescape(v)[..], b"<sip:example.com>");
+        assert!(sip("sip:user@example.com?Route=%3Csip:sip.example.com%3E").headers.is_some());
+        assert!(sip("sip:h?body=").headers_iter().eq([(&b"body"[..], &b""[..])]));
+    }
+
+    #[test]
+    fn rfc4475_3_3_2_unknown_scheme_is_opaque() {
+        let u = Uri::parse(b"nobodyKnowsThisScheme:totallyopaquecontent").unwrap();
+        let Uri::Other(a) = u else { panic!() };
+        assert_eq!(a.scheme, "nobodyKnowsThisScheme");
+        assert_eq!(a.rest(), b"totallyopaquecontent");
+        assert_eq!(u.scheme(), "nobodyKnowsThisScheme");
+        assert!(u.sip().is_none());
+    }
+
+    #[test]
+    fn rfc4475_3_3_3_atypical_scheme() {
+        let u = Uri::parse(b"soap.beep://192.0.2.103:3002").unwrap();
+        assert_eq!(u.scheme(), "soap.beep");
+        assert_eq!(std::format!("{u}"), "soap.beep://192.0.2.103:3002");
+    }
+
+    #[test]
+    fn rfc4475_3_3_4_unknown_schemes_in_headers() {
+        for s in
+            ["isbn:2983792873", "http://www.example.com", "name:John_Smith", "urn:uuid:f81d4fae-7dec-11d0"]
+        {
+            assert!(matches!(Uri::parse(s.as_bytes()), Ok(Uri::Other(_))), "{s}");
+        }
+        assert!(equiv("HTTP://www.example.com", "http://www.example.com"));
+        assert!(!equiv("http://www.example.com", "http://WWW.example.com"));
+        assert!(!equiv("http://x", "https://x"));
+    }
+
+    #[test]
+    fn rfc3966_tel_uris() {
+        let t = *Uri::parse(b"tel:+1-201-555-0123;ext=1234").unwrap().tel().unwrap();
+        assert!(t.is_global());
+        assert_eq!(t.number, b"+1-201-555-0123");
+        assert!(t.digits().eq(b"12015550123".iter().copied()));
+        assert_eq!(t.ext(), Some(&b"1234"[..]));
+        let t = *Uri::parse(b"tel:7042;phone-context=example.com").unwrap().tel().unwrap();
+        assert!(!t.is_global());
+        assert_eq!(t.phone_context(), Some(&b"example.com"[..]));
+        let t = *Uri::parse(b"tel:863-1234;phone-context=+1-914-555").unwrap().tel().unwrap();
+        assert_eq!(t.phone_context(), Some(&b"+1-914-555"[..]));
+        let t = *Uri::parse(b"tel:+358-555-1234567;postd=pp22").unwrap().tel().unwrap();
+        assert_eq!(t.params.get("postd"), Some(Some(&b"pp22"[..])));
+        let t = *Uri::parse(b"tel:+1(800)555.0123;isub=12345").unwrap().tel().unwrap();
+        assert_eq!(t.isub(), Some(&b"12345"[..]));
+        assert!(Uri::parse(b"tel:*31#;phone-context=example.com").is_ok());
+        assert!(Uri::parse(b"tel:A1b;phone-context=example.com").is_ok());
+        for bad in [
+            "tel:+",
+            "tel:+-",
+            "tel:+1a",  // hex only in local numbers
+            "tel:1234", // local number without phone-context
+            "tel:-;phone-context=example.com",
+            "tel:;phone-context=x.com",
+            "tel:12 34;phone-context=x.com",
+            "tel:+1;ext=",
+            "tel:+1;ext",
+            "tel:+1;ext=12a",
+            "tel:+1;ext=-",
+            "tel:+1;isub",
+            "tel:12;phone-context=",
+            "tel:12;phone-context=ex_ample",
+            "tel:12;phone-context=+",
+            "tel:+1;a_b=1", // pname = 1*( alphanum / "-" )
+            "tel:+1;",
+        ] {
+            assert!(rejected(bad), "{bad}: {:?}", Uri::parse(bad.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn rfc3966_4_tel_equivalence() {
+        assert!(equiv("tel:+1-201-555-0123", "tel:+1.201.555.0123"));
+        assert!(equiv("tel:+1(201)5550123", "TEL:+12015550123"));
+        assert!(!equiv("tel:+12015550123", "tel:+12015550124"));
+        assert!(!equiv("tel:+1234;phone-context=+5", "tel:1234;phone-context=+5"), "global vs local");
+        assert!(equiv("tel:+1;ext=1-2", "tel:+1;EXT=12"));
+        assert!(!equiv("tel:+1;ext=12", "tel:+1"), "parameter in one only");
+        assert!(equiv("tel:12;phone-context=Example.COM", "tel:12;phone-context=example.com"));
+        assert!(equiv("tel:12;phone-context=+1-914", "tel:12;phone-context=+1914"));
+        assert!(!equiv("tel:12;phone-context=a.com", "tel:12;phone-context=b.com"));
+        assert!(equiv("tel:ab;phone-context=a.com", "tel:AB;phone-context=a.com"));
+        assert!(equiv("tel:+1;a=1;b=2", "tel:+1;b=2;a=1"));
+        assert!(!equiv("tel:+1;a=1", "tel:+1;a=2"));
+    }
+
+    #[test]
+    fn rfc8599_4_1_pn_params() {
+        let u = sip(
+            "sip:alice@192.0.2.1;pn-provider=acme;pn-param=acme-param;pn-prid=ZTY4ZDJlMzODE1NmUgKi0K;pn-purr=123abc",
+        );
+        assert_eq!(u.pn_provider(), Some(Some(&b"acme"[..])));
+        assert_eq!(u.pn_param(), Some(&b"acme-param"[..]));
+        assert_eq!(u.pn_prid(), Some(&b"ZTY4ZDJlMzODE1NmUgKi0K"[..]));
+        assert_eq!(u.pn_purr(), Some(&b"123abc"[..]));
+        let u = sip("sip:alice@example.com;pn-provider");
+        assert_eq!(u.pn_provider(), Some(None), "empty pn-provider queries capabilities (§4.1)");
+        assert_eq!(u.pn_prid(), None);
+        // Push subscription URIs arrive escaped.
+        let u = sip("sip:a@h;pn-provider=webpush;pn-prid=https%3A%2F%2Fpush.example.net%2Fx");
+        assert_eq!(&unescape(u.pn_prid().unwrap())[..], b"https://push.example.net/x");
+    }
+
+    #[test]
+    fn rfc5626_5_4_ob_and_rfc5627_gr() {
+        let u = sip("sip:line1@192.0.2.2;transport=tcp;ob");
+        assert!(u.ob());
+        assert_eq!(u.gr(), None);
+        let u = sip("sip:callee@example.com;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6");
+        assert_eq!(u.gr(), Some(Some(&b"urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6"[..])));
+        assert!(!u.ob());
+        assert_eq!(sip("sip:callee@example.com;gr").gr(), Some(None));
+    }
+
+    #[test]
+    fn rfc3261_19_1_1_ttl_range() {
+        assert_eq!(sip("sip:h;ttl=0").ttl(), Some(0));
+        assert_eq!(sip("sip:h;ttl=255").ttl(), Some(255));
+        assert_eq!(sip("sip:h;ttl=%32%35%35").ttl(), Some(255));
+        assert_eq!(kind("sip:h;ttl=256"), Some(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h;ttl=99999999999999999999999"), Some(ErrorKind::OutOfRange));
+    }
+
+    #[test]
+    fn rfc3261_25_1_uri_params_iteration() {
+        let p = UriParams { raw: b";a=1;B;c=[::1];d=x:y&z+$/" };
+        let v: heapless::Vec<_, 8> = p.iter().map(Result::unwrap).collect();
+        assert_eq!(v.len(), 4);
+        assert_eq!(v[0], UriParam { name: b"a", value: Some(b"1") });
+        assert_eq!(v[1], UriParam { name: b"B", value: None });
+        assert!(v[1].is("b"));
+        assert_eq!(p.get("C"), Some(Some(&b"[::1]"[..])));
+        assert_eq!(p.value("b"), None);
+        assert!(p.contains("b"));
+        assert!(p.validate().is_ok());
+        // A malformed list yields one error, then stops.
+        let bad = UriParams { raw: b";a;;b" };
+        let mut it = bad.into_iter();
+        assert!(it.next().unwrap().is_ok());
+        assert!(it.next().unwrap().is_err());
+        assert!(it.next().is_none());
+        assert!(UriParams { raw: b"a" }.validate().is_err(), "must start with ';'");
+        assert!(UriParams::default().iter().next().is_none());
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_long_lists_bounded() {
+        // Parameter lists beyond MAX_COMPARE_ITEMS are not compared at all.
+        let mut buf = [0u8; 1024];
+        let mut n = 0;
+        for &c in b"sip:h" {
+            buf[n] = c;
+            n += 1;
+        }
+        for _ in 0..=MAX_COMPARE_ITEMS {
+            for &c in b";a" {
+                buf[n] = c;
+                n += 1;
+            }
+        }
+        let long = Uri::parse(&buf[..n]).unwrap();
+        assert!(!long.equivalent(&long));
+        let short = Uri::parse(b"sip:h;a;a").unwrap();
+        assert!(short.equivalent(&short));
+    }
+
+    #[test]
+    fn robustness_every_prefix_never_panics() {
+        let longs: [&[u8]; 6] = [
+            b"sips:alice:pw%20x@[2001:db8:::192.0.2.1]:5061;transport=tls;ttl=255;maddr=[::1];lr;pn-prid=a%2Fb?subject=a%20b&x=",
+            b"sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
+            b"sip:user;par=u%40example.net@example.com;%6C%72;n%61me=v%61lue%25%34%31?Route=%3Csip:example.com%3E",
+            b"tel:+1-201-555-0123;ext=1234;isub=12;phone-context=+1-914-555;x=%41",
+            b"sip:[::ffff:192.0.2.2]:65535;method=INVITE;user=phone",
+            b"soap.beep://192.0.2.103:3002",
+        ];
+        for s in longs {
+            let full = Uri::parse(s).unwrap();
+            for end in 0..=s.len() {
+                for start in 0..4.min(end) {
+                    let Ok(u) = Uri::parse(&s[start..end]) else { continue };
+                    let _ = u.equivalent(&full);
+                    let _ = u.equivalent(&u);
+                    let _ = std::format!("{u}");
+                    if let Some(s) = u.sip() {
+                        let _ =
+                            (s.ttl(), s.maddr(), s.transport(), s.method_param(), s.headers_iter().count());
+                    }
+                }
+            }
+        }
+        // Arbitrary bytes, including non-ASCII and lone escapes.
+        for b in 0u8..=255 {
+            let input = [b's', b'i', b'p', b':', b, b'@', b'[', b, b']', b';', b, b'?', b, b'=', b'%'];
+            for end in 0..=input.len() {
+                let _ = Uri::parse(&input[..end]);
+                let _ = Host::parse_lenient_ipv6(&input[4..end.max(4)]);
+                let _ = parse_hostport(&input[4..end.max(4)]);
+            }
+        }
     }
 }
