@@ -1,9 +1,36 @@
 //! URIs (RFC 3261 §19, §25.1; RFC 5954; RFC 3966 tel; RFC 8599 pn-*).
 //!
-//! INTERFACE STUB: signatures are the contract; the full implementation
-//! replaces the bodies.
+//! [`Uri::parse`] turns the text of a Request-URI or of a name-addr's
+//! `<...>` into a borrowed view:
+//!
+//! * `sip:` / `sips:` become a [`SipUri`], checked against the RFC 3261
+//!   ABNF with the IPv6 grammar of RFC 5954 (RFC 3986). Every component is
+//!   validated during parsing, including the `%HH` escapes and the values of
+//!   the parameters this module gives typed accessors for, so the accessors
+//!   themselves are cheap and infallible.
+//! * `tel:` becomes a [`TelUri`] (RFC 3966).
+//! * Any other scheme is kept opaque as an [`AbsoluteUri`] (RFC 4475
+//!   §3.3.2-§3.3.4: a parser must accept unknown schemes; a UAS answers 416).
+//!
+//! Two deliberate tolerances:
+//!
+//! * the user part may hold everything `user-unreserved` allows, including
+//!   `;`, `?` and `/` (RFC 4475 §3.1.1.9 `semiuri`, §3.1.1.2 `intmeth`);
+//! * an IPv6 reference with three colons before an embedded IPv4 address,
+//!   `[2001:db8:::192.0.2.1]`, is read as if it had two (RFC 5118 §4.10).
+//!
+//! [`Uri::equivalent`] implements the comparison rules of RFC 3261 §19.1.4
+//! (SIP/SIPS) and RFC 3966 §4 (tel).
+//!
+//! Nothing here allocates, recurses or panics; parsing is linear in the
+//! input and comparison is linear with a constant factor bounded by
+//! [`MAX_COMPARE_ITEMS`].
 
-use super::error::{Element, ParseError};
+use core::fmt;
+
+use super::error::{Element, ErrorKind, ParseError};
+use super::lex::{ascii_str, eq_ic, hex_val, is_alpha, is_digit, is_hex, is_token, is_unreserved};
+use super::method::Method;
 
 /// A URI as found in a Request-URI or a name-addr.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +60,10 @@ pub enum Host<'a> {
 }
 
 /// URI parameters (`*( ";" uri-parameter )`), iterated on demand.
+///
+/// Names and values are kept as written, still %-escaped. Lookups by name
+/// ([`UriParams::get`]) compare names case-insensitively after unescaping,
+/// so `;%6C%72` is found as `lr` (RFC 4475 §3.1.1.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct UriParams<'a> {
     /// The raw text, starting at the first `;` (empty if none).
@@ -80,30 +111,1852 @@ pub struct AbsoluteUri<'a> {
     pub raw: &'a [u8],
 }
 
-impl<'a> Host<'a> {
-    /// Parses a host (no port).
-    pub fn parse(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
-        let _ = s;
-        Err(ParseError::syntax(Element::Uri))
+/// Parameter and header lists longer than this are never considered
+/// equivalent by [`Uri::equivalent`]: comparing unordered lists without
+/// allocating is quadratic in their length, and this bound keeps the cost
+/// linear in the input (with this constant) for hostile URIs. Real URIs
+/// carry a handful of parameters.
+pub const MAX_COMPARE_ITEMS: usize = 64;
+
+// ---------------------------------------------------------------------------
+// Errors and character classes
+// ---------------------------------------------------------------------------
+
+#[inline]
+fn syntax() -> ParseError {
+    ParseError::syntax(Element::Uri)
+}
+
+#[inline]
+fn out_of_range() -> ParseError {
+    ParseError::new(Element::Uri, ErrorKind::OutOfRange)
+}
+
+/// `user` characters other than escapes: unreserved / user-unreserved.
+#[inline]
+fn is_user_char(c: u8) -> bool {
+    is_unreserved(c) || matches!(c, b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/')
+}
+
+/// `password` characters other than escapes.
+#[inline]
+fn is_password_char(c: u8) -> bool {
+    is_unreserved(c) || matches!(c, b'&' | b'=' | b'+' | b'$' | b',')
+}
+
+/// `paramchar` other than escapes: param-unreserved / unreserved.
+#[inline]
+fn is_param_char(c: u8) -> bool {
+    is_unreserved(c) || matches!(c, b'[' | b']' | b'/' | b':' | b'&' | b'+' | b'$')
+}
+
+/// `hname` / `hvalue` characters other than escapes.
+#[inline]
+fn is_header_char(c: u8) -> bool {
+    is_unreserved(c) || matches!(c, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$')
+}
+
+/// `reserved` of RFC 2396, the characters whose escaped and unescaped forms
+/// are *not* equivalent (RFC 3261 §19.1.4).
+#[inline]
+fn is_reserved(c: u8) -> bool {
+    matches!(c, b';' | b'/' | b'?' | b':' | b'@' | b'&' | b'=' | b'+' | b'$' | b',')
+}
+
+/// RFC 3966 `visual-separator`.
+#[inline]
+fn is_visual_separator(c: u8) -> bool {
+    matches!(c, b'-' | b'.' | b'(' | b')')
+}
+
+/// True if every byte of `s` is either allowed by `class` or starts a
+/// well-formed `%HH` escape.
+fn valid_escaped(s: &[u8], class: fn(u8) -> bool) -> bool {
+    let mut i = 0;
+    while let Some(&c) = s.get(i) {
+        if c == b'%' {
+            let ok = s.get(i + 1).is_some_and(|&h| is_hex(h)) && s.get(i + 2).is_some_and(|&l| is_hex(l));
+            if !ok {
+                return false;
+            }
+            i += 3;
+        } else if class(c) {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
+fn is_scheme(s: &[u8]) -> bool {
+    match s.split_first() {
+        Some((&f, rest)) => {
+            is_alpha(f) && rest.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+        }
+        None => false,
     }
 }
 
-/// Parses `host [ ":" port ]`.
-pub fn parse_hostport(s: &[u8]) -> Result<(Host<'_>, Option<u16>), ParseError> {
-    Ok((Host::parse(s)?, None))
+// ---------------------------------------------------------------------------
+// Percent-decoding
+// ---------------------------------------------------------------------------
+
+/// The bytes of a %-escaped URI component with each `%HH` replaced by the
+/// octet it encodes, without allocating.
+///
+/// Decoding is never recursive (`%2541` yields `%41`, RFC 4475 §3.1.1.3)
+/// and an escaped NUL is an ordinary byte that does not end the component
+/// (RFC 4475 §3.1.1.4). A `%` not followed by two hex digits, which
+/// [`Uri::parse`] never lets through, is yielded as itself.
+#[derive(Clone, Debug)]
+pub struct Unescaped<'a> {
+    s: &'a [u8],
+    pos: usize,
 }
+
+impl<'a> Unescaped<'a> {
+    /// Iterates the decoded bytes of `escaped`.
+    pub fn new(escaped: &'a [u8]) -> Self {
+        Unescaped { s: escaped, pos: 0 }
+    }
+
+    /// The next decoded byte and whether it came from an escape.
+    fn next_flagged(&mut self) -> Option<(u8, bool)> {
+        let c = *self.s.get(self.pos)?;
+        if c == b'%' {
+            let h = self.s.get(self.pos + 1).and_then(|&x| hex_val(x));
+            let l = self.s.get(self.pos + 2).and_then(|&x| hex_val(x));
+            if let (Some(h), Some(l)) = (h, l) {
+                self.pos += 3;
+                return Some(((h << 4) | l, true));
+            }
+        }
+        self.pos += 1;
+        Some((c, false))
+    }
+}
+
+impl Iterator for Unescaped<'_> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        self.next_flagged().map(|(c, _)| c)
+    }
+}
+
+/// Compares two %-escaped URI components the way RFC 3261 §19.1.4 asks:
+/// a character outside the RFC 2396 `reserved` set is equivalent to its
+/// `%HH` encoding (`%61lice` = `alice`, `%6c` = `%6C`), but an escaped
+/// reserved character differs from the character itself (`a%3Bb` ≠ `a;b`,
+/// `%2B1` ≠ `+1`). With `case_insensitive`, ASCII letters compare without
+/// regard to case after decoding.
+pub fn eq_unescaped(a: &[u8], b: &[u8], case_insensitive: bool) -> bool {
+    let mut x = Unescaped::new(a);
+    let mut y = Unescaped::new(b);
+    loop {
+        match (x.next_flagged(), y.next_flagged()) {
+            (None, None) => return true,
+            (Some((c, ec)), Some((d, ed))) => {
+                let same_char = if case_insensitive { c.eq_ignore_ascii_case(&d) } else { c == d };
+                // Escaping only matters for reserved characters.
+                let same_form = (ec && is_reserved(c)) == (ed && is_reserved(d));
+                if !same_char || !same_form {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Hosts
+// ---------------------------------------------------------------------------
+
+/// `IPv4address` with each octet 0-255 (RFC 5954 `dec-octet`, tolerating
+/// leading zeros as the RFC 3261 `1*3DIGIT` did).
+fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = s.split(|&c| c == b'.');
+    for slot in &mut out {
+        let p = parts.next()?;
+        if p.is_empty() || p.len() > 3 || !p.iter().all(|&c| is_digit(c)) {
+            return None;
+        }
+        let v = p.iter().fold(0u16, |v, &c| v * 10 + u16::from(c - b'0'));
+        *slot = u8::try_from(v).ok()?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(out)
+}
+
+/// `IPv6address` (RFC 5954, i.e. RFC 3986 §3.2.2), also accepting the
+/// three-colon form `X:::IPv4` of RFC 5118 §4.10.
+fn parse_ipv6(s: &[u8]) -> Option<[u16; 8]> {
+    let n = s.len();
+    let mut head = [0u16; 8];
+    let mut nh = 0usize;
+    let mut tail = [0u16; 8];
+    let mut nt = 0usize;
+    let mut compressed = false;
+    let mut i = 0usize;
+
+    // After "::", one more ':' is tolerated if an IPv4 address follows.
+    let skip_extra_colon = |i: usize| -> usize {
+        if s.get(i) == Some(&b':') && s.get(i + 1..).is_some_and(|r| parse_ipv4(r).is_some()) {
+            i + 1
+        } else {
+            i
+        }
+    };
+
+    if s.first() == Some(&b':') {
+        if s.get(1) != Some(&b':') {
+            return None;
+        }
+        compressed = true;
+        i = skip_extra_colon(2);
+        if i == n {
+            return Some([0; 8]);
+        }
+    }
+    loop {
+        let start = i;
+        while s.get(i).is_some_and(|&c| is_hex(c)) {
+            i += 1;
+        }
+        let mut groups = [0u16; 2];
+        let count;
+        if s.get(i) == Some(&b'.') {
+            // Embedded IPv4: must be the rest of the text.
+            let v4 = parse_ipv4(s.get(start..)?)?;
+            groups = [u16::from_be_bytes([v4[0], v4[1]]), u16::from_be_bytes([v4[2], v4[3]])];
+            count = 2;
+            i = n;
+        } else {
+            let len = i - start;
+            if len == 0 || len > 4 {
+                return None;
+            }
+            groups[0] =
+                s.get(start..i)?.iter().fold(0u16, |v, &c| (v << 4) | u16::from(hex_val(c).unwrap_or(0)));
+            count = 1;
+        }
+        if nh + nt + count > 8 {
+            return None;
+        }
+        for &g in groups.get(..count)? {
+            if compressed {
+                *tail.get_mut(nt)? = g;
+                nt += 1;
+            } else {
+                *head.get_mut(nh)? = g;
+                nh += 1;
+            }
+        }
+        if i == n {
+            break;
+        }
+        if s.get(i) != Some(&b':') {
+            return None;
+        }
+        i += 1;
+        if s.get(i) == Some(&b':') {
+            if compressed {
+                return None;
+            }
+            compressed = true;
+            i = skip_extra_colon(i + 1);
+            if i == n {
+                break;
+            }
+        } else if i == n {
+            return None;
+        }
+    }
+    let total = nh + nt;
+    if (compressed && total > 7) || (!compressed && total != 8) {
+        return None;
+    }
+    let mut out = [0u16; 8];
+    out.get_mut(..nh)?.copy_from_slice(head.get(..nh)?);
+    out.get_mut(8 - nt..)?.copy_from_slice(tail.get(..nt)?);
+    Some(out)
+}
+
+/// `hostname = *( domainlabel "." ) toplabel [ "." ]` (RFC 3261 §25.1).
+fn is_hostname(s: &[u8]) -> bool {
+    let body = match s.strip_suffix(b".") {
+        Some(b) if !b.is_empty() => b,
+        Some(_) => return false,
+        None => s,
+    };
+    if body.is_empty() {
+        return false;
+    }
+    let mut last: &[u8] = &[];
+    for label in body.split(|&c| c == b'.') {
+        let ok = match (label.first(), label.last()) {
+            (Some(&f), Some(&l)) => {
+                f.is_ascii_alphanumeric()
+                    && l.is_ascii_alphanumeric()
+                    && label.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
+            }
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        last = label;
+    }
+    last.first().is_some_and(|&c| is_alpha(c))
+}
+
+impl<'a> Host<'a> {
+    /// Parses a host (no port): a domain name, a dotted-quad IPv4 address,
+    /// or an IPv6 reference in brackets (RFC 3261 §25.1, RFC 5954).
+    ///
+    /// A dotted string of digits is an IPv4 address or nothing: `1.2.3` and
+    /// `1.2.3.256` are syntax errors, since a top label must start with a
+    /// letter. An IPv6 address without brackets is an error (RFC 5118
+    /// §4.2); see [`Host::parse_lenient_ipv6`] for the places that allow it.
+    pub fn parse(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
+        if let Some(rest) = s.strip_prefix(b"[") {
+            let inner = rest.strip_suffix(b"]").ok_or_else(syntax)?;
+            return Host::parse_ipv6_literal(inner);
+        }
+        if !s.is_empty() && s.iter().all(|&c| is_digit(c) || c == b'.') {
+            return parse_ipv4(s).map(Host::Ipv4).ok_or_else(syntax);
+        }
+        if is_hostname(s) {
+            return ascii_str(s).map(Host::Domain).ok_or_else(syntax);
+        }
+        Err(syntax())
+    }
+
+    /// Like [`Host::parse`], but also accepts an IPv6 address without
+    /// brackets, as the Via `received` parameter carries it (RFC 3261
+    /// §20.42 `received = "received" EQUAL (IPv4address / IPv6address)`,
+    /// RFC 5118 §4.5). The bracketed form is accepted too.
+    pub fn parse_lenient_ipv6(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
+        if s.first() != Some(&b'[') && s.contains(&b':') {
+            return Host::parse_ipv6_literal(s);
+        }
+        Host::parse(s)
+    }
+
+    fn parse_ipv6_literal(inner: &'a [u8]) -> Result<Host<'a>, ParseError> {
+        let addr = parse_ipv6(inner).ok_or_else(syntax)?;
+        let raw = ascii_str(inner).ok_or_else(syntax)?;
+        Ok(Host::Ipv6 { addr, raw })
+    }
+
+    /// Host comparison of RFC 3261 §19.1.4: domain names case-insensitively,
+    /// addresses by value (so `[2001:db8::1]` matches
+    /// `[2001:0db8:0:0::1]`). A name never matches an address, even the one
+    /// it resolves to.
+    pub fn equivalent(&self, other: &Host<'_>) -> bool {
+        match (self, other) {
+            (Host::Domain(a), Host::Domain(b)) => eq_ic(a.as_bytes(), b.as_bytes()),
+            (Host::Ipv4(a), Host::Ipv4(b)) => a == b,
+            (Host::Ipv6 { addr: a, .. }, Host::Ipv6 { addr: b, .. }) => a == b,
+            _ => false,
+        }
+    }
+
+    /// True for an IPv4 or IPv6 address.
+    pub fn is_ip(&self) -> bool {
+        !matches!(self, Host::Domain(_))
+    }
+}
+
+impl fmt::Display for Host<'_> {
+    /// Writes the host as it appears in a URI: a domain as written, IPv4 in
+    /// dotted-quad form, IPv6 as written inside brackets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Host::Domain(d) => f.write_str(d),
+            Host::Ipv4([a, b, c, d]) => write!(f, "{a}.{b}.{c}.{d}"),
+            Host::Ipv6 { raw, .. } => write!(f, "[{raw}]"),
+        }
+    }
+}
+
+/// Parses `1*DIGIT` as a port: leading zeros are fine, a value above 65535
+/// is [`ErrorKind::OutOfRange`].
+fn parse_port(s: &[u8]) -> Result<u16, ParseError> {
+    if s.is_empty() || !s.iter().all(|&c| is_digit(c)) {
+        return Err(syntax());
+    }
+    let first_nz = s.iter().position(|&c| c != b'0').unwrap_or(s.len());
+    let digits = s.get(first_nz..).unwrap_or(&[]);
+    if digits.len() > 5 {
+        return Err(out_of_range());
+    }
+    let v = digits.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+    u16::try_from(v).map_err(|_| out_of_range())
+}
+
+/// Parses `host [ ":" port ]` (RFC 3261 §25.1 `hostport`). The port is
+/// 0-65535 with leading zeros allowed; a larger one is
+/// [`ErrorKind::OutOfRange`]. `[2001:db8::10:5070]` is an address with no
+/// port (RFC 5118 §4.3); `[2001:db8::10]:5070` has port 5070.
+pub fn parse_hostport(s: &[u8]) -> Result<(Host<'_>, Option<u16>), ParseError> {
+    let host_end = if s.first() == Some(&b'[') {
+        memchr::memchr(b']', s).map(|k| k + 1).ok_or_else(syntax)?
+    } else {
+        memchr::memchr(b':', s).unwrap_or(s.len())
+    };
+    let (host, rest) = s.split_at(host_end);
+    let host = Host::parse(host)?;
+    let port = match rest.split_first() {
+        None => None,
+        Some((b':', digits)) => Some(parse_port(digits)?),
+        Some(_) => return Err(syntax()),
+    };
+    Ok((host, port))
+}
+
+// ---------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------
+
+/// One `uri-parameter`: `pname [ "=" pvalue ]`, both still %-escaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UriParam<'a> {
+    /// The name as written.
+    pub name: &'a [u8],
+    /// The value as written, if an `=` was present.
+    pub value: Option<&'a [u8]>,
+}
+
+impl UriParam<'_> {
+    /// True if the name is `name` (case-insensitive, after unescaping).
+    pub fn is(&self, name: &str) -> bool {
+        eq_unescaped(self.name, name.as_bytes(), true)
+    }
+}
+
+/// Iterator over [`UriParams`]. A malformed parameter yields one `Err`,
+/// after which the iterator is fused.
+#[derive(Clone, Debug)]
+pub struct UriParamIter<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for UriParamIter<'a> {
+    type Item = Result<UriParam<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (&first, after) = self.rest.split_first()?;
+        if first != b';' {
+            self.rest = &[];
+            return Some(Err(syntax()));
+        }
+        let end = memchr::memchr(b';', after).unwrap_or(after.len());
+        let (seg, rest) = after.split_at(end);
+        self.rest = rest;
+        let (name, value) = match memchr::memchr(b'=', seg) {
+            Some(k) => (&seg[..k], Some(&seg[k + 1..])),
+            None => (seg, None),
+        };
+        let ok = !name.is_empty()
+            && valid_escaped(name, is_param_char)
+            && value.is_none_or(|v| !v.is_empty() && valid_escaped(v, is_param_char));
+        if !ok {
+            self.rest = &[];
+            return Some(Err(syntax()));
+        }
+        Some(Ok(UriParam { name, value }))
+    }
+}
+
+impl<'a> IntoIterator for UriParams<'a> {
+    type Item = Result<UriParam<'a>, ParseError>;
+    type IntoIter = UriParamIter<'a>;
+    fn into_iter(self) -> UriParamIter<'a> {
+        self.iter()
+    }
+}
+
+impl<'a> UriParams<'a> {
+    /// Iterates the parameters in order.
+    pub fn iter(&self) -> UriParamIter<'a> {
+        UriParamIter { rest: self.raw }
+    }
+
+    /// True if there are no parameters.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// Finds the first parameter named `name`, compared case-insensitively
+    /// after unescaping both. `Some(None)` means present without a value;
+    /// the value is returned as written (still %-escaped).
+    pub fn get(&self, name: &str) -> Option<Option<&'a [u8]>> {
+        self.find(name.as_bytes())
+    }
+
+    /// The value of parameter `name`, if present with a value.
+    pub fn value(&self, name: &str) -> Option<&'a [u8]> {
+        self.get(name).flatten()
+    }
+
+    /// True if a parameter named `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Checks every parameter's syntax.
+    pub fn validate(&self) -> Result<(), ParseError> {
+        self.iter().try_for_each(|p| p.map(|_| ()))
+    }
+
+    /// Lookup by a (possibly escaped) name.
+    fn find(&self, name: &[u8]) -> Option<Option<&'a [u8]>> {
+        self.iter().map_while(Result::ok).find(|p| eq_unescaped(p.name, name, true)).map(|p| p.value)
+    }
+
+    /// The number of parameters, or `None` beyond [`MAX_COMPARE_ITEMS`] or
+    /// on a malformed list.
+    fn count_for_compare(&self) -> Option<usize> {
+        let mut n = 0usize;
+        for p in self.iter() {
+            p.ok()?;
+            n += 1;
+            if n > MAX_COMPARE_ITEMS {
+                return None;
+            }
+        }
+        Some(n)
+    }
+}
+
+/// Parameters whose presence in only one URI makes two SIP URIs differ
+/// (RFC 3261 §19.1.4).
+const STRICT_PARAMS: [&str; 5] = ["user", "ttl", "method", "maddr", "transport"];
+
+/// Digits of a `ttl` value, unescaped; `None` if not `1*DIGIT`, saturating
+/// above 255 into 256.
+fn ttl_value(v: &[u8]) -> Option<u16> {
+    let mut n = 0u16;
+    let mut any = false;
+    for c in Unescaped::new(v) {
+        if !is_digit(c) {
+            return None;
+        }
+        any = true;
+        n = (n * 10 + u16::from(c - b'0')).min(256);
+    }
+    any.then_some(n)
+}
+
+/// Checks the values of the parameters this module has accessors for.
+fn check_known_param(p: &UriParam<'_>) -> Result<(), ParseError> {
+    let value = || p.value.ok_or_else(syntax);
+    if p.is("transport") || p.is("user") || p.is("method") {
+        let v = value()?;
+        if !Unescaped::new(v).all(is_token) {
+            return Err(syntax());
+        }
+    } else if p.is("ttl") {
+        match ttl_value(value()?) {
+            None => return Err(syntax()),
+            Some(n) if n > 255 => return Err(out_of_range()),
+            Some(_) => {}
+        }
+    } else if p.is("maddr") {
+        Host::parse(value()?)?;
+    } else if p.is("pn-param") || p.is("pn-prid") || p.is("pn-purr") {
+        value()?;
+    }
+    Ok(())
+}
+
+/// Value comparison for SIP URI parameters (RFC 3261 §19.1.4: case-
+/// insensitive; `ttl` by number and `maddr` by host value when they parse).
+fn sip_param_value_eq(name: &[u8], a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            if eq_unescaped(name, b"ttl", true) {
+                if let (Some(x), Some(y)) = (ttl_value(a), ttl_value(b)) {
+                    return x == y;
+                }
+            } else if eq_unescaped(name, b"maddr", true) {
+                if let (Ok(x), Ok(y)) = (Host::parse(a), Host::parse(b)) {
+                    return x.equivalent(&y);
+                }
+            }
+            eq_unescaped(a, b, true)
+        }
+        _ => false,
+    }
+}
+
+fn is_strict_param(name: &[u8]) -> bool {
+    STRICT_PARAMS.iter().any(|s| eq_unescaped(name, s.as_bytes(), true))
+}
+
+/// One direction of the RFC 3261 §19.1.4 parameter rule.
+fn sip_params_cover(a: &UriParams<'_>, b: &UriParams<'_>) -> bool {
+    for p in a.iter() {
+        let Ok(p) = p else { return false };
+        match b.find(p.name) {
+            Some(v) => {
+                if !sip_param_value_eq(p.name, p.value, v) {
+                    return false;
+                }
+            }
+            None => {
+                if is_strict_param(p.name) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+// ---------------------------------------------------------------------------
+// Headers
+// ---------------------------------------------------------------------------
+
+/// Iterator over the `hname=hvalue` pairs of a SIP URI's headers part,
+/// raw (still %-escaped). A pair without `=` yields an empty value.
+#[derive(Clone, Debug)]
+pub struct UriHeaders<'a> {
+    rest: Option<&'a [u8]>,
+}
+
+impl<'a> UriHeaders<'a> {
+    /// Iterates `raw`, the text after `?`.
+    pub fn new(raw: &'a [u8]) -> Self {
+        UriHeaders { rest: Some(raw) }
+    }
+}
+
+impl<'a> Iterator for UriHeaders<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.rest?;
+        let (item, rest) = match memchr::memchr(b'&', s) {
+            Some(k) => (&s[..k], Some(&s[k + 1..])),
+            None => (s, None),
+        };
+        self.rest = rest;
+        Some(match memchr::memchr(b'=', item) {
+            Some(k) => (&item[..k], &item[k + 1..]),
+            None => (item, &[][..]),
+        })
+    }
+}
+
+/// `headers = "?" header *( "&" header )`, `header = hname "=" hvalue`.
+fn validate_headers(s: &[u8]) -> Result<(), ParseError> {
+    for item in s.split(|&c| c == b'&') {
+        let eq = memchr::memchr(b'=', item).ok_or_else(syntax)?;
+        let (name, value) = (&item[..eq], &item[eq + 1..]);
+        if name.is_empty() || !valid_escaped(name, is_header_char) || !valid_escaped(value, is_header_char) {
+            return Err(syntax());
+        }
+    }
+    Ok(())
+}
+
+fn count_headers(s: Option<&[u8]>) -> Option<usize> {
+    let n = s.map_or(0, |h| UriHeaders::new(h).take(MAX_COMPARE_ITEMS + 1).count());
+    (n <= MAX_COMPARE_ITEMS).then_some(n)
+}
+
+/// Every header of `a` appears in `b` with an equal value (names
+/// case-insensitive, values case-sensitive, both after unescaping).
+fn headers_cover(a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
+    let Some(a) = a else { return true };
+    UriHeaders::new(a).all(|(n, v)| {
+        b.is_some_and(|b| {
+            UriHeaders::new(b).any(|(m, w)| eq_unescaped(n, m, true) && eq_unescaped(v, w, false))
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------
+// SIP URIs
+// ---------------------------------------------------------------------------
+
+impl<'a> SipUri<'a> {
+    /// Parses a `sip:` or `sips:` URI. A valid URI of another scheme is
+    /// [`ErrorKind::UnsupportedScheme`] (RFC 3261 §8.2.2.1 answers 416).
+    pub fn parse(s: &'a [u8]) -> Result<SipUri<'a>, ParseError> {
+        match Uri::parse(s)? {
+            Uri::Sip(u) => Ok(u),
+            _ => Err(ParseError::new(Element::Uri, ErrorKind::UnsupportedScheme)),
+        }
+    }
+
+    /// Parses what follows `sip:` / `sips:`; `raw` is the whole URI.
+    fn parse_rest(raw: &'a [u8], secure: bool, rest: &'a [u8]) -> Result<SipUri<'a>, ParseError> {
+        // No '@' can appear unescaped after the userinfo (it is in neither
+        // paramchar nor the header alphabet), so the first '@' ends it, and
+        // the user part may contain ';' and '?' (RFC 4475 §3.1.1.9).
+        let (user, password, after) = match memchr::memchr(b'@', rest) {
+            Some(at) => {
+                let userinfo = &rest[..at];
+                let (user, password) = match memchr::memchr(b':', userinfo) {
+                    Some(k) => (&userinfo[..k], Some(&userinfo[k + 1..])),
+                    None => (userinfo, None),
+                };
+                if user.is_empty() || !valid_escaped(user, is_user_char) {
+                    return Err(syntax());
+                }
+                if password.is_some_and(|p| !valid_escaped(p, is_password_char)) {
+                    return Err(syntax());
+                }
+                (Some(user), password, &rest[at + 1..])
+            }
+            None => (None, None, rest),
+        };
+        let hp_end = after.iter().position(|&c| c == b';' || c == b'?').unwrap_or(after.len());
+        let (hostport, tail) = after.split_at(hp_end);
+        let (host, port) = parse_hostport(hostport)?;
+        let (params, headers) = match memchr::memchr(b'?', tail) {
+            Some(q) => (&tail[..q], Some(&tail[q + 1..])),
+            None => (tail, None),
+        };
+        let params = UriParams { raw: params };
+        for p in params.iter() {
+            check_known_param(&p?)?;
+        }
+        if let Some(h) = headers {
+            validate_headers(h)?;
+        }
+        Ok(SipUri { secure, user, password, host, port, params, headers, raw })
+    }
+
+    /// The user part with escapes decoded (`null-%00-null` yields seven
+    /// bytes including a NUL, RFC 4475 §3.1.1.4).
+    pub fn user_unescaped(&self) -> Option<Unescaped<'a>> {
+        self.user.map(Unescaped::new)
+    }
+
+    /// The password with escapes decoded.
+    pub fn password_unescaped(&self) -> Option<Unescaped<'a>> {
+        self.password.map(Unescaped::new)
+    }
+
+    /// The `hname=hvalue` pairs of the headers part, raw.
+    pub fn headers_iter(&self) -> UriHeaders<'a> {
+        match self.headers {
+            Some(h) => UriHeaders::new(h),
+            None => UriHeaders { rest: None },
+        }
+    }
+
+    fn param_str(&self, name: &str) -> Option<&'a str> {
+        self.params.value(name).and_then(ascii_str)
+    }
+
+    /// The `transport` parameter as written (`udp`, `tcp`, `sctp`, `tls`,
+    /// `ws`, ...; compare case-insensitively).
+    pub fn transport(&self) -> Option<&'a str> {
+        self.param_str("transport")
+    }
+
+    /// The `user` parameter as written (`phone`, `ip`, ...).
+    pub fn user_param(&self) -> Option<&'a str> {
+        self.param_str("user")
+    }
+
+    /// The `method` parameter (RFC 3261 §19.1.1), as a [`Method`]; methods
+    /// are case-sensitive.
+    pub fn method_param(&self) -> Option<Method<'a>> {
+        self.params.value("method").and_then(Method::from_bytes)
+    }
+
+    /// The `ttl` parameter, 0-255 (larger values fail parsing).
+    pub fn ttl(&self) -> Option<u8> {
+        self.params.value("ttl").and_then(ttl_value).and_then(|v| u8::try_from(v).ok())
+    }
+
+    /// The `maddr` parameter as a host (validated by [`Uri::parse`]; it
+    /// must be written without escapes).
+    pub fn maddr(&self) -> Option<Host<'a>> {
+        self.params.value("maddr").and_then(|v| Host::parse(v).ok())
+    }
+
+    /// True if the `lr` parameter is present (RFC 3261 §19.1.1; the
+    /// pre-RFC `lr=on` form counts too).
+    pub fn lr(&self) -> bool {
+        self.params.contains("lr")
+    }
+
+    /// True if the `ob` parameter is present (RFC 5626 §5.4).
+    pub fn ob(&self) -> bool {
+        self.params.contains("ob")
+    }
+
+    /// The `gr` parameter (RFC 5627): `Some(None)` if present without a
+    /// value, `Some(Some(v))` with one.
+    pub fn gr(&self) -> Option<Option<&'a [u8]>> {
+        self.params.get("gr")
+    }
+
+    /// The `pn-provider` parameter (RFC 8599 §4.1); it may be empty.
+    pub fn pn_provider(&self) -> Option<Option<&'a [u8]>> {
+        self.params.get("pn-provider")
+    }
+
+    /// The `pn-param` parameter (RFC 8599 §4.1).
+    pub fn pn_param(&self) -> Option<&'a [u8]> {
+        self.params.value("pn-param")
+    }
+
+    /// The `pn-prid` parameter (RFC 8599 §4.1).
+    pub fn pn_prid(&self) -> Option<&'a [u8]> {
+        self.params.value("pn-prid")
+    }
+
+    /// The `pn-purr` parameter (RFC 8599 §4.1).
+    pub fn pn_purr(&self) -> Option<&'a [u8]> {
+        self.params.value("pn-purr")
+    }
+
+    /// URI equivalence of RFC 3261 §19.1.4; see [`Uri::equivalent`].
+    pub fn equivalent(&self, other: &SipUri<'_>) -> bool {
+        let opt_eq = |a: Option<&[u8]>, b: Option<&[u8]>| match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => eq_unescaped(a, b, false),
+            _ => false,
+        };
+        if self.secure != other.secure
+            || !opt_eq(self.user, other.user)
+            || !opt_eq(self.password, other.password)
+            || !self.host.equivalent(&other.host)
+            || self.port != other.port
+        {
+            return false;
+        }
+        if self.params.count_for_compare().is_none() || other.params.count_for_compare().is_none() {
+            return false;
+        }
+        if !sip_params_cover(&self.params, &other.params) || !sip_params_cover(&other.params, &self.params) {
+            return false;
+        }
+        if count_headers(self.headers).is_none() || count_headers(other.headers).is_none() {
+            return false;
+        }
+        headers_cover(self.headers, other.headers) && headers_cover(other.headers, self.headers)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// tel URIs (RFC 3966)
+// ---------------------------------------------------------------------------
+
+/// `global-number-digits = "+" *phonedigit DIGIT *phonedigit`.
+fn is_global_number_digits(s: &[u8]) -> bool {
+    match s.split_first() {
+        Some((b'+', rest)) => {
+            rest.iter().all(|&c| is_digit(c) || is_visual_separator(c)) && rest.iter().any(|&c| is_digit(c))
+        }
+        _ => false,
+    }
+}
+
+/// `local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#") *phonedigit-hex`.
+fn is_local_number_digits(s: &[u8]) -> bool {
+    let is_core = |c: u8| is_hex(c) || c == b'*' || c == b'#';
+    s.iter().all(|&c| is_core(c) || is_visual_separator(c)) && s.iter().any(|&c| is_core(c))
+}
+
+/// Iterator over the digits of a telephone number, without visual
+/// separators (and without the leading `+`).
+#[derive(Clone, Debug)]
+pub struct TelDigits<'a> {
+    inner: core::slice::Iter<'a, u8>,
+}
+
+impl Iterator for TelDigits<'_> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        self.inner.by_ref().copied().find(|&c| !is_visual_separator(c) && c != b'+')
+    }
+}
+
+fn digits_eq(a: &[u8], b: &[u8]) -> bool {
+    let x = TelDigits { inner: a.iter() };
+    let y = TelDigits { inner: b.iter() };
+    x.map(|c| c.to_ascii_lowercase()).eq(y.map(|c| c.to_ascii_lowercase()))
+}
+
+fn tel_param_value_eq(name: &[u8], a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            let numeric = |v: &[u8]| v.first() == Some(&b'+');
+            if eq_unescaped(name, b"ext", true)
+                || (eq_unescaped(name, b"phone-context", true) && numeric(a) && numeric(b))
+            {
+                numeric(a) == numeric(b) && digits_eq(a, b)
+            } else {
+                eq_unescaped(a, b, true)
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Every parameter of `a` is in `b` with an equal value (RFC 3966 §4).
+fn tel_params_cover(a: &UriParams<'_>, b: &UriParams<'_>) -> bool {
+    a.iter().all(|p| p.is_ok_and(|p| b.find(p.name).is_some_and(|v| tel_param_value_eq(p.name, p.value, v))))
+}
+
+impl<'a> TelUri<'a> {
+    /// Parses what follows `tel:`; `raw` is the whole URI.
+    fn parse_rest(raw: &'a [u8], rest: &'a [u8]) -> Result<TelUri<'a>, ParseError> {
+        let end = memchr::memchr(b';', rest).unwrap_or(rest.len());
+        let (number, params) = rest.split_at(end);
+        let global = number.first() == Some(&b'+');
+        if global && !is_global_number_digits(number) || !global && !is_local_number_digits(number) {
+            return Err(syntax());
+        }
+        let params = UriParams { raw: params };
+        let mut context = false;
+        for p in params.iter() {
+            let p = p?;
+            // pname = 1*( alphanum / "-" ) in RFC 3966.
+            if !p.name.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-') {
+                return Err(syntax());
+            }
+            if p.is("phone-context") {
+                let v = p.value.ok_or_else(syntax)?;
+                if !is_global_number_digits(v) && !is_hostname(v) {
+                    return Err(syntax());
+                }
+                context = true;
+            } else if p.is("ext") {
+                let v = p.value.ok_or_else(syntax)?;
+                if !v.iter().all(|&c| is_digit(c) || is_visual_separator(c))
+                    || !v.iter().any(|&c| is_digit(c))
+                {
+                    return Err(syntax());
+                }
+            } else if p.is("isub") {
+                p.value.ok_or_else(syntax)?;
+            }
+        }
+        // A local number is meaningless without its context (RFC 3966 §5.1.5).
+        if !global && !context {
+            return Err(syntax());
+        }
+        Ok(TelUri { number, params, raw })
+    }
+
+    /// True for a global number (`+` and E.164 digits).
+    pub fn is_global(&self) -> bool {
+        self.number.first() == Some(&b'+')
+    }
+
+    /// The digits of the number without `+` and visual separators.
+    pub fn digits(&self) -> TelDigits<'a> {
+        TelDigits { inner: self.number.iter() }
+    }
+
+    /// The `ext` parameter.
+    pub fn ext(&self) -> Option<&'a [u8]> {
+        self.params.value("ext")
+    }
+
+    /// The `isub` parameter.
+    pub fn isub(&self) -> Option<&'a [u8]> {
+        self.params.value("isub")
+    }
+
+    /// The `phone-context` parameter (a domain name or `+digits`).
+    pub fn phone_context(&self) -> Option<&'a [u8]> {
+        self.params.value("phone-context")
+    }
+
+    /// tel URI equivalence of RFC 3966 §4: both global or both local, equal
+    /// digits ignoring visual separators, and the same set of parameters
+    /// with equal values (case-insensitive; `ext` and a numeric
+    /// `phone-context` ignoring visual separators).
+    pub fn equivalent(&self, other: &TelUri<'_>) -> bool {
+        self.is_global() == other.is_global()
+            && digits_eq(self.number, other.number)
+            && self.params.count_for_compare().is_some()
+            && other.params.count_for_compare().is_some()
+            && tel_params_cover(&self.params, &other.params)
+            && tel_params_cover(&other.params, &self.params)
+    }
+}
+
+impl<'a> AbsoluteUri<'a> {
+    /// What follows `scheme:`.
+    pub fn rest(&self) -> &'a [u8] {
+        self.raw.get(self.scheme.len() + 1..).unwrap_or(&[])
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Uri
+// ---------------------------------------------------------------------------
 
 impl<'a> Uri<'a> {
     /// Parses a URI.
+    ///
+    /// The scheme is case-insensitive. `sip`/`sips` and `tel` are parsed
+    /// strictly; any other `scheme ":" rest` with a non-empty `rest` of
+    /// printable ASCII other than `<`, `>` and `"` is kept opaque. Leading
+    /// white space or a `<` (RFC 4475 §3.1.2.7) is a syntax error, as is
+    /// anything the grammar does not allow. A port above 65535 or a `ttl`
+    /// above 255 is [`ErrorKind::OutOfRange`].
     pub fn parse(s: &'a [u8]) -> Result<Uri<'a>, ParseError> {
-        let _ = s;
-        Err(ParseError::syntax(Element::Uri))
+        let colon = memchr::memchr(b':', s).ok_or_else(syntax)?;
+        let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
+        if !is_scheme(scheme) || rest.is_empty() {
+            return Err(syntax());
+        }
+        if eq_ic(scheme, b"sip") {
+            SipUri::parse_rest(s, false, rest).map(Uri::Sip)
+        } else if eq_ic(scheme, b"sips") {
+            SipUri::parse_rest(s, true, rest).map(Uri::Sip)
+        } else if eq_ic(scheme, b"tel") {
+            TelUri::parse_rest(s, rest).map(Uri::Tel)
+        } else {
+            if !rest.iter().all(|&c| c.is_ascii_graphic() && !matches!(c, b'<' | b'>' | b'"')) {
+                return Err(syntax());
+            }
+            let scheme = ascii_str(scheme).ok_or_else(syntax)?;
+            Ok(Uri::Other(AbsoluteUri { scheme, raw: s }))
+        }
     }
+
     /// The SIP URI, if any.
     pub fn sip(&self) -> Option<&SipUri<'a>> {
         match self {
             Uri::Sip(u) => Some(u),
             _ => None,
+        }
+    }
+
+    /// The tel URI, if any.
+    pub fn tel(&self) -> Option<&TelUri<'a>> {
+        match self {
+            Uri::Tel(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// True for `sip:` and `sips:`.
+    pub fn is_sip(&self) -> bool {
+        matches!(self, Uri::Sip(_))
+    }
+
+    /// The scheme: `"sip"`, `"sips"` or `"tel"` in lower case for the known
+    /// schemes whatever their spelling, as written for any other.
+    pub fn scheme(&self) -> &'a str {
+        match self {
+            Uri::Sip(u) if u.secure => "sips",
+            Uri::Sip(_) => "sip",
+            Uri::Tel(_) => "tel",
+            Uri::Other(a) => a.scheme,
+        }
+    }
+
+    /// The whole URI as written.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        match self {
+            Uri::Sip(u) => u.raw,
+            Uri::Tel(u) => u.raw,
+            Uri::Other(u) => u.raw,
+        }
+    }
+
+    /// URI equivalence.
+    ///
+    /// * SIP/SIPS (RFC 3261 §19.1.4): same scheme; user and password equal
+    ///   case-sensitively after unescaping (an escaped reserved character
+    ///   differs from the character itself, see [`eq_unescaped`]); hosts
+    ///   equal ([`Host::equivalent`]); ports both absent or equal (no
+    ///   default-port equivalence); the `user`, `ttl`, `method`, `maddr`
+    ///   and `transport` parameters present in both or neither, other
+    ///   parameters compared only when in both, values case-insensitively;
+    ///   headers present in both with equal values.
+    /// * tel: [`TelUri::equivalent`].
+    /// * Others: scheme case-insensitively, the rest byte for byte.
+    ///
+    /// URIs with more than [`MAX_COMPARE_ITEMS`] parameters or headers are
+    /// never equivalent.
+    pub fn equivalent(&self, other: &Uri<'_>) -> bool {
+        match (self, other) {
+            (Uri::Sip(a), Uri::Sip(b)) => a.equivalent(b),
+            (Uri::Tel(a), Uri::Tel(b)) => a.equivalent(b),
+            (Uri::Other(a), Uri::Other(b)) => {
+                eq_ic(a.scheme.as_bytes(), b.scheme.as_bytes()) && a.rest() == b.rest()
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Uri<'_> {
+    /// Writes the URI exactly as it was parsed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.as_bytes().utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            if !chunk.invalid().is_empty() {
+                f.write_str("\u{FFFD}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sip(s: &str) -> SipUri<'_> {
+        match Uri::parse(s.as_bytes()) {
+            Ok(Uri::Sip(u)) => u,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    fn kind(s: &str) -> Option<ErrorKind> {
+        Uri::parse(s.as_bytes()).err().map(|e| e.kind)
+    }
+
+    fn rejected(s: &str) -> bool {
+        kind(s) == Some(ErrorKind::Syntax)
+    }
+
+    fn equiv(a: &str, b: &str) -> bool {
+        let a = Uri::parse(a.as_bytes()).unwrap();
+        let b = Uri::parse(b.as_bytes()).unwrap();
+        let r = a.equivalent(&b);
+        assert_eq!(r, b.equivalent(&a), "equivalence must be symmetric");
+        r
+    }
+
+    fn unescape(s: &[u8]) -> heapless::Vec<u8, 64> {
+        Unescaped::new(s).collect()
+    }
+
+    #[test]
+    fn rfc3261_19_1_1_components() {
+        let u = sip(
+            "sips:alice:secretword@atlanta.com:5061;transport=tcp;ttl=15;maddr=239.255.255.1;lr?subject=project%20x&priority=urgent",
+        );
+        assert!(u.secure);
+        assert_eq!(u.user, Some(&b"alice"[..]));
+        assert_eq!(u.password, Some(&b"secretword"[..]));
+        assert_eq!(u.host, Host::Domain("atlanta.com"));
+        assert_eq!(u.port, Some(5061));
+        assert_eq!(u.transport(), Some("tcp"));
+        assert_eq!(u.ttl(), Some(15));
+        assert_eq!(u.maddr(), Some(Host::Ipv4([239, 255, 255, 1])));
+        assert!(u.lr());
+        assert_eq!(u.headers, Some(&b"subject=project%20x&priority=urgent"[..]));
+        let h: heapless::Vec<_, 4> = u.headers_iter().collect();
+        assert_eq!(&h[..], &[(&b"subject"[..], &b"project%20x"[..]), (&b"priority"[..], &b"urgent"[..])]);
+
+        let u = sip("sip:atlanta.com");
+        assert_eq!((u.user, u.password, u.port, u.headers), (None, None, None, None));
+        assert!(u.params.is_empty());
+        assert!(!u.lr());
+        assert_eq!(u.transport(), None);
+        assert_eq!(sip("sip:alice@192.0.2.4").host, Host::Ipv4([192, 0, 2, 4]));
+        assert_eq!(sip("sip:alice:@h").password, Some(&b""[..]), "empty password is present");
+        let u = sip("sip:+1-212-555-1212:1234@gateway.com;user=phone");
+        assert_eq!(u.user, Some(&b"+1-212-555-1212"[..]));
+        assert_eq!(u.password, Some(&b"1234"[..]));
+        assert_eq!(u.user_param(), Some("phone"));
+        assert_eq!(sip("sip:alice;day=tuesday@atlanta.com").user, Some(&b"alice;day=tuesday"[..]));
+        // '@' is in neither paramchar nor the header alphabet, so an
+        // unescaped one always ends the userinfo (the ABNF's only parse).
+        assert_eq!(sip("sip:h;x=a@b").user, Some(&b"h;x=a"[..]));
+        assert_eq!(sip("sip:h?to=sip:bob@biloxi.com").password, Some(&b"bob"[..]));
+        let u = sip("sip:biloxi.com;method=REGISTER");
+        assert_eq!(u.method_param(), Some(Method::Register));
+        assert_eq!(sip("sip:h;method=register").method_param(), Some(Method::Extension("register")));
+    }
+
+    #[test]
+    fn rfc3261_19_1_scheme_case_and_kinds() {
+        let u = Uri::parse(b"SIP:ALICE@AtLanTa.CoM;Transport=udp").unwrap();
+        assert!(u.is_sip());
+        assert_eq!(u.scheme(), "sip");
+        assert_eq!(Uri::parse(b"SiPs:h").unwrap().scheme(), "sips");
+        assert_eq!(Uri::parse(b"TEL:+1").unwrap().scheme(), "tel");
+        let o = Uri::parse(b"Mailto:a@b").unwrap();
+        assert_eq!(o.scheme(), "Mailto");
+        assert!(!o.is_sip());
+        assert_eq!(u.as_bytes(), b"SIP:ALICE@AtLanTa.CoM;Transport=udp");
+        assert_eq!(std::format!("{u}"), "SIP:ALICE@AtLanTa.CoM;Transport=udp");
+        assert_eq!(u.sip().unwrap().transport(), Some("udp"), "param names are case-insensitive");
+        assert!(Uri::parse(b"tel:+1").unwrap().tel().is_some());
+        assert_eq!(
+            SipUri::parse(b"tel:+1").unwrap_err().kind,
+            ErrorKind::UnsupportedScheme,
+            "416 for a valid non-SIP URI where SIP is required"
+        );
+        assert!(SipUri::parse(b"sip:h").is_ok());
+        assert_eq!(SipUri::parse(b"sip:").unwrap_err().kind, ErrorKind::Syntax);
+    }
+
+    #[test]
+    fn rfc3261_25_1_rejections() {
+        for bad in [
+            "",
+            "sip",
+            ":x",
+            "sip:",
+            "1sip:host",
+            "s p:host",
+            " sip:host",
+            "sip:host ",
+            "sip:@host",      // empty user
+            "sip::pw@host",   // empty user, password only
+            "sip:a b@host",   // space in user
+            "sip:a\"@host",   // DQUOTE in user
+            "sip:a:p:w@host", // ':' in password
+            "sip:a:p@w@host", // second '@'
+            "sip:a%4@host",   // short escape
+            "sip:a%G1@host",  // bad hex
+            "sip:a@",         // no host
+            "sip:a@host:",    // empty port
+            "sip:a@host:5x",  // non-digit port
+            "sip:a@host:-1",
+            "sip:a@ho_st",     // '_' not in hostname
+            "sip:a@-host.com", // label starts with '-'
+            "sip:a@host-.com", // label ends with '-'
+            "sip:a@host..com", // empty label
+            "sip:a@.host",     // empty label
+            "sip:a@host.3com", // toplabel starts with a digit
+            "sip:a@1.2.3",     // numeric, not a dotted quad
+            "sip:a@1.2.3.256", // octet out of range
+            "sip:a@1.2.3.4.5",
+            "sip:a@1.2.3.4.",
+            "sip:h;", // empty parameter
+            "sip:h;;lr",
+            "sip:h;=x",    // empty pname
+            "sip:h;x=",    // empty pvalue
+            "sip:h;x=a=b", // '=' not a paramchar
+            "sip:h;x=%zz",
+            "sip:h;transport=",
+            "sip:h;transport",        // known param needs a value
+            "sip:h;transport=t%20cp", // decodes to a non-token
+            "sip:h;user",
+            "sip:h;method=IN VITE",
+            "sip:h;ttl",
+            "sip:h;ttl=abc",
+            "sip:h;maddr",
+            "sip:h;maddr=ho_st",
+            "sip:h;maddr=%31.2.3.4", // maddr must be written as a host
+            "sip:h;pn-prid",
+            "sip:h;pn-param",
+            "sip:h;pn-purr",
+            "sip:h?",     // headers need at least one header
+            "sip:h?a",    // '=' required
+            "sip:h?=b",   // empty hname
+            "sip:h?a=b&", // empty header after '&'
+            "sip:h?a=b c",
+            "sip:h?a=%3",
+            "sip:h?a=b@c;", // '@' ends the userinfo; then an empty param
+            "sip:h#frag",
+            "sip:h>",
+            "http://a b",
+            "urn:",
+            "x:<y>",
+            "x:\"y\"",
+            "x:y\u{7f}",
+            "x:caf\u{e9}",
+        ] {
+            assert!(rejected(bad), "{bad:?} should be a syntax error, got {:?}", Uri::parse(bad.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_port_range() {
+        assert_eq!(sip("sip:h:0").port, Some(0));
+        assert_eq!(sip("sip:h:65535").port, Some(65535));
+        assert_eq!(sip("sip:h:0005060").port, Some(5060), "leading zeros are digits");
+        assert_eq!(sip("sip:h:00000000000000000000005060").port, Some(5060));
+        assert_eq!(kind("sip:h:65536"), Some(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h:99999999999999999999"), Some(ErrorKind::OutOfRange));
+        assert_eq!(parse_hostport(b"example.com:5060").unwrap(), (Host::Domain("example.com"), Some(5060)));
+        assert_eq!(parse_hostport(b"example.com").unwrap(), (Host::Domain("example.com"), None));
+        assert_eq!(parse_hostport(b"192.0.2.1:5").unwrap(), (Host::Ipv4([192, 0, 2, 1]), Some(5)));
+        assert_eq!(parse_hostport(b"h:70000").unwrap_err().kind, ErrorKind::OutOfRange);
+        assert!(parse_hostport(b"[::1]x").is_err());
+        assert!(parse_hostport(b"[::1").is_err());
+        assert!(parse_hostport(b"").is_err());
+        assert!(parse_hostport(b"h:1:2").is_err());
+    }
+
+    #[test]
+    fn rfc3261_25_1_hostnames() {
+        for ok in ["a", "a.b", "example.com.", "x-1.example.com", "a1.b2.c3", "9a.example", "EXAMPLE.COM"] {
+            assert_eq!(Host::parse(ok.as_bytes()), Ok(Host::Domain(ok)), "{ok}");
+        }
+        for bad in ["", ".", "a..b", "a.-b", "a.b-", "1a.2b", "a.1", "a b", "a_b", "[x]", "[]", "[::1", "::1"]
+        {
+            assert!(Host::parse(bad.as_bytes()).is_err(), "{bad}");
+        }
+        assert_eq!(Host::parse(b"0.0.0.0"), Ok(Host::Ipv4([0, 0, 0, 0])));
+        assert_eq!(Host::parse(b"255.255.255.255"), Ok(Host::Ipv4([255; 4])));
+        assert_eq!(Host::parse(b"010.001.1.1"), Ok(Host::Ipv4([10, 1, 1, 1])), "RFC 3261 1*3DIGIT");
+        assert!(Host::parse(b"1.2.3.0256").is_err());
+        assert!(Host::parse(b"1.2.3.4.").is_err());
+        assert!(Host::Domain("Example.COM").equivalent(&Host::Domain("example.com")));
+        assert!(!Host::Domain("a").equivalent(&Host::Ipv4([1, 2, 3, 4])));
+        assert!(Host::Ipv4([1, 2, 3, 4]).is_ip());
+        assert_eq!(std::format!("{}", Host::Ipv4([192, 0, 2, 1])), "192.0.2.1");
+        assert_eq!(std::format!("{}", Host::parse(b"[::1]").unwrap()), "[::1]");
+        assert_eq!(std::format!("{}", Host::parse(b"a.b").unwrap()), "a.b");
+    }
+
+    fn v6(s: &str) -> Option<[u16; 8]> {
+        match Host::parse(s.as_bytes()) {
+            Ok(Host::Ipv6 { addr, raw }) => {
+                assert_eq!(raw.as_bytes(), &s.as_bytes()[1..s.len() - 1]);
+                Some(addr)
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn rfc5954_ipv6_grammar() {
+        assert_eq!(v6("[2001:db8:0:0:0:0:0:1]"), Some([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]));
+        assert_eq!(v6("[2001:db8::1]"), Some([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]));
+        assert_eq!(v6("[::]"), Some([0; 8]));
+        assert_eq!(v6("[::1]"), Some([0, 0, 0, 0, 0, 0, 0, 1]));
+        assert_eq!(v6("[1::]"), Some([1, 0, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(v6("[1:2:3:4:5:6:7::]"), Some([1, 2, 3, 4, 5, 6, 7, 0]));
+        assert_eq!(v6("[::2:3:4:5:6:7:8]"), Some([0, 2, 3, 4, 5, 6, 7, 8]));
+        assert_eq!(v6("[FFFF:abcd::0]"), Some([0xffff, 0xabcd, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(v6("[1:2:3:4:5:6:1.2.3.4]"), Some([1, 2, 3, 4, 5, 6, 0x0102, 0x0304]));
+        assert_eq!(v6("[::1.2.3.4]"), Some([0, 0, 0, 0, 0, 0, 0x0102, 0x0304]));
+        assert_eq!(v6("[2001:db8::192.0.2.1]"), Some([0x2001, 0xdb8, 0, 0, 0, 0, 0xc000, 0x0201]));
+        for bad in [
+            "[1:2:3:4:5:6:7]",     // too few groups, no '::'
+            "[1:2:3:4:5:6:7:8:9]", // too many
+            "[1:2:3:4:5:6:7:8::]", // '::' must stand for at least one group
+            "[1::2::3]",           // two '::'
+            "[12345::]",           // five hex digits
+            "[:1:2:3:4:5:6:7]",    // single leading colon
+            "[1:2:3:4:5:6:7:]",    // single trailing colon
+            "[::g]",
+            "[1.2.3.4]", // IPv4 alone is not IPv6
+            "[::1.2.3]",
+            "[::1.2.3.4:5]",           // IPv4 only at the end
+            "[1:2:3:4:5:6:7:1.2.3.4]", // IPv4 counts as two groups
+            "[::256.1.1.1]",
+            "[2001:db8:::1]", // three colons only tolerated before IPv4
+            "[::::1.2.3.4]",
+            "[ ::1]",
+        ] {
+            assert_eq!(v6(bad), None, "{bad}");
+        }
+        assert!(Host::parse(b"[::1]").unwrap().equivalent(&Host::parse(b"[0:0::0:1]").unwrap()));
+        assert!(!Host::parse(b"[::1]").unwrap().equivalent(&Host::parse(b"[::2]").unwrap()));
+    }
+
+    #[test]
+    fn rfc5118_4_1_valid_ipv6_reference() {
+        let u = sip("sip:[2001:db8::10]");
+        assert_eq!(u.host, Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10], raw: "2001:db8::10" });
+        let u = sip("sip:caller@[2001:db8::1]");
+        assert_eq!(u.user, Some(&b"caller"[..]));
+        assert!(sip("sip:user@[2001:db8::10]").host.is_ip());
+        assert_eq!(sip("sip:caller@[2001:db8::9:1]").host, Host::parse(b"[2001:db8::9:1]").unwrap());
+    }
+
+    #[test]
+    fn rfc5118_4_2_unbracketed_ipv6_rejected() {
+        assert!(rejected("sip:2001:db8::10"));
+        assert!(rejected("sip:user@2001:db8::10"));
+        assert!(rejected("sip:user@::1"));
+        assert!(Host::parse(b"2001:db8::10").is_err());
+    }
+
+    #[test]
+    fn rfc5118_4_3_port_ambiguous() {
+        let u = sip("sip:[2001:db8::10:5070]");
+        assert_eq!(u.port, None, "the port is inside the brackets, so it is part of the address");
+        assert_eq!(
+            u.host,
+            Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 0x10, 0x5070], raw: "2001:db8::10:5070" }
+        );
+    }
+
+    #[test]
+    fn rfc5118_4_4_port_unambiguous() {
+        let u = sip("sip:[2001:db8::10]:5070");
+        assert_eq!(u.port, Some(5070));
+        assert_eq!(u.host, Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10], raw: "2001:db8::10" });
+        assert!(!equiv("sip:[2001:db8::10]:5070", "sip:[2001:db8::10:5070]"));
+    }
+
+    #[test]
+    fn rfc5118_4_5_received_with_and_without_brackets() {
+        let bracketed = Host::parse_lenient_ipv6(b"[2001:db8::9:255]").unwrap();
+        let bare = Host::parse_lenient_ipv6(b"2001:db8::9:255").unwrap();
+        assert!(bracketed.equivalent(&bare));
+        assert_eq!(bare, Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 9, 0x255], raw: "2001:db8::9:255" });
+        assert_eq!(Host::parse_lenient_ipv6(b"192.0.2.1"), Ok(Host::Ipv4([192, 0, 2, 1])));
+        assert_eq!(Host::parse_lenient_ipv6(b"host.example"), Ok(Host::Domain("host.example")));
+        assert!(Host::parse_lenient_ipv6(b"2001:db8:::1").is_err());
+        assert!(Host::parse_lenient_ipv6(b"a:b:c").is_err());
+        // maddr may carry an IPv6 reference.
+        let u = sip("sip:h;maddr=[2001:db8::1]");
+        assert_eq!(u.maddr(), Some(Host::parse(b"[2001:db8::1]").unwrap()));
+    }
+
+    #[test]
+    fn rfc5118_4_9_ipv4_mapped_ipv6() {
+        let u = sip("sip:ted@[::ffff:192.0.2.2]");
+        assert_eq!(
+            u.host,
+            Host::Ipv6 { addr: [0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0202], raw: "::ffff:192.0.2.2" }
+        );
+        assert!(!equiv("sip:ted@[::ffff:192.0.2.2]", "sip:ted@192.0.2.2"));
+    }
+
+    #[test]
+    fn rfc5118_4_10_three_colon_tolerated() {
+        let three = sip("sip:user@[2001:db8:::192.0.2.1]");
+        let two = sip("sip:user@[2001:db8::192.0.2.1]");
+        assert_eq!(
+            three.host,
+            Host::Ipv6 { addr: [0x2001, 0xdb8, 0, 0, 0, 0, 0xc000, 0x0201], raw: "2001:db8:::192.0.2.1" }
+        );
+        assert!(three.host.equivalent(&two.host));
+        assert!(equiv("sip:user@[2001:db8:::192.0.2.1]", "sip:user@[2001:db8::192.0.2.1]"));
+        assert!(v6("[:::192.0.2.1]").is_some());
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_equivalent_examples() {
+        let equal_sets: &[&[&str]] = &[
+            &["sip:%61lice@atlanta.com;transport=TCP", "sip:alice@AtLanTa.CoM;Transport=tcp"],
+            &[
+                "sip:carol@chicago.com",
+                "sip:carol@chicago.com;newparam=5",
+                "sip:carol@chicago.com;security=on",
+            ],
+            &[
+                "sip:biloxi.com;transport=tcp;method=REGISTER?to=sip:bob%40biloxi.com",
+                "sip:biloxi.com;method=REGISTER;transport=tcp?to=sip:bob%40biloxi.com",
+            ],
+            &[
+                "sip:alice@atlanta.com?subject=project%20x&priority=urgent",
+                "sip:alice@atlanta.com?priority=urgent&subject=project%20x",
+            ],
+        ];
+        for set in equal_sets {
+            for a in set.iter() {
+                for b in set.iter() {
+                    assert!(equiv(a, b), "{a} == {b}");
+                }
+            }
+        }
+        let unequal_pairs = [
+            ("SIP:ALICE@AtLanTa.CoM;Transport=udp", "sip:alice@AtLanTa.CoM;Transport=UDP"),
+            ("sip:bob@biloxi.com", "sip:bob@biloxi.com:5060"),
+            ("sip:bob@biloxi.com", "sip:bob@biloxi.com;transport=udp"),
+            ("sip:bob@biloxi.com", "sip:bob@biloxi.com:6000;transport=tcp"),
+            ("sip:carol@chicago.com", "sip:carol@chicago.com?Subject=next%20meeting"),
+            ("sip:bob@phone21.boxesbybob.com", "sip:bob@192.0.2.4"),
+        ];
+        for (a, b) in unequal_pairs {
+            assert!(!equiv(a, b), "{a} != {b}");
+        }
+        // Equality is not transitive.
+        assert!(equiv("sip:carol@chicago.com", "sip:carol@chicago.com;security=on"));
+        assert!(equiv("sip:carol@chicago.com", "sip:carol@chicago.com;security=off"));
+        assert!(!equiv("sip:carol@chicago.com;security=on", "sip:carol@chicago.com;security=off"));
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_component_rules() {
+        // SIP and SIPS never match.
+        assert!(!equiv("sip:a@h", "sips:a@h"));
+        // Userinfo is case-sensitive, including the password.
+        assert!(!equiv("sip:a:PW@h", "sip:a:pw@h"));
+        assert!(!equiv("sip:a:pw@h", "sip:a@h"), "omitted password does not match");
+        assert!(!equiv("sip:h", "sip:a@h"), "omitted user does not match");
+        assert!(!equiv("sip:a:@h", "sip:a@h"), "empty password is still a password");
+        // user, ttl, method, maddr, transport: present in one only never matches.
+        for p in ["user=phone", "ttl=1", "method=INVITE", "maddr=1.2.3.4", "transport=udp"] {
+            let with = std::format!("sip:a@h;{p}");
+            assert!(!equiv("sip:a@h", &with), "{p}");
+            assert!(equiv(&with, &with), "{p}");
+        }
+        // Parameter values compare case-insensitively, by value for ttl and maddr.
+        assert!(equiv("sip:h;ttl=015", "sip:h;ttl=15"));
+        assert!(!equiv("sip:h;ttl=16", "sip:h;ttl=15"));
+        assert!(equiv("sip:h;maddr=[::1]", "sip:h;maddr=[0::0:1]"));
+        assert!(equiv("sip:h;maddr=Example.COM", "sip:h;maddr=example.com"));
+        assert!(!equiv("sip:h;maddr=example.com", "sip:h;maddr=example.net"));
+        assert!(equiv("sip:h;foo=BAR", "sip:h;FOO=bar"));
+        assert!(!equiv("sip:h;lr", "sip:h;lr=on"), "valueless and valued differ");
+        assert!(equiv("sip:h;lr", "sip:h"), "lr in one only is ignored");
+        // Escaped names match their unescaped form.
+        assert!(equiv("sip:h;%74ransport=tcp", "sip:h;transport=TCP"));
+        // Headers: names case-insensitive, values case-sensitive.
+        assert!(equiv("sip:h?Subject=x", "sip:h?subject=x"));
+        assert!(!equiv("sip:h?subject=X", "sip:h?subject=x"));
+        assert!(!equiv("sip:h?a=1&b=2", "sip:h?a=1"));
+        assert!(equiv("sip:h?a=%41", "sip:h?a=A"));
+        // Ports: no default-port equivalence, and IP by value.
+        assert!(!equiv("sips:h", "sips:h:5061"));
+        assert!(equiv("sip:h:05060", "sip:h:5060"));
+        assert!(equiv("sip:[2001:DB8::1]", "sip:[2001:db8:0::1]"));
+        assert!(!equiv("sip:h.", "sip:h"), "trailing dot is a different name");
+        // Different kinds never match.
+        assert!(!equiv("sip:+1@h", "tel:+1"));
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_escaped_reserved_differs() {
+        assert!(eq_unescaped(b"%61lice", b"alice", false));
+        assert!(eq_unescaped(b"%6c", b"%6C", false));
+        assert!(!eq_unescaped(b"%41", b"a", false));
+        assert!(eq_unescaped(b"%41", b"a", true));
+        assert!(!eq_unescaped(b"a%3Bb", b"a;b", false), "escaped reserved ';'");
+        assert!(eq_unescaped(b"a%3bb", b"a%3Bb", false));
+        assert!(!eq_unescaped(b"%2B1", b"+1", false), "escaped reserved '+'");
+        assert!(!eq_unescaped(b"ab", b"abc", false));
+        assert!(!equiv("sip:a%3Bb@h", "sip:a;b@h"));
+        assert!(equiv("sip:%2B1@h", "sip:%2b1@h"));
+        assert!(!equiv("sip:%2B1@h", "sip:+1@h"));
+        assert!(equiv("sip:a%20b@h", "sip:a%20b@h"));
+    }
+
+    #[test]
+    fn rfc3261_19_1_2_escapes_decode() {
+        assert_eq!(&unescape(b"I%20have%20spaces")[..], b"I have spaces");
+        assert_eq!(&unescape(b"value%25%34%31")[..], b"value%41", "never recursive");
+        assert_eq!(&unescape(b"%")[..], b"%", "a stray % passes through");
+        assert_eq!(&unescape(b"a%4")[..], b"a%4");
+        assert_eq!(&unescape(b"%zz")[..], b"%zz");
+        assert_eq!(&unescape(b"")[..], b"");
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_3_esc01_escapes() {
+        let u = sip("sip:sips%3Auser%40example.com@example.net");
+        assert_eq!(u.host, Host::Domain("example.net"));
+        assert_eq!(&unescape(u.user.unwrap())[..], b"sips:user@example.com");
+        let u = sip("sip:%75se%72@example.com");
+        assert!(u.user_unescaped().unwrap().eq(b"user".iter().copied()));
+        assert!(equiv("sip:%75se%72@example.com", "sip:user@example.com"));
+        let u = sip("sip:I%20have%20spaces@example.net");
+        assert!(u.user_unescaped().unwrap().eq(b"I have spaces".iter().copied()));
+        let u = sip("sip:cal%6Cer@host5.example.net;%6C%72;n%61me=v%61lue%25%34%31");
+        assert!(u.lr(), "%6C%72 is lr");
+        let name = u.params.get("name").flatten().unwrap();
+        assert_eq!(&unescape(name)[..], b"value%41", "not valueA");
+        assert!(!equiv("sip:caller@h;name=value%25%34%31", "sip:caller@h;name=valueA"));
+        assert!(equiv("sip:caller@h;n%61me=v%61lue%25%34%31", "sip:caller@h;name=value%2541"));
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_4_escaped_nulls() {
+        let u = sip("sip:null-%00-null@example.com");
+        assert_eq!(&unescape(u.user.unwrap())[..], b"null-\0-null", "%00 does not truncate");
+        let one = sip("sip:%00@host5.example.com");
+        let two = sip("sip:%00%00@host5.example.com");
+        assert_eq!(one.user_unescaped().unwrap().count(), 1);
+        assert_eq!(two.user_unescaped().unwrap().count(), 2);
+        assert!(!equiv("sip:%00@host5.example.com", "sip:%00%00@host5.example.com"), "two distinct contacts");
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_2_intmeth_unusual_userinfo() {
+        let s = "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com";
+        let u = sip(s);
+        assert_eq!(u.user, Some(&b"1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*"[..]));
+        assert_eq!(u.password, Some(&b"&it+has=1,weird!*pas$wo~d_too.(doesn't-it)"[..]));
+        assert_eq!(u.host, Host::Domain("example.com"));
+        assert!(u.params.is_empty() && u.headers.is_none());
+        let u = sip("sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*@example.com");
+        assert_eq!(u.password, None);
+        assert_eq!(u.user, Some(&b"1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*"[..]));
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_9_semicolon_in_user() {
+        let u = sip("sip:user;par=u%40example.net@example.com");
+        assert_eq!(u.user, Some(&b"user;par=u%40example.net"[..]));
+        assert_eq!(&unescape(u.user.unwrap())[..], b"user;par=u@example.net");
+        assert_eq!(u.host, Host::Domain("example.com"));
+        assert!(u.params.is_empty());
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_valid_corpus_uris() {
+        for s in [
+            "sip:vivekg@chair-dnrc.example.com;unknownparam",
+            "sip:services.example.com;lr;unknownwith=value;unknown-no-value",
+            "sip:+19725552222@gw1.example.net;unknownparam",
+            "sip:+13035551111@ift.client.example.net;user=phone",
+            "sip:UserB@example.com;maddr=ss1.example.com",
+            "sip:127.0.0.1:5080",
+            "sip:fluffy@127.0.0.1:5070",
+            "sip:remote-target@example.com",
+            "sip:j_user@example.com",
+            "sip:user@example.com:6000;unknownparam1=verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongvalue;longparamnamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamename=shortvalue;verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongParameterNameWithNoValue",
+            "sip:amazinglylongcallernameamazinglylongcallernameamazinglylongcallernameamazinglylongcallernameamazinglylongcallername@host5.example.net",
+        ] {
+            let u = sip(s);
+            u.params.validate().unwrap();
+        }
+        let u = sip("sip:services.example.com;lr;unknownwith=value;unknown-no-value");
+        assert!(u.lr());
+        assert_eq!(u.params.get("unknownwith"), Some(Some(&b"value"[..])));
+        assert_eq!(u.params.get("unknown-no-value"), Some(None));
+        assert_eq!(u.params.get("absent"), None);
+        assert_eq!(u.params.iter().count(), 3);
+        assert_eq!(
+            sip("sip:UserB@example.com;maddr=ss1.example.com").maddr(),
+            Some(Host::Domain("ss1.example.com"))
+        );
+        assert_eq!(sip("sip:127.0.0.1:5080").port, Some(5080));
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_7_ltgtruri_rejected() {
+        assert!(rejected("<sip:user@example.com>"));
+        assert!(rejected("sip:user@example.com>"));
+        assert!(rejected(" sip:user@example.com"));
+        assert!(rejected("\tsip:user@example.com"));
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_lwsruri_trailing_semicolon_rejected() {
+        // The Request-Line splits `sip:user@example.com; lr` at the space.
+        assert!(rejected("sip:user@example.com;"));
+        assert!(rejected("sip:user@example.com; lr"));
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_11_escaped_headers_parse_with_headers() {
+        let u = sip("sip:user@example.com?Route=%3Csip:example.com%3E");
+        assert_eq!(u.headers, Some(&b"Route=%3Csip:example.com%3E"[..]));
+        let (n, v) = u.headers_iter().next().unwrap();
+        assert_eq!(n, b"Route");
+        assert_eq!(&unescape(v)[..], b"<sip:example.com>");
+        assert!(sip("sip:user@example.com?Route=%3Csip:sip.example.com%3E").headers.is_some());
+        assert!(sip("sip:h?body=").headers_iter().eq([(&b"body"[..], &b""[..])]));
+    }
+
+    #[test]
+    fn rfc4475_3_3_2_unknown_scheme_is_opaque() {
+        let u = Uri::parse(b"nobodyKnowsThisScheme:totallyopaquecontent").unwrap();
+        let Uri::Other(a) = u else { panic!() };
+        assert_eq!(a.scheme, "nobodyKnowsThisScheme");
+        assert_eq!(a.rest(), b"totallyopaquecontent");
+        assert_eq!(u.scheme(), "nobodyKnowsThisScheme");
+        assert!(u.sip().is_none());
+    }
+
+    #[test]
+    fn rfc4475_3_3_3_atypical_scheme() {
+        let u = Uri::parse(b"soap.beep://192.0.2.103:3002").unwrap();
+        assert_eq!(u.scheme(), "soap.beep");
+        assert_eq!(std::format!("{u}"), "soap.beep://192.0.2.103:3002");
+    }
+
+    #[test]
+    fn rfc4475_3_3_4_unknown_schemes_in_headers() {
+        for s in
+            ["isbn:2983792873", "http://www.example.com", "name:John_Smith", "urn:uuid:f81d4fae-7dec-11d0"]
+        {
+            assert!(matches!(Uri::parse(s.as_bytes()), Ok(Uri::Other(_))), "{s}");
+        }
+        assert!(equiv("HTTP://www.example.com", "http://www.example.com"));
+        assert!(!equiv("http://www.example.com", "http://WWW.example.com"));
+        assert!(!equiv("http://x", "https://x"));
+    }
+
+    #[test]
+    fn rfc3966_tel_uris() {
+        let t = *Uri::parse(b"tel:+1-201-555-0123;ext=1234").unwrap().tel().unwrap();
+        assert!(t.is_global());
+        assert_eq!(t.number, b"+1-201-555-0123");
+        assert!(t.digits().eq(b"12015550123".iter().copied()));
+        assert_eq!(t.ext(), Some(&b"1234"[..]));
+        let t = *Uri::parse(b"tel:7042;phone-context=example.com").unwrap().tel().unwrap();
+        assert!(!t.is_global());
+        assert_eq!(t.phone_context(), Some(&b"example.com"[..]));
+        let t = *Uri::parse(b"tel:863-1234;phone-context=+1-914-555").unwrap().tel().unwrap();
+        assert_eq!(t.phone_context(), Some(&b"+1-914-555"[..]));
+        let t = *Uri::parse(b"tel:+358-555-1234567;postd=pp22").unwrap().tel().unwrap();
+        assert_eq!(t.params.get("postd"), Some(Some(&b"pp22"[..])));
+        let t = *Uri::parse(b"tel:+1(800)555.0123;isub=12345").unwrap().tel().unwrap();
+        assert_eq!(t.isub(), Some(&b"12345"[..]));
+        assert!(Uri::parse(b"tel:*31#;phone-context=example.com").is_ok());
+        assert!(Uri::parse(b"tel:A1b;phone-context=example.com").is_ok());
+        for bad in [
+            "tel:+",
+            "tel:+-",
+            "tel:+1a",  // hex only in local numbers
+            "tel:1234", // local number without phone-context
+            "tel:-;phone-context=example.com",
+            "tel:;phone-context=x.com",
+            "tel:12 34;phone-context=x.com",
+            "tel:+1;ext=",
+            "tel:+1;ext",
+            "tel:+1;ext=12a",
+            "tel:+1;ext=-",
+            "tel:+1;isub",
+            "tel:12;phone-context=",
+            "tel:12;phone-context=ex_ample",
+            "tel:12;phone-context=+",
+            "tel:+1;a_b=1", // pname = 1*( alphanum / "-" )
+            "tel:+1;",
+        ] {
+            assert!(rejected(bad), "{bad}: {:?}", Uri::parse(bad.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn rfc3966_4_tel_equivalence() {
+        assert!(equiv("tel:+1-201-555-0123", "tel:+1.201.555.0123"));
+        assert!(equiv("tel:+1(201)5550123", "TEL:+12015550123"));
+        assert!(!equiv("tel:+12015550123", "tel:+12015550124"));
+        assert!(!equiv("tel:+1234;phone-context=+5", "tel:1234;phone-context=+5"), "global vs local");
+        assert!(equiv("tel:+1;ext=1-2", "tel:+1;EXT=12"));
+        assert!(!equiv("tel:+1;ext=12", "tel:+1"), "parameter in one only");
+        assert!(equiv("tel:12;phone-context=Example.COM", "tel:12;phone-context=example.com"));
+        assert!(equiv("tel:12;phone-context=+1-914", "tel:12;phone-context=+1914"));
+        assert!(!equiv("tel:12;phone-context=a.com", "tel:12;phone-context=b.com"));
+        assert!(equiv("tel:ab;phone-context=a.com", "tel:AB;phone-context=a.com"));
+        assert!(equiv("tel:+1;a=1;b=2", "tel:+1;b=2;a=1"));
+        assert!(!equiv("tel:+1;a=1", "tel:+1;a=2"));
+    }
+
+    #[test]
+    fn rfc8599_4_1_pn_params() {
+        let u = sip(
+            "sip:alice@192.0.2.1;pn-provider=acme;pn-param=acme-param;pn-prid=ZTY4ZDJlMzODE1NmUgKi0K;pn-purr=123abc",
+        );
+        assert_eq!(u.pn_provider(), Some(Some(&b"acme"[..])));
+        assert_eq!(u.pn_param(), Some(&b"acme-param"[..]));
+        assert_eq!(u.pn_prid(), Some(&b"ZTY4ZDJlMzODE1NmUgKi0K"[..]));
+        assert_eq!(u.pn_purr(), Some(&b"123abc"[..]));
+        let u = sip("sip:alice@example.com;pn-provider");
+        assert_eq!(u.pn_provider(), Some(None), "empty pn-provider queries capabilities (§4.1)");
+        assert_eq!(u.pn_prid(), None);
+        // Push subscription URIs arrive escaped.
+        let u = sip("sip:a@h;pn-provider=webpush;pn-prid=https%3A%2F%2Fpush.example.net%2Fx");
+        assert_eq!(&unescape(u.pn_prid().unwrap())[..], b"https://push.example.net/x");
+    }
+
+    #[test]
+    fn rfc5626_5_4_ob_and_rfc5627_gr() {
+        let u = sip("sip:line1@192.0.2.2;transport=tcp;ob");
+        assert!(u.ob());
+        assert_eq!(u.gr(), None);
+        let u = sip("sip:callee@example.com;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6");
+        assert_eq!(u.gr(), Some(Some(&b"urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6"[..])));
+        assert!(!u.ob());
+        assert_eq!(sip("sip:callee@example.com;gr").gr(), Some(None));
+    }
+
+    #[test]
+    fn rfc3261_19_1_1_ttl_range() {
+        assert_eq!(sip("sip:h;ttl=0").ttl(), Some(0));
+        assert_eq!(sip("sip:h;ttl=255").ttl(), Some(255));
+        assert_eq!(sip("sip:h;ttl=%32%35%35").ttl(), Some(255));
+        assert_eq!(kind("sip:h;ttl=256"), Some(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h;ttl=99999999999999999999999"), Some(ErrorKind::OutOfRange));
+    }
+
+    #[test]
+    fn rfc3261_25_1_uri_params_iteration() {
+        let p = UriParams { raw: b";a=1;B;c=[::1];d=x:y&z+$/" };
+        let v: heapless::Vec<_, 8> = p.iter().map(Result::unwrap).collect();
+        assert_eq!(v.len(), 4);
+        assert_eq!(v[0], UriParam { name: b"a", value: Some(b"1") });
+        assert_eq!(v[1], UriParam { name: b"B", value: None });
+        assert!(v[1].is("b"));
+        assert_eq!(p.get("C"), Some(Some(&b"[::1]"[..])));
+        assert_eq!(p.value("b"), None);
+        assert!(p.contains("b"));
+        assert!(p.validate().is_ok());
+        // A malformed list yields one error, then stops.
+        let bad = UriParams { raw: b";a;;b" };
+        let mut it = bad.into_iter();
+        assert!(it.next().unwrap().is_ok());
+        assert!(it.next().unwrap().is_err());
+        assert!(it.next().is_none());
+        assert!(UriParams { raw: b"a" }.validate().is_err(), "must start with ';'");
+        assert!(UriParams::default().iter().next().is_none());
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_long_lists_bounded() {
+        // Parameter lists beyond MAX_COMPARE_ITEMS are not compared at all.
+        let mut buf = [0u8; 1024];
+        let mut n = 0;
+        for &c in b"sip:h" {
+            buf[n] = c;
+            n += 1;
+        }
+        for _ in 0..=MAX_COMPARE_ITEMS {
+            for &c in b";a" {
+                buf[n] = c;
+                n += 1;
+            }
+        }
+        let long = Uri::parse(&buf[..n]).unwrap();
+        assert!(!long.equivalent(&long));
+        let short = Uri::parse(b"sip:h;a;a").unwrap();
+        assert!(short.equivalent(&short));
+    }
+
+    #[test]
+    fn robustness_every_prefix_never_panics() {
+        let longs: [&[u8]; 6] = [
+            b"sips:alice:pw%20x@[2001:db8:::192.0.2.1]:5061;transport=tls;ttl=255;maddr=[::1];lr;pn-prid=a%2Fb?subject=a%20b&x=",
+            b"sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
+            b"sip:user;par=u%40example.net@example.com;%6C%72;n%61me=v%61lue%25%34%31?Route=%3Csip:example.com%3E",
+            b"tel:+1-201-555-0123;ext=1234;isub=12;phone-context=+1-914-555;x=%41",
+            b"sip:[::ffff:192.0.2.2]:65535;method=INVITE;user=phone",
+            b"soap.beep://192.0.2.103:3002",
+        ];
+        for s in longs {
+            let full = Uri::parse(s).unwrap();
+            for end in 0..=s.len() {
+                for start in 0..4.min(end) {
+                    let Ok(u) = Uri::parse(&s[start..end]) else { continue };
+                    let _ = u.equivalent(&full);
+                    let _ = u.equivalent(&u);
+                    let _ = std::format!("{u}");
+                    if let Some(s) = u.sip() {
+                        let _ =
+                            (s.ttl(), s.maddr(), s.transport(), s.method_param(), s.headers_iter().count());
+                    }
+                }
+            }
+        }
+        // Arbitrary bytes, including non-ASCII and lone escapes.
+        for b in 0u8..=255 {
+            let input = [b's', b'i', b'p', b':', b, b'@', b'[', b, b']', b';', b, b'?', b, b'=', b'%'];
+            for end in 0..=input.len() {
+                let _ = Uri::parse(&input[..end]);
+                let _ = Host::parse_lenient_ipv6(&input[4..end.max(4)]);
+                let _ = parse_hostport(&input[4..end.max(4)]);
+            }
         }
     }
 }
