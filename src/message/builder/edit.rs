@@ -212,24 +212,18 @@ impl<'m, 'a> MessageEdit<'m, 'a> {
         value: &str,
     ) -> Result<&mut Self, BuildError> {
         let item = self.new_item(name.into(), value.as_bytes())?;
-        let mut first = None;
-        let mut k = 0;
-        while k < self.items.len() {
-            if self.same_name(self.items[k], item) {
-                if first.is_none() {
-                    first = Some(k);
-                    self.items[k] = item;
-                    k += 1;
-                } else {
-                    self.items.remove(k);
-                }
-            } else {
-                k += 1;
-            }
-        }
-        if first.is_none() {
+        let Some(first) = self.items.iter().position(|&it| self.same_name(it, item)) else {
             self.items.push(item);
-        }
+            return Ok(self);
+        };
+        let mut items = core::mem::take(&mut self.items);
+        let mut k = 0;
+        items.retain(|&it| {
+            k += 1;
+            k - 1 <= first || !self.same_name(it, item)
+        });
+        items[first] = item;
+        self.items = items;
         Ok(self)
     }
 
@@ -411,5 +405,304 @@ impl<'m, 'a> MessageEdit<'m, 'a> {
     /// The edited message as an [`OwnedMessage`].
     pub fn into_owned(self) -> OwnedMessage {
         OwnedMessage::from_vec(self.to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::builder::SliceSink;
+
+    /// A request as a proxy receives it: compact names, odd spacing, a
+    /// fold, headers we do not know or cannot parse.
+    const REQUEST: &[u8] = b"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+v: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8\r\n\
+Route: <sip:p1.example.com;lr>,\r\n <sip:p2.example.com;lr>\r\n\
+max-forwards:10\r\n\
+To :Bob <sip:bob@biloxi.example.com>\r\n\
+f: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+i: a84b4c76e66710\r\n\
+CSeq: 314159 INVITE\r\n\
+X-Bad: <<<\r\n\
+P-Unknown:   spaced   out\r\n\
+Subject: one\r\n\ttwo\r\n\
+Contact: <sip:alice@pc33.atlanta.example.com>\r\n\
+c: application/sdp\r\n\
+l: 5\r\n\
+\r\n\
+v=0\r\n";
+
+    /// Needs the real URI module (the request is parsed).
+    #[test]
+    fn rfc3261_16_6_proxy_edits_keep_other_headers_byte_exact() {
+        let msg = Message::parse(REQUEST).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        // §16.4: the top Route names this proxy; pop it.
+        assert!(e.remove_first_value(HeaderName::Route));
+        // §16.6 step 2: new target.
+        e.set_request_uri("sip:bob@192.0.2.4:5060").unwrap();
+        // Step 3.
+        assert_eq!(e.decrement_max_forwards(), Ok(9));
+        // Step 4: Record-Route.
+        e.insert_before(HeaderName::Route, HeaderName::RecordRoute, "<sip:p1.example.com;lr>").unwrap();
+        // Step 8: our Via on top.
+        e.push_via_top("SIP/2.0/UDP p1.example.com;branch=z9hG4bK4b43c2ff8.1").unwrap();
+        let out = e.to_vec();
+        assert_eq!(
+            core::str::from_utf8(&out).unwrap(),
+            "INVITE sip:bob@192.0.2.4:5060 SIP/2.0\r\n\
+Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK4b43c2ff8.1\r\n\
+v: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8\r\n\
+Record-Route: <sip:p1.example.com;lr>\r\n\
+Route: <sip:p2.example.com;lr>\r\n\
+Max-Forwards: 9\r\n\
+To :Bob <sip:bob@biloxi.example.com>\r\n\
+f: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+i: a84b4c76e66710\r\n\
+CSeq: 314159 INVITE\r\n\
+X-Bad: <<<\r\n\
+P-Unknown:   spaced   out\r\n\
+Subject: one\r\n\ttwo\r\n\
+Contact: <sip:alice@pc33.atlanta.example.com>\r\n\
+c: application/sdp\r\n\
+l: 5\r\n\
+\r\n\
+v=0\r\n"
+        );
+        let fwd = Message::parse(&out).unwrap();
+        assert_eq!(fwd.request().unwrap().raw_uri, b"sip:bob@192.0.2.4:5060");
+        assert_eq!(fwd.max_forwards(), Some(9));
+        assert_eq!(fwd.header_field_count(HeaderName::Via), 2);
+        assert_eq!(fwd.header_by_name("X-Bad").next(), Some(&b"<<<"[..]));
+        assert_eq!(fwd.body(), b"v=0\r\n");
+        // Every untouched field has the same value after the edit.
+        for n in [HeaderName::To, HeaderName::From, HeaderName::CallId, HeaderName::CSeq, HeaderName::Subject]
+        {
+            assert_eq!(fwd.header(n), msg.header(n), "{n:?}");
+        }
+    }
+
+    /// Needs the real URI module (the request is parsed).
+    #[test]
+    fn rfc3261_16_12_pop_route_values_one_at_a_time() {
+        let msg = Message::parse(REQUEST).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        assert!(e.remove_first_value("Route"));
+        let out = e.to_vec();
+        let fwd = Message::parse(&out).unwrap();
+        let routes: Vec<_> = fwd.header_values(HeaderName::Route).collect();
+        assert_eq!(routes, [&b"<sip:p2.example.com;lr>"[..]]);
+        // Popping the last value removes the field.
+        assert!(e.remove_first_value(HeaderName::Route));
+        assert!(!e.remove_first_value(HeaderName::Route));
+        let out = e.to_vec();
+        assert_eq!(Message::parse(&out).unwrap().header(HeaderName::Route), None);
+        // Nothing else moved.
+        let untouched = |b: &[u8]| {
+            let s = core::str::from_utf8(b).unwrap();
+            s.lines().filter(|l| !l.starts_with("Route") && !l.starts_with(" <sip:p2")).count()
+        };
+        assert_eq!(untouched(&out), untouched(REQUEST));
+    }
+
+    /// Needs the real URI module (the request is parsed).
+    #[test]
+    fn rfc3261_16_6_step3_max_forwards_decrement() {
+        let msg = Message::parse(REQUEST).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        for expect in (0..10).rev() {
+            assert_eq!(e.decrement_max_forwards(), Ok(expect));
+        }
+        // §16.3 step 2: at zero the proxy answers 483 instead.
+        assert_eq!(e.decrement_max_forwards(), Err(BuildError::MaxForwardsExhausted));
+        assert_eq!(Message::parse(&e.to_vec()).unwrap().max_forwards(), Some(0));
+
+        // Absent: add 70, after the Via fields.
+        let mut e = MessageEdit::new(&msg);
+        e.remove_all(HeaderName::MaxForwards);
+        assert_eq!(e.decrement_max_forwards(), Ok(70));
+        let out = e.to_vec();
+        let text = core::str::from_utf8(&out).unwrap();
+        assert!(text.contains("branch=z9hG4bKnashds8\r\nMax-Forwards: 70\r\nRoute:"));
+    }
+
+    /// Needs the real URI module (the request is parsed).
+    #[test]
+    fn rfc3261_16_6_request_uri_must_be_safe() {
+        let msg = Message::parse(REQUEST).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        assert_eq!(e.set_request_uri("sip:a SIP/2.0\r\nX: y").err(), Some(BuildError::InvalidRequestUri));
+        assert_eq!(e.set_request_uri("").err(), Some(BuildError::InvalidRequestUri));
+        assert_eq!(e.set_request_uri("no-scheme").err(), Some(BuildError::InvalidRequestUri));
+        assert_eq!(e.to_vec(), msg.as_bytes());
+    }
+
+    const RESPONSE: &[u8] = b"SIP/2.0 180 Ringing\r\n\
+Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK0\r\n\
+t: <sip:bob@biloxi.example.com>;tag=8321234356\r\n\
+From: <sip:alice@atlanta.example.com>;tag=9fxced76sl\r\n\
+Call-ID: 3848276298220188511@atlanta.example.com\r\n\
+CSeq: 1 INVITE\r\n\
+X-Bad: <<<\r\n\
+X-List: a, \"b,c\", d\r\n\
+Record-Route: <sip:p2.example.com;lr>\r\n\
+Record-Route: <sip:p1.example.com;lr>\r\n\
+Content-Length: 0\r\n\
+\r\n";
+
+    #[test]
+    fn rfc3261_16_6_no_edit_writes_the_message_unchanged() {
+        let msg = Message::parse(RESPONSE).unwrap();
+        assert_eq!(MessageEdit::new(&msg).to_vec(), RESPONSE);
+        assert_eq!(MessageEdit::new(&msg).into_owned().as_bytes(), RESPONSE);
+    }
+
+    #[test]
+    fn rfc3261_16_7_step3_pop_own_via_from_a_comma_list() {
+        let msg = Message::parse(RESPONSE).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        assert!(e.remove_first_value(HeaderName::Via));
+        let out = e.to_vec();
+        let expected = core::str::from_utf8(RESPONSE).unwrap().replace(
+            "Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, SIP/2.0/UDP pc33",
+            "Via: SIP/2.0/UDP pc33",
+        );
+        assert_eq!(core::str::from_utf8(&out).unwrap(), expected);
+        assert!(e.remove_first_value(HeaderName::Via));
+        assert_eq!(Message::parse(&e.to_vec()).unwrap().header(HeaderName::Via), None);
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_unknown_headers_split_only_at_top_level_commas() {
+        let msg = Message::parse(RESPONSE).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        assert!(e.remove_first_value("x-list"));
+        assert!(e.to_vec().windows(18).any(|w| w == b"X-List: \"b,c\", d\r\n"));
+        assert!(e.remove_first_value("X-List"));
+        assert!(e.to_vec().windows(11).any(|w| w == b"X-List: d\r\n"));
+        // A header that is not a list loses the whole field.
+        assert!(e.remove_first_value(HeaderName::CallId));
+        assert_eq!(Message::parse(&e.to_vec()).unwrap().header(HeaderName::CallId), None);
+    }
+
+    #[test]
+    fn rfc3261_18_3_content_length_fixed_when_body_changes() {
+        let msg = Message::parse(RESPONSE).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        e.set_body(b"v=0\r\n", Some("application/sdp")).unwrap();
+        // A Content-Length set by hand is ignored.
+        e.append_header("l", "99").unwrap();
+        let out = e.to_vec();
+        let m = Message::parse(&out).unwrap();
+        assert_eq!(m.content_length(), Some(5));
+        assert_eq!(m.header_field_count(HeaderName::ContentLength), 1);
+        assert_eq!(m.body(), b"v=0\r\n");
+        assert_eq!(m.header(HeaderName::ContentType), Some(&b"application/sdp"[..]));
+        assert_eq!(m.header_by_name("X-Bad").next(), Some(&b"<<<"[..]));
+        // Back to no body.
+        e.set_body(b"", None).unwrap();
+        let out = e.to_vec();
+        let m = Message::parse(&out).unwrap();
+        assert_eq!(
+            (m.content_length(), m.header(HeaderName::ContentType), m.body()),
+            (Some(0), None, &b""[..])
+        );
+    }
+
+    #[test]
+    fn rfc3261_18_3_content_length_added_when_missing() {
+        let src = b"SIP/2.0 200 OK\r\nCall-ID: x\r\nX-A: 1\r\n\r\nab";
+        let msg = Message::parse(src).unwrap();
+        let out = MessageEdit::new(&msg).to_vec();
+        assert_eq!(out, b"SIP/2.0 200 OK\r\nCall-ID: x\r\nX-A: 1\r\nContent-Length: 2\r\n\r\nab");
+    }
+
+    #[test]
+    fn set_header_replaces_in_place_and_removes_the_rest() {
+        let msg = Message::parse(RESPONSE).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        e.set_header(HeaderName::RecordRoute, "<sip:p9.example.com;lr>").unwrap();
+        e.set_header("To", "<sip:carol@chicago.example.com>;tag=1").unwrap();
+        e.set_header("X-New", "fresh").unwrap();
+        let out = e.to_vec();
+        let expected = core::str::from_utf8(RESPONSE)
+            .unwrap()
+            .replace(
+                "t: <sip:bob@biloxi.example.com>;tag=8321234356",
+                "To: <sip:carol@chicago.example.com>;tag=1",
+            )
+            .replace(
+                "Record-Route: <sip:p2.example.com;lr>\r\nRecord-Route: <sip:p1.example.com;lr>",
+                "Record-Route: <sip:p9.example.com;lr>",
+            )
+            .replace("Content-Length: 0\r\n", "Content-Length: 0\r\nX-New: fresh\r\n");
+        assert_eq!(core::str::from_utf8(&out).unwrap(), expected);
+        assert_eq!(e.remove_all(HeaderName::RecordRoute), 1);
+        assert_eq!(e.remove_all("x-new"), 1);
+        assert!(e.remove_first("X-BAD"));
+        assert!(!e.remove_first("X-BAD"));
+        let m = e.to_vec();
+        let m = Message::parse(&m).unwrap();
+        assert_eq!(m.header(HeaderName::RecordRoute), None);
+        assert_eq!(m.header_by_name("X-Bad").next(), None);
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_edit_values_cannot_inject_headers() {
+        let msg = Message::parse(RESPONSE).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        let hv = |n| Some(BuildError::InvalidHeaderValue(n));
+        assert_eq!(e.push_via_top("SIP/2.0/UDP x\r\nVia: y").err(), hv(HeaderName::Via));
+        assert_eq!(e.set_header("X-A", "1\n2").err(), hv(HeaderName::Other));
+        assert_eq!(e.append_header("X-A: 1\r\nX-B", "2").err(), Some(BuildError::InvalidHeaderName));
+        assert_eq!(e.set_body(b"", Some("a/b\r\n")).err(), hv(HeaderName::ContentType));
+        assert_eq!(e.set_request_uri("sip:x").err(), Some(BuildError::NotARequest));
+        assert_eq!(e.to_vec(), RESPONSE);
+        // A fold is accepted and unfolded.
+        e.append_header("Subject", "a\r\n b").unwrap();
+        assert!(e.to_vec().windows(15).any(|w| w == b"\r\nSubject: a b\r"));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_bare_lf_input_is_written_with_crlf() {
+        let src = b"SIP/2.0 200 OK\nX-Fold: a,\n b\nCall-ID: x\n\n";
+        let msg = Message::parse(src).unwrap();
+        let out = MessageEdit::new(&msg).to_vec();
+        assert_eq!(out, b"SIP/2.0 200 OK\r\nX-Fold: a,\r\n b\r\nCall-ID: x\r\nContent-Length: 0\r\n\r\n");
+        assert_eq!(Message::parse(&out).unwrap().header_by_name("x-fold").next(), Some(&b"a,\r\n b"[..]));
+    }
+
+    #[test]
+    fn push_via_top_and_insert_before() {
+        let msg = Message::parse(RESPONSE).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        e.push_via_top("SIP/2.0/TCP p0.example.com;branch=z9hG4bK9").unwrap();
+        e.push_via_top("SIP/2.0/TCP q.example.com;branch=z9hG4bK8").unwrap();
+        e.insert_before("X-Missing", "X-End", "last").unwrap();
+        e.insert_before(HeaderName::CSeq, "X-Before-CSeq", "1").unwrap();
+        let out = e.to_vec();
+        let m = Message::parse(&out).unwrap();
+        let vias: Vec<_> = m.header_values(HeaderName::Via).collect();
+        assert_eq!(vias[0], b"SIP/2.0/TCP q.example.com;branch=z9hG4bK8");
+        assert_eq!(vias[1], b"SIP/2.0/TCP p0.example.com;branch=z9hG4bK9");
+        assert_eq!(vias.len(), 4);
+        let names: Vec<_> = m.headers().map(|f| f.raw_name).collect();
+        assert_eq!(names[names.len() - 1], b"X-End");
+        let cseq = names.iter().position(|n| *n == b"CSeq").unwrap();
+        assert_eq!(names[cseq - 1], b"X-Before-CSeq");
+    }
+
+    #[test]
+    fn write_to_a_fixed_buffer() {
+        let msg = Message::parse(RESPONSE).unwrap();
+        let mut e = MessageEdit::new(&msg);
+        e.remove_first_value(HeaderName::Via);
+        let mut buf = [0u8; 1024];
+        let mut sink = SliceSink::new(&mut buf);
+        e.write_to(&mut sink).unwrap();
+        assert_eq!(sink.written(), &e.to_vec()[..]);
+        let mut small = [0u8; 32];
+        assert!(e.write_to(&mut SliceSink::new(&mut small)).is_err());
+        assert_eq!(e.original().as_bytes(), RESPONSE);
     }
 }
