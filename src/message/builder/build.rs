@@ -1,0 +1,902 @@
+//! [`RequestBuilder`], [`ResponseBuilder`] and [`response_to`].
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::field::{FieldName, Fields, valid_request_uri};
+use super::sink::{Sink, put_uint};
+use super::{BuildError, OwnedMessage, write_tail};
+use crate::message::headers::{CSeq, parse_call_id};
+use crate::message::{HeaderName, Message, Method, StatusCode, lex};
+
+/// What requests and responses share: the fields, the body and the first
+/// error met while filling them.
+#[derive(Clone, Debug, Default)]
+struct Draft {
+    fields: Fields,
+    body: Vec<u8>,
+    err: Option<BuildError>,
+}
+
+/// RFC 3261 §8.1.1 (requests) and §8.2.6.2 (responses): the fields every
+/// message must carry. Max-Forwards is defaulted rather than required.
+const REQUIRED: [HeaderName; 5] =
+    [HeaderName::Via, HeaderName::From, HeaderName::To, HeaderName::CallId, HeaderName::CSeq];
+
+impl Draft {
+    fn fail(&mut self, e: BuildError) {
+        self.err.get_or_insert(e);
+    }
+
+    fn record(&mut self, r: Result<(), BuildError>) {
+        if let Err(e) = r {
+            self.fail(e);
+        }
+    }
+
+    fn append(&mut self, name: FieldName<'_>, value: &[u8]) {
+        let r = name.resolve().and_then(|k| self.fields.append(k, value));
+        self.record(r);
+    }
+
+    fn set(&mut self, name: FieldName<'_>, value: &[u8]) {
+        let r = name.resolve().and_then(|k| self.fields.set(k, value));
+        self.record(r);
+    }
+
+    fn remove(&mut self, name: FieldName<'_>) {
+        match name.resolve() {
+            Ok(k) => {
+                self.fields.remove(k);
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn call_id(&mut self, value: &str) {
+        match parse_call_id(value.as_bytes()) {
+            Ok(_) => self.set(HeaderName::CallId.into(), value.as_bytes()),
+            Err(_) => self.fail(BuildError::InvalidHeaderValue(HeaderName::CallId)),
+        }
+    }
+
+    fn body(&mut self, content_type: &str, body: Vec<u8>) {
+        self.set(HeaderName::ContentType.into(), content_type.as_bytes());
+        self.body = body;
+    }
+
+    /// The checks `build` makes whatever the start line.
+    fn check(&self) -> Result<(), BuildError> {
+        if let Some(e) = self.err {
+            return Err(e);
+        }
+        if let Some(&missing) = REQUIRED.iter().find(|&&n| !self.fields.contains(n)) {
+            return Err(BuildError::MissingHeader(missing));
+        }
+        // RFC 3261 §20.15: Content-Type MUST be present with a non-empty body.
+        if !self.body.is_empty() && !self.fields.contains(HeaderName::ContentType) {
+            return Err(BuildError::MissingHeader(HeaderName::ContentType));
+        }
+        Ok(())
+    }
+
+    fn capacity(&self, start_line: usize) -> usize {
+        start_line + self.fields.text_len() + self.body.len() + 48
+    }
+}
+
+/// The methods both builders have; `$draft` names the [`Draft`] field.
+macro_rules! common_methods {
+    () => {
+        /// Appends a header field. `name` is a [`HeaderName`] or text
+        /// (`"X-Foo"`, or a known name in any form: `"v"` gives `Via`).
+        /// The value is checked (no line breaks but folds, no control
+        /// characters; see the [module docs](super#header-injection)).
+        ///
+        /// Content-Length is computed from the body; one given here is
+        /// ignored.
+        pub fn header<'n>(mut self, name: impl Into<FieldName<'n>>, value: impl AsRef<[u8]>) -> Self {
+            self.draft.append(name.into(), value.as_ref());
+            self
+        }
+
+        /// Sets a header: replaces the first field of that name (keeping
+        /// its place) and removes the others, or appends one.
+        pub fn set_header<'n>(mut self, name: impl Into<FieldName<'n>>, value: impl AsRef<[u8]>) -> Self {
+            self.draft.set(name.into(), value.as_ref());
+            self
+        }
+
+        /// Removes every field of that name.
+        pub fn remove_header<'n>(mut self, name: impl Into<FieldName<'n>>) -> Self {
+            self.draft.remove(name.into());
+            self
+        }
+
+        /// Sets From (RFC 3261 §8.1.1.3), e.g.
+        /// `"Alice <sip:alice@atlanta.example.com>;tag=1928301774"`.
+        pub fn from(mut self, value: &str) -> Self {
+            self.draft.set(HeaderName::From.into(), value.as_bytes());
+            self
+        }
+
+        /// Sets To (RFC 3261 §8.1.1.2), e.g. `"Bob <sip:bob@biloxi.example.com>"`.
+        pub fn to(mut self, value: &str) -> Self {
+            self.draft.set(HeaderName::To.into(), value.as_bytes());
+            self
+        }
+
+        /// Sets Call-ID (RFC 3261 §8.1.1.4); it must be `word [ "@" word ]`.
+        pub fn call_id(mut self, value: &str) -> Self {
+            self.draft.call_id(value);
+            self
+        }
+
+        /// Appends a Contact value (RFC 3261 §8.1.1.8), e.g.
+        /// `"<sip:alice@pc33.atlanta.example.com>"`.
+        pub fn contact(mut self, value: &str) -> Self {
+            self.draft.append(HeaderName::Contact.into(), value.as_bytes());
+            self
+        }
+
+        /// Sets the body and its Content-Type (RFC 3261 §7.4, §20.15).
+        /// Content-Length is computed when the message is written.
+        pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+            self.draft.body(content_type, body.into());
+            self
+        }
+
+        /// Serializes the message into a new buffer.
+        ///
+        /// Fails with the first error met while filling the builder, or with
+        /// [`BuildError::MissingHeader`] if Via, From, To, Call-ID or CSeq
+        /// is missing, or Content-Type with a non-empty body.
+        pub fn build(&self) -> Result<OwnedMessage, BuildError> {
+            let mut out = Vec::with_capacity(self.capacity());
+            self.write_to(&mut out)?;
+            Ok(OwnedMessage::from_vec(out))
+        }
+
+        /// Serializes the message into `out` (a `Vec<u8>`, a
+        /// [`SliceSink`](super::SliceSink), a [`FmtSink`](super::FmtSink)).
+        /// Checks as [`build`](Self::build) does before writing anything; a
+        /// sink that fills up gives [`BuildError::Sink`] and holds a
+        /// partial message.
+        pub fn write_to<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
+            self.check()?;
+            self.write_start_line(out)?;
+            let defaults = self.defaults();
+            self.draft.fields.write(out, |o| o.put(defaults))?;
+            write_tail(out, &self.draft.body)?;
+            Ok(())
+        }
+    };
+}
+
+/// Builds a request (RFC 3261 §8.1.1).
+///
+/// ```
+/// use sip_proto::message::builder::RequestBuilder;
+/// use sip_proto::message::Method;
+///
+/// let options = RequestBuilder::new(Method::Options, "sip:carol@chicago.example.com")
+///     .via("TCP", "pc33.atlanta.example.com", "z9hG4bKhjhs8ass877")
+///     .max_forwards(20)
+///     .to("<sip:carol@chicago.example.com>")
+///     .from("Alice <sip:alice@atlanta.example.com>;tag=1928301774")
+///     .call_id("a84b4c76e66710")
+///     .cseq(63104)
+///     .header("Accept", "application/sdp")
+///     .build()?;
+/// assert_eq!(
+///     options.as_bytes(),
+///     &b"OPTIONS sip:carol@chicago.example.com SIP/2.0\r\n\
+///        Via: SIP/2.0/TCP pc33.atlanta.example.com;branch=z9hG4bKhjhs8ass877\r\n\
+///        Max-Forwards: 20\r\n\
+///        To: <sip:carol@chicago.example.com>\r\n\
+///        From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+///        Call-ID: a84b4c76e66710\r\n\
+///        CSeq: 63104 OPTIONS\r\n\
+///        Accept: application/sdp\r\n\
+///        Content-Length: 0\r\n\r\n"[..]
+/// );
+/// # Ok::<(), sip_proto::message::builder::BuildError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct RequestBuilder {
+    method: String,
+    uri: String,
+    draft: Draft,
+}
+
+impl RequestBuilder {
+    /// Starts a request for `method` to `uri` (the Request-URI, written as
+    /// given; RFC 3261 §8.1.1.1).
+    pub fn new(method: Method<'_>, uri: &str) -> Self {
+        let mut draft = Draft::default();
+        if !lex::is_token_str(method.as_str().as_bytes()) {
+            draft.fail(BuildError::InvalidMethod);
+        }
+        if !valid_request_uri(uri.as_bytes()) {
+            draft.fail(BuildError::InvalidRequestUri);
+        }
+        RequestBuilder { method: method.as_str().into(), uri: uri.into(), draft }
+    }
+
+    common_methods!();
+
+    /// Appends a Via (RFC 3261 §8.1.1.7): `SIP/2.0/<transport> <sent_by>;branch=<branch>`.
+    ///
+    /// `transport` is a token (`UDP`, `TCP`, `TLS`, `WS`...); `sent_by` is
+    /// `host[:port]`; `branch` must start with the magic cookie `z9hG4bK`
+    /// and be unique per transaction (the caller draws it: this crate has
+    /// no randomness of its own).
+    pub fn via(mut self, transport: &str, sent_by: &str, branch: &str) -> Self {
+        if !branch.starts_with("z9hG4bK") || !lex::is_token_str(branch.as_bytes()) {
+            self.draft.fail(BuildError::InvalidBranch);
+            return self;
+        }
+        let sent_by_ok = !sent_by.is_empty()
+            && sent_by.bytes().all(|c| lex::is_token(c) || matches!(c, b':' | b'[' | b']'));
+        if !lex::is_token_str(transport.as_bytes()) || !sent_by_ok {
+            self.draft.fail(BuildError::InvalidHeaderValue(HeaderName::Via));
+            return self;
+        }
+        let mut v = String::with_capacity(16 + transport.len() + sent_by.len() + branch.len());
+        for part in ["SIP/2.0/", transport, " ", sent_by, ";branch=", branch] {
+            v.push_str(part);
+        }
+        self.draft.append(HeaderName::Via.into(), v.as_bytes());
+        self
+    }
+
+    /// Sets Max-Forwards (RFC 3261 §8.1.1.6). Without it the request gets
+    /// `Max-Forwards: 70`.
+    pub fn max_forwards(mut self, hops: u8) -> Self {
+        let mut v = Vec::new();
+        let _ = put_uint(&mut v, u64::from(hops));
+        self.draft.set(HeaderName::MaxForwards.into(), &v);
+        self
+    }
+
+    /// Sets CSeq to `seq` and the request method (RFC 3261 §8.1.1.5: the
+    /// number must be below 2**31).
+    pub fn cseq(mut self, seq: u32) -> Self {
+        if seq >= 1 << 31 {
+            self.draft.fail(BuildError::InvalidHeaderValue(HeaderName::CSeq));
+            return self;
+        }
+        let mut v = Vec::new();
+        let _ = put_uint(&mut v, u64::from(seq));
+        v.push(b' ');
+        v.extend_from_slice(self.method.as_bytes());
+        self.draft.set(HeaderName::CSeq.into(), &v);
+        self
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        self.draft.check()?;
+        // RFC 3261 §8.1.1.5: the CSeq method MUST match the request's.
+        let cseq = self.draft.fields.get(HeaderName::CSeq).unwrap_or_default();
+        let cseq = CSeq::parse(cseq).map_err(|_| BuildError::InvalidHeaderValue(HeaderName::CSeq))?;
+        if cseq.method.as_str() != self.method {
+            return Err(BuildError::CSeqMethodMismatch);
+        }
+        Ok(())
+    }
+
+    fn capacity(&self) -> usize {
+        self.draft.capacity(self.method.len() + self.uri.len() + 12)
+    }
+
+    fn defaults(&self) -> &'static [u8] {
+        if self.draft.fields.contains(HeaderName::MaxForwards) { b"" } else { b"Max-Forwards: 70\r\n" }
+    }
+
+    fn write_start_line<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
+        out.put(self.method.as_bytes())?;
+        out.put(b" ")?;
+        out.put(self.uri.as_bytes())?;
+        out.put(b" SIP/2.0\r\n")?;
+        Ok(())
+    }
+}
+
+/// Builds a response. Start from [`response_to`] to answer a request; use
+/// [`ResponseBuilder::new`] only when there is no request to copy from.
+#[derive(Clone, Debug)]
+pub struct ResponseBuilder {
+    status: StatusCode,
+    reason: String,
+    draft: Draft,
+}
+
+impl ResponseBuilder {
+    /// Starts a response with `status` and its canonical reason phrase
+    /// ([`StatusCode::canonical_reason`]).
+    pub fn new(status: StatusCode) -> Self {
+        let mut draft = Draft::default();
+        if !(100..=699).contains(&status.as_u16()) {
+            draft.fail(BuildError::InvalidStatus(status.as_u16()));
+        }
+        ResponseBuilder { status, reason: status.canonical_reason().into(), draft }
+    }
+
+    common_methods!();
+
+    /// Sets the reason phrase (RFC 3261 §7.2; UTF-8 allowed, control
+    /// characters but HTAB not).
+    pub fn reason(mut self, reason: &str) -> Self {
+        if reason.bytes().any(|c| c < 0x20 && c != b'\t' || c == 0x7f) {
+            self.draft.fail(BuildError::InvalidReasonPhrase);
+        } else {
+            self.reason = reason.into();
+        }
+        self
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        self.draft.check()
+    }
+
+    fn capacity(&self) -> usize {
+        self.draft.capacity(self.reason.len() + 14)
+    }
+
+    fn defaults(&self) -> &'static [u8] {
+        b""
+    }
+
+    fn write_start_line<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
+        out.put(b"SIP/2.0 ")?;
+        put_uint(out, u64::from(self.status.as_u16()))?;
+        out.put(b" ")?;
+        out.put(self.reason.as_bytes())?;
+        out.put(b"\r\n")?;
+        Ok(())
+    }
+}
+
+/// The header parameters of a From or To value: after the `>` closing the
+/// name-addr, or after the first `;` of an addr-spec (RFC 3261 §20.10: in
+/// that form, parameters belong to the header, not the URI). Quoted display
+/// names are skipped, so a `<` or `;` inside quotes does not count.
+fn addr_params(v: &[u8]) -> lex::Params<'_> {
+    let mut i = 0;
+    while i < v.len() {
+        let Some(k) = memchr::memchr3(b'"', b'<', b';', &v[i..]) else {
+            break;
+        };
+        i += k;
+        match v[i] {
+            b'"' => match lex::scan_quoted(v, i) {
+                Some(end) => i = end,
+                None => break,
+            },
+            b'<' => {
+                return match memchr::memchr(b'>', &v[i..]) {
+                    Some(close) => lex::Params::new(&v[i + close + 1..]),
+                    None => lex::Params::empty(),
+                };
+            }
+            _ => return lex::Params::new(&v[i..]),
+        }
+    }
+    lex::Params::empty()
+}
+
+/// Starts the response to `request` that RFC 3261 §8.2.6 describes:
+///
+/// * the status line carries `status` and its canonical reason phrase
+///   (change it with [`ResponseBuilder::reason`]);
+/// * every Via field is copied, in order and byte-exact (§8.2.6.2);
+/// * From, Call-ID and CSeq are copied; To is copied, and if it has no
+///   `tag` parameter and `status` is not 100, `;tag=<to_tag>` is appended
+///   (§8.2.6.2: the UAS adds a tag; a `to_tag` of `None` adds none, and an
+///   existing tag is kept whatever `to_tag` says);
+/// * for 100 Trying, Timestamp is copied (§8.2.6.1).
+///
+/// Header names are written in canonical form whatever form the request
+/// used. Values are copied as received; a malformed one (a request that
+/// failed [`validate`](crate::message::validate)) is the caller's to reject
+/// first.
+///
+/// ```
+/// use sip_proto::message::builder::response_to;
+/// use sip_proto::message::{HeaderName, Message, StatusCode};
+///
+/// # let bytes = b"SIP/2.0 200 OK\r\nv: SIP/2.0/UDP a;branch=z9hG4bK1\r\nf: <sip:a@b>;tag=1\r\nt: <sip:c@d>\r\ni: x\r\nCSeq: 1 OPTIONS\r\n\r\n";
+/// # let request = Message::parse(bytes)?;
+/// let ok = response_to(&request, StatusCode::OK, Some("8321234356")).build()?;
+/// let ok = ok.parse()?;
+/// assert_eq!(ok.header(HeaderName::To), Some(&b"<sip:c@d>;tag=8321234356"[..]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn response_to(request: &Message<'_>, status: StatusCode, to_tag: Option<&str>) -> ResponseBuilder {
+    let mut b = ResponseBuilder::new(status);
+    let fields = &mut b.draft.fields;
+    for v in request.header_all(HeaderName::Via) {
+        fields.append_trusted(HeaderName::Via, b"", v);
+    }
+    if let Some(v) = request.header(HeaderName::From) {
+        fields.append_trusted(HeaderName::From, b"", v);
+    }
+    let mut bad_tag = false;
+    if let Some(v) = request.header(HeaderName::To) {
+        let has_tag = addr_params(v).contains("tag");
+        match to_tag {
+            Some(tag) if !has_tag && status != StatusCode::TRYING => {
+                if lex::is_token_str(tag.as_bytes()) {
+                    let mut with_tag = Vec::with_capacity(v.len() + 5 + tag.len());
+                    with_tag.extend_from_slice(v);
+                    with_tag.extend_from_slice(b";tag=");
+                    with_tag.extend_from_slice(tag.as_bytes());
+                    fields.append_trusted(HeaderName::To, b"", &with_tag);
+                } else {
+                    bad_tag = true;
+                    fields.append_trusted(HeaderName::To, b"", v);
+                }
+            }
+            _ => fields.append_trusted(HeaderName::To, b"", v),
+        }
+    }
+    for name in [HeaderName::CallId, HeaderName::CSeq] {
+        if let Some(v) = request.header(name) {
+            fields.append_trusted(name, b"", v);
+        }
+    }
+    if status == StatusCode::TRYING {
+        if let Some(v) = request.header(HeaderName::Timestamp) {
+            fields.append_trusted(HeaderName::Timestamp, b"", v);
+        }
+    }
+    if bad_tag {
+        b.draft.fail(BuildError::InvalidTag);
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::builder::{FmtSink, SliceSink};
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    fn invite() -> RequestBuilder {
+        RequestBuilder::new(Method::Invite, "sip:bob@biloxi.example.com")
+            .via("UDP", "pc33.atlanta.example.com", "z9hG4bK776asdhds")
+            .to("Bob <sip:bob@biloxi.example.com>")
+            .from("Alice <sip:alice@atlanta.example.com>;tag=1928301774")
+            .call_id("a84b4c76e66710@pc33.atlanta.example.com")
+            .cseq(314159)
+            .contact("<sip:alice@pc33.atlanta.example.com>")
+    }
+
+    fn response() -> ResponseBuilder {
+        ResponseBuilder::new(StatusCode::OK)
+            .header(HeaderName::Via, "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds")
+            .to("Bob <sip:bob@biloxi.example.com>;tag=a6c85cf")
+            .from("Alice <sip:alice@atlanta.example.com>;tag=1928301774")
+            .call_id("a84b4c76e66710")
+            .cseq_raw("314159 INVITE")
+    }
+
+    impl ResponseBuilder {
+        fn cseq_raw(self, v: &str) -> Self {
+            self.set_header(HeaderName::CSeq, v)
+        }
+    }
+
+    const SDP: &[u8] = b"v=0\r\no=alice 2890844526 2890844526 IN IP4 pc33.atlanta.example.com\r\n";
+
+    #[test]
+    fn rfc3261_8_1_1_request_is_serialized_canonically() {
+        let m = invite().header("X-Trace", "42").body("application/sdp", SDP).build().unwrap();
+        let mut expected = b"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n\
+Max-Forwards: 70\r\n\
+To: Bob <sip:bob@biloxi.example.com>\r\n\
+From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n\
+CSeq: 314159 INVITE\r\n\
+Contact: <sip:alice@pc33.atlanta.example.com>\r\n\
+X-Trace: 42\r\n\
+Content-Type: application/sdp\r\n\
+Content-Length: 68\r\n\r\n"
+            .to_vec();
+        expected.extend_from_slice(SDP);
+        assert_eq!(SDP.len(), 68);
+        assert_eq!(m.as_bytes(), &expected[..]);
+    }
+
+    /// Needs the real URI module (the Request-URI is decoded on parse).
+    #[test]
+    fn rfc3261_8_1_1_request_round_trip_preserves_headers_and_body() {
+        let b = invite()
+            .header("Subject", "lunch,\r\n maybe")
+            .header("x-custom", "a \"quoted, thing\" <x>")
+            .body("application/sdp", SDP);
+        let m = b.build().unwrap();
+        let msg = m.parse().unwrap();
+        assert_eq!(msg.method(), Some(Method::Invite));
+        assert_eq!(msg.request().unwrap().raw_uri, b"sip:bob@biloxi.example.com");
+        let got: Vec<_> = msg.headers().map(|f| (f.name, f.raw_name, f.value)).collect();
+        let want: Vec<(HeaderName, &[u8], &[u8])> = vec![
+            (HeaderName::Via, b"Via", b"SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds"),
+            (HeaderName::MaxForwards, b"Max-Forwards", b"70"),
+            (HeaderName::To, b"To", b"Bob <sip:bob@biloxi.example.com>"),
+            (HeaderName::From, b"From", b"Alice <sip:alice@atlanta.example.com>;tag=1928301774"),
+            (HeaderName::CallId, b"Call-ID", b"a84b4c76e66710@pc33.atlanta.example.com"),
+            (HeaderName::CSeq, b"CSeq", b"314159 INVITE"),
+            (HeaderName::Contact, b"Contact", b"<sip:alice@pc33.atlanta.example.com>"),
+            (HeaderName::Subject, b"Subject", b"lunch, maybe"),
+            (HeaderName::Other, b"x-custom", b"a \"quoted, thing\" <x>"),
+            (HeaderName::ContentType, b"Content-Type", b"application/sdp"),
+            (HeaderName::ContentLength, b"Content-Length", b"68"),
+        ];
+        assert_eq!(got, want);
+        assert_eq!(msg.body(), SDP);
+        assert_eq!(msg.content_length(), Some(68));
+        assert_eq!(msg.cseq().unwrap().seq, 314159);
+        assert_eq!(msg.max_forwards(), Some(70));
+    }
+
+    #[test]
+    fn rfc3261_7_2_response_round_trip_preserves_headers_and_body() {
+        let m = response()
+            .header("Warning", "399 pc33 \"a, b\"")
+            .header(HeaderName::Via, "SIP/2.0/TCP p1.example.com;branch=z9hG4bK1;received=192.0.2.1")
+            .body("text/plain", b"hello".to_vec())
+            .build()
+            .unwrap();
+        let msg = m.parse().unwrap();
+        assert_eq!(msg.status(), Some(StatusCode::OK));
+        assert_eq!(msg.response().unwrap().reason, b"OK");
+        let vias: Vec<_> = msg.header_all(HeaderName::Via).collect();
+        assert_eq!(
+            vias,
+            [
+                &b"SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds"[..],
+                b"SIP/2.0/TCP p1.example.com;branch=z9hG4bK1;received=192.0.2.1"
+            ]
+        );
+        assert_eq!(msg.header(HeaderName::Warning), Some(&b"399 pc33 \"a, b\""[..]));
+        assert_eq!(msg.header(HeaderName::ContentType), Some(&b"text/plain"[..]));
+        assert_eq!(msg.body(), b"hello");
+        assert_eq!(msg.content_length(), Some(5));
+        // Responses get no Max-Forwards.
+        assert_eq!(msg.max_forwards(), None);
+    }
+
+    #[test]
+    fn rfc3261_7_3_3_compact_names_given_as_text_are_written_long() {
+        let m = ResponseBuilder::new(StatusCode::RINGING)
+            .header("v", "SIP/2.0/UDP a;branch=z9hG4bK1")
+            .header("f", "<sip:a@b>;tag=1")
+            .header("T", "<sip:c@d>;tag=2")
+            .header("i", "x1")
+            .header("cseq", "1 INVITE")
+            .header("k", "100rel")
+            .header("X-lower-Case", "kept")
+            .build()
+            .unwrap();
+        assert_eq!(
+            m.as_bytes(),
+            b"SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\n\
+To: <sip:c@d>;tag=2\r\nCall-ID: x1\r\nCSeq: 1 INVITE\r\nSupported: 100rel\r\nX-lower-Case: kept\r\n\
+Content-Length: 0\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn rfc3261_18_3_content_length_is_computed_and_hand_set_one_ignored() {
+        let m =
+            response().header("Content-Length", "999").header("l", "7").body("text/plain", b"abc".to_vec());
+        let m = m.build().unwrap();
+        let msg = m.parse().unwrap();
+        assert_eq!(msg.header_field_count(HeaderName::ContentLength), 1);
+        assert_eq!(msg.content_length(), Some(3));
+        assert_eq!(msg.body(), b"abc");
+    }
+
+    #[test]
+    fn rfc3261_8_1_1_6_max_forwards_defaults_to_70_and_can_be_set() {
+        let m = invite().build().unwrap();
+        assert_eq!(m.as_bytes().windows(18).filter(|w| w == b"Max-Forwards: 70\r\n").count(), 1);
+        let m = invite().max_forwards(0).max_forwards(5).build().unwrap();
+        let text = core::str::from_utf8(m.as_bytes()).unwrap();
+        assert!(text.contains("\r\nMax-Forwards: 5\r\n"));
+        assert!(!text.contains("Max-Forwards: 70"));
+        // Without Via first, the default goes first.
+        let m = RequestBuilder::new(Method::Options, "sip:a@b")
+            .to("<sip:a@b>")
+            .from("<sip:c@d>;tag=1")
+            .call_id("1")
+            .cseq(1)
+            .via("UDP", "h", "z9hG4bK1")
+            .build()
+            .unwrap();
+        assert!(m.as_bytes().starts_with(b"OPTIONS sip:a@b SIP/2.0\r\nMax-Forwards: 70\r\nTo:"));
+    }
+
+    #[test]
+    fn rfc3261_8_1_1_mandatory_headers_are_required() {
+        let no_via = RequestBuilder::new(Method::Bye, "sip:a@b").to("<sip:a@b>").from("<sip:c@d>;tag=1");
+        let r = no_via.call_id("1").cseq(2).build();
+        assert_eq!(r, Err(BuildError::MissingHeader(HeaderName::Via)));
+        assert_eq!(
+            invite().remove_header(HeaderName::CallId).build(),
+            Err(BuildError::MissingHeader(HeaderName::CallId))
+        );
+        assert_eq!(invite().remove_header("CSeq").build(), Err(BuildError::MissingHeader(HeaderName::CSeq)));
+        assert_eq!(response().remove_header("t").build(), Err(BuildError::MissingHeader(HeaderName::To)));
+    }
+
+    #[test]
+    fn rfc3261_20_15_non_empty_body_needs_content_type() {
+        let r = invite().body("application/sdp", SDP).remove_header(HeaderName::ContentType).build();
+        assert_eq!(r, Err(BuildError::MissingHeader(HeaderName::ContentType)));
+        // An empty body needs none.
+        assert!(invite().remove_header(HeaderName::ContentType).build().is_ok());
+    }
+
+    #[test]
+    fn rfc3261_8_1_1_5_cseq_method_must_match_and_number_below_2_pow_31() {
+        let r = invite().set_header(HeaderName::CSeq, "1 BYE").build();
+        assert_eq!(r, Err(BuildError::CSeqMethodMismatch));
+        let r = invite().set_header(HeaderName::CSeq, "one INVITE").build();
+        assert_eq!(r, Err(BuildError::InvalidHeaderValue(HeaderName::CSeq)));
+        assert_eq!(invite().cseq(1 << 31).build(), Err(BuildError::InvalidHeaderValue(HeaderName::CSeq)));
+        assert!(invite().cseq((1 << 31) - 1).build().is_ok());
+        let ext = RequestBuilder::new(Method::Extension("FOO"), "sip:x@y")
+            .via("UDP", "h", "z9hG4bK1")
+            .to("<sip:x@y>")
+            .from("<sip:x@y>;tag=1")
+            .call_id("c")
+            .cseq(9)
+            .build()
+            .unwrap();
+        assert!(ext.as_bytes().windows(12).any(|w| w == b"CSeq: 9 FOO\r"));
+    }
+
+    #[test]
+    fn rfc3261_8_1_1_7_via_branch_needs_magic_cookie() {
+        let b = |branch: &str| invite().remove_header("Via").via("UDP", "h.example.com:5060", branch).build();
+        assert_eq!(b("776asdhds"), Err(BuildError::InvalidBranch));
+        assert_eq!(b("z9hG4bK a"), Err(BuildError::InvalidBranch));
+        assert!(b("z9hG4bK-1").is_ok());
+        let r = invite().via("UDP", "h;evil=1", "z9hG4bK1").build();
+        assert_eq!(r, Err(BuildError::InvalidHeaderValue(HeaderName::Via)));
+        let r = invite().via("UDP", "[2001:db8::1]:5061", "z9hG4bK1").build().unwrap();
+        let text = core::str::from_utf8(r.as_bytes()).unwrap();
+        assert!(text.contains("\r\nVia: SIP/2.0/UDP [2001:db8::1]:5061;branch=z9hG4bK1\r\n"));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_header_injection_attempts_are_rejected() {
+        let hv = |n| Err(BuildError::InvalidHeaderValue(n));
+        assert_eq!(
+            invite().header("Subject", "hi\r\nVia: SIP/2.0/UDP evil").build(),
+            hv(HeaderName::Subject)
+        );
+        assert_eq!(invite().header("X-A", "hi\nX-B: 1").build(), hv(HeaderName::Other));
+        assert_eq!(invite().header("X-A", "hi\r\n\r\nBODY").build(), hv(HeaderName::Other));
+        assert_eq!(invite().to("<sip:b@c>\r\nContact: <sip:evil>").build(), hv(HeaderName::To));
+        assert_eq!(invite().call_id("a\r\nVia: x").build(), hv(HeaderName::CallId));
+        assert_eq!(invite().contact("<sip:a>\r").build(), hv(HeaderName::Contact));
+        assert_eq!(invite().body("text/plain\r\nX: y", b"a".to_vec()).build(), hv(HeaderName::ContentType));
+        assert_eq!(invite().header("X-A\r\nVia", "1").build(), Err(BuildError::InvalidHeaderName));
+        assert_eq!(invite().header("X-A:", "1").build(), Err(BuildError::InvalidHeaderName));
+        let r = RequestBuilder::new(Method::Invite, "sip:a SIP/2.0\r\nVia: x").cseq(1).build();
+        assert_eq!(r, Err(BuildError::InvalidRequestUri));
+        assert_eq!(
+            RequestBuilder::new(Method::Extension("BAD METHOD"), "sip:a").build(),
+            Err(BuildError::InvalidMethod)
+        );
+        assert_eq!(response().reason("OK\r\nVia: x").build(), Err(BuildError::InvalidReasonPhrase));
+        assert_eq!(ResponseBuilder::new(StatusCode(99)).build(), Err(BuildError::InvalidStatus(99)));
+        assert_eq!(ResponseBuilder::new(StatusCode(700)).build(), Err(BuildError::InvalidStatus(700)));
+        // The first error is the one reported.
+        let r = invite().header("X-A", "\r").header("X B", "1").build();
+        assert_eq!(r, hv(HeaderName::Other));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_folded_input_is_unfolded() {
+        let m = response().header("Subject", "first line\r\n\tsecond").build().unwrap();
+        let msg = m.parse().unwrap();
+        assert_eq!(msg.header(HeaderName::Subject), Some(&b"first line\tsecond"[..]));
+    }
+
+    #[test]
+    fn rfc3261_7_2_reason_phrase_defaults_and_can_be_utf8() {
+        let m = response().build().unwrap();
+        assert!(m.as_bytes().starts_with(b"SIP/2.0 200 OK\r\n"));
+        let m = response().reason("Trés bien").build().unwrap();
+        assert_eq!(m.parse().unwrap().response().unwrap().reason_str(), Some("Trés bien"));
+        let m = ResponseBuilder::new(StatusCode(299)).header("Via", "SIP/2.0/UDP a;branch=z9hG4bK1");
+        let m = m.from("<sip:a@b>;tag=1").to("<sip:a@b>").call_id("1").set_header("CSeq", "1 BYE");
+        assert!(m.build().unwrap().as_bytes().starts_with(b"SIP/2.0 299 Success\r\n"));
+    }
+
+    #[test]
+    fn write_to_fixed_buffer_and_fmt_writer_match_build() {
+        let b = invite().body("application/sdp", SDP);
+        let built = b.build().unwrap();
+        let mut buf = [0u8; 1024];
+        let mut sink = SliceSink::new(&mut buf);
+        b.write_to(&mut sink).unwrap();
+        assert_eq!(sink.written(), built.as_bytes());
+        let mut small = [0u8; 100];
+        assert_eq!(
+            b.write_to(&mut SliceSink::new(&mut small)),
+            Err(BuildError::Sink(super::super::SinkError))
+        );
+        let mut s = FmtSink(alloc::string::String::new());
+        b.write_to(&mut s).unwrap();
+        assert_eq!(s.0.as_bytes(), built.as_bytes());
+        assert_eq!(bytes::Bytes::from(built.clone()), built.as_bytes());
+    }
+
+    const REQUEST: &[u8] = b"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+v: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, SIP/2.0/UDP p0.example.com;branch=z9hG4bK0\r\n\
+Via: SIP/2.0/TCP pc33.atlanta.example.com;branch=z9hG4bKa;received=192.0.2.1\r\n\
+Max-Forwards: 68\r\n\
+f: Alice <sip:alice@atlanta.example.com>;tag=88\r\n\
+t: Bob <sip:bob@biloxi.example.com>\r\n\
+i: a84b4c76e66710\r\n\
+CSeq: 314159 INVITE\r\n\
+Timestamp: 54.2 0.1\r\n\
+Contact: <sip:alice@pc33.atlanta.example.com>\r\n\
+c: application/sdp\r\n\
+l: 4\r\n\r\nv=0\r\n";
+
+    /// Needs the real URI module (the request is parsed).
+    #[test]
+    fn rfc3261_8_2_6_response_copies_via_from_to_callid_cseq() {
+        let req = Message::parse(REQUEST).unwrap();
+        let m = response_to(&req, StatusCode::BUSY_HERE, Some("a6c85cf")).build().unwrap();
+        assert_eq!(
+            m.as_bytes(),
+            &b"SIP/2.0 486 Busy Here\r\n\
+Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, SIP/2.0/UDP p0.example.com;branch=z9hG4bK0\r\n\
+Via: SIP/2.0/TCP pc33.atlanta.example.com;branch=z9hG4bKa;received=192.0.2.1\r\n\
+From: Alice <sip:alice@atlanta.example.com>;tag=88\r\n\
+To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf\r\n\
+Call-ID: a84b4c76e66710\r\n\
+CSeq: 314159 INVITE\r\n\
+Content-Length: 0\r\n\r\n"[..]
+        );
+        let resp = m.parse().unwrap();
+        let req_vias: Vec<_> = req.header_values(HeaderName::Via).collect();
+        let resp_vias: Vec<_> = resp.header_values(HeaderName::Via).collect();
+        assert_eq!(req_vias.len(), 3);
+        assert_eq!(req_vias, resp_vias);
+        for n in [HeaderName::From, HeaderName::CallId, HeaderName::CSeq] {
+            assert_eq!(req.header(n), resp.header(n), "{n:?}");
+        }
+    }
+
+    /// Needs the real URI module (the request is parsed).
+    #[test]
+    fn rfc3261_8_2_6_to_tag_added_except_100() {
+        let req = Message::parse(REQUEST).unwrap();
+        let to = |m: &OwnedMessage| m.parse().unwrap().header(HeaderName::To).unwrap().to_vec();
+        let trying = response_to(&req, StatusCode::TRYING, Some("x")).build().unwrap();
+        assert_eq!(to(&trying), b"Bob <sip:bob@biloxi.example.com>");
+        for s in [StatusCode::RINGING, StatusCode::OK, StatusCode::DECLINE] {
+            let m = response_to(&req, s, Some("x")).build().unwrap();
+            assert_eq!(to(&m), b"Bob <sip:bob@biloxi.example.com>;tag=x");
+        }
+        let none = response_to(&req, StatusCode::OK, None).build().unwrap();
+        assert_eq!(to(&none), b"Bob <sip:bob@biloxi.example.com>");
+        let bad = response_to(&req, StatusCode::OK, Some("a b")).build();
+        assert_eq!(bad, Err(BuildError::InvalidTag));
+        let inject = response_to(&req, StatusCode::OK, Some("x\r\nVia: evil")).build();
+        assert_eq!(inject, Err(BuildError::InvalidTag));
+        // The reason phrase defaults to the canonical one.
+        let m = response_to(&req, StatusCode::DECLINE, Some("x")).build().unwrap();
+        assert!(m.as_bytes().starts_with(b"SIP/2.0 603 Decline\r\n"));
+    }
+
+    /// Needs the real URI module (the request is parsed).
+    #[test]
+    fn rfc3261_8_2_6_2_existing_to_tag_is_kept() {
+        let text = core::str::from_utf8(REQUEST).unwrap();
+        let text =
+            text.replace("t: Bob <sip:bob@biloxi.example.com>", "To: <sip:bob@b.example.com> ; TAG = 77");
+        let req = Message::parse(text.as_bytes()).unwrap();
+        let m = response_to(&req, StatusCode::OK, Some("x")).build().unwrap();
+        let msg = m.parse().unwrap();
+        assert_eq!(msg.header(HeaderName::To), Some(&b"<sip:bob@b.example.com> ; TAG = 77"[..]));
+    }
+
+    /// Needs the real URI module (the request is parsed).
+    #[test]
+    fn rfc3261_8_2_6_1_100_trying_copies_timestamp() {
+        let req = Message::parse(REQUEST).unwrap();
+        let m = response_to(&req, StatusCode::TRYING, Some("x")).build().unwrap();
+        let msg = m.parse().unwrap();
+        assert_eq!(msg.header(HeaderName::Timestamp), Some(&b"54.2 0.1"[..]));
+        let m = response_to(&req, StatusCode::RINGING, Some("x")).build().unwrap();
+        assert_eq!(m.parse().unwrap().header(HeaderName::Timestamp), None);
+        // Nothing else is copied: no Contact, Content-Type or body.
+        let msg = response_to(&req, StatusCode::OK, Some("x")).build().unwrap();
+        let msg = msg.parse().unwrap();
+        assert_eq!(msg.header(HeaderName::Contact), None);
+        assert_eq!(msg.header(HeaderName::ContentType), None);
+        assert_eq!(msg.body(), b"");
+    }
+
+    #[test]
+    fn rfc3261_20_39_to_tag_is_found_in_header_params_only() {
+        let has = |v: &str| addr_params(v.as_bytes()).contains("tag");
+        assert!(has("<sip:b@c>;tag=1"));
+        assert!(has("Bob <sip:b@c> ;Tag=1"));
+        assert!(has("sip:b@c;tag=1"));
+        assert!(!has("<sip:b@c;tag=1>"));
+        assert!(!has("\"a;tag=1 <x>\" <sip:b@c>"));
+        assert!(has("\"a;tag=1 <x>\" <sip:b@c>;x;tag=2"));
+        assert!(!has("sip:b@c"));
+        assert!(!has("<sip:b@c>;tagx=1"));
+        assert!(!has("<sip:b@c"));
+    }
+
+    /// A response to a response-shaped message still copies what §8.2.6
+    /// lists; this runs without the URI module.
+    #[test]
+    fn rfc3261_8_2_6_copies_from_compact_fields_without_uri_module() {
+        let src =
+            b"SIP/2.0 200 OK\r\nv: SIP/2.0/UDP a;branch=z9hG4bK1\r\nv: SIP/2.0/UDP b;branch=z9hG4bK2\r\n\
+f: <sip:a@b>;tag=1\r\nt: \"x;<y\" <sip:c@d>\r\ni: k\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        let msg = Message::parse(src).unwrap();
+        let m = response_to(&msg, StatusCode::OK, Some("t1")).build().unwrap();
+        assert_eq!(
+            m.as_bytes(),
+            &b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP b;branch=z9hG4bK2\r\n\
+From: <sip:a@b>;tag=1\r\nTo: \"x;<y\" <sip:c@d>;tag=t1\r\nCall-ID: k\r\nCSeq: 1 OPTIONS\r\n\
+Content-Length: 0\r\n\r\n"[..]
+        );
+    }
+
+    #[test]
+    fn build_error_messages_are_readable() {
+        assert_eq!(BuildError::MissingHeader(HeaderName::To).to_string(), "missing header To");
+    }
+
+    /// serialize∘parse is the identity on header values: every value a
+    /// builder accepts comes back from the parser as the builder wrote it.
+    #[test]
+    fn quickcheck_build_then_parse_keeps_values() {
+        fn prop(fields: Vec<(u8, alloc::string::String)>, body: Vec<u8>) -> bool {
+            const NAMES: [&str; 6] = ["Subject", "s", "X-Gen", "Organization", "Warning", "x-other"];
+            let mut b = response().body("application/octet-stream", body.clone());
+            let mut expected = Vec::new();
+            for (n, v) in &fields {
+                let name = NAMES[usize::from(*n) % NAMES.len()];
+                match super::super::field::check_value(HeaderName::Other, v.as_bytes()) {
+                    Ok(clean) => {
+                        expected.push((HeaderName::from_bytes(name.as_bytes()), clean));
+                        b = b.header(name, v);
+                    }
+                    Err(_) => {
+                        if b.clone().header(name, v).build().is_ok() {
+                            return false;
+                        }
+                    }
+                }
+            }
+            let m = b.build().unwrap();
+            let msg = m.parse().unwrap();
+            let got: Vec<_> = msg
+                .headers()
+                .filter(|f| f.name == HeaderName::Other || NAMES.contains(&f.name.as_str()))
+                .filter(|f| f.name != HeaderName::ContentType)
+                .map(|f| (f.name, f.value.to_vec()))
+                .collect();
+            got == expected && msg.body() == &body[..]
+        }
+        quickcheck::QuickCheck::new().tests(300).quickcheck(prop as fn(_, _) -> bool);
+    }
+}

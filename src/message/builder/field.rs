@@ -1,0 +1,338 @@
+//! Header names and values from user input: checking them, and the field
+//! list the builders fill.
+
+use alloc::vec::Vec;
+
+use super::BuildError;
+use super::sink::{Sink, SinkError, put_folded};
+use crate::message::{HeaderName, lex};
+
+/// A header field name given to a builder or editor: a known
+/// [`HeaderName`], or a name as text.
+///
+/// Text is recognised first (`"v"` and `"VIA"` mean [`HeaderName::Via`],
+/// written `Via`); a name that is not known is kept as given and must be a
+/// `token` (RFC 3261 §7.3.1, §25.1). [`HeaderName::Other`] on its own names
+/// nothing and is refused with [`BuildError::InvalidHeaderName`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldName<'n> {
+    /// A known header.
+    Known(HeaderName),
+    /// A header name as text.
+    Raw(&'n str),
+}
+
+impl From<HeaderName> for FieldName<'_> {
+    fn from(n: HeaderName) -> Self {
+        FieldName::Known(n)
+    }
+}
+
+impl<'n> From<&'n str> for FieldName<'n> {
+    fn from(n: &'n str) -> Self {
+        FieldName::Raw(n)
+    }
+}
+
+/// A resolved name: the kind, and for [`HeaderName::Other`] the name text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Key<'n> {
+    pub(super) kind: HeaderName,
+    pub(super) raw: &'n [u8],
+}
+
+impl<'n> FieldName<'n> {
+    pub(super) fn resolve(self) -> Result<Key<'n>, BuildError> {
+        match self {
+            FieldName::Known(HeaderName::Other) => Err(BuildError::InvalidHeaderName),
+            FieldName::Known(kind) => Ok(Key { kind, raw: &[] }),
+            FieldName::Raw(s) => {
+                let raw = s.as_bytes();
+                // The parser keeps name lengths in a byte.
+                if !lex::is_token_str(raw) || raw.len() > usize::from(u8::MAX) {
+                    return Err(BuildError::InvalidHeaderName);
+                }
+                match HeaderName::from_bytes(raw) {
+                    HeaderName::Other => Ok(Key { kind: HeaderName::Other, raw }),
+                    kind => Ok(Key { kind, raw: &[] }),
+                }
+            }
+        }
+    }
+}
+
+impl Key<'_> {
+    /// True if a field of kind `kind` named `raw` is this header.
+    pub(super) fn matches(&self, kind: HeaderName, raw: &[u8]) -> bool {
+        self.kind == kind && (kind != HeaderName::Other || lex::eq_ic(self.raw, raw))
+    }
+}
+
+/// Appends the checked form of a user-supplied header value to `out`.
+///
+/// RFC 3261 §7.3.1: a value may be folded (`CRLF 1*WSP`, which means one SP);
+/// a fold is accepted and written unfolded (the line break dropped, the
+/// white space kept). Any other CR or LF would end the header line and let
+/// the caller's input add headers of its own, so it is refused, as are the
+/// other control characters but HTAB. Leading and trailing white space is
+/// dropped (the parser drops it too).
+pub(super) fn push_value(out: &mut Vec<u8>, name: HeaderName, v: &[u8]) -> Result<(), BuildError> {
+    let bad = || BuildError::InvalidHeaderValue(name);
+    let base = out.len();
+    let mut i = 0;
+    while let Some(&c) = v.get(i) {
+        let fold_len = match c {
+            b'\r' if v.get(i + 1) == Some(&b'\n') => 2,
+            b'\n' => 1,
+            _ => 0,
+        };
+        if fold_len > 0 {
+            if !v.get(i + fold_len).is_some_and(|&w| lex::is_ws(w)) {
+                out.truncate(base);
+                return Err(bad());
+            }
+            i += fold_len;
+            continue;
+        }
+        if c < 0x20 && c != b'\t' || c == 0x7f {
+            out.truncate(base);
+            return Err(bad());
+        }
+        if !(out.len() == base && lex::is_ws(c)) {
+            out.push(c);
+        }
+        i += 1;
+    }
+    while out.len() > base && lex::is_ws(out[out.len() - 1]) {
+        out.pop();
+    }
+    Ok(())
+}
+
+/// Checks a value without keeping it (see [`push_value`]).
+#[cfg(test)]
+pub(super) fn check_value(name: HeaderName, v: &[u8]) -> Result<Vec<u8>, BuildError> {
+    let mut out = Vec::with_capacity(v.len());
+    push_value(&mut out, name, v)?;
+    Ok(out)
+}
+
+/// RFC 3261 §25.1 `absoluteURI` starts `scheme ":"` with
+/// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`; a Request-URI
+/// holds no white space or control characters (§7.1).
+pub(super) fn valid_request_uri(uri: &[u8]) -> bool {
+    let Some(colon) = memchr::memchr(b':', uri) else {
+        return false;
+    };
+    let scheme = &uri[..colon];
+    scheme.first().is_some_and(|&c| lex::is_alpha(c))
+        && scheme.iter().all(|&c| lex::is_alpha(c) || lex::is_digit(c) || matches!(c, b'+' | b'-' | b'.'))
+        && colon + 1 < uri.len()
+        && uri.iter().all(|&c| c > b' ' && c != 0x7f)
+}
+
+/// A byte range in [`Fields::text`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Field {
+    kind: HeaderName,
+    /// The name text, for [`HeaderName::Other`] only.
+    raw_name: Span,
+    value: Span,
+}
+
+/// The header fields of a message under construction, in order. Names and
+/// values live in one buffer; a replaced value leaves its old bytes behind,
+/// which costs memory only until the builder is dropped.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Fields {
+    text: Vec<u8>,
+    list: Vec<Field>,
+}
+
+impl Fields {
+    fn span_of(&self, s: Span) -> &[u8] {
+        &self.text[s.start..s.end]
+    }
+
+    fn push_text(&mut self, b: &[u8]) -> Span {
+        let start = self.text.len();
+        self.text.extend_from_slice(b);
+        Span { start, end: self.text.len() }
+    }
+
+    fn new_field(&mut self, key: Key<'_>, value: &[u8], trusted: bool) -> Result<Field, BuildError> {
+        let raw_name = self.push_text(key.raw);
+        let start = self.text.len();
+        if trusted {
+            self.text.extend_from_slice(value);
+        } else {
+            push_value(&mut self.text, key.kind, value)?;
+        }
+        Ok(Field { kind: key.kind, raw_name, value: Span { start, end: self.text.len() } })
+    }
+
+    /// Appends a field with a checked user value.
+    pub(super) fn append(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
+        let f = self.new_field(key, value, false)?;
+        self.list.push(f);
+        Ok(())
+    }
+
+    /// Appends a value taken from a parsed message (already safe; folds are
+    /// normalized when written).
+    pub(super) fn append_trusted(&mut self, kind: HeaderName, raw_name: &[u8], value: &[u8]) {
+        let raw = if kind == HeaderName::Other { raw_name } else { &[] };
+        // Cannot fail: trusted values are not checked.
+        if let Ok(f) = self.new_field(Key { kind, raw }, value, true) {
+            self.list.push(f);
+        }
+    }
+
+    /// Replaces the first field named `key` (keeping its place) and removes
+    /// the others; appends if there is none.
+    pub(super) fn set(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
+        let f = self.new_field(key, value, false)?;
+        match self.position(key) {
+            Some(i) => {
+                self.list[i] = f;
+                let text = &self.text;
+                let mut j = 0;
+                self.list.retain(|g| {
+                    j += 1;
+                    j - 1 == i || !key.matches(g.kind, &text[g.raw_name.start..g.raw_name.end])
+                });
+            }
+            None => self.list.push(f),
+        }
+        Ok(())
+    }
+
+    /// Removes every field named `key`; returns how many.
+    pub(super) fn remove(&mut self, key: Key<'_>) -> usize {
+        let before = self.list.len();
+        let text = &self.text;
+        self.list.retain(|g| !key.matches(g.kind, &text[g.raw_name.start..g.raw_name.end]));
+        before - self.list.len()
+    }
+
+    fn position(&self, key: Key<'_>) -> Option<usize> {
+        self.list.iter().position(|g| key.matches(g.kind, self.span_of(g.raw_name)))
+    }
+
+    /// True if a field of this kind is present.
+    pub(super) fn contains(&self, kind: HeaderName) -> bool {
+        self.list.iter().any(|g| g.kind == kind)
+    }
+
+    /// The value of the first field of this kind.
+    pub(super) fn get(&self, kind: HeaderName) -> Option<&[u8]> {
+        self.list.iter().find(|g| g.kind == kind).map(|g| self.span_of(g.value))
+    }
+
+    /// Bytes of names and values, for capacity estimates.
+    pub(super) fn text_len(&self) -> usize {
+        self.text.len() + self.list.len() * 24
+    }
+
+    /// Writes every field but Content-Length as `Name: value CRLF`, calling
+    /// `after_vias` once right after the last leading Via field (or before
+    /// the first field if the list does not start with Via).
+    pub(super) fn write<S: Sink + ?Sized>(
+        &self,
+        out: &mut S,
+        mut after_vias: impl FnMut(&mut S) -> Result<(), SinkError>,
+    ) -> Result<(), SinkError> {
+        let vias = self.list.iter().take_while(|g| g.kind == HeaderName::Via).count();
+        for (i, g) in self.list.iter().enumerate() {
+            if i == vias {
+                after_vias(out)?;
+            }
+            if g.kind == HeaderName::ContentLength {
+                continue;
+            }
+            write_field(out, g.kind, self.span_of(g.raw_name), self.span_of(g.value))?;
+        }
+        if vias == self.list.len() {
+            after_vias(out)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes `Name: value CRLF` with the canonical name for known headers and
+/// `raw_name` for the others. The value is copied as is except that bare LF
+/// in folds becomes CRLF.
+pub(super) fn write_field<S: Sink + ?Sized>(
+    out: &mut S,
+    kind: HeaderName,
+    raw_name: &[u8],
+    value: &[u8],
+) -> Result<(), SinkError> {
+    if kind == HeaderName::Other {
+        out.put(raw_name)?;
+    } else {
+        out.put(kind.as_str().as_bytes())?;
+    }
+    out.put(b": ")?;
+    put_folded(out, value)?;
+    out.put(b"\r\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(v: &str) -> Result<Vec<u8>, BuildError> {
+        check_value(HeaderName::Subject, v.as_bytes())
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_header_injection_is_rejected() {
+        for v in ["a\r\nVia: evil", "a\nVia: evil", "a\rVia: evil", "a\r\n", "a\r", "x\0y", "\r\n\r\nbody"] {
+            assert_eq!(clean(v), Err(BuildError::InvalidHeaderValue(HeaderName::Subject)), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_folds_are_unfolded() {
+        assert_eq!(clean("a,\r\n b").unwrap(), b"a, b");
+        assert_eq!(clean("a,\n\tb").unwrap(), b"a,\tb");
+        assert_eq!(clean("  \r\n x  ").unwrap(), b"x");
+        assert_eq!(clean("caf\u{e9} \t ok").unwrap(), "caf\u{e9} \t ok".as_bytes());
+        assert_eq!(clean("").unwrap(), b"");
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_names_must_be_tokens() {
+        assert_eq!(FieldName::from("X Y").resolve(), Err(BuildError::InvalidHeaderName));
+        assert_eq!(FieldName::from("X:Y").resolve(), Err(BuildError::InvalidHeaderName));
+        assert_eq!(FieldName::from("").resolve(), Err(BuildError::InvalidHeaderName));
+        assert_eq!(FieldName::from(HeaderName::Other).resolve(), Err(BuildError::InvalidHeaderName));
+        assert_eq!(FieldName::from("v").resolve().unwrap().kind, HeaderName::Via);
+        let k = FieldName::from("X-Foo").resolve().unwrap();
+        assert!(k.matches(HeaderName::Other, b"x-foo"));
+        assert!(!k.matches(HeaderName::Other, b"x-bar"));
+    }
+
+    #[test]
+    fn set_replaces_first_and_removes_rest() {
+        let mut f = Fields::default();
+        let route = FieldName::from(HeaderName::Route).resolve().unwrap();
+        let subj = FieldName::from(HeaderName::Subject).resolve().unwrap();
+        f.append(route, b"<sip:a>").unwrap();
+        f.append(subj, b"s").unwrap();
+        f.append(route, b"<sip:b>").unwrap();
+        f.set(route, b"<sip:c>").unwrap();
+        let mut out = Vec::new();
+        f.write(&mut out, |_| Ok(())).unwrap();
+        assert_eq!(out, b"Route: <sip:c>\r\nSubject: s\r\n");
+        assert_eq!(f.remove(route), 1);
+        assert!(!f.contains(HeaderName::Route));
+    }
+}
