@@ -620,12 +620,13 @@ mod growable {
     }
 }
 
-#[cfg(test)]
+// The tests collect frames and build inputs in `Vec`s.
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
     use crate::message::{Message, StatusCode};
-    use std::vec;
-    use std::vec::Vec;
+    use alloc::vec;
+    use alloc::vec::Vec;
 
     const M1: &[u8] = b"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
 Via: SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74bf9\r\n\
@@ -679,7 +680,6 @@ l  : 0\r\n\
         (out, d.error())
     }
 
-    #[cfg(feature = "alloc")]
     fn run_bytes(chunks: &[&[u8]], limits: Limits) -> (Vec<Owned>, Option<FramingError>) {
         let mut d = BytesDeframer::new(limits);
         let mut out = Vec::new();
@@ -698,7 +698,6 @@ l  : 0\r\n\
     /// Both deframers, same answer.
     fn frames(chunks: &[&[u8]], limits: Limits) -> (Vec<Owned>, Option<FramingError>) {
         let a = run::<4096>(chunks, limits);
-        #[cfg(feature = "alloc")]
         assert_eq!(a, run_bytes(chunks, limits), "both deframers agree");
         a
     }
@@ -803,7 +802,6 @@ l  : 0\r\n\
         assert_eq!(d.buffered(), 0);
     }
 
-    #[cfg(feature = "alloc")]
     #[test]
     fn rfc5626_4_4_1_pong_on_bytes_deframer() {
         let mut d = BytesDeframer::new(Limits::DEFAULT);
@@ -972,5 +970,47 @@ l  : 0\r\n\
             }
         }
         assert_eq!(got, 3);
+    }
+
+    /// Any input, split anywhere, gives the same frames and the same error
+    /// as when fed whole; nothing panics.
+    #[test]
+    fn rfc3261_18_3_chunking_never_changes_frames_quickcheck() {
+        const TOKENS: [&[u8]; 14] = [
+            b"\r\n",
+            b"\n",
+            b"\r",
+            b"SIP/2.0 200 OK",
+            b"l: 3",
+            b"Content-Length : 12",
+            b"X: y",
+            b" ",
+            b"abc",
+            b":",
+            b"-1",
+            b"\r\n\r\n",
+            b"l:\r\n 1",
+            b"99999999999",
+        ];
+        fn prop(picks: Vec<u8>, splits: Vec<usize>) -> bool {
+            let stream: Vec<u8> =
+                picks.iter().flat_map(|&p| TOKENS[p as usize % TOKENS.len()].iter().copied()).collect();
+            let limits = Limits { max_header_section: 64, max_message_size: 128, ..Limits::DEFAULT };
+            let reference = run_bytes(&[&stream], limits);
+            let mut cuts: Vec<usize> = splits.iter().map(|&s| s % (stream.len() + 1)).collect();
+            cuts.sort_unstable();
+            let mut chunks = Vec::new();
+            let mut at = 0;
+            for c in cuts {
+                chunks.push(&stream[at..c]);
+                at = c;
+            }
+            chunks.push(&stream[at..]);
+            let bytes: Vec<&[u8]> = stream.chunks(1).collect();
+            run_bytes(&chunks, limits) == reference
+                && run::<256>(&chunks, limits) == reference
+                && run::<256>(&bytes, limits) == reference
+        }
+        quickcheck::QuickCheck::new().tests(2000).quickcheck(prop as fn(Vec<u8>, Vec<usize>) -> bool);
     }
 }
