@@ -6,7 +6,7 @@
 //! * [`stream`] — TCP, TLS, WebSocket-less byte streams: a deframer fed
 //!   arbitrary chunks that cuts complete messages by Content-Length and
 //!   reports CRLF keep-alives ([`StreamDeframer`], and with `alloc`
-//!   [`BytesDeframer`]).
+//!   `BytesDeframer`).
 //!
 //! Framing decides only where messages start and end; each message frame is
 //! then parsed with [`Message::parse_with`](crate::message::Message::parse_with).

@@ -17,7 +17,7 @@
 //!
 //! Two deframers share one framing core, so they behave identically:
 //! [`StreamDeframer`] works in a caller-provided buffer and never allocates;
-//! [`BytesDeframer`] (feature `alloc`) grows a `BytesMut` and hands out each
+//! `BytesDeframer` (feature `alloc`) grows a `BytesMut` and hands out each
 //! message as `Bytes` split off without copying.
 //!
 //! # Framing rules
@@ -79,7 +79,7 @@ pub const PONG: &[u8] = b"\r\n";
 ///
 /// `M` is the message representation: `&[u8]` borrowed from the
 /// [`StreamDeframer`]'s buffer, or `bytes::Bytes` from the
-/// [`BytesDeframer`].
+/// `BytesDeframer`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Frame<M> {
     /// Exactly one message (head and Content-Length body), without the
