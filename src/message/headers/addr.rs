@@ -1,14 +1,346 @@
-//! name-addr / addr-spec headers. INTERFACE STUB.
-use crate::message::error::ParseError;
+//! Headers whose values are `( name-addr / addr-spec ) *( SEMI param )`:
+//! From, To, Contact, Route, Record-Route, Path, Reply-To,
+//! P-Asserted-Identity and friends (RFC 3261 §20.10, §20.20, §20.30,
+//! §20.34, §20.39, §25.1; RFC 3327; RFC 3325).
+//!
+//! §20.10: when the URI is not enclosed in `<>`, the parameters after it
+//! belong to the header, not the URI (RFC 4475 §3.3.12 vs §3.3.13), and a
+//! URI holding `,`, `;` or `?` must be enclosed (RFC 4475 §3.1.2.13).
+
+use super::content::parse_qvalue;
+use super::lists::TypedValues;
+use crate::message::error::{Element, ErrorKind, ParseError};
+use crate::message::lex;
+use crate::message::name::HeaderName;
+use crate::message::parse::Message;
+use crate::message::uri::Uri;
+
+/// A display name (RFC 3261 §25.1 `display-name`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DisplayName<'a> {
+    /// A quoted string; the inside, quoted-pairs not yet resolved (iterate
+    /// [`lex::Unquoted`] to resolve them).
+    Quoted(&'a [u8]),
+    /// `*(token LWS)`, as written (inner LWS kept).
+    Tokens(&'a [u8]),
+}
+
+impl<'a> DisplayName<'a> {
+    /// The display name's characters with quoted-pairs resolved.
+    pub fn chars(&self) -> lex::Unquoted<'a> {
+        match self {
+            DisplayName::Quoted(s) | DisplayName::Tokens(s) => lex::Unquoted::new(s),
+        }
+    }
+}
 
 /// A name-addr or addr-spec with header parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NameAddr<'a> {
-    raw: &'a [u8],
+    /// The display name, if any (only in name-addr form).
+    pub display_name: Option<DisplayName<'a>>,
+    /// The URI.
+    pub uri: Uri<'a>,
+    /// True for the name-addr form (`<...>`).
+    pub bracketed: bool,
+    /// The header parameters (tag, expires, q, ...).
+    pub params: lex::Params<'a>,
 }
+
 impl<'a> NameAddr<'a> {
-    /// Parses one value.
-    pub fn parse(raw: &'a [u8]) -> Result<NameAddr<'a>, ParseError> {
-        Ok(NameAddr { raw })
+    /// Parses one value; errors are reported against [`HeaderName::Other`]
+    /// (use [`NameAddr::parse_for`] to name the header).
+    pub fn parse(v: &'a [u8]) -> Result<NameAddr<'a>, ParseError> {
+        Self::parse_for(v, HeaderName::Other)
+    }
+
+    /// Parses one value of header `name`.
+    pub fn parse_for(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
+        let err = ParseError::header(name);
+        let v = lex::trim_lws(v);
+        let (display_name, uri_raw, rest, bracketed) = match find_laquot(v, name)? {
+            Some((display_name, lt)) => {
+                let gt = lt + memchr::memchr(b'>', &v[lt..]).ok_or(err)?;
+                (display_name, &v[lt + 1..gt], &v[gt + 1..], true)
+            }
+            None => {
+                // addr-spec: the URI ends at the first ';' (§20.10).
+                let end = memchr::memchr(b';', v).unwrap_or(v.len());
+                (None, lex::trim_lws(&v[..end]), &v[end..], false)
+            }
+        };
+        if uri_raw.is_empty() || uri_raw.iter().any(|&c| c <= b' ' || c == 0x7f) {
+            return Err(err); // RFC 4475 §3.1.2.14: no LWS inside an addr-spec
+        }
+        let uri = Uri::parse(uri_raw).map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
+        if !bracketed && uri.sip().is_some_and(|u| u.headers.is_some()) {
+            return Err(err); // RFC 4475 §3.1.2.13
+        }
+        let params = lex::Params::new(rest);
+        params.validate().map_err(|_| err)?;
+        Ok(NameAddr { display_name, uri, bracketed, params })
+    }
+
+    /// A header parameter: `Some(None)` if present without a value.
+    pub fn param(&self, name: &str) -> Option<Option<&'a [u8]>> {
+        self.params.get(name)
+    }
+
+    /// The `tag` parameter (§19.3).
+    pub fn tag(&self) -> Option<&'a str> {
+        self.params.get("tag").flatten().and_then(lex::ascii_str)
+    }
+}
+
+/// Finds the `<` of a name-addr and decodes the display name before it.
+/// Returns `None` for the addr-spec form.
+#[allow(clippy::type_complexity)]
+fn find_laquot<'a>(
+    v: &'a [u8],
+    name: HeaderName,
+) -> Result<Option<(Option<DisplayName<'a>>, usize)>, ParseError> {
+    let err = ParseError::header(name);
+    if v.first() == Some(&b'"') {
+        // RFC 4475 §3.1.2.6: an unterminated quote is an error.
+        let end = lex::scan_quoted(v, 0).ok_or(err)?;
+        let lt = lex::skip_lws(v, end);
+        if v.get(lt) != Some(&b'<') {
+            return Err(err);
+        }
+        return Ok(Some((Some(DisplayName::Quoted(&v[1..end - 1])), lt)));
+    }
+    let Some(lt) = memchr::memchr(b'<', v) else {
+        return Ok(None);
+    };
+    // display-name = *(token LWS): only tokens and LWS before '<'
+    // (RFC 4475 §3.1.2.15); no LWS needed before '<' (§3.1.1.6).
+    let before = &v[..lt];
+    let mut i = 0;
+    while i < before.len() {
+        let j = lex::scan_token(before, i);
+        let k = lex::skip_lws(before, j);
+        if k == i {
+            return Err(err);
+        }
+        i = k;
+    }
+    let dn = lex::trim_lws(before);
+    Ok(Some(((!dn.is_empty()).then_some(DisplayName::Tokens(dn)), lt)))
+}
+
+/// One Contact value (RFC 3261 §20.10): `*` or an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactValue<'a> {
+    /// `Contact: *` (REGISTER removing all bindings, §10.2.2).
+    Star,
+    /// An address with contact-params.
+    Addr(NameAddr<'a>),
+}
+
+impl<'a> ContactValue<'a> {
+    /// Parses one Contact value.
+    pub fn parse(v: &'a [u8]) -> Result<ContactValue<'a>, ParseError> {
+        const C: HeaderName = HeaderName::Contact;
+        if lex::trim_lws(v) == b"*" {
+            return Ok(ContactValue::Star);
+        }
+        let a = NameAddr::parse_for(v, C)?;
+        let c = ContactValue::Addr(a);
+        // Scalar contact-params are checked now (RFC 4475 §3.1.2.4).
+        if let Some(e) = c.expires() {
+            e?;
+        }
+        if let Some(q) = c.q() {
+            q?;
+        }
+        Ok(c)
+    }
+
+    /// The address, unless this is `*`.
+    pub fn addr(&self) -> Option<&NameAddr<'a>> {
+        match self {
+            ContactValue::Star => None,
+            ContactValue::Addr(a) => Some(a),
+        }
+    }
+
+    /// The URI, unless this is `*`.
+    pub fn uri(&self) -> Option<Uri<'a>> {
+        self.addr().map(|a| a.uri)
+    }
+
+    /// A contact-param.
+    pub fn param(&self, name: &str) -> Option<Option<&'a [u8]>> {
+        self.addr()?.param(name)
+    }
+
+    /// The `expires` contact-param (§20.10), overflow an error.
+    pub fn expires(&self) -> Option<Result<u32, ParseError>> {
+        let v = self.param("expires")?;
+        Some(
+            v.ok_or(ParseError::header(HeaderName::Contact))
+                .and_then(|v| super::scalar::parse_u32_field(v, HeaderName::Contact)),
+        )
+    }
+
+    /// The `q` contact-param in thousandths (`q=0.7` is 700).
+    pub fn q(&self) -> Option<Result<u16, ParseError>> {
+        let v = self.param("q")?;
+        Some(v.and_then(parse_qvalue).ok_or(ParseError::header(HeaderName::Contact)))
+    }
+
+    /// The `+sip.instance` contact-param without its quotes (RFC 5626 §4.1).
+    pub fn instance(&self) -> Option<&'a [u8]> {
+        let a = self.addr()?;
+        a.params
+            .map_while(Result::ok)
+            .find(|p| lex::eq_ic(p.name, b"+sip.instance"))
+            .and_then(|p| p.unquoted())
+    }
+
+    /// The `reg-id` contact-param (RFC 5626 §4.2).
+    pub fn reg_id(&self) -> Option<u32> {
+        lex::parse_u32(self.param("reg-id")??)
+    }
+}
+
+fn decode_name_addr<'a>(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
+    NameAddr::parse_for(v, name)
+}
+
+fn decode_contact<'a>(v: &'a [u8], _: HeaderName) -> Result<ContactValue<'a>, ParseError> {
+    ContactValue::parse(v)
+}
+
+impl<'a> Message<'a> {
+    fn single_name_addr(&self, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
+        let v = self.header(name).ok_or(ParseError::new(Element::Header(name), ErrorKind::Missing))?;
+        NameAddr::parse_for(v, name)
+    }
+
+    /// From (§20.20; checked at parse time).
+    pub fn from(&self) -> Result<NameAddr<'a>, ParseError> {
+        self.single_name_addr(HeaderName::From)
+    }
+
+    /// To (§20.39; checked at parse time).
+    pub fn to(&self) -> Result<NameAddr<'a>, ParseError> {
+        self.single_name_addr(HeaderName::To)
+    }
+
+    /// Reply-To (§20.31), if present.
+    pub fn reply_to(&self) -> Result<Option<NameAddr<'a>>, ParseError> {
+        self.header(HeaderName::ReplyTo).map(|v| NameAddr::parse_for(v, HeaderName::ReplyTo)).transpose()
+    }
+
+    /// Every Contact value, across fields.
+    pub fn contacts(&self) -> TypedValues<'_, 'a, ContactValue<'a>> {
+        TypedValues::list(self, HeaderName::Contact, decode_contact)
+    }
+
+    /// Every value of a name-addr list header (Route, Record-Route, Path,
+    /// P-Asserted-Identity, ...), across fields.
+    pub fn name_addrs(&self, name: HeaderName) -> TypedValues<'_, 'a, NameAddr<'a>> {
+        TypedValues::list(self, name, decode_name_addr)
+    }
+
+    /// Route values in order (§20.34).
+    pub fn routes(&self) -> TypedValues<'_, 'a, NameAddr<'a>> {
+        self.name_addrs(HeaderName::Route)
+    }
+
+    /// Record-Route values in order (§20.30).
+    pub fn record_routes(&self) -> TypedValues<'_, 'a, NameAddr<'a>> {
+        self.name_addrs(HeaderName::RecordRoute)
+    }
+
+    /// Path values in order (RFC 3327).
+    pub fn paths(&self) -> TypedValues<'_, 'a, NameAddr<'a>> {
+        self.name_addrs(HeaderName::Path)
+    }
+
+    /// P-Asserted-Identity values (RFC 3325).
+    pub fn p_asserted_identities(&self) -> TypedValues<'_, 'a, NameAddr<'a>> {
+        self.name_addrs(HeaderName::PAssertedIdentity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::uri::Host;
+
+    fn na(s: &[u8]) -> Result<NameAddr<'_>, ParseError> {
+        NameAddr::parse_for(s, HeaderName::To)
+    }
+
+    #[test]
+    fn rfc3261_25_1_name_addr_forms() {
+        let a = na(br#""A. G. Bell \"x\"" <sip:agb@bell-telephone.com> ;tag=a48s"#).unwrap();
+        assert_eq!(a.display_name, Some(DisplayName::Quoted(br#"A. G. Bell \"x\""#)));
+        let resolved: heapless::Vec<u8, 32> = a.display_name.unwrap().chars().collect();
+        assert_eq!(&resolved[..], br#"A. G. Bell "x""#);
+        assert_eq!(a.tag(), Some("a48s"));
+        assert!(a.bracketed);
+        let b = na(b"Bob Smith <sip:bob@biloxi.com>").unwrap();
+        assert_eq!(b.display_name, Some(DisplayName::Tokens(b"Bob Smith")));
+        let c = na(b"<sip:bob@biloxi.com>").unwrap();
+        assert_eq!(c.display_name, None);
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_6_lwsdisp_accepted() {
+        let a = na(b"caller<sip:caller@example.com>;tag=323").unwrap();
+        assert_eq!(a.display_name, Some(DisplayName::Tokens(b"caller")));
+        assert_eq!(a.tag(), Some("323"));
+    }
+
+    #[test]
+    fn rfc3261_20_10_addr_spec_params_belong_to_header() {
+        // RFC 4475 §3.3.12 / §3.3.13.
+        let a = ContactValue::parse(b"sip:+19725552222@gw1.example.net;unknownparam").unwrap();
+        assert!(a.param("unknownparam").is_some());
+        assert!(a.uri().unwrap().sip().unwrap().params.get("unknownparam").is_none());
+        let b = ContactValue::parse(b"<sip:+19725552222@gw1.example.net;unknownparam>").unwrap();
+        assert!(b.param("unknownparam").is_none());
+        assert!(b.uri().unwrap().sip().unwrap().params.get("unknownparam").is_some());
+    }
+
+    #[test]
+    fn rfc4475_invalid_address_values_rejected() {
+        assert!(na(br#""Mr. J. User <sip:j.user@example.com>"#).is_err()); // §3.1.2.6 quotbal
+        assert!(na(b"\"Watson, Thomas\" < sip:t.watson@example.org >").is_err()); // §3.1.2.14
+        assert!(na(b"Watson, Thomas <sip:t.watson@example.org>").is_err()); // §3.1.2.15
+        assert!(ContactValue::parse(b"sip:user@example.com?Route=%3Csip:sip.example.com%3E").is_err()); // §3.1.2.13
+        assert!(na(b"<sip:a@b").is_err());
+        assert!(na(b"").is_err());
+        assert!(na(b"<sip:a@b>;tag").is_ok());
+        assert!(na(b"<sip:a@b>;=x").is_err());
+    }
+
+    #[test]
+    fn rfc3261_20_10_contact_star_expires_q_instance() {
+        assert_eq!(ContactValue::parse(b" * ").unwrap(), ContactValue::Star);
+        let c = ContactValue::parse(
+            br#"<sip:alice@192.0.2.4;ob>;expires=3600;q=0.7;+sip.instance="<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>";reg-id=1"#,
+        )
+        .unwrap();
+        assert_eq!(c.expires(), Some(Ok(3600)));
+        assert_eq!(c.q(), Some(Ok(700)));
+        assert_eq!(c.instance(), Some(&b"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>"[..]));
+        assert_eq!(c.reg_id(), Some(1));
+        assert_eq!(c.uri().unwrap().sip().unwrap().host, Host::Ipv4([192, 0, 2, 4]));
+        // RFC 4475 §3.1.2.4: expires above 2**32-1.
+        assert!(ContactValue::parse(b"<sip:a@b>;expires=280297596632815").is_err());
+        assert!(ContactValue::parse(b"<sip:a@b>;q=2").is_err());
+    }
+
+    #[test]
+    fn rfc3261_20_10_every_prefix_is_handled() {
+        let s = br#""Quoted string \"\"" <sip:jdrosen@example.com> ; newparam = newvalue ; secondparam ; q = 0.33"#;
+        for i in 0..=s.len() {
+            let _ = ContactValue::parse(&s[..i]);
+        }
+        assert_eq!(ContactValue::parse(s).unwrap().q(), Some(Ok(330)));
     }
 }

@@ -23,7 +23,7 @@ fn missing(name: HeaderName) -> ParseError {
 
 /// Parses a `1*DIGIT` header value as u32, telling overflow (RFC 4475
 /// §3.1.2.4) from bad syntax.
-pub(crate) fn parse_u32_field(v: &[u8], name: HeaderName) -> Result<u32, ParseError> {
+pub fn parse_u32_field(v: &[u8], name: HeaderName) -> Result<u32, ParseError> {
     let v = lex::trim_lws(v);
     lex::parse_u32(v).ok_or_else(|| {
         if !v.is_empty() && v.iter().all(|&c| lex::is_digit(c)) { range(name) } else { err(name) }
@@ -188,7 +188,69 @@ impl<'a> RAck<'a> {
     }
 }
 
+/// Date (RFC 3261 §20.17): an RFC 1123 date whose zone MUST be "GMT"
+/// (RFC 4475 §3.1.2.12 rejects "EST", and "UT"/"UTC" too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Date {
+    /// Day of week, 0 = Monday.
+    pub weekday: u8,
+    /// Day of month, 1-31.
+    pub day: u8,
+    /// Month, 1-12.
+    pub month: u8,
+    /// Year.
+    pub year: u16,
+    /// Hour, 0-23.
+    pub hour: u8,
+    /// Minute, 0-59.
+    pub minute: u8,
+    /// Second, 0-60 (leap second).
+    pub second: u8,
+}
+
+impl Date {
+    /// Parses `wkday "," SP date1 SP time SP "GMT"`.
+    pub fn parse(v: &[u8]) -> Result<Date, ParseError> {
+        const N: HeaderName = HeaderName::Date;
+        const DAYS: [&[u8]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+        const MONTHS: [&[u8]; 12] =
+            [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+        let v = lex::trim_lws(v);
+        // Fixed layout: "Sat, 13 Nov 2010 23:29:00 GMT" is 29 bytes.
+        if v.len() != 29 {
+            return Err(err(N));
+        }
+        let num = |r: core::ops::Range<usize>| -> Result<u16, ParseError> {
+            let d = &v[r];
+            if !d.iter().all(|&c| lex::is_digit(c)) {
+                return Err(err(N));
+            }
+            Ok(d.iter().fold(0u16, |a, &c| a * 10 + u16::from(c - b'0')))
+        };
+        let weekday = DAYS.iter().position(|d| *d == &v[0..3]).ok_or(err(N))? as u8;
+        if &v[3..5] != b", " || v[7] != b' ' || v[11] != b' ' || v[16] != b' ' || v[25] != b' ' {
+            return Err(err(N));
+        }
+        if v[19] != b':' || v[22] != b':' || &v[26..] != b"GMT" {
+            return Err(err(N));
+        }
+        let day = num(5..7)? as u8;
+        let month = MONTHS.iter().position(|m| *m == &v[8..11]).ok_or(err(N))? as u8 + 1;
+        let year = num(12..16)?;
+        let (hour, minute, second) = (num(17..19)? as u8, num(20..22)? as u8, num(23..25)? as u8);
+        if !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+            return Err(range(N));
+        }
+        Ok(Date { weekday, day, month, year, hour, minute, second })
+    }
+}
+
 impl<'a> Message<'a> {
+    /// Date (RFC 3261 §20.17), if present.
+    pub fn date(&self) -> Result<Option<Date>, ParseError> {
+        self.header(HeaderName::Date).map(Date::parse).transpose()
+    }
+
     /// The CSeq (checked at parse time).
     pub fn cseq(&self) -> Result<CSeq<'a>, ParseError> {
         self.cseq.ok_or(missing(HeaderName::CSeq))
@@ -286,6 +348,20 @@ mod tests {
         let t = Timestamp::parse(b"54.3 0.5").unwrap();
         assert_eq!((t.value, t.delay), ("54.3", Some("0.5")));
         assert!(Timestamp::parse(b"abc").is_err());
+    }
+
+    #[test]
+    fn rfc3261_20_17_date_must_be_gmt() {
+        let d = Date::parse(b"Sat, 13 Nov 2010 23:29:00 GMT").unwrap();
+        assert_eq!(
+            (d.weekday, d.day, d.month, d.year, d.hour, d.minute, d.second),
+            (5, 13, 11, 2010, 23, 29, 0)
+        );
+        // RFC 4475 §3.1.2.12: other zones are invalid.
+        assert!(Date::parse(b"Fri, 01 Jan 2010 16:00:00 EST").is_err());
+        assert!(Date::parse(b"Sat, 13 Nov 2010 23:29:00 UTC").is_err());
+        assert!(Date::parse(b"Sat, 13 Nov 2010 25:29:00 GMT").is_err());
+        assert!(Date::parse(b"Sat, 13 Foo 2010 23:29:00 GMT").is_err());
     }
 
     #[test]

@@ -1,18 +1,303 @@
-//! Via (RFC 3261 §20.42, §18.2.1; RFC 3581; RFC 5118). INTERFACE STUB.
-use crate::message::error::ParseError;
+//! Via (RFC 3261 §20.42, §18.2.1; RFC 3581 rport; RFC 5118 §4.5).
+//!
+//! The top Via is what the transaction layer matches on (§17.1.3,
+//! §17.2.3) and where responses are routed (§18.2.2), so the parser checks
+//! it at parse time; the others are decoded on demand.
 
-/// One Via value.
+use super::lists::TypedValues;
+use crate::message::error::{Element, ErrorKind, ParseError};
+use crate::message::lex;
+use crate::message::name::HeaderName;
+use crate::message::parse::Message;
+use crate::message::uri::Host;
+
+const N: HeaderName = HeaderName::Via;
+
+fn err() -> ParseError {
+    ParseError::header(N)
+}
+
+/// The RFC 3261 branch magic cookie (§8.1.1.7).
+pub const MAGIC_COOKIE: &str = "z9hG4bK";
+
+/// One via-parm: `sent-protocol LWS sent-by *( SEMI via-params )`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Via<'a> {
-    raw: &'a [u8],
+    /// The protocol version, `2.0` (the name `SIP` is checked).
+    pub version: &'a str,
+    /// The transport token as written (`UDP`, `TCP`, `TLS`, `SCTP`, `WS`,
+    /// `WSS` or an extension, RFC 4475 §3.1.1.10); compare with
+    /// [`Via::transport_is`].
+    pub transport: &'a str,
+    /// The sent-by host.
+    pub host: Host<'a>,
+    /// The sent-by port, if given.
+    pub port: Option<u16>,
+    /// The via-params, raw.
+    pub params: lex::Params<'a>,
 }
-impl<'a> Via<'a> {
-    /// Parses one via-parm.
-    pub fn parse(raw: &'a [u8]) -> Result<Via<'a>, ParseError> {
-        Ok(Via { raw })
+
+/// Splits `SWS "/" SWS`-separated sent-protocol parts.
+fn protocol_part(s: &[u8], i: usize) -> Result<(usize, usize, usize), ParseError> {
+    let a = lex::skip_lws(s, i);
+    let b = lex::scan_token(s, a);
+    if a == b {
+        return Err(err());
     }
-    /// The branch parameter.
+    Ok((a, b, lex::skip_lws(s, b)))
+}
+
+impl<'a> Via<'a> {
+    /// Parses one via-parm (one element of a Via field's comma list).
+    pub fn parse(v: &'a [u8]) -> Result<Via<'a>, ParseError> {
+        let v = lex::trim_lws(v);
+        let (n0, n1, i) = protocol_part(v, 0)?;
+        if !lex::eq_ic(&v[n0..n1], b"SIP") || v.get(i) != Some(&b'/') {
+            return Err(err());
+        }
+        let (v0, v1, i) = protocol_part(v, i + 1)?;
+        if v.get(i) != Some(&b'/') {
+            return Err(err());
+        }
+        let (t0, t1, i) = protocol_part(v, i + 1)?;
+        if i == t1 {
+            return Err(err()); // LWS is mandatory before sent-by
+        }
+        // sent-by = host [ COLON port ]
+        let h0 = i;
+        let h1 = if v.get(h0) == Some(&b'[') {
+            h0 + memchr::memchr(b']', &v[h0..]).ok_or(err())? + 1
+        } else {
+            let mut j = h0;
+            while let Some(&c) = v.get(j) {
+                if lex::is_ws(c) || matches!(c, b';' | b':' | b'\r' | b'\n') {
+                    break;
+                }
+                j += 1;
+            }
+            j
+        };
+        let host = Host::parse(&v[h0..h1]).map_err(|_| err())?;
+        let mut i = lex::skip_lws(v, h1);
+        let mut port = None;
+        if v.get(i) == Some(&b':') {
+            let p0 = lex::skip_lws(v, i + 1);
+            let mut p1 = p0;
+            while v.get(p1).is_some_and(|&c| lex::is_digit(c)) {
+                p1 += 1;
+            }
+            let n = lex::parse_u32(&v[p0..p1]).ok_or(err())?;
+            port = Some(
+                u16::try_from(n).map_err(|_| ParseError::new(Element::Header(N), ErrorKind::OutOfRange))?,
+            );
+            i = lex::skip_lws(v, p1);
+        }
+        let params = lex::Params::new(&v[i..]);
+        let via = Via {
+            version: lex::ascii_str(&v[v0..v1]).ok_or(err())?,
+            transport: lex::ascii_str(&v[t0..t1]).ok_or(err())?,
+            host,
+            port,
+            params,
+        };
+        via.check_params()?;
+        Ok(via)
+    }
+
+    /// Checks every parameter once so the accessors can be cheap
+    /// (RFC 3261 §25.1 via-params; RFC 3581 response-port).
+    fn check_params(&self) -> Result<(), ParseError> {
+        for p in self.params {
+            let p = p.map_err(|_| err())?;
+            let value = p.value;
+            let name = p.name;
+            if lex::eq_ic(name, b"branch") {
+                if !value.is_some_and(lex::is_token_str) {
+                    return Err(err());
+                }
+            } else if lex::eq_ic(name, b"received") {
+                Host::parse_lenient_ipv6(value.ok_or(err())?).map_err(|_| err())?;
+            } else if lex::eq_ic(name, b"maddr") {
+                Host::parse(value.ok_or(err())?).map_err(|_| err())?;
+            } else if lex::eq_ic(name, b"ttl") {
+                let t = lex::parse_u32(value.ok_or(err())?).ok_or(err())?;
+                if t > 255 {
+                    return Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange));
+                }
+            } else if lex::eq_ic(name, b"rport") {
+                if let Some(v) = value {
+                    let n = lex::parse_u32(v).ok_or(err())?;
+                    if n > u32::from(u16::MAX) {
+                        return Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A parameter's raw value: `Some(None)` if present without one.
+    pub fn param(&self, name: &str) -> Option<Option<&'a [u8]>> {
+        self.params.get(name)
+    }
+
+    /// The branch parameter (§8.1.1.7).
     pub fn branch(&self) -> Option<&'a str> {
-        None
+        self.params.get("branch").flatten().and_then(lex::ascii_str)
+    }
+
+    /// True if the branch starts with the RFC 3261 magic cookie, so the
+    /// §17.1.3/§17.2.3 matching applies (otherwise RFC 2543 matching).
+    pub fn has_magic_cookie(&self) -> bool {
+        self.branch().is_some_and(|b| b.starts_with(MAGIC_COOKIE))
+    }
+
+    /// The `received` parameter (§18.2.1), bracketed or bare IPv6 accepted
+    /// (RFC 5118 §4.5).
+    pub fn received(&self) -> Option<Host<'a>> {
+        Host::parse_lenient_ipv6(self.params.get("received").flatten()?).ok()
+    }
+
+    /// The `rport` parameter (RFC 3581): `Some(None)` when requested
+    /// without a value, `Some(Some(port))` when filled in.
+    pub fn rport(&self) -> Option<Option<u16>> {
+        let v = self.params.get("rport")?;
+        Some(v.and_then(lex::parse_u32).and_then(|n| u16::try_from(n).ok()))
+    }
+
+    /// The `maddr` parameter.
+    pub fn maddr(&self) -> Option<Host<'a>> {
+        Host::parse(self.params.get("maddr").flatten()?).ok()
+    }
+
+    /// The `ttl` parameter.
+    pub fn ttl(&self) -> Option<u8> {
+        lex::parse_u32(self.params.get("ttl").flatten()?).and_then(|t| u8::try_from(t).ok())
+    }
+
+    /// The `alias` parameter (RFC 5923 connection reuse).
+    pub fn alias(&self) -> bool {
+        self.params.contains("alias")
+    }
+
+    /// Case-insensitive transport comparison.
+    pub fn transport_is(&self, transport: &str) -> bool {
+        self.transport.eq_ignore_ascii_case(transport)
+    }
+}
+
+fn decode_via<'a>(v: &'a [u8], _: HeaderName) -> Result<Via<'a>, ParseError> {
+    Via::parse(v)
+}
+
+/// Every Via value of a message, top first, across fields (RFC 3261
+/// §7.3.1). After [`Limits::max_vias`](crate::message::Limits) values it
+/// yields one `TooManyVias` error and stops.
+#[derive(Debug, Clone)]
+pub struct Vias<'m, 'a> {
+    inner: TypedValues<'m, 'a, Via<'a>>,
+    left: usize,
+    done: bool,
+}
+
+impl<'a> Iterator for Vias<'_, 'a> {
+    type Item = Result<Via<'a>, ParseError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let v = self.inner.next()?;
+        if self.left == 0 {
+            self.done = true;
+            return Some(Err(ParseError::new(Element::Header(N), ErrorKind::TooManyVias)));
+        }
+        self.left -= 1;
+        Some(v)
+    }
+}
+
+impl<'a> Message<'a> {
+    /// The top Via (checked at parse time).
+    pub fn top_via(&self) -> Result<Via<'a>, ParseError> {
+        let v = self.header(N).ok_or(ParseError::new(Element::Header(N), ErrorKind::Missing))?;
+        Via::parse(lex::CommaList::new(v).next().unwrap_or(&[]))
+    }
+
+    /// Every Via value, top first.
+    pub fn vias(&self) -> Vias<'_, 'a> {
+        Vias { inner: TypedValues::list(self, N, decode_via), left: self.limits.max_vias, done: false }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3261_20_42_via_params() {
+        let v = Via::parse(b"SIP/2.0/UDP pc33.atlanta.com:5066;branch=z9hG4bK776asdhds;received=192.0.2.1;ttl=16;maddr=224.2.0.1;rport=5060;alias").unwrap();
+        assert_eq!((v.version, v.transport), ("2.0", "UDP"));
+        assert_eq!((v.host, v.port), (Host::Domain("pc33.atlanta.com"), Some(5066)));
+        assert_eq!(v.branch(), Some("z9hG4bK776asdhds"));
+        assert!(v.has_magic_cookie());
+        assert_eq!(v.received(), Some(Host::Ipv4([192, 0, 2, 1])));
+        assert_eq!(v.ttl(), Some(16));
+        assert_eq!(v.maddr(), Some(Host::Ipv4([224, 2, 0, 1])));
+        assert_eq!(v.rport(), Some(Some(5060)));
+        assert!(v.alias());
+    }
+
+    #[test]
+    fn rfc3581_rport_without_value() {
+        let v = Via::parse(b"SIP/2.0/UDP 10.0.0.1;rport;branch=z9hG4bKx").unwrap();
+        assert_eq!(v.rport(), Some(None));
+        assert!(Via::parse(b"SIP/2.0/UDP 10.0.0.1;rport=70000").is_err());
+    }
+
+    #[test]
+    fn rfc4475_3_1_1_1_odd_lws_in_sent_protocol() {
+        let v = Via::parse(b"SIP  /   2.0\r\n /UDP\r\n    192.0.2.2;branch=390skdjuw").unwrap();
+        assert_eq!((v.transport, v.branch()), ("UDP", Some("390skdjuw")));
+        let v = Via::parse(b"SIP  /    2.0   / UDP  192.168.255.111   ; branch=\r\n z9hG4bK30239").unwrap();
+        assert_eq!(v.host, Host::Ipv4([192, 168, 255, 111]));
+        assert_eq!(v.branch(), Some("z9hG4bK30239"));
+    }
+
+    #[test]
+    fn rfc5118_4_5_received_ipv6_with_and_without_brackets() {
+        for s in [
+            &b"SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3"[..],
+            b"SIP/2.0/UDP [2001:db8::9:1];received=2001:db8::9:255;branch=z9hG4bKas3",
+        ] {
+            let v = Via::parse(s).unwrap();
+            assert!(matches!(v.host, Host::Ipv6 { .. }));
+            assert!(matches!(v.received(), Some(Host::Ipv6 { .. })));
+        }
+    }
+
+    #[test]
+    fn rfc3261_20_42_malformed_vias_rejected() {
+        for bad in [
+            &b"SIP/2.0/UDP 192.0.2.15;;"[..], // RFC 4475 §3.1.2.1
+            b"SIP/2.0 192.0.2.15",
+            b"SIP/2.0/UDP",
+            b"SIP/2.0/UDP192.0.2.15",
+            b"HTTP/1.1/TCP host",
+            b"SIP/2.0/UDP host:99999",
+            b"SIP/2.0/UDP host;branch",
+            b"SIP/2.0/UDP host;ttl=256",
+            b"SIP/2.0/UDP host;received=not a host",
+            b"SIP/2.0/UDP [::1",
+        ] {
+            assert!(Via::parse(bad).is_err(), "{:?}", core::str::from_utf8(bad));
+        }
+    }
+
+    #[test]
+    fn rfc3261_20_42_every_prefix_is_handled() {
+        let s = b"SIP / 2.0 / TCP [2001:db8::1]:5061 ;branch=z9hG4bK1;received=[2001:db8::2];rport=1";
+        for i in 0..=s.len() {
+            let _ = Via::parse(&s[..i]);
+        }
     }
 }
