@@ -260,6 +260,15 @@ impl<'a> Message<'a> {
                     if buf.len() > max_head {
                         return Err(head_limit_hit());
                     }
+                    // The input ends right after a complete header line:
+                    // the datagram boundary ends the header section (some
+                    // UAs omit the final empty line of a bodiless UDP
+                    // message; RFC 4475's archive has such a message).
+                    // Stream framing never hands us such input.
+                    if line_start == buf.len() && !index.is_empty() {
+                        body_start = buf.len();
+                        break;
+                    }
                     return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
                 }
                 Err(()) => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
