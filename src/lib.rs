@@ -59,6 +59,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "alloc")]
 pub mod fuzzing;
 pub mod message;
 pub mod transport;
