@@ -58,13 +58,10 @@
 //!     Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n\
 //!     Max-Forwards: 70\r\n"));
 //! assert!(text.ends_with("Content-Length: 5\r\n\r\nv=0\r\n"));
-//! # // TODO(uri merge): drop this guard once Uri::parse is implemented.
-//! # if false {
 //! // Parse it back.
 //! let msg: Message<'_> = invite.parse()?;
 //! assert_eq!(msg.header(HeaderName::CSeq), Some(&b"314159 INVITE"[..]));
 //! assert_eq!(msg.body(), b"v=0\r\n");
-//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -510,7 +510,6 @@ Content-Length: 68\r\n\r\n"
         assert_eq!(m.as_bytes(), &expected[..]);
     }
 
-    /// Needs the real URI module (the Request-URI is decoded on parse).
     #[test]
     fn rfc3261_8_1_1_request_round_trip_preserves_headers_and_body() {
         let b = invite()
@@ -752,7 +751,6 @@ Contact: <sip:alice@pc33.atlanta.example.com>\r\n\
 c: application/sdp\r\n\
 l: 4\r\n\r\nv=0\r\n";
 
-    /// Needs the real URI module (the request is parsed).
     #[test]
     fn rfc3261_8_2_6_response_copies_via_from_to_callid_cseq() {
         let req = Message::parse(REQUEST).unwrap();
@@ -778,7 +776,6 @@ Content-Length: 0\r\n\r\n"[..]
         }
     }
 
-    /// Needs the real URI module (the request is parsed).
     #[test]
     fn rfc3261_8_2_6_to_tag_added_except_100() {
         let req = Message::parse(REQUEST).unwrap();
@@ -800,7 +797,6 @@ Content-Length: 0\r\n\r\n"[..]
         assert!(m.as_bytes().starts_with(b"SIP/2.0 603 Decline\r\n"));
     }
 
-    /// Needs the real URI module (the request is parsed).
     #[test]
     fn rfc3261_8_2_6_2_existing_to_tag_is_kept() {
         let text = core::str::from_utf8(REQUEST).unwrap();
@@ -812,7 +808,6 @@ Content-Length: 0\r\n\r\n"[..]
         assert_eq!(msg.header(HeaderName::To), Some(&b"<sip:bob@b.example.com> ; TAG = 77"[..]));
     }
 
-    /// Needs the real URI module (the request is parsed).
     #[test]
     fn rfc3261_8_2_6_1_100_trying_copies_timestamp() {
         let req = Message::parse(REQUEST).unwrap();

@@ -432,7 +432,6 @@ l: 5\r\n\
 \r\n\
 v=0\r\n";
 
-    /// Needs the real URI module (the request is parsed).
     #[test]
     fn rfc3261_16_6_proxy_edits_keep_other_headers_byte_exact() {
         let msg = Message::parse(REQUEST).unwrap();
@@ -482,7 +481,6 @@ v=0\r\n"
         }
     }
 
-    /// Needs the real URI module (the request is parsed).
     #[test]
     fn rfc3261_16_12_pop_route_values_one_at_a_time() {
         let msg = Message::parse(REQUEST).unwrap();
@@ -505,7 +503,6 @@ v=0\r\n"
         assert_eq!(untouched(&out), untouched(REQUEST));
     }
 
-    /// Needs the real URI module (the request is parsed).
     #[test]
     fn rfc3261_16_6_step3_max_forwards_decrement() {
         let msg = Message::parse(REQUEST).unwrap();
@@ -526,7 +523,6 @@ v=0\r\n"
         assert!(text.contains("branch=z9hG4bKnashds8\r\nMax-Forwards: 70\r\nRoute:"));
     }
 
-    /// Needs the real URI module (the request is parsed).
     #[test]
     fn rfc3261_16_6_request_uri_must_be_safe() {
         let msg = Message::parse(REQUEST).unwrap();
