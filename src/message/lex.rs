@@ -117,8 +117,13 @@ pub fn is_word_str(s: &[u8]) -> bool {
 /// Skips linear white space from `i`: SP, HTAB, and a line break followed by
 /// SP or HTAB (a fold). A line break not followed by white space is not LWS
 /// and stops the scan. Returns the first position that is not LWS.
-#[inline]
+#[inline(always)]
 pub fn skip_lws(s: &[u8], mut i: usize) -> usize {
+    // Fast path: most positions are not white space at all.
+    match s.get(i) {
+        Some(b' ' | b'\t' | b'\r' | b'\n') => {}
+        _ => return i,
+    }
     loop {
         match s.get(i) {
             Some(b' ' | b'\t') => i += 1,
@@ -164,14 +169,11 @@ pub fn eq_ic(a: &[u8], b: &[u8]) -> bool {
 
 /// Reads a `token` starting at `i`; returns its end (== `i` if none).
 #[inline]
-pub fn scan_token(s: &[u8], mut i: usize) -> usize {
-    while let Some(&c) = s.get(i) {
-        if !is_token(c) {
-            break;
-        }
-        i += 1;
+pub fn scan_token(s: &[u8], i: usize) -> usize {
+    match s.get(i..) {
+        Some(rest) => i + rest.iter().position(|&c| !is_token(c)).unwrap_or(rest.len()),
+        None => i,
     }
-    i
 }
 
 /// Scans a `quoted-string` whose opening DQUOTE is at `i`. Returns the
@@ -439,15 +441,9 @@ pub fn scan_gen_value(s: &[u8], i: usize) -> Option<usize> {
         _ => {
             // token, plus ':' so that unbracketed IPv6 in `received`
             // (RFC 5118 §4.5) and host values survive.
-            let mut j = i;
-            while let Some(&c) = s.get(j) {
-                if is_token(c) || c == b':' {
-                    j += 1;
-                } else {
-                    break;
-                }
-            }
-            (j > i).then_some(j)
+            let rest = s.get(i..)?;
+            let n = rest.iter().position(|&c| !(is_token(c) || c == b':')).unwrap_or(rest.len());
+            (n > 0).then_some(i + n)
         }
     }
 }

@@ -84,6 +84,12 @@ pub struct Message<'a> {
     pub(crate) content_length: Option<u32>,
     pub(crate) cseq: Option<CSeq<'a>>,
     pub(crate) max_forwards: Option<u8>,
+    // What the strict parse-time checks decoded, kept so the accessors do
+    // not decode the same bytes twice.
+    pub(crate) call_id: Option<&'a str>,
+    pub(crate) top_via: Option<Via<'a>>,
+    pub(crate) from: Option<NameAddr<'a>>,
+    pub(crate) to: Option<NameAddr<'a>>,
     pub(crate) limits: Limits,
 }
 
@@ -249,36 +255,39 @@ impl<'a> Message<'a> {
 
         let mut index: heapless::Vec<Entry, HEADER_CAPACITY> = heapless::Vec::new();
         let body_start;
+        // One SIMD pass finds every line end of the header section; nothing
+        // past the header-section limit is ever scanned.
+        let head_from = next;
+        let scan_end = buf.len().min(max_head + 1);
+        let mut line_ends = memchr::memchr_iter(b'\n', buf.get(head_from..scan_end).unwrap_or(&[]));
+        let mut crlf_lines = 0usize;
         loop {
-            if next > max_head {
-                return Err(head_limit_hit());
-            }
             let line_start = next;
-            let (end, after) = match line_end(buf, line_start) {
-                Ok(Some(v)) => v,
-                Ok(None) => {
-                    if buf.len() > max_head {
-                        return Err(head_limit_hit());
-                    }
-                    // The input ends right after a complete header line:
-                    // the datagram boundary ends the header section (some
-                    // UAs omit the final empty line of a bodiless UDP
-                    // message; RFC 4475's archive has such a message).
-                    // Stream framing never hands us such input.
-                    if line_start == buf.len() && !index.is_empty() {
-                        body_start = buf.len();
-                        break;
-                    }
-                    return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
+            let Some(rel) = line_ends.next() else {
+                if scan_end < buf.len() {
+                    return Err(head_limit_hit());
                 }
-                Err(()) => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
+                // The input ends right after a complete header line: the
+                // datagram boundary ends the header section (some UAs omit
+                // the final empty line of a bodiless UDP message; RFC 4475's
+                // archive has such a message). Stream framing never hands
+                // us such input.
+                if line_start == buf.len() && !index.is_empty() {
+                    body_start = buf.len();
+                    break;
+                }
+                return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
             };
-            if end > max_head {
-                return Err(head_limit_hit());
-            }
-            next = after;
+            let lf = head_from + rel;
+            let end = if lf > line_start && buf[lf - 1] == b'\r' {
+                crlf_lines += 1;
+                lf - 1
+            } else {
+                lf
+            };
+            next = lf + 1;
             if end == line_start {
-                body_start = after;
+                body_start = next;
                 break;
             }
             if end - line_start > max_line {
@@ -292,25 +301,23 @@ impl<'a> Message<'a> {
                     return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
                 };
                 if !lex::is_blank(&buf[line_start..end]) {
-                    // end <= max_head <= u16::MAX, checked above.
+                    // end < scan_end <= max_head + 1 <= u16::MAX + 1.
                     last.value_end = trim_end(buf, last.value_start as usize, end) as u16;
                 }
                 continue;
             }
-            // field-name HCOLON: HCOLON = *( SP / HTAB ) ":" SWS.
+            // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS; the name
+            // is a token (checked in the same pass that finds its end).
             let line = &buf[line_start..end];
-            let Some(colon) = memchr::memchr(b':', line) else {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            };
-            let mut name_end = colon;
-            while name_end > 0 && lex::is_ws(line[name_end - 1]) {
-                name_end -= 1;
+            let name_end = line.iter().position(|&c| !lex::is_token(c)).unwrap_or(line.len());
+            let mut colon = name_end;
+            while colon < line.len() && lex::is_ws(line[colon]) {
+                colon += 1;
             }
-            let raw_name = &line[..name_end];
-            let name = HeaderName::from_bytes(raw_name);
-            if name == HeaderName::Other && !lex::is_token_str(raw_name) || name_end > u8::MAX as usize {
+            if name_end == 0 || line.get(colon) != Some(&b':') || name_end > u8::MAX as usize {
                 return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
             }
+            let name = HeaderName::from_bytes(&line[..name_end]);
             let mut vs = line_start + colon + 1;
             while vs < end && lex::is_ws(buf[vs]) {
                 vs += 1;
@@ -319,7 +326,7 @@ impl<'a> Message<'a> {
             if index.len() >= max_headers {
                 return Err(ParseError::new(Element::Message, ErrorKind::TooManyHeaders));
             }
-            // Offsets fit: every position here is below max_head <= u16::MAX.
+            // Offsets fit: every position here is at most max_head <= u16::MAX.
             let _ = index.push(Entry {
                 name,
                 name_len: name_end as u8,
@@ -327,6 +334,11 @@ impl<'a> Message<'a> {
                 value_start: vs as u16,
                 value_end: ve as u16,
             });
+        }
+        // A CR anywhere but before an LF would let a header be smuggled past
+        // a proxy (some stacks end lines at a lone CR): refuse it.
+        if memchr::memchr_iter(b'\r', &buf[head_from..body_start]).count() != crlf_lines {
+            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
         }
         if body_start > max_head {
             return Err(head_limit_hit());
@@ -341,6 +353,10 @@ impl<'a> Message<'a> {
             content_length: None,
             cseq: None,
             max_forwards: None,
+            call_id: None,
+            top_via: None,
+            from: None,
+            to: None,
             limits: *limits,
         };
         msg.check_transaction_headers()?;
@@ -362,11 +378,7 @@ impl<'a> Message<'a> {
     fn check_transaction_headers(&mut self) -> Result<(), ParseError> {
         let mut seen_cl = false;
         let mut seen_cseq = false;
-        let mut seen_via = false;
-        let mut seen_from = false;
-        let mut seen_to = false;
         let mut seen_mf = false;
-        let mut seen_call_id = false;
         for i in 0..self.index.len() {
             let e = self.index[i];
             let v = self.value_of(&e);
@@ -378,14 +390,7 @@ impl<'a> Message<'a> {
                         return Err(ParseError::new(Element::Header(e.name), ErrorKind::Duplicate));
                     }
                     seen_cl = true;
-                    let n = lex::parse_u32(v).ok_or_else(|| {
-                        if !v.is_empty() && v.iter().all(|&c| lex::is_digit(c)) {
-                            ParseError::new(Element::Header(e.name), ErrorKind::OutOfRange)
-                        } else {
-                            ParseError::header(e.name)
-                        }
-                    })?;
-                    self.content_length = Some(n);
+                    self.content_length = Some(super::headers::parse_u32_field(v, e.name)?);
                 }
                 HeaderName::CSeq if !seen_cseq => {
                     seen_cseq = true;
@@ -395,23 +400,19 @@ impl<'a> Message<'a> {
                     seen_mf = true;
                     self.max_forwards = Some(super::headers::parse_max_forwards(v)?);
                 }
-                HeaderName::CallId if !seen_call_id => {
-                    seen_call_id = true;
-                    super::headers::parse_call_id(v)?;
+                HeaderName::CallId if self.call_id.is_none() => {
+                    self.call_id = Some(super::headers::parse_call_id(v)?);
                 }
-                HeaderName::Via if !seen_via => {
-                    seen_via = true;
+                HeaderName::Via if self.top_via.is_none() => {
                     // The top Via is what §17 matches and §18.2.2 routes on.
                     let first = lex::CommaList::new(v).next().unwrap_or(&[]);
-                    Via::parse(first)?;
+                    self.top_via = Some(Via::parse(first)?);
                 }
-                HeaderName::From if !seen_from => {
-                    seen_from = true;
-                    NameAddr::parse(v).map_err(|err| ParseError::new(Element::Header(e.name), err.kind))?;
+                HeaderName::From if self.from.is_none() => {
+                    self.from = Some(NameAddr::parse_for(v, e.name)?);
                 }
-                HeaderName::To if !seen_to => {
-                    seen_to = true;
-                    NameAddr::parse(v).map_err(|err| ParseError::new(Element::Header(e.name), err.kind))?;
+                HeaderName::To if self.to.is_none() => {
+                    self.to = Some(NameAddr::parse_for(v, e.name)?);
                 }
                 _ => {}
             }
@@ -586,3 +587,138 @@ impl<'a> Iterator for HeaderFields<'_, 'a> {
 }
 
 impl ExactSizeIterator for HeaderFields<'_, '_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &[u8] = b"OPTIONS sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n\
+To: <sip:bob@biloxi.example.com>\r\n\
+From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710\r\n\
+CSeq: 1 OPTIONS\r\n";
+
+    fn msg(extra: &[u8], body: &[u8]) -> heapless::Vec<u8, 4096> {
+        let mut v = heapless::Vec::new();
+        v.extend_from_slice(BASE).unwrap();
+        v.extend_from_slice(extra).unwrap();
+        v.extend_from_slice(b"\r\n").unwrap();
+        v.extend_from_slice(body).unwrap();
+        v
+    }
+
+    fn err(bytes: &[u8], limits: &Limits) -> ParseError {
+        Message::parse_with(bytes, limits).unwrap_err()
+    }
+
+    #[test]
+    fn rfc3261_7_5_leading_crlf_ignored() {
+        let mut v: heapless::Vec<u8, 4096> = heapless::Vec::new();
+        v.extend_from_slice(b"\r\n\r\n").unwrap();
+        v.extend_from_slice(&msg(b"", b"")).unwrap();
+        assert!(Message::parse(&v).unwrap().is_request());
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_folded_value_and_hcolon_whitespace() {
+        let m = msg(b"Subject : I know you're there,\r\n pick up the phone\r\n", b"");
+        let m = Message::parse(&m).unwrap();
+        assert_eq!(m.header(HeaderName::Subject), Some(&b"I know you're there,\r\n pick up the phone"[..]));
+        // A continuation before any field is an error.
+        let bad = b"OPTIONS sip:a@b SIP/2.0\r\n folded\r\n\r\n";
+        assert!(Message::parse(bad).is_err());
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_lone_cr_is_refused() {
+        let m = msg(b"Subject: a\rInjected: b\r\n", b"");
+        assert_eq!(Message::parse(&m).unwrap_err().element, Element::Header(HeaderName::Other));
+    }
+
+    #[test]
+    fn rfc3261_7_bare_lf_line_ends_accepted() {
+        let m = b"SIP/2.0 200 OK\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nCSeq: 1 OPTIONS\n\nbody";
+        let m = Message::parse(m).unwrap();
+        assert_eq!(m.body(), b"body");
+        assert_eq!(m.cseq().unwrap().seq, 1);
+    }
+
+    #[test]
+    fn rfc3261_18_3_content_length_frames_the_body() {
+        let m = msg(b"Content-Length: 4\r\n", b"abcdEXTRA");
+        assert_eq!(Message::parse(&m).unwrap().body(), b"abcd");
+        let m = msg(b"Content-Length: 40\r\n", b"abcd");
+        let e = Message::parse(&m).unwrap_err();
+        assert_eq!((e.element, e.kind), (Element::Body, ErrorKind::Incomplete));
+        let m = msg(b"", b"no length");
+        assert_eq!(Message::parse(&m).unwrap().body(), b"no length");
+        let m = msg(b"l: 99999999999\r\n", b"");
+        assert_eq!(Message::parse(&m).unwrap_err().kind, ErrorKind::OutOfRange);
+    }
+
+    #[test]
+    fn rfc3261_8_2_layered_strictness_unknown_and_unused_headers() {
+        // A malformed header nobody needs does not stop the parse; decoding
+        // it reports the error.
+        let m = msg(b"Expires: soon\r\nX-Odd: <<<\"\r\n", b"");
+        let m = Message::parse(&m).unwrap();
+        assert!(m.expires().is_err());
+        assert_eq!(m.header_by_name("x-odd").next(), Some(&b"<<<\""[..]));
+        // A malformed transaction header does.
+        let m = msg(b"Max-Forwards: lots\r\n", b"");
+        assert_eq!(Message::parse(&m).unwrap_err().element, Element::Header(HeaderName::MaxForwards));
+    }
+
+    #[test]
+    fn rfc3261_21_5_8_limits_enforced() {
+        let m = msg(b"", b"");
+        let tight = |f: fn(&mut Limits)| {
+            let mut l = Limits::DEFAULT;
+            f(&mut l);
+            l
+        };
+        assert_eq!(err(&m, &tight(|l| l.max_message_size = 100)).status(), StatusCode::MESSAGE_TOO_LARGE);
+        assert_eq!(err(&m, &tight(|l| l.max_headers = 3)).kind, ErrorKind::TooManyHeaders);
+        assert_eq!(err(&m, &tight(|l| l.max_line_length = 40)).kind, ErrorKind::LineTooLong);
+        assert_eq!(err(&m, &tight(|l| l.max_header_section = 100)).kind, ErrorKind::HeaderSectionTooLarge);
+        let many = msg(b"Via: SIP/2.0/UDP a, SIP/2.0/UDP b, SIP/2.0/UDP c\r\n", b"");
+        let m = Message::parse_with(&many, &tight(|l| l.max_vias = 2)).unwrap();
+        let vias: heapless::Vec<_, 8> = m.vias().collect();
+        assert_eq!(vias.len(), 3);
+        assert_eq!(vias[2].unwrap_err().kind, ErrorKind::TooManyVias);
+    }
+
+    #[test]
+    fn rfc3261_7_2_status_lines() {
+        let ok = |s: &[u8]| Message::parse(s).map(|m| m.status().unwrap().0);
+        assert_eq!(ok(b"SIP/2.0 180 Ringing\r\n\r\n"), Ok(180));
+        assert_eq!(ok(b"sip/2.0 200 \r\n\r\n"), Ok(200));
+        assert!(ok(b"SIP/2.0 099 Low\r\n\r\n").is_err());
+        assert!(ok(b"SIP/2.0 2000 OK\r\n\r\n").is_err());
+        assert_eq!(ok(b"SIP/3.0 200 OK\r\n\r\n").unwrap_err().status(), StatusCode::VERSION_NOT_SUPPORTED);
+        assert!(ok(b"SIP/2.0 200 OK\x01\r\n\r\n").is_err());
+    }
+
+    #[test]
+    fn rfc3261_7_1_request_line_shape() {
+        for bad in [
+            &b"INVITE  sip:a@b SIP/2.0\r\n\r\n"[..],
+            b"INVITE sip:a@b SIP/2.0 \r\n\r\n",
+            b"INVITE sip:a@b\r\n\r\n",
+            b"INV;TE sip:a@b SIP/2.0\r\n\r\n",
+            b"INVITE <sip:a@b> SIP/2.0\r\n\r\n",
+            b"INVITE sip:a@b?Route=x SIP/2.0\r\n\r\n",
+        ] {
+            assert!(Message::parse(bad).is_err(), "{:?}", core::str::from_utf8(bad));
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_every_prefix_is_handled() {
+        let m = msg(b"Content-Length: 3\r\n", b"abc");
+        for i in 0..=m.len() {
+            let _ = Message::parse(&m[..i]);
+        }
+    }
+}

@@ -145,15 +145,20 @@ impl<'a> ContactValue<'a> {
             return Ok(ContactValue::Star);
         }
         let a = NameAddr::parse_for(v, C)?;
-        let c = ContactValue::Addr(a);
-        // Scalar contact-params are checked now (RFC 4475 §3.1.2.4).
-        if let Some(e) = c.expires() {
-            e?;
+        // Scalar contact-params are checked now, in one pass (RFC 4475
+        // §3.1.2.4: an expires above 2**32-1 is invalid).
+        for p in a.params.map_while(Result::ok) {
+            match (p.name.len(), p.name[0] | 0x20) {
+                (7, b'e') if lex::eq_ic(p.name, b"expires") => {
+                    super::scalar::parse_u32_field(p.value.ok_or(ParseError::header(C))?, C)?;
+                }
+                (1, b'q') => {
+                    p.value.and_then(parse_qvalue).ok_or(ParseError::header(C))?;
+                }
+                _ => {}
+            }
         }
-        if let Some(q) = c.q() {
-            q?;
-        }
-        Ok(c)
+        Ok(ContactValue::Addr(a))
     }
 
     /// The address, unless this is `*`.
@@ -213,19 +218,14 @@ fn decode_contact<'a>(v: &'a [u8], _: HeaderName) -> Result<ContactValue<'a>, Pa
 }
 
 impl<'a> Message<'a> {
-    fn single_name_addr(&self, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
-        let v = self.header(name).ok_or(ParseError::new(Element::Header(name), ErrorKind::Missing))?;
-        NameAddr::parse_for(v, name)
-    }
-
     /// From (§20.20; checked at parse time).
     pub fn from(&self) -> Result<NameAddr<'a>, ParseError> {
-        self.single_name_addr(HeaderName::From)
+        self.from.ok_or(ParseError::new(Element::Header(HeaderName::From), ErrorKind::Missing))
     }
 
     /// To (§20.39; checked at parse time).
     pub fn to(&self) -> Result<NameAddr<'a>, ParseError> {
-        self.single_name_addr(HeaderName::To)
+        self.to.ok_or(ParseError::new(Element::Header(HeaderName::To), ErrorKind::Missing))
     }
 
     /// Reply-To (§20.31), if present.

@@ -53,7 +53,7 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     }
 
     /// The next raw value, before decoding.
-    fn next_raw(&mut self) -> Option<&'a [u8]> {
+    pub(crate) fn next_raw(&mut self) -> Option<&'a [u8]> {
         loop {
             if self.left == 0 {
                 return None;

@@ -258,7 +258,7 @@ impl<'a> Message<'a> {
 
     /// The Call-ID (checked at parse time).
     pub fn call_id(&self) -> Result<&'a str, ParseError> {
-        parse_call_id(self.header(HeaderName::CallId).ok_or(missing(HeaderName::CallId))?)
+        self.call_id.ok_or(missing(HeaderName::CallId))
     }
 
     /// Max-Forwards, if present (checked at parse time).

@@ -35,6 +35,9 @@ pub struct Via<'a> {
     pub port: Option<u16>,
     /// The via-params, raw.
     pub params: lex::Params<'a>,
+    /// The branch parameter, found while the parameters were checked
+    /// (it is read on every transaction match, §17.1.3, §17.2.3).
+    branch: Option<&'a str>,
 }
 
 /// Splits `SWS "/" SWS`-separated sent-protocol parts.
@@ -93,47 +96,58 @@ impl<'a> Via<'a> {
             i = lex::skip_lws(v, p1);
         }
         let params = lex::Params::new(&v[i..]);
-        let via = Via {
+        let mut via = Via {
             version: lex::ascii_str(&v[v0..v1]).ok_or(err())?,
             transport: lex::ascii_str(&v[t0..t1]).ok_or(err())?,
             host,
             port,
             params,
+            branch: None,
         };
-        via.check_params()?;
+        via.branch = via.check_params()?;
         Ok(via)
     }
 
     /// Checks every parameter once so the accessors can be cheap
     /// (RFC 3261 §25.1 via-params; RFC 3581 response-port).
-    fn check_params(&self) -> Result<(), ParseError> {
+    fn check_params(&self) -> Result<Option<&'a str>, ParseError> {
+        let range = || ParseError::new(Element::Header(N), ErrorKind::OutOfRange);
+        let mut branch = None;
         for p in self.params {
             let p = p.map_err(|_| err())?;
-            let value = p.value;
-            let name = p.name;
-            if lex::eq_ic(name, b"branch") {
-                if !value.is_some_and(lex::is_token_str) {
-                    return Err(err());
+            let (name, value) = (p.name, p.value);
+            // Dispatch on length and first letter before comparing names.
+            match (name.len(), name[0] | 0x20) {
+                (6, b'b') if lex::eq_ic(name, b"branch") => match value {
+                    Some(b) if lex::is_token_str(b) => {
+                        if branch.is_none() {
+                            branch = Some(lex::ascii_str(b).ok_or(err())?);
+                        }
+                    }
+                    _ => return Err(err()),
+                },
+                (8, b'r') if lex::eq_ic(name, b"received") => {
+                    Host::parse_lenient_ipv6(value.ok_or(err())?).map_err(|_| err())?;
                 }
-            } else if lex::eq_ic(name, b"received") {
-                Host::parse_lenient_ipv6(value.ok_or(err())?).map_err(|_| err())?;
-            } else if lex::eq_ic(name, b"maddr") {
-                Host::parse(value.ok_or(err())?).map_err(|_| err())?;
-            } else if lex::eq_ic(name, b"ttl") {
-                let t = lex::parse_u32(value.ok_or(err())?).ok_or(err())?;
-                if t > 255 {
-                    return Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange));
+                (5, b'm') if lex::eq_ic(name, b"maddr") => {
+                    Host::parse(value.ok_or(err())?).map_err(|_| err())?;
                 }
-            } else if lex::eq_ic(name, b"rport") {
-                if let Some(v) = value {
-                    let n = lex::parse_u32(v).ok_or(err())?;
-                    if n > u32::from(u16::MAX) {
-                        return Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange));
+                (3, b't') if lex::eq_ic(name, b"ttl") => {
+                    if lex::parse_u32(value.ok_or(err())?).ok_or(err())? > 255 {
+                        return Err(range());
                     }
                 }
+                (5, b'r') if lex::eq_ic(name, b"rport") => {
+                    if let Some(v) = value {
+                        if lex::parse_u32(v).ok_or(err())? > u32::from(u16::MAX) {
+                            return Err(range());
+                        }
+                    }
+                }
+                _ => {}
             }
         }
-        Ok(())
+        Ok(branch)
     }
 
     /// A parameter's raw value: `Some(None)` if present without one.
@@ -143,7 +157,7 @@ impl<'a> Via<'a> {
 
     /// The branch parameter (§8.1.1.7).
     pub fn branch(&self) -> Option<&'a str> {
-        self.params.get("branch").flatten().and_then(lex::ascii_str)
+        self.branch
     }
 
     /// True if the branch starts with the RFC 3261 magic cookie, so the
@@ -198,6 +212,8 @@ pub struct Vias<'m, 'a> {
     inner: TypedValues<'m, 'a, Via<'a>>,
     left: usize,
     done: bool,
+    /// The top Via, already decoded at parse time.
+    cached_top: Option<Via<'a>>,
 }
 
 impl<'a> Iterator for Vias<'_, 'a> {
@@ -206,7 +222,13 @@ impl<'a> Iterator for Vias<'_, 'a> {
         if self.done {
             return None;
         }
-        let v = self.inner.next()?;
+        let v = match self.cached_top.take() {
+            Some(top) => {
+                self.inner.next_raw()?;
+                Ok(top)
+            }
+            None => self.inner.next()?,
+        };
         if self.left == 0 {
             self.done = true;
             return Some(Err(ParseError::new(Element::Header(N), ErrorKind::TooManyVias)));
@@ -219,13 +241,17 @@ impl<'a> Iterator for Vias<'_, 'a> {
 impl<'a> Message<'a> {
     /// The top Via (checked at parse time).
     pub fn top_via(&self) -> Result<Via<'a>, ParseError> {
-        let v = self.header(N).ok_or(ParseError::new(Element::Header(N), ErrorKind::Missing))?;
-        Via::parse(lex::CommaList::new(v).next().unwrap_or(&[]))
+        self.top_via.ok_or(ParseError::new(Element::Header(N), ErrorKind::Missing))
     }
 
     /// Every Via value, top first.
     pub fn vias(&self) -> Vias<'_, 'a> {
-        Vias { inner: TypedValues::list(self, N, decode_via), left: self.limits.max_vias, done: false }
+        Vias {
+            inner: TypedValues::list(self, N, decode_via),
+            left: self.limits.max_vias,
+            done: false,
+            cached_top: self.top_via,
+        }
     }
 }
 
