@@ -111,7 +111,13 @@ impl<'a> Via<'a> {
     /// Checks every parameter once so the accessors can be cheap
     /// (RFC 3261 §25.1 via-params; RFC 3581 response-port).
     fn check_params(&self) -> Result<Option<&'a str>, ParseError> {
-        let range = || ParseError::new(Element::Header(N), ErrorKind::OutOfRange);
+        fn bounded(v: &[u8], max: u32) -> Result<(), ParseError> {
+            match lex::parse_u32(v) {
+                None => Err(err()),
+                Some(n) if n > max => Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange)),
+                Some(_) => Ok(()),
+            }
+        }
         let mut branch = None;
         for p in self.params {
             let p = p.map_err(|_| err())?;
@@ -132,16 +138,10 @@ impl<'a> Via<'a> {
                 (5, b'm') if lex::eq_ic(name, b"maddr") => {
                     Host::parse(value.ok_or(err())?).map_err(|_| err())?;
                 }
-                (3, b't') if lex::eq_ic(name, b"ttl") => {
-                    if lex::parse_u32(value.ok_or(err())?).ok_or(err())? > 255 {
-                        return Err(range());
-                    }
-                }
+                (3, b't') if lex::eq_ic(name, b"ttl") => bounded(value.ok_or(err())?, 255)?,
                 (5, b'r') if lex::eq_ic(name, b"rport") => {
                     if let Some(v) = value {
-                        if lex::parse_u32(v).ok_or(err())? > u32::from(u16::MAX) {
-                            return Err(range());
-                        }
+                        bounded(v, u32::from(u16::MAX))?;
                     }
                 }
                 _ => {}
