@@ -63,3 +63,8 @@ extern crate std;
 pub mod fuzzing;
 pub mod message;
 pub mod transport;
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
