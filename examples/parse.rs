@@ -56,7 +56,13 @@ fn main() -> ExitCode {
     }
     println!("decoded");
     if let Ok(via) = msg.top_via() {
-        println!("  top Via     {} {} branch={:?} rport={:?}", via.transport, via.host, via.branch(), via.rport());
+        println!(
+            "  top Via     {} {} branch={:?} rport={:?}",
+            via.transport,
+            via.host,
+            via.branch(),
+            via.rport()
+        );
     }
     if let (Ok(from), Ok(to)) = (msg.from(), msg.to()) {
         println!("  From        {} tag={:?}", from.uri, from.tag());
