@@ -219,13 +219,26 @@ pub fn roundtrip(data: &[u8]) {
     assert_same(&m, &again);
 }
 
+/// A value with every line break written as LF: the serializer emits CRLF
+/// where a fold arrived with a bare LF, and both fold to one SP (RFC 3261
+/// §7.3.1), so that difference is not a change of value.
+fn lf_only(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    for (i, &c) in v.iter().enumerate() {
+        if !(c == b'\r' && v.get(i + 1) == Some(&b'\n')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn assert_same(a: &Message<'_>, b: &Message<'_>) {
     assert_eq!(a.start_line(), b.start_line());
     assert_eq!(a.body(), b.body());
     let fields = |m: &Message<'_>| -> Vec<(HeaderName, Vec<u8>)> {
         m.headers()
             .filter(|h| h.name != HeaderName::ContentLength)
-            .map(|h| (h.name, h.value.to_vec()))
+            .map(|h| (h.name, lf_only(h.value)))
             .collect()
     };
     assert_eq!(fields(a), fields(b));

@@ -84,3 +84,13 @@ fn uri_target_on_every_uri_in_the_corpus() {
         }
     }
 }
+
+#[test]
+fn roundtrip_regression_bare_lf_fold() {
+    // Found by tests/properties.rs: a fold written with a bare LF comes back
+    // from the serializer as CRLF; the value is the same (RFC 3261 §7.3.1).
+    let m =
+        b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nSubject: a\n\tb\r\nCSeq: 1 INVITE\r\n\r\n";
+    fuzzing::roundtrip(m);
+    fuzzing::message(m);
+}

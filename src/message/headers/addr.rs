@@ -148,12 +148,16 @@ impl<'a> ContactValue<'a> {
         // Scalar contact-params are checked now, in one pass (RFC 4475
         // §3.1.2.4: an expires above 2**32-1 is invalid).
         for p in a.params.map_while(Result::ok) {
+            // Without a value these are contact-extensions (generic-param,
+            // RFC 3261 §25.1); with one, the value must fit c-p-expires /
+            // c-p-q.
+            let Some(value) = p.value else { continue };
             match (p.name.len(), p.name[0] | 0x20) {
                 (7, b'e') if lex::eq_ic(p.name, b"expires") => {
-                    super::scalar::parse_u32_field(p.value.ok_or(ParseError::header(C))?, C)?;
+                    super::scalar::parse_u32_field(value, C)?;
                 }
                 (1, b'q') => {
-                    p.value.and_then(parse_qvalue).ok_or(ParseError::header(C))?;
+                    parse_qvalue(value).ok_or(ParseError::header(C))?;
                 }
                 _ => {}
             }
@@ -179,19 +183,18 @@ impl<'a> ContactValue<'a> {
         self.addr()?.param(name)
     }
 
-    /// The `expires` contact-param (§20.10), overflow an error.
+    /// The `expires` contact-param (§20.10), overflow an error; `None` if
+    /// absent or given without a value.
     pub fn expires(&self) -> Option<Result<u32, ParseError>> {
-        let v = self.param("expires")?;
-        Some(
-            v.ok_or(ParseError::header(HeaderName::Contact))
-                .and_then(|v| super::scalar::parse_u32_field(v, HeaderName::Contact)),
-        )
+        let v = self.param("expires")??;
+        Some(super::scalar::parse_u32_field(v, HeaderName::Contact))
     }
 
-    /// The `q` contact-param in thousandths (`q=0.7` is 700).
+    /// The `q` contact-param in thousandths (`q=0.7` is 700); `None` if
+    /// absent or given without a value.
     pub fn q(&self) -> Option<Result<u16, ParseError>> {
-        let v = self.param("q")?;
-        Some(v.and_then(parse_qvalue).ok_or(ParseError::header(HeaderName::Contact)))
+        let v = self.param("q")??;
+        Some(parse_qvalue(v).ok_or(ParseError::header(HeaderName::Contact)))
     }
 
     /// The `+sip.instance` contact-param without its quotes (RFC 5626 §4.1).
@@ -333,6 +336,10 @@ mod tests {
         // RFC 4475 §3.1.2.4: expires above 2**32-1.
         assert!(ContactValue::parse(b"<sip:a@b>;expires=280297596632815").is_err());
         assert!(ContactValue::parse(b"<sip:a@b>;q=2").is_err());
+        // Valueless `q` / `expires` are contact-extensions (generic-param).
+        let bare = ContactValue::parse(b"<sip:a@b>;q;expires").unwrap();
+        assert_eq!((bare.q(), bare.expires()), (None, None));
+        assert!(bare.param("q").is_some());
     }
 
     #[test]
