@@ -132,29 +132,40 @@ fn out_of_range() -> ParseError {
     ParseError::new(Element::Uri, ErrorKind::OutOfRange)
 }
 
-/// `user` characters other than escapes: unreserved / user-unreserved.
-#[inline]
-fn is_user_char(c: u8) -> bool {
-    is_unreserved(c) || matches!(c, b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/')
+// Character classes of the URI grammar (RFC 3261 §25.1), one bit each in
+// one table, so validating a component is one lookup per byte.
+const C_USER: u8 = 1; // unreserved / user-unreserved
+const C_PASSWORD: u8 = 2; // unreserved / "&" / "=" / "+" / "$" / ","
+const C_PARAM: u8 = 4; // paramchar: param-unreserved / unreserved
+const C_HEADER: u8 = 8; // hname / hvalue characters
+
+const fn uri_class_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0usize;
+    while i < 256 {
+        let c = i as u8;
+        let unreserved = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')');
+        let mut v = 0u8;
+        if unreserved || matches!(c, b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/') {
+            v |= C_USER;
+        }
+        if unreserved || matches!(c, b'&' | b'=' | b'+' | b'$' | b',') {
+            v |= C_PASSWORD;
+        }
+        if unreserved || matches!(c, b'[' | b']' | b'/' | b':' | b'&' | b'+' | b'$') {
+            v |= C_PARAM;
+        }
+        if unreserved || matches!(c, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$') {
+            v |= C_HEADER;
+        }
+        t[i] = v;
+        i += 1;
+    }
+    t
 }
 
-/// `password` characters other than escapes.
-#[inline]
-fn is_password_char(c: u8) -> bool {
-    is_unreserved(c) || matches!(c, b'&' | b'=' | b'+' | b'$' | b',')
-}
-
-/// `paramchar` other than escapes: param-unreserved / unreserved.
-#[inline]
-fn is_param_char(c: u8) -> bool {
-    is_unreserved(c) || matches!(c, b'[' | b']' | b'/' | b':' | b'&' | b'+' | b'$')
-}
-
-/// `hname` / `hvalue` characters other than escapes.
-#[inline]
-fn is_header_char(c: u8) -> bool {
-    is_unreserved(c) || matches!(c, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$')
-}
+static URI_CLASS: [u8; 256] = uri_class_table();
 
 /// `reserved` of RFC 2396, the characters whose escaped and unescaped forms
 /// are *not* equivalent (RFC 3261 §19.1.4).
@@ -169,19 +180,19 @@ fn is_visual_separator(c: u8) -> bool {
     matches!(c, b'-' | b'.' | b'(' | b')')
 }
 
-/// True if every byte of `s` is either allowed by `class` or starts a
-/// well-formed `%HH` escape.
-fn valid_escaped(s: &[u8], class: fn(u8) -> bool) -> bool {
+/// True if every byte of `s` is either in the class `mask` (a `C_*` bit) or
+/// starts a well-formed `%HH` escape.
+#[inline]
+fn valid_escaped_class(s: &[u8], mask: u8) -> bool {
     let mut i = 0;
     while let Some(&c) = s.get(i) {
-        if c == b'%' {
-            let ok = s.get(i + 1).is_some_and(|&h| is_hex(h)) && s.get(i + 2).is_some_and(|&l| is_hex(l));
-            if !ok {
-                return false;
-            }
-            i += 3;
-        } else if class(c) {
+        if URI_CLASS[c as usize] & mask != 0 {
             i += 1;
+        } else if c == b'%'
+            && s.get(i + 1).is_some_and(|&h| is_hex(h))
+            && s.get(i + 2).is_some_and(|&l| is_hex(l))
+        {
+            i += 3;
         } else {
             return false;
         }
@@ -277,19 +288,27 @@ pub fn eq_unescaped(a: &[u8], b: &[u8], case_insensitive: bool) -> bool {
 /// `IPv4address` with each octet 0-255 (RFC 5954 `dec-octet`, tolerating
 /// leading zeros as the RFC 3261 `1*3DIGIT` did).
 fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
+    // One pass: `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255.
     let mut out = [0u8; 4];
-    let mut parts = s.split(|&c| c == b'.');
-    for slot in &mut out {
-        let p = parts.next()?;
-        if p.is_empty() || p.len() > 3 || !p.iter().all(|&c| is_digit(c)) {
+    let (mut part, mut val, mut digits) = (0usize, 0u16, 0u8);
+    for &c in s {
+        if c.is_ascii_digit() {
+            digits += 1;
+            if digits > 3 {
+                return None;
+            }
+            val = val * 10 + u16::from(c - b'0');
+        } else if c == b'.' && digits > 0 && part < 3 {
+            *out.get_mut(part)? = u8::try_from(val).ok()?;
+            (part, val, digits) = (part + 1, 0, 0);
+        } else {
             return None;
         }
-        let v = p.iter().fold(0u16, |v, &c| v * 10 + u16::from(c - b'0'));
-        *slot = u8::try_from(v).ok()?;
     }
-    if parts.next().is_some() {
+    if part != 3 || digits == 0 {
         return None;
     }
+    out[3] = u8::try_from(val).ok()?;
     Some(out)
 }
 
@@ -387,32 +406,32 @@ fn parse_ipv6(s: &[u8]) -> Option<[u16; 8]> {
     Some(out)
 }
 
-/// `hostname = *( domainlabel "." ) toplabel [ "." ]` (RFC 3261 §25.1).
+/// `hostname = *( domainlabel "." ) toplabel [ "." ]` (RFC 3261 §25.1),
+/// checked in one pass: labels are alphanumerics and inner hyphens, and the
+/// top label starts with a letter (so a dotted quad is never a hostname).
 fn is_hostname(s: &[u8]) -> bool {
     let body = match s.strip_suffix(b".") {
-        Some(b) if !b.is_empty() => b,
-        Some(_) => return false,
+        Some(b) => b,
         None => s,
     };
-    if body.is_empty() {
-        return false;
-    }
-    let mut last: &[u8] = &[];
-    for label in body.split(|&c| c == b'.') {
-        let ok = match (label.first(), label.last()) {
-            (Some(&f), Some(&l)) => {
-                f.is_ascii_alphanumeric()
-                    && l.is_ascii_alphanumeric()
-                    && label.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
+    let (mut label_start, mut prev, mut top_alpha) = (true, 0u8, false);
+    for &c in body {
+        if c == b'.' {
+            if label_start || prev == b'-' {
+                return false;
             }
-            _ => false,
-        };
-        if !ok {
+            label_start = true;
+        } else if c.is_ascii_alphanumeric() {
+            if label_start {
+                top_alpha = c.is_ascii_alphabetic();
+                label_start = false;
+            }
+        } else if c != b'-' || label_start {
             return false;
         }
-        last = label;
+        prev = c;
     }
-    last.first().is_some_and(|&c| is_alpha(c))
+    !label_start && prev != b'-' && top_alpha
 }
 
 impl<'a> Host<'a> {
@@ -428,8 +447,10 @@ impl<'a> Host<'a> {
             let inner = rest.strip_suffix(b"]").ok_or_else(syntax)?;
             return Host::parse_ipv6_literal(inner);
         }
-        if !s.is_empty() && s.iter().all(|&c| is_digit(c) || c == b'.') {
-            return parse_ipv4(s).map(Host::Ipv4).ok_or_else(syntax);
+        if s.first().is_some_and(|c| c.is_ascii_digit()) {
+            if let Some(a) = parse_ipv4(s) {
+                return Ok(Host::Ipv4(a));
+            }
         }
         if is_hostname(s) {
             return ascii_str(s).map(Host::Domain).ok_or_else(syntax);
@@ -564,8 +585,8 @@ impl<'a> Iterator for UriParamIter<'a> {
             None => (seg, None),
         };
         let ok = !name.is_empty()
-            && valid_escaped(name, is_param_char)
-            && value.is_none_or(|v| !v.is_empty() && valid_escaped(v, is_param_char));
+            && valid_escaped_class(name, C_PARAM)
+            && value.is_none_or(|v| !v.is_empty() && valid_escaped_class(v, C_PARAM));
         if !ok {
             self.rest = &[];
             return Some(Err(syntax()));
@@ -654,24 +675,61 @@ fn ttl_value(v: &[u8]) -> Option<u16> {
     any.then_some(n)
 }
 
+/// The parameters this module has accessors for, whose values it checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KnownParam {
+    /// transport, user, method: a token.
+    Token,
+    Ttl,
+    Maddr,
+    /// pn-param, pn-prid, pn-purr: a value is required.
+    Valued,
+    Other,
+}
+
+fn known_param(name: &[u8]) -> KnownParam {
+    use KnownParam::*;
+    const TABLE: [(&str, KnownParam); 8] = [
+        ("transport", Token),
+        ("user", Token),
+        ("method", Token),
+        ("ttl", Ttl),
+        ("maddr", Maddr),
+        ("pn-param", Valued),
+        ("pn-prid", Valued),
+        ("pn-purr", Valued),
+    ];
+    if memchr::memchr(b'%', name).is_some() {
+        // Escaped names are rare; compare after unescaping (§19.1.4).
+        return TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k);
+    }
+    // Plain names: one length check, then one case-insensitive compare.
+    TABLE.iter().find(|(n, _)| n.len() == name.len() && eq_ic(name, n.as_bytes())).map_or(Other, |&(_, k)| k)
+}
+
 /// Checks the values of the parameters this module has accessors for.
 fn check_known_param(p: &UriParam<'_>) -> Result<(), ParseError> {
     let value = || p.value.ok_or_else(syntax);
-    if p.is("transport") || p.is("user") || p.is("method") {
-        let v = value()?;
-        if !Unescaped::new(v).all(is_token) {
-            return Err(syntax());
+    match known_param(p.name) {
+        KnownParam::Token => {
+            let v = value()?;
+            let plain_token = memchr::memchr(b'%', v).is_none() && v.iter().all(|&c| is_token(c));
+            if !plain_token && !Unescaped::new(v).all(is_token) {
+                return Err(syntax());
+            }
         }
-    } else if p.is("ttl") {
-        match ttl_value(value()?) {
+        KnownParam::Ttl => match ttl_value(value()?) {
             None => return Err(syntax()),
             Some(n) if n > 255 => return Err(out_of_range()),
             Some(_) => {}
+        },
+        KnownParam::Maddr => {
+            Host::parse(value()?)?;
         }
-    } else if p.is("maddr") {
-        Host::parse(value()?)?;
-    } else if p.is("pn-param") || p.is("pn-prid") || p.is("pn-purr") {
-        value()?;
+        KnownParam::Valued => {
+            value()?;
+        }
+        KnownParam::Other => {}
     }
     Ok(())
 }
@@ -760,7 +818,7 @@ fn validate_headers(s: &[u8]) -> Result<(), ParseError> {
     for item in s.split(|&c| c == b'&') {
         let eq = memchr::memchr(b'=', item).ok_or_else(syntax)?;
         let (name, value) = (&item[..eq], &item[eq + 1..]);
-        if name.is_empty() || !valid_escaped(name, is_header_char) || !valid_escaped(value, is_header_char) {
+        if name.is_empty() || !valid_escaped_class(name, C_HEADER) || !valid_escaped_class(value, C_HEADER) {
             return Err(syntax());
         }
     }
@@ -809,10 +867,10 @@ impl<'a> SipUri<'a> {
                     Some(k) => (&userinfo[..k], Some(&userinfo[k + 1..])),
                     None => (userinfo, None),
                 };
-                if user.is_empty() || !valid_escaped(user, is_user_char) {
+                if user.is_empty() || !valid_escaped_class(user, C_USER) {
                     return Err(syntax());
                 }
-                if password.is_some_and(|p| !valid_escaped(p, is_password_char)) {
+                if password.is_some_and(|p| !valid_escaped_class(p, C_PASSWORD)) {
                     return Err(syntax());
                 }
                 (Some(user), password, &rest[at + 1..])
