@@ -29,7 +29,7 @@
 use core::fmt;
 
 use super::error::{Element, ErrorKind, ParseError};
-use super::lex::{ascii_str, eq_ic, hex_val, is_alpha, is_digit, is_hex, is_token, is_unreserved};
+use super::lex::{ascii_str, eq_ic, hex_val, is_alpha, is_digit, is_hex, is_token};
 use super::method::Method;
 
 /// A URI as found in a Request-URI or a name-addr.
