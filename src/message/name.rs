@@ -158,16 +158,32 @@ impl HeaderName {
     /// Unknown names give [`HeaderName::Other`].
     #[inline]
     pub fn from_bytes(name: &[u8]) -> HeaderName {
+        if !name.iter().all(|&c| super::lex::is_token(c)) {
+            return HeaderName::Other;
+        }
+        Self::from_token(name)
+    }
+
+    /// [`HeaderName::from_bytes`] for a name already known to be a `token`
+    /// (the parser checks that while finding the colon).
+    ///
+    /// OR-ing 0x20 folds letters to lower case; on the other token
+    /// characters it changes nothing or (for '_') yields a byte no known
+    /// name contains, so it never makes an unknown token match. (It is not
+    /// safe for non-tokens: CR would become '-'.)
+    #[inline]
+    pub(crate) fn from_token(name: &[u8]) -> HeaderName {
         // Lower-case into a stack buffer, then one `match` on the slice:
         // the compiler turns it into a switch on length plus a compare.
         let mut buf = [0u8; 24];
-        let Some(dst) = buf.get_mut(..name.len()) else {
+        let n = name.len();
+        if n > buf.len() {
             return HeaderName::Other;
-        };
-        for (d, s) in dst.iter_mut().zip(name) {
-            *d = s.to_ascii_lowercase();
         }
-        match &*dst {
+        for i in 0..n {
+            buf[i] = name[i] | 0x20;
+        }
+        match &buf[..n] {
             b"accept" => HeaderName::Accept,
             b"accept-contact" | b"a" => HeaderName::AcceptContact,
             b"accept-encoding" => HeaderName::AcceptEncoding,
@@ -479,6 +495,8 @@ mod tests {
         assert_eq!(HeaderName::from_bytes(b"l"), HeaderName::ContentLength);
         assert_eq!(HeaderName::from_bytes(b"X-Unknown"), HeaderName::Other);
         assert_eq!(HeaderName::from_bytes(&[b'a'; 100]), HeaderName::Other);
+        // Only letters fold: a CR is not a '-'.
+        assert_eq!(HeaderName::from_bytes(b"Call\rID"), HeaderName::Other);
         for &h in HeaderName::ALL {
             assert_eq!(HeaderName::from_bytes(h.as_str().as_bytes()), h, "{h:?}");
             if let Some(c) = h.compact() {

@@ -317,7 +317,7 @@ impl<'a> Message<'a> {
             if name_end == 0 || line.get(colon) != Some(&b':') || name_end > u8::MAX as usize {
                 return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
             }
-            let name = HeaderName::from_bytes(&line[..name_end]);
+            let name = HeaderName::from_token(&line[..name_end]);
             let mut vs = line_start + colon + 1;
             while vs < end && lex::is_ws(buf[vs]) {
                 vs += 1;

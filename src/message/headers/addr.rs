@@ -56,6 +56,14 @@ impl<'a> NameAddr<'a> {
 
     /// Parses one value of header `name`.
     pub fn parse_for(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
+        let a = Self::parse_unchecked_params(v, name)?;
+        a.params.validate().map_err(|_| ParseError::header(name))?;
+        Ok(a)
+    }
+
+    /// Parses everything but the header parameters, which the caller must
+    /// walk (and so check) itself: Contact checks its own in one pass.
+    fn parse_unchecked_params(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
         let err = ParseError::header(name);
         let v = lex::trim_lws(v);
         let (display_name, uri_raw, rest, bracketed) = match find_laquot(v, name)? {
@@ -76,9 +84,7 @@ impl<'a> NameAddr<'a> {
         if !bracketed && uri.sip().is_some_and(|u| u.headers.is_some()) {
             return Err(err); // RFC 4475 §3.1.2.13
         }
-        let params = lex::Params::new(rest);
-        params.validate().map_err(|_| err)?;
-        Ok(NameAddr { display_name, uri, bracketed, params })
+        Ok(NameAddr { display_name, uri, bracketed, params: lex::Params::new(rest) })
     }
 
     /// A header parameter: `Some(None)` if present without a value.
@@ -144,10 +150,11 @@ impl<'a> ContactValue<'a> {
         if lex::trim_lws(v) == b"*" {
             return Ok(ContactValue::Star);
         }
-        let a = NameAddr::parse_for(v, C)?;
-        // Scalar contact-params are checked now, in one pass (RFC 4475
-        // §3.1.2.4: an expires above 2**32-1 is invalid).
-        for p in a.params.map_while(Result::ok) {
+        let a = NameAddr::parse_unchecked_params(v, C)?;
+        // The contact-params are checked in one pass, the scalar ones by
+        // value (RFC 4475 §3.1.2.4: an expires above 2**32-1 is invalid).
+        for p in a.params {
+            let p = p.map_err(|_| ParseError::header(C))?;
             // Without a value these are contact-extensions (generic-param,
             // RFC 3261 §25.1); with one, the value must fit c-p-expires /
             // c-p-q.
