@@ -45,6 +45,9 @@ pub struct NameAddr<'a> {
     pub bracketed: bool,
     /// The header parameters (tag, expires, q, ...).
     pub params: lex::Params<'a>,
+    /// The tag, found while the parameters were checked (dialog matching
+    /// reads it on every message, RFC 3261 §12, §17.2.3).
+    tag: Option<&'a str>,
 }
 
 impl<'a> NameAddr<'a> {
@@ -56,8 +59,12 @@ impl<'a> NameAddr<'a> {
 
     /// Parses one value of header `name`.
     pub fn parse_for(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
-        let a = Self::parse_unchecked_params(v, name)?;
-        a.params.validate().map_err(|_| ParseError::header(name))?;
+        let mut a = Self::parse_unchecked_params(v, name)?;
+        let mut seen_tag = false;
+        for p in a.params {
+            let p = p.map_err(|_| ParseError::header(name))?;
+            a.note_tag(&p, &mut seen_tag);
+        }
         Ok(a)
     }
 
@@ -84,7 +91,15 @@ impl<'a> NameAddr<'a> {
         if !bracketed && uri.sip().is_some_and(|u| u.headers.is_some()) {
             return Err(err); // RFC 4475 §3.1.2.13
         }
-        Ok(NameAddr { display_name, uri, bracketed, params: lex::Params::new(rest) })
+        Ok(NameAddr { display_name, uri, bracketed, params: lex::Params::new(rest), tag: None })
+    }
+
+    /// Records the first `tag` parameter (as `params.get("tag")` would).
+    fn note_tag(&mut self, p: &lex::Param<'a>, seen: &mut bool) {
+        if !*seen && p.name.len() == 3 && lex::eq_ic(p.name, b"tag") {
+            *seen = true;
+            self.tag = p.value.and_then(lex::ascii_str);
+        }
     }
 
     /// A header parameter: `Some(None)` if present without a value.
@@ -94,7 +109,7 @@ impl<'a> NameAddr<'a> {
 
     /// The `tag` parameter (§19.3).
     pub fn tag(&self) -> Option<&'a str> {
-        self.params.get("tag").flatten().and_then(lex::ascii_str)
+        self.tag
     }
 }
 
@@ -153,8 +168,11 @@ impl<'a> ContactValue<'a> {
         let a = NameAddr::parse_unchecked_params(v, C)?;
         // The contact-params are checked in one pass, the scalar ones by
         // value (RFC 4475 §3.1.2.4: an expires above 2**32-1 is invalid).
+        let mut a = a;
+        let mut seen_tag = false;
         for p in a.params {
             let p = p.map_err(|_| ParseError::header(C))?;
+            a.note_tag(&p, &mut seen_tag);
             // Without a value these are contact-extensions (generic-param,
             // RFC 3261 §25.1); with one, the value must fit c-p-expires /
             // c-p-q.
@@ -292,6 +310,9 @@ mod tests {
         assert_eq!(&resolved[..], br#"A. G. Bell "x""#);
         assert_eq!(a.tag(), Some("a48s"));
         assert!(a.bracketed);
+        // The first tag parameter counts, as a lookup would find it.
+        assert_eq!(na(b"<sip:a@b>;tag;tag=x").unwrap().tag(), None);
+        assert_eq!(na(b"<sip:a@b>;x=1;TAG=y;tag=z").unwrap().tag(), Some("y"));
         let b = na(b"Bob Smith <sip:bob@biloxi.com>").unwrap();
         assert_eq!(b.display_name, Some(DisplayName::Tokens(b"Bob Smith")));
         let c = na(b"<sip:bob@biloxi.com>").unwrap();
