@@ -487,23 +487,22 @@ impl<'a> Iterator for Params<'a> {
 /// overflow (RFC 4475 §3.1.2.4: values above 2**32-1 are invalid).
 #[inline]
 pub fn parse_u32(s: &[u8]) -> Option<u32> {
-    if s.is_empty() || s.len() > 10 {
-        // More than ten digits can only fit with leading zeros; allow those
-        // without risking a long loop: strip them first.
-        let first_nz = s.iter().position(|&c| c != b'0')?;
-        if first_nz == 0 {
-            return None;
-        }
-        return if s[..first_nz].iter().all(|&c| c == b'0') { parse_u32(&s[first_nz..]) } else { None };
+    if s.is_empty() {
+        return None;
     }
+    // Leading zeros are fine; the loop stops as soon as the value overflows,
+    // so a hostile run of digits costs nothing beyond its first eleven.
     let mut v: u64 = 0;
     for &c in s {
         if !is_digit(c) {
             return None;
         }
         v = v * 10 + u64::from(c - b'0');
+        if v > u64::from(u32::MAX) {
+            return None;
+        }
     }
-    u32::try_from(v).ok()
+    Some(v as u32)
 }
 
 /// Parses `1*DIGIT` as a `u64` with overflow check.
@@ -590,6 +589,8 @@ mod tests {
         assert_eq!(parse_u32(b"4294967296"), None);
         assert_eq!(parse_u32(b"36893488147419103232"), None);
         assert_eq!(parse_u32(b"0000000000000000000042"), Some(42));
+        assert_eq!(parse_u32(b"000000000000"), Some(0));
+        assert_eq!(parse_u32(b"0000000000000000000042x"), None);
         assert_eq!(parse_u32(b""), None);
         assert_eq!(parse_u32(b"-1"), None);
     }
