@@ -94,3 +94,16 @@ fn roundtrip_regression_bare_lf_fold() {
     fuzzing::roundtrip(m);
     fuzzing::message(m);
 }
+
+#[test]
+fn roundtrip_regression_full_header_index_without_content_length() {
+    // Found by `cargo fuzz run roundtrip`: 128 fields (the index capacity)
+    // and no Content-Length; the canonical form adds one and cannot fit.
+    let mut m = b"SIP/2.0 200 OK\r\n".to_vec();
+    for i in 0..sip_proto::message::HEADER_CAPACITY {
+        m.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
+    }
+    m.extend_from_slice(b"\r\n");
+    assert!(sip_proto::message::Message::parse(&m).is_ok());
+    fuzzing::roundtrip(&m);
+}
