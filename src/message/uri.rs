@@ -577,17 +577,36 @@ impl<'a> Iterator for UriParamIter<'a> {
             self.rest = &[];
             return Some(Err(syntax()));
         }
-        let end = memchr::memchr(b';', after).unwrap_or(after.len());
-        let (seg, rest) = after.split_at(end);
+        // One pass over `pname [ "=" pvalue ]`: find its end (the next ';'),
+        // its '=', and check every byte is a paramchar or a %HH escape.
+        let mut eq = None;
+        let mut i = 0;
+        let mut ok = true;
+        while let Some(&c) = after.get(i) {
+            if URI_CLASS[c as usize] & C_PARAM != 0 {
+                i += 1;
+            } else if c == b';' {
+                break;
+            } else if c == b'=' && eq.is_none() {
+                eq = Some(i);
+                i += 1;
+            } else if c == b'%'
+                && after.get(i + 1).is_some_and(|&h| is_hex(h))
+                && after.get(i + 2).is_some_and(|&l| is_hex(l))
+            {
+                i += 3;
+            } else {
+                ok = false;
+                break;
+            }
+        }
+        let (seg, rest) = after.split_at(i);
         self.rest = rest;
-        let (name, value) = match memchr::memchr(b'=', seg) {
+        let (name, value) = match eq {
             Some(k) => (&seg[..k], Some(&seg[k + 1..])),
             None => (seg, None),
         };
-        let ok = !name.is_empty()
-            && valid_escaped_class(name, C_PARAM)
-            && value.is_none_or(|v| !v.is_empty() && valid_escaped_class(v, C_PARAM));
-        if !ok {
+        if !ok || name.is_empty() || value.is_some_and(<[u8]>::is_empty) {
             self.rest = &[];
             return Some(Err(syntax()));
         }
