@@ -62,7 +62,10 @@ extern crate std;
 #[cfg(feature = "alloc")]
 pub mod fuzzing;
 pub mod message;
+pub mod time;
 pub mod transport;
+
+pub use time::Instant;
 
 /// The README's examples, compiled and run as doctests so they stay true.
 #[cfg(doctest)]

@@ -11,9 +11,11 @@
 //! Framing decides only where messages start and end; each message frame is
 //! then parsed with [`Message::parse_with`](crate::message::Message::parse_with).
 
+pub mod connection;
 pub mod datagram;
 pub mod stream;
 
+pub use connection::{ConnectionId, Transport};
 pub use datagram::{Datagram, parse_datagram};
 #[cfg(feature = "alloc")]
 pub use stream::BytesDeframer;
