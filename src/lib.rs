@@ -63,6 +63,8 @@ extern crate std;
 pub mod fuzzing;
 pub mod message;
 pub mod time;
+#[cfg(feature = "alloc")]
+pub mod transaction;
 pub mod transport;
 
 pub use time::Instant;

@@ -1,0 +1,216 @@
+//! Transaction matching keys (RFC 3261 §17.1.3, §17.2.3, §9.2).
+//!
+//! A [`Key`] is a canonical byte string: two messages belong to the same
+//! transaction exactly when their keys are equal, so an owner can keep
+//! transactions in any map. Keys are built from a parsed message without
+//! allocating in the common case (up to 80 bytes inline).
+
+use smallvec::SmallVec;
+
+use crate::message::headers::Via;
+use crate::message::uri::Host;
+use crate::message::{HeaderName, Message, Method};
+
+/// A transaction matching key.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Key(SmallVec<[u8; 80]>);
+
+impl core::fmt::Debug for Key {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Key(\"{}\")", self.0.escape_ascii())
+    }
+}
+
+impl Key {
+    /// The canonical bytes (for hashing).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    fn new(kind: u8, method: &str) -> Key {
+        let mut k = SmallVec::new();
+        k.push(kind);
+        k.extend_from_slice(method.as_bytes());
+        k.push(0);
+        Key(k)
+    }
+
+    fn part(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+        self.0.push(0);
+    }
+
+    /// The heap bytes the key uses beyond its own size (zero when inline).
+    pub fn heap_size(&self) -> usize {
+        if self.0.spilled() { self.0.capacity() } else { 0 }
+    }
+}
+
+/// The key of the client transaction a request creates, or a response
+/// matches (§17.1.3): the top Via branch and the CSeq method. The method
+/// keeps a CANCEL apart from the INVITE whose branch it shares.
+pub fn client_key(branch: &str, method: Method<'_>) -> Key {
+    let mut k = Key::new(b'C', method.as_str());
+    k.part(branch.as_bytes());
+    k
+}
+
+/// The client key a response matches (§17.1.3), or `None` when it has no
+/// top Via branch or no CSeq (such a response matches nothing).
+pub fn response_key(response: &Message<'_>) -> Option<Key> {
+    let branch = response.top_via().ok()?.branch()?;
+    let method = response.cseq().ok()?.method;
+    Some(client_key(branch, method))
+}
+
+/// The server transaction key of a request (§17.2.3).
+///
+/// With the magic cookie: the branch, the sent-by of the top Via (host
+/// case-insensitive, port as written) and the method, ACK counting as
+/// INVITE. Without it (RFC 2543 peers, RFC 4475 `badbranch`): the
+/// Request-URI, From tag, Call-ID, CSeq number and the top Via as written,
+/// and again the method with ACK as INVITE.
+///
+/// RFC 2543 matching also compares an INVITE's To tag and, for an ACK, the
+/// To tag of the response sent; this key leaves both out, so an RFC 2543
+/// ACK matches its INVITE transaction by the other fields alone.
+pub fn server_key(request: &Message<'_>) -> Option<Key> {
+    let method = request.method()?;
+    let method = if method == Method::Ack { Method::Invite } else { method };
+    server_key_for(request, method)
+}
+
+/// The key of the INVITE server transaction a CANCEL cancels (§9.2: "the
+/// same rules as §17.2.3 except the method").
+pub fn cancelled_invite_key(cancel: &Message<'_>) -> Option<Key> {
+    server_key_for(cancel, Method::Invite)
+}
+
+fn server_key_for(request: &Message<'_>, method: Method<'_>) -> Option<Key> {
+    let via = request.top_via().ok()?;
+    if via.has_magic_cookie() {
+        let mut k = Key::new(b'S', method.as_str());
+        sent_by(&mut k, &via);
+        k.part(via.branch()?.as_bytes());
+        Some(k)
+    } else {
+        let mut k = Key::new(b'L', method.as_str());
+        k.part(request.request()?.raw_uri);
+        k.part(request.from().ok()?.tag().unwrap_or("").as_bytes());
+        k.part(request.call_id().ok()?.as_bytes());
+        let seq = request.cseq().ok()?.seq;
+        k.part(&seq.to_be_bytes());
+        k.part(request.header_values(HeaderName::Via).next()?);
+        Some(k)
+    }
+}
+
+fn sent_by(k: &mut Key, via: &Via<'_>) {
+    match via.host {
+        Host::Domain(d) => {
+            k.0.push(b'd');
+            k.0.extend(d.bytes().map(|c| c.to_ascii_lowercase()));
+            k.0.push(0);
+        }
+        Host::Ipv4(a) => {
+            k.0.push(b'4');
+            k.part(&a);
+        }
+        Host::Ipv6 { addr, .. } => {
+            k.0.push(b'6');
+            for g in addr {
+                k.0.extend_from_slice(&g.to_be_bytes());
+            }
+            k.0.push(0);
+        }
+    }
+    match via.port {
+        Some(p) => k.part(&p.to_be_bytes()),
+        None => k.part(b""),
+    }
+}
+
+/// The key of the transaction a merged request would collide with
+/// (§8.2.2.2): From tag, Call-ID and CSeq, for requests without a To tag.
+/// `None` when the request has a To tag (it is in a dialog) or lacks a
+/// field.
+pub fn merge_key(request: &Message<'_>) -> Option<Key> {
+    if request.to().ok()?.tag().is_some() {
+        return None;
+    }
+    let cseq = request.cseq().ok()?;
+    let mut k = Key::new(b'M', cseq.method.as_str());
+    k.part(request.from().ok()?.tag()?.as_bytes());
+    k.part(request.call_id().ok()?.as_bytes());
+    k.part(&cseq.seq.to_be_bytes());
+    Some(k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(s: &str) -> Message<'_> {
+        Message::parse(s.as_bytes()).unwrap()
+    }
+
+    const INVITE: &str = "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP PC33.Atlanta.example.com:5060;branch=z9hG4bK776asdhds\r\n\
+To: <sip:bob@biloxi.example.com>\r\nFrom: <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710\r\nCSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n";
+
+    #[test]
+    fn rfc3261_17_2_3_ack_and_retransmission_match_the_invite() {
+        let invite = server_key(&msg(INVITE)).unwrap();
+        let retrans = INVITE.replace("PC33.Atlanta", "pc33.atlanta");
+        assert_eq!(server_key(&msg(&retrans)).unwrap(), invite, "sent-by host is case-insensitive");
+        let ack = INVITE.replace("INVITE sip", "ACK sip").replace("314159 INVITE", "314159 ACK");
+        assert_eq!(server_key(&msg(&ack)).unwrap(), invite);
+        let other_port = INVITE.replace(":5060;", ":5070;");
+        assert_ne!(server_key(&msg(&other_port)).unwrap(), invite, "sent-by port matters");
+        let other_branch = INVITE.replace("776asdhds", "776asdhdt");
+        assert_ne!(server_key(&msg(&other_branch)).unwrap(), invite);
+    }
+
+    #[test]
+    fn rfc3261_9_2_cancel_is_its_own_transaction_but_names_the_invite() {
+        let cancel = INVITE.replace("INVITE sip", "CANCEL sip").replace("314159 INVITE", "314159 CANCEL");
+        let cancel = msg(&cancel);
+        let invite = server_key(&msg(INVITE)).unwrap();
+        assert_ne!(server_key(&cancel).unwrap(), invite);
+        assert_eq!(cancelled_invite_key(&cancel).unwrap(), invite);
+    }
+
+    #[test]
+    fn rfc3261_17_1_3_response_matches_by_branch_and_cseq_method() {
+        let ok = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n\
+To: <sip:bob@biloxi.example.com>;tag=x\r\nFrom: <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710\r\nCSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n";
+        assert_eq!(response_key(&msg(ok)), Some(client_key("z9hG4bK776asdhds", Method::Invite)));
+        let cancel_ok = ok.replace("314159 INVITE", "314159 CANCEL");
+        assert_eq!(response_key(&msg(&cancel_ok)), Some(client_key("z9hG4bK776asdhds", Method::Cancel)));
+    }
+
+    #[test]
+    fn rfc3261_17_2_3_rfc2543_fallback_without_magic_cookie() {
+        // RFC 4475 §3.3.9 (badbranch): a branch without the cookie is
+        // matched the RFC 2543 way.
+        let old = INVITE.replace("z9hG4bK776asdhds", "776asdhds");
+        let k = server_key(&msg(&old)).unwrap();
+        assert_eq!(k.as_bytes()[0], b'L');
+        let ack = old.replace("INVITE sip", "ACK sip").replace("314159 INVITE", "314159 ACK");
+        assert_eq!(server_key(&msg(&ack)).unwrap(), k);
+        let other_uri = old.replace("INVITE sip:bob@", "INVITE sip:robert@");
+        assert_ne!(server_key(&msg(&other_uri)).unwrap(), k);
+    }
+
+    #[test]
+    fn rfc3261_8_2_2_2_merge_key_only_outside_dialogs() {
+        let a = merge_key(&msg(INVITE)).unwrap();
+        let forked = INVITE.replace("776asdhds", "other-branch");
+        assert_eq!(merge_key(&msg(&forked)).unwrap(), a);
+        let in_dialog =
+            INVITE.replace("<sip:bob@biloxi.example.com>\r\n", "<sip:bob@biloxi.example.com>;tag=9\r\n");
+        assert_eq!(merge_key(&msg(&in_dialog)), None);
+    }
+}

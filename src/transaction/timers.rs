@@ -1,0 +1,166 @@
+//! The transaction timers of RFC 3261 Table 4 and RFC 6026 §8.11, and the
+//! two-slot timer set each state machine keeps.
+
+use core::time::Duration;
+
+use crate::time::Instant;
+
+/// The transaction timers (RFC 3261 §17 and Table 4; RFC 6026 adds L and
+/// M). `Trying` is the 200 ms wait after which an INVITE server
+/// transaction sends 100 Trying itself (§17.2.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// INVITE request retransmit (T1, doubling), §17.1.1.2.
+    A,
+    /// INVITE transaction timeout (64·T1), §17.1.1.2.
+    B,
+    /// Wait for response retransmits after a non-2xx (≥ 32 s; 0 on
+    /// reliable transports), §17.1.1.2.
+    D,
+    /// Non-INVITE request retransmit (T1 doubling, capped at T2), §17.1.2.2.
+    E,
+    /// Non-INVITE transaction timeout (64·T1), §17.1.2.2.
+    F,
+    /// INVITE final response retransmit (T1 doubling, capped at T2), §17.2.1.
+    G,
+    /// Wait for ACK receipt (64·T1), §17.2.1.
+    H,
+    /// Wait for ACK retransmits (T4; 0 on reliable transports), §17.2.1.
+    I,
+    /// Wait for non-INVITE request retransmits (64·T1; 0 on reliable
+    /// transports), §17.2.2.
+    J,
+    /// Wait for non-INVITE response retransmits (T4; 0 on reliable
+    /// transports), §17.1.2.2.
+    K,
+    /// Wait for accepted INVITE request retransmits (64·T1), RFC 6026 §8.7.
+    L,
+    /// Wait for 2xx retransmits and 2xx from other forks (64·T1),
+    /// RFC 6026 §8.4.
+    M,
+    /// Send 100 Trying if the TU has not answered within 200 ms (§17.2.1).
+    Trying,
+}
+
+/// Timer values (RFC 3261 §17.1.1.1, Table 4), configurable per endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct TimerConfig {
+    /// RTT estimate; 500 ms by default. Smaller values are NOT RECOMMENDED
+    /// outside closed networks (§17.1.1.2).
+    pub t1: Duration,
+    /// The longest retransmit interval for non-INVITE requests and INVITE
+    /// responses; 4 s.
+    pub t2: Duration,
+    /// The longest time a message stays in the network; 5 s.
+    pub t4: Duration,
+    /// Timer D on unreliable transports: "at least 32 seconds"
+    /// (§17.1.1.2), because the client cannot know the server's T1.
+    pub timer_d: Duration,
+    /// How long an INVITE server transaction waits for the TU before it
+    /// sends 100 Trying itself; 200 ms (§17.2.1).
+    pub trying_delay: Duration,
+}
+
+impl TimerConfig {
+    /// The defaults of RFC 3261 Table 4.
+    pub const RFC3261: TimerConfig = TimerConfig {
+        t1: Duration::from_millis(500),
+        t2: Duration::from_secs(4),
+        t4: Duration::from_secs(5),
+        timer_d: Duration::from_secs(32),
+        trying_delay: Duration::from_millis(200),
+    };
+
+    /// 64·T1: Timers B, F, H, J (unreliable), L and M.
+    pub fn timeout_64t1(&self) -> Duration {
+        self.t1.saturating_mul(64)
+    }
+}
+
+impl Default for TimerConfig {
+    fn default() -> Self {
+        TimerConfig::RFC3261
+    }
+}
+
+/// The timers one transaction has running: never more than two at once
+/// (A with B, E with F, G with H), so they live inline.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct TimerSet {
+    slots: [Option<(Timer, Instant)>; 2],
+}
+
+impl TimerSet {
+    /// Starts (or restarts) `timer` to fire at `at`.
+    pub(crate) fn start(&mut self, timer: Timer, at: Instant) {
+        if let Some(slot) = self.slots.iter_mut().find(|s| matches!(s, Some((t, _)) if *t == timer)) {
+            *slot = Some((timer, at));
+        } else if let Some(slot) = self.slots.iter_mut().find(|s| s.is_none()) {
+            *slot = Some((timer, at));
+        } else {
+            // A state machine bug, not an input: keep the earlier deadline
+            // rather than lose one silently.
+            debug_assert!(false, "more than two timers running");
+            let later = if self.slots[0].map(|s| s.1) > self.slots[1].map(|s| s.1) { 0 } else { 1 };
+            self.slots[later] = Some((timer, at));
+        }
+    }
+
+    pub(crate) fn stop(&mut self, timer: Timer) {
+        for s in &mut self.slots {
+            if matches!(s, Some((t, _)) if *t == timer) {
+                *s = None;
+            }
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.slots = [None, None];
+    }
+
+    pub(crate) fn deadline(&self, timer: Timer) -> Option<Instant> {
+        self.slots.iter().flatten().find(|(t, _)| *t == timer).map(|&(_, at)| at)
+    }
+
+    /// The earliest deadline.
+    pub(crate) fn next(&self) -> Option<Instant> {
+        self.slots.iter().flatten().map(|&(_, at)| at).min()
+    }
+
+    /// Removes and returns the earliest timer due at `now`.
+    pub(crate) fn take_due(&mut self, now: Instant) -> Option<Timer> {
+        let i = (0..2)
+            .filter(|&i| self.slots[i].is_some_and(|(_, at)| at <= now))
+            .min_by_key(|&i| self.slots[i].map(|s| s.1))?;
+        self.slots[i].take().map(|(t, _)| t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3261_table4_defaults() {
+        let c = TimerConfig::RFC3261;
+        assert_eq!(c.t1, Duration::from_millis(500));
+        assert_eq!(c.t2, Duration::from_secs(4));
+        assert_eq!(c.t4, Duration::from_secs(5));
+        assert_eq!(c.timeout_64t1(), Duration::from_secs(32));
+    }
+
+    #[test]
+    fn timers_fire_earliest_first_and_restart_in_place() {
+        let mut s = TimerSet::default();
+        s.start(Timer::B, Instant::from_millis(32_000));
+        s.start(Timer::A, Instant::from_millis(500));
+        assert_eq!(s.next(), Some(Instant::from_millis(500)));
+        s.start(Timer::A, Instant::from_millis(1500));
+        assert_eq!(s.deadline(Timer::A), Some(Instant::from_millis(1500)));
+        assert_eq!(s.take_due(Instant::from_millis(1000)), None);
+        assert_eq!(s.take_due(Instant::from_millis(40_000)), Some(Timer::A));
+        assert_eq!(s.take_due(Instant::from_millis(40_000)), Some(Timer::B));
+        assert_eq!(s.next(), None);
+    }
+}
