@@ -60,6 +60,8 @@ extern crate alloc;
 extern crate std;
 
 #[cfg(feature = "alloc")]
+pub mod endpoint;
+#[cfg(feature = "alloc")]
 pub mod fuzzing;
 pub mod message;
 pub mod time;

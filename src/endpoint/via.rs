@@ -1,0 +1,234 @@
+//! Via handling at the transport boundary: drawing branches, stamping
+//! `received` and `rport` on requests (RFC 3261 §18.2.1, RFC 3581 §4), and
+//! choosing where a response goes (§18.2.2).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write;
+use core::net::{IpAddr, SocketAddr};
+
+use rand_core::Rng;
+
+use super::{Destination, Source};
+use crate::message::headers::MAGIC_COOKIE;
+use crate::message::uri::Host;
+use crate::message::{HeaderName, Message, lex};
+
+/// 64 token characters (RFC 3261 §25.1), six random bits each.
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.";
+
+/// `n` random token characters: `6·n` bits of the caller-seeded RNG.
+pub(crate) fn random_token(rng: &mut impl Rng, n: usize, out: &mut String) {
+    let mut bits = 0u64;
+    let mut left = 0;
+    for _ in 0..n {
+        if left < 6 {
+            bits = rng.next_u64();
+            left = 64;
+        }
+        out.push(char::from(ALPHABET[(bits & 63) as usize]));
+        bits >>= 6;
+        left -= 6;
+    }
+}
+
+/// A new branch: the magic cookie and 96 random bits (RFC 3261 §8.1.1.7
+/// asks for uniqueness across space and time; the design asks for at
+/// least 64 unpredictable bits so that responses cannot be spoofed).
+pub(crate) fn new_branch(rng: &mut impl Rng) -> String {
+    let mut b = String::with_capacity(MAGIC_COOKIE.len() + 16);
+    b.push_str(MAGIC_COOKIE);
+    random_token(rng, 16, &mut b);
+    b
+}
+
+fn host_is(host: &Host<'_>, ip: IpAddr) -> bool {
+    match (host, ip) {
+        (Host::Ipv4(a), IpAddr::V4(b)) => *a == b.octets(),
+        (Host::Ipv6 { addr, .. }, IpAddr::V6(b)) => *addr == b.segments(),
+        _ => false,
+    }
+}
+
+/// Finds a valueless `rport` parameter in a via-parm: the range from its
+/// `;` to the end of its name.
+fn valueless_rport(v: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b';', &v[i..]) {
+        let semi = i + k;
+        let name = lex::skip_lws(v, semi + 1);
+        let end = name + 5;
+        if v.get(name..end).is_some_and(|n| n.eq_ignore_ascii_case(b"rport")) {
+            let after = lex::skip_lws(v, end);
+            if !matches!(v.get(after), Some(b'=')) {
+                return Some((semi, end));
+            }
+        }
+        i = semi + 1;
+    }
+    None
+}
+
+/// RFC 3261 §18.2.1 and RFC 3581 §4: the request with `received` added to
+/// its top Via when the sent-by host is not the packet's source address
+/// (or whenever `rport` is asked for), and `rport` filled in with the
+/// source port. `None` when nothing needs adding.
+pub(crate) fn stamp_request(msg: &Message<'_>, source: &Source) -> Option<Vec<u8>> {
+    let via = msg.top_via().ok()?;
+    let rport = via.rport() == Some(None);
+    let needs_received = !host_is(&via.host, source.peer.ip()) || rport;
+    let has_received = via.param("received").is_some();
+    if !rport && (!needs_received || has_received) {
+        return None;
+    }
+    let buf = msg.as_bytes();
+    let value = msg.header_values(HeaderName::Via).next()?;
+    // The value is a slice of `buf`: its offsets follow from the addresses.
+    let start = (value.as_ptr() as usize).checked_sub(buf.as_ptr() as usize)?;
+    let end = start + value.len();
+    if end > buf.len() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(buf.len() + 48);
+    out.extend_from_slice(&buf[..start]);
+    match valueless_rport(value).filter(|_| rport) {
+        Some((a, b)) => {
+            out.extend_from_slice(&value[..a]);
+            out.extend_from_slice(&value[b..]);
+        }
+        None => out.extend_from_slice(value),
+    }
+    let mut params = String::new();
+    if needs_received && !has_received {
+        let _ = write!(params, ";received={}", source.peer.ip());
+    }
+    if rport {
+        let _ = write!(params, ";rport={}", source.peer.port());
+    }
+    out.extend_from_slice(params.as_bytes());
+    out.extend_from_slice(&buf[end..]);
+    Some(out)
+}
+
+/// Where the responses to a request go (RFC 3261 §18.2.2, RFC 3581 §4).
+///
+/// On a connection: back on it. Otherwise to the `maddr` if it is an
+/// address, else to the source address (which is what `received` holds)
+/// at the source port if `rport` was asked for, or the sent-by port.
+pub(crate) fn response_destination(msg: &Message<'_>, source: &Source) -> Destination {
+    if let Some(conn) = source.connection {
+        return Destination::Connection(conn);
+    }
+    let Ok(via) = msg.top_via() else {
+        return Destination::Datagram(source.peer);
+    };
+    let default_port =
+        crate::transport::Transport::from_via_str(via.transport).map_or(5060, |t| t.default_port());
+    let sent_by_port = via.port.unwrap_or(default_port);
+    if let Some(maddr) = via.maddr() {
+        let ip = match maddr {
+            Host::Ipv4(a) => Some(IpAddr::from(a)),
+            Host::Ipv6 { addr, .. } => Some(IpAddr::from(addr)),
+            Host::Domain(_) => None,
+        };
+        if let Some(ip) = ip {
+            return Destination::Datagram(SocketAddr::new(ip, sent_by_port));
+        }
+    }
+    let port = if via.rport().is_some() { source.peer.port() } else { sent_by_port };
+    Destination::Datagram(SocketAddr::new(source.peer.ip(), port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::Transport;
+
+    fn source(addr: &str) -> Source {
+        Source { transport: Transport::Udp, peer: addr.parse().unwrap(), connection: None }
+    }
+
+    fn req(via: &str) -> Vec<u8> {
+        alloc::format!(
+            "OPTIONS sip:b@example.com SIP/2.0\r\nVia: {via}\r\nVia: SIP/2.0/UDP upstream.example.com\r\n\
+To: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=1\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\
+Content-Length: 0\r\n\r\n"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn rfc3261_18_2_1_received_added_when_sent_by_differs() {
+        let bytes = req("SIP/2.0/UDP bobspc.biloxi.example.com:5060;branch=z9hG4bK74bf9");
+        let msg = Message::parse(&bytes).unwrap();
+        let stamped = stamp_request(&msg, &source("192.0.2.4:5060")).unwrap();
+        let stamped = Message::parse(&stamped).unwrap();
+        let via = stamped.top_via().unwrap();
+        assert_eq!(via.param("received"), Some(Some(&b"192.0.2.4"[..])));
+        assert_eq!(via.rport(), None);
+        assert_eq!(stamped.vias().count(), 2, "the other Vias are untouched");
+    }
+
+    #[test]
+    fn rfc3261_18_2_1_nothing_added_when_sent_by_is_the_source() {
+        let bytes = req("SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bK74bf9");
+        let msg = Message::parse(&bytes).unwrap();
+        assert!(stamp_request(&msg, &source("192.0.2.4:5070")).is_none());
+    }
+
+    #[test]
+    fn rfc3581_4_rport_filled_and_received_always_added() {
+        // RFC 3581 §4's example: the client behind a NAT.
+        let bytes = req("SIP/2.0/UDP 10.1.1.1:4540;rport;branch=z9hG4bKkjshdyff");
+        let msg = Message::parse(&bytes).unwrap();
+        let src = source("192.0.2.1:9988");
+        let stamped = stamp_request(&msg, &src).unwrap();
+        let stamped = Message::parse(&stamped).unwrap();
+        let via = stamped.top_via().unwrap();
+        assert_eq!(via.param("received"), Some(Some(&b"192.0.2.1"[..])));
+        assert_eq!(via.rport(), Some(Some(9988)));
+        assert_eq!(via.branch(), Some("z9hG4bKkjshdyff"));
+        assert_eq!(
+            response_destination(&stamped, &src),
+            Destination::Datagram("192.0.2.1:9988".parse().unwrap())
+        );
+        // Even when the sent-by is the source address.
+        let bytes = req("SIP/2.0/UDP 192.0.2.1:4540;rport;branch=z9hG4bKkjshdyff");
+        let msg = Message::parse(&bytes).unwrap();
+        let stamped = stamp_request(&msg, &src).unwrap();
+        assert!(Message::parse(&stamped).unwrap().top_via().unwrap().param("received").is_some());
+    }
+
+    #[test]
+    fn rfc3261_18_2_2_responses_go_to_source_ip_and_sent_by_port() {
+        let bytes = req("SIP/2.0/UDP bobspc.biloxi.example.com:5062;branch=z9hG4bK74bf9");
+        let msg = Message::parse(&bytes).unwrap();
+        assert_eq!(
+            response_destination(&msg, &source("192.0.2.4:40000")),
+            Destination::Datagram("192.0.2.4:5062".parse().unwrap())
+        );
+        let bytes = req("SIP/2.0/UDP bobspc.biloxi.example.com;maddr=198.51.100.7;branch=z9hG4bK74bf9");
+        let msg = Message::parse(&bytes).unwrap();
+        assert_eq!(
+            response_destination(&msg, &source("192.0.2.4:40000")),
+            Destination::Datagram("198.51.100.7:5060".parse().unwrap())
+        );
+        let conn =
+            Source { connection: Some(crate::transport::ConnectionId(7)), ..source("192.0.2.4:40000") };
+        assert_eq!(
+            response_destination(&msg, &conn),
+            Destination::Connection(crate::transport::ConnectionId(7))
+        );
+    }
+
+    #[test]
+    fn rfc3261_8_1_1_7_branches_carry_the_cookie_and_96_random_bits() {
+        use rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha12Rng::from_seed([7; 32]);
+        let a = new_branch(&mut rng);
+        let b = new_branch(&mut rng);
+        assert!(a.starts_with("z9hG4bK") && a.len() == 23);
+        assert_ne!(a, b);
+        assert!(lex::is_token_str(a.as_bytes()));
+    }
+}
