@@ -238,6 +238,24 @@ pub struct TraceEntry {
     pub summary: String,
 }
 
+impl core::fmt::Display for TraceEntry {
+    /// One ladder-diagram line: send time, direction, transport, summary,
+    /// and the arrival time or why the payload was dropped, e.g.
+    /// `0.000s 192.0.2.1:5060 -> 192.0.2.2:5060 UDP INVITE sip:bob@b.example SIP/2.0 (at 0.020s)`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} {} -> {} {} {}", self.sent, self.from, self.to, self.transport, self.summary)?;
+        match (self.fate, self.delivered) {
+            (Fate::Duplicate, Some(at)) => write!(f, " (duplicate, at {at})"),
+            (_, Some(at)) => write!(f, " (at {at})"),
+            (Fate::Lost, None) => f.write_str(" (lost)"),
+            (Fate::Partitioned, None) => f.write_str(" (partitioned)"),
+            (Fate::Reset, None) => f.write_str(" (reset)"),
+            (Fate::Overflow, None) => f.write_str(" (overflow)"),
+            (Fate::Delivered | Fate::Duplicate, None) => f.write_str(" (dropped)"),
+        }
+    }
+}
+
 /// Counters of everything the network did since [`Network::new`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NetStats {
@@ -1476,5 +1494,27 @@ mod tests {
         assert_eq!(rng.next_u64(), 3203168211198807973);
         assert!((0..1000).all(|_| rng.up_to(9) <= 9));
         assert!((0..1000).all(|_| (0.0..1.0).contains(&rng.next_f64())));
+    }
+
+    #[test]
+    fn trace_entries_display_as_ladder_lines() {
+        let mut net = Network::new(1);
+        net.set_link(alice(), bob(), LinkConfig::PERFECT.with_latency(Duration::from_millis(20)));
+        net.send_datagram(
+            ms(1500),
+            alice(),
+            bob(),
+            Bytes::from_static(b"INVITE sip:bob@b.example SIP/2.0\r\n"),
+        );
+        net.set_link(alice(), bob(), LinkConfig::lossy(1.0));
+        net.send_datagram(ms(1500), alice(), bob(), Bytes::from_static(b"\r\n\r\n"));
+        let lines: Vec<String> = net.trace().iter().map(|e| alloc::format!("{e}")).collect();
+        assert_eq!(
+            lines,
+            vec![
+                "1.500s 192.0.2.1:5060 -> 192.0.2.2:5060 UDP INVITE sip:bob@b.example SIP/2.0 (at 1.520s)",
+                "1.500s 192.0.2.1:5060 -> 192.0.2.2:5060 UDP keep-alive (lost)",
+            ]
+        );
     }
 }
