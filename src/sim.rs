@@ -1527,7 +1527,7 @@ mod tests {
     /// network holds no state.
     #[test]
     fn quickcheck_random_operations_keep_the_network_invariants() {
-        use std::collections::{BTreeMap as Map, BTreeSet as Set};
+        use alloc::collections::{BTreeMap as Map, BTreeSet as Set};
 
         fn prop(seed: u64, link: (u8, u8, u8, u8), cap: u8, ops: Vec<(u8, u8, u8, u16)>) -> bool {
             let hosts = [alice(), bob(), carol()];
