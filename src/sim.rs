@@ -25,8 +25,10 @@
 //! delivered to its destination address; the driver decides what a node
 //! does with a delivery for an address it does not serve.
 //!
-//! Every operation is O(log n) in the number of items in flight, except
-//! [`Network::partition`], which scans the open connections. Memory is
+//! Every operation is O(log n) in the number of items in flight, per item
+//! it queues or removes ([`Network::close`] and [`Network::fail`] remove a
+//! connection's data in flight), except [`Network::partition`], which also
+//! scans the open connections. Memory is
 //! bounded: at most [`Network::set_max_in_flight`] payloads are queued
 //! (further sends are dropped and counted), the trace is capped, and a
 //! connection is forgotten once both of its ends have finished.
@@ -586,7 +588,7 @@ impl Network {
     /// gets [`Delivery::Accepted`] with its own fresh id. The network does
     /// not know which addresses listen, so it always accepts, unless the
     /// hosts are partitioned: then the initiator gets [`Delivery::Failed`]
-    /// after one latency.
+    /// at that same time.
     ///
     /// The initiator may send at once; its data arrives after `Accepted`.
     pub fn connect(&mut self, now: Instant, from: SocketAddr, to: SocketAddr) -> ConnectionId {
