@@ -15,6 +15,9 @@
 //! * [`transport`] — framing only (RFC 3261 §18.3, RFC 5626 §4.4.1): one
 //!   message per datagram, and a stream deframer for TCP/TLS with CRLF
 //!   keep-alives.
+//! * [`sim`] (with `alloc`) — a deterministic simulated network in virtual
+//!   time (latency, jitter, loss, duplication, partitions; datagrams and
+//!   connections) for running whole call flows in tests and examples.
 //!
 //! # Parsing a message
 //!
@@ -64,6 +67,8 @@ pub mod endpoint;
 #[cfg(feature = "alloc")]
 pub mod fuzzing;
 pub mod message;
+#[cfg(feature = "alloc")]
+pub mod sim;
 pub mod time;
 #[cfg(feature = "alloc")]
 pub mod transaction;
