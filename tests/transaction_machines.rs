@@ -1423,6 +1423,82 @@ fn step_time(m: &impl Machine, now: &mut Instant, op_next: bool) {
     }
 }
 
+/// The timers each state runs (RFC 6026 Figure 5), checked after every
+/// input: `entered` is when the current state was entered.
+fn check_ict_timers(ict: &ClientInviteTransaction, reliable: bool, cfg: TimerConfig, entered: Instant) {
+    let state = ict.state();
+    match state {
+        IctState::Calling => {
+            assert_eq!(ict.timer(Timer::B), Some(ms(0) + cfg.timeout_64t1()), "Timer B from the start");
+            assert_eq!(ict.timer(Timer::A).is_some(), !reliable, "Timer A on unreliable transports only");
+        }
+        IctState::Proceeding => assert_eq!(ict.poll_timeout(), None, "Proceeding waits for a final"),
+        IctState::Completed => {
+            assert_eq!(ict.timer(Timer::D), Some(entered + cfg.timer_d));
+            assert_eq!(ict.poll_timeout(), ict.timer(Timer::D));
+        }
+        IctState::Accepted => {
+            assert_eq!(ict.timer(Timer::M), Some(entered + cfg.timeout_64t1()));
+            assert_eq!(ict.poll_timeout(), ict.timer(Timer::M));
+        }
+        IctState::Terminated => assert_eq!(ict.poll_timeout(), None),
+    }
+}
+
+/// The timers of RFC 3261 Figure 6 by state.
+fn check_nict_timers(nict: &ClientNonInviteTransaction, reliable: bool, cfg: TimerConfig, entered: Instant) {
+    match nict.state() {
+        NictState::Trying | NictState::Proceeding => {
+            assert_eq!(nict.timer(Timer::F), Some(ms(0) + cfg.timeout_64t1()), "Timer F from the start");
+            assert_eq!(nict.timer(Timer::E).is_some(), !reliable, "Timer E on unreliable transports only");
+        }
+        NictState::Completed => {
+            assert_eq!(nict.timer(Timer::K), Some(entered + cfg.t4));
+            assert_eq!(nict.poll_timeout(), nict.timer(Timer::K));
+        }
+        NictState::Terminated => assert_eq!(nict.poll_timeout(), None),
+    }
+}
+
+/// The timers of RFC 6026 Figure 7 by state.
+fn check_ist_timers(ist: &ServerInviteTransaction, reliable: bool, cfg: TimerConfig, entered: Instant) {
+    match ist.state() {
+        IstState::Proceeding => {
+            // Only the 200 ms wait for the TU, until it answers or fires.
+            let trying = ist.timer(Timer::Trying);
+            assert!(trying.is_none() || trying == Some(ms(0) + cfg.trying_delay));
+            assert_eq!(ist.poll_timeout(), trying);
+        }
+        IstState::Completed => {
+            assert_eq!(ist.timer(Timer::H), Some(entered + cfg.timeout_64t1()));
+            assert_eq!(ist.timer(Timer::G).is_some(), !reliable, "Timer G on unreliable transports only");
+        }
+        IstState::Confirmed => {
+            assert_eq!(ist.timer(Timer::I), Some(entered + cfg.t4));
+            assert_eq!(ist.poll_timeout(), ist.timer(Timer::I));
+        }
+        IstState::Accepted => {
+            assert_eq!(ist.timer(Timer::L), Some(entered + cfg.timeout_64t1()));
+            assert_eq!(ist.poll_timeout(), ist.timer(Timer::L));
+        }
+        IstState::Terminated => assert_eq!(ist.poll_timeout(), None),
+    }
+}
+
+/// The timers of RFC 3261 Figure 8 by state.
+fn check_nist_timers(nist: &ServerNonInviteTransaction, cfg: TimerConfig, entered: Instant) {
+    match nist.state() {
+        NistState::Trying | NistState::Proceeding => {
+            assert_eq!(nist.poll_timeout(), None, "waits for the TU")
+        }
+        NistState::Completed => {
+            assert_eq!(nist.timer(Timer::J), Some(entered + cfg.timeout_64t1()));
+            assert_eq!(nist.poll_timeout(), nist.timer(Timer::J));
+        }
+        NistState::Terminated => assert_eq!(nist.poll_timeout(), None),
+    }
+}
+
 fn prop_ict(reliable: bool, custom: bool, ops: Vec<ClientOp>) -> TestResult {
     let cfg = config(custom);
     let tags = ["a", "b", "c"];
@@ -1430,6 +1506,7 @@ fn prop_ict(reliable: bool, custom: bool, ops: Vec<ClientOp>) -> TestResult {
     let mut ict = ClientInviteTransaction::new(now, client_invite(), reliable, cfg);
     let mut log = Log::default();
     log.record(&mut ict, now);
+    let mut entered = now;
     for op in ops {
         let before = ict.state();
         match op {
@@ -1480,6 +1557,10 @@ fn prop_ict(reliable: bool, custom: bool, ops: Vec<ClientOp>) -> TestResult {
                 }
             }
         }
+        if ict.state() != before {
+            entered = now;
+        }
+        check_ict_timers(&ict, reliable, cfg, entered);
     }
     if ict.state() == IctState::Proceeding {
         // Proceeding has no timer of its own (§17.1.1.2): the TU CANCELs
@@ -1498,6 +1579,7 @@ fn prop_nict(reliable: bool, custom: bool, ops: Vec<ClientOp>) -> TestResult {
     let mut nict = ClientNonInviteTransaction::new(now, register(), reliable, cfg);
     let mut log = Log::default();
     log.record(&mut nict, now);
+    let mut entered = now;
     for op in ops {
         let before = nict.state();
         match op {
@@ -1536,6 +1618,10 @@ fn prop_nict(reliable: bool, custom: bool, ops: Vec<ClientOp>) -> TestResult {
                 }
             }
         }
+        if nict.state() != before {
+            entered = now;
+        }
+        check_nict_timers(&nict, reliable, cfg, entered);
     }
     let bound = now + cfg.timeout_64t1().max(cfg.t4);
     log.settle(&mut nict, now, bound);
@@ -1548,6 +1634,7 @@ fn prop_ist(reliable: bool, custom: bool, final_code: u16, ops: Vec<ServerOp>) -
     let mut ist = ServerInviteTransaction::new(now, server_invite(), reliable, cfg);
     let mut log = Log::default();
     log.record(&mut ist, now);
+    let mut entered = now;
     for op in ops {
         let before = ist.state();
         match op {
@@ -1627,6 +1714,10 @@ fn prop_ist(reliable: bool, custom: bool, final_code: u16, ops: Vec<ServerOp>) -
                 }
             }
         }
+        if ist.state() != before {
+            entered = now;
+        }
+        check_ist_timers(&ist, reliable, cfg, entered);
     }
     // The TU must answer every INVITE (§17.2.1 waits for it); if it has
     // not, it does now.
@@ -1646,6 +1737,7 @@ fn prop_nist(reliable: bool, custom: bool, final_code: u16, ops: Vec<ServerOp>) 
     let mut nist = ServerNonInviteTransaction::new(now, register(), reliable, cfg);
     let mut log = Log::default();
     log.record(&mut nist, now);
+    let mut entered = now;
     for op in ops {
         let before = nist.state();
         match op {
@@ -1698,6 +1790,10 @@ fn prop_nist(reliable: bool, custom: bool, final_code: u16, ops: Vec<ServerOp>) 
                 assert!(transmitted(&outs).is_empty(), "a NIST never sends on a timer");
             }
         }
+        if nist.state() != before {
+            entered = now;
+        }
+        check_nist_timers(&nist, cfg, entered);
     }
     if matches!(nist.state(), NistState::Trying | NistState::Proceeding) {
         let _ = nist_send(&mut nist, now, final_code).unwrap();
