@@ -6,7 +6,7 @@ use core::time::Duration;
 
 use bytes::Bytes;
 
-use super::timers::{Timer, TimerConfig, TimerSet};
+use super::timers::{MIN_RETRANSMIT_INTERVAL, Timer, TimerConfig, TimerSet};
 use super::{Output, Outputs, Verdict};
 use crate::message::{HeaderName, Message};
 use crate::time::Instant;
@@ -211,7 +211,8 @@ impl ClientInviteTransaction {
                     // §17.1.1.2: retransmit and double the interval.
                     self.out.push(Output::Transmit(self.request.clone()));
                     self.interval = self.interval.saturating_mul(2);
-                    self.timers.start(Timer::A, now + self.interval);
+                    // Never re-arm at `now`: a zero T1/T2 would loop here forever.
+                    self.timers.start(Timer::A, now + self.interval.max(MIN_RETRANSMIT_INTERVAL));
                 }
                 (IctState::Calling, Timer::B) => {
                     self.out.push(Output::Timeout);

@@ -4,7 +4,7 @@ use core::time::Duration;
 
 use bytes::Bytes;
 
-use super::timers::{Timer, TimerConfig, TimerSet};
+use super::timers::{MIN_RETRANSMIT_INTERVAL, Timer, TimerConfig, TimerSet};
 use super::{Output, Outputs, Verdict};
 use crate::message::Message;
 use crate::time::Instant;
@@ -160,7 +160,8 @@ impl ClientNonInviteTransaction {
                     } else {
                         self.config.t2
                     };
-                    self.timers.start(Timer::E, now + self.interval);
+                    // Never re-arm at `now`: a zero T1/T2 would loop here forever.
+                    self.timers.start(Timer::E, now + self.interval.max(MIN_RETRANSMIT_INTERVAL));
                 }
                 (NictState::Trying | NictState::Proceeding, Timer::F) => {
                     self.out.push(Output::Timeout);

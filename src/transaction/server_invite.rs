@@ -5,7 +5,7 @@ use core::time::Duration;
 
 use bytes::Bytes;
 
-use super::timers::{Timer, TimerConfig, TimerSet};
+use super::timers::{MIN_RETRANSMIT_INTERVAL, Timer, TimerConfig, TimerSet};
 use super::{Output, Outputs, TransactionError, Verdict};
 use crate::message::builder::response_to;
 use crate::message::{Message, Method, StatusCode};
@@ -210,7 +210,8 @@ impl ServerInviteTransaction {
                         self.out.push(Output::Transmit(r.clone()));
                     }
                     self.interval = self.interval.saturating_mul(2).min(self.config.t2);
-                    self.timers.start(Timer::G, now + self.interval);
+                    // Never re-arm at `now`: a zero T1/T2 would loop here forever.
+                    self.timers.start(Timer::G, now + self.interval.max(MIN_RETRANSMIT_INTERVAL));
                 }
                 (IstState::Completed, Timer::H) => {
                     // No ACK: the TU is told (§17.2.1), e.g. so a UAS core

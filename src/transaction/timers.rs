@@ -42,6 +42,15 @@ pub enum Timer {
     Trying,
 }
 
+/// The shortest delay a retransmit timer (A, E, G) is re-armed with.
+///
+/// RFC 3261 §17.1.1.2, §17.1.2.2 and §17.2.1 re-arm these timers with an
+/// interval that doubles from T1 (capped at T2 for E and G) and set no
+/// floor; but with a zero T1 (Timer A) or T2 (Timers E and G) the timer
+/// would be re-armed at `now`, already due, and `handle_timeout` would
+/// retransmit forever without returning.
+pub(crate) const MIN_RETRANSMIT_INTERVAL: Duration = Duration::from_millis(1);
+
 /// Timer values (RFC 3261 §17.1.1.1, Table 4), configurable per endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
