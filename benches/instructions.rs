@@ -32,7 +32,34 @@ const MESSAGES: &[&[u8]] = &[
 #[path = "support/decode.rs"]
 mod decode;
 
+#[path = "support/transactions.rs"]
+mod support;
+
+/// `instructions nist N`: N complete REGISTER server transactions through
+/// the Endpoint (receive, answer 200, retire by Timer J).
+fn nist(n: usize) {
+    let peer: std::net::SocketAddr = "192.0.2.23:50312".parse().unwrap();
+    let mut ep = support::registrar();
+    let mut reqs = support::Requests::new();
+    let mut now = sip_proto::Instant::ZERO;
+    let mut wire = 0;
+    for i in 0..n {
+        ep.handle_datagram(now, peer, reqs.next());
+        wire += support::answer_all(&mut ep, now);
+        if i % 1000 == 999 {
+            now += std::time::Duration::from_secs(33);
+            ep.handle_timeout(now);
+            support::answer_all(&mut ep, now);
+        }
+    }
+    println!("{n} transactions, {wire} bytes sent, {} left", ep.transaction_count());
+}
+
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("nist") {
+        nist(std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(1000));
+        return;
+    }
     let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let mut sum = 0usize;
     for _ in 0..rounds {

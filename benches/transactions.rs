@@ -69,7 +69,8 @@ fn nist(c: &mut Criterion) {
 }
 
 fn invite_pair(c: &mut Criterion) {
-    let (ua, us): (SocketAddr, SocketAddr) = ("192.0.2.1:5060".parse().unwrap(), "192.0.2.2:5060".parse().unwrap());
+    let (ua, us): (SocketAddr, SocketAddr) =
+        ("192.0.2.1:5060".parse().unwrap(), "192.0.2.2:5060".parse().unwrap());
     let mut a = Endpoint::new({
         let mut c = EndpointConfig::new("192.0.2.1", [1; 32]);
         c.via_port = Some(5060);
@@ -127,7 +128,8 @@ fn invite_pair(c: &mut Criterion) {
                             Output::Transmit(t) => a.handle_datagram(now, us, t.bytes),
                             Output::Event(Event::Request { transaction, request }) => {
                                 let m = request.message();
-                                let ringing = response_to(m, StatusCode::RINGING, Some("b7")).build().unwrap();
+                                let ringing =
+                                    response_to(m, StatusCode::RINGING, Some("b7")).build().unwrap();
                                 b.send_response(now, transaction, ringing).unwrap();
                                 let ok = response_to(m, StatusCode::OK, Some("b7"))
                                     .contact("<sip:bob@192.0.2.2>")

@@ -2,11 +2,11 @@
 //! set with a fresh branch per transaction, and the TU that answers it.
 
 use bytes::{Bytes, BytesMut};
+use sip_proto::Instant;
 use sip_proto::endpoint::{Endpoint, EndpointConfig, Event, Output};
 use sip_proto::message::builder::response_to;
 use sip_proto::message::validate::Policy;
 use sip_proto::message::{HeaderName, StatusCode};
-use sip_proto::Instant;
 
 pub const REGISTER: &[u8] = include_bytes!("../messages/06_register_push.sip");
 
@@ -18,29 +18,35 @@ pub fn registrar() -> Endpoint {
     Endpoint::new(c)
 }
 
-/// Writes REGISTERs that differ only in their branch (so each starts a
-/// transaction), as a socket read would fill a buffer.
+/// Writes REGISTERs that differ in their branch and Call-ID (so each
+/// starts a transaction of its own), as a socket read would fill a buffer.
 pub struct Requests {
     template: Vec<u8>,
-    at: usize,
+    branch_at: usize,
+    call_id_at: usize,
     n: u64,
 }
 
 impl Requests {
     pub fn new() -> Self {
         let template = REGISTER.to_vec();
-        let at = template.windows(7).position(|w| w == b"z9hG4bK").expect("a branch") + 7;
-        Requests { template, at, n: 0 }
+        let branch_at = template.windows(7).position(|w| w == b"z9hG4bK").expect("a branch") + 7;
+        let call_id_at = template.windows(9).position(|w| w == b"Call-ID: ").expect("a Call-ID") + 9;
+        Requests { template, branch_at, call_id_at, n: 0 }
     }
 
     pub fn next(&mut self) -> Bytes {
         self.n += 1;
         let mut b = BytesMut::from(&self.template[..]);
-        let mut n = self.n;
-        // The nine characters after the cookie become the counter.
-        for i in (0..9).rev() {
-            b[self.at + i] = b'0' + (n % 10) as u8;
-            n /= 10;
+        // The nine characters after the cookie, and the first nine of the
+        // Call-ID, become the counter: a new transaction, and not a merged
+        // request (RFC 3261 §8.2.2.2) either.
+        for at in [self.branch_at, self.call_id_at] {
+            let mut n = self.n;
+            for i in (0..9).rev() {
+                b[at + i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
         }
         b.freeze()
     }

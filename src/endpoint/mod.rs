@@ -16,8 +16,10 @@
 //! * [`poll_timeout`](Endpoint::poll_timeout) — the next deadline.
 //! * [`handle_timeout`](Endpoint::handle_timeout) — time has reached it.
 //!
-//! The endpoint reads no clock and opens no socket. It stamps `received`
-//! and `rport` on incoming requests (RFC 3261 §18.2.1, RFC 3581), routes
+//! The endpoint reads no clock and opens no socket. It adds `received` and
+//! `rport` to the top Via of incoming requests as it appears in every
+//! response (RFC 3261 §18.2.1, RFC 3581; see
+//! [`Received::stamped_top_via`]), routes
 //! responses (§18.2.2), matches messages to transactions (§17.1.3,
 //! §17.2.3), answers CANCEL (§9.2), merged requests (§8.2.2.2, 482) and
 //! requests that fail validation (§8.2) itself, and refuses new
@@ -351,6 +353,8 @@ struct Entry {
     /// The deadline last pushed on the timer heap.
     scheduled: Option<Instant>,
     cancel: CancelState,
+    /// For a server transaction: the received/rport its responses carry.
+    stamp: Option<via::ViaStamp>,
 }
 
 impl Indexed for Entry {
@@ -639,7 +643,11 @@ impl Endpoint {
     ) -> Result<(), EndpointError> {
         let status = status_of(response.as_bytes()).ok_or(EndpointError::InvalidMessage)?;
         let entry = self.table.get_mut(transaction).ok_or(EndpointError::UnknownTransaction)?;
-        let bytes = Bytes::from(response.into_bytes());
+        let bytes = match &entry.stamp {
+            Some(stamp) => stamp.apply(response.into_bytes()),
+            None => response.into_bytes(),
+        };
+        let bytes = Bytes::from(bytes);
         match &mut entry.machine {
             Machine::Ist(t) => t.send_response(now, status, bytes)?,
             Machine::Nist(t) => t.send_response(now, status, bytes)?,
@@ -749,6 +757,7 @@ impl Endpoint {
             internal,
             scheduled: None,
             cancel: CancelState::None,
+            stamp: None,
         };
         let id = self.table.insert(entry);
         self.track_connection(destination, id);
@@ -800,16 +809,6 @@ impl Endpoint {
             }
         };
         if received.message().is_request() {
-            let received = match via::stamp_request(received.message(), &source) {
-                None => received,
-                Some(stamped) => match Received::parse(Bytes::from(stamped), &self.config.limits, source) {
-                    Ok(r) => r,
-                    Err(_) => {
-                        self.stats.malformed += 1;
-                        return;
-                    }
-                },
-            };
             self.handle_request(now, received);
         } else {
             self.handle_response(now, received);
@@ -923,15 +922,16 @@ impl Endpoint {
         response: OwnedMessage,
     ) -> Option<TransactionId> {
         let destination = via::response_destination(request.message(), request.source());
+        let status = status_of(response.as_bytes())?;
+        let response = stamped(request, response);
         if self.table.len() >= self.config.max_transactions {
-            self.transmit(destination, Bytes::from(response.into_bytes()));
+            self.transmit(destination, Bytes::from(response));
             return None;
         }
-        let status = status_of(response.as_bytes())?;
         let reliable = request.source().transport.is_reliable();
         let timers = self.config.timers;
         let mut machine = ServerNonInviteTransaction::new(now, request.bytes().clone(), reliable, timers);
-        machine.send_response(now, status, Bytes::from(response.into_bytes())).ok()?;
+        machine.send_response(now, status, Bytes::from(response)).ok()?;
         let is_invite = request.message().method() == Some(Method::Invite);
         let machine = if is_invite {
             // A rejected INVITE still needs the INVITE server transaction
@@ -958,6 +958,7 @@ impl Endpoint {
             internal: true,
             scheduled: None,
             cancel: CancelState::None,
+            stamp: request.stamp(),
         };
         let id = self.table.insert(entry);
         self.track_connection(destination, id);
@@ -1047,6 +1048,7 @@ impl Endpoint {
             internal: false,
             scheduled: None,
             cancel: CancelState::None,
+            stamp: received.stamp(),
         };
         let id = self.table.insert(entry);
         self.track_connection(destination, id);
@@ -1132,6 +1134,14 @@ pub enum CancelOutcome {
     TooLate,
     /// A CANCEL was already sent or is pending.
     AlreadyCancelled,
+}
+
+/// A response to `request` with the request's Via stamp applied.
+fn stamped(request: &Received, response: OwnedMessage) -> Vec<u8> {
+    match &request.stamp() {
+        Some(stamp) => stamp.apply(response.into_bytes()),
+        None => response.into_bytes(),
+    }
 }
 
 /// The status code of a serialized response, from its status line.

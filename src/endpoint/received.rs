@@ -5,6 +5,7 @@ use core::net::SocketAddr;
 
 use bytes::Bytes;
 
+use super::via::ViaStamp;
 use crate::message::{Limits, Message, ParseError};
 use crate::transport::{ConnectionId, Transport};
 
@@ -50,14 +51,28 @@ impl Received {
         Ok(Received { parsed, source })
     }
 
+    /// The Via stamp of a request (computed again: it is needed only where
+    /// a response or a forwarded request is built).
+    pub(crate) fn stamp(&self) -> Option<ViaStamp> {
+        super::via::via_stamp(self.message(), &self.source)
+    }
+
+    /// The top Via value with the `received` and `rport` parameters that
+    /// RFC 3261 §18.2.1 and RFC 3581 §4 add, when they add any. The
+    /// endpoint writes it into every response sent for this request; a
+    /// proxy forwarding the request writes it in place of the received top
+    /// Via (so that a stateless hop can route the response).
+    pub fn stamped_top_via(&self) -> Option<alloc::vec::Vec<u8>> {
+        self.stamp().map(|s| s.stamped().to_vec())
+    }
+
     /// The parsed message.
     pub fn message(&self) -> &Message<'_> {
         self.parsed.borrow_dependent()
     }
 
-    /// The bytes as received (for a request, with `received` and `rport`
-    /// already added to the top Via where RFC 3261 §18.2.1 and RFC 3581
-    /// ask for them).
+    /// The bytes as received. (The `received` and `rport` of RFC 3261
+    /// §18.2.1 are in [`stamped_top_via`](Self::stamped_top_via).)
     pub fn bytes(&self) -> &Bytes {
         self.parsed.borrow_owner()
     }

@@ -69,11 +69,58 @@ fn valueless_rport(v: &[u8]) -> Option<(usize, usize)> {
     None
 }
 
-/// RFC 3261 §18.2.1 and RFC 3581 §4: the request with `received` added to
-/// its top Via when the sent-by host is not the packet's source address
-/// (or whenever `rport` is asked for), and `rport` filled in with the
-/// source port. `None` when nothing needs adding.
-pub(crate) fn stamp_request(msg: &Message<'_>, source: &Source) -> Option<Vec<u8>> {
+/// The top Via of a received request as RFC 3261 §18.2.1 and RFC 3581 §4
+/// want it: `received` added when the sent-by host is not the packet's
+/// source address (or whenever `rport` is asked for), and `rport` filled in
+/// with the source port.
+///
+/// The stamp is applied where it takes effect, to the Via of every
+/// response sent for the request ([`ViaStamp::apply`]), rather than by
+/// rewriting and parsing the request a second time: response_to copies the
+/// request's Vias byte for byte, so the original value is found and
+/// replaced in one pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ViaStamp {
+    /// The top via-parm as received, then the same with `received` and
+    /// `rport` (one allocation for both).
+    buf: Vec<u8>,
+    split: usize,
+}
+
+impl ViaStamp {
+    /// The top via-parm as received.
+    pub(crate) fn original(&self) -> &[u8] {
+        &self.buf[..self.split]
+    }
+
+    /// The top via-parm with `received` and `rport`.
+    pub(crate) fn stamped(&self) -> &[u8] {
+        &self.buf[self.split..]
+    }
+
+    /// `message` (a response to the stamped request, or the request itself)
+    /// with its first copy of the original via-parm replaced by the stamped
+    /// one; unchanged if it has none.
+    pub(crate) fn apply(&self, message: Vec<u8>) -> Vec<u8> {
+        // The Via sits near the top, so a scan for the needle's first byte
+        // finds it within a few candidates; a memmem searcher would cost
+        // more to build than the whole scan.
+        let (original, stamped) = (self.original(), self.stamped());
+        let Some(&first) = original.first() else { return message };
+        let found = memchr::memchr_iter(first, &message).find(|&i| message[i..].starts_with(original));
+        let Some(at) = found else {
+            return message;
+        };
+        let mut out = Vec::with_capacity(message.len() + stamped.len());
+        out.extend_from_slice(&message[..at]);
+        out.extend_from_slice(stamped);
+        out.extend_from_slice(&message[at + original.len()..]);
+        out
+    }
+}
+
+/// The [`ViaStamp`] a request needs, or `None` when nothing is to be added.
+pub(crate) fn via_stamp(msg: &Message<'_>, source: &Source) -> Option<ViaStamp> {
     let via = msg.top_via().ok()?;
     let rport = via.rport() == Some(None);
     let needs_received = !host_is(&via.host, source.peer.ip()) || rport;
@@ -81,33 +128,25 @@ pub(crate) fn stamp_request(msg: &Message<'_>, source: &Source) -> Option<Vec<u8
     if !rport && (!needs_received || has_received) {
         return None;
     }
-    let buf = msg.as_bytes();
     let value = msg.header_values(HeaderName::Via).next()?;
-    // The value is a slice of `buf`: its offsets follow from the addresses.
-    let start = (value.as_ptr() as usize).checked_sub(buf.as_ptr() as usize)?;
-    let end = start + value.len();
-    if end > buf.len() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(buf.len() + 48);
-    out.extend_from_slice(&buf[..start]);
+    let mut buf = Vec::with_capacity(2 * value.len() + 64);
+    buf.extend_from_slice(value);
     match valueless_rport(value).filter(|_| rport) {
         Some((a, b)) => {
-            out.extend_from_slice(&value[..a]);
-            out.extend_from_slice(&value[b..]);
+            buf.extend_from_slice(&value[..a]);
+            buf.extend_from_slice(&value[b..]);
         }
-        None => out.extend_from_slice(value),
+        None => buf.extend_from_slice(value),
     }
-    let mut params = String::new();
+    let mut params = heapless::String::<64>::new();
     if needs_received && !has_received {
         let _ = write!(params, ";received={}", source.peer.ip());
     }
     if rport {
         let _ = write!(params, ";rport={}", source.peer.port());
     }
-    out.extend_from_slice(params.as_bytes());
-    out.extend_from_slice(&buf[end..]);
-    Some(out)
+    buf.extend_from_slice(params.as_bytes());
+    Some(ViaStamp { buf, split: value.len() })
 }
 
 /// Where the responses to a request go (RFC 3261 §18.2.2, RFC 3581 §4).
@@ -161,7 +200,7 @@ Content-Length: 0\r\n\r\n"
     fn rfc3261_18_2_1_received_added_when_sent_by_differs() {
         let bytes = req("SIP/2.0/UDP bobspc.biloxi.example.com:5060;branch=z9hG4bK74bf9");
         let msg = Message::parse(&bytes).unwrap();
-        let stamped = stamp_request(&msg, &source("192.0.2.4:5060")).unwrap();
+        let stamped = via_stamp(&msg, &source("192.0.2.4:5060")).unwrap().apply(bytes.clone());
         let stamped = Message::parse(&stamped).unwrap();
         let via = stamped.top_via().unwrap();
         assert_eq!(via.param("received"), Some(Some(&b"192.0.2.4"[..])));
@@ -173,7 +212,7 @@ Content-Length: 0\r\n\r\n"
     fn rfc3261_18_2_1_nothing_added_when_sent_by_is_the_source() {
         let bytes = req("SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bK74bf9");
         let msg = Message::parse(&bytes).unwrap();
-        assert!(stamp_request(&msg, &source("192.0.2.4:5070")).is_none());
+        assert!(via_stamp(&msg, &source("192.0.2.4:5070")).is_none());
     }
 
     #[test]
@@ -182,7 +221,7 @@ Content-Length: 0\r\n\r\n"
         let bytes = req("SIP/2.0/UDP 10.1.1.1:4540;rport;branch=z9hG4bKkjshdyff");
         let msg = Message::parse(&bytes).unwrap();
         let src = source("192.0.2.1:9988");
-        let stamped = stamp_request(&msg, &src).unwrap();
+        let stamped = via_stamp(&msg, &src).unwrap().apply(bytes.clone());
         let stamped = Message::parse(&stamped).unwrap();
         let via = stamped.top_via().unwrap();
         assert_eq!(via.param("received"), Some(Some(&b"192.0.2.1"[..])));
@@ -195,8 +234,24 @@ Content-Length: 0\r\n\r\n"
         // Even when the sent-by is the source address.
         let bytes = req("SIP/2.0/UDP 192.0.2.1:4540;rport;branch=z9hG4bKkjshdyff");
         let msg = Message::parse(&bytes).unwrap();
-        let stamped = stamp_request(&msg, &src).unwrap();
+        let stamped = via_stamp(&msg, &src).unwrap().apply(bytes.clone());
         assert!(Message::parse(&stamped).unwrap().top_via().unwrap().param("received").is_some());
+    }
+
+    #[test]
+    fn rfc3261_18_2_1_the_stamp_lands_in_the_response_via() {
+        let bytes = req("SIP/2.0/UDP 10.1.1.1:4540;rport;branch=z9hG4bKkjshdyff");
+        let msg = Message::parse(&bytes).unwrap();
+        let stamp = via_stamp(&msg, &source("192.0.2.1:9988")).unwrap();
+        let ok = crate::message::builder::response_to(&msg, crate::message::StatusCode::OK, Some("t"))
+            .build()
+            .unwrap();
+        let ok = stamp.apply(ok.into_bytes());
+        let ok = Message::parse(&ok).unwrap();
+        let via = ok.top_via().unwrap();
+        assert_eq!(via.rport(), Some(Some(9988)));
+        assert_eq!(via.param("received"), Some(Some(&b"192.0.2.1"[..])));
+        assert_eq!(ok.vias().nth(1).unwrap().unwrap().host, Host::Domain("upstream.example.com"));
     }
 
     #[test]

@@ -77,6 +77,18 @@ impl Key<'_> {
 /// other control characters but HTAB. Leading and trailing white space is
 /// dropped (the parser drops it too).
 pub(super) fn push_value(out: &mut Vec<u8>, name: HeaderName, v: &[u8]) -> Result<(), BuildError> {
+    // The common case, a value with no line break or control character
+    // (values copied from a parsed message, most caller text): one
+    // vectorizable pass, then one copy of the trimmed value.
+    let start = v.iter().position(|&c| !lex::is_ws(c)).unwrap_or(v.len());
+    let end = v.iter().rposition(|&c| !lex::is_ws(c)).map_or(start, |e| e + 1);
+    let trimmed = &v[start..end.max(start)];
+    // A fold without early exit, so that it vectorizes.
+    let control = trimmed.iter().fold(false, |bad, &c| bad | (c < 0x20 && c != b'\t') | (c == 0x7f));
+    if !control {
+        out.extend_from_slice(trimmed);
+        return Ok(());
+    }
     let bad = || BuildError::InvalidHeaderValue(name);
     let base = out.len();
     let mut i = 0;
