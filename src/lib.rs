@@ -5,7 +5,7 @@
 //! loop and a microcontroller UA, and every hostile input is testable and
 //! fuzzable without a runtime.
 //!
-//! This release holds the foundation:
+//! The layers, each usable alone:
 //!
 //! * [`message`] — the SIP grammar (RFC 3261 §7, §19, §20, §25; RFC 5954;
 //!   RFC 5118): a zero-copy [`Message`](message::Message) view over the
@@ -15,6 +15,12 @@
 //! * [`transport`] — framing only (RFC 3261 §18.3, RFC 5626 §4.4.1): one
 //!   message per datagram, and a stream deframer for TCP/TLS with CRLF
 //!   keep-alives.
+//! * [`transaction`] — the four state machines of RFC 3261 §17 as corrected
+//!   by RFC 6026, each usable alone, and the matching keys.
+//! * [`endpoint`] — the one object an event loop drives: framing and
+//!   transactions behind the four verbs (`handle_*`, `poll_output`,
+//!   `poll_timeout`, `handle_timeout`).
+//! * [`time`] — the caller-supplied [`Instant`].
 //! * [`sim`] (with `alloc`) — a deterministic simulated network in virtual
 //!   time (latency, jitter, loss, duplication, partitions; datagrams and
 //!   connections) for running whole call flows in tests and examples.
