@@ -69,6 +69,8 @@ extern crate alloc;
 extern crate std;
 
 #[cfg(feature = "alloc")]
+pub mod dialog;
+#[cfg(feature = "alloc")]
 pub mod endpoint;
 #[cfg(feature = "alloc")]
 pub mod fuzzing;

@@ -1,0 +1,482 @@
+//! Dialogs (RFC 3261 §12): the peer-to-peer relationship an INVITE (or an
+//! extension's request) establishes, and the requests sent within it.
+//!
+//! A [`Dialog`] holds the state of §12.1 — the dialog ID (Call-ID, local
+//! and remote tag), local and remote sequence numbers, local and remote
+//! URIs, the remote target and the route set, the secure flag — and
+//! applies the rules that use it:
+//!
+//! * creation from the UAS side ([`Dialog::uas`], §12.1.1) and from a
+//!   response on the UAC side ([`Dialog::uac`], §12.1.2), early (a 1xx with
+//!   a To tag) or confirmed (a 2xx);
+//! * in-dialog requests ([`Dialog::request`], §12.2.1.1): To, From,
+//!   Call-ID, CSeq incremented by one, Request-URI and Route from the
+//!   remote target and the route set, loose routing and the strict-routing
+//!   compatibility rule;
+//! * incoming in-dialog requests ([`Dialog::handle_request`], §12.2.2):
+//!   the remote CSeq rule (lower → 500) and remote target refresh;
+//! * responses to in-dialog requests ([`Dialog::handle_response`],
+//!   §12.2.1.2): target refresh from a 2xx, termination on 481 and 408.
+//!
+//! The dialog type is not tied to INVITE: a SUBSCRIBE-created dialog
+//! (RFC 6665) uses the same state with other target refresh methods
+//! ([`Dialog::set_target_refresh_methods`]).
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::message::builder::RequestBuilder;
+use crate::message::headers::NameAddr;
+use crate::message::uri::Uri;
+use crate::message::{HeaderName, Message, Method, StatusCode};
+
+/// The dialog ID (§12): Call-ID, local tag and remote tag, from this UA's
+/// point of view.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DialogId {
+    /// The Call-ID.
+    pub call_id: String,
+    /// This UA's tag (From of its requests, To of its responses).
+    pub local_tag: String,
+    /// The peer's tag; empty for an RFC 2543 peer that sent none.
+    pub remote_tag: String,
+}
+
+impl DialogId {
+    /// The ID of the dialog a received request belongs to, seen by the UAS:
+    /// local tag from To, remote tag from From. `None` without a To tag
+    /// (the request is outside any dialog).
+    pub fn of_request(request: &Message<'_>) -> Option<DialogId> {
+        let local_tag = request.to().ok()?.tag()?.to_string();
+        let remote_tag = request.from().ok()?.tag().unwrap_or("").to_string();
+        Some(DialogId { call_id: request.call_id().ok()?.to_string(), local_tag, remote_tag })
+    }
+
+    /// The ID of the dialog a received response belongs to, seen by the
+    /// UAC: local tag from From, remote tag from To (empty if none).
+    pub fn of_response(response: &Message<'_>) -> Option<DialogId> {
+        let local_tag = response.from().ok()?.tag()?.to_string();
+        let remote_tag = response.to().ok()?.tag().unwrap_or("").to_string();
+        Some(DialogId { call_id: response.call_id().ok()?.to_string(), local_tag, remote_tag })
+    }
+}
+
+/// The dialog's state (§12.1, §12.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogState {
+    /// Created by a provisional response; ended by a non-2xx final.
+    Early,
+    /// Created or confirmed by a 2xx.
+    Confirmed,
+    /// Ended (BYE, a non-2xx final to the initial request, 481 or 408 to
+    /// an in-dialog request).
+    Terminated,
+}
+
+/// Which side of the initial transaction this UA was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogRole {
+    /// This UA sent the initial request.
+    Uac,
+    /// This UA received it.
+    Uas,
+}
+
+/// Why dialog state could not be created or a request not accepted, with
+/// the status a UAS answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DialogError {
+    /// A header the dialog needs is missing or malformed.
+    #[error("the {0:?} header is missing or malformed")]
+    BadHeader(HeaderName),
+    /// The response that would create the dialog has no To tag and the
+    /// caller did not accept that (§12.1.2 allows it for RFC 2543 peers).
+    #[error("the response has no To tag")]
+    MissingTag,
+    /// The Contact is not a SIP or SIPS URI (§12.1.1, §12.1.2).
+    #[error("the Contact is not a SIP or SIPS URI")]
+    ContactNotSip,
+    /// The request's CSeq is lower than the remote sequence number
+    /// (§12.2.2): out of order, answered 500.
+    #[error("CSeq lower than the remote sequence number")]
+    OutOfOrder,
+    /// The message belongs to another dialog.
+    #[error("the message belongs to another dialog")]
+    WrongDialog,
+    /// The dialog has terminated.
+    #[error("the dialog has terminated")]
+    Terminated,
+}
+
+impl DialogError {
+    /// The status a UAS answers the request with.
+    pub fn status(self) -> StatusCode {
+        match self {
+            DialogError::OutOfOrder => StatusCode::SERVER_INTERNAL_ERROR,
+            DialogError::WrongDialog | DialogError::Terminated => StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// The state of one dialog (RFC 3261 §12.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dialog {
+    id: DialogId,
+    state: DialogState,
+    role: DialogRole,
+    local_seq: Option<u32>,
+    remote_seq: Option<u32>,
+    /// The URI of the From of our requests (§12.1: local URI), as a
+    /// name-addr without tag.
+    local_uri: String,
+    remote_uri: String,
+    remote_target: String,
+    /// Route set values as written (name-addrs with their parameters).
+    route_set: Vec<String>,
+    secure: bool,
+    local_contact: String,
+    target_refresh: &'static [Method<'static>],
+}
+
+/// Target refresh requests of an INVITE dialog: re-INVITE (§12.2) and
+/// UPDATE (RFC 3311 §5.1).
+const INVITE_TARGET_REFRESH: &[Method<'static>] = &[Method::Invite, Method::Update];
+
+fn field<'a>(msg: &Message<'a>, name: HeaderName) -> Result<&'a [u8], DialogError> {
+    msg.header(name).ok_or(DialogError::BadHeader(name))
+}
+
+/// The URI of a name-addr header, written as `<uri>` (display names and
+/// header parameters dropped: §12.2.1.1 copies only the URI).
+fn uri_of(msg: &Message<'_>, name: HeaderName) -> Result<String, DialogError> {
+    let v = field(msg, name)?;
+    let na = NameAddr::parse_for(v, name).map_err(|_| DialogError::BadHeader(name))?;
+    Ok(bracket(na.uri.as_bytes()))
+}
+
+fn bracket(uri: &[u8]) -> String {
+    let mut s = String::with_capacity(uri.len() + 2);
+    s.push('<');
+    s.push_str(&String::from_utf8_lossy(uri));
+    s.push('>');
+    s
+}
+
+/// The remote target: the Contact URI, which must be SIP or SIPS.
+fn contact_target(msg: &Message<'_>) -> Result<String, DialogError> {
+    let c = msg.contacts().next().ok_or(DialogError::BadHeader(HeaderName::Contact))?;
+    let c = c.map_err(|_| DialogError::BadHeader(HeaderName::Contact))?;
+    let uri = c.uri().ok_or(DialogError::BadHeader(HeaderName::Contact))?;
+    if !uri.is_sip() {
+        return Err(DialogError::ContactNotSip);
+    }
+    Ok(String::from_utf8_lossy(uri.as_bytes()).into_owned())
+}
+
+fn record_routes(msg: &Message<'_>) -> Vec<String> {
+    msg.header_values(HeaderName::RecordRoute)
+        .map(|v| String::from_utf8_lossy(crate::message::lex::trim_lws(v)).into_owned())
+        .collect()
+}
+
+fn is_sips(uri: &[u8]) -> bool {
+    Uri::parse(uri).is_ok_and(|u| u.sip().is_some_and(|s| s.secure))
+}
+
+impl Dialog {
+    /// The UAS side (§12.1.1): the dialog a response with To tag
+    /// `local_tag` to `request` creates — early for a 1xx, confirmed for a
+    /// 2xx. `local_contact` is the Contact this UA puts in its responses
+    /// and requests (`<sip:...>`); `over_tls` is whether the request came
+    /// over TLS (with a SIPS Request-URI that sets the secure flag).
+    pub fn uas(
+        request: &Message<'_>,
+        local_tag: &str,
+        local_contact: &str,
+        confirmed: bool,
+        over_tls: bool,
+    ) -> Result<Dialog, DialogError> {
+        let cseq = request.cseq().map_err(|_| DialogError::BadHeader(HeaderName::CSeq))?;
+        let call_id = request.call_id().map_err(|_| DialogError::BadHeader(HeaderName::CallId))?;
+        let remote_tag = request.from().map_err(|_| DialogError::BadHeader(HeaderName::From))?.tag().unwrap_or("");
+        let secure = over_tls && request.request().is_some_and(|r| is_sips(r.raw_uri));
+        Ok(Dialog {
+            id: DialogId { call_id: call_id.into(), local_tag: local_tag.into(), remote_tag: remote_tag.into() },
+            state: if confirmed { DialogState::Confirmed } else { DialogState::Early },
+            role: DialogRole::Uas,
+            local_seq: None,
+            remote_seq: Some(cseq.seq),
+            local_uri: uri_of(request, HeaderName::To)?,
+            remote_uri: uri_of(request, HeaderName::From)?,
+            remote_target: contact_target(request)?,
+            // §12.1.1: Record-Route in order.
+            route_set: record_routes(request),
+            secure,
+            local_contact: local_contact.into(),
+            target_refresh: INVITE_TARGET_REFRESH,
+        })
+    }
+
+    /// The UAC side (§12.1.2): the dialog `response` (a 1xx with a To tag,
+    /// or a 2xx) to our `request` creates. A response without a To tag is
+    /// refused with [`DialogError::MissingTag`] unless it is a 2xx (an
+    /// RFC 2543 peer; the remote tag is then empty).
+    pub fn uac(request: &Message<'_>, response: &Message<'_>, over_tls: bool) -> Result<Dialog, DialogError> {
+        let status = response.status().map(|s| s.0).unwrap_or(0);
+        let to = response.to().map_err(|_| DialogError::BadHeader(HeaderName::To))?;
+        let remote_tag = match to.tag() {
+            Some(t) => t,
+            None if (200..300).contains(&status) => "",
+            None => return Err(DialogError::MissingTag),
+        };
+        let from = request.from().map_err(|_| DialogError::BadHeader(HeaderName::From))?;
+        let local_tag = from.tag().ok_or(DialogError::BadHeader(HeaderName::From))?;
+        let cseq = request.cseq().map_err(|_| DialogError::BadHeader(HeaderName::CSeq))?;
+        let call_id = request.call_id().map_err(|_| DialogError::BadHeader(HeaderName::CallId))?;
+        let mut route_set = record_routes(response);
+        // §12.1.2: Record-Route of the response, in reverse order.
+        route_set.reverse();
+        let secure = over_tls && request.request().is_some_and(|r| is_sips(r.raw_uri));
+        let local_contact = request
+            .header(HeaderName::Contact)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .ok_or(DialogError::BadHeader(HeaderName::Contact))?;
+        Ok(Dialog {
+            id: DialogId { call_id: call_id.into(), local_tag: local_tag.into(), remote_tag: remote_tag.into() },
+            state: if (200..300).contains(&status) { DialogState::Confirmed } else { DialogState::Early },
+            role: DialogRole::Uac,
+            local_seq: Some(cseq.seq),
+            remote_seq: None,
+            local_uri: uri_of(request, HeaderName::From)?,
+            remote_uri: uri_of(request, HeaderName::To)?,
+            // A 1xx need not carry a Contact; the target then stays the
+            // Request-URI until one does.
+            remote_target: contact_target(response).or_else(|e| match request.request() {
+                Some(r) if (100..200).contains(&status) => Ok(String::from_utf8_lossy(r.raw_uri).into_owned()),
+                _ => Err(e),
+            })?,
+            route_set,
+            secure,
+            local_contact,
+            target_refresh: INVITE_TARGET_REFRESH,
+        })
+    }
+
+    /// The dialog ID.
+    pub fn id(&self) -> &DialogId {
+        &self.id
+    }
+
+    /// The state.
+    pub fn state(&self) -> DialogState {
+        self.state
+    }
+
+    /// Which side of the initial request this UA was.
+    pub fn role(&self) -> DialogRole {
+        self.role
+    }
+
+    /// The local sequence number (`None` until this UA sends a request in
+    /// the dialog, on the UAS side).
+    pub fn local_seq(&self) -> Option<u32> {
+        self.local_seq
+    }
+
+    /// The remote sequence number.
+    pub fn remote_seq(&self) -> Option<u32> {
+        self.remote_seq
+    }
+
+    /// The remote target (the peer's Contact URI).
+    pub fn remote_target(&self) -> &str {
+        &self.remote_target
+    }
+
+    /// The route set, first hop first.
+    pub fn route_set(&self) -> &[String] {
+        &self.route_set
+    }
+
+    /// The secure flag (§12.1.1: TLS and a SIPS Request-URI).
+    pub fn is_secure(&self) -> bool {
+        self.secure
+    }
+
+    /// Methods whose requests and 2xx responses refresh the remote target;
+    /// re-INVITE and UPDATE by default (RFC 3261 §12.2, RFC 3311).
+    pub fn set_target_refresh_methods(&mut self, methods: &'static [Method<'static>]) {
+        self.target_refresh = methods;
+    }
+
+    /// A 2xx arrived for the request that created an early dialog, or the
+    /// UAS sent one: the dialog is confirmed. The 2xx's Contact (UAC side)
+    /// becomes the remote target.
+    pub fn confirm(&mut self, response: Option<&Message<'_>>) {
+        if self.state == DialogState::Early {
+            self.state = DialogState::Confirmed;
+        }
+        if let Some(r) = response {
+            if let Ok(t) = contact_target(r) {
+                self.remote_target = t;
+            }
+        }
+    }
+
+    /// The dialog ends.
+    pub fn terminate(&mut self) {
+        self.state = DialogState::Terminated;
+    }
+
+    /// A request within the dialog (§12.2.1.1), for the caller to complete
+    /// (body, extra headers) and send; the Endpoint adds the Via.
+    ///
+    /// The CSeq is the local sequence number plus one (ACK and CANCEL are
+    /// built by [`ack`](Self::ack) and by the transaction layer). On the
+    /// UAS side, whose local sequence number starts empty, the first one
+    /// is `initial_seq` (§8.1.1.5: below 2³¹; the caller draws it).
+    pub fn request(&mut self, method: Method<'_>, initial_seq: u32) -> Result<RequestBuilder, DialogError> {
+        if self.state == DialogState::Terminated {
+            return Err(DialogError::Terminated);
+        }
+        let seq = match self.local_seq {
+            Some(s) => s.wrapping_add(1) & 0x7fff_ffff,
+            None => initial_seq & 0x7fff_ffff,
+        };
+        self.local_seq = Some(seq);
+        let mut b = self.base(method);
+        b = b.cseq(seq);
+        if self.target_refresh.contains(&method) || method == Method::Subscribe {
+            b = b.contact(&self.local_contact);
+        }
+        Ok(b)
+    }
+
+    /// The ACK for a 2xx to the INVITE with CSeq number `invite_seq`
+    /// (§13.2.2.4): built like any in-dialog request but with the INVITE's
+    /// sequence number.
+    pub fn ack(&self, invite_seq: u32) -> RequestBuilder {
+        self.base(Method::Ack).cseq(invite_seq)
+    }
+
+    fn base(&self, method: Method<'_>) -> RequestBuilder {
+        let (uri, routes) = self.request_target();
+        let mut b = RequestBuilder::new(method, &uri);
+        for r in routes {
+            b = b.header(HeaderName::Route, r.as_bytes());
+        }
+        let mut to = self.remote_uri.clone();
+        if !self.id.remote_tag.is_empty() {
+            to.push_str(";tag=");
+            to.push_str(&self.id.remote_tag);
+        }
+        let mut from = self.local_uri.clone();
+        if !self.id.local_tag.is_empty() {
+            from.push_str(";tag=");
+            from.push_str(&self.id.local_tag);
+        }
+        b.to(&to).from(&from).call_id(&self.id.call_id)
+    }
+
+    /// The Request-URI and Route values of an in-dialog request
+    /// (§12.2.1.1): with an empty route set, the remote target and no
+    /// Route; with a loose-routing first hop, the remote target and the
+    /// route set; with a strict router first, that router's URI (stripped
+    /// of the parameters a Request-URI may not carry) and the rest of the
+    /// route set followed by the remote target.
+    pub fn request_target(&self) -> (String, Vec<String>) {
+        let Some(first) = self.route_set.first() else {
+            return (self.remote_target.clone(), Vec::new());
+        };
+        let first_uri = NameAddr::parse(first.as_bytes()).ok().map(|na| na.uri);
+        let loose = first_uri.as_ref().and_then(|u| u.sip()).is_none_or(|s| s.lr());
+        if loose {
+            return (self.remote_target.clone(), self.route_set.clone());
+        }
+        let uri = first_uri.map(|u| strip_for_request_uri(u.as_bytes())).unwrap_or_default();
+        let mut routes: Vec<String> = self.route_set[1..].to_vec();
+        routes.push(bracket(self.remote_target.as_bytes()));
+        (uri, routes)
+    }
+
+    /// A request arrived in this dialog (§12.2.2): check and record the
+    /// remote sequence number and, for a target refresh request, take its
+    /// Contact as the remote target. ACK and CANCEL carry the number of
+    /// the request they belong to and are not checked.
+    pub fn handle_request(&mut self, request: &Message<'_>) -> Result<(), DialogError> {
+        if self.state == DialogState::Terminated {
+            return Err(DialogError::Terminated);
+        }
+        if DialogId::of_request(request).as_ref() != Some(&self.id) {
+            return Err(DialogError::WrongDialog);
+        }
+        let cseq = request.cseq().map_err(|_| DialogError::BadHeader(HeaderName::CSeq))?;
+        let method = request.method().ok_or(DialogError::BadHeader(HeaderName::CSeq))?;
+        if matches!(method, Method::Ack | Method::Cancel) {
+            return Ok(());
+        }
+        if let Some(remote) = self.remote_seq {
+            // §12.2.2: lower is out of order (500); equal is a new request
+            // with a reused number, equally out of order.
+            if cseq.seq <= remote {
+                return Err(DialogError::OutOfOrder);
+            }
+        }
+        self.remote_seq = Some(cseq.seq);
+        if self.target_refresh.contains(&method) {
+            if let Ok(t) = contact_target(request) {
+                self.remote_target = t;
+            }
+        }
+        Ok(())
+    }
+
+    /// A response to a request this UA sent in the dialog (§12.2.1.2): a
+    /// 2xx to a target refresh request updates the remote target; a 481 or
+    /// 408 ends the dialog (for an INVITE dialog the caller then sends
+    /// BYE). Returns whether the dialog terminated.
+    pub fn handle_response(&mut self, method: Method<'_>, response: &Message<'_>) -> bool {
+        let Some(status) = response.status() else { return false };
+        if status.0 / 100 == 2 && self.target_refresh.contains(&method) {
+            if let Ok(t) = contact_target(response) {
+                self.remote_target = t;
+            }
+        }
+        if matches!(status, StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST | StatusCode::REQUEST_TIMEOUT) {
+            self.terminate();
+            return true;
+        }
+        false
+    }
+
+    /// The transaction of an in-dialog request timed out: treated as 408
+    /// (§12.2.1.2), the dialog ends. Returns true.
+    pub fn handle_timeout(&mut self) -> bool {
+        self.terminate();
+        true
+    }
+}
+
+/// §12.2.1.1 strips "any parameters that are not allowed in a
+/// Request-URI": by §19.1.1 Table 1 those are `method` and the headers
+/// part; `maddr`, `ttl`, `transport`, `user` and `lr` may stay.
+fn strip_for_request_uri(uri: &[u8]) -> String {
+    let s = String::from_utf8_lossy(uri);
+    let s = s.split('?').next().unwrap_or_default();
+    let mut out = String::with_capacity(s.len());
+    for (i, part) in s.split(';').enumerate() {
+        if i > 0 && part.len() >= 6 && part[..6].eq_ignore_ascii_case("method") {
+            continue;
+        }
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,183 @@
+//! Dialog tests, each naming the RFC 3261 section it checks.
+
+use super::*;
+use alloc::format;
+
+const INVITE: &str = "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8\r\n\
+Record-Route: <sip:p2.example.com;lr>\r\n\
+Record-Route: <sip:p1.example.com;lr>\r\n\
+Max-Forwards: 70\r\n\
+To: Bob <sip:bob@biloxi.example.com>\r\n\
+From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710\r\n\
+CSeq: 314159 INVITE\r\n\
+Contact: <sip:alice@pc33.atlanta.example.com>\r\n\
+Content-Length: 0\r\n\r\n";
+
+fn ok_for(invite: &str) -> String {
+    format!(
+        "SIP/2.0 200 OK\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8\r\n\
+Record-Route: <sip:p2.example.com;lr>\r\n\
+Record-Route: <sip:p1.example.com;lr>\r\n\
+To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf\r\n\
+From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710\r\n\
+CSeq: {} INVITE\r\n\
+Contact: <sip:bob@192.0.2.4>\r\n\
+Content-Length: 0\r\n\r\n",
+        Message::parse(invite.as_bytes()).unwrap().cseq().unwrap().seq
+    )
+}
+
+fn msg(s: &str) -> Message<'_> {
+    Message::parse(s.as_bytes()).unwrap()
+}
+
+fn uac() -> Dialog {
+    let ok = ok_for(INVITE);
+    Dialog::uac(&msg(INVITE), &msg(&ok), false).unwrap()
+}
+
+#[test]
+fn rfc3261_12_1_2_uac_state_from_the_2xx() {
+    let d = uac();
+    assert_eq!(d.id().call_id, "a84b4c76e66710");
+    assert_eq!(d.id().local_tag, "1928301774");
+    assert_eq!(d.id().remote_tag, "a6c85cf");
+    assert_eq!(d.state(), DialogState::Confirmed);
+    assert_eq!(d.local_seq(), Some(314159));
+    assert_eq!(d.remote_seq(), None);
+    assert_eq!(d.remote_target(), "sip:bob@192.0.2.4");
+    // Record-Route of the response, reversed.
+    assert_eq!(d.route_set(), ["<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"]);
+}
+
+#[test]
+fn rfc3261_12_1_1_uas_state_from_the_request() {
+    let d = Dialog::uas(&msg(INVITE), "a6c85cf", "<sip:bob@192.0.2.4>", false, false).unwrap();
+    assert_eq!(d.id().local_tag, "a6c85cf");
+    assert_eq!(d.id().remote_tag, "1928301774");
+    assert_eq!(d.state(), DialogState::Early);
+    assert_eq!(d.local_seq(), None);
+    assert_eq!(d.remote_seq(), Some(314159));
+    assert_eq!(d.remote_target(), "sip:alice@pc33.atlanta.example.com");
+    // Record-Route of the request, in order.
+    assert_eq!(d.route_set(), ["<sip:p2.example.com;lr>", "<sip:p1.example.com;lr>"]);
+}
+
+#[test]
+fn rfc3261_12_1_2_early_dialog_needs_a_to_tag() {
+    let ringing = ok_for(INVITE).replace("200 OK", "180 Ringing").replace(";tag=a6c85cf", "");
+    assert_eq!(Dialog::uac(&msg(INVITE), &msg(&ringing), false), Err(DialogError::MissingTag));
+    let ringing = ok_for(INVITE).replace("200 OK", "180 Ringing");
+    let d = Dialog::uac(&msg(INVITE), &msg(&ringing), false).unwrap();
+    assert_eq!(d.state(), DialogState::Early);
+}
+
+#[test]
+fn rfc3261_12_2_1_1_in_dialog_request_with_loose_routes() {
+    let mut d = uac();
+    let bye = d.request(Method::Bye, 1).unwrap().via("UDP", "pc33.atlanta.example.com", "z9hG4bKnashds10").build().unwrap();
+    let bye = bye.parse().unwrap();
+    assert_eq!(bye.request().unwrap().raw_uri, b"sip:bob@192.0.2.4");
+    let routes: Vec<&[u8]> = bye.header_values(HeaderName::Route).collect();
+    assert_eq!(routes, [&b"<sip:p1.example.com;lr>"[..], b"<sip:p2.example.com;lr>"]);
+    assert_eq!(bye.to().unwrap().tag(), Some("a6c85cf"));
+    assert_eq!(bye.from().unwrap().tag(), Some("1928301774"));
+    assert_eq!(bye.cseq().unwrap().seq, 314160, "local CSeq plus one");
+    assert_eq!(bye.call_id().unwrap(), "a84b4c76e66710");
+    assert!(bye.header(HeaderName::Contact).is_none(), "BYE is not a target refresh");
+    let reinvite = d.request(Method::Invite, 1).unwrap().via("UDP", "h", "z9hG4bKx").build().unwrap();
+    let reinvite = reinvite.parse().unwrap();
+    assert_eq!(reinvite.cseq().unwrap().seq, 314161);
+    assert_eq!(reinvite.header(HeaderName::Contact), Some(&b"<sip:alice@pc33.atlanta.example.com>"[..]));
+}
+
+#[test]
+fn rfc3261_12_2_1_1_strict_router_first_in_route_set() {
+    // The section's own example: route set <sip:proxy1>,<sip:proxy2>,
+    // <sip:proxy3;lr>,<sip:proxy4>, remote target sip:user@remoteua.
+    let ok = ok_for(INVITE)
+        .replace(
+            "Record-Route: <sip:p2.example.com;lr>\r\nRecord-Route: <sip:p1.example.com;lr>\r\n",
+            "Record-Route: <sip:proxy4>, <sip:proxy3;lr>, <sip:proxy2>, <sip:proxy1;method=INVITE>\r\n",
+        )
+        .replace("<sip:bob@192.0.2.4>", "<sip:user@remoteua>");
+    let d = Dialog::uac(&msg(INVITE), &msg(&ok), false).unwrap();
+    let (uri, routes) = d.request_target();
+    assert_eq!(uri, "sip:proxy1", "the strict router's URI, method= stripped");
+    assert_eq!(routes, ["<sip:proxy2>", "<sip:proxy3;lr>", "<sip:proxy4>", "<sip:user@remoteua>"]);
+}
+
+#[test]
+fn rfc3261_12_2_2_lower_remote_cseq_is_500() {
+    let mut d = Dialog::uas(&msg(INVITE), "a6c85cf", "<sip:bob@192.0.2.4>", true, false).unwrap();
+    let bye = |seq: u32| {
+        format!(
+            "BYE sip:bob@192.0.2.4 SIP/2.0\r\nVia: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK{seq}\r\n\
+To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf\r\nFrom: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710\r\nCSeq: {seq} BYE\r\nContent-Length: 0\r\n\r\n"
+        )
+    };
+    let old = bye(314158);
+    let err = d.handle_request(&msg(&old)).unwrap_err();
+    assert_eq!(err, DialogError::OutOfOrder);
+    assert_eq!(err.status(), StatusCode::SERVER_INTERNAL_ERROR);
+    // A gap is fine (§12.2.2: a challenged request leaves one).
+    let later = bye(314170);
+    d.handle_request(&msg(&later)).unwrap();
+    assert_eq!(d.remote_seq(), Some(314170));
+}
+
+#[test]
+fn rfc3261_12_2_2_target_refresh_updates_remote_target() {
+    let mut d = Dialog::uas(&msg(INVITE), "a6c85cf", "<sip:bob@192.0.2.4>", true, false).unwrap();
+    let reinvite = INVITE
+        .replace("To: Bob <sip:bob@biloxi.example.com>", "To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf")
+        .replace("314159 INVITE", "314160 INVITE")
+        .replace("<sip:alice@pc33.atlanta.example.com>", "<sip:alice@198.51.100.9>");
+    d.handle_request(&msg(&reinvite)).unwrap();
+    assert_eq!(d.remote_target(), "sip:alice@198.51.100.9");
+    // An OPTIONS in the dialog is not a target refresh.
+    let options = reinvite.replace("INVITE sip", "OPTIONS sip").replace("314160 INVITE", "314161 OPTIONS").replace("198.51.100.9", "203.0.113.1");
+    d.handle_request(&msg(&options)).unwrap();
+    assert_eq!(d.remote_target(), "sip:alice@198.51.100.9");
+}
+
+#[test]
+fn rfc3261_12_2_1_2_481_and_408_end_the_dialog() {
+    let mut d = uac();
+    let r481 = ok_for(INVITE).replace("200 OK", "481 Call/Transaction Does Not Exist");
+    assert!(d.handle_response(Method::Bye, &msg(&r481)));
+    assert_eq!(d.state(), DialogState::Terminated);
+    assert_eq!(d.request(Method::Bye, 1).unwrap_err(), DialogError::Terminated);
+}
+
+#[test]
+fn rfc3261_12_2_1_2_2xx_to_reinvite_refreshes_target() {
+    let mut d = uac();
+    let ok = ok_for(INVITE).replace("<sip:bob@192.0.2.4>", "<sip:bob@192.0.2.99>");
+    assert!(!d.handle_response(Method::Invite, &msg(&ok)));
+    assert_eq!(d.remote_target(), "sip:bob@192.0.2.99");
+}
+
+#[test]
+fn rfc3261_13_2_2_4_ack_carries_the_invite_cseq() {
+    let d = uac();
+    let ack = d.ack(314159).via("UDP", "h", "z9hG4bKack").build().unwrap();
+    let ack = ack.parse().unwrap();
+    assert_eq!(ack.method(), Some(Method::Ack));
+    assert_eq!(ack.cseq().unwrap().seq, 314159);
+    assert_eq!(ack.cseq().unwrap().method, Method::Ack);
+}
+
+#[test]
+fn rfc3261_12_dialog_ids_match_from_both_sides() {
+    let ok = ok_for(INVITE);
+    let uac_id = DialogId::of_response(&msg(&ok)).unwrap();
+    let uas = Dialog::uas(&msg(INVITE), "a6c85cf", "<sip:bob@192.0.2.4>", true, false).unwrap();
+    assert_eq!(uac_id.local_tag, uas.id().remote_tag);
+    assert_eq!(uac_id.remote_tag, uas.id().local_tag);
+}
