@@ -786,6 +786,42 @@ fn rfc3261_9_2_a_retransmitted_cancel_is_answered_again_and_cancels_once() {
 }
 
 #[test]
+fn rfc3261_9_1_without_a_final_64_t1_after_the_cancel_the_invite_is_given_up() {
+    let mut w = World::new(41);
+    let (a, b) = pair(&mut w);
+    let dest = udp(&w, b);
+    let tx = send(&mut w, a, invite("cancel-ignored"), dest);
+    // A callee that rings, takes the CANCEL's 200 from its endpoint, and
+    // never sends the 487.
+    let mut held = None;
+    let mut log = run_to(&mut w, ms(1000), |w, n, e| {
+        if let Event::Request { transaction, request } = e {
+            w.respond(n, *transaction, answer(request.message(), StatusCode::RINGING)).unwrap();
+            held = Some((*transaction, answer(request.message(), StatusCode::REQUEST_TERMINATED)));
+        }
+    });
+    let now = w.now;
+    assert_eq!(w.ep(a).cancel(now, tx), Ok(CancelOutcome::Sent));
+    log.extend(idle(&mut w, ms(40_000)));
+    // §9.1: "If there is no final response for the original request in
+    // 64*T1 seconds ... the client SHOULD then consider the original
+    // transaction cancelled and SHOULD destroy the client transaction".
+    assert_eq!(
+        events(&log, a),
+        ev(&[(2, "Response 180 INVITE"), (33_000, "Timeout"), (33_000, "Terminated")])
+    );
+    assert_eq!(w.ep(a).transaction_count(), 0);
+    assert_eq!(events(&log, b), ev(&[(1, "Request INVITE"), (1001, "Cancelled")]));
+    // The callee's late 487 finds no transaction; unACKed, Timer H ends it.
+    let (id, m) = held.unwrap();
+    w.respond(b, id, m).unwrap();
+    log.extend(idle(&mut w, ms(100_000)));
+    assert_eq!(w.ep(a).stats().stray_responses, 11);
+    assert_eq!(events(&log, b).last().unwrap(), &(72_000, "Terminated".to_owned()));
+    assert_empty(&mut w, a, b);
+}
+
+#[test]
 fn rfc3261_9_2_a_cancel_matching_no_invite_gets_481() {
     let mut w = World::new(22);
     let (a, b) = pair(&mut w);
