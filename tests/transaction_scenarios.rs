@@ -1337,6 +1337,68 @@ Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=a1\r\nCall-ID: rfc2543-invit
     assert_empty(&mut w, a, b);
 }
 
+#[test]
+fn rfc6026_8_7_an_rfc_2543_ack_for_a_2xx_reaches_the_tu_with_its_transaction() {
+    // Without the cookie the ACK of a 2xx matches the INVITE's transaction
+    // (same Via, Request-URI, From tag, Call-ID, CSeq number), and in
+    // Accepted that transaction passes it up.
+    let mut w = World::new(42);
+    let (a, b) = pair(&mut w);
+    let head = "sip:bob@192.0.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=oldstyle2\r\n\
+Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=a1\r\nCall-ID: rfc2543-2xx@192.0.2.1\r\n";
+    send_raw(
+        &mut w,
+        a,
+        &format!("INVITE {head}To: <sip:bob@192.0.2.2>\r\nCSeq: 9 INVITE\r\nContent-Length: 0\r\n\r\n"),
+        b,
+    );
+    let ids = RefCell::new(Vec::new());
+    let uas = |w: &mut World, n: usize, e: &Event| match e {
+        Event::Request { transaction, request } => {
+            ids.borrow_mut().push(*transaction);
+            w.respond(n, *transaction, answer(request.message(), StatusCode::OK)).unwrap();
+        }
+        Event::Ack { transaction, .. } => ids.borrow_mut().push(transaction.expect("matched")),
+        _ => {}
+    };
+    let mut log = run_to(&mut w, ms(100), uas);
+    send_raw(
+        &mut w,
+        a,
+        &format!("ACK {head}To: <sip:bob@192.0.2.2>;tag=b1\r\nCSeq: 9 ACK\r\nContent-Length: 0\r\n\r\n"),
+        b,
+    );
+    log.extend(run_to(&mut w, ms(60_000), uas));
+    assert_eq!(
+        events(&log, b),
+        ev(&[(1, "Request INVITE"), (101, "Ack (in transaction)"), (32_001, "Terminated")])
+    );
+    let ids = ids.into_inner();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1]);
+    assert_empty(&mut w, a, b);
+}
+
+#[test]
+fn rfc3261_8_2_2_2_a_proxy_without_merge_detection_sees_both_copies() {
+    let mut w = World::new(43);
+    let a = w.add(A, |c| c);
+    let b = w.add(B, |mut c| {
+        c.detect_merged_requests = false;
+        c
+    });
+    let dest = udp(&w, b);
+    send(&mut w, a, options("forked"), dest);
+    send(&mut w, a, options("forked"), dest);
+    let log = run_to(&mut w, ms(60_000), answering);
+    assert_eq!(
+        events(&log, b),
+        ev(&[(1, "Request OPTIONS"), (1, "Request OPTIONS"), (32_001, "Terminated"), (32_001, "Terminated")])
+    );
+    assert_eq!(w.ep(b).stats().merged, 0);
+    assert_empty(&mut w, a, b);
+}
+
 // ---- overload and strays ---------------------------------------------------
 
 #[test]
