@@ -683,6 +683,7 @@ impl Endpoint {
             }
             IctState::Proceeding => {
                 self.send_cancel(now, transaction);
+                self.after(now, transaction);
                 Ok(CancelOutcome::Sent)
             }
             _ => Ok(CancelOutcome::TooLate),
@@ -784,8 +785,11 @@ impl Endpoint {
     /// matches the INVITE's server transaction (§9.2).
     fn send_cancel(&mut self, now: Instant, invite: TransactionId) {
         let Some(entry) = self.table.get_mut(invite) else { return };
-        let Machine::Ict(ict) = &entry.machine else { return };
+        let Machine::Ict(ict) = &mut entry.machine else { return };
         entry.cancel = CancelState::Sent;
+        // §9.1: no final within 64·T1 of the CANCEL ends the INVITE (the
+        // caller runs `after` to schedule it), sent or not.
+        ict.handle_cancel_sent(now);
         let destination = entry.destination;
         let request = ict.request().clone();
         let Ok(req) = Message::parse(&request) else { return };

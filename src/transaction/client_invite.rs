@@ -134,11 +134,14 @@ impl ClientInviteTransaction {
         let code = status.0;
         match (self.state, code) {
             (IctState::Calling | IctState::Proceeding, 100..=199) => {
-                self.state = IctState::Proceeding;
                 // §17.1.1.2: no retransmissions in Proceeding; Timer B
-                // only bounds Calling.
-                self.timers.stop(Timer::A);
-                self.timers.stop(Timer::B);
+                // only bounds Calling. (In Proceeding it runs only as the
+                // §9.1 bound after a CANCEL, which a 1xx must not stop.)
+                if self.state == IctState::Calling {
+                    self.timers.stop(Timer::A);
+                    self.timers.stop(Timer::B);
+                }
+                self.state = IctState::Proceeding;
                 Verdict::ToTransactionUser
             }
             (IctState::Calling | IctState::Proceeding, 200..=299) => {
@@ -182,6 +185,17 @@ impl ClientInviteTransaction {
         }
     }
 
+    /// A CANCEL for this INVITE was sent. RFC 3261 §9.1: "If there is no
+    /// final response for the original request in 64*T1 seconds ... the
+    /// client SHOULD then consider the original transaction cancelled and
+    /// SHOULD destroy the client transaction": Timer B runs again, and
+    /// ends the transaction with a timeout as in Calling.
+    pub fn handle_cancel_sent(&mut self, now: Instant) {
+        if matches!(self.state, IctState::Calling | IctState::Proceeding) {
+            self.timers.start(Timer::B, now + self.config.timeout_64t1());
+        }
+    }
+
     /// The transport failed to send for this transaction (§17.1.4): the TU
     /// is told and the transaction terminates (RFC 6026 Figure 5, from
     /// Calling, Proceeding and Completed). In Accepted the ACK is the TU's
@@ -214,7 +228,7 @@ impl ClientInviteTransaction {
                     // Never re-arm at `now`: a zero T1/T2 would loop here forever.
                     self.timers.start(Timer::A, now + self.interval.max(MIN_RETRANSMIT_INTERVAL));
                 }
-                (IctState::Calling, Timer::B) => {
+                (IctState::Calling | IctState::Proceeding, Timer::B) => {
                     self.out.push(Output::Timeout);
                     self.terminate();
                 }

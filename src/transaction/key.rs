@@ -7,7 +7,7 @@
 
 use smallvec::SmallVec;
 
-use crate::message::headers::Via;
+use crate::message::headers::{MAGIC_COOKIE, Via};
 use crate::message::uri::Host;
 use crate::message::{HeaderName, Message, Method};
 
@@ -88,7 +88,12 @@ pub fn cancelled_invite_key(cancel: &Message<'_>) -> Option<Key> {
 
 fn server_key_for(request: &Message<'_>, method: Method<'_>) -> Option<Key> {
     let via = request.top_via().ok()?;
-    if via.has_magic_cookie() {
+    // RFC 4475 §3.2.1 (badbranch): a branch that is the magic cookie and
+    // nothing else carries no transaction identifier, so it cannot key a
+    // transaction (every such request from one sent-by would match the
+    // first); fall back to the RFC 2543 identifier, as §3.2.1 allows.
+    let identified = via.branch().is_some_and(|b| b.len() > MAGIC_COOKIE.len());
+    if via.has_magic_cookie() && identified {
         let mut k = Key::new(b'S', method.as_str());
         sent_by(&mut k, &via);
         k.part(via.branch()?.as_bytes());
@@ -202,6 +207,15 @@ Call-ID: a84b4c76e66710\r\nCSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n";
         assert_eq!(server_key(&msg(&ack)).unwrap(), k);
         let other_uri = old.replace("INVITE sip:bob@", "INVITE sip:robert@");
         assert_ne!(server_key(&msg(&other_uri)).unwrap(), k);
+    }
+
+    #[test]
+    fn rfc4475_3_2_1_a_bare_magic_cookie_falls_back_to_rfc2543_matching() {
+        let bare = INVITE.replace("z9hG4bK776asdhds", "z9hG4bK");
+        let k = server_key(&msg(&bare)).unwrap();
+        assert_eq!(k.as_bytes()[0], b'L');
+        let other_call = bare.replace("a84b4c76e66710", "a84b4c76e66711");
+        assert_ne!(server_key(&msg(&other_call)).unwrap(), k);
     }
 
     #[test]

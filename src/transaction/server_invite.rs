@@ -43,7 +43,9 @@ pub struct ServerInviteTransaction {
     /// build its own 100 Trying (§17.2.1).
     request: Option<Bytes>,
     /// The most recent response sent: a provisional in Proceeding, the
-    /// final in Completed.
+    /// final in Completed, Confirmed and Accepted (kept there, a shared
+    /// `Bytes` handle, so that a CANCEL's 200 can carry its To tag,
+    /// RFC 3261 §9.2).
     last_response: Option<Bytes>,
     interval: Duration,
     timers: TimerSet,
@@ -108,7 +110,8 @@ impl ServerInviteTransaction {
                 // reliable).
                 self.state = IstState::Confirmed;
                 self.timers.clear();
-                self.last_response = None;
+                // The final is kept: §9.2 wants the 200 to a late CANCEL to
+                // carry the To tag of the INVITE's response.
                 let i = if self.reliable { Duration::ZERO } else { self.config.t4 };
                 self.timers.start(Timer::I, now + i);
                 if i.is_zero() {
@@ -147,12 +150,13 @@ impl ServerInviteTransaction {
             }
             (IstState::Proceeding | IstState::Accepted, 200..=299) => {
                 // RFC 6026 §8.5: the 2xx is sent once; its retransmission
-                // is the TU's job. Accepted, Timer L = 64·T1.
-                self.out.push(Output::Transmit(response));
+                // is the TU's job. Accepted, Timer L = 64·T1. It is kept
+                // only for the To tag a late CANCEL's 200 needs (§9.2).
+                self.out.push(Output::Transmit(response.clone()));
+                self.last_response = Some(response);
                 if self.state == IstState::Proceeding {
                     self.state = IstState::Accepted;
                     self.request = None;
-                    self.last_response = None;
                     self.timers.clear();
                     self.timers.start(Timer::L, now + self.config.timeout_64t1());
                 }
