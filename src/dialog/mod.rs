@@ -114,7 +114,9 @@ impl DialogError {
     pub fn status(self) -> StatusCode {
         match self {
             DialogError::OutOfOrder => StatusCode::SERVER_INTERNAL_ERROR,
-            DialogError::WrongDialog | DialogError::Terminated => StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+            DialogError::WrongDialog | DialogError::Terminated => {
+                StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST
+            }
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -200,10 +202,15 @@ impl Dialog {
     ) -> Result<Dialog, DialogError> {
         let cseq = request.cseq().map_err(|_| DialogError::BadHeader(HeaderName::CSeq))?;
         let call_id = request.call_id().map_err(|_| DialogError::BadHeader(HeaderName::CallId))?;
-        let remote_tag = request.from().map_err(|_| DialogError::BadHeader(HeaderName::From))?.tag().unwrap_or("");
+        let remote_tag =
+            request.from().map_err(|_| DialogError::BadHeader(HeaderName::From))?.tag().unwrap_or("");
         let secure = over_tls && request.request().is_some_and(|r| is_sips(r.raw_uri));
         Ok(Dialog {
-            id: DialogId { call_id: call_id.into(), local_tag: local_tag.into(), remote_tag: remote_tag.into() },
+            id: DialogId {
+                call_id: call_id.into(),
+                local_tag: local_tag.into(),
+                remote_tag: remote_tag.into(),
+            },
             state: if confirmed { DialogState::Confirmed } else { DialogState::Early },
             role: DialogRole::Uas,
             local_seq: None,
@@ -244,7 +251,11 @@ impl Dialog {
             .map(|c| String::from_utf8_lossy(c).into_owned())
             .ok_or(DialogError::BadHeader(HeaderName::Contact))?;
         Ok(Dialog {
-            id: DialogId { call_id: call_id.into(), local_tag: local_tag.into(), remote_tag: remote_tag.into() },
+            id: DialogId {
+                call_id: call_id.into(),
+                local_tag: local_tag.into(),
+                remote_tag: remote_tag.into(),
+            },
             state: if (200..300).contains(&status) { DialogState::Confirmed } else { DialogState::Early },
             role: DialogRole::Uac,
             local_seq: Some(cseq.seq),
@@ -254,7 +265,9 @@ impl Dialog {
             // A 1xx need not carry a Contact; the target then stays the
             // Request-URI until one does.
             remote_target: contact_target(response).or_else(|e| match request.request() {
-                Some(r) if (100..200).contains(&status) => Ok(String::from_utf8_lossy(r.raw_uri).into_owned()),
+                Some(r) if (100..200).contains(&status) => {
+                    Ok(String::from_utf8_lossy(r.raw_uri).into_owned())
+                }
                 _ => Err(e),
             })?,
             route_set,

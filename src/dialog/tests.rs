@@ -79,7 +79,12 @@ fn rfc3261_12_1_2_early_dialog_needs_a_to_tag() {
 #[test]
 fn rfc3261_12_2_1_1_in_dialog_request_with_loose_routes() {
     let mut d = uac();
-    let bye = d.request(Method::Bye, 1).unwrap().via("UDP", "pc33.atlanta.example.com", "z9hG4bKnashds10").build().unwrap();
+    let bye = d
+        .request(Method::Bye, 1)
+        .unwrap()
+        .via("UDP", "pc33.atlanta.example.com", "z9hG4bKnashds10")
+        .build()
+        .unwrap();
     let bye = bye.parse().unwrap();
     assert_eq!(bye.request().unwrap().raw_uri, b"sip:bob@192.0.2.4");
     let routes: Vec<&[u8]> = bye.header_values(HeaderName::Route).collect();
@@ -141,7 +146,10 @@ fn rfc3261_12_2_2_target_refresh_updates_remote_target() {
     d.handle_request(&msg(&reinvite)).unwrap();
     assert_eq!(d.remote_target(), "sip:alice@198.51.100.9");
     // An OPTIONS in the dialog is not a target refresh.
-    let options = reinvite.replace("INVITE sip", "OPTIONS sip").replace("314160 INVITE", "314161 OPTIONS").replace("198.51.100.9", "203.0.113.1");
+    let options = reinvite
+        .replace("INVITE sip", "OPTIONS sip")
+        .replace("314160 INVITE", "314161 OPTIONS")
+        .replace("198.51.100.9", "203.0.113.1");
     d.handle_request(&msg(&options)).unwrap();
     assert_eq!(d.remote_target(), "sip:alice@198.51.100.9");
 }

@@ -382,6 +382,8 @@ pub struct Endpoint {
     config: EndpointConfig,
     rng: ChaCha12Rng,
     table: Table<Entry>,
+    /// Keys of the hash behind stateless To tags.
+    tag_keys: (u64, u64),
     connections: BTreeMap<ConnectionId, Connection>,
     outputs: VecDeque<Output>,
     stats: EndpointStats,
@@ -403,10 +405,12 @@ impl Endpoint {
     pub fn new(config: EndpointConfig) -> Self {
         let mut rng = ChaCha12Rng::from_seed(config.seed);
         let keys = (rng.next_u64(), rng.next_u64());
+        let tag_keys = (rng.next_u64(), rng.next_u64());
         Endpoint {
             config,
             rng,
             table: Table::new(keys),
+            tag_keys,
             connections: BTreeMap::new(),
             outputs: VecDeque::new(),
             stats: EndpointStats::default(),
@@ -682,15 +686,48 @@ impl Endpoint {
                 Ok(CancelOutcome::Deferred)
             }
             IctState::Proceeding => {
-                self.send_cancel(now, transaction);
+                let sent = self.send_cancel(now, transaction);
                 self.after(now, transaction);
-                Ok(CancelOutcome::Sent)
+                // A full table: the CANCEL could not start, but the
+                // restarted Timer B still ends the INVITE (§9.1).
+                if sent { Ok(CancelOutcome::Sent) } else { Err(EndpointError::TableFull) }
             }
             _ => Ok(CancelOutcome::TooLate),
         }
     }
 
     // ---- internals -------------------------------------------------------
+
+    /// §18.1.2: whether a response's top Via sent-by host is the one this
+    /// endpoint writes (domain case-insensitively, addresses by value).
+    fn is_own_sent_by(&self, host: &crate::message::uri::Host<'_>) -> bool {
+        use crate::message::uri::Host;
+        let ours = self.config.via_host.trim_start_matches('[').trim_end_matches(']');
+        match *host {
+            Host::Domain(d) => d.eq_ignore_ascii_case(ours),
+            Host::Ipv4(a) => ours.parse::<core::net::Ipv4Addr>().is_ok_and(|o| o.octets() == a),
+            Host::Ipv6 { addr, .. } => {
+                ours.parse::<core::net::Ipv6Addr>().is_ok_and(|o| o.segments() == addr)
+            }
+        }
+    }
+
+    /// A To tag for a response the endpoint sends without keeping state
+    /// (the 503 of a full table): derived from the request with a keyed
+    /// hash, so a retransmission gets the same tag (§8.2.6.2 wants one
+    /// on every non-100 response) and peers cannot predict it.
+    fn stateless_tag(&self, msg: &Message<'_>) -> String {
+        use core::hash::Hasher;
+        let mut h = siphasher::sip::SipHasher13::new_with_keys(self.tag_keys.0, self.tag_keys.1);
+        h.write(msg.call_id().unwrap_or("").as_bytes());
+        h.write(msg.from().ok().and_then(|f| f.tag()).unwrap_or("").as_bytes());
+        h.write(&msg.cseq().map_or(0, |c| c.seq).to_be_bytes());
+        h.write(msg.top_via().ok().and_then(|v| v.branch()).unwrap_or("").as_bytes());
+        let mut s = String::with_capacity(16);
+        use core::fmt::Write;
+        let _ = write!(s, "{:016x}", h.finish());
+        s
+    }
 
     fn transport_of(&self, destination: Destination) -> Result<Transport, EndpointError> {
         match destination {
@@ -783,25 +820,26 @@ impl Endpoint {
     /// (§9.1): the INVITE's Request-URI, Call-ID, To, From, CSeq number
     /// and Route, and a single Via equal to its top Via, so that it
     /// matches the INVITE's server transaction (§9.2).
-    fn send_cancel(&mut self, now: Instant, invite: TransactionId) {
-        let Some(entry) = self.table.get_mut(invite) else { return };
-        let Machine::Ict(ict) = &mut entry.machine else { return };
+    /// Returns whether the CANCEL went out.
+    fn send_cancel(&mut self, now: Instant, invite: TransactionId) -> bool {
+        let Some(entry) = self.table.get_mut(invite) else { return false };
+        let Machine::Ict(ict) = &mut entry.machine else { return false };
         entry.cancel = CancelState::Sent;
         // §9.1: no final within 64·T1 of the CANCEL ends the INVITE (the
         // caller runs `after` to schedule it), sent or not.
         ict.handle_cancel_sent(now);
         let destination = entry.destination;
         let request = ict.request().clone();
-        let Ok(req) = Message::parse(&request) else { return };
+        let Ok(req) = Message::parse(&request) else { return false };
         let cancel = build_cancel(&req);
         drop(req);
         let Ok(transport) = self.transport_of(destination) else {
             self.transport_error(now, invite);
-            return;
+            return false;
         };
-        // A CANCEL whose transaction cannot start (table full) is simply
-        // not sent: the INVITE's own Timer B or the far end ends it.
-        let _ = self.start_client(now, Bytes::from(cancel), destination, transport, true);
+        // A CANCEL whose transaction cannot start (table full) is not
+        // sent: the INVITE's restarted Timer B ends it.
+        self.start_client(now, Bytes::from(cancel), destination, transport, true).is_ok()
     }
 
     fn handle_message(&mut self, now: Instant, bytes: Bytes, source: Source) {
@@ -823,13 +861,7 @@ impl Endpoint {
         let msg = received.message();
         // §18.1.2: a response whose top Via sent-by is not ours was
         // misrouted.
-        let ours = msg.top_via().is_ok_and(|v| match v.host {
-            crate::message::uri::Host::Domain(d) => d.eq_ignore_ascii_case(&self.config.via_host),
-            _ => {
-                let raw = msg.header_values(HeaderName::Via).next().unwrap_or_default();
-                contains_ignore_case(raw, self.config.via_host.as_bytes())
-            }
-        });
+        let ours = msg.top_via().is_ok_and(|v| self.is_own_sent_by(&v.host));
         let id = if ours { key::response_key(msg).and_then(|k| self.table.find(&k)) } else { None };
         let Some(id) = id else {
             self.stats.stray_responses += 1;
@@ -850,7 +882,9 @@ impl Endpoint {
             self.event(Event::Response { transaction: id, response: received });
         }
         if pending_cancel {
-            self.send_cancel(now, id);
+            // Deferred (§9.1); if the table is full now, the restarted
+            // Timer B still ends the INVITE.
+            let _ = self.send_cancel(now, id);
         }
         self.after(now, id);
     }
@@ -982,7 +1016,8 @@ impl Endpoint {
                 use core::fmt::Write;
                 let _ = write!(retry, "{}", self.config.retry_after);
             }
-            if let Ok(r) = response_to(msg, StatusCode::SERVICE_UNAVAILABLE, None)
+            let tag = self.stateless_tag(msg);
+            if let Ok(r) = response_to(msg, StatusCode::SERVICE_UNAVAILABLE, Some(&tag))
                 .header(HeaderName::RetryAfter, retry)
                 .build()
             {
@@ -1156,10 +1191,6 @@ fn status_of(bytes: &[u8]) -> Option<StatusCode> {
         return None;
     }
     Some(StatusCode(d.iter().fold(0u16, |n, &c| n * 10 + u16::from(c - b'0'))))
-}
-
-fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The CANCEL of §9.1 for a parsed INVITE.
