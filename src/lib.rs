@@ -81,6 +81,8 @@ pub mod time;
 #[cfg(feature = "alloc")]
 pub mod transaction;
 pub mod transport;
+#[cfg(feature = "alloc")]
+pub mod ua;
 
 pub use time::Instant;
 

@@ -415,9 +415,14 @@ impl Dialog {
     }
 
     /// A request arrived in this dialog (§12.2.2): check and record the
-    /// remote sequence number and, for a target refresh request, take its
-    /// Contact as the remote target. ACK and CANCEL carry the number of
-    /// the request they belong to and are not checked.
+    /// remote sequence number. ACK and CANCEL carry the number of the
+    /// request they belong to and are not checked.
+    ///
+    /// A target refresh request's Contact is not taken here: RFC 6141 §4.6
+    /// replaces §12.2.2 so that the remote target changes only when the UA
+    /// answers with a 2xx or a reliable provisional
+    /// ([`accept_target_refresh`](Self::accept_target_refresh)); an error
+    /// response leaves it as it was.
     pub fn handle_request(&mut self, request: &Message<'_>) -> Result<(), DialogError> {
         if self.state == DialogState::Terminated {
             return Err(DialogError::Terminated);
@@ -438,21 +443,29 @@ impl Dialog {
             }
         }
         self.remote_seq = Some(cseq.seq);
-        if self.target_refresh.contains(&method) {
+        Ok(())
+    }
+
+    /// This UA answers a target refresh request with a 2xx or a reliable
+    /// provisional (RFC 6141 §4.6): its Contact becomes the remote target.
+    pub fn accept_target_refresh(&mut self, request: &Message<'_>) {
+        let refresh = request.method().is_some_and(|m| self.target_refresh.contains(&m));
+        if refresh {
             if let Ok(t) = contact_target(request) {
                 self.remote_target = t;
             }
         }
-        Ok(())
     }
 
     /// A response to a request this UA sent in the dialog (§12.2.1.2): a
-    /// 2xx to a target refresh request updates the remote target; a 481 or
-    /// 408 ends the dialog (for an INVITE dialog the caller then sends
-    /// BYE). Returns whether the dialog terminated.
+    /// 2xx (or, RFC 6141 §4.7, a reliable provisional) to a target refresh
+    /// request updates the remote target; a 481 or 408 ends the dialog
+    /// (for an INVITE dialog the caller then sends BYE). Returns whether
+    /// the dialog terminated.
     pub fn handle_response(&mut self, method: Method<'_>, response: &Message<'_>) -> bool {
         let Some(status) = response.status() else { return false };
-        if status.0 / 100 == 2 && self.target_refresh.contains(&method) {
+        let reliable_1xx = status.0 / 100 == 1 && response.rseq().ok().flatten().is_some();
+        if (status.0 / 100 == 2 || reliable_1xx) && self.target_refresh.contains(&method) {
             if let Ok(t) = contact_target(response) {
                 self.remote_target = t;
             }

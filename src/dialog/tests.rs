@@ -137,13 +137,16 @@ Call-ID: a84b4c76e66710\r\nCSeq: {seq} BYE\r\nContent-Length: 0\r\n\r\n"
 }
 
 #[test]
-fn rfc3261_12_2_2_target_refresh_updates_remote_target() {
+fn rfc6141_4_6_target_refresh_updates_remote_target_when_accepted() {
     let mut d = Dialog::uas(&msg(INVITE), "a6c85cf", "<sip:bob@192.0.2.4>", true, false).unwrap();
     let reinvite = INVITE
         .replace("To: Bob <sip:bob@biloxi.example.com>", "To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf")
         .replace("314159 INVITE", "314160 INVITE")
         .replace("<sip:alice@pc33.atlanta.example.com>", "<sip:alice@198.51.100.9>");
     d.handle_request(&msg(&reinvite)).unwrap();
+    // Not yet: an error response would leave the target alone.
+    assert_eq!(d.remote_target(), "sip:alice@pc33.atlanta.example.com");
+    d.accept_target_refresh(&msg(&reinvite));
     assert_eq!(d.remote_target(), "sip:alice@198.51.100.9");
     // An OPTIONS in the dialog is not a target refresh.
     let options = reinvite
@@ -151,6 +154,7 @@ fn rfc3261_12_2_2_target_refresh_updates_remote_target() {
         .replace("314160 INVITE", "314161 OPTIONS")
         .replace("198.51.100.9", "203.0.113.1");
     d.handle_request(&msg(&options)).unwrap();
+    d.accept_target_refresh(&msg(&options));
     assert_eq!(d.remote_target(), "sip:alice@198.51.100.9");
 }
 

@@ -462,6 +462,17 @@ impl Endpoint {
         via::new_branch(&mut self.rng)
     }
 
+    /// The request a client transaction sends (with the Via the endpoint
+    /// added), while the transaction lives: the UA core builds dialogs and
+    /// ACKs from it.
+    pub fn client_request(&self, transaction: TransactionId) -> Option<&Bytes> {
+        match &self.table.get(transaction)?.machine {
+            Machine::Ict(t) => Some(t.request()),
+            Machine::Nict(t) => Some(t.request()),
+            _ => None,
+        }
+    }
+
     /// The next output, until `None`.
     pub fn poll_output(&mut self) -> Option<Output> {
         self.outputs.pop_front()
@@ -606,20 +617,36 @@ impl Endpoint {
     }
 
     /// Sends the ACK for a 2xx (RFC 3261 §13.2.2.4): outside any
-    /// transaction, with a Via and fresh branch of its own.
+    /// transaction, with a Via and fresh branch of its own. Returns the
+    /// bytes sent, so that the UA core can send the same ACK again for
+    /// each retransmission of the 2xx (with [`send_raw`](Self::send_raw)).
     pub fn send_ack(
         &mut self,
         _now: Instant,
         ack: RequestBuilder,
         destination: Destination,
-    ) -> Result<(), EndpointError> {
+    ) -> Result<Bytes, EndpointError> {
         let transport = self.transport_of(destination)?;
         let branch = self.new_branch();
         let msg = ack
             .header(HeaderName::Via, self.via_value(transport, &branch))
             .build()
             .map_err(|_| EndpointError::Build)?;
-        self.transmit(destination, Bytes::from(msg.into_bytes()));
+        let bytes = Bytes::from(msg.into_bytes());
+        self.transmit(destination, bytes.clone());
+        Ok(bytes)
+    }
+
+    /// Sends bytes exactly as given, outside any transaction (the same ACK
+    /// again, a keep-alive).
+    pub fn send_raw(
+        &mut self,
+        _now: Instant,
+        bytes: Bytes,
+        destination: Destination,
+    ) -> Result<(), EndpointError> {
+        self.transport_of(destination)?;
+        self.transmit(destination, bytes);
         Ok(())
     }
 

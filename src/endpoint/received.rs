@@ -66,6 +66,14 @@ impl Received {
         self.stamp().map(|s| s.stamped().to_vec())
     }
 
+    /// A second handle on the same message: the bytes are shared, the
+    /// parse is done again (under the same limits, so it succeeds as the
+    /// first did; `None` only if it somehow does not).
+    pub fn try_clone(&self) -> Option<Received> {
+        let limits = *self.message().limits();
+        Received::parse(self.bytes().clone(), &limits, self.source).ok()
+    }
+
     /// The parsed message.
     pub fn message(&self) -> &Message<'_> {
         self.parsed.borrow_dependent()

@@ -9,6 +9,8 @@
 //! the TU.
 #![allow(dead_code)] // each test file uses part of the harness
 
+pub mod ua_world;
+
 use std::net::SocketAddr;
 
 use bytes::Bytes;

@@ -1,0 +1,1488 @@
+//! The user agent core: INVITE sessions over dialogs (RFC 3261 §13–15),
+//! with reliable provisionals (RFC 3262), UPDATE (RFC 3311), re-INVITE
+//! failure rules (RFC 6141) and the 2xx handling of RFC 6026.
+//!
+//! A [`UserAgent`] owns an [`Endpoint`] and follows the same four verbs:
+//! feed it what the network did (`handle_datagram`, `handle_stream_data`,
+//! connection notices) and what the application wants ([`invite`],
+//! [`ring`], [`answer`], [`reject`], [`hangup`], [`reinvite`],
+//! [`request`]); drain [`poll_output`] (transmits and [`UaEvent`]s); sleep
+//! until [`poll_timeout`]; call [`handle_timeout`].
+//!
+//! What the UA core does by itself, so the application does not have to:
+//!
+//! * UAC: creates an early dialog per forked 1xx with a To tag; ACKs every
+//!   2xx (§13.2.2.4) and sends the same ACK again for each retransmission
+//!   of it (RFC 6026 §8.9); keeps the first answered dialog and ends any
+//!   other fork's with BYE ([`ForkPolicy::KeepFirst`], §13.2.2.4), or
+//!   leaves the choice to the application ([`ForkPolicy::Application`]);
+//!   sends PRACK for each reliable provisional, once (RFC 3262 §4); CANCELs
+//!   an unanswered call (§9.1) and ACKs-then-BYEs a 2xx that crosses the
+//!   CANCEL; retries a re-INVITE refused with 491 after the randomized
+//!   delay of §14.1.
+//! * UAS: retransmits its 2xx from T1 doubling to T2 until the ACK, and
+//!   ends the call with BYE after 64·T1 without one (§13.3.1.4);
+//!   retransmits a reliable provisional from T1 doubling until the PRACK,
+//!   and answers 500 after 64·T1 without one (RFC 3262 §3); answers a
+//!   CANCEL's INVITE with 487 (§9.2); answers 491 to a re-INVITE that
+//!   collides with its own and 500 with Retry-After to one that arrives
+//!   while another is pending (§14.2); 481 to in-dialog requests for
+//!   unknown dialogs (§12.2.2), 500 to out-of-order ones.
+//! * Both: a BYE ends the session (§15); 481 or 408 (or a timeout) to an
+//!   in-dialog request ends the dialog with BYE (§12.2.1.2); a failed
+//!   re-INVITE otherwise leaves the session as it was (RFC 6141 §3).
+//!
+//! Name resolution (RFC 3263) is the caller's: requests go to the
+//! [`Destination`] the call was placed with (or, for a UAS, where the
+//! INVITE came from), except that an in-dialog request over UDP goes to
+//! the next hop's address when that is an IP literal.
+//!
+//! [`invite`]: UserAgent::invite
+//! [`ring`]: UserAgent::ring
+//! [`answer`]: UserAgent::answer
+//! [`reject`]: UserAgent::reject
+//! [`hangup`]: UserAgent::hangup
+//! [`reinvite`]: UserAgent::reinvite
+//! [`request`]: UserAgent::request
+//! [`poll_output`]: UserAgent::poll_output
+//! [`poll_timeout`]: UserAgent::poll_timeout
+//! [`handle_timeout`]: UserAgent::handle_timeout
+
+use alloc::collections::{BTreeMap, BinaryHeap, VecDeque};
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::cmp::Reverse;
+use core::net::{IpAddr, SocketAddr};
+use core::time::Duration;
+
+use bytes::Bytes;
+use rand_chacha::ChaCha12Rng;
+use rand_core::{Rng, SeedableRng};
+
+use crate::dialog::{Dialog, DialogId, DialogRole, DialogState};
+use crate::endpoint::{
+    Destination, Endpoint, EndpointConfig, EndpointError, Event, Output, Received, TransactionId, Transmit,
+};
+use crate::message::builder::{OwnedMessage, RequestBuilder, ResponseBuilder, response_to};
+use crate::message::headers::NameAddr;
+use crate::message::uri::Host;
+use crate::message::{HeaderName, Message, Method, StatusCode};
+use crate::time::Instant;
+use crate::transport::{ConnectionId, Transport};
+
+/// A handle to one INVITE session of a [`UserAgent`]. Never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SessionId(pub u64);
+
+impl core::fmt::Display for SessionId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "call#{}", self.0)
+    }
+}
+
+/// What to do when a forked INVITE is answered by more than one UAS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForkPolicy {
+    /// Keep the first 2xx's dialog; ACK each later one and end it with BYE
+    /// (§13.2.2.4). Each is reported as [`UaEvent::ForkAnswered`].
+    KeepFirst,
+    /// Keep the first as the session's dialog, ACK the others and keep
+    /// them too; the application ends the ones it does not want with
+    /// [`UserAgent::bye_dialog`].
+    Application,
+}
+
+/// User agent settings.
+#[derive(Clone, Debug)]
+pub struct UaConfig {
+    /// The endpoint underneath (timers, limits, seed, Via host).
+    pub endpoint: EndpointConfig,
+    /// Our Contact for dialogs, e.g. `<sip:alice@192.0.2.1:5060>`
+    /// (§12.1.1, §12.1.2: a SIP or SIPS URI with global scope).
+    pub contact: String,
+    /// Offer `Supported: 100rel` and PRACK reliable provisionals
+    /// (RFC 3262).
+    pub reliable_provisionals: bool,
+    /// See [`ForkPolicy`].
+    pub fork_policy: ForkPolicy,
+    /// Most live sessions; beyond it new INVITEs are answered 486 and
+    /// [`UserAgent::invite`] fails.
+    pub max_sessions: usize,
+}
+
+impl UaConfig {
+    /// Defaults for a UA at `host` with Contact `contact`, seeded with
+    /// `seed` (32 bytes from the caller's CSPRNG).
+    pub fn new(host: &str, contact: &str, seed: [u8; 32]) -> Self {
+        let mut endpoint = EndpointConfig::new(host, seed);
+        endpoint.policy = Some(crate::message::validate::Policy::user_agent());
+        UaConfig {
+            endpoint,
+            contact: contact.into(),
+            reliable_provisionals: true,
+            fork_policy: ForkPolicy::KeepFirst,
+            max_sessions: 1 << 16,
+        }
+    }
+}
+
+/// Why a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// We sent BYE.
+    LocalBye,
+    /// The peer sent BYE.
+    RemoteBye,
+    /// We cancelled the call before it was answered (§9.1).
+    Cancelled,
+    /// The caller cancelled the call before we answered (§9.2).
+    RemoteCancel,
+    /// The call was refused with this final status (UAC side).
+    Rejected(StatusCode),
+    /// We refused the call with this final status (UAS side).
+    Declined(StatusCode),
+    /// No final response came (Timer B, §8.1.3.1: a 408).
+    Timeout,
+    /// The transport failed (§8.1.3.1: a 503).
+    TransportError,
+    /// Our 2xx was never ACKed within 64·T1 (§13.3.1.4).
+    NoAck,
+    /// A reliable provisional was never PRACKed within 64·T1 (RFC 3262 §3).
+    NoPrack,
+    /// An in-dialog request got 481 or 408, or timed out (§12.2.1.2).
+    DialogGone,
+}
+
+/// What the UA core tells the application.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UaEvent {
+    /// A new INVITE: answer with [`UserAgent::ring`], [`UserAgent::answer`]
+    /// or [`UserAgent::reject`].
+    IncomingCall {
+        /// The session created for it.
+        session: SessionId,
+        /// The INVITE.
+        request: Received,
+    },
+    /// A provisional response (101–199) to our INVITE, from any fork.
+    Progress {
+        /// The session.
+        session: SessionId,
+        /// The early dialog, if the response had a To tag.
+        dialog: Option<DialogId>,
+        /// The response.
+        response: Received,
+    },
+    /// Our INVITE was answered (2xx, ACKed already): the session is up.
+    Answered {
+        /// The session.
+        session: SessionId,
+        /// The confirmed dialog.
+        dialog: DialogId,
+        /// The 2xx.
+        response: Received,
+    },
+    /// Another fork answered too (ACKed; under [`ForkPolicy::KeepFirst`]
+    /// already ended with BYE).
+    ForkAnswered {
+        /// The session.
+        session: SessionId,
+        /// That fork's dialog.
+        dialog: DialogId,
+    },
+    /// The ACK for our 2xx arrived (UAS side): the session is confirmed.
+    Acked {
+        /// The session.
+        session: SessionId,
+    },
+    /// A re-INVITE arrived in the session: answer it with
+    /// [`UserAgent::answer`] or [`UserAgent::reject`].
+    ReInvite {
+        /// The session.
+        session: SessionId,
+        /// The re-INVITE.
+        request: Received,
+    },
+    /// Our re-INVITE was accepted (2xx, ACKed already).
+    ReInviteAnswered {
+        /// The session.
+        session: SessionId,
+        /// The 2xx.
+        response: Received,
+    },
+    /// Our re-INVITE failed with this status; the session goes on as it
+    /// was before it (RFC 6141 §3.4).
+    ReInviteFailed {
+        /// The session.
+        session: SessionId,
+        /// The final status.
+        status: StatusCode,
+    },
+    /// Any other request: in a session (INFO, UPDATE, MESSAGE, OPTIONS...)
+    /// or outside any (OPTIONS, MESSAGE, REGISTER...). Answer it with
+    /// [`UserAgent::respond`].
+    Request {
+        /// The session it belongs to, if any.
+        session: Option<SessionId>,
+        /// The server transaction to answer through.
+        transaction: TransactionId,
+        /// The request.
+        request: Received,
+    },
+    /// A response to a request sent with [`UserAgent::request`] or
+    /// [`UserAgent::send_out_of_dialog`].
+    Response {
+        /// The session, if the request was in one.
+        session: Option<SessionId>,
+        /// The client transaction.
+        transaction: TransactionId,
+        /// The response.
+        response: Received,
+    },
+    /// A request sent with [`UserAgent::request`] or
+    /// [`UserAgent::send_out_of_dialog`] got no final response (timeout or
+    /// transport error).
+    RequestFailed {
+        /// The session, if any.
+        session: Option<SessionId>,
+        /// The client transaction.
+        transaction: TransactionId,
+    },
+    /// The session ended.
+    Ended {
+        /// The session.
+        session: SessionId,
+        /// Why.
+        reason: EndReason,
+    },
+}
+
+/// What [`UserAgent::poll_output`] yields.
+#[derive(Debug)]
+pub enum UaOutput {
+    /// Bytes to send.
+    Transmit(Transmit),
+    /// Something for the application.
+    Event(UaEvent),
+}
+
+/// Why the UA refused a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UaError {
+    /// No such session (never issued, or ended).
+    #[error("no such session")]
+    UnknownSession,
+    /// The session is not in a state where that can be done (answering a
+    /// call already answered, a re-INVITE while another is pending, ...).
+    #[error("the session cannot do that now")]
+    InvalidState,
+    /// Too many sessions.
+    #[error("too many sessions")]
+    TooManySessions,
+    /// The endpoint refused.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    /// The dialog refused (terminated, ...).
+    #[error(transparent)]
+    Dialog(#[from] crate::dialog::DialogError),
+    /// A message could not be built.
+    #[error("the message could not be built")]
+    Build,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SessionState {
+    /// UAC: INVITE sent, nothing but 100 yet; UAS: INVITE received.
+    Initial,
+    /// A provisional went (UAS) or came (UAC).
+    Early,
+    /// Answered.
+    Confirmed,
+    /// BYE sent, waiting for its response.
+    Ending,
+}
+
+/// What a client transaction of ours is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    Invite,
+    ReInvite,
+    Bye,
+    Prack,
+    /// The application's own request (in a session or not).
+    App,
+}
+
+/// A response the UAS core retransmits itself: a 2xx until the ACK
+/// (§13.3.1.4), a reliable provisional until the PRACK (RFC 3262 §3).
+#[derive(Debug)]
+struct Retransmit {
+    transaction: TransactionId,
+    response: OwnedMessage,
+    interval: Duration,
+    next: Instant,
+    give_up: Instant,
+    /// For a reliable provisional: RSeq and the CSeq number it answers.
+    rseq: Option<(u32, u32)>,
+}
+
+/// The INVITE (initial or re-) the UAS side has not answered with a final
+/// response yet.
+#[derive(Debug)]
+struct PendingInvite {
+    transaction: TransactionId,
+    request: Received,
+    reinvite: bool,
+}
+
+#[derive(Debug)]
+struct Session {
+    role: DialogRole,
+    state: SessionState,
+    destination: Destination,
+    /// UAC: one dialog per answering fork; UAS: the one dialog.
+    dialogs: Vec<Dialog>,
+    /// The session's dialog (the first confirmed one).
+    chosen: Option<DialogId>,
+    /// UAC: the initial INVITE's transaction and its CSeq number.
+    invite_tx: Option<TransactionId>,
+    invite: Option<Bytes>,
+    invite_seq: u32,
+    /// UAC: the ACK sent for each 2xx, by (remote tag, CSeq number).
+    acks: Vec<(String, u32, Bytes, Destination)>,
+    /// UAC: highest RSeq PRACKed per remote tag.
+    rseqs: Vec<(String, u32)>,
+    cancelled: bool,
+    /// UAS: our To tag.
+    local_tag: String,
+    pending: Option<PendingInvite>,
+    retransmit_2xx: Option<Retransmit>,
+    reliable_1xx: Option<Retransmit>,
+    next_rseq: u32,
+    /// UAC: our re-INVITE in progress, its CSeq number, and the body to
+    /// send again after a 491.
+    reinvite_tx: Option<TransactionId>,
+    reinvite_seq: u32,
+    reinvite_body: Option<(String, Vec<u8>)>,
+    glare_retry: Option<Instant>,
+    /// The deadline last pushed on the UA's timer heap.
+    scheduled: Option<Instant>,
+}
+
+impl Session {
+    fn new(role: DialogRole, destination: Destination) -> Self {
+        Session {
+            role,
+            state: SessionState::Initial,
+            destination,
+            dialogs: Vec::new(),
+            chosen: None,
+            invite_tx: None,
+            invite: None,
+            invite_seq: 0,
+            acks: Vec::new(),
+            rseqs: Vec::new(),
+            cancelled: false,
+            local_tag: String::new(),
+            pending: None,
+            retransmit_2xx: None,
+            reliable_1xx: None,
+            next_rseq: 1,
+            reinvite_tx: None,
+            reinvite_seq: 0,
+            reinvite_body: None,
+            glare_retry: None,
+            scheduled: None,
+        }
+    }
+
+    fn dialog(&self, id: &DialogId) -> Option<&Dialog> {
+        self.dialogs.iter().find(|d| d.id() == id)
+    }
+
+    fn dialog_mut(&mut self, id: &DialogId) -> Option<&mut Dialog> {
+        self.dialogs.iter_mut().find(|d| d.id() == id)
+    }
+
+    fn chosen_mut(&mut self) -> Option<&mut Dialog> {
+        let id = self.chosen.clone()?;
+        self.dialog_mut(&id)
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        let mut next: Option<Instant> = None;
+        let mut consider = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
+        for r in [&self.retransmit_2xx, &self.reliable_1xx].into_iter().flatten() {
+            consider(r.next.min(r.give_up));
+        }
+        if let Some(t) = self.glare_retry {
+            consider(t);
+        }
+        next
+    }
+}
+
+/// A SIP user agent: the UA core over an [`Endpoint`] (see the
+/// [module documentation](self)).
+pub struct UserAgent {
+    ep: Endpoint,
+    config: UaConfig,
+    rng: ChaCha12Rng,
+    next_session: u64,
+    sessions: BTreeMap<SessionId, Session>,
+    by_dialog: BTreeMap<DialogId, SessionId>,
+    by_transaction: BTreeMap<TransactionId, (Option<SessionId>, Purpose)>,
+    /// UAS: the INVITE server transaction of each unanswered INVITE.
+    by_server_tx: BTreeMap<TransactionId, SessionId>,
+    timers: BinaryHeap<Reverse<(Instant, SessionId)>>,
+    outputs: VecDeque<UaOutput>,
+}
+
+impl core::fmt::Debug for UserAgent {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("UserAgent")
+            .field("endpoint", &self.ep)
+            .field("sessions", &self.sessions.len())
+            .finish()
+    }
+}
+
+fn body_of(b: RequestBuilder, body: &Option<(String, Vec<u8>)>) -> RequestBuilder {
+    match body {
+        Some((ct, bytes)) => b.body(ct, bytes.clone()),
+        None => b,
+    }
+}
+
+fn response_body(b: ResponseBuilder, body: Option<(&str, Vec<u8>)>) -> ResponseBuilder {
+    match body {
+        Some((ct, bytes)) => b.body(ct, bytes),
+        None => b,
+    }
+}
+
+/// The destination of an in-dialog request: the call's own when it runs
+/// over a connection, else the next hop (first route, or the remote
+/// target) if it names an IP address, else the call's own.
+fn next_hop(dialog: &Dialog, fallback: Destination) -> Destination {
+    if let Destination::Connection(_) = fallback {
+        return fallback;
+    }
+    let hop = match dialog.route_set().first() {
+        Some(r) => NameAddr::parse(r.as_bytes()).ok().and_then(|na| na.uri.sip().map(|s| (s.host, s.port))),
+        None => crate::message::uri::Uri::parse(dialog.remote_target().as_bytes())
+            .ok()
+            .and_then(|u| u.sip().map(|s| (s.host, s.port))),
+    };
+    let ip = match hop {
+        Some((Host::Ipv4(a), port)) => Some((IpAddr::from(a), port)),
+        Some((Host::Ipv6 { addr, .. }, port)) => Some((IpAddr::from(addr), port)),
+        _ => None,
+    };
+    match ip {
+        Some((ip, port)) => Destination::Datagram(SocketAddr::new(ip, port.unwrap_or(5060))),
+        None => fallback,
+    }
+}
+
+impl UserAgent {
+    /// A user agent with `config`.
+    pub fn new(config: UaConfig) -> Self {
+        let mut seed = config.endpoint.seed;
+        // Separate the UA core's draws (glare delays, RSeq) from the
+        // endpoint's, which use the seed as given.
+        seed[31] ^= 0x5a;
+        seed[0] ^= 0xa5;
+        UserAgent {
+            ep: Endpoint::new(config.endpoint.clone()),
+            config,
+            rng: ChaCha12Rng::from_seed(seed),
+            next_session: 1,
+            sessions: BTreeMap::new(),
+            by_dialog: BTreeMap::new(),
+            by_transaction: BTreeMap::new(),
+            by_server_tx: BTreeMap::new(),
+            timers: BinaryHeap::new(),
+            outputs: VecDeque::new(),
+        }
+    }
+
+    /// The endpoint underneath.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.ep
+    }
+
+    /// The endpoint underneath, for requests outside the UA core's
+    /// concerns. Outputs it produces come out of
+    /// [`poll_output`](Self::poll_output) after the next input.
+    pub fn endpoint_mut(&mut self) -> &mut Endpoint {
+        &mut self.ep
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &UaConfig {
+        &self.config
+    }
+
+    /// Live sessions.
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// The session's dialog (the answered one), if any.
+    pub fn dialog(&self, session: SessionId) -> Option<&Dialog> {
+        let s = self.sessions.get(&session)?;
+        s.dialog(s.chosen.as_ref()?)
+    }
+
+    // ---- the four verbs --------------------------------------------------
+
+    /// The next output, until `None`.
+    pub fn poll_output(&mut self) -> Option<UaOutput> {
+        self.pump(Instant::ZERO);
+        self.outputs.pop_front()
+    }
+
+    /// The next deadline (the endpoint's or the UA core's own).
+    pub fn poll_timeout(&mut self) -> Option<Instant> {
+        while let Some(&Reverse((at, id))) = self.timers.peek() {
+            match self.sessions.get(&id) {
+                Some(s) if s.scheduled == Some(at) => break,
+                _ => {
+                    self.timers.pop();
+                }
+            }
+        }
+        let own = self.timers.peek().map(|Reverse((at, _))| *at);
+        match (own, self.ep.poll_timeout()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Time has reached `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.ep.handle_timeout(now);
+        self.pump(now);
+        while let Some(&Reverse((at, id))) = self.timers.peek() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            if self.sessions.get(&id).is_some_and(|s| s.scheduled == Some(at)) {
+                if let Some(s) = self.sessions.get_mut(&id) {
+                    s.scheduled = None;
+                }
+                self.session_timeout(now, id);
+                self.reschedule(id);
+            }
+        }
+        self.pump(now);
+    }
+
+    /// A datagram arrived (see [`Endpoint::handle_datagram`]).
+    pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, bytes: Bytes) {
+        self.ep.handle_datagram(now, from, bytes);
+        self.pump(now);
+    }
+
+    /// Bytes arrived on a connection (see [`Endpoint::handle_stream_data`]).
+    pub fn handle_stream_data(&mut self, now: Instant, connection: ConnectionId, data: &[u8]) {
+        self.ep.handle_stream_data(now, connection, data);
+        self.pump(now);
+    }
+
+    /// A connection opened.
+    pub fn handle_connection_opened(
+        &mut self,
+        now: Instant,
+        connection: ConnectionId,
+        transport: Transport,
+        peer: SocketAddr,
+    ) {
+        self.ep.handle_connection_opened(now, connection, transport, peer);
+    }
+
+    /// A connection closed.
+    pub fn handle_connection_closed(&mut self, now: Instant, connection: ConnectionId) {
+        self.ep.handle_connection_closed(now, connection);
+        self.pump(now);
+    }
+
+    /// A connection failed.
+    pub fn handle_connection_failed(&mut self, now: Instant, connection: ConnectionId) {
+        self.ep.handle_connection_failed(now, connection);
+        self.pump(now);
+    }
+
+    // ---- application commands ---------------------------------------------
+
+    /// A new INVITE to `request_uri`, From `from` (a fresh tag added), To
+    /// `to`, with a fresh Call-ID and CSeq: complete it (body, headers) and
+    /// pass it to [`invite`](Self::invite).
+    pub fn new_invite(&mut self, request_uri: &str, from: &str, to: &str) -> RequestBuilder {
+        let tag = self.ep.new_tag();
+        let call_id = self.ep.new_call_id();
+        let seq = (self.rng.next_u32() & 0xffff) + 1;
+        RequestBuilder::new(Method::Invite, request_uri)
+            .from(&alloc::format!("{from};tag={tag}"))
+            .to(to)
+            .call_id(&call_id)
+            .cseq(seq)
+    }
+
+    /// Places a call: sends `invite` (an INVITE without Via or Contact:
+    /// the UA adds its Contact, `Supported: 100rel` when configured, and
+    /// the endpoint the Via) to `destination`.
+    pub fn invite(
+        &mut self,
+        now: Instant,
+        invite: RequestBuilder,
+        destination: Destination,
+    ) -> Result<SessionId, UaError> {
+        if self.sessions.len() >= self.config.max_sessions {
+            return Err(UaError::TooManySessions);
+        }
+        let mut invite = invite.set_header(HeaderName::Contact, self.config.contact.as_bytes());
+        if self.config.reliable_provisionals {
+            invite = invite.header(HeaderName::Supported, "100rel");
+        }
+        let tx = self.ep.send_request(now, invite, destination)?;
+        let request = self.ep.client_request(tx).cloned();
+        let seq =
+            request.as_ref().and_then(|r| Message::parse(r).ok()?.cseq().ok().map(|c| c.seq)).unwrap_or(0);
+        let id = self.new_session_id();
+        let mut s = Session::new(DialogRole::Uac, destination);
+        s.invite_tx = Some(tx);
+        s.invite = request;
+        s.invite_seq = seq;
+        self.sessions.insert(id, s);
+        self.by_transaction.insert(tx, (Some(id), Purpose::Invite));
+        self.pump(now);
+        Ok(id)
+    }
+
+    /// Sends a provisional response (101–199) to the session's pending
+    /// INVITE; `reliable` sends it per RFC 3262 (when the INVITE allowed
+    /// it) and retransmits it until the PRACK.
+    pub fn ring(
+        &mut self,
+        now: Instant,
+        session: SessionId,
+        status: StatusCode,
+        reliable: bool,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<(), UaError> {
+        if !(101..=199).contains(&status.0) {
+            return Err(UaError::InvalidState);
+        }
+        let contact = self.config.contact.clone();
+        let t1 = self.config.endpoint.timers.t1;
+        let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        let pending = s.pending.as_ref().ok_or(UaError::InvalidState)?;
+        let msg = pending.request.message();
+        // RFC 3262 §3: only if the INVITE offered or required 100rel, and
+        // only one unacknowledged at a time.
+        let allowed = msg.option_tag_present(HeaderName::Supported, "100rel").unwrap_or(false)
+            || msg.option_tag_present(HeaderName::Require, "100rel").unwrap_or(false);
+        let reliable = reliable && allowed && !pending.reinvite;
+        if reliable && s.reliable_1xx.is_some() {
+            return Err(UaError::InvalidState);
+        }
+        let mut b = response_to(msg, status, Some(&s.local_tag)).contact(&contact);
+        let rseq = if reliable {
+            let r = s.next_rseq;
+            s.next_rseq += 1;
+            b = b.header(HeaderName::Require, "100rel").header(HeaderName::RSeq, r.to_string());
+            Some(r)
+        } else {
+            None
+        };
+        let response = response_body(b, body).build().map_err(|_| UaError::Build)?;
+        let tx = pending.transaction;
+        let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
+        if s.dialogs.is_empty() {
+            let d = Dialog::uas(msg, &s.local_tag, &contact, false, false)?;
+            self.by_dialog.insert(d.id().clone(), session);
+            s.dialogs.push(d);
+        }
+        if let Some(rseq) = rseq {
+            s.reliable_1xx = Some(Retransmit {
+                transaction: tx,
+                response: response.clone(),
+                interval: t1,
+                next: now + t1,
+                give_up: now + t1.saturating_mul(64),
+                rseq: Some((rseq, seq)),
+            });
+        }
+        if s.state == SessionState::Initial {
+            s.state = SessionState::Early;
+        }
+        self.ep.send_response(now, tx, response)?;
+        self.reschedule(session);
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Answers the session's pending INVITE (initial or re-INVITE) with
+    /// 200 OK, our Contact and `body`; the UA core retransmits it until
+    /// the ACK (§13.3.1.4).
+    pub fn answer(
+        &mut self,
+        now: Instant,
+        session: SessionId,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<(), UaError> {
+        let contact = self.config.contact.clone();
+        let t1 = self.config.endpoint.timers.t1;
+        let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        let pending = s.pending.take().ok_or(UaError::InvalidState)?;
+        let msg = pending.request.message();
+        let response =
+            response_body(response_to(msg, StatusCode::OK, Some(&s.local_tag)).contact(&contact), body)
+                .build()
+                .map_err(|_| UaError::Build)?;
+        if pending.reinvite {
+            // RFC 6141 §4.6: the target changes as the 2xx goes.
+            if let Some(d) = s.chosen_mut() {
+                d.accept_target_refresh(msg);
+            }
+        } else {
+            if s.dialogs.is_empty() {
+                let d = Dialog::uas(msg, &s.local_tag, &contact, true, false)?;
+                self.by_dialog.insert(d.id().clone(), session);
+                s.dialogs.push(d);
+            }
+            let d = &mut s.dialogs[0];
+            d.confirm(None);
+            s.chosen = Some(d.id().clone());
+            s.state = SessionState::Confirmed;
+            // A final response stops the reliable provisional's
+            // retransmissions (RFC 3262 §3).
+            s.reliable_1xx = None;
+        }
+        s.retransmit_2xx = Some(Retransmit {
+            transaction: pending.transaction,
+            response: response.clone(),
+            interval: t1,
+            next: now + t1,
+            give_up: now + t1.saturating_mul(64),
+            rseq: None,
+        });
+        self.by_server_tx.remove(&pending.transaction);
+        self.ep.send_response(now, pending.transaction, response)?;
+        self.reschedule(session);
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Refuses the session's pending INVITE with `status` (300–699). An
+    /// initial INVITE's session ends; a refused re-INVITE leaves the
+    /// session as it was.
+    pub fn reject(&mut self, now: Instant, session: SessionId, status: StatusCode) -> Result<(), UaError> {
+        if !(300..=699).contains(&status.0) {
+            return Err(UaError::InvalidState);
+        }
+        let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        let pending = s.pending.take().ok_or(UaError::InvalidState)?;
+        let response = response_to(pending.request.message(), status, Some(&s.local_tag))
+            .build()
+            .map_err(|_| UaError::Build)?;
+        self.by_server_tx.remove(&pending.transaction);
+        self.ep.send_response(now, pending.transaction, response)?;
+        if !pending.reinvite {
+            self.end(session, EndReason::Declined(status));
+        }
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Ends the session: CANCEL while our INVITE is unanswered (§9.1), BYE
+    /// once answered (§15.1.1). An unanswered incoming call is refused
+    /// with [`reject`](Self::reject) instead.
+    pub fn hangup(&mut self, now: Instant, session: SessionId) -> Result<(), UaError> {
+        let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        match (s.role, s.state) {
+            (_, SessionState::Ending) => Ok(()),
+            (DialogRole::Uac, SessionState::Initial | SessionState::Early) => {
+                s.cancelled = true;
+                let tx = s.invite_tx.ok_or(UaError::InvalidState)?;
+                self.ep.cancel(now, tx)?;
+                self.pump(now);
+                Ok(())
+            }
+            (DialogRole::Uas, SessionState::Initial | SessionState::Early) if s.chosen.is_none() => {
+                Err(UaError::InvalidState)
+            }
+            _ => {
+                let id = s.chosen.clone().ok_or(UaError::InvalidState)?;
+                self.send_bye(now, session, &id)?;
+                if let Some(s) = self.sessions.get_mut(&session) {
+                    s.state = SessionState::Ending;
+                    s.retransmit_2xx = None;
+                }
+                self.pump(now);
+                Ok(())
+            }
+        }
+    }
+
+    /// Ends one dialog of a forked call with BYE (see
+    /// [`ForkPolicy::Application`]).
+    pub fn bye_dialog(&mut self, now: Instant, session: SessionId, dialog: &DialogId) -> Result<(), UaError> {
+        if self.sessions.get(&session).and_then(|s| s.chosen.as_ref()) == Some(dialog) {
+            return self.hangup(now, session);
+        }
+        self.send_bye(now, session, dialog)?;
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Sends a re-INVITE in the session (§14.1) with `body` (typically a
+    /// new offer). Refused while another INVITE transaction of the session
+    /// is pending in either direction.
+    pub fn reinvite(
+        &mut self,
+        now: Instant,
+        session: SessionId,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<(), UaError> {
+        let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        if s.state != SessionState::Confirmed
+            || s.reinvite_tx.is_some()
+            || s.pending.is_some()
+            || s.glare_retry.is_some()
+        {
+            return Err(UaError::InvalidState);
+        }
+        s.reinvite_body = body.map(|(ct, b)| (ct.to_string(), b));
+        self.send_reinvite(now, session)
+    }
+
+    fn send_reinvite(&mut self, now: Instant, session: SessionId) -> Result<(), UaError> {
+        let seq0 = self.rng.next_u32() & 0xffff;
+        let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        let body = s.reinvite_body.clone();
+        let fallback = s.destination;
+        let d = s.chosen_mut().ok_or(UaError::InvalidState)?;
+        let req = body_of(d.request(Method::Invite, seq0)?, &body);
+        let seq = d.local_seq().unwrap_or(0);
+        let dest = next_hop(d, fallback);
+        let tx = self.ep.send_request(now, req, dest)?;
+        if let Some(s) = self.sessions.get_mut(&session) {
+            s.reinvite_tx = Some(tx);
+            s.reinvite_seq = seq;
+        }
+        self.by_transaction.insert(tx, (Some(session), Purpose::ReInvite));
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Sends another request in the session's dialog (UPDATE, INFO,
+    /// MESSAGE, OPTIONS...; RFC 3311 for UPDATE, which may also be sent in
+    /// an early dialog). Its responses come as [`UaEvent::Response`].
+    pub fn request(
+        &mut self,
+        now: Instant,
+        session: SessionId,
+        method: Method<'_>,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<TransactionId, UaError> {
+        if matches!(method, Method::Invite | Method::Ack | Method::Cancel | Method::Bye | Method::Prack) {
+            return Err(UaError::InvalidState);
+        }
+        let seq0 = self.rng.next_u32() & 0xffff;
+        let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        let fallback = s.destination;
+        let id = match &s.chosen {
+            Some(id) => id.clone(),
+            // UPDATE in an early dialog (RFC 3311 §5.1).
+            None => s.dialogs.first().map(|d| d.id().clone()).ok_or(UaError::InvalidState)?,
+        };
+        let d = s.dialog_mut(&id).ok_or(UaError::InvalidState)?;
+        let req = d.request(method, seq0)?;
+        let req = match body {
+            Some((ct, b)) => req.body(ct, b),
+            None => req,
+        };
+        let dest = next_hop(d, fallback);
+        let tx = self.ep.send_request(now, req, dest)?;
+        self.by_transaction.insert(tx, (Some(session), Purpose::App));
+        self.pump(now);
+        Ok(tx)
+    }
+
+    /// Sends a request outside any session (OPTIONS, MESSAGE, REGISTER...)
+    /// through the endpoint; its responses come as [`UaEvent::Response`].
+    pub fn send_out_of_dialog(
+        &mut self,
+        now: Instant,
+        request: RequestBuilder,
+        destination: Destination,
+    ) -> Result<TransactionId, UaError> {
+        let tx = self.ep.send_request(now, request, destination)?;
+        self.by_transaction.insert(tx, (None, Purpose::App));
+        self.pump(now);
+        Ok(tx)
+    }
+
+    /// Answers a request the application received as [`UaEvent::Request`].
+    pub fn respond(
+        &mut self,
+        now: Instant,
+        transaction: TransactionId,
+        response: OwnedMessage,
+    ) -> Result<(), UaError> {
+        self.ep.send_response(now, transaction, response)?;
+        self.pump(now);
+        Ok(())
+    }
+
+    // ---- internals --------------------------------------------------------
+
+    fn new_session_id(&mut self) -> SessionId {
+        let id = SessionId(self.next_session);
+        self.next_session += 1;
+        id
+    }
+
+    fn event(&mut self, e: UaEvent) {
+        self.outputs.push_back(UaOutput::Event(e));
+    }
+
+    fn reschedule(&mut self, id: SessionId) {
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        let next = s.next_deadline();
+        if next != s.scheduled {
+            s.scheduled = next;
+            if let Some(at) = next {
+                self.timers.push(Reverse((at, id)));
+            }
+        }
+    }
+
+    fn end(&mut self, id: SessionId, reason: EndReason) {
+        if let Some(s) = self.sessions.remove(&id) {
+            for d in &s.dialogs {
+                self.by_dialog.remove(d.id());
+            }
+            if let Some(p) = &s.pending {
+                self.by_server_tx.remove(&p.transaction);
+            }
+            self.event(UaEvent::Ended { session: id, reason });
+        }
+    }
+
+    fn send_bye(&mut self, now: Instant, session: SessionId, dialog: &DialogId) -> Result<(), UaError> {
+        let seq0 = self.rng.next_u32() & 0xffff;
+        let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        let fallback = s.destination;
+        let d = s.dialog_mut(dialog).ok_or(UaError::InvalidState)?;
+        let bye = d.request(Method::Bye, seq0)?;
+        let dest = next_hop(d, fallback);
+        d.terminate();
+        let tx = self.ep.send_request(now, bye, dest)?;
+        self.by_transaction.insert(tx, (Some(session), Purpose::Bye));
+        Ok(())
+    }
+
+    /// Drains the endpoint: transmits out, events through the UA core.
+    fn pump(&mut self, now: Instant) {
+        while let Some(out) = self.ep.poll_output() {
+            match out {
+                Output::Transmit(t) => self.outputs.push_back(UaOutput::Transmit(t)),
+                Output::Event(e) => self.on_event(now, e),
+            }
+        }
+    }
+
+    fn on_event(&mut self, now: Instant, e: Event) {
+        match e {
+            Event::Request { transaction, request } => self.on_request(now, transaction, request),
+            Event::Ack { request, .. } => self.on_ack(now, request),
+            Event::Cancelled { transaction, .. } => self.on_cancelled(now, transaction),
+            Event::Response { transaction, response } => self.on_response(now, transaction, response),
+            Event::Timeout { transaction } | Event::TransportError { transaction } => {
+                let timeout = matches!(e, Event::Timeout { .. });
+                self.on_failure(now, transaction, timeout)
+            }
+            Event::Terminated { transaction } => {
+                self.by_transaction.remove(&transaction);
+                if let Some(id) = self.by_server_tx.remove(&transaction) {
+                    // The INVITE server transaction ended before the TU
+                    // answered (a transport failure, never answered).
+                    if let Some(s) = self.sessions.get_mut(&id) {
+                        s.pending = None;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn respond_status(
+        &mut self,
+        now: Instant,
+        tx: TransactionId,
+        request: &Received,
+        status: StatusCode,
+        retry_after: Option<u32>,
+    ) {
+        let tag = self.ep.new_tag();
+        let mut b = response_to(request.message(), status, Some(&tag));
+        if let Some(secs) = retry_after {
+            b = b.header(HeaderName::RetryAfter, secs.to_string());
+        }
+        if let Ok(r) = b.build() {
+            let _ = self.ep.send_response(now, tx, r);
+        }
+    }
+
+    fn on_request(&mut self, now: Instant, tx: TransactionId, request: Received) {
+        let msg = request.message();
+        let Some(method) = msg.method() else { return };
+        let dialog_id = DialogId::of_request(msg);
+        let session = dialog_id.as_ref().and_then(|d| self.by_dialog.get(d).copied());
+        if dialog_id.is_some() && session.is_none() && method != Method::Ack {
+            // §12.2.2: a To tag naming no dialog of ours.
+            self.respond_status(now, tx, &request, StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST, None);
+            return;
+        }
+        match (method, session) {
+            (Method::Invite, None) => self.on_new_invite(now, tx, request),
+            (_, None) => self.event(UaEvent::Request { session: None, transaction: tx, request }),
+            (method, Some(id)) => {
+                let Some(did) = dialog_id else { return };
+                // §12.2.2: CSeq order.
+                let checked = self
+                    .sessions
+                    .get_mut(&id)
+                    .and_then(|s| s.dialog_mut(&did))
+                    .map(|d| d.handle_request(msg));
+                match checked {
+                    Some(Err(e)) => {
+                        self.respond_status(now, tx, &request, e.status(), None);
+                        return;
+                    }
+                    None => return,
+                    Some(Ok(())) => {}
+                }
+                match method {
+                    Method::Invite => self.on_reinvite(now, id, tx, request),
+                    Method::Bye => self.on_bye(now, id, tx, request),
+                    Method::Prack => self.on_prack(now, id, tx, request),
+                    _ => self.event(UaEvent::Request { session: Some(id), transaction: tx, request }),
+                }
+            }
+        }
+    }
+
+    fn on_new_invite(&mut self, now: Instant, tx: TransactionId, request: Received) {
+        if self.sessions.len() >= self.config.max_sessions {
+            self.respond_status(now, tx, &request, StatusCode::BUSY_HERE, None);
+            return;
+        }
+        let destination = match request.source().connection {
+            Some(c) => Destination::Connection(c),
+            None => Destination::Datagram(request.source().peer),
+        };
+        let id = self.new_session_id();
+        let mut s = Session::new(DialogRole::Uas, destination);
+        s.local_tag = self.ep.new_tag();
+        s.next_rseq = (self.rng.next_u32() & 0x3fff_ffff) + 1;
+        let Some(copy) = request.try_clone() else { return };
+        let ev_request = request;
+        s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: false });
+        self.sessions.insert(id, s);
+        self.by_server_tx.insert(tx, id);
+        self.event(UaEvent::IncomingCall { session: id, request: ev_request });
+    }
+
+    fn on_reinvite(&mut self, now: Instant, id: SessionId, tx: TransactionId, request: Received) {
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        if s.reinvite_tx.is_some() {
+            // §14.2: our own re-INVITE is in progress: 491.
+            self.respond_status(now, tx, &request, StatusCode::REQUEST_PENDING, None);
+            return;
+        }
+        if s.pending.is_some() || s.retransmit_2xx.is_some() {
+            // §14.2: the previous INVITE is not finished: 500 with a
+            // Retry-After of 0–10 s.
+            let secs = self.rng.next_u32() % 11;
+            self.respond_status(now, tx, &request, StatusCode::SERVER_INTERNAL_ERROR, Some(secs));
+            return;
+        }
+        let Some(copy) = request.try_clone() else { return };
+        s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: true });
+        self.by_server_tx.insert(tx, id);
+        self.event(UaEvent::ReInvite { session: id, request });
+    }
+
+    fn on_bye(&mut self, now: Instant, id: SessionId, tx: TransactionId, request: Received) {
+        // §15.1.2: 200 to the BYE; a still pending INVITE gets 487.
+        if let Ok(ok) = response_to(request.message(), StatusCode::OK, None).build() {
+            let _ = self.ep.send_response(now, tx, ok);
+        }
+        if let Some(p) = self.sessions.get_mut(&id).and_then(|s| s.pending.take()) {
+            let tag = self.sessions.get(&id).map(|s| s.local_tag.clone()).unwrap_or_default();
+            if let Ok(r) =
+                response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).build()
+            {
+                let _ = self.ep.send_response(now, p.transaction, r);
+            }
+        }
+        self.end(id, EndReason::RemoteBye);
+    }
+
+    fn on_prack(&mut self, now: Instant, id: SessionId, tx: TransactionId, request: Received) {
+        let rack =
+            request.message().rack().ok().flatten().map(|r| (r.rseq, r.cseq, r.method == Method::Invite));
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        let matches = match (&s.reliable_1xx, rack) {
+            (Some(r), Some((rseq, cseq, true))) => r.rseq == Some((rseq, cseq)),
+            _ => false,
+        };
+        if matches {
+            // RFC 3262 §3: a matching PRACK stops the retransmissions and
+            // gets 2xx.
+            s.reliable_1xx = None;
+            if let Ok(ok) = response_to(request.message(), StatusCode::OK, None).build() {
+                let _ = self.ep.send_response(now, tx, ok);
+            }
+            self.reschedule(id);
+        } else {
+            self.respond_status(now, tx, &request, StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST, None);
+        }
+    }
+
+    fn on_ack(&mut self, _now: Instant, request: Received) {
+        let Some(did) = DialogId::of_request(request.message()) else { return };
+        let Some(&id) = self.by_dialog.get(&did) else { return };
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        let seq = request.message().cseq().map(|c| c.seq).unwrap_or(0);
+        let acked = s.retransmit_2xx.as_ref().is_some_and(|r| {
+            // The ACK acknowledges the 2xx of the INVITE with its number.
+            r.response.parse().ok().and_then(|m| m.cseq().ok().map(|c| c.seq)) == Some(seq)
+        });
+        if acked {
+            s.retransmit_2xx = None;
+            self.reschedule(id);
+            self.event(UaEvent::Acked { session: id });
+        }
+    }
+
+    fn on_cancelled(&mut self, now: Instant, invite_tx: TransactionId) {
+        let Some(&id) = self.by_server_tx.get(&invite_tx) else { return };
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        let Some(p) = s.pending.take() else { return };
+        self.by_server_tx.remove(&invite_tx);
+        let tag = s.local_tag.clone();
+        let reinvite = p.reinvite;
+        if let Ok(r) = response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).build() {
+            let _ = self.ep.send_response(now, p.transaction, r);
+        }
+        if !reinvite {
+            self.end(id, EndReason::RemoteCancel);
+        }
+    }
+
+    fn on_response(&mut self, now: Instant, tx: TransactionId, response: Received) {
+        let Some(&(session, purpose)) = self.by_transaction.get(&tx) else { return };
+        let status = response.message().status().unwrap_or(StatusCode(0));
+        match (purpose, session) {
+            (Purpose::Invite, Some(id)) => self.on_invite_response(now, id, tx, response),
+            (Purpose::ReInvite, Some(id)) => self.on_reinvite_response(now, id, response),
+            (Purpose::Bye, Some(id)) if status.0 >= 200 => self.end(id, EndReason::LocalBye),
+            (Purpose::App, session) => {
+                if status.0 >= 200 {
+                    if let (Some(id), true) = (session, matches!(status.0, 408 | 481)) {
+                        self.dialog_gone(now, id);
+                    }
+                }
+                self.event(UaEvent::Response { session, transaction: tx, response });
+            }
+            _ => {}
+        }
+    }
+
+    fn on_invite_response(&mut self, now: Instant, id: SessionId, tx: TransactionId, response: Received) {
+        let msg = response.message();
+        let status = msg.status().unwrap_or(StatusCode(0));
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        let Some(invite) = s.invite.clone() else { return };
+        let Ok(request) = Message::parse(&invite) else { return };
+        match status.0 {
+            100 => {}
+            101..=199 => {
+                if s.state == SessionState::Initial {
+                    s.state = SessionState::Early;
+                }
+                let mut dialog = None;
+                if msg.to().ok().and_then(|t| t.tag()).is_some() {
+                    let did = DialogId::of_response(msg);
+                    if let Some(did) = did {
+                        if s.dialog(&did).is_none() {
+                            if let Ok(d) = Dialog::uac(&request, msg, false) {
+                                self.by_dialog.insert(did.clone(), id);
+                                s.dialogs.push(d);
+                            }
+                        }
+                        dialog = Some(did);
+                    }
+                }
+                drop(request);
+                if let Some(did) = &dialog {
+                    self.maybe_prack(now, id, did, &response);
+                }
+                self.event(UaEvent::Progress { session: id, dialog, response });
+            }
+            200..=299 => {
+                let Some(did) = DialogId::of_response(msg) else { return };
+                let remote_tag = did.remote_tag.clone();
+                if let Some((_, _, ack, dest)) =
+                    s.acks.iter().find(|(t, seq, _, _)| *t == remote_tag && *seq == s.invite_seq)
+                {
+                    // A retransmission of a 2xx already ACKed: the same
+                    // ACK again (§13.2.2.4, RFC 6026 §8.9).
+                    let (ack, dest) = (ack.clone(), *dest);
+                    let _ = self.ep.send_raw(now, ack, dest);
+                    return;
+                }
+                match s.dialog_mut(&did) {
+                    Some(d) => d.confirm(Some(msg)),
+                    None => match Dialog::uac(&request, msg, false) {
+                        Ok(d) => {
+                            self.by_dialog.insert(did.clone(), id);
+                            s.dialogs.push(d);
+                        }
+                        Err(_) => return,
+                    },
+                }
+                drop(request);
+                let fallback = s.destination;
+                let invite_seq = s.invite_seq;
+                let (ack, dest) = match s.dialog(&did) {
+                    Some(d) => (d.ack(invite_seq), next_hop(d, fallback)),
+                    None => return,
+                };
+                let Ok(bytes) = self.ep.send_ack(now, ack, dest) else { return };
+                let Some(s) = self.sessions.get_mut(&id) else { return };
+                s.acks.push((remote_tag, invite_seq, bytes, dest));
+                let first = s.chosen.is_none();
+                if first {
+                    s.chosen = Some(did.clone());
+                    s.state = SessionState::Confirmed;
+                    // Early dialogs of other forks stay until their own
+                    // final; only the chosen one is the session's.
+                    if s.cancelled {
+                        // §9.1 note: the 2xx crossed our CANCEL; end the
+                        // call it set up.
+                        let _ = self.hangup(now, id);
+                        return;
+                    }
+                    self.event(UaEvent::Answered { session: id, dialog: did, response });
+                } else {
+                    if self.config.fork_policy == ForkPolicy::KeepFirst {
+                        let _ = self.send_bye(now, id, &did);
+                    }
+                    self.event(UaEvent::ForkAnswered { session: id, dialog: did });
+                }
+            }
+            _ => {
+                // §12.3: a non-2xx final ends the early dialogs. The ICT
+                // sent the ACK.
+                drop(request);
+                let answered = s.chosen.is_some();
+                for d in s.dialogs.iter_mut().filter(|d| d.state() == DialogState::Early) {
+                    d.terminate();
+                }
+                let _ = tx;
+                if !answered {
+                    let reason = if s.cancelled && status == StatusCode::REQUEST_TERMINATED {
+                        EndReason::Cancelled
+                    } else {
+                        EndReason::Rejected(status)
+                    };
+                    self.end(id, reason);
+                }
+            }
+        }
+    }
+
+    /// RFC 3262 §4: PRACK a reliable provisional once, in its dialog.
+    fn maybe_prack(&mut self, now: Instant, id: SessionId, did: &DialogId, response: &Received) {
+        if !self.config.reliable_provisionals {
+            return;
+        }
+        let msg = response.message();
+        let reliable = msg.option_tag_present(HeaderName::Require, "100rel").unwrap_or(false);
+        let Some(rseq) = msg.rseq().ok().flatten().filter(|_| reliable) else { return };
+        let Ok(cseq) = msg.cseq() else { return };
+        let seq0 = self.rng.next_u32() & 0xffff;
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        match s.rseqs.iter_mut().find(|(t, _)| *t == did.remote_tag) {
+            // A retransmission (or out of order): no new PRACK.
+            Some((_, last)) if rseq <= *last => return,
+            Some((_, last)) => *last = rseq,
+            None => s.rseqs.push((did.remote_tag.clone(), rseq)),
+        }
+        let fallback = s.destination;
+        let Some(d) = s.dialog_mut(did) else { return };
+        // RFC 6141 §4.7: a reliable provisional refreshes the target.
+        d.handle_response(Method::Invite, msg);
+        let Ok(prack) = d.request(Method::Prack, seq0) else { return };
+        let prack =
+            prack.header(HeaderName::RAck, alloc::format!("{rseq} {} {}", cseq.seq, cseq.method.as_str()));
+        let dest = next_hop(d, fallback);
+        if let Ok(tx) = self.ep.send_request(now, prack, dest) {
+            self.by_transaction.insert(tx, (Some(id), Purpose::Prack));
+        }
+    }
+
+    fn on_reinvite_response(&mut self, now: Instant, id: SessionId, response: Received) {
+        let msg = response.message();
+        let status = msg.status().unwrap_or(StatusCode(0));
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        let Some(did) = s.chosen.clone() else { return };
+        match status.0 {
+            100..=199 => {}
+            200..=299 => {
+                let seq = s.reinvite_seq;
+                if let Some((_, _, ack, dest)) =
+                    s.acks.iter().find(|(t, q, _, _)| *t == did.remote_tag && *q == seq)
+                {
+                    let (ack, dest) = (ack.clone(), *dest);
+                    let _ = self.ep.send_raw(now, ack, dest);
+                    return;
+                }
+                let fallback = s.destination;
+                let Some(d) = s.dialog_mut(&did) else { return };
+                d.handle_response(Method::Invite, msg);
+                let ack = d.ack(seq);
+                let dest = next_hop(d, fallback);
+                let Ok(bytes) = self.ep.send_ack(now, ack, dest) else { return };
+                let Some(s) = self.sessions.get_mut(&id) else { return };
+                s.acks.push((did.remote_tag.clone(), seq, bytes, dest));
+                s.reinvite_tx = None;
+                s.reinvite_body = None;
+                self.event(UaEvent::ReInviteAnswered { session: id, response });
+            }
+            491 => {
+                // §14.1: retry after a random time in 10 ms units: 2.1–4 s
+                // if we own the Call-ID (we were the UAC of the dialog),
+                // else 0–2 s.
+                s.reinvite_tx = None;
+                let units = if s.role == DialogRole::Uac {
+                    210 + self.rng.next_u32() % 191
+                } else {
+                    self.rng.next_u32() % 201
+                };
+                s.glare_retry = Some(now + Duration::from_millis(u64::from(units) * 10));
+                self.reschedule(id);
+            }
+            408 | 481 => {
+                s.reinvite_tx = None;
+                self.dialog_gone(now, id);
+            }
+            _ => {
+                // RFC 6141 §3.4: the session goes on as before.
+                s.reinvite_tx = None;
+                s.reinvite_body = None;
+                self.event(UaEvent::ReInviteFailed { session: id, status });
+            }
+        }
+    }
+
+    /// §12.2.1.2: the dialog is gone (481, 408, timeout): BYE and end.
+    fn dialog_gone(&mut self, now: Instant, id: SessionId) {
+        if let Some(did) = self.sessions.get(&id).and_then(|s| s.chosen.clone()) {
+            let _ = self.send_bye(now, id, &did);
+        }
+        self.end(id, EndReason::DialogGone);
+    }
+
+    fn on_failure(&mut self, now: Instant, tx: TransactionId, timeout: bool) {
+        let Some(&(session, purpose)) = self.by_transaction.get(&tx) else { return };
+        match (purpose, session) {
+            (Purpose::Invite, Some(id)) => {
+                let answered = self.sessions.get(&id).is_some_and(|s| s.chosen.is_some());
+                if !answered {
+                    self.end(id, if timeout { EndReason::Timeout } else { EndReason::TransportError });
+                }
+            }
+            (Purpose::ReInvite, Some(id)) => {
+                // §12.2.1.2: a timeout is a 408; RFC 6141 §5 aside, a
+                // transport failure ends the dialog too.
+                if let Some(s) = self.sessions.get_mut(&id) {
+                    s.reinvite_tx = None;
+                }
+                self.dialog_gone(now, id);
+            }
+            (Purpose::Bye, Some(id)) => self.end(id, EndReason::LocalBye),
+            (Purpose::App, session) => {
+                if let Some(id) = session {
+                    if timeout {
+                        self.dialog_gone(now, id);
+                    }
+                }
+                self.event(UaEvent::RequestFailed { session, transaction: tx });
+            }
+            _ => {}
+        }
+    }
+
+    fn session_timeout(&mut self, now: Instant, id: SessionId) {
+        let t2 = self.config.endpoint.timers.t2;
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        // §13.3.1.4: the 2xx again, T1 doubling to T2, BYE after 64·T1.
+        if let Some(r) = &mut s.retransmit_2xx {
+            if now >= r.give_up {
+                s.retransmit_2xx = None;
+                let _ = self.hangup(now, id);
+                if let Some(s) = self.sessions.get_mut(&id) {
+                    s.state = SessionState::Ending;
+                }
+                // The session ends when the BYE completes; say why now.
+                self.end(id, EndReason::NoAck);
+                return;
+            }
+            if now >= r.next {
+                let (tx, resp) = (r.transaction, r.response.clone());
+                r.interval = r.interval.saturating_mul(2).min(t2);
+                r.next = now + r.interval;
+                let _ = self.ep.send_response(now, tx, resp);
+            }
+        }
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        // RFC 3262 §3: the reliable provisional again, T1 doubling (no
+        // cap), 5xx after 64·T1 without PRACK.
+        if let Some(r) = &mut s.reliable_1xx {
+            if now >= r.give_up {
+                s.reliable_1xx = None;
+                if s.pending.is_some() {
+                    let _ = self.reject(now, id, StatusCode::SERVER_INTERNAL_ERROR);
+                    if let Some(UaOutput::Event(UaEvent::Ended { reason, .. })) = self.outputs.back_mut() {
+                        *reason = EndReason::NoPrack;
+                    }
+                }
+                return;
+            }
+            if now >= r.next {
+                let (tx, resp) = (r.transaction, r.response.clone());
+                r.interval = r.interval.saturating_mul(2);
+                r.next = now + r.interval;
+                let _ = self.ep.send_response(now, tx, resp);
+            }
+        }
+        let Some(s) = self.sessions.get_mut(&id) else { return };
+        if s.glare_retry.is_some_and(|t| now >= t) {
+            s.glare_retry = None;
+            if s.state == SessionState::Confirmed && s.pending.is_none() {
+                let _ = self.send_reinvite(now, id);
+            }
+        }
+    }
+}
