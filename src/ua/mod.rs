@@ -358,8 +358,8 @@ struct Session {
     /// UAS: our To tag.
     local_tag: String,
     pending: Option<PendingInvite>,
-    retransmit_2xx: Option<Retransmit>,
-    reliable_1xx: Option<Retransmit>,
+    retransmit_2xx: Option<alloc::boxed::Box<Retransmit>>,
+    reliable_1xx: Option<alloc::boxed::Box<Retransmit>>,
     next_rseq: u32,
     /// UAC: our re-INVITE in progress, its CSeq number, and the body to
     /// send again after a 491.
@@ -461,6 +461,12 @@ fn response_body(b: ResponseBuilder, body: Option<(&str, Vec<u8>)>) -> ResponseB
         Some((ct, bytes)) => b.body(ct, bytes),
         None => b,
     }
+}
+
+/// Most sessions have one dialog; a Vec's first push would reserve four.
+fn push_dialog(dialogs: &mut Vec<Dialog>, d: Dialog) {
+    dialogs.reserve_exact(1);
+    dialogs.push(d);
 }
 
 /// The destination of an in-dialog request: the call's own when it runs
@@ -706,17 +712,17 @@ impl UserAgent {
         if s.dialogs.is_empty() {
             let d = Dialog::uas(msg, &s.local_tag, &contact, false, false)?;
             self.by_dialog.insert(d.id().clone(), session);
-            s.dialogs.push(d);
+            push_dialog(&mut s.dialogs, d);
         }
         if let Some(rseq) = rseq {
-            s.reliable_1xx = Some(Retransmit {
+            s.reliable_1xx = Some(alloc::boxed::Box::new(Retransmit {
                 transaction: tx,
                 response: response.clone(),
                 interval: t1,
                 next: now + t1,
                 give_up: now + t1.saturating_mul(64),
                 rseq: Some((rseq, seq)),
-            });
+            }));
         }
         if s.state == SessionState::Initial {
             s.state = SessionState::Early;
@@ -754,7 +760,7 @@ impl UserAgent {
             if s.dialogs.is_empty() {
                 let d = Dialog::uas(msg, &s.local_tag, &contact, true, false)?;
                 self.by_dialog.insert(d.id().clone(), session);
-                s.dialogs.push(d);
+                push_dialog(&mut s.dialogs, d);
             }
             let d = &mut s.dialogs[0];
             d.confirm(None);
@@ -764,14 +770,14 @@ impl UserAgent {
             // retransmissions (RFC 3262 §3).
             s.reliable_1xx = None;
         }
-        s.retransmit_2xx = Some(Retransmit {
+        s.retransmit_2xx = Some(alloc::boxed::Box::new(Retransmit {
             transaction: pending.transaction,
             response: response.clone(),
             interval: t1,
             next: now + t1,
             give_up: now + t1.saturating_mul(64),
             rseq: None,
-        });
+        }));
         self.by_server_tx.remove(&pending.transaction);
         self.ep.send_response(now, pending.transaction, response)?;
         self.reschedule(session);
@@ -1010,7 +1016,23 @@ impl UserAgent {
                 self.on_failure(now, transaction, timeout)
             }
             Event::Terminated { transaction } => {
-                self.by_transaction.remove(&transaction);
+                if let Some((Some(id), purpose @ (Purpose::Invite | Purpose::ReInvite))) =
+                    self.by_transaction.remove(&transaction)
+                {
+                    // Timer M ended the INVITE client transaction: no
+                    // more 2xx can reach us through it (RFC 6026 §8.4),
+                    // so the INVITE and the ACKs kept to answer their
+                    // retransmissions can go.
+                    if let Some(s) = self.sessions.get_mut(&id) {
+                        let seq = if purpose == Purpose::Invite { s.invite_seq } else { s.reinvite_seq };
+                        s.acks.retain(|a| a.1 != seq);
+                        s.acks.shrink_to_fit();
+                        if purpose == Purpose::Invite {
+                            s.invite = None;
+                            s.invite_tx = None;
+                        }
+                    }
+                }
                 if let Some(id) = self.by_server_tx.remove(&transaction) {
                     // The INVITE server transaction ended before the TU
                     // answered (a transport failure, never answered).
@@ -1227,7 +1249,7 @@ impl UserAgent {
                         if s.dialog(&did).is_none() {
                             if let Ok(d) = Dialog::uac(&request, msg, false) {
                                 self.by_dialog.insert(did.clone(), id);
-                                s.dialogs.push(d);
+                                push_dialog(&mut s.dialogs, d);
                             }
                         }
                         dialog = Some(did);
@@ -1256,7 +1278,7 @@ impl UserAgent {
                     None => match Dialog::uac(&request, msg, false) {
                         Ok(d) => {
                             self.by_dialog.insert(did.clone(), id);
-                            s.dialogs.push(d);
+                            push_dialog(&mut s.dialogs, d);
                         }
                         Err(_) => return,
                     },
