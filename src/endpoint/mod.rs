@@ -819,13 +819,27 @@ impl Endpoint {
     fn handle_response(&mut self, now: Instant, received: Received) {
         let msg = received.message();
         // §18.1.2: a response whose top Via sent-by is not ours was
-        // misrouted.
-        let ours = msg.top_via().is_ok_and(|v| match v.host {
-            crate::message::uri::Host::Domain(d) => d.eq_ignore_ascii_case(&self.config.via_host),
-            _ => {
-                let raw = msg.header_values(HeaderName::Via).next().unwrap_or_default();
-                contains_ignore_case(raw, self.config.via_host.as_bytes())
-            }
+        // misrouted ("If the value of that parameter does not correspond to
+        // a value that the client transport is configured to insert into
+        // requests, the response MUST be silently discarded"). The top Via
+        // comes back as we wrote it (§8.2.6.2), so the host must be exactly
+        // ours: an address compared as an address, not as text that merely
+        // contains ours (192.0.2.10, or a received=192.0.2.1).
+        let ours = msg.top_via().is_ok_and(|v| {
+            let host = match v.host {
+                crate::message::uri::Host::Domain(d) => d.eq_ignore_ascii_case(&self.config.via_host),
+                ref ip => {
+                    let ours = self.config.via_host.trim_start_matches('[').trim_end_matches(']');
+                    ours.parse().is_ok_and(|addr| via::host_is(ip, addr))
+                }
+            };
+            // A Via the caller wrote (send_request_with_via) may carry a
+            // port when none is configured: only two explicit ports differ.
+            let port = match (v.port, self.config.via_port) {
+                (Some(theirs), Some(ours)) => theirs == ours,
+                _ => true,
+            };
+            host && port
         });
         let id = if ours { key::response_key(msg).and_then(|k| self.table.find(&k)) } else { None };
         let Some(id) = id else {
@@ -1142,10 +1156,6 @@ fn status_of(bytes: &[u8]) -> Option<StatusCode> {
         return None;
     }
     Some(StatusCode(d.iter().fold(0u16, |n, &c| n * 10 + u16::from(c - b'0'))))
-}
-
-fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The CANCEL of §9.1 for a parsed INVITE.
