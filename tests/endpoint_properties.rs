@@ -254,6 +254,10 @@ struct ClientTx {
     invite: bool,
     dest: Destination,
     statuses: Vec<u16>,
+    /// When the first final response reached the TU, and its status.
+    first_final: Option<(Instant, u16)>,
+    timeout: Option<Instant>,
+    transport_error: Option<Instant>,
 }
 
 struct ServerTx {
@@ -265,6 +269,11 @@ struct ServerTx {
     /// Every response the TU gave that the endpoint accepted.
     given: Vec<Bytes>,
     final_sent: bool,
+    /// When the TU's first final went down, and its status.
+    first_final: Option<(Instant, u16)>,
+    /// Whether the request came over TCP.
+    reliable: bool,
+    timeout: Option<Instant>,
     /// The 487 to send if a CANCEL arrives first.
     terminated_487: Option<OwnedMessage>,
 }
@@ -434,6 +443,9 @@ impl<'s> Run<'s> {
                         invite: kind == Kind::Invite,
                         dest,
                         statuses: Vec::new(),
+                        first_final: None,
+                        timeout: None,
+                        transport_error: None,
                     },
                 );
             }
@@ -490,6 +502,9 @@ impl<'s> Run<'s> {
                 let s = self.servers.get_mut(&(node, tx)).expect("a server transaction");
                 assert!(!s.final_sent || (s.invite && (200..300).contains(&status)), "a second final");
                 s.given.push(bytes);
+                if status >= 200 && s.first_final.is_none() {
+                    s.first_final = Some((self.w.now, status));
+                }
                 s.final_sent |= status >= 200;
                 true
             }
@@ -540,6 +555,9 @@ impl<'s> Run<'s> {
                         method: m.method().unwrap().as_str().to_string(),
                         given: Vec::new(),
                         final_sent: false,
+                        first_final: None,
+                        reliable: self.s.reqs[call].tcp,
+                        timeout: None,
                         terminated_487: invite.then(|| build(487)),
                     },
                 );
@@ -584,6 +602,9 @@ impl<'s> Run<'s> {
                 let status = m.status().unwrap().0;
                 let c = self.clients.get_mut(&(node, transaction)).expect("a client transaction");
                 c.statuses.push(status);
+                if status >= 200 && c.first_final.is_none() {
+                    c.first_final = Some((now, status));
+                }
                 if c.invite && (200..300).contains(&status) {
                     // §13.2.2.4: the UAC core ACKs every 2xx it receives.
                     let (call, dest) = (c.call, c.dest);
@@ -600,10 +621,20 @@ impl<'s> Run<'s> {
                     let _ = self.w.ep(node).send_ack(now, ack, dest);
                 }
             }
-            Event::Timeout { transaction } => self.live(node, transaction, "Timeout"),
+            Event::Timeout { transaction } => {
+                self.live(node, transaction, "Timeout");
+                if let Some(c) = self.clients.get_mut(&(node, transaction)) {
+                    c.timeout = Some(now);
+                } else if let Some(s) = self.servers.get_mut(&(node, transaction)) {
+                    s.timeout = Some(now);
+                }
+            }
             Event::TransportError { transaction } => {
                 self.live(node, transaction, "TransportError");
                 self.transport_errors.insert((node, transaction));
+                if let Some(c) = self.clients.get_mut(&(node, transaction)) {
+                    c.transport_error.get_or_insert(now);
+                }
             }
             Event::Terminated { transaction } => {
                 self.live(node, transaction, "Terminated");
@@ -737,12 +768,65 @@ impl<'s> Run<'s> {
             );
         }
 
+        self.check_timers();
+
         for (n, lives) in self.lives.iter().enumerate() {
             for (tx, life) in lives {
                 let client = self.clients.contains_key(&(n, *tx));
                 assert!(client || life.terminated.is_some(), "{tx} on node {n} never terminated");
             }
             assert_eq!(self.w.nodes[n].ep.transaction_count(), excused[n], "node {n}'s table is not empty");
+        }
+    }
+
+    /// Each transaction ended exactly when its timers say (virtual time
+    /// fires every deadline on the dot): RFC 3261 §17.1.1.2 (B, D),
+    /// §17.1.2.2 (F, K), §17.2.1 (H, I), §17.2.2 (J), RFC 6026 §8.4 (M)
+    /// and §8.7 (L).
+    fn check_timers(&self) {
+        let t64 = TIMERS.timeout_64t1();
+        for ((node, tx), c) in &self.clients {
+            let life = &self.lives[*node][tx];
+            let Some(end) = life.terminated else { continue };
+            let reliable = matches!(c.dest, Destination::Connection(_));
+            let what = format!("client call {} ({:?}, {:?})", c.call, c.statuses, c.dest);
+            if let Some(t) = c.transport_error {
+                // §17.1.4: a transport error ends a client transaction at once.
+                assert_eq!(end, t, "{what}: did not end at its transport error");
+            } else if let Some(t) = c.timeout {
+                assert_eq!(end, t, "{what}: did not end at its timeout");
+                assert_eq!(t, life.created + t64, "{what}: Timer B/F is not 64·T1");
+                assert!(!c.invite || c.statuses.is_empty(), "{what}: Timer B fired after a response");
+            } else if let Some((t, status)) = c.first_final {
+                let linger = match (c.invite, status) {
+                    (true, 200..=299) => t64,
+                    (true, _) if !reliable => TIMERS.timer_d,
+                    (false, _) if !reliable => TIMERS.t4,
+                    _ => Duration::ZERO,
+                };
+                assert_eq!(end, t + linger, "{what}: ended {:?} after its final", end - t);
+            } else {
+                panic!("{what}: terminated with no final, timeout or transport error");
+            }
+        }
+        for ((node, tx), s) in &self.servers {
+            let life = &self.lives[*node][tx];
+            let Some(end) = life.terminated else { continue };
+            let what = format!("server call {}", s.call);
+            let (t, status) = s.first_final.unwrap_or_else(|| panic!("{what}: terminated before any final"));
+            if !s.invite {
+                let j = if s.reliable { Duration::ZERO } else { t64 };
+                assert_eq!(end, t + j, "{what}: Timer J");
+            } else if status < 300 {
+                assert_eq!(end, t + t64, "{what}: Timer L");
+            } else if let Some(h) = s.timeout {
+                assert_eq!((end, h), (t + t64, t + t64), "{what}: Timer H");
+            } else {
+                // ACKed: Confirmed for Timer I (T4, or 0 over TCP), the ACK
+                // having come before Timer H.
+                let i = if s.reliable { Duration::ZERO } else { TIMERS.t4 };
+                assert!(end >= t + i && end <= t + t64 + i, "{what}: Timer I ended it at {:?}", end - t);
+            }
         }
     }
 
