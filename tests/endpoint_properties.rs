@@ -12,6 +12,10 @@
 //!
 //! * every transaction terminated, once, within a bound computed from the
 //!   timers, and nothing named a transaction after its `Terminated`;
+//! * each one ended exactly when its timers say (virtual time fires every
+//!   deadline on the dot): Timer B or F 64·T1 after the request, K, D or
+//!   M after the first final, J or L after the TU's final, H or I after a
+//!   non-2xx;
 //! * every table empty (the one exception RFC 3261 allows, an INVITE
 //!   client transaction left in Proceeding because no copy of any final
 //!   response ever reached it — §17.1.1.2 gives Proceeding no timer — is
