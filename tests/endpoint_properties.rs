@@ -260,6 +260,10 @@ struct ClientTx {
     statuses: Vec<u16>,
     /// When the first final response reached the TU, and its status.
     first_final: Option<(Instant, u16)>,
+    /// When the first response of any kind, and the first provisional,
+    /// reached the TU.
+    first_response: Option<Instant>,
+    first_provisional: Option<Instant>,
     timeout: Option<Instant>,
     transport_error: Option<Instant>,
 }
@@ -448,6 +452,8 @@ impl<'s> Run<'s> {
                         dest,
                         statuses: Vec::new(),
                         first_final: None,
+                        first_response: None,
+                        first_provisional: None,
                         timeout: None,
                         transport_error: None,
                     },
@@ -606,6 +612,10 @@ impl<'s> Run<'s> {
                 let status = m.status().unwrap().0;
                 let c = self.clients.get_mut(&(node, transaction)).expect("a client transaction");
                 c.statuses.push(status);
+                c.first_response.get_or_insert(now);
+                if status < 200 {
+                    c.first_provisional.get_or_insert(now);
+                }
                 if status >= 200 && c.first_final.is_none() {
                     c.first_final = Some((now, status));
                 }
@@ -788,6 +798,7 @@ impl<'s> Run<'s> {
     /// §17.1.2.2 (F, K), §17.2.1 (H, I), §17.2.2 (J), RFC 6026 §8.4 (M)
     /// and §8.7 (L).
     fn check_timers(&self) {
+        self.check_retransmissions();
         let t64 = TIMERS.timeout_64t1();
         for ((node, tx), c) in &self.clients {
             let life = &self.lives[*node][tx];
@@ -831,6 +842,52 @@ impl<'s> Run<'s> {
                 let i = if s.reliable { Duration::ZERO } else { TIMERS.t4 };
                 assert!(end >= t + i && end <= t + t64 + i, "{what}: Timer I ended it at {:?}", end - t);
             }
+        }
+    }
+
+    /// Each client request went on the wire exactly on the Timer A or E
+    /// schedule (RFC 3261 §17.1.1.2: T1 doubling, until a response or
+    /// Timer B; §17.1.2.2: T1 doubling capped at T2 in Trying, T2 in
+    /// Proceeding, until a final or Timer F), once over TCP.
+    fn check_retransmissions(&self) {
+        // Every request each node sent, by call and method.
+        let mut sent: BTreeMap<(usize, usize, String), Vec<Instant>> = BTreeMap::new();
+        for (n, node) in self.w.nodes.iter().enumerate() {
+            for (t, _, b) in &node.sent {
+                let Ok(m) = Message::parse(b) else { continue };
+                if let Some(method) = m.method() {
+                    sent.entry((n, call_of(&m), method.as_str().to_string())).or_default().push(*t);
+                }
+            }
+        }
+        for ((node, tx), c) in &self.clients {
+            let life = &self.lives[*node][tx];
+            let method = self.s.reqs[c.call].kind.method().as_str().to_string();
+            let sends = sent.get(&(*node, c.call, method)).cloned().unwrap_or_default();
+            let what = format!("call {} ({:?}, {:?})", c.call, c.statuses, c.dest);
+            if matches!(c.dest, Destination::Connection(_)) {
+                // A request on a connection already gone is never sent.
+                assert!(sends.len() <= 1, "{what}: sent {} times over TCP", sends.len());
+                continue;
+            }
+            // Retransmissions stop at the first response (INVITE) or final
+            // (non-INVITE), or when the transaction ends.
+            let stop = if c.invite { c.first_response } else { c.first_final.map(|f| f.0) };
+            let stop = [stop, life.terminated].into_iter().flatten().min();
+            let mut expected = vec![life.created];
+            let (mut at, mut interval) = (life.created + TIMERS.t1, TIMERS.t1);
+            while stop.is_none_or(|s| at < s) && expected.len() < 100 {
+                expected.push(at);
+                interval = if c.invite {
+                    interval * 2
+                } else if c.first_provisional.is_some_and(|p| p <= at) {
+                    TIMERS.t2
+                } else {
+                    (interval * 2).min(TIMERS.t2)
+                };
+                at += interval;
+            }
+            assert_eq!(sends, expected, "{what}: the request's sends are off the Timer A/E schedule");
         }
     }
 
