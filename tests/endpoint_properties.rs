@@ -106,6 +106,9 @@ struct Cut {
     a: usize,
     b: usize,
     heal_after: u64,
+    /// Instead of a partition, `a` closes its connection to `b` (orderly:
+    /// `b` sees the close after the data in flight).
+    close: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -168,7 +171,8 @@ impl Script {
         let cuts = (0..n_cuts)
             .map(|_| {
                 let a = num(g, nodes as u64 - 1) as usize;
-                Cut { at: num(g, 20_000), a, b: (a + 1) % nodes, heal_after: 100 + num(g, 3_900) }
+                let close = tcp_run && chance(g, 50);
+                Cut { at: num(g, 20_000), a, b: (a + 1) % nodes, heal_after: 100 + num(g, 3_900), close }
             })
             .collect();
         Script {
@@ -244,6 +248,7 @@ enum Action {
     Cancel(usize),
     Partition(usize, usize),
     Heal(usize, usize),
+    Close(usize, usize),
 }
 
 #[derive(Debug)]
@@ -347,8 +352,12 @@ impl<'s> Run<'s> {
             }
         }
         for c in &s.cuts {
-            r.schedule(at(c.at), Action::Partition(c.a, c.b));
-            r.schedule(at(c.at + c.heal_after), Action::Heal(c.a, c.b));
+            if c.close {
+                r.schedule(at(c.at), Action::Close(c.a, c.b));
+            } else {
+                r.schedule(at(c.at), Action::Partition(c.a, c.b));
+                r.schedule(at(c.at + c.heal_after), Action::Heal(c.a, c.b));
+            }
         }
         r
     }
@@ -498,6 +507,14 @@ impl<'s> Run<'s> {
             Action::Heal(a, b) => {
                 let (a, b) = (self.w.addr(a).ip(), self.w.addr(b).ip());
                 self.w.net.heal(a, b);
+            }
+            Action::Close(a, b) => {
+                // The closing side hears nothing from the network: its
+                // adapter tells its endpoint.
+                if let Some(conn) = self.conns.remove(&(a, b)) {
+                    self.w.net.close(now, conn);
+                    self.w.ep(a).handle_connection_closed(now, conn);
+                }
             }
         }
     }
@@ -959,7 +976,7 @@ fn rfc3261_17_2_4_final_over_failed_connection_reports_transport_error() {
             answer,
             cancel_after: None,
         }],
-        cuts: vec![Cut { at: 12854, a: 0, b: 1, heal_after: 218 }],
+        cuts: vec![Cut { at: 12854, a: 0, b: 1, heal_after: 218, close: false }],
     };
     run(&s);
 }
