@@ -82,3 +82,53 @@ fn rfc6026_invite_2xx_over_tcp_terminates_both_sides() {
     assert_eq!(w.ep(a).transaction_count(), 0);
     assert_eq!(w.ep(b).transaction_count(), 0);
 }
+
+/// RFC 3261 §18.1.2: a response whose top Via sent-by is not the one this
+/// endpoint inserts is discarded, even when the branch matches. The
+/// sent-by 192.0.2.10 merely contains this endpoint's 192.0.2.1.
+#[test]
+fn rfc3261_18_1_2_response_with_foreign_sent_by_is_discarded() {
+    use bytes::Bytes;
+    use sip_proto::endpoint::{Endpoint, Output};
+    let mut cfg = common::config("192.0.2.1:5060".parse().unwrap());
+    cfg.via_port = None;
+    let mut ep = Endpoint::new(cfg);
+    let peer = "192.0.2.2:5060".parse().unwrap();
+    let tx = ep.send_request(Instant::ZERO, options("bob@192.0.2.2"), Destination::Datagram(peer)).unwrap();
+    let Some(Output::Transmit(t)) = ep.poll_output() else { panic!("the OPTIONS") };
+    let req = sip_proto::message::Message::parse(&t.bytes).unwrap();
+    let ok = response_to(&req, StatusCode::OK, Some("b1")).build().unwrap();
+    let text = String::from_utf8(ok.as_bytes().to_vec()).unwrap();
+    for foreign in ["192.0.2.10", "192.0.2.1.example.net", "203.0.113.9;received=192.0.2.1"] {
+        let spoofed = text.replacen("SIP/2.0/UDP 192.0.2.1;", &format!("SIP/2.0/UDP {foreign};"), 1);
+        assert_ne!(spoofed, text);
+        ep.handle_datagram(Instant::ZERO, peer, Bytes::from(spoofed));
+        assert!(ep.poll_output().is_none(), "a response with sent-by {foreign} was taken");
+    }
+    assert_eq!(ep.stats().stray_responses, 3);
+    // The genuine response still matches.
+    ep.handle_datagram(Instant::ZERO, peer, Bytes::from(text));
+    assert!(
+        matches!(ep.poll_output(), Some(Output::Event(Event::Response { transaction, .. })) if transaction == tx)
+    );
+}
+
+/// RFC 3261 §18.1.2 compares the whole sent-by: with a port configured, a
+/// response whose top Via names another port was not sent by us.
+#[test]
+fn rfc3261_18_1_2_response_with_foreign_sent_by_port_is_discarded() {
+    use bytes::Bytes;
+    use sip_proto::endpoint::{Endpoint, Output};
+    let mut ep = Endpoint::new(common::config("192.0.2.1:5060".parse().unwrap()));
+    let peer = "192.0.2.2:5060".parse().unwrap();
+    ep.send_request(Instant::ZERO, options("bob@192.0.2.2"), Destination::Datagram(peer)).unwrap();
+    let Some(Output::Transmit(t)) = ep.poll_output() else { panic!("the OPTIONS") };
+    let req = sip_proto::message::Message::parse(&t.bytes).unwrap();
+    let ok = response_to(&req, StatusCode::OK, Some("b1")).build().unwrap();
+    let text = String::from_utf8(ok.as_bytes().to_vec()).unwrap();
+    let spoofed = text.replacen("192.0.2.1:5060;", "192.0.2.1:5070;", 1);
+    assert_ne!(spoofed, text);
+    ep.handle_datagram(Instant::ZERO, peer, Bytes::from(spoofed));
+    assert!(ep.poll_output().is_none());
+    assert_eq!(ep.stats().stray_responses, 1);
+}

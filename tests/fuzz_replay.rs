@@ -107,3 +107,38 @@ fn roundtrip_regression_full_header_index_without_content_length() {
     assert!(sip_proto::message::Message::parse(&m).is_ok());
     fuzzing::roundtrip(&m);
 }
+
+/// The endpoint target's seed scripts (tests/corpus/endpoint, written by
+/// make_seeds.py and copied into fuzz/corpus/endpoint by fuzz/seed.sh), their
+/// mutations, and the message corpus fed to it as raw datagram scripts.
+#[test]
+fn endpoint_target_holds_its_invariants_on_its_seeds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/endpoint");
+    let mut scripts: Vec<Vec<u8>> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+        .map(|p| fs::read(p).unwrap())
+        .collect();
+    assert!(scripts.len() >= 5, "endpoint seeds missing");
+    scripts.sort();
+    let mut runs = 0usize;
+    for seed in &scripts {
+        for input in std::iter::once(seed.clone()).chain(mutations(seed)) {
+            fuzzing::endpoint(&input);
+            runs += 1;
+        }
+    }
+    // Every corpus message as a datagram to each side, then time runs out.
+    for (_name, msg) in seeds() {
+        for side in [0u8, 0x80] {
+            let mut input = vec![0, 4, 0, side];
+            input.extend_from_slice(&(msg.len() as u16).to_be_bytes());
+            input.extend_from_slice(&msg);
+            input.extend_from_slice(&[84 | side, 0, 4, 0, 112, 3, 100]);
+            fuzzing::endpoint(&input);
+            runs += 1;
+        }
+    }
+    assert!(runs > 300);
+}

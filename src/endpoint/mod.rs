@@ -887,8 +887,19 @@ impl Endpoint {
     fn handle_response(&mut self, now: Instant, received: Received) {
         let msg = received.message();
         // §18.1.2: a response whose top Via sent-by is not ours was
-        // misrouted.
-        let ours = msg.top_via().is_ok_and(|v| self.is_own_sent_by(&v.host));
+        // misrouted ("If the value of that parameter does not correspond to
+        // a value that the client transport is configured to insert into
+        // requests, the response MUST be silently discarded"). The host is
+        // compared by value; a Via the caller wrote (send_request_with_via)
+        // may carry a port when none is configured, so only two explicit
+        // ports differ.
+        let ours = msg.top_via().is_ok_and(|v| {
+            let port = match (v.port, self.config.via_port) {
+                (Some(theirs), Some(ours)) => theirs == ours,
+                _ => true,
+            };
+            self.is_own_sent_by(&v.host) && port
+        });
         let id = if ours { key::response_key(msg).and_then(|k| self.table.find(&k)) } else { None };
         let Some(id) = id else {
             self.stats.stray_responses += 1;

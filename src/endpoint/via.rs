@@ -42,7 +42,7 @@ pub(crate) fn new_branch(rng: &mut impl Rng) -> String {
     b
 }
 
-fn host_is(host: &Host<'_>, ip: IpAddr) -> bool {
+pub(crate) fn host_is(host: &Host<'_>, ip: IpAddr) -> bool {
     match (host, ip) {
         (Host::Ipv4(a), IpAddr::V4(b)) => *a == b.octets(),
         (Host::Ipv6 { addr, .. }, IpAddr::V6(b)) => *addr == b.segments(),

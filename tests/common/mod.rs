@@ -30,6 +30,8 @@ pub struct Node {
     pub ep: Endpoint,
     /// Every message it transmitted: (time, destination, bytes).
     pub sent: Vec<(Instant, Destination, Bytes)>,
+    /// Every datagram the network delivered to it: (time, from, bytes).
+    pub received: Vec<(Instant, SocketAddr, Bytes)>,
 }
 
 /// The network, its nodes and the virtual clock.
@@ -74,7 +76,7 @@ impl World {
     pub fn add(&mut self, addr: &str, config: impl FnOnce(EndpointConfig) -> EndpointConfig) -> usize {
         let addr: SocketAddr = addr.parse().expect("a socket address");
         let ep = Endpoint::new(config(self::config(addr)));
-        self.nodes.push(Node { addr, ep, sent: Vec::new() });
+        self.nodes.push(Node { addr, ep, sent: Vec::new(), received: Vec::new() });
         self.nodes.len() - 1
     }
 
@@ -158,9 +160,13 @@ impl World {
         let now = self.now;
         while let Some(d) = self.net.poll_delivery(now) {
             let Some(n) = self.node_at(d.local()) else { continue };
-            let ep = &mut self.nodes[n].ep;
+            let node = &mut self.nodes[n];
+            let ep = &mut node.ep;
             match d {
-                Delivery::Datagram { from, bytes, .. } => ep.handle_datagram(now, from, bytes),
+                Delivery::Datagram { from, bytes, .. } => {
+                    node.received.push((now, from, bytes.clone()));
+                    ep.handle_datagram(now, from, bytes)
+                }
                 Delivery::Accepted { conn, peer, .. } => {
                     ep.handle_connection_opened(now, conn, Transport::Tcp, peer)
                 }
