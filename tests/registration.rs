@@ -432,27 +432,35 @@ fn rfc3261_10_2_4_200_listing_three_contacts_only_ours_counts() {
 
 #[test]
 fn rfc3261_10_2_4_registration_kept_over_a_lossy_link() {
+    // 30 % loss, 40-70 ms one way: the transactions retransmit, and now
+    // and then one times out and is retried; the binding never lapses.
     let link =
         LinkConfig::lossy(0.3).with_latency(Duration::from_millis(40)).with_jitter(Duration::from_millis(30));
-    let mut s = Scenario::new(9, link, |c| c.min_retry = secs(20));
-    s.registrar.max_expires = Some(600);
-    s.start();
     let hours = 6;
-    s.run(at(hours * 3600));
-    let kinds = s.event_kinds();
-    assert!(!kinds.contains(&RegistrationEvent::Expired), "{kinds:?}");
-    let registered = kinds.iter().filter(|e| **e == RegistrationEvent::Registered { expires: 600 }).count();
-    assert!(registered as u64 >= hours * 3600 / 300 - 2, "{registered}");
-    // The binding at the registrar never lapsed: every REGISTER the
-    // registrar granted came less than 600 s after the previous one.
-    let times: Vec<Instant> = s.registrar.log.iter().map(|(t, _)| *t).collect();
-    for pair in times.windows(2) {
-        assert!(pair[1] - pair[0] < secs(600), "{} → {}", pair[0], pair[1]);
+    let mut retried = 0;
+    for seed in 0..10 {
+        let mut s = Scenario::new(seed, link, |c| c.min_retry = secs(20));
+        s.registrar.max_expires = Some(600);
+        s.start();
+        s.run(at(hours * 3600));
+        let kinds = s.event_kinds();
+        assert!(!kinds.contains(&RegistrationEvent::Expired), "seed {seed}: {kinds:?}");
+        let registered =
+            kinds.iter().filter(|e| **e == RegistrationEvent::Registered { expires: 600 }).count();
+        assert!(registered as u64 >= hours * 3600 / 300 - 2, "seed {seed}: {registered}");
+        retried += kinds.iter().filter(|e| matches!(e, RegistrationEvent::Failed { .. })).count();
+        // The binding at the registrar never lapsed: every REGISTER it
+        // received came less than 600 s after the previous one.
+        let times: Vec<Instant> = s.registrar.log.iter().map(|(t, _)| *t).collect();
+        for pair in times.windows(2) {
+            assert!(pair[1] - pair[0] < secs(600), "seed {seed}: {} → {}", pair[0], pair[1]);
+        }
+        // Loss made the UA retransmit.
+        let sent = s.w.nodes[s.ua].sent.len();
+        assert!(sent > times.len(), "seed {seed}: {sent} vs {}", times.len());
+        assert!(matches!(s.reg.state(), RegistrationState::Registered | RegistrationState::Refreshing));
     }
-    // Loss made the UA retransmit.
-    let sent = s.w.nodes[s.ua].sent.len();
-    assert!(sent > times.len(), "{sent} vs {}", times.len());
-    assert!(matches!(s.reg.state(), RegistrationState::Registered | RegistrationState::Refreshing));
+    eprintln!("transactions that failed and were retried: {retried}");
 }
 
 #[test]

@@ -23,8 +23,8 @@
 //!   of this registration (§10.2.4: the same Call-ID for all registrations
 //!   during one boot cycle).
 //! * CSeq: starting at `first_cseq`, one more for every request built
-//!   (§10.2: "incremented by one for each REGISTER request with the same
-//!   Call-ID").
+//!   (§10.2: "A UA MUST increment the CSeq value by one for each REGISTER
+//!   request with the same Call-ID").
 //! * Contact: `<contact>;expires=N`, with `+sip.instance="<urn>"` and
 //!   `reg-id` when configured (RFC 5626 §4.2.1, §4.2.2: the same values on
 //!   refreshes and on the removal), and `Expires: N` with the same value
@@ -62,7 +62,8 @@
 //! * **401 / 407**: [`RegistrationEvent::Challenged`]; the request is
 //!   repeated (with a new CSeq) once [`Registration::set_authorization`] is
 //!   called, or whenever the caller calls `register` / `unregister`.
-//! * **Failures retried with backoff**: transaction timeout or transport
+//! * **Failures retried with backoff** (§10.2.7: no immediate re-attempt
+//!   after a timeout): transaction timeout or transport
 //!   error, 408, 480, 500, 502, 503, 504, and the 2xx without our Contact.
 //!   The wait is `min_retry · 2^(n−1)` for the n-th consecutive failure,
 //!   at most `max_retry`, reset by a success; a Retry-After in the
@@ -75,7 +76,8 @@
 //! * **Removal** (§10.2.2): `unregister` sends our Contact with
 //!   `expires=0` (not `*`, which would remove other UAs' bindings too). Its
 //!   failures are reported and not retried: the binding lapses on its own.
-//! * **One request at a time** (§10.2.7): `poll_request` yields nothing
+//! * **One request at a time** (§10.2: no new registration before the final
+//!   response to the previous one or its timeout): `poll_request` yields nothing
 //!   while a REGISTER is outstanding. `register` and `unregister` always
 //!   build one; called while another is outstanding they supersede it, and
 //!   the answer to the older one is then ignored (responses are matched by
@@ -101,6 +103,7 @@ mod tests;
 
 /// What a [`Registration`] registers, and how it refreshes and retries.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct RegistrationConfig {
     /// The Request-URI: the registrar's domain, e.g.
     /// `sip:registrar.biloxi.example.com` (§10.2).
@@ -165,7 +168,8 @@ pub enum RegistrationState {
     /// The binding is active (until [`Registration::expires_at`]); the next
     /// refresh is scheduled.
     Registered,
-    /// The binding is active and its refresh is outstanding.
+    /// The binding is active and its refresh is outstanding (or, after a
+    /// 423, due at once).
     Refreshing,
     /// A 401 or 407 came back: waiting for credentials.
     Challenged,
@@ -576,6 +580,7 @@ impl Registration {
         match self.next {
             Next::Credentials { .. } => RegistrationState::Challenged,
             Next::Retry { after_failure: true, .. } => RegistrationState::Retrying,
+            Next::Retry { .. } if self.binding.is_some() => RegistrationState::Refreshing,
             Next::Retry { .. } => RegistrationState::Registering,
             Next::Refresh(_) if self.binding.is_some() => RegistrationState::Registered,
             Next::Refresh(_) => RegistrationState::Registering,

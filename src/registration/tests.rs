@@ -95,7 +95,7 @@ fn rfc3261_10_2_first_register_headers() {
     assert!(msg.option_tag_present(HeaderName::Supported, "path").unwrap());
     assert_eq!(msg.header(HeaderName::MaxForwards), Some(&b"70"[..]));
     assert_eq!(r.state(), RegistrationState::Registering);
-    // Nothing more while it is outstanding (§10.2.7).
+    // Nothing more while it is outstanding (§10.2).
     assert_eq!(r.poll_timeout(), None);
     assert!(r.poll_request(t(10_000)).is_none());
 }
@@ -292,6 +292,28 @@ fn rfc3261_10_2_8_423_retried_with_min_expires() {
 }
 
 #[test]
+fn rfc3261_10_2_8_423_on_a_refresh_keeps_the_binding() {
+    let mut r = reg_with(|c| c.expires = 300);
+    let m = wire(r.register(t(0)));
+    feed(&mut r, t(0), &answer(&m, StatusCode::OK, &["<sip:bob@192.0.2.4>;expires=300"], &[]));
+    // The registrar raised its floor in between.
+    let refresh = wire(r.poll_request(t(150)).unwrap());
+    let e = feed(
+        &mut r,
+        t(150),
+        &answer(&refresh, StatusCode::INTERVAL_TOO_BRIEF, &[], &[("Min-Expires", "900")]),
+    );
+    assert_eq!(e, Some(RegistrationEvent::IntervalTooBrief { min_expires: 900 }));
+    assert_eq!(r.state(), RegistrationState::Refreshing);
+    assert_eq!(r.expires_at(), Some(t(300)));
+    let again = wire(r.poll_request(t(150)).unwrap());
+    assert_eq!(contact_of(&again), "<sip:bob@192.0.2.4>;expires=900");
+    let e = feed(&mut r, t(151), &answer(&again, StatusCode::OK, &["<sip:bob@192.0.2.4>;expires=900"], &[]));
+    assert_eq!(e, Some(RegistrationEvent::Registered { expires: 900 }));
+    assert_eq!(r.expires_at(), Some(t(1050)));
+}
+
+#[test]
 fn rfc3261_10_2_8_423_without_usable_min_expires_fails() {
     let mut r = reg_with(|c| c.expires = 600);
     let m = wire(r.register(t(0)));
@@ -331,7 +353,7 @@ fn rfc3261_10_2_2_unregister_sends_expires_zero() {
 }
 
 #[test]
-fn rfc3261_10_2_7_answer_to_a_superseded_register_is_ignored() {
+fn rfc3261_10_2_answer_to_a_superseded_register_is_ignored() {
     let mut r = reg();
     let first = wire(r.register(t(0)));
     let second = wire(r.unregister(t(1)));
