@@ -40,9 +40,10 @@
 //!
 //! * **Granted interval.** The `expires` parameter of *our* Contact in the
 //!   2xx, else the Expires header of the 2xx, else the interval requested
-//!   (§10.2.4). Our Contact is recognised by `+sip.instance` (and `reg-id`
-//!   when both sides carry one) when we registered with an instance and the
-//!   Contact carries one, otherwise by URI equivalence (§19.1.4). Other
+//!   (§10.2.4). Our Contact is the one carrying our `+sip.instance` (and
+//!   `reg-id` when both sides carry one) when we registered with an
+//!   instance; failing that (and always without an instance) a Contact
+//!   without instance whose URI is equivalent to ours (§19.1.4). Other
 //!   Contacts (other UAs' bindings) are ignored.
 //! * **A 2xx that does not list our Contact** (or lists it with
 //!   `expires=0`) to a registering REGISTER means the binding does not
@@ -663,7 +664,16 @@ impl Registration {
     /// The interval granted to our Contact by a 2xx (§10.2.4), `None` if
     /// the 2xx does not list it.
     fn granted_by(&self, response: &Message<'_>, requested: u32) -> Option<u32> {
-        let ours = response.contacts().filter_map(Result::ok).find(|c| self.is_ours(c))?;
+        let contacts = || response.contacts().filter_map(Result::ok);
+        // With an instance, a Contact carrying it identifies our binding
+        // whatever its URI (an edge may have rewritten it); only without
+        // one is a Contact recognised by URI.
+        let by_instance =
+            self.config.instance.as_ref().and_then(|_| contacts().find(|c| self.same_instance(c)));
+        let ours = match by_instance {
+            Some(c) => c,
+            None => contacts().find(|c| c.instance().is_none() && self.same_uri(c))?,
+        };
         match ours.expires() {
             Some(Ok(v)) => Some(v),
             _ => match response.expires() {
@@ -673,17 +683,20 @@ impl Registration {
         }
     }
 
-    /// §10.2.4 (URI comparison, §19.1.4) and RFC 5626 (the instance, and
-    /// the reg-id when both sides carry one).
-    fn is_ours(&self, c: &ContactValue<'_>) -> bool {
-        if let (Some(mine), Some(theirs)) = (&self.config.instance, c.instance()) {
-            let theirs = theirs.strip_prefix(b"<").and_then(|t| t.strip_suffix(b">")).unwrap_or(theirs);
-            let reg_id_ok = match (self.config.reg_id, c.reg_id()) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            };
-            return reg_id_ok && lex::eq_ic(theirs, strip_brackets(mine).as_bytes());
-        }
+    /// RFC 5626 §4.2: the same `+sip.instance`, and the same `reg-id` when
+    /// both sides carry one.
+    fn same_instance(&self, c: &ContactValue<'_>) -> bool {
+        let (Some(mine), Some(theirs)) = (&self.config.instance, c.instance()) else { return false };
+        let theirs = theirs.strip_prefix(b"<").and_then(|t| t.strip_suffix(b">")).unwrap_or(theirs);
+        let reg_id_ok = match (self.config.reg_id, c.reg_id()) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        reg_id_ok && lex::eq_ic(theirs, strip_brackets(mine).as_bytes())
+    }
+
+    /// §10.2.4: the URI comparison of §19.1.4.
+    fn same_uri(&self, c: &ContactValue<'_>) -> bool {
         let Ok(mine) = Uri::parse(strip_brackets(&self.config.contact).as_bytes()) else { return false };
         c.uri().is_some_and(|u| u.equivalent(&mine))
     }

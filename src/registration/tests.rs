@@ -236,19 +236,33 @@ fn rfc5626_4_2_contact_matched_by_instance_and_reg_id() {
         &m,
         StatusCode::OK,
         &[
+            "<sip:bob@192.0.2.4>;expires=300",
+            "<sip:bob@192.0.2.4>;expires=400;+sip.instance=\"<urn:uuid:someone-else>\"",
             &format!("<sip:bob@203.0.113.9:40000>;expires=100;{inst};reg-id=1"),
             &format!("<sip:bob@203.0.113.9:40002>;expires=200;{inst};reg-id=2"),
-            "<sip:bob@192.0.2.4>;expires=300",
         ],
         &[("Require", "outbound")],
     );
     assert_eq!(feed(&mut r, t(0), &ok), Some(RegistrationEvent::Registered { expires: 200 }));
     assert!(r.outbound());
+    // A registrar that drops the instance: the URI identifies the binding.
+    let m = wire(r.register(t(1)));
+    let ok = answer(&m, StatusCode::OK, &["<sip:bob@192.0.2.4>;expires=300"], &[]);
+    assert_eq!(feed(&mut r, t(1), &ok), Some(RegistrationEvent::Registered { expires: 300 }));
+    assert!(!r.outbound());
+    let m = wire(r.register(t(2)));
+    let ok =
+        answer(&m, StatusCode::OK, &["<sip:bob@192.0.2.4>;expires=200;+sip.instance=\"<urn:uuid:x>\""], &[]);
+    assert!(matches!(
+        feed(&mut r, t(2), &ok),
+        Some(RegistrationEvent::Failed { status: Some(StatusCode::OK), .. })
+    ));
     // The refresh carries the same instance and reg-id (§4.2.2).
     let refresh = wire(r.poll_request(t(100)).unwrap());
     let msg = refresh.parse().unwrap();
     let c = msg.contacts().next().unwrap().unwrap();
     assert_eq!(c.instance(), Some(format!("<{INSTANCE}>").as_bytes()));
+    assert_eq!(c.expires(), Some(Ok(3600)));
     assert_eq!(c.reg_id(), Some(2));
 }
 
