@@ -20,6 +20,9 @@
 //! * [`endpoint`] — the one object an event loop drives: framing and
 //!   transactions behind the four verbs (`handle_*`, `poll_output`,
 //!   `poll_timeout`, `handle_timeout`).
+//! * [`registration`] (with `alloc`) — the registration client of RFC 3261
+//!   §10.2 (with RFC 5626 `+sip.instance` / `reg-id`): the REGISTERs that
+//!   keep a Contact bound, refreshes, 423 and failure retries.
 //! * [`time`] — the caller-supplied [`Instant`].
 //! * [`sim`] (with `alloc`) — a deterministic simulated network in virtual
 //!   time (latency, jitter, loss, duplication, partitions; datagrams and
@@ -75,6 +78,8 @@ pub mod endpoint;
 #[cfg(feature = "alloc")]
 pub mod fuzzing;
 pub mod message;
+#[cfg(feature = "alloc")]
+pub mod registration;
 #[cfg(feature = "alloc")]
 pub mod sim;
 pub mod time;

@@ -39,6 +39,12 @@ impl TransactionId {
     pub fn as_u64(self) -> u64 {
         self.0
     }
+
+    /// An arbitrary id, for unit tests of transaction users.
+    #[cfg(test)]
+    pub(crate) fn for_tests(n: u64) -> Self {
+        TransactionId(n)
+    }
 }
 
 impl core::fmt::Display for TransactionId {
