@@ -445,8 +445,7 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let mut w = World::new(seed, loss);
     println!(
-        "sip-proto demo: {} over a simulated network with {:.0} % loss (seed {seed})\n",
-        "a registration and a call",
+        "sip-proto demo: a registration and a call over a simulated network with {:.0} % loss (seed {seed})\n",
         loss * 100.0
     );
     let mut ok = true;
