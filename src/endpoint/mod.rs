@@ -118,10 +118,11 @@ pub enum Event {
         /// The request.
         request: Received,
     },
-    /// An ACK the transaction layer does not absorb: the ACK of a 2xx,
-    /// either matching an INVITE server transaction in Accepted (RFC 6026
-    /// §8.7) or matching none (§17.2.3: it goes to the core, which matches
-    /// it to a dialog).
+    /// An ACK the transaction layer does not absorb: the ACK of a 2xx.
+    /// Sent with a branch of its own (§13.2.2.4), it normally matches no
+    /// transaction and goes to the core, which matches it to a dialog
+    /// (§17.2.3); an RFC 2543 peer's ACK can match the INVITE server
+    /// transaction in Accepted (RFC 6026 §8.7), which `transaction` names.
     Ack {
         /// The INVITE transaction it matched, if any.
         transaction: Option<TransactionId>,
@@ -519,6 +520,11 @@ impl Endpoint {
         transport: Transport,
         peer: SocketAddr,
     ) {
+        // An id reported open again means the adapter lost the old
+        // connection without saying so: its transactions hear of it now.
+        if self.connections.contains_key(&connection) {
+            self.handle_connection_closed(_now, connection);
+        }
         let deframer = BytesDeframer::new(self.config.limits);
         self.connections
             .insert(connection, Connection { transport, peer, deframer, transactions: Vec::new() });
@@ -1044,6 +1050,17 @@ impl Endpoint {
 
     fn new_server_transaction(&mut self, now: Instant, key: Key, received: Received) {
         let msg = received.message();
+        // §8.1.1: without From, To, Call-ID and CSeq no response can be
+        // built (§8.2.6.2 copies them), so nothing can be answered: the
+        // request is dropped rather than left in a transaction nobody can
+        // complete (RFC 4475 §3.1.2.18 "insuf").
+        let complete = [HeaderName::From, HeaderName::To, HeaderName::CallId, HeaderName::CSeq]
+            .iter()
+            .all(|&n| msg.header(n).is_some());
+        if !complete {
+            self.stats.malformed += 1;
+            return;
+        }
         let destination = via::response_destination(msg, received.source());
         if self.table.len() >= self.config.max_transactions {
             // The design's back-pressure: 503 with Retry-After, sent
