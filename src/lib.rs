@@ -15,6 +15,9 @@
 //! * [`transport`] — framing only (RFC 3261 §18.3, RFC 5626 §4.4.1): one
 //!   message per datagram, and a stream deframer for TCP/TLS with CRLF
 //!   keep-alives.
+//! * [`auth`] (with `alloc`) — digest authentication (RFC 3261 §22,
+//!   RFC 7616, RFC 8760): a UAC that answers 401/407 challenges and a
+//!   UAS/registrar/proxy side with stateless, HMAC-signed nonces.
 //! * [`sim`] (with `alloc`) — a deterministic simulated network in virtual
 //!   time (latency, jitter, loss, duplication, partitions; datagrams and
 //!   connections) for running whole call flows in tests and examples.
@@ -62,6 +65,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "alloc")]
+pub mod auth;
 #[cfg(feature = "alloc")]
 pub mod endpoint;
 #[cfg(feature = "alloc")]
