@@ -295,6 +295,24 @@ impl DigestClient {
         rebuild(request, line.method, line.raw_uri, next, &auths)
     }
 
+    /// [`authorize`](Self::authorize) for the [`RequestBuilder`] the request
+    /// was sent from (what a TU using [`Endpoint::send_request`] holds: the
+    /// request without the Via the endpoint added). Returns the builder for
+    /// the new request, to hand to `send_request` again.
+    ///
+    /// [`Endpoint::send_request`]: crate::endpoint::Endpoint::send_request
+    pub fn authorize_builder(
+        &mut self,
+        request: &RequestBuilder,
+        response: &Message<'_>,
+    ) -> Result<RequestBuilder, AuthError> {
+        // A placeholder Via makes it a complete message to parse; the
+        // rebuilt request drops every Via again.
+        let sent = request.clone().via("UDP", "invalid", "z9hG4bK-auth").build()?;
+        let sent = sent.parse()?;
+        self.authorize(&sent, response)
+    }
+
     /// The credential headers answering `response` to `request`, for
     /// callers that build the new request themselves. `body` is the
     /// request's body if at hand (`None` rules out `auth-int`). Each
