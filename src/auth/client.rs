@@ -53,7 +53,15 @@
 //!   same ones are not sent again (RFC 3261 §22.2: the UAC "SHOULD NOT
 //!   re-attempt" with them): [`AuthError::Rejected`]. `stale=true` with a
 //!   new nonce is retried without asking (RFC 7616 §3.3), up to
-//!   [`MAX_STALE_RETRIES`] times in a row for one request.
+//!   [`MAX_STALE_RETRIES`] times in a row for one request. A server that
+//!   answers an expired pre-authorized nonce with a fresh challenge but
+//!   without `stale=true` makes this [`AuthError::Rejected`] too: send the
+//!   request again without credentials (a new CSeq) to get a fresh
+//!   challenge, after [`forget`](DigestClient::forget) if the cache should
+//!   go.
+//! * A response whose Call-ID or CSeq is not the request's:
+//!   [`AuthError::Mismatch`].
+//! * At most 16 realms are answered from one response, and 16 cached.
 //!
 //! [`Endpoint::send_request`]: crate::endpoint::Endpoint::send_request
 
@@ -101,6 +109,9 @@ pub enum AuthError {
         /// The realm.
         realm: String,
     },
+    /// The response's Call-ID or CSeq is not the request's.
+    #[error("the response does not answer this request")]
+    Mismatch,
     /// The request or response is malformed (its CSeq, say).
     #[error("malformed message: {0}")]
     Malformed(#[from] ParseError),
@@ -336,6 +347,12 @@ impl DigestClient {
         let uri = core::str::from_utf8(line.raw_uri).map_err(|_| ParseError::header(HeaderName::CSeq))?;
         let call_id = request.call_id().ok();
         let cseq = request.cseq().ok().map(|c| c.seq);
+        // The response must be to this request (RFC 3261 §8.1.3.3 matches
+        // responses by Call-ID and CSeq too): answering another request's
+        // challenge would resend the wrong request.
+        if response.call_id().ok() != call_id || response.cseq().ok().map(|c| c.seq) != cseq {
+            return Err(AuthError::Mismatch);
+        }
 
         let chosen = self.choose(response, body.is_some());
         if chosen.is_empty() {
@@ -408,13 +425,12 @@ impl DigestClient {
             // Unparsable or unknown challenges are ignored (RFC 8760 §2.4).
             for ch in challenges.filter_map(Result::ok) {
                 let Some(c) = self.usable(kind, &ch, have_body) else { continue };
-                match chosen.iter_mut().find(|o| o.kind == c.kind && o.realm == c.realm) {
-                    Some(o) => {
-                        if !self.config.server_order && c.rank > o.rank {
-                            *o = c;
-                        }
-                    }
-                    None => chosen.push(c),
+                match chosen.iter().position(|o| o.kind == c.kind && o.realm == c.realm) {
+                    Some(i) if !self.config.server_order && c.rank > chosen[i].rank => chosen[i] = c,
+                    Some(_) => {}
+                    // At most MAX_REALMS realms are answered per response.
+                    None if chosen.len() < MAX_REALMS => chosen.push(c),
+                    None => {}
                 }
             }
         }

@@ -256,8 +256,12 @@ fn rfc8760_2_4_unknown_and_basic_challenges_ignored() {
 
 #[test]
 fn rfc3261_22_4_bench_401_answered_with_sha256() {
-    let resp = include_bytes!("../../benches/messages/07_401_unauthorized.sip");
-    let resp = Message::parse(resp).unwrap();
+    // The bench's 401, made to answer our request.
+    let resp = core::str::from_utf8(include_bytes!("../../benches/messages/07_401_unauthorized.sip"))
+        .unwrap()
+        .replace("Call-ID: 2ZkQd4fX8J", "Call-ID: call-1@ua.example.com")
+        .replace("CSeq: 20 ", "CSeq: 10 ");
+    let resp = Message::parse(resp.as_bytes()).unwrap();
     let req = request(Method::Register, b"");
     let auths = client().answer(&req.parse().unwrap(), &resp, Some(b"")).unwrap();
     assert_eq!(auths.len(), 1);
@@ -456,7 +460,8 @@ fn rfc3261_22_2_second_non_stale_challenge_not_retried() {
     // stale=true with the nonce we already used is no excuse either.
     let text = String::from_utf8(ch.as_bytes().to_vec())
         .unwrap()
-        .replace("qop=\"auth\"", "qop=\"auth\", stale=true");
+        .replace("qop=\"auth\"", "qop=\"auth\", stale=true")
+        .replace("CSeq: 10 ", "CSeq: 11 ");
     assert_eq!(
         c.authorize(&retry.parse().unwrap(), &Message::parse(text.as_bytes()).unwrap()).unwrap_err(),
         AuthError::Rejected { realm: REALM.into() }
@@ -820,6 +825,29 @@ fn rfc3261_22_4_not_a_challenge() {
         client().authorize(&req.parse().unwrap(), &empty.parse().unwrap()).unwrap_err(),
         AuthError::NoUsableChallenge
     );
+}
+
+#[test]
+fn rfc3261_8_1_3_3_challenge_to_another_request_refused() {
+    let mut s = server(|_| {});
+    let req = request(Method::Register, b"");
+    let ch = challenge(&mut s, T0, &req, false);
+    let text = String::from_utf8(ch.as_bytes().to_vec()).unwrap();
+    for other in [text.replace("CSeq: 10 ", "CSeq: 9 "), text.replace("call-1@", "call-2@")] {
+        let m = Message::parse(other.as_bytes()).unwrap();
+        assert_eq!(client().authorize(&req.parse().unwrap(), &m).unwrap_err(), AuthError::Mismatch);
+    }
+}
+
+#[test]
+fn rfc3261_22_3_realms_answered_per_response_are_bounded() {
+    let req = request(Method::Register, b"");
+    let values: Vec<String> =
+        (0..40).map(|i| alloc::format!("Digest realm=\"r{i}\", nonce=\"n\", qop=\"auth\"")).collect();
+    let pairs: Vec<_> = values.iter().map(|v| (HeaderName::WwwAuthenticate, v.as_str())).collect();
+    let resp = response_with(StatusCode::UNAUTHORIZED, &pairs);
+    let auths = client().answer(&req.parse().unwrap(), &resp.parse().unwrap(), None).unwrap();
+    assert_eq!(auths.len(), 16);
 }
 
 #[test]
