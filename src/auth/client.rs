@@ -109,6 +109,10 @@ pub enum AuthError {
         /// The realm.
         realm: String,
     },
+    /// An Authentication-Info `rspauth` that does not prove the server
+    /// knows the password (or does not match the credentials sent).
+    #[error("Authentication-Info rspauth does not match")]
+    BadRspauth,
     /// The response's Call-ID or CSeq is not the request's.
     #[error("the response does not answer this request")]
     Mismatch,
@@ -393,6 +397,70 @@ impl DigestClient {
             out.push(self.credentials(idx, line.method.as_str(), uri, body)?);
         }
         Ok(out)
+    }
+
+    /// Checks the server's proof in a response's Authentication-Info
+    /// (RFC 7616 §3.5, RFC 3261 §20.6): its `rspauth` must be the digest of
+    /// the credentials `request` carried, computed with our password, so
+    /// only a server that knows it could have sent it. A `nextnonce` in a
+    /// verified header replaces the cached nonce for the next
+    /// [`preauthorize`](Self::preauthorize).
+    ///
+    /// `Ok(true)` verified, `Ok(false)` no Authentication-Info with a
+    /// `rspauth` (the server proved nothing, which RFC 3261 allows), and
+    /// [`AuthError::BadRspauth`] for a proof that does not match.
+    pub fn verify_authentication_info(
+        &mut self,
+        request: &Message<'_>,
+        response: &Message<'_>,
+    ) -> Result<bool, AuthError> {
+        let Ok(Some(info)) = response.authentication_info() else {
+            return Ok(false);
+        };
+        let Some(rspauth) = info.rspauth() else {
+            return Ok(false);
+        };
+        // The Authorization we sent (Authentication-Info answers the UAS's
+        // challenge, not a proxy's).
+        let h = HeaderName::Authorization;
+        let mine = request.header_all(h).filter_map(|v| Credentials::parse_header(v, h).ok()).find(|c| {
+            c.is_digest()
+                && c.realm()
+                    .and_then(|r| unquote(r, MAX_VALUE))
+                    .is_some_and(|r| self.realm.as_ref().is_none_or(|x| *x == r))
+        });
+        let Some(c) = mine else { return Err(AuthError::BadRspauth) };
+        let text = |v: Option<&[u8]>| v.and_then(|v| unquote(v, MAX_VALUE));
+        let (Some(realm), Some(nonce), Some(cnonce), Some(uri)) =
+            (text(c.realm()), text(c.nonce()), text(c.cnonce()), text(c.uri()))
+        else {
+            return Err(AuthError::BadRspauth);
+        };
+        let (Some(qop), Some(Ok(nc))) = (c.qop().and_then(Qop::from_token), c.nc()) else {
+            return Err(AuthError::BadRspauth);
+        };
+        let alg = known(c.algorithm().unwrap_or(Algorithm::Md5)).ok_or(AuthError::BadRspauth)?;
+        let hash = HashFn::of(alg).ok_or(AuthError::BadRspauth)?;
+        let ha1 = hash.hex(&[self.username.as_bytes(), realm.as_bytes(), self.password.as_bytes()]);
+        let expected =
+            super::server::rspauth(alg, ha1.as_bytes(), &nonce, &cnonce, nc, qop, &uri, response.body())
+                .ok_or(AuthError::BadRspauth)?;
+        if !super::ct_eq_hex(expected.as_bytes(), rspauth) {
+            return Err(AuthError::BadRspauth);
+        }
+        if let Some(next) = info.nextnonce().and_then(|n| unquote(n, MAX_VALUE)) {
+            let fresh = self.new_cnonce();
+            if let Some(s) =
+                self.sessions.iter_mut().find(|s| s.kind == ChallengeKind::Www && s.realm == realm)
+            {
+                if s.nonce != next {
+                    s.nonce = next;
+                    s.cnonce = fresh;
+                    s.nc = 0;
+                }
+            }
+        }
+        Ok(true)
     }
 
     /// Credentials for a new request from the cached challenges (RFC 3261

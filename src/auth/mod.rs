@@ -10,7 +10,8 @@
 //! * [`server`] — the UAS, registrar or proxy side:
 //!   [`DigestServer`](server::DigestServer) issues challenges with stateless
 //!   nonces signed by HMAC-SHA-256 and verifies credentials (realm, nonce
-//!   signature and age, the response, nonce-count replays).
+//!   signature and age, the response, nonce-count replays), and proves
+//!   itself back in Authentication-Info (`rspauth`, RFC 7616 §3.5).
 //! * The functions here ([`ha1`], [`userhash`], [`request_digest`]) are the
 //!   hash computations of RFC 7616 §3.4.1-§3.4.4, for callers that keep
 //!   their own state (and for the RFC's test vectors).
@@ -205,6 +206,16 @@ impl Hex {
             h.buf[2 * i] = DIGITS[usize::from(b >> 4)];
             h.buf[2 * i + 1] = DIGITS[usize::from(b & 15)];
             h.len += 2;
+        }
+        h
+    }
+
+    /// Copies hex digits (at most 64), lowercased.
+    fn from_hex(hex: &[u8]) -> Hex {
+        let mut h = Hex { buf: [0; 64], len: 0 };
+        for (d, s) in h.buf.iter_mut().zip(hex) {
+            *d = s.to_ascii_lowercase();
+            h.len += 1;
         }
         h
     }

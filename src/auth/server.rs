@@ -38,6 +38,16 @@
 //! restarts at zero, change the key at restart too: nonces from before the
 //! restart would otherwise look new, and the replay table is empty.
 //!
+//! # Mutual authentication
+//!
+//! A [`Verification::Verified`] carries a [`ResponseAuth`]; its
+//! [`authentication_info`](ResponseAuth::authentication_info) gives the
+//! Authentication-Info value for the 2xx (RFC 7616 §3.5: `rspauth` proves
+//! the server knows the password too, and a `nextnonce` lets the client
+//! pre-authorize its next request with it).
+//! [`DigestClient::verify_authentication_info`](super::client::DigestClient::verify_authentication_info)
+//! checks it.
+//!
 //! # Statuses
 //!
 //! [`Role`] picks the header pair and status: a UAS or registrar challenges
@@ -244,6 +254,9 @@ pub enum Verification {
         qop: Option<Qop>,
         /// The digest-uri.
         uri: String,
+        /// What it takes to prove the server to the client in an
+        /// Authentication-Info header (RFC 7616 §3.5).
+        proof: alloc::boxed::Box<ResponseAuth>,
     },
     /// The response was right but the nonce is too old (or forgotten):
     /// challenge again with `stale = true` (RFC 7616 §3.3), and the client
@@ -253,6 +266,105 @@ pub enum Verification {
     Invalid(Invalid),
     /// No Digest credentials for this realm: challenge.
     Missing,
+}
+
+/// The values of verified credentials that the server's own proof,
+/// `rspauth`, is computed from (RFC 7616 §3.5; RFC 3261 §20.6). Holds the
+/// user's HA1, which is as good as the password for this realm: it is not
+/// shown by `Debug` and should not be kept longer than the response takes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseAuth {
+    algorithm: Algorithm<'static>,
+    ha1: super::Hex,
+    nonce: String,
+    cnonce: String,
+    nc: u32,
+    qop: Option<Qop>,
+    uri: String,
+}
+
+impl core::fmt::Debug for ResponseAuth {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ResponseAuth").field("qop", &self.qop).field("nc", &self.nc).finish_non_exhaustive()
+    }
+}
+
+impl ResponseAuth {
+    /// The Authentication-Info value for the response whose body is
+    /// `response_body` (hashed with `auth-int`): `rspauth`, `qop`, `cnonce`,
+    /// `nc` and, if given, a `nextnonce` for the client's next request
+    /// (from [`DigestServer::new_nonce`]). `None` when the credentials had
+    /// no qop: the RFC 2069 form has no rspauth.
+    pub fn authentication_info(&self, response_body: &[u8], nextnonce: Option<&str>) -> Option<String> {
+        let qop = self.qop?;
+        let rspauth = rspauth(
+            self.algorithm,
+            self.ha1.as_bytes(),
+            &self.nonce,
+            &self.cnonce,
+            self.nc,
+            qop,
+            &self.uri,
+            response_body,
+        )?;
+        let mut v = String::with_capacity(160);
+        if let Some(n) = nextnonce {
+            push_param(&mut v, "nextnonce", n, true);
+        }
+        push_param(&mut v, "qop", qop.as_str(), false);
+        push_param(&mut v, "rspauth", rspauth.as_str(), true);
+        push_param(&mut v, "cnonce", &self.cnonce, true);
+        let nc = super::nc_hex(self.nc);
+        push_param(&mut v, "nc", core::str::from_utf8(&nc).unwrap_or_default(), false);
+        Some(v)
+    }
+}
+
+/// `rspauth` (RFC 7616 §3.5): the request digest with an empty method, so
+/// A2 is `":" uri` (and `":" H(body)` with `auth-int`, over the
+/// response's body).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn rspauth(
+    algorithm: Algorithm<'_>,
+    ha1: &[u8],
+    nonce: &str,
+    cnonce: &str,
+    nc: u32,
+    qop: Qop,
+    uri: &str,
+    response_body: &[u8],
+) -> Option<super::Hex> {
+    request_digest(&DigestParams {
+        algorithm,
+        ha1,
+        nonce: nonce.as_bytes(),
+        cnonce: cnonce.as_bytes(),
+        nc,
+        qop: Some(qop),
+        method: b"",
+        uri: uri.as_bytes(),
+        body: response_body,
+    })
+}
+
+fn push_param(out: &mut String, name: &str, value: &str, quoted: bool) {
+    if !out.is_empty() {
+        out.push_str(", ");
+    }
+    out.push_str(name);
+    out.push('=');
+    if quoted {
+        out.push('"');
+        for c in value.chars() {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
 }
 
 /// One remembered nonce: its timestamp, the highest nonce count seen and
@@ -627,26 +739,27 @@ impl DigestServer {
         }
         // The response.
         let query = UserQuery { username: &username, userhash, realm: &self.config.realm, algorithm: alg };
-        let computed_ha1;
-        let ha1: &[u8] = match lookup(&query) {
+        let ha1: super::Hex = match lookup(&query) {
             None => return Err(Bad(Invalid::UnknownUser)),
             Some(Secret::Ha1(h)) => {
-                computed_ha1 = h;
-                computed_ha1.as_bytes()
+                let h = h.as_bytes();
+                if h.len() != hash.hex_len() || !h.iter().all(u8::is_ascii_hexdigit) {
+                    return Err(Bad(Invalid::UnknownUser));
+                }
+                super::Hex::from_hex(h)
             }
             Some(Secret::Password(p)) => {
                 if userhash {
                     // The password alone cannot answer a hashed username.
                     return Err(Bad(Invalid::UnknownUser));
                 }
-                let h = hash.hex(&[username.as_bytes(), self.config.realm.as_bytes(), p.as_bytes()]);
-                computed_ha1 = Cow::Owned(String::from(h.as_str()));
-                computed_ha1.as_bytes()
+                hash.hex(&[username.as_bytes(), self.config.realm.as_bytes(), p.as_bytes()])
             }
         };
+        let ha1 = &ha1;
         let params = DigestParams {
             algorithm: alg,
-            ha1,
+            ha1: ha1.as_bytes(),
             nonce: nonce.as_bytes(),
             cnonce: cnonce.as_bytes(),
             nc,
@@ -685,7 +798,16 @@ impl DigestServer {
                 }
             }
         }
-        Ok(Verification::Verified { username, userhash, algorithm: alg, qop, uri })
+        let proof = alloc::boxed::Box::new(ResponseAuth {
+            algorithm: alg,
+            ha1: *ha1,
+            nonce,
+            cnonce,
+            nc,
+            qop,
+            uri: uri.clone(),
+        });
+        Ok(Verification::Verified { username, userhash, algorithm: alg, qop, uri, proof })
     }
 
     fn remember(&mut self, tag: Tag, seen: Seen) {

@@ -294,7 +294,7 @@ fn rfc7616_3_4_every_algorithm_and_qop_verified() {
                 let want_qop =
                     if qop.contains(&Qop::AuthInt) { Some(Qop::AuthInt) } else { qop.first().copied() };
                 match v {
-                    Verification::Verified { username, algorithm, qop: got, userhash, uri } => {
+                    Verification::Verified { username, algorithm, qop: got, userhash, uri, .. } => {
                         assert_eq!(username, "alice");
                         assert_eq!(algorithm, alg);
                         assert_eq!(got, want_qop, "{alg:?} {qop:?}");
@@ -867,6 +867,120 @@ fn rfc7616_3_4_only_auth_int_offered_and_no_body_at_hand() {
             .unwrap_err(),
         AuthError::NoUsableChallenge
     );
+}
+
+fn ok_with_info(s: &mut DigestServer, retry: &OwnedMessage, body: &[u8], next: bool) -> OwnedMessage {
+    let m = retry.parse().unwrap();
+    let Verification::Verified { proof, .. } = s.verify(T0, &m, lookup) else { panic!("not verified") };
+    let nextnonce = next.then(|| s.new_nonce(T0));
+    let mut ok = response_to(&m, StatusCode::OK, Some("srv"));
+    if let Some(v) = proof.authentication_info(body, nextnonce.as_deref()) {
+        ok = ok.header(HeaderName::AuthenticationInfo, v);
+    }
+    if !body.is_empty() {
+        ok = ok.body("application/sdp", body.to_vec());
+    }
+    ok.build().unwrap()
+}
+
+#[test]
+fn rfc7616_3_5_authentication_info_proves_the_server() {
+    for (alg, qop) in [
+        (Algorithm::Md5, Qop::Auth),
+        (Algorithm::Sha256Sess, Qop::AuthInt),
+        (Algorithm::Sha512_256, Qop::AuthInt),
+    ] {
+        let mut s = server(|c| {
+            c.algorithms = alloc::vec![alg];
+            c.qop = alloc::vec![qop];
+        });
+        let mut c = client();
+        let req = request(Method::Invite, b"v=0\r\n");
+        let ch = challenge(&mut s, T0, &req, false);
+        let retry = with_via(c.authorize(&req.parse().unwrap(), &ch.parse().unwrap()).unwrap(), "z9hG4bK2");
+        let ok = ok_with_info(&mut s, &retry, b"v=0\r\ns=answer\r\n", false);
+        let okm = ok.parse().unwrap();
+        let info = okm.authentication_info().unwrap().unwrap();
+        assert_eq!(info.qop(), Some(qop.as_str().as_bytes()));
+        assert_eq!(info.nc(), Some(Ok(1)));
+        assert_eq!(c.verify_authentication_info(&retry.parse().unwrap(), &okm), Ok(true), "{alg:?}");
+        // A different rspauth, or (auth-int) a tampered body, is caught.
+        let text = String::from_utf8(ok.as_bytes().to_vec()).unwrap();
+        let rsp = core::str::from_utf8(info.rspauth().unwrap()).unwrap();
+        let forged = text.replace(rsp, &"0".repeat(rsp.len()));
+        assert_eq!(
+            c.verify_authentication_info(
+                &retry.parse().unwrap(),
+                &Message::parse(forged.as_bytes()).unwrap()
+            ),
+            Err(AuthError::BadRspauth)
+        );
+        if qop == Qop::AuthInt {
+            let tampered = text.replace("s=answer", "s=ANSWER");
+            assert_eq!(
+                c.verify_authentication_info(
+                    &retry.parse().unwrap(),
+                    &Message::parse(tampered.as_bytes()).unwrap()
+                ),
+                Err(AuthError::BadRspauth)
+            );
+        }
+        // A server that only knows another password cannot prove itself.
+        let mut impostor = DigestClient::new("alice", "other", [9; 32]);
+        assert_eq!(
+            impostor.verify_authentication_info(&retry.parse().unwrap(), &okm),
+            Err(AuthError::BadRspauth)
+        );
+    }
+    // No Authentication-Info: nothing proven, no error.
+    let req = request(Method::Register, b"");
+    let ok = response_to(&req.parse().unwrap(), StatusCode::OK, Some("t")).build().unwrap();
+    assert_eq!(client().verify_authentication_info(&req.parse().unwrap(), &ok.parse().unwrap()), Ok(false));
+}
+
+#[test]
+fn rfc7616_3_5_nextnonce_used_for_preauthorization() {
+    let mut s = server(|_| {});
+    let mut c = client();
+    let req = request(Method::Register, b"");
+    let ch = challenge(&mut s, T0, &req, false);
+    let retry = with_via(c.authorize(&req.parse().unwrap(), &ch.parse().unwrap()).unwrap(), "z9hG4bK2");
+    let ok = ok_with_info(&mut s, &retry, b"", true);
+    let okm = ok.parse().unwrap();
+    let next =
+        String::from_utf8(okm.authentication_info().unwrap().unwrap().nextnonce().unwrap().to_vec()).unwrap();
+    assert_eq!(c.verify_authentication_info(&retry.parse().unwrap(), &okm), Ok(true));
+    let auths = c.preauthorize(Method::Register, "sip:bob@example.com", None);
+    assert!(auths[0].value.contains(&alloc::format!("nonce=\"{next}\"")), "{}", auths[0].value);
+    assert!(auths[0].value.contains("nc=00000001"));
+    let again = RequestBuilder::new(Method::Register, "sip:bob@example.com")
+        .via("UDP", "ua.example.com", "z9hG4bK3")
+        .to("<sip:bob@example.com>")
+        .from("<sip:alice@example.com>;tag=a1")
+        .call_id("call-1@ua.example.com")
+        .cseq(12)
+        .header(auths[0].header, &auths[0].value)
+        .build()
+        .unwrap();
+    assert!(verified(&s.verify(T0, &again.parse().unwrap(), lookup)));
+}
+
+#[test]
+fn rfc7616_3_5_no_rspauth_without_qop() {
+    let mut s = server(|c| c.qop = Vec::new());
+    let req = request(Method::Register, b"");
+    let ch = challenge(&mut s, T0, &req, false);
+    let retry =
+        with_via(client().authorize(&req.parse().unwrap(), &ch.parse().unwrap()).unwrap(), "z9hG4bK2");
+    let Verification::Verified { proof, qop: None, .. } = s.verify(T0, &retry.parse().unwrap(), lookup)
+    else {
+        panic!("not verified without qop")
+    };
+    assert_eq!(proof.authentication_info(b"", None), None);
+    // The proof's Debug does not show the HA1.
+    let shown = alloc::format!("{proof:?}");
+    let h = ha1(Algorithm::Sha256, b"alice", REALM.as_bytes(), b"wonderland").unwrap();
+    assert!(!shown.contains(h.as_str()), "{shown}");
 }
 
 // ---- hostile input ----------------------------------------------------------
