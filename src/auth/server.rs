@@ -739,21 +739,22 @@ impl DigestServer {
         }
         // The response.
         let query = UserQuery { username: &username, userhash, realm: &self.config.realm, algorithm: alg };
+        // An unknown user costs the same hashing as a known one, so the
+        // time to answer does not tell which usernames exist.
+        let mut unknown = false;
         let ha1: super::Hex = match lookup(&query) {
-            None => return Err(Bad(Invalid::UnknownUser)),
-            Some(Secret::Ha1(h)) => {
-                let h = h.as_bytes();
-                if h.len() != hash.hex_len() || !h.iter().all(u8::is_ascii_hexdigit) {
-                    return Err(Bad(Invalid::UnknownUser));
-                }
-                super::Hex::from_hex(h)
+            Some(Secret::Ha1(h))
+                if h.len() == hash.hex_len() && h.as_bytes().iter().all(u8::is_ascii_hexdigit) =>
+            {
+                super::Hex::from_hex(h.as_bytes())
             }
-            Some(Secret::Password(p)) => {
-                if userhash {
-                    // The password alone cannot answer a hashed username.
-                    return Err(Bad(Invalid::UnknownUser));
-                }
+            // The password alone cannot answer a hashed username.
+            Some(Secret::Password(p)) if !userhash => {
                 hash.hex(&[username.as_bytes(), self.config.realm.as_bytes(), p.as_bytes()])
+            }
+            _ => {
+                unknown = true;
+                hash.hex(&[username.as_bytes(), self.config.realm.as_bytes(), b""])
             }
         };
         let ha1 = &ha1;
@@ -769,7 +770,11 @@ impl DigestServer {
             body,
         };
         let expected = request_digest(&params).ok_or(Bad(Invalid::UnknownUser))?;
-        if !ct_eq_hex(expected.as_bytes(), response) {
+        let matches = ct_eq_hex(expected.as_bytes(), response);
+        if unknown {
+            return Err(Bad(Invalid::UnknownUser));
+        }
+        if !matches {
             return Err(Bad(Invalid::BadResponse));
         }
         // Age: a correct response with an old nonce is stale.
