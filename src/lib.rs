@@ -23,7 +23,14 @@
 //! * [`registration`] (with `alloc`) — the registration client of RFC 3261
 //!   §10.2 (with RFC 5626 `+sip.instance` / `reg-id`): the REGISTERs that
 //!   keep a Contact bound, refreshes, 423 and failure retries.
+//! * [`dialog`] (with `alloc`) — RFC 3261 §12 dialog state and in-dialog
+//!   requests.
+//! * [`ua`] (with `alloc`) — the UA core: INVITE sessions over dialogs
+//!   (RFC 3261 §13–15, RFC 3262, RFC 3311, RFC 6141) behind the same verbs.
 //! * [`time`] — the caller-supplied [`Instant`].
+//! * [`auth`] (with `alloc`) — digest authentication (RFC 3261 §22,
+//!   RFC 7616, RFC 8760): a UAC that answers 401/407 challenges and a
+//!   UAS/registrar/proxy side with stateless, HMAC-signed nonces.
 //! * [`sim`] (with `alloc`) — a deterministic simulated network in virtual
 //!   time (latency, jitter, loss, duplication, partitions; datagrams and
 //!   connections) for running whole call flows in tests and examples.
@@ -71,6 +78,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "alloc")]
+pub mod auth;
 #[cfg(feature = "alloc")]
 pub mod dialog;
 #[cfg(feature = "alloc")]
