@@ -46,6 +46,8 @@ struct World {
     bob: UserAgent,
     registrar: registrar::Registrar,
     alice_reg: Registration,
+    /// Alice's digest credentials (RFC 7616).
+    alice_digest: sip_proto::auth::client::DigestClient,
     /// Everything the applications saw, in order.
     log: Vec<(Instant, &'static str, String)>,
     /// What each step waits for, by name.
@@ -93,6 +95,7 @@ impl World {
             bob: ua(BOB, "bob", 20),
             registrar: registrar::Registrar::new(REGISTRAR, [1; 32]),
             alice_reg: Registration::new(reg_config, call_id, tag, 1),
+            alice_digest: sip_proto::auth::client::DigestClient::new("alice", "wonderland", [11; 32]),
             log: Vec::new(),
             seen: BTreeMap::new(),
             bob_call: None,
@@ -240,13 +243,30 @@ impl World {
 
     fn registration_response(&mut self, tx: TransactionId, response: &Received) {
         let now = self.now;
-        let _ = tx;
         let event = self.alice_reg.handle_response(now, response.message());
         if let Some(ev) = event {
             self.note("alice", format!("registration: {ev:?}"));
             if let sip_proto::registration::RegistrationEvent::Challenged { .. } = ev {
-                if let Some(value) = registrar::answer_challenge(response.message(), "alice", "wonderland") {
-                    self.alice_reg.set_authorization(HeaderName::Authorization, value);
+                // The REGISTER that was challenged is still held by its
+                // transaction (Timer K), so the digest can cover it.
+                let request = self.alice.endpoint().client_request(tx).cloned();
+                let request = request.as_deref().and_then(|b| sip_proto::message::Message::parse(b).ok());
+                match request.map(|r| self.alice_digest.answer(&r, response.message(), None)) {
+                    Some(Ok(creds)) => {
+                        for c in creds {
+                            self.note(
+                                "alice",
+                                format!(
+                                    "answers the challenge of realm {} ({})",
+                                    c.realm,
+                                    algorithm_of(&c.value)
+                                ),
+                            );
+                            self.alice_reg.set_authorization(c.header, c.value);
+                        }
+                    }
+                    Some(Err(e)) => self.note("alice", format!("cannot answer the challenge: {e}")),
+                    None => self.note("alice", "the challenged REGISTER is gone".into()),
                 }
             }
         }
@@ -340,6 +360,11 @@ fn send(net: &mut Network, now: Instant, from: SocketAddr, to: Destination, byte
     if let Destination::Datagram(to) = to {
         net.send_datagram(now, from, to, bytes);
     }
+}
+
+/// The algorithm token of an Authorization value, for the log.
+fn algorithm_of(value: &str) -> &str {
+    value.split("algorithm=").nth(1).and_then(|r| r.split([',', ' ']).next()).unwrap_or("MD5")
 }
 
 fn sdp(ip: &str, direction: &str) -> Vec<u8> {

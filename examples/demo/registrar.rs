@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use sip_proto::Instant;
+use sip_proto::auth::server::{DigestServer, Role, Secret, ServerConfig, Verification};
 use sip_proto::endpoint::{Endpoint, EndpointConfig, Event};
-use sip_proto::message::builder::response_to;
+use sip_proto::message::builder::{OwnedMessage, response_to};
 use sip_proto::message::validate::Policy;
 use sip_proto::message::{HeaderName, Message, Method, StatusCode};
 
@@ -16,6 +17,11 @@ pub struct Registrar {
     pub ep: Endpoint,
     /// AOR → Contact URI.
     bindings: BTreeMap<String, String>,
+    /// Digest (RFC 3261 §22, RFC 7616): SHA-256 offered before MD5,
+    /// stateless HMAC-signed nonces.
+    digest: DigestServer,
+    /// The user database: username → password.
+    users: BTreeMap<&'static str, &'static str>,
 }
 
 impl Registrar {
@@ -24,7 +30,16 @@ impl Registrar {
         let mut c = EndpointConfig::new(&a.ip().to_string(), seed);
         c.via_port = Some(a.port());
         c.policy = Some(Policy::registrar());
-        Registrar { ep: Endpoint::new(c), bindings: BTreeMap::new() }
+        let digest = DigestServer::new(
+            b"the demo registrar's nonce key",
+            ServerConfig::new("sip.example", Role::Registrar),
+        );
+        Registrar {
+            ep: Endpoint::new(c),
+            bindings: BTreeMap::new(),
+            digest,
+            users: BTreeMap::from([("alice", "wonderland")]),
+        }
     }
 
     /// The Contact bound to `aor`.
@@ -41,10 +56,23 @@ impl Registrar {
             let _ = self.ep.send_response(now, transaction, r);
             return None;
         }
-        if !credentials_ok(m) {
-            let r = challenge(m)?;
-            let _ = self.ep.send_response(now, transaction, r);
-            return Some("challenges the REGISTER (401)".into());
+        let users = &self.users;
+        let verdict =
+            self.digest.verify(now, m, |q| users.get(q.username).map(|p| Secret::Password((*p).into())));
+        match verdict {
+            Verification::Verified { .. } => {}
+            Verification::Stale => {
+                let r = challenge(&mut self.digest, now, m, true)?;
+                let _ = self.ep.send_response(now, transaction, r);
+                return Some("the nonce is stale: challenges again (401, stale=true)".into());
+            }
+            other => {
+                let r = challenge(&mut self.digest, now, m, false)?;
+                let _ = self.ep.send_response(now, transaction, r);
+                let why =
+                    if matches!(other, Verification::Missing) { "no credentials" } else { "bad credentials" };
+                return Some(format!("challenges the REGISTER ({why}): 401 with SHA-256 and MD5"));
+            }
         }
         let aor = m.to().ok().map(|t| String::from_utf8_lossy(t.uri.as_bytes()).into_owned())?;
         let contact = m.contacts().next()?.ok()?;
@@ -64,24 +92,7 @@ impl Registrar {
     }
 }
 
-// Until the digest module lands these accept the demo's fixed token.
-fn credentials_ok(m: &Message<'_>) -> bool {
-    m.header(HeaderName::Authorization).is_some_and(|v| v.windows(9).any(|w| w == b"response="))
-}
-
-fn challenge(m: &Message<'_>) -> Option<sip_proto::message::builder::OwnedMessage> {
-    response_to(m, StatusCode::UNAUTHORIZED, Some("reg"))
-        .header(
-            HeaderName::WwwAuthenticate,
-            "Digest realm=\"sip.example\", nonce=\"demo\", algorithm=SHA-256, qop=\"auth\"",
-        )
-        .build()
-        .ok()
-}
-
-/// The UA side: the Authorization answering the registrar's challenge.
-pub fn answer_challenge(_challenge: &Message<'_>, user: &str, _password: &str) -> Option<String> {
-    Some(format!(
-        "Digest username=\"{user}\", realm=\"sip.example\", nonce=\"demo\", uri=\"sip:sip.example\", response=\"0\", algorithm=SHA-256"
-    ))
+/// The digest challenge of a REGISTER without valid credentials.
+fn challenge(digest: &mut DigestServer, now: Instant, m: &Message<'_>, stale: bool) -> Option<OwnedMessage> {
+    digest.challenge(now, m, stale, Some("reg")).build().ok()
 }

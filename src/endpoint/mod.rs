@@ -602,10 +602,8 @@ impl Endpoint {
     ) -> Result<TransactionId, EndpointError> {
         let transport = self.transport_of(destination)?;
         let branch = self.new_branch();
-        let msg = request
-            .header(HeaderName::Via, self.via_value(transport, &branch))
-            .build()
-            .map_err(|_| EndpointError::Build)?;
+        let msg =
+            request.top_via(&self.via_value(transport, &branch)).build().map_err(|_| EndpointError::Build)?;
         self.start_client(now, Bytes::from(msg.into_bytes()), destination, transport, false)
     }
 
@@ -634,10 +632,8 @@ impl Endpoint {
     ) -> Result<Bytes, EndpointError> {
         let transport = self.transport_of(destination)?;
         let branch = self.new_branch();
-        let msg = ack
-            .header(HeaderName::Via, self.via_value(transport, &branch))
-            .build()
-            .map_err(|_| EndpointError::Build)?;
+        let msg =
+            ack.top_via(&self.via_value(transport, &branch)).build().map_err(|_| EndpointError::Build)?;
         let bytes = Bytes::from(msg.into_bytes());
         self.transmit(destination, bytes.clone());
         Ok(bytes)

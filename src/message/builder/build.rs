@@ -250,6 +250,18 @@ impl RequestBuilder {
         self
     }
 
+    /// Puts a Via value (`SIP/2.0/UDP host:port;branch=...`) above every
+    /// other header field: the one the transport layer inserts (RFC 3261
+    /// §18.1.1), written first as most stacks expect, and above any Via
+    /// already there (§16.6 step 8).
+    pub fn top_via(mut self, value: &str) -> Self {
+        let r = FieldName::from(HeaderName::Via)
+            .resolve()
+            .and_then(|k| self.draft.fields.prepend(k, value.as_bytes()));
+        self.draft.record(r);
+        self
+    }
+
     /// Sets Max-Forwards (RFC 3261 §8.1.1.6). Without it the request gets
     /// `Max-Forwards: 70`.
     pub fn max_forwards(mut self, hops: u8) -> Self {
@@ -436,6 +448,16 @@ mod tests {
     use crate::message::builder::{FmtSink, SliceSink};
     use alloc::string::ToString;
     use alloc::vec;
+
+    #[test]
+    fn rfc3261_18_1_1_top_via_goes_above_every_field() {
+        let m = invite().top_via("SIP/2.0/TCP proxy.example.com;branch=z9hG4bKtop").build().unwrap();
+        let m = m.parse().unwrap();
+        assert_eq!(m.headers().next().unwrap().name, HeaderName::Via, "written first");
+        assert_eq!(m.top_via().unwrap().branch(), Some("z9hG4bKtop"));
+        assert_eq!(m.vias().count(), 2, "the builder's own Via stays below");
+        assert!(invite().top_via("SIP/2.0/UDP a\r\nX: injected").build().is_err());
+    }
 
     fn invite() -> RequestBuilder {
         RequestBuilder::new(Method::Invite, "sip:bob@biloxi.example.com")

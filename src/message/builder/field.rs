@@ -196,6 +196,13 @@ impl Fields {
         Ok(())
     }
 
+    /// Inserts a field with a checked user value before all others.
+    pub(super) fn prepend(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
+        let f = self.new_field(key, value, false)?;
+        self.list.insert(0, f);
+        Ok(())
+    }
+
     /// Appends a value taken from a parsed message (already safe; folds are
     /// normalized when written).
     pub(super) fn append_trusted(&mut self, kind: HeaderName, raw_name: &[u8], value: &[u8]) {
