@@ -50,3 +50,84 @@ fn rfc3665_3_1_successful_session_establishment_and_teardown() {
     assert_eq!(w.ua(alice).session_count() + w.ua(bob).session_count(), 0);
     assert_eq!(w.ua(alice).endpoint().transaction_count() + w.ua(bob).endpoint().transaction_count(), 0);
 }
+
+#[test]
+fn rfc3261_22_2_invite_challenged_then_answered_with_credentials() {
+    use sip_proto::auth::server::{DigestServer, Role, Secret, ServerConfig, Verification};
+    let mut w = UaWorld::new(9);
+    let alice = w.add("192.0.2.1:5060", "alice", |mut c| {
+        c.credentials = Some(("alice".into(), "wonderland".into()));
+        c
+    });
+    let bob = w.add("192.0.2.2:5060", "bob", |c| c);
+    let mut digest = DigestServer::new(b"bob's key", ServerConfig::new("biloxi.example", Role::UserAgent));
+    let inv = w.ua(alice).new_invite("sip:bob@192.0.2.2", "<sip:alice@192.0.2.1>", "<sip:bob@192.0.2.2>");
+    let dest = Destination::Datagram(w.addr(bob));
+    w.ua(alice).invite(Instant::ZERO, inv, dest).unwrap();
+    let mut verdicts = Vec::new();
+    let mut answered = 0;
+    w.run(Instant::ZERO + Duration::from_secs(120), |w, n, e| {
+        let now = w.now;
+        match e {
+            UaEvent::IncomingCall { session, request } => {
+                let v = digest.verify(now, request.message(), |q| {
+                    (q.username == "alice").then(|| Secret::Password("wonderland".into()))
+                });
+                let ok = matches!(v, Verification::Verified { .. });
+                verdicts.push(ok);
+                if ok {
+                    w.ua(n).answer(now, *session, None).unwrap();
+                } else {
+                    let challenge = digest.challenge(now, request.message(), false, None).build().unwrap();
+                    w.ua(n).reject_with(now, *session, challenge).unwrap();
+                }
+            }
+            UaEvent::Answered { session, .. } => {
+                answered += 1;
+                w.ua(n).hangup(now, *session).unwrap();
+            }
+            _ => {}
+        }
+    });
+    assert_eq!(verdicts, [false, true], "challenged once, then verified");
+    assert_eq!(answered, 1);
+    let lines = w.sent_lines(alice);
+    assert_eq!(lines.iter().filter(|l| l.starts_with("INVITE")).count(), 2);
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("ACK")).count(),
+        2,
+        "the 401's (by the ICT) and the 200's"
+    );
+    assert_eq!(w.ua(alice).session_count() + w.ua(bob).session_count(), 0);
+    assert_eq!(w.ua(alice).endpoint().transaction_count() + w.ua(bob).endpoint().transaction_count(), 0);
+}
+
+#[test]
+fn rfc3261_22_4_wrong_password_is_not_retried_forever() {
+    use sip_proto::auth::server::{DigestServer, Role, ServerConfig};
+    let mut w = UaWorld::new(10);
+    let alice = w.add("192.0.2.1:5060", "alice", |mut c| {
+        c.credentials = Some(("alice".into(), "not-the-password".into()));
+        c
+    });
+    let bob = w.add("192.0.2.2:5060", "bob", |c| c);
+    let mut digest = DigestServer::new(b"bob's key", ServerConfig::new("biloxi.example", Role::UserAgent));
+    let inv = w.ua(alice).new_invite("sip:bob@192.0.2.2", "<sip:alice@192.0.2.1>", "<sip:bob@192.0.2.2>");
+    let dest = Destination::Datagram(w.addr(bob));
+    w.ua(alice).invite(Instant::ZERO, inv, dest).unwrap();
+    let mut ended = None;
+    w.run(Instant::ZERO + Duration::from_secs(120), |w, n, e| {
+        let now = w.now;
+        match e {
+            UaEvent::IncomingCall { session, request } => {
+                let challenge = digest.challenge(now, request.message(), false, None).build().unwrap();
+                w.ua(n).reject_with(now, *session, challenge).unwrap();
+            }
+            UaEvent::Ended { reason, .. } if n == alice => ended = Some(*reason),
+            _ => {}
+        }
+    });
+    assert_eq!(ended, Some(EndReason::Rejected(StatusCode::UNAUTHORIZED)));
+    let invites = w.sent_lines(alice).iter().filter(|l| l.starts_with("INVITE")).count();
+    assert_eq!(invites, 2, "the first, and one retry with credentials; no third");
+}

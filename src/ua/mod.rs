@@ -108,6 +108,9 @@ pub struct UaConfig {
     /// Most live sessions; beyond it new INVITEs are answered 486 and
     /// [`UserAgent::invite`] fails.
     pub max_sessions: usize,
+    /// Username and password to answer 401/407 challenges to our INVITEs
+    /// with (RFC 3261 §22.2, RFC 7616; the strongest algorithm offered).
+    pub credentials: Option<(String, String)>,
 }
 
 impl UaConfig {
@@ -122,6 +125,7 @@ impl UaConfig {
             reliable_provisionals: true,
             fork_policy: ForkPolicy::KeepFirst,
             max_sessions: 1 << 16,
+            credentials: None,
         }
     }
 }
@@ -438,6 +442,7 @@ pub struct UserAgent {
     by_server_tx: BTreeMap<TransactionId, SessionId>,
     timers: BinaryHeap<Reverse<(Instant, SessionId)>>,
     outputs: VecDeque<UaOutput>,
+    digest: Option<crate::auth::client::DigestClient>,
 }
 
 impl core::fmt::Debug for UserAgent {
@@ -501,7 +506,14 @@ impl UserAgent {
         // endpoint's, which use the seed as given.
         seed[31] ^= 0x5a;
         seed[0] ^= 0xa5;
+        let mut digest_seed = seed;
+        digest_seed[15] ^= 0x3c;
+        let digest = config
+            .credentials
+            .as_ref()
+            .map(|(u, p)| crate::auth::client::DigestClient::new(u, p, digest_seed));
         UserAgent {
+            digest,
             ep: Endpoint::new(config.endpoint.clone()),
             config,
             rng: ChaCha12Rng::from_seed(seed),
@@ -806,6 +818,32 @@ impl UserAgent {
         Ok(())
     }
 
+    /// Refuses the session's pending INVITE with a response the application
+    /// built from the request (e.g. a 401 with the challenge of
+    /// [`DigestServer::challenge`](crate::auth::server::DigestServer::challenge),
+    /// a 3xx with Contacts). Its status must be 300–699; the session ends
+    /// as with [`reject`](Self::reject).
+    pub fn reject_with(
+        &mut self,
+        now: Instant,
+        session: SessionId,
+        response: OwnedMessage,
+    ) -> Result<(), UaError> {
+        let status = response.parse().ok().and_then(|m| m.status()).ok_or(UaError::Build)?;
+        if !(300..=699).contains(&status.0) {
+            return Err(UaError::InvalidState);
+        }
+        let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        let pending = s.pending.take().ok_or(UaError::InvalidState)?;
+        self.by_server_tx.remove(&pending.transaction);
+        self.ep.send_response(now, pending.transaction, response)?;
+        if !pending.reinvite {
+            self.end(session, EndReason::Declined(status));
+        }
+        self.pump(now);
+        Ok(())
+    }
+
     /// Ends the session: CANCEL while our INVITE is unanswered (§9.1), BYE
     /// once answered (§15.1.1). An unanswered incoming call is refused
     /// with [`reject`](Self::reject) instead.
@@ -1027,7 +1065,9 @@ impl UserAgent {
                         let seq = if purpose == Purpose::Invite { s.invite_seq } else { s.reinvite_seq };
                         s.acks.retain(|a| a.1 != seq);
                         s.acks.shrink_to_fit();
-                        if purpose == Purpose::Invite {
+                        // (A challenged INVITE's transaction ends while its
+                        // successor with credentials goes on.)
+                        if purpose == Purpose::Invite && s.invite_tx == Some(transaction) {
                             s.invite = None;
                             s.invite_tx = None;
                         }
@@ -1312,6 +1352,31 @@ impl UserAgent {
                     }
                     self.event(UaEvent::ForkAnswered { session: id, dialog: did });
                 }
+            }
+            401 | 407 if self.digest.is_some() && !s.cancelled && s.chosen.is_none() => {
+                // §22.2: send the INVITE again with credentials, CSeq + 1,
+                // in a new transaction (the ICT ACKed the challenge). The
+                // client refuses a second non-stale challenge (§22.4:
+                // wrong credentials), which ends the call below.
+                let retry = self.digest.as_mut().map(|d| d.authorize(&request, msg));
+                drop(request);
+                if let Some(Ok(builder)) = retry {
+                    let dest = s.destination;
+                    if let Ok(new_tx) = self.ep.send_request(now, builder, dest) {
+                        let bytes = self.ep.client_request(new_tx).cloned();
+                        let seq =
+                            bytes.as_ref().and_then(|r| Message::parse(r).ok()?.cseq().ok().map(|c| c.seq));
+                        if let Some(s) = self.sessions.get_mut(&id) {
+                            s.invite_tx = Some(new_tx);
+                            s.invite = bytes;
+                            s.invite_seq = seq.unwrap_or(0);
+                            s.dialogs.clear();
+                        }
+                        self.by_transaction.insert(new_tx, (Some(id), Purpose::Invite));
+                        return;
+                    }
+                }
+                self.end(id, EndReason::Rejected(status));
             }
             _ => {
                 // §12.3: a non-2xx final ends the early dialogs. The ICT
