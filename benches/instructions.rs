@@ -55,7 +55,32 @@ fn nist(n: usize) {
     println!("{n} transactions, {wire} bytes sent, {} left", ep.transaction_count());
 }
 
+#[path = "support/calls.rs"]
+mod calls;
+
+/// `instructions calls N`: N complete calls (INVITE/180/200/ACK/BYE/200)
+/// between two in-memory user agents, retired by Timers L and M.
+fn calls(n: usize) {
+    let (mut a, mut b) = calls::pair();
+    let mut now = sip_proto::Instant::ZERO;
+    for i in 0..n {
+        calls::call(&mut a, now);
+        calls::exchange(&mut a, &mut b, now, true);
+        if i % 1000 == 999 {
+            now += std::time::Duration::from_secs(33);
+            a.handle_timeout(now);
+            b.handle_timeout(now);
+            calls::exchange(&mut a, &mut b, now, true);
+        }
+    }
+    println!("{n} calls, {} sessions left", a.session_count() + b.session_count());
+}
+
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("calls") {
+        calls(std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(1000));
+        return;
+    }
     if std::env::args().nth(1).as_deref() == Some("nist") {
         nist(std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(1000));
         return;

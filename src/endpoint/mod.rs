@@ -602,9 +602,21 @@ impl Endpoint {
     ) -> Result<TransactionId, EndpointError> {
         let transport = self.transport_of(destination)?;
         let branch = self.new_branch();
+        // The builder checked the request (CSeq method = method); the key
+        // comes from what we know, without parsing our own bytes again.
+        let method = String::from(request.method_str());
         let msg =
             request.top_via(&self.via_value(transport, &branch)).build().map_err(|_| EndpointError::Build)?;
-        self.start_client(now, Bytes::from(msg.into_bytes()), destination, transport, false)
+        let method = Method::from_bytes(method.as_bytes()).ok_or(EndpointError::InvalidMessage)?;
+        self.start_client_known(
+            now,
+            Bytes::from(msg.into_bytes()),
+            destination,
+            transport,
+            false,
+            method,
+            &branch,
+        )
     }
 
     /// Sends a request whose top Via the caller wrote (a proxy forwarding,
@@ -804,6 +816,31 @@ impl Endpoint {
         }
         let via = msg.top_via().map_err(|_| EndpointError::InvalidMessage)?;
         let branch = via.branch().filter(|_| via.has_magic_cookie()).ok_or(EndpointError::InvalidMessage)?;
+        let branch = String::from(branch);
+        let method = method_owned(method);
+        drop(msg);
+        self.start_client_known(now, bytes, destination, transport, internal, method.as_method(), &branch)
+    }
+
+    /// Starts a client transaction for `bytes`, whose method and branch the
+    /// caller knows.
+    #[allow(clippy::too_many_arguments)]
+    fn start_client_known(
+        &mut self,
+        now: Instant,
+        bytes: Bytes,
+        destination: Destination,
+        transport: Transport,
+        internal: bool,
+        method: Method<'_>,
+        branch: &str,
+    ) -> Result<TransactionId, EndpointError> {
+        if self.table.len() >= self.config.max_transactions {
+            return Err(EndpointError::TableFull);
+        }
+        if matches!(method, Method::Ack) || (matches!(method, Method::Cancel) && !internal) {
+            return Err(EndpointError::InvalidMessage);
+        }
         let key = key::client_key(branch, method);
         if self.table.find(&key).is_some() {
             return Err(EndpointError::InvalidMessage);
@@ -815,7 +852,6 @@ impl Endpoint {
         } else {
             Machine::Nict(ClientNonInviteTransaction::new(now, bytes.clone(), reliable, timers))
         };
-        drop(msg);
         let entry = Entry {
             key,
             merge_key: None,
@@ -1209,6 +1245,41 @@ impl Endpoint {
 
     fn event(&mut self, event: Event) {
         self.outputs.push_back(Output::Event(event));
+    }
+}
+
+/// A method detached from the message it was parsed from.
+enum MethodOwned {
+    Known(Method<'static>),
+    Extension(String),
+}
+
+impl MethodOwned {
+    fn as_method(&self) -> Method<'_> {
+        match self {
+            MethodOwned::Known(m) => *m,
+            MethodOwned::Extension(s) => Method::Extension(s),
+        }
+    }
+}
+
+fn method_owned(m: Method<'_>) -> MethodOwned {
+    match m {
+        Method::Extension(s) => MethodOwned::Extension(s.into()),
+        Method::Invite => MethodOwned::Known(Method::Invite),
+        Method::Ack => MethodOwned::Known(Method::Ack),
+        Method::Bye => MethodOwned::Known(Method::Bye),
+        Method::Cancel => MethodOwned::Known(Method::Cancel),
+        Method::Options => MethodOwned::Known(Method::Options),
+        Method::Register => MethodOwned::Known(Method::Register),
+        Method::Prack => MethodOwned::Known(Method::Prack),
+        Method::Subscribe => MethodOwned::Known(Method::Subscribe),
+        Method::Notify => MethodOwned::Known(Method::Notify),
+        Method::Publish => MethodOwned::Known(Method::Publish),
+        Method::Info => MethodOwned::Known(Method::Info),
+        Method::Refer => MethodOwned::Known(Method::Refer),
+        Method::Message => MethodOwned::Known(Method::Message),
+        Method::Update => MethodOwned::Known(Method::Update),
     }
 }
 

@@ -32,15 +32,23 @@ pub struct Source {
     pub connection: Option<ConnectionId>,
 }
 
+// Shared ownership of the parse: atomic where the target has pointer-wide
+// atomics (so a Received can move between threads), counted otherwise
+// (Cortex-M0 and other targets without them).
+#[cfg(target_has_atomic = "ptr")]
+type Shared<T> = alloc::sync::Arc<T>;
+#[cfg(not(target_has_atomic = "ptr"))]
+type Shared<T> = alloc::rc::Rc<T>;
+
 /// A message the endpoint received and parsed, handed to the transaction
 /// user in an [`Event`](super::Event).
 ///
 /// It owns its bytes (a cheap [`Bytes`] handle, shared with the
 /// transaction where one keeps it) and the parse result, so the TU reads
-/// typed headers without parsing again.
-#[derive(Debug)]
+/// typed headers without parsing again. Cloning it shares both.
+#[derive(Clone, Debug)]
 pub struct Received {
-    parsed: Parsed,
+    parsed: Shared<Parsed>,
     source: Source,
 }
 
@@ -48,7 +56,7 @@ impl Received {
     /// Parses `bytes` under `limits`.
     pub(crate) fn parse(bytes: Bytes, limits: &Limits, source: Source) -> Result<Received, ParseError> {
         let parsed = Parsed::try_new(bytes, |b| Message::parse_with(b, limits))?;
-        Ok(Received { parsed, source })
+        Ok(Received { parsed: Shared::new(parsed), source })
     }
 
     /// The Via stamp of a request (computed again: it is needed only where
@@ -64,14 +72,6 @@ impl Received {
     /// Via (so that a stateless hop can route the response).
     pub fn stamped_top_via(&self) -> Option<alloc::vec::Vec<u8>> {
         self.stamp().map(|s| s.stamped().to_vec())
-    }
-
-    /// A second handle on the same message: the bytes are shared, the
-    /// parse is done again (under the same limits, so it succeeds as the
-    /// first did; `None` only if it somehow does not).
-    pub fn try_clone(&self) -> Option<Received> {
-        let limits = *self.message().limits();
-        Received::parse(self.bytes().clone(), &limits, self.source).ok()
     }
 
     /// The parsed message.

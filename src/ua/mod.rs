@@ -330,6 +330,8 @@ struct Retransmit {
     give_up: Instant,
     /// For a reliable provisional: RSeq and the CSeq number it answers.
     rseq: Option<(u32, u32)>,
+    /// The CSeq number of the INVITE answered (its ACK carries it).
+    cseq: u32,
 }
 
 /// The INVITE (initial or re-) the UAS side has not answered with a final
@@ -734,6 +736,7 @@ impl UserAgent {
                 next: now + t1,
                 give_up: now + t1.saturating_mul(64),
                 rseq: Some((rseq, seq)),
+                cseq: seq,
             }));
         }
         if s.state == SessionState::Initial {
@@ -789,6 +792,7 @@ impl UserAgent {
             next: now + t1,
             give_up: now + t1.saturating_mul(64),
             rseq: None,
+            cseq: msg.cseq().map_or(0, |c| c.seq),
         }));
         self.by_server_tx.remove(&pending.transaction);
         self.ep.send_response(now, pending.transaction, response)?;
@@ -1155,7 +1159,7 @@ impl UserAgent {
         let mut s = Session::new(DialogRole::Uas, destination);
         s.local_tag = self.ep.new_tag();
         s.next_rseq = (self.rng.next_u32() & 0x3fff_ffff) + 1;
-        let Some(copy) = request.try_clone() else { return };
+        let copy = request.clone();
         let ev_request = request;
         s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: false });
         self.sessions.insert(id, s);
@@ -1177,7 +1181,7 @@ impl UserAgent {
             self.respond_status(now, tx, &request, StatusCode::SERVER_INTERNAL_ERROR, Some(secs));
             return;
         }
-        let Some(copy) = request.try_clone() else { return };
+        let copy = request.clone();
         s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: true });
         self.by_server_tx.insert(tx, id);
         self.event(UaEvent::ReInvite { session: id, request });
@@ -1225,10 +1229,8 @@ impl UserAgent {
         let Some(&id) = self.by_dialog.get(&did) else { return };
         let Some(s) = self.sessions.get_mut(&id) else { return };
         let seq = request.message().cseq().map(|c| c.seq).unwrap_or(0);
-        let acked = s.retransmit_2xx.as_ref().is_some_and(|r| {
-            // The ACK acknowledges the 2xx of the INVITE with its number.
-            r.response.parse().ok().and_then(|m| m.cseq().ok().map(|c| c.seq)) == Some(seq)
-        });
+        // The ACK acknowledges the 2xx of the INVITE with its number.
+        let acked = s.retransmit_2xx.as_ref().is_some_and(|r| r.cseq == seq);
         if acked {
             s.retransmit_2xx = None;
             self.reschedule(id);
@@ -1275,7 +1277,9 @@ impl UserAgent {
         let status = msg.status().unwrap_or(StatusCode(0));
         let Some(s) = self.sessions.get_mut(&id) else { return };
         let Some(invite) = s.invite.clone() else { return };
-        let Ok(request) = Message::parse(&invite) else { return };
+        // The INVITE is parsed again only where a dialog or a retry is
+        // built from it.
+        let request = || Message::parse(&invite);
         match status.0 {
             100 => {}
             101..=199 => {
@@ -1287,7 +1291,10 @@ impl UserAgent {
                     let did = DialogId::of_response(msg);
                     if let Some(did) = did {
                         if s.dialog(&did).is_none() {
-                            if let Ok(d) = Dialog::uac(&request, msg, false) {
+                            if let Ok(d) = request()
+                                .map_err(|_| ())
+                                .and_then(|r| Dialog::uac(&r, msg, false).map_err(|_| ()))
+                            {
                                 self.by_dialog.insert(did.clone(), id);
                                 push_dialog(&mut s.dialogs, d);
                             }
@@ -1295,7 +1302,6 @@ impl UserAgent {
                         dialog = Some(did);
                     }
                 }
-                drop(request);
                 if let Some(did) = &dialog {
                     self.maybe_prack(now, id, did, &response);
                 }
@@ -1315,7 +1321,10 @@ impl UserAgent {
                 }
                 match s.dialog_mut(&did) {
                     Some(d) => d.confirm(Some(msg)),
-                    None => match Dialog::uac(&request, msg, false) {
+                    None => match request()
+                        .map_err(|_| ())
+                        .and_then(|r| Dialog::uac(&r, msg, false).map_err(|_| ()))
+                    {
                         Ok(d) => {
                             self.by_dialog.insert(did.clone(), id);
                             push_dialog(&mut s.dialogs, d);
@@ -1323,7 +1332,6 @@ impl UserAgent {
                         Err(_) => return,
                     },
                 }
-                drop(request);
                 let fallback = s.destination;
                 let invite_seq = s.invite_seq;
                 let (ack, dest) = match s.dialog(&did) {
@@ -1358,6 +1366,7 @@ impl UserAgent {
                 // in a new transaction (the ICT ACKed the challenge). The
                 // client refuses a second non-stale challenge (§22.4:
                 // wrong credentials), which ends the call below.
+                let Ok(request) = request() else { return };
                 let retry = self.digest.as_mut().map(|d| d.authorize(&request, msg));
                 drop(request);
                 if let Some(Ok(builder)) = retry {
@@ -1381,7 +1390,6 @@ impl UserAgent {
             _ => {
                 // §12.3: a non-2xx final ends the early dialogs. The ICT
                 // sent the ACK.
-                drop(request);
                 let answered = s.chosen.is_some();
                 for d in s.dialogs.iter_mut().filter(|d| d.state() == DialogState::Early) {
                     d.terminate();

@@ -250,6 +250,11 @@ impl RequestBuilder {
         self
     }
 
+    /// The request method, as given to [`new`](Self::new).
+    pub fn method_str(&self) -> &str {
+        &self.method
+    }
+
     /// Puts a Via value (`SIP/2.0/UDP host:port;branch=...`) above every
     /// other header field: the one the transport layer inserts (RFC 3261
     /// §18.1.1), written first as most stacks expect, and above any Via
