@@ -771,3 +771,250 @@ pub fn endpoint(data: &[u8]) {
         assert_eq!(side.ep.transaction_count(), side.live.len(), "transactions left in the table");
     }
 }
+
+/// One user agent under fuzzing and what its application has seen.
+struct UaSide {
+    ua: crate::ua::UserAgent,
+    addr: SocketAddr,
+    /// Sessions the application knows, and whether each was answered.
+    sessions: BTreeMap<crate::ua::SessionId, bool>,
+    /// Sessions whose pending INVITE (initial or re-) awaits an answer.
+    pending: BTreeSet<crate::ua::SessionId>,
+    ended: BTreeSet<crate::ua::SessionId>,
+    /// Transmits not yet delivered to the other side.
+    wire: VecDeque<Bytes>,
+}
+
+impl UaSide {
+    fn new(addr: &str, user: &str, seed: u8, max_sessions: usize) -> Self {
+        let addr: SocketAddr = addr.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 5060)));
+        let mut c = crate::ua::UaConfig::new(
+            &alloc::format!("{}", addr.ip()),
+            &alloc::format!("<sip:{user}@{addr}>"),
+            [seed; 32],
+        );
+        c.endpoint.via_port = Some(addr.port());
+        c.max_sessions = max_sessions;
+        UaSide {
+            ua: crate::ua::UserAgent::new(c),
+            addr,
+            sessions: BTreeMap::new(),
+            pending: BTreeSet::new(),
+            ended: BTreeSet::new(),
+            wire: VecDeque::new(),
+        }
+    }
+
+    fn drain(&mut self) {
+        use crate::ua::{UaEvent, UaOutput};
+        while let Some(out) = self.ua.poll_output() {
+            match out {
+                UaOutput::Transmit(t) => {
+                    if self.wire.len() < 4096 {
+                        self.wire.push_back(t.bytes);
+                    }
+                }
+                UaOutput::Event(e) => match e {
+                    UaEvent::IncomingCall { session, .. } => {
+                        assert!(!self.sessions.contains_key(&session), "a session id reused");
+                        self.sessions.insert(session, false);
+                        self.pending.insert(session);
+                    }
+                    UaEvent::ReInvite { session, .. } => {
+                        assert!(self.sessions.contains_key(&session), "re-INVITE in an unknown session");
+                        self.pending.insert(session);
+                    }
+                    UaEvent::Answered { session, .. } | UaEvent::Acked { session } => {
+                        assert!(!self.ended.contains(&session), "an event after Ended");
+                        self.sessions.insert(session, true);
+                    }
+                    UaEvent::Ended { session, .. } => {
+                        assert!(self.ended.insert(session), "Ended twice for {session}");
+                        self.sessions.remove(&session);
+                        self.pending.remove(&session);
+                    }
+                    UaEvent::Request { transaction, request, .. } => {
+                        if let Ok(ok) = response_to(request.message(), StatusCode::OK, Some("fz")).build() {
+                            let _ = self.ua.respond(Instant::ZERO, transaction, ok);
+                        }
+                    }
+                    _ => {}
+                },
+            }
+        }
+        assert!(self.ua.session_count() <= self.ua.config().max_sessions, "sessions outgrew max_sessions");
+    }
+}
+
+/// The UA core: a caller and a callee whose messages reach each other
+/// (or not: dropped, duplicated, a byte changed, delayed), with arbitrary
+/// datagrams injected and the applications' commands (call, ring reliably
+/// or not, answer, reject, hang up, re-INVITE, UPDATE) at increasing
+/// times.
+///
+/// Invariants: no panic; `Ended` once per session and no event after it;
+/// sessions never exceed `max_sessions`; a deadline is never in the past.
+/// When nothing was mutated, after both applications answer what is
+/// pending, hang up what is up and time runs on with the network perfect,
+/// both sides hold no session and no transaction.
+pub fn user_agent(data: &[u8]) {
+    use crate::ua::SessionId;
+    let mut s = Script(data);
+    let max_sessions = [1, 2, 8][usize::from(s.byte() % 3)];
+    let mut sides = [
+        UaSide::new("192.0.2.1:5060", "alice", 1, max_sessions),
+        UaSide::new("192.0.2.2:5060", "bob", 2, max_sessions),
+    ];
+    let mut now = Instant::ZERO;
+    let mut mutated = false;
+    let peer = |i: usize| {
+        Destination::Datagram(if i == 0 { "192.0.2.2:5060" } else { "192.0.2.1:5060" }.parse().unwrap())
+    };
+    for _ in 0..256 {
+        if s.0.is_empty() {
+            break;
+        }
+        let op = s.byte();
+        let i = usize::from(op & 1);
+        let pick_session = |side: &UaSide, b: u8| -> Option<SessionId> {
+            let ids: Vec<SessionId> = side.sessions.keys().copied().collect();
+            (!ids.is_empty()).then(|| ids[usize::from(b) % ids.len()])
+        };
+        match op >> 1 {
+            // The network: deliver, drop, duplicate or mutate one message.
+            0..=39 => {
+                let from = sides[i].addr;
+                let Some(bytes) = sides[i].wire.pop_front() else { continue };
+                let fate = s.byte();
+                let other = &mut sides[1 - i];
+                match fate % 16 {
+                    0 => {}
+                    1 => {
+                        other.ua.handle_datagram(now, from, bytes.clone());
+                        other.ua.handle_datagram(now, from, bytes);
+                    }
+                    2 => {
+                        mutated = true;
+                        let mut v = bytes.to_vec();
+                        if !v.is_empty() {
+                            let at = usize::from(s.u16()) % v.len();
+                            v[at] = s.byte();
+                        }
+                        other.ua.handle_datagram(now, from, Bytes::from(v));
+                    }
+                    3 => sides[i].wire.push_back(bytes), // reordered
+                    _ => other.ua.handle_datagram(now, from, bytes),
+                }
+                sides[1 - i].drain();
+            }
+            // Arbitrary bytes from anywhere.
+            40..=44 => {
+                mutated = true;
+                let junk = Bytes::copy_from_slice(s.slice(2048));
+                sides[i].ua.handle_datagram(now, "198.51.100.7:5060".parse().unwrap(), junk);
+            }
+            45..=54 => {
+                let inv = sides[i].ua.new_invite("sip:x@192.0.2.9", "<sip:a@192.0.2.1>", "<sip:b@192.0.2.2>");
+                if let Ok(id) = sides[i].ua.invite(now, inv, peer(i)) {
+                    sides[i].sessions.insert(id, false);
+                }
+            }
+            55..=64 => {
+                let b = s.byte();
+                let ids: Vec<SessionId> = sides[i].pending.iter().copied().collect();
+                if let Some(&id) = ids.get(usize::from(b) % ids.len().max(1)) {
+                    let side = &mut sides[i];
+                    let _ = match s.byte() % 4 {
+                        0 => side.ua.ring(now, id, StatusCode::RINGING, true, None),
+                        1 => side.ua.ring(now, id, StatusCode::SESSION_PROGRESS, false, None),
+                        2 => side.ua.reject(now, id, StatusCode::BUSY_HERE),
+                        _ => side.ua.answer(now, id, None),
+                    };
+                    if s.byte() % 2 == 0 {
+                        side.pending.remove(&id);
+                    }
+                }
+            }
+            65..=72 => {
+                let b = s.byte();
+                if let Some(id) = pick_session(&sides[i], b) {
+                    let _ = sides[i].ua.hangup(now, id);
+                }
+            }
+            73..=78 => {
+                let b = s.byte();
+                if let Some(id) = pick_session(&sides[i], b) {
+                    let _ = sides[i].ua.reinvite(now, id, None);
+                }
+            }
+            79..=82 => {
+                let b = s.byte();
+                if let Some(id) = pick_session(&sides[i], b) {
+                    let _ = sides[i].ua.request(now, id, Method::Update, None);
+                }
+            }
+            // Time passes.
+            _ => {
+                let step = Duration::from_millis(u64::from(s.u16()) * 4);
+                now += step;
+                for side in &mut sides {
+                    while let Some(t) = side.ua.poll_timeout() {
+                        if t > now {
+                            break;
+                        }
+                        side.ua.handle_timeout(t.max(Instant::ZERO));
+                        if let Some(next) = side.ua.poll_timeout() {
+                            assert!(next > t || next >= now, "handle_timeout left a deadline due");
+                        }
+                    }
+                }
+            }
+        }
+        for side in &mut sides {
+            side.drain();
+        }
+    }
+    if mutated {
+        return;
+    }
+    // Wind down: answer what is pending, hang up what is up, deliver
+    // everything, let time run out.
+    for round in 0..200 {
+        for side in &mut sides {
+            for id in core::mem::take(&mut side.pending) {
+                let _ = side.ua.reject(now, id, StatusCode::BUSY_HERE);
+            }
+            let ids: Vec<SessionId> = side.sessions.keys().copied().collect();
+            for id in ids {
+                let _ = side.ua.hangup(now, id);
+            }
+            side.drain();
+        }
+        for i in 0..2 {
+            let from = sides[i].addr;
+            while let Some(b) = sides[i].wire.pop_front() {
+                sides[1 - i].ua.handle_datagram(now, from, b);
+                sides[1 - i].drain();
+            }
+        }
+        let next = sides.iter_mut().filter_map(|s| s.ua.poll_timeout()).min();
+        match next {
+            Some(t) => {
+                now = now.max(t);
+                for side in &mut sides {
+                    if side.ua.poll_timeout().is_some_and(|d| d <= now) {
+                        side.ua.handle_timeout(now);
+                    }
+                    side.drain();
+                }
+            }
+            None if sides.iter().all(|s| s.wire.is_empty()) => break,
+            None => {}
+        }
+        let _ = round;
+    }
+    for side in &sides {
+        assert_eq!(side.ua.session_count(), 0, "sessions left after the wind-down");
+        assert_eq!(side.ua.endpoint().transaction_count(), 0, "transactions left after the wind-down");
+    }
+}

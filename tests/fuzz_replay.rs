@@ -142,3 +142,45 @@ fn endpoint_target_holds_its_invariants_on_its_seeds() {
     }
     assert!(runs > 300);
 }
+
+/// The user-agent target on pseudo-random scripts (a fixed LCG, so the run
+/// is the same every time) and on a hand-written one that places a call,
+/// rings it reliably, answers, re-INVITEs and hangs up over a perfect
+/// network: no panic, and the wind-down leaves both sides empty.
+#[test]
+fn user_agent_target_holds_its_invariants() {
+    // invite (op 45*2), deliver a few, answer, deliver, re-INVITE, hang up.
+    let deliver = |side: u8| [side, 4];
+    let mut call = vec![1u8, 90];
+    for _ in 0..6 {
+        call.extend_from_slice(&deliver(0));
+        call.extend_from_slice(&deliver(1));
+    }
+    call.extend_from_slice(&[111, 0, 0]); // side 1 rings reliably
+    for _ in 0..6 {
+        call.extend_from_slice(&deliver(1));
+        call.extend_from_slice(&deliver(0));
+    }
+    call.extend_from_slice(&[111, 0, 3, 1]); // side 1 answers
+    for _ in 0..8 {
+        call.extend_from_slice(&deliver(1));
+        call.extend_from_slice(&deliver(0));
+    }
+    call.extend_from_slice(&[146, 0]); // side 0 re-INVITEs
+    for _ in 0..8 {
+        call.extend_from_slice(&deliver(0));
+        call.extend_from_slice(&deliver(1));
+    }
+    call.extend_from_slice(&[130, 0]); // side 0 hangs up
+    fuzzing::user_agent(&call);
+
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..400 {
+        let mut script = Vec::with_capacity(600);
+        for _ in 0..600 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            script.push((x >> 56) as u8);
+        }
+        fuzzing::user_agent(&script);
+    }
+}
