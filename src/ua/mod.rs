@@ -309,7 +309,11 @@ enum SessionState {
 enum Purpose {
     Invite,
     ReInvite,
+    /// The BYE of the session's own dialog: its end ends the session.
     Bye,
+    /// The BYE of another fork's dialog (§13.2.2.4): it ends only that
+    /// dialog, not the session.
+    ForkBye,
     Prack,
     /// The application's own request (in a session or not).
     App,
@@ -819,6 +823,17 @@ impl UserAgent {
             }
             _ => {
                 let id = s.chosen.clone().ok_or(UaError::InvalidState)?;
+                // Other forks the application kept (ForkPolicy::Application)
+                // end with the session: none is left without its BYE.
+                let forks: Vec<DialogId> = s
+                    .dialogs
+                    .iter()
+                    .filter(|d| d.state() == DialogState::Confirmed && *d.id() != id)
+                    .map(|d| d.id().clone())
+                    .collect();
+                for fork in &forks {
+                    let _ = self.send_bye(now, session, fork);
+                }
                 self.send_bye(now, session, &id)?;
                 if let Some(s) = self.sessions.get_mut(&session) {
                     s.state = SessionState::Ending;
@@ -984,8 +999,11 @@ impl UserAgent {
         let bye = d.request(Method::Bye, seq0)?;
         let dest = next_hop(d, fallback);
         d.terminate();
+        // §13.2.2.4: ending another fork's dialog leaves the session (its
+        // chosen dialog) up; only the BYE of the chosen one ends it.
+        let purpose = if s.chosen.as_ref() == Some(dialog) { Purpose::Bye } else { Purpose::ForkBye };
         let tx = self.ep.send_request(now, bye, dest)?;
-        self.by_transaction.insert(tx, (Some(session), Purpose::Bye));
+        self.by_transaction.insert(tx, (Some(session), purpose));
         Ok(())
     }
 
