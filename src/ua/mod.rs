@@ -834,7 +834,18 @@ impl UserAgent {
                 for fork in &forks {
                     let _ = self.send_bye(now, session, fork);
                 }
-                self.send_bye(now, session, &id)?;
+                if let Err(e) = self.send_bye(now, session, &id) {
+                    if e != UaError::Endpoint(EndpointError::UnknownConnection) {
+                        return Err(e);
+                    }
+                    // §18.1.1 leaves opening a new connection to the
+                    // transport user; the call's is gone, so the BYE
+                    // cannot go and the session ends here (§8.1.3.1: a
+                    // transport failure is a 503).
+                    self.end(session, EndReason::TransportError);
+                    self.pump(now);
+                    return Ok(());
+                }
                 if let Some(s) = self.sessions.get_mut(&session) {
                     s.state = SessionState::Ending;
                     s.retransmit_2xx = None;
@@ -1023,6 +1034,9 @@ impl UserAgent {
             Event::Ack { request, .. } => self.on_ack(now, request),
             Event::Cancelled { transaction, .. } => self.on_cancelled(now, transaction),
             Event::Response { transaction, response } => self.on_response(now, transaction, response),
+            Event::TransportError { transaction } if !self.by_transaction.contains_key(&transaction) => {
+                self.on_server_transport_error(now, transaction)
+            }
             Event::Timeout { transaction } | Event::TransportError { transaction } => {
                 let timeout = matches!(e, Event::Timeout { .. });
                 self.on_failure(now, transaction, timeout)
@@ -1449,6 +1463,41 @@ impl UserAgent {
                 self.event(UaEvent::RequestFailed { session, transaction: tx });
             }
             _ => {}
+        }
+    }
+
+    /// A response of ours could not be sent (§17.2.4: the connection the
+    /// INVITE came on is gone). An unanswered INVITE gets a final response
+    /// all the same, so that its server transaction completes and ends
+    /// (Timer H), and an initial one's session ends; a 2xx that cannot
+    /// reach the caller will never be ACKed, so that session ends too.
+    fn on_server_transport_error(&mut self, now: Instant, tx: TransactionId) {
+        if let Some(id) = self.by_server_tx.remove(&tx) {
+            let Some(s) = self.sessions.get_mut(&id) else { return };
+            let Some(p) = s.pending.take() else { return };
+            let tag = s.local_tag.clone();
+            s.reliable_1xx = None;
+            if let Ok(r) =
+                response_to(p.request.message(), StatusCode::SERVER_INTERNAL_ERROR, Some(&tag)).build()
+            {
+                let _ = self.ep.send_response(now, tx, r);
+            }
+            if !p.reinvite {
+                self.end(id, EndReason::TransportError);
+            }
+            return;
+        }
+        let unacked = self
+            .sessions
+            .iter()
+            .find(|(_, s)| s.retransmit_2xx.as_ref().is_some_and(|r| r.transaction == tx))
+            .map(|(&id, _)| id);
+        if let Some(id) = unacked {
+            if let Some(s) = self.sessions.get_mut(&id) {
+                s.retransmit_2xx = None;
+            }
+            let _ = self.hangup(now, id);
+            self.end(id, EndReason::TransportError);
         }
     }
 
