@@ -787,6 +787,18 @@ impl UserAgent {
     /// initial INVITE's session ends; a refused re-INVITE leaves the
     /// session as it was.
     pub fn reject(&mut self, now: Instant, session: SessionId, status: StatusCode) -> Result<(), UaError> {
+        self.refuse(now, session, status, EndReason::Declined(status))
+    }
+
+    /// [`reject`](Self::reject), ending an initial INVITE's session with
+    /// `reason`.
+    fn refuse(
+        &mut self,
+        now: Instant,
+        session: SessionId,
+        status: StatusCode,
+        reason: EndReason,
+    ) -> Result<(), UaError> {
         if !(300..=699).contains(&status.0) {
             return Err(UaError::InvalidState);
         }
@@ -798,7 +810,7 @@ impl UserAgent {
         self.by_server_tx.remove(&pending.transaction);
         self.ep.send_response(now, pending.transaction, response)?;
         if !pending.reinvite {
-            self.end(session, EndReason::Declined(status));
+            self.end(session, reason);
         }
         self.pump(now);
         Ok(())
@@ -1530,10 +1542,9 @@ impl UserAgent {
             if now >= r.give_up {
                 s.reliable_1xx = None;
                 if s.pending.is_some() {
-                    let _ = self.reject(now, id, StatusCode::SERVER_INTERNAL_ERROR);
-                    if let Some(UaOutput::Event(UaEvent::Ended { reason, .. })) = self.outputs.back_mut() {
-                        *reason = EndReason::NoPrack;
-                    }
+                    // (The reason used to be patched into the last output,
+                    // which by then was the 500's transmit, not the Ended.)
+                    let _ = self.refuse(now, id, StatusCode::SERVER_INTERNAL_ERROR, EndReason::NoPrack);
                 }
                 return;
             }
