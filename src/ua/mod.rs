@@ -1442,8 +1442,27 @@ impl UserAgent {
 
     /// §12.2.1.2: the dialog is gone (481, 408, timeout): BYE and end.
     fn dialog_gone(&mut self, now: Instant, id: SessionId) {
-        if let Some(did) = self.sessions.get(&id).and_then(|s| s.chosen.clone()) {
-            let _ = self.send_bye(now, id, &did);
+        let Some(s) = self.sessions.get(&id) else { return };
+        match (s.role, s.chosen.clone()) {
+            (_, Some(did)) => {
+                let _ = self.send_bye(now, id, &did);
+            }
+            // An early dialog (a 481 or 408 to an UPDATE or INFO before
+            // the answer): ending it must not leave the INVITE hanging.
+            // The UAC CANCELs it (§9.1); the session ends as the INVITE
+            // does, and a 2xx that crosses the CANCEL is ACKed and BYEd.
+            (DialogRole::Uac, None) => {
+                if self.hangup(now, id).is_ok() {
+                    return;
+                }
+            }
+            // The UAS refuses its pending INVITE, so that the INVITE's
+            // server transaction completes and the caller hears of it.
+            (DialogRole::Uas, None) => {
+                if self.refuse(now, id, StatusCode::SERVER_INTERNAL_ERROR, EndReason::DialogGone).is_ok() {
+                    return;
+                }
+            }
         }
         self.end(id, EndReason::DialogGone);
     }
