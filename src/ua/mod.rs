@@ -1394,12 +1394,19 @@ impl UserAgent {
         match status.0 {
             100..=199 => {}
             200..=299 => {
-                let seq = s.reinvite_seq;
+                // The 2xx's own CSeq number: a retransmission of an earlier
+                // re-INVITE's 2xx (its ACK lost) may come after a later
+                // re-INVITE started; it gets its own ACK again (§13.2.2.4),
+                // not a new one with the later number and a second event.
+                let seq = msg.cseq().map(|c| c.seq).unwrap_or(s.reinvite_seq);
                 if let Some((_, _, ack, dest)) =
                     s.acks.iter().find(|(t, q, _, _)| *t == did.remote_tag && *q == seq)
                 {
                     let (ack, dest) = (ack.clone(), *dest);
                     let _ = self.ep.send_raw(now, ack, dest);
+                    return;
+                }
+                if seq != s.reinvite_seq {
                     return;
                 }
                 let fallback = s.destination;
