@@ -810,7 +810,7 @@ impl UserAgent {
         self.by_server_tx.remove(&pending.transaction);
         self.ep.send_response(now, pending.transaction, response)?;
         if !pending.reinvite {
-            self.end(session, reason);
+            self.end(now, session, reason);
         }
         self.pump(now);
         Ok(())
@@ -854,7 +854,7 @@ impl UserAgent {
                     // transport user; the call's is gone, so the BYE
                     // cannot go and the session ends here (§8.1.3.1: a
                     // transport failure is a 503).
-                    self.end(session, EndReason::TransportError);
+                    self.end(now, session, EndReason::TransportError);
                     self.pump(now);
                     return Ok(());
                 }
@@ -1002,13 +1002,23 @@ impl UserAgent {
         }
     }
 
-    fn end(&mut self, id: SessionId, reason: EndReason) {
+    fn end(&mut self, now: Instant, id: SessionId, reason: EndReason) {
         if let Some(s) = self.sessions.remove(&id) {
             for d in &s.dialogs {
                 self.by_dialog.remove(d.id());
             }
             if let Some(p) = &s.pending {
                 self.by_server_tx.remove(&p.transaction);
+                // §15.1.2: pending requests of the dialog still get a
+                // response, 487 as recommended (a re-INVITE the
+                // application had not answered when it hung up), so that
+                // neither side's INVITE transaction is left waiting.
+                if let Ok(r) =
+                    response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&s.local_tag))
+                        .build()
+                {
+                    let _ = self.ep.send_response(now, p.transaction, r);
+                }
             }
             self.event(UaEvent::Ended { session: id, reason });
         }
@@ -1178,7 +1188,7 @@ impl UserAgent {
                 let _ = self.ep.send_response(now, p.transaction, r);
             }
         }
-        self.end(id, EndReason::RemoteBye);
+        self.end(now, id, EndReason::RemoteBye);
     }
 
     fn on_prack(&mut self, now: Instant, id: SessionId, tx: TransactionId, request: Received) {
@@ -1229,7 +1239,7 @@ impl UserAgent {
             let _ = self.ep.send_response(now, p.transaction, r);
         }
         if !reinvite {
-            self.end(id, EndReason::RemoteCancel);
+            self.end(now, id, EndReason::RemoteCancel);
         }
     }
 
@@ -1239,7 +1249,7 @@ impl UserAgent {
         match (purpose, session) {
             (Purpose::Invite, Some(id)) => self.on_invite_response(now, id, tx, response),
             (Purpose::ReInvite, Some(id)) => self.on_reinvite_response(now, id, response),
-            (Purpose::Bye, Some(id)) if status.0 >= 200 => self.end(id, EndReason::LocalBye),
+            (Purpose::Bye, Some(id)) if status.0 >= 200 => self.end(now, id, EndReason::LocalBye),
             (Purpose::App, session) => {
                 if status.0 >= 200 {
                     if let (Some(id), true) = (session, matches!(status.0, 408 | 481)) {
@@ -1350,7 +1360,7 @@ impl UserAgent {
                     } else {
                         EndReason::Rejected(status)
                     };
-                    self.end(id, reason);
+                    self.end(now, id, reason);
                 }
             }
         }
@@ -1471,7 +1481,7 @@ impl UserAgent {
                 }
             }
         }
-        self.end(id, EndReason::DialogGone);
+        self.end(now, id, EndReason::DialogGone);
     }
 
     fn on_failure(&mut self, now: Instant, tx: TransactionId, timeout: bool) {
@@ -1480,7 +1490,7 @@ impl UserAgent {
             (Purpose::Invite, Some(id)) => {
                 let answered = self.sessions.get(&id).is_some_and(|s| s.chosen.is_some());
                 if !answered {
-                    self.end(id, if timeout { EndReason::Timeout } else { EndReason::TransportError });
+                    self.end(now, id, if timeout { EndReason::Timeout } else { EndReason::TransportError });
                 }
             }
             (Purpose::ReInvite, Some(id)) => {
@@ -1491,7 +1501,7 @@ impl UserAgent {
                 }
                 self.dialog_gone(now, id);
             }
-            (Purpose::Bye, Some(id)) => self.end(id, EndReason::LocalBye),
+            (Purpose::Bye, Some(id)) => self.end(now, id, EndReason::LocalBye),
             (Purpose::App, session) => {
                 if let Some(id) = session {
                     if timeout {
@@ -1521,7 +1531,7 @@ impl UserAgent {
                 let _ = self.ep.send_response(now, tx, r);
             }
             if !p.reinvite {
-                self.end(id, EndReason::TransportError);
+                self.end(now, id, EndReason::TransportError);
             }
             return;
         }
@@ -1535,7 +1545,7 @@ impl UserAgent {
                 s.retransmit_2xx = None;
             }
             let _ = self.hangup(now, id);
-            self.end(id, EndReason::TransportError);
+            self.end(now, id, EndReason::TransportError);
         }
     }
 
@@ -1551,7 +1561,7 @@ impl UserAgent {
                     s.state = SessionState::Ending;
                 }
                 // The session ends when the BYE completes; say why now.
-                self.end(id, EndReason::NoAck);
+                self.end(now, id, EndReason::NoAck);
                 return;
             }
             if now >= r.next {
