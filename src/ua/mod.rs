@@ -371,6 +371,11 @@ struct Session {
     reinvite_seq: u32,
     reinvite_body: Option<(String, Vec<u8>)>,
     glare_retry: Option<Instant>,
+    /// UAS: our 2xx to the initial INVITE is not ACKed yet.
+    awaiting_ack: bool,
+    /// UAS: the application hung up before that ACK; the BYE waits for
+    /// it (§15).
+    bye_deferred: bool,
     /// The deadline last pushed on the UA's timer heap.
     scheduled: Option<Instant>,
 }
@@ -398,6 +403,8 @@ impl Session {
             reinvite_seq: 0,
             reinvite_body: None,
             glare_retry: None,
+            awaiting_ack: false,
+            bye_deferred: false,
             scheduled: None,
         }
     }
@@ -767,6 +774,7 @@ impl UserAgent {
             // A final response stops the reliable provisional's
             // retransmissions (RFC 3262 §3).
             s.reliable_1xx = None;
+            s.awaiting_ack = true;
         }
         s.retransmit_2xx = Some(Retransmit {
             transaction: pending.transaction,
@@ -832,6 +840,15 @@ impl UserAgent {
             }
             (DialogRole::Uas, SessionState::Initial | SessionState::Early) if s.chosen.is_none() => {
                 Err(UaError::InvalidState)
+            }
+            (DialogRole::Uas, _) if s.awaiting_ack => {
+                // §15: "the callee's UA MUST NOT send a BYE on a confirmed
+                // dialog until it has received an ACK for its 2xx response
+                // or until the server transaction times out". The 2xx
+                // goes on being retransmitted; the BYE goes with the ACK,
+                // or at 64·T1 without one.
+                s.bye_deferred = true;
+                Ok(())
             }
             _ => {
                 let id = s.chosen.clone().ok_or(UaError::InvalidState)?;
@@ -1188,6 +1205,16 @@ impl UserAgent {
                 let _ = self.ep.send_response(now, p.transaction, r);
             }
         }
+        if let Some(s) = self.sessions.get(&id) {
+            if let (DialogRole::Uac, None, Some(invite)) = (s.role, &s.chosen, s.invite_tx) {
+                // A BYE in an early dialog (§15: the callee's 2xx may be
+                // lost, or the callee breaks §15): our INVITE still waits
+                // for a final response that may never come, and its
+                // client transaction with it. CANCEL it (§9.1); without a
+                // final the restarted Timer B ends it.
+                let _ = self.ep.cancel(now, invite);
+            }
+        }
         self.end(now, id, EndReason::RemoteBye);
     }
 
@@ -1212,7 +1239,7 @@ impl UserAgent {
         }
     }
 
-    fn on_ack(&mut self, _now: Instant, request: Received) {
+    fn on_ack(&mut self, now: Instant, request: Received) {
         let Some(did) = DialogId::of_request(request.message()) else { return };
         let Some(&id) = self.by_dialog.get(&did) else { return };
         let Some(s) = self.sessions.get_mut(&id) else { return };
@@ -1223,8 +1250,13 @@ impl UserAgent {
         });
         if acked {
             s.retransmit_2xx = None;
+            let deferred = s.awaiting_ack && s.bye_deferred;
+            s.awaiting_ack = false;
             self.reschedule(id);
             self.event(UaEvent::Acked { session: id });
+            if deferred {
+                let _ = self.hangup(now, id);
+            }
         }
     }
 
@@ -1543,6 +1575,7 @@ impl UserAgent {
         if let Some(id) = unacked {
             if let Some(s) = self.sessions.get_mut(&id) {
                 s.retransmit_2xx = None;
+                s.awaiting_ack = false;
             }
             let _ = self.hangup(now, id);
             self.end(now, id, EndReason::TransportError);
@@ -1556,6 +1589,7 @@ impl UserAgent {
         if let Some(r) = &mut s.retransmit_2xx {
             if now >= r.give_up {
                 s.retransmit_2xx = None;
+                s.awaiting_ack = false;
                 let _ = self.hangup(now, id);
                 if let Some(s) = self.sessions.get_mut(&id) {
                     s.state = SessionState::Ending;
