@@ -1037,6 +1037,16 @@ impl UserAgent {
                     let _ = self.ep.send_response(now, p.transaction, r);
                 }
             }
+            // Our INVITEs still waiting for a final response (a BYE
+            // came in the early dialog, its 2xx lost; or during our
+            // re-INVITE): a final may never come, and their client
+            // transactions would wait for it for good. CANCEL them
+            // (§9.1): a 487 ends them, or without one the restarted
+            // Timer B. (Nothing to cancel once a final came.)
+            let unanswered = s.invite_tx.filter(|_| s.chosen.is_none());
+            for tx in [unanswered, s.reinvite_tx].into_iter().flatten() {
+                let _ = self.ep.cancel(now, tx);
+            }
             self.event(UaEvent::Ended { session: id, reason });
         }
     }
@@ -1203,16 +1213,6 @@ impl UserAgent {
                 response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).build()
             {
                 let _ = self.ep.send_response(now, p.transaction, r);
-            }
-        }
-        if let Some(s) = self.sessions.get(&id) {
-            if let (DialogRole::Uac, None, Some(invite)) = (s.role, &s.chosen, s.invite_tx) {
-                // A BYE in an early dialog (§15: the callee's 2xx may be
-                // lost, or the callee breaks §15): our INVITE still waits
-                // for a final response that may never come, and its
-                // client transaction with it. CANCEL it (§9.1); without a
-                // final the restarted Timer B ends it.
-                let _ = self.ep.cancel(now, invite);
             }
         }
         self.end(now, id, EndReason::RemoteBye);
