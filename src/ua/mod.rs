@@ -1628,8 +1628,24 @@ impl UserAgent {
         let Some(s) = self.sessions.get_mut(&id) else { return };
         if s.glare_retry.is_some_and(|t| now >= t) {
             s.glare_retry = None;
-            if s.state == SessionState::Confirmed && s.pending.is_none() {
-                let _ = self.send_reinvite(now, id);
+            if s.state == SessionState::Confirmed {
+                if s.pending.is_some() || s.retransmit_2xx.is_some() {
+                    // §14.1: no re-INVITE while another INVITE transaction
+                    // is in progress in either direction (the peer's,
+                    // which we have not answered or whose 2xx is not
+                    // ACKed yet). Wait another T rather than drop the
+                    // application's re-INVITE without a word.
+                    let units = if s.role == DialogRole::Uac {
+                        210 + self.rng.next_u32() % 191
+                    } else {
+                        self.rng.next_u32() % 201
+                    };
+                    if let Some(s) = self.sessions.get_mut(&id) {
+                        s.glare_retry = Some(now + Duration::from_millis(u64::from(units) * 10));
+                    }
+                } else {
+                    let _ = self.send_reinvite(now, id);
+                }
             }
         }
     }
