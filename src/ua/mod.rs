@@ -740,7 +740,8 @@ impl UserAgent {
 
     /// Answers the session's pending INVITE (initial or re-INVITE) with
     /// 200 OK, our Contact and `body`; the UA core retransmits it until
-    /// the ACK (§13.3.1.4).
+    /// the ACK (§13.3.1.4). Refused ([`UaError::InvalidState`]) while a
+    /// reliable provisional with a body awaits its PRACK (RFC 3262 §3).
     pub fn answer(
         &mut self,
         now: Instant,
@@ -750,6 +751,15 @@ impl UserAgent {
         let contact = self.config.contact.clone();
         let t1 = self.config.endpoint.timers.t1;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        // RFC 3262 §3: no 2xx while a reliable provisional that carried a
+        // session description is unacknowledged ("it MUST NOT send a
+        // final response until those provisional responses are
+        // acknowledged"): answer once the PRACK came.
+        let unpracked_sdp =
+            s.reliable_1xx.as_ref().is_some_and(|r| r.response.parse().is_ok_and(|m| !m.body().is_empty()));
+        if unpracked_sdp && s.pending.as_ref().is_some_and(|p| !p.reinvite) {
+            return Err(UaError::InvalidState);
+        }
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
         let msg = pending.request.message();
         let response =
