@@ -1303,6 +1303,9 @@ struct Step {
 struct Script {
     seed: u64,
     loss_percent: u8,
+    /// Extra uniform delay per datagram, which reorders them.
+    jitter_ms: u8,
+    duplicate_percent: u8,
     /// Refuse re-INVITEs with 488 instead of answering them.
     refuse_reinvites: bool,
     /// How long the application takes to answer a re-INVITE.
@@ -1335,10 +1338,14 @@ impl Arbitrary for Step {
 
 impl Arbitrary for Script {
     fn arbitrary(g: &mut Gen) -> Self {
-        let n = usize::arbitrary(g) % 16;
+        // UA_FLOWS_HARD: longer scripts over worse links, for bug hunts.
+        let hard = std::env::var("UA_FLOWS_HARD").is_ok();
+        let n = usize::arbitrary(g) % if hard { 40 } else { 16 };
         Script {
             seed: u64::arbitrary(g),
-            loss_percent: u8::arbitrary(g) % 31,
+            loss_percent: u8::arbitrary(g) % if hard { 51 } else { 31 },
+            jitter_ms: if bool::arbitrary(g) { 0 } else { u8::arbitrary(g) % 60 },
+            duplicate_percent: if bool::arbitrary(g) { 0 } else { u8::arbitrary(g) % 20 },
             refuse_reinvites: bool::arbitrary(g),
             reinvite_delay_ms: if bool::arbitrary(g) { 0 } else { u16::arbitrary(g) % 3000 },
             mix_seed: true,
@@ -1350,7 +1357,8 @@ impl Arbitrary for Script {
         let me = self.clone();
         let fewer = self.steps.shrink().map(move |steps| Script { steps, ..me.clone() });
         let me = self.clone();
-        let lossless = (self.loss_percent > 0).then_some(Script { loss_percent: 0, ..me });
+        let lossless = (self.loss_percent > 0 || self.jitter_ms > 0 || self.duplicate_percent > 0)
+            .then_some(Script { loss_percent: 0, jitter_ms: 0, duplicate_percent: 0, ..me });
         Box::new(lossless.into_iter().chain(fewer))
     }
 }
@@ -1493,7 +1501,9 @@ fn random_app(
 }
 
 fn run_script(script: &Script) -> Result<(), String> {
-    let link = LinkConfig::lossy(f64::from(script.loss_percent) / 100.0);
+    let link = LinkConfig::lossy(f64::from(script.loss_percent) / 100.0)
+        .with_jitter(Duration::from_millis(u64::from(script.jitter_ms)))
+        .with_duplicate(f64::from(script.duplicate_percent) / 100.0);
     let mut w = UaWorld::new(script.seed).with_link(link);
     let ua_seed = if script.mix_seed { script.seed } else { 0 };
     w.add(ALICE, "alice", seeded(ua_seed));
@@ -1659,6 +1669,8 @@ fn random_applications_replay_1() {
     let script = Script {
         seed: 11273577320171245770,
         loss_percent: 20,
+        jitter_ms: 0,
+        duplicate_percent: 0,
         refuse_reinvites: false,
         reinvite_delay_ms: 0,
         mix_seed: false,
@@ -1678,6 +1690,8 @@ fn random_applications_replay_2() {
     let script = Script {
         seed: 16770527139862306369,
         loss_percent: 18,
+        jitter_ms: 0,
+        duplicate_percent: 0,
         refuse_reinvites: false,
         reinvite_delay_ms: 0,
         mix_seed: false,
@@ -1699,6 +1713,8 @@ fn random_applications_replay_3() {
     let script = Script {
         seed: 3812890326196696478,
         loss_percent: 0,
+        jitter_ms: 0,
+        duplicate_percent: 0,
         refuse_reinvites: true,
         reinvite_delay_ms: 2492,
         mix_seed: false,
@@ -1718,6 +1734,8 @@ fn random_applications_replay_4() {
     let script = Script {
         seed: 9999542701941021958,
         loss_percent: 22,
+        jitter_ms: 0,
+        duplicate_percent: 0,
         refuse_reinvites: true,
         reinvite_delay_ms: 0,
         mix_seed: false,
@@ -1739,6 +1757,8 @@ fn random_applications_replay_5() {
     let script = Script {
         seed: 18446744073709551615,
         loss_percent: 20,
+        jitter_ms: 0,
+        duplicate_percent: 0,
         refuse_reinvites: false,
         reinvite_delay_ms: 2437,
         mix_seed: false,
@@ -1840,4 +1860,40 @@ fn rfc3261_14_1_glare_retry_waits_for_the_pending_reinvite() {
         assert!(a_retry > b_retry && a_retry >= b_acked, "seed {seed}: {a_retry:?} {b_retry:?} {b_acked:?}");
         assert_eq!(end_reasons(&evs), [(alice, EndReason::LocalBye), (bob, EndReason::RemoteBye)]);
     }
+}
+
+/// RFC 3262 §3: a 2xx may not go while a reliable provisional carrying a
+/// session description is unacknowledged; once its PRACK came, it may.
+#[test]
+fn rfc3262_3_no_2xx_before_the_prack_of_a_1xx_with_sdp() {
+    let (mut w, alice, bob) = pair(1, LinkConfig::PERFECT);
+    let (a, b) = (w.addr(alice), w.addr(bob));
+    place_call(&mut w, alice, bob);
+    let refused = Rc::new(RefCell::new(Vec::new()));
+    let seen = refused.clone();
+    let mut basic = basic_app(0, 1000);
+    let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
+        if let UaEvent::IncomingCall { session, .. } = e {
+            let (now, s) = (w.now, *session);
+            // The PRACK is lost until 2 s.
+            w.net.set_link(a, b, LinkConfig::lossy(1.0));
+            sched.at(ms(2000), move |w| w.net.clear_link(a, b));
+            w.ua(n).ring(now, s, StatusCode::SESSION_PROGRESS, true, sdp()).unwrap();
+            for t in [1000, 4000] {
+                let seen = seen.clone();
+                sched.at(ms(t), move |w| {
+                    let now = w.now;
+                    seen.borrow_mut().push((t, w.ua(n).answer(now, s, sdp()).is_ok()));
+                });
+            }
+            return;
+        }
+        basic(w, n, e, sched)
+    });
+    assert_eq!(*refused.borrow(), [(1000, false), (4000, true)]);
+    // The 183 went at 1, 501, 1501 and 3501 ms; the PRACK of 3502 ms
+    // stopped it.
+    assert_eq!(sent_times(&w, bob, "SIP/2.0 183"), [1, 501, 1501, 3501]);
+    assert_eq!(sent_times(&w, bob, "SIP/2.0 200 OK")[..2], [3503, 4000]);
+    assert_eq!(end_reasons(&evs), [(alice, EndReason::LocalBye), (bob, EndReason::RemoteBye)]);
 }
