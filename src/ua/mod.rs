@@ -332,6 +332,17 @@ struct Retransmit {
     rseq: Option<(u32, u32)>,
 }
 
+/// What remains of an ended session's INVITE while its client transaction
+/// can still pass on 2xx responses (RFC 6026 Accepted, Timer M).
+#[derive(Debug)]
+struct Orphan {
+    invite: Bytes,
+    invite_seq: u32,
+    destination: Destination,
+    /// The ACK sent for each 2xx, by remote tag.
+    acks: Vec<(String, Bytes, Destination)>,
+}
+
 /// The INVITE (initial or re-) the UAS side has not answered with a final
 /// response yet.
 #[derive(Debug)]
@@ -448,6 +459,10 @@ pub struct UserAgent {
     /// UAS: the INVITE server transaction of each unanswered INVITE.
     by_server_tx: BTreeMap<TransactionId, SessionId>,
     timers: BinaryHeap<Reverse<(Instant, SessionId)>>,
+    /// UAC: INVITEs whose session ended while their client transaction
+    /// lives on, so that a 2xx still coming from some fork is ACKed and
+    /// ended with BYE (§13.2.2.4).
+    orphans: BTreeMap<TransactionId, Orphan>,
     outputs: VecDeque<UaOutput>,
 }
 
@@ -516,6 +531,7 @@ impl UserAgent {
             by_transaction: BTreeMap::new(),
             by_server_tx: BTreeMap::new(),
             timers: BinaryHeap::new(),
+            orphans: BTreeMap::new(),
             outputs: VecDeque::new(),
         }
     }
@@ -1057,6 +1073,16 @@ impl UserAgent {
             for tx in [unanswered, s.reinvite_tx].into_iter().flatten() {
                 let _ = self.ep.cancel(now, tx);
             }
+            // While the INVITE's transaction lives, 2xx from other forks
+            // can still come (§13.2.2.4).
+            if let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.clone()) {
+                if self.ep.client_request(tx).is_some() {
+                    let acks = s.acks.iter().filter(|a| a.1 == s.invite_seq);
+                    let acks = acks.map(|(t, _, b, d)| (t.clone(), b.clone(), *d)).collect();
+                    let o = Orphan { invite, invite_seq: s.invite_seq, destination: s.destination, acks };
+                    self.orphans.insert(tx, o);
+                }
+            }
             self.event(UaEvent::Ended { session: id, reason });
         }
     }
@@ -1102,6 +1128,7 @@ impl UserAgent {
             }
             Event::Terminated { transaction } => {
                 self.by_transaction.remove(&transaction);
+                self.orphans.remove(&transaction);
                 if let Some(id) = self.by_server_tx.remove(&transaction) {
                     // The INVITE server transaction ended before the TU
                     // answered (a transport failure, never answered).
@@ -1307,7 +1334,12 @@ impl UserAgent {
     fn on_invite_response(&mut self, now: Instant, id: SessionId, tx: TransactionId, response: Received) {
         let msg = response.message();
         let status = msg.status().unwrap_or(StatusCode(0));
-        let Some(s) = self.sessions.get_mut(&id) else { return };
+        let Some(s) = self.sessions.get_mut(&id) else {
+            if status.is_success() {
+                self.on_orphan_2xx(now, tx, &response);
+            }
+            return;
+        };
         let Some(invite) = s.invite.clone() else { return };
         let Ok(request) = Message::parse(&invite) else { return };
         match status.0 {
@@ -1404,6 +1436,33 @@ impl UserAgent {
                     };
                     self.end(now, id, reason);
                 }
+            }
+        }
+    }
+
+    /// §13.2.2.4: a 2xx to the INVITE of a session that already ended
+    /// (the caller hung up on the first fork before this one answered, or
+    /// the 2xx crossed the session's end) is ACKed all the same, and its
+    /// dialog ended with BYE; a retransmission of it gets the same ACK.
+    fn on_orphan_2xx(&mut self, now: Instant, tx: TransactionId, response: &Received) {
+        let msg = response.message();
+        let Some(o) = self.orphans.get_mut(&tx) else { return };
+        let Some(did) = DialogId::of_response(msg) else { return };
+        if let Some((_, ack, dest)) = o.acks.iter().find(|(t, _, _)| *t == did.remote_tag) {
+            let (ack, dest) = (ack.clone(), *dest);
+            let _ = self.ep.send_raw(now, ack, dest);
+            return;
+        }
+        let Ok(request) = Message::parse(&o.invite) else { return };
+        let Ok(mut d) = Dialog::uac(&request, msg, false) else { return };
+        drop(request);
+        let dest = next_hop(&d, o.destination);
+        let Ok(ack) = self.ep.send_ack(now, d.ack(o.invite_seq), dest) else { return };
+        o.acks.push((did.remote_tag, ack, dest));
+        let seq0 = self.rng.next_u32() & 0xffff;
+        if let Ok(bye) = d.request(Method::Bye, seq0) {
+            if let Ok(bye_tx) = self.ep.send_request(now, bye, dest) {
+                self.by_transaction.insert(bye_tx, (None, Purpose::ForkBye));
             }
         }
     }
