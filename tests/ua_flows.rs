@@ -1897,3 +1897,45 @@ fn rfc3262_3_no_2xx_before_the_prack_of_a_1xx_with_sdp() {
     assert_eq!(sent_times(&w, bob, "SIP/2.0 200 OK")[..2], [3503, 4000]);
     assert_eq!(end_reasons(&evs), [(alice, EndReason::LocalBye), (bob, EndReason::RemoteBye)]);
 }
+
+/// §13.2.2.4: a fork that answers after the caller already hung up on the
+/// first one is still ACKed, and ended with BYE at once (not left to
+/// time out for want of an ACK).
+#[test]
+fn rfc3261_13_2_2_4_fork_answering_after_hangup_is_acked_and_byed() {
+    for seed in SEEDS {
+        let link = if seed == 1 { LinkConfig::PERFECT } else { LinkConfig::lossy(0.2) };
+        let (mut w, alice, b1, b2) = fork_world(seed, link, ForkPolicy::KeepFirst);
+        let forker: SocketAddr = FORKER.parse().unwrap();
+        place_call_to(&mut w, alice, b1, Destination::Datagram(forker));
+        let forks = Rc::new(RefCell::new(Vec::new()));
+        let mut app = fork_app(b1, ForkPolicy::KeepFirst, forks);
+        let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
+            if let UaEvent::Answered { session, .. } = e {
+                let now = w.now;
+                w.ua(n).hangup(now, *session).unwrap();
+                return;
+            }
+            app(w, n, e, sched)
+        });
+        let reached: Vec<usize> = [b1, b2]
+            .into_iter()
+            .filter(|&n| count(&evs, n, |e| matches!(e, UaEvent::IncomingCall { .. })) > 0)
+            .collect();
+        let mut want = vec![(alice, EndReason::LocalBye)];
+        want.extend(reached.iter().map(|&n| (n, EndReason::RemoteBye)));
+        assert_eq!(end_reasons(&evs), want, "seed {seed}");
+        if seed == 1 {
+            assert_eq!(
+                timeline(&w, alice),
+                lines(&[
+                    (0, "INVITE sip:u@192.0.2.2 SIP/2.0"),
+                    (1004, "ACK sip:bob@192.0.2.2:5060 SIP/2.0"),
+                    (1004, "BYE sip:bob@192.0.2.2:5060 SIP/2.0"),
+                    (1504, "ACK sip:bob@192.0.2.3:5060 SIP/2.0"),
+                    (1504, "BYE sip:bob@192.0.2.3:5060 SIP/2.0"),
+                ])
+            );
+        }
+    }
+}
