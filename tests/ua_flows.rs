@@ -1939,3 +1939,33 @@ fn rfc3261_13_2_2_4_fork_answering_after_hangup_is_acked_and_byed() {
         }
     }
 }
+
+/// Under `ForkPolicy::Application`, a fork the application kept ends with
+/// the session: hanging up sends BYE on every confirmed dialog.
+#[test]
+fn rfc3261_13_2_2_4_application_policy_hangup_ends_every_kept_fork() {
+    let (mut w, alice, b1, b2) = fork_world(1, LinkConfig::PERFECT, ForkPolicy::Application);
+    let forker: SocketAddr = FORKER.parse().unwrap();
+    place_call_to(&mut w, alice, b1, Destination::Datagram(forker));
+    let mut app = fork_app(b1, ForkPolicy::Application, Rc::default());
+    let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
+        if let UaEvent::ForkAnswered { .. } = e {
+            return; // kept, never ended by the application
+        }
+        app(w, n, e, sched)
+    });
+    assert_eq!(
+        timeline(&w, alice),
+        lines(&[
+            (0, "INVITE sip:u@192.0.2.2 SIP/2.0"),
+            (1004, "ACK sip:bob@192.0.2.2:5060 SIP/2.0"),
+            (1504, "ACK sip:bob@192.0.2.3:5060 SIP/2.0"),
+            (6004, "BYE sip:bob@192.0.2.3:5060 SIP/2.0"),
+            (6004, "BYE sip:bob@192.0.2.2:5060 SIP/2.0"),
+        ])
+    );
+    assert_eq!(
+        end_reasons(&evs),
+        [(alice, EndReason::LocalBye), (b1, EndReason::RemoteBye), (b2, EndReason::RemoteBye)]
+    );
+}
