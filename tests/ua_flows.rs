@@ -1276,7 +1276,202 @@ fn rfc3261_13_3_1_4_never_acked_under_loss() {
     }
 }
 
+// ---- corners: §15 BYE after the ACK, glare and PRACK waits, late forks ---------------
+/// §15: the callee hangs up before its 2xx is ACKed: the BYE waits for
+/// the ACK (the 2xx retransmissions go on meanwhile).
+#[test]
+fn rfc3261_15_callee_bye_waits_for_the_ack() {
+    let (mut w, alice, bob) = pair(1, LinkConfig::PERFECT);
+    let (a, b) = (w.addr(alice), w.addr(bob));
+    place_call(&mut w, alice, bob);
+    let mut basic = basic_app(1000, 100_000);
+    let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
+        if let UaEvent::IncomingCall { session, .. } = e {
+            let s = *session;
+            w.net.set_link(a, b, LinkConfig::lossy(1.0));
+            sched.at(ms(6000), move |w| w.net.clear_link(a, b));
+            sched.at(ms(3000), move |w| {
+                let now = w.now;
+                w.ua(n).hangup(now, s).unwrap();
+            });
+        }
+        basic(w, n, e, sched)
+    });
+    assert_eq!(
+        timeline(&w, bob),
+        lines(&[
+            (1, "SIP/2.0 180 Ringing"),
+            (1001, "SIP/2.0 200 OK"),
+            (1501, "SIP/2.0 200 OK"),
+            (2501, "SIP/2.0 200 OK"),
+            (4501, "SIP/2.0 200 OK"),
+            (8501, "SIP/2.0 200 OK"),
+            (8503, "BYE sip:alice@192.0.2.1:5060 SIP/2.0"),
+        ])
+    );
+    assert_eq!(time_of(&evs, bob, |e| matches!(e, UaEvent::Acked { .. })), Some(ms(8503)));
+    assert_eq!(end_reasons(&evs), [(alice, EndReason::RemoteBye), (bob, EndReason::LocalBye)]);
+}
+
+/// §14.1 glare where the application takes 3 s to answer a re-INVITE: the
+/// caller's retry falls due while the callee's retried re-INVITE still
+/// waits for its answer. No INVITE may start while another is in
+/// progress in either direction (§14.1), so the retry waits; it is not
+/// lost.
+#[test]
+fn rfc3261_14_1_glare_retry_waits_for_the_pending_reinvite() {
+    for seed in 1..=12 {
+        let (mut w, alice, bob) = pair(seed, LinkConfig::PERFECT);
+        place_call(&mut w, alice, bob);
+        let sessions: Sessions = Rc::default();
+        let mut sched = Sched::default();
+        let known = sessions.clone();
+        sched.at(ms(10_000), move |w| {
+            let now = w.now;
+            let s = known.borrow().clone();
+            w.ua(alice).reinvite(now, s[&alice], sdp()).unwrap();
+            w.ua(bob).reinvite(now, s[&bob], sdp()).unwrap();
+        });
+        let mut basic = basic_app(100, 30_000);
+        let known = sessions.clone();
+        let evs = finish(&mut w, &mut sched, &mut |w, n, e, sched| {
+            remember(&known, n, e);
+            if let UaEvent::ReInvite { session, .. } = e {
+                let s = *session;
+                sched.at(after(w.now, 3000), move |w| {
+                    let now = w.now;
+                    w.ua(n).answer(now, s, sdp()).unwrap();
+                });
+                return;
+            }
+            basic(w, n, e, sched)
+        });
+        for n in [alice, bob] {
+            assert_eq!(count(&evs, n, |e| matches!(e, UaEvent::ReInviteAnswered { .. })), 1, "seed {seed}");
+        }
+        // Never two INVITE transactions of the dialog at once: each
+        // re-INVITE after the glare starts after the other one's ACK.
+        let (a_retry, b_retry) =
+            (sent_starting(&w, alice, "INVITE")[2].0, sent_starting(&w, bob, "INVITE")[1].0);
+        let b_acked = sent_starting(&w, bob, "ACK").last().unwrap().0;
+        assert!(a_retry > b_retry && a_retry >= b_acked, "seed {seed}: {a_retry:?} {b_retry:?} {b_acked:?}");
+        assert_eq!(end_reasons(&evs), [(alice, EndReason::LocalBye), (bob, EndReason::RemoteBye)]);
+    }
+}
+
+/// RFC 3262 §3: a 2xx may not go while a reliable provisional carrying a
+/// session description is unacknowledged; once its PRACK came, it may.
+#[test]
+fn rfc3262_3_no_2xx_before_the_prack_of_a_1xx_with_sdp() {
+    let (mut w, alice, bob) = pair(1, LinkConfig::PERFECT);
+    let (a, b) = (w.addr(alice), w.addr(bob));
+    place_call(&mut w, alice, bob);
+    let refused = Rc::new(RefCell::new(Vec::new()));
+    let seen = refused.clone();
+    let mut basic = basic_app(0, 1000);
+    let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
+        if let UaEvent::IncomingCall { session, .. } = e {
+            let (now, s) = (w.now, *session);
+            // The PRACK is lost until 2 s.
+            w.net.set_link(a, b, LinkConfig::lossy(1.0));
+            sched.at(ms(2000), move |w| w.net.clear_link(a, b));
+            w.ua(n).ring(now, s, StatusCode::SESSION_PROGRESS, true, sdp()).unwrap();
+            for t in [1000, 4000] {
+                let seen = seen.clone();
+                sched.at(ms(t), move |w| {
+                    let now = w.now;
+                    seen.borrow_mut().push((t, w.ua(n).answer(now, s, sdp()).is_ok()));
+                });
+            }
+            return;
+        }
+        basic(w, n, e, sched)
+    });
+    assert_eq!(*refused.borrow(), [(1000, false), (4000, true)]);
+    // The 183 went at 1, 501, 1501 and 3501 ms; the PRACK of 3502 ms
+    // stopped it.
+    assert_eq!(sent_times(&w, bob, "SIP/2.0 183"), [1, 501, 1501, 3501]);
+    assert_eq!(sent_times(&w, bob, "SIP/2.0 200 OK")[..2], [3503, 4000]);
+    assert_eq!(end_reasons(&evs), [(alice, EndReason::LocalBye), (bob, EndReason::RemoteBye)]);
+}
+
+/// §13.2.2.4: a fork that answers after the caller already hung up on the
+/// first one is still ACKed, and ended with BYE at once (not left to
+/// time out for want of an ACK).
+#[test]
+fn rfc3261_13_2_2_4_fork_answering_after_hangup_is_acked_and_byed() {
+    for seed in SEEDS {
+        let link = if seed == 1 { LinkConfig::PERFECT } else { LinkConfig::lossy(0.2) };
+        let (mut w, alice, b1, b2) = fork_world(seed, link, ForkPolicy::KeepFirst);
+        let forker: SocketAddr = FORKER.parse().unwrap();
+        place_call_to(&mut w, alice, b1, Destination::Datagram(forker));
+        let forks = Rc::new(RefCell::new(Vec::new()));
+        let mut app = fork_app(b1, ForkPolicy::KeepFirst, forks);
+        let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
+            if let UaEvent::Answered { session, .. } = e {
+                let now = w.now;
+                w.ua(n).hangup(now, *session).unwrap();
+                return;
+            }
+            app(w, n, e, sched)
+        });
+        let reached: Vec<usize> = [b1, b2]
+            .into_iter()
+            .filter(|&n| count(&evs, n, |e| matches!(e, UaEvent::IncomingCall { .. })) > 0)
+            .collect();
+        let mut want = vec![(alice, EndReason::LocalBye)];
+        want.extend(reached.iter().map(|&n| (n, EndReason::RemoteBye)));
+        assert_eq!(end_reasons(&evs), want, "seed {seed}");
+        if seed == 1 {
+            assert_eq!(
+                timeline(&w, alice),
+                lines(&[
+                    (0, "INVITE sip:u@192.0.2.2 SIP/2.0"),
+                    (1004, "ACK sip:bob@192.0.2.2:5060 SIP/2.0"),
+                    (1004, "BYE sip:bob@192.0.2.2:5060 SIP/2.0"),
+                    (1504, "ACK sip:bob@192.0.2.3:5060 SIP/2.0"),
+                    (1504, "BYE sip:bob@192.0.2.3:5060 SIP/2.0"),
+                ])
+            );
+        }
+    }
+}
+
+/// Under `ForkPolicy::Application`, a fork the application kept ends with
+/// the session: hanging up sends BYE on every confirmed dialog.
+#[test]
+fn rfc3261_13_2_2_4_application_policy_hangup_ends_every_kept_fork() {
+    let (mut w, alice, b1, b2) = fork_world(1, LinkConfig::PERFECT, ForkPolicy::Application);
+    let forker: SocketAddr = FORKER.parse().unwrap();
+    place_call_to(&mut w, alice, b1, Destination::Datagram(forker));
+    let mut app = fork_app(b1, ForkPolicy::Application, Rc::default());
+    let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
+        if let UaEvent::ForkAnswered { .. } = e {
+            return; // kept, never ended by the application
+        }
+        app(w, n, e, sched)
+    });
+    assert_eq!(
+        timeline(&w, alice),
+        lines(&[
+            (0, "INVITE sip:u@192.0.2.2 SIP/2.0"),
+            (1004, "ACK sip:bob@192.0.2.2:5060 SIP/2.0"),
+            (1504, "ACK sip:bob@192.0.2.3:5060 SIP/2.0"),
+            (6004, "BYE sip:bob@192.0.2.3:5060 SIP/2.0"),
+            (6004, "BYE sip:bob@192.0.2.2:5060 SIP/2.0"),
+        ])
+    );
+    assert_eq!(
+        end_reasons(&evs),
+        [(alice, EndReason::LocalBye), (b1, EndReason::RemoteBye), (b2, EndReason::RemoteBye)]
+    );
+}
+
 // ---- acceptance 3: random applications agree --------------------------------------------
+//
+// Environment knobs for bug hunts: UA_FLOWS_CASES (number of cases, 200 by
+// default), UA_FLOWS_HARD (longer scripts, up to 50 % loss), UA_FLOWS_STATS
+// (print event counts per case, and the ladders of a failing one).
 
 /// An application command of the random script, for one side (0 caller
 /// side, 1 the other); `pick` chooses among that side's live sessions.
@@ -1659,6 +1854,8 @@ fn run_script(script: &Script) -> Result<(), String> {
     Ok(())
 }
 
+/// Found by the property: an UPDATE in an early dialog whose 180 was lost
+/// drew 481, and the UAS dropped the session with its INVITE unanswered.
 #[test]
 fn random_applications_replay_1() {
     let steps = vec![
@@ -1679,6 +1876,8 @@ fn random_applications_replay_1() {
     run_script(&script).unwrap();
 }
 
+/// Found by the property: a late retransmission of an earlier
+/// re-INVITE's 2xx was taken for the answer to a later re-INVITE.
 #[test]
 fn random_applications_replay_2() {
     let steps = vec![
@@ -1700,6 +1899,8 @@ fn random_applications_replay_2() {
     run_script(&script).unwrap();
 }
 
+/// Found by the property: hanging up with the peer's re-INVITE still
+/// unanswered left both sides' INVITE transactions waiting for good.
 #[test]
 fn random_applications_replay_3() {
     let steps = vec![
@@ -1723,6 +1924,8 @@ fn random_applications_replay_3() {
     run_script(&script).unwrap();
 }
 
+/// Found by the property: the callee hung up before its 2xx was ACKed
+/// (§15), and the caller, its 2xx lost, kept its INVITE transaction.
 #[test]
 fn random_applications_replay_4() {
     let steps = vec![
@@ -1744,6 +1947,8 @@ fn random_applications_replay_4() {
     run_script(&script).unwrap();
 }
 
+/// Found by the property: a BYE during our re-INVITE (its 2xx lost) left
+/// the re-INVITE's client transaction in Proceeding.
 #[test]
 fn random_applications_replay_5() {
     let steps = vec![
@@ -1778,194 +1983,4 @@ fn random_applications_over_lossy_network_agree() {
     QuickCheck::new()
         .tests(std::env::var("UA_FLOWS_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200))
         .quickcheck(prop as fn(Script) -> TestResult);
-}
-
-/// §15: the callee hangs up before its 2xx is ACKed: the BYE waits for
-/// the ACK (the 2xx retransmissions go on meanwhile).
-#[test]
-fn rfc3261_15_callee_bye_waits_for_the_ack() {
-    let (mut w, alice, bob) = pair(1, LinkConfig::PERFECT);
-    let (a, b) = (w.addr(alice), w.addr(bob));
-    place_call(&mut w, alice, bob);
-    let mut basic = basic_app(1000, 100_000);
-    let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
-        if let UaEvent::IncomingCall { session, .. } = e {
-            let s = *session;
-            w.net.set_link(a, b, LinkConfig::lossy(1.0));
-            sched.at(ms(6000), move |w| w.net.clear_link(a, b));
-            sched.at(ms(3000), move |w| {
-                let now = w.now;
-                w.ua(n).hangup(now, s).unwrap();
-            });
-        }
-        basic(w, n, e, sched)
-    });
-    assert_eq!(
-        timeline(&w, bob),
-        lines(&[
-            (1, "SIP/2.0 180 Ringing"),
-            (1001, "SIP/2.0 200 OK"),
-            (1501, "SIP/2.0 200 OK"),
-            (2501, "SIP/2.0 200 OK"),
-            (4501, "SIP/2.0 200 OK"),
-            (8501, "SIP/2.0 200 OK"),
-            (8503, "BYE sip:alice@192.0.2.1:5060 SIP/2.0"),
-        ])
-    );
-    assert_eq!(time_of(&evs, bob, |e| matches!(e, UaEvent::Acked { .. })), Some(ms(8503)));
-    assert_eq!(end_reasons(&evs), [(alice, EndReason::RemoteBye), (bob, EndReason::LocalBye)]);
-}
-
-/// §14.1 glare where the application takes 3 s to answer a re-INVITE: the
-/// caller's retry falls due while the callee's retried re-INVITE still
-/// waits for its answer. No INVITE may start while another is in
-/// progress in either direction (§14.1), so the retry waits; it is not
-/// lost.
-#[test]
-fn rfc3261_14_1_glare_retry_waits_for_the_pending_reinvite() {
-    for seed in 1..=12 {
-        let (mut w, alice, bob) = pair(seed, LinkConfig::PERFECT);
-        place_call(&mut w, alice, bob);
-        let sessions: Sessions = Rc::default();
-        let mut sched = Sched::default();
-        let known = sessions.clone();
-        sched.at(ms(10_000), move |w| {
-            let now = w.now;
-            let s = known.borrow().clone();
-            w.ua(alice).reinvite(now, s[&alice], sdp()).unwrap();
-            w.ua(bob).reinvite(now, s[&bob], sdp()).unwrap();
-        });
-        let mut basic = basic_app(100, 30_000);
-        let known = sessions.clone();
-        let evs = finish(&mut w, &mut sched, &mut |w, n, e, sched| {
-            remember(&known, n, e);
-            if let UaEvent::ReInvite { session, .. } = e {
-                let s = *session;
-                sched.at(after(w.now, 3000), move |w| {
-                    let now = w.now;
-                    w.ua(n).answer(now, s, sdp()).unwrap();
-                });
-                return;
-            }
-            basic(w, n, e, sched)
-        });
-        for n in [alice, bob] {
-            assert_eq!(count(&evs, n, |e| matches!(e, UaEvent::ReInviteAnswered { .. })), 1, "seed {seed}");
-        }
-        // Never two INVITE transactions of the dialog at once: each
-        // re-INVITE after the glare starts after the other one's ACK.
-        let (a_retry, b_retry) =
-            (sent_starting(&w, alice, "INVITE")[2].0, sent_starting(&w, bob, "INVITE")[1].0);
-        let b_acked = sent_starting(&w, bob, "ACK").last().unwrap().0;
-        assert!(a_retry > b_retry && a_retry >= b_acked, "seed {seed}: {a_retry:?} {b_retry:?} {b_acked:?}");
-        assert_eq!(end_reasons(&evs), [(alice, EndReason::LocalBye), (bob, EndReason::RemoteBye)]);
-    }
-}
-
-/// RFC 3262 §3: a 2xx may not go while a reliable provisional carrying a
-/// session description is unacknowledged; once its PRACK came, it may.
-#[test]
-fn rfc3262_3_no_2xx_before_the_prack_of_a_1xx_with_sdp() {
-    let (mut w, alice, bob) = pair(1, LinkConfig::PERFECT);
-    let (a, b) = (w.addr(alice), w.addr(bob));
-    place_call(&mut w, alice, bob);
-    let refused = Rc::new(RefCell::new(Vec::new()));
-    let seen = refused.clone();
-    let mut basic = basic_app(0, 1000);
-    let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
-        if let UaEvent::IncomingCall { session, .. } = e {
-            let (now, s) = (w.now, *session);
-            // The PRACK is lost until 2 s.
-            w.net.set_link(a, b, LinkConfig::lossy(1.0));
-            sched.at(ms(2000), move |w| w.net.clear_link(a, b));
-            w.ua(n).ring(now, s, StatusCode::SESSION_PROGRESS, true, sdp()).unwrap();
-            for t in [1000, 4000] {
-                let seen = seen.clone();
-                sched.at(ms(t), move |w| {
-                    let now = w.now;
-                    seen.borrow_mut().push((t, w.ua(n).answer(now, s, sdp()).is_ok()));
-                });
-            }
-            return;
-        }
-        basic(w, n, e, sched)
-    });
-    assert_eq!(*refused.borrow(), [(1000, false), (4000, true)]);
-    // The 183 went at 1, 501, 1501 and 3501 ms; the PRACK of 3502 ms
-    // stopped it.
-    assert_eq!(sent_times(&w, bob, "SIP/2.0 183"), [1, 501, 1501, 3501]);
-    assert_eq!(sent_times(&w, bob, "SIP/2.0 200 OK")[..2], [3503, 4000]);
-    assert_eq!(end_reasons(&evs), [(alice, EndReason::LocalBye), (bob, EndReason::RemoteBye)]);
-}
-
-/// §13.2.2.4: a fork that answers after the caller already hung up on the
-/// first one is still ACKed, and ended with BYE at once (not left to
-/// time out for want of an ACK).
-#[test]
-fn rfc3261_13_2_2_4_fork_answering_after_hangup_is_acked_and_byed() {
-    for seed in SEEDS {
-        let link = if seed == 1 { LinkConfig::PERFECT } else { LinkConfig::lossy(0.2) };
-        let (mut w, alice, b1, b2) = fork_world(seed, link, ForkPolicy::KeepFirst);
-        let forker: SocketAddr = FORKER.parse().unwrap();
-        place_call_to(&mut w, alice, b1, Destination::Datagram(forker));
-        let forks = Rc::new(RefCell::new(Vec::new()));
-        let mut app = fork_app(b1, ForkPolicy::KeepFirst, forks);
-        let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
-            if let UaEvent::Answered { session, .. } = e {
-                let now = w.now;
-                w.ua(n).hangup(now, *session).unwrap();
-                return;
-            }
-            app(w, n, e, sched)
-        });
-        let reached: Vec<usize> = [b1, b2]
-            .into_iter()
-            .filter(|&n| count(&evs, n, |e| matches!(e, UaEvent::IncomingCall { .. })) > 0)
-            .collect();
-        let mut want = vec![(alice, EndReason::LocalBye)];
-        want.extend(reached.iter().map(|&n| (n, EndReason::RemoteBye)));
-        assert_eq!(end_reasons(&evs), want, "seed {seed}");
-        if seed == 1 {
-            assert_eq!(
-                timeline(&w, alice),
-                lines(&[
-                    (0, "INVITE sip:u@192.0.2.2 SIP/2.0"),
-                    (1004, "ACK sip:bob@192.0.2.2:5060 SIP/2.0"),
-                    (1004, "BYE sip:bob@192.0.2.2:5060 SIP/2.0"),
-                    (1504, "ACK sip:bob@192.0.2.3:5060 SIP/2.0"),
-                    (1504, "BYE sip:bob@192.0.2.3:5060 SIP/2.0"),
-                ])
-            );
-        }
-    }
-}
-
-/// Under `ForkPolicy::Application`, a fork the application kept ends with
-/// the session: hanging up sends BYE on every confirmed dialog.
-#[test]
-fn rfc3261_13_2_2_4_application_policy_hangup_ends_every_kept_fork() {
-    let (mut w, alice, b1, b2) = fork_world(1, LinkConfig::PERFECT, ForkPolicy::Application);
-    let forker: SocketAddr = FORKER.parse().unwrap();
-    place_call_to(&mut w, alice, b1, Destination::Datagram(forker));
-    let mut app = fork_app(b1, ForkPolicy::Application, Rc::default());
-    let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
-        if let UaEvent::ForkAnswered { .. } = e {
-            return; // kept, never ended by the application
-        }
-        app(w, n, e, sched)
-    });
-    assert_eq!(
-        timeline(&w, alice),
-        lines(&[
-            (0, "INVITE sip:u@192.0.2.2 SIP/2.0"),
-            (1004, "ACK sip:bob@192.0.2.2:5060 SIP/2.0"),
-            (1504, "ACK sip:bob@192.0.2.3:5060 SIP/2.0"),
-            (6004, "BYE sip:bob@192.0.2.3:5060 SIP/2.0"),
-            (6004, "BYE sip:bob@192.0.2.2:5060 SIP/2.0"),
-        ])
-    );
-    assert_eq!(
-        end_reasons(&evs),
-        [(alice, EndReason::LocalBye), (b1, EndReason::RemoteBye), (b2, EndReason::RemoteBye)]
-    );
 }
