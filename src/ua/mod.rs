@@ -924,7 +924,8 @@ impl UserAgent {
 
     /// Sends a re-INVITE in the session (§14.1) with `body` (typically a
     /// new offer). Refused while another INVITE transaction of the session
-    /// is pending in either direction.
+    /// is pending in either direction (ours, or the peer's until our 2xx
+    /// to it is ACKed).
     pub fn reinvite(
         &mut self,
         now: Instant,
@@ -932,9 +933,13 @@ impl UserAgent {
         body: Option<(&str, Vec<u8>)>,
     ) -> Result<(), UaError> {
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        // §14.1: not while another INVITE transaction is in progress in
+        // either direction, which includes one of the peer's whose 2xx we
+        // sent and that is not ACKed yet.
         if s.state != SessionState::Confirmed
             || s.reinvite_tx.is_some()
             || s.pending.is_some()
+            || s.retransmit_2xx.is_some()
             || s.glare_retry.is_some()
         {
             return Err(UaError::InvalidState);
