@@ -1467,6 +1467,37 @@ fn rfc3261_13_2_2_4_application_policy_hangup_ends_every_kept_fork() {
     );
 }
 
+/// §14.1: the callee may not re-INVITE while the caller's INVITE is in
+/// progress, which lasts until its 2xx is ACKed.
+#[test]
+fn rfc3261_14_1_no_reinvite_before_the_ack() {
+    let (mut w, alice, bob) = pair(1, LinkConfig::PERFECT);
+    let (a, b) = (w.addr(alice), w.addr(bob));
+    place_call(&mut w, alice, bob);
+    let tries = Rc::new(RefCell::new(Vec::new()));
+    let seen = tries.clone();
+    let mut basic = basic_app(1000, 15_000);
+    let evs = finish(&mut w, &mut Sched::default(), &mut |w, n, e, sched| {
+        if let UaEvent::IncomingCall { session, .. } = e {
+            let s = *session;
+            // The ACKs are lost until 5 s.
+            w.net.set_link(a, b, LinkConfig::lossy(1.0));
+            sched.at(ms(5000), move |w| w.net.clear_link(a, b));
+            for t in [3000, 10_000] {
+                let seen = seen.clone();
+                sched.at(ms(t), move |w| {
+                    let now = w.now;
+                    seen.borrow_mut().push((t, w.ua(n).reinvite(now, s, sdp()).is_ok()));
+                });
+            }
+        }
+        basic(w, n, e, sched)
+    });
+    assert_eq!(*tries.borrow(), [(3000, false), (10_000, true)]);
+    assert_eq!(count(&evs, bob, |e| matches!(e, UaEvent::ReInviteAnswered { .. })), 1);
+    assert_eq!(end_reasons(&evs), [(alice, EndReason::LocalBye), (bob, EndReason::RemoteBye)]);
+}
+
 // ---- acceptance 3: random applications agree --------------------------------------------
 //
 // Environment knobs for bug hunts: UA_FLOWS_CASES (number of cases, 200 by
