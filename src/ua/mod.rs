@@ -852,7 +852,10 @@ impl UserAgent {
 
     /// Ends the session: CANCEL while our INVITE is unanswered (§9.1), BYE
     /// once answered (§15.1.1). An unanswered incoming call is refused
-    /// with [`reject`](Self::reject) instead.
+    /// with [`reject`](Self::reject) instead. A callee whose 2xx is not
+    /// ACKed yet sends the BYE when the ACK comes, or after 64·T1 without
+    /// one (§15). If the call's connection is gone, the session ends at
+    /// once with [`EndReason::TransportError`].
     pub fn hangup(&mut self, now: Instant, session: SessionId) -> Result<(), UaError> {
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         match (s.role, s.state) {
