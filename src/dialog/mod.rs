@@ -326,14 +326,23 @@ impl Dialog {
 
     /// A 2xx arrived for the request that created an early dialog, or the
     /// UAS sent one: the dialog is confirmed. The 2xx's Contact (UAC side)
-    /// becomes the remote target.
+    /// becomes the remote target, and its Record-Route the route set.
     pub fn confirm(&mut self, response: Option<&Message<'_>>) {
-        if self.state == DialogState::Early {
+        let was_early = self.state == DialogState::Early;
+        if was_early {
             self.state = DialogState::Confirmed;
         }
         if let Some(r) = response {
             if let Ok(t) = contact_target(r) {
                 self.remote_target = t;
+            }
+            if was_early && self.role == DialogRole::Uac {
+                // §13.2.2.4: when a 2xx confirms an early dialog, "the
+                // route set for the dialog MUST be recomputed based on the
+                // 2xx response" (its Record-Route, reversed, §12.1.2).
+                let mut routes = record_routes(r);
+                routes.reverse();
+                self.route_set = routes;
             }
         }
     }

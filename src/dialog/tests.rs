@@ -193,3 +193,24 @@ fn rfc3261_12_dialog_ids_match_from_both_sides() {
     assert_eq!(uac_id.local_tag, uas.id().remote_tag);
     assert_eq!(uac_id.remote_tag, uas.id().local_tag);
 }
+
+#[test]
+fn rfc3261_13_2_2_4_confirming_2xx_recomputes_the_route_set() {
+    // The early dialog came from a 180 that went through one proxy only;
+    // the 2xx that confirms it records two.
+    let ringing = ok_for(INVITE)
+        .replace("200 OK", "180 Ringing")
+        .replace("Record-Route: <sip:p2.example.com;lr>\r\n", "")
+        .replace("<sip:bob@192.0.2.4>", "<sip:bob@192.0.2.5>");
+    let mut d = Dialog::uac(&msg(INVITE), &msg(&ringing), false).unwrap();
+    assert_eq!(d.state(), DialogState::Early);
+    assert_eq!(d.route_set(), ["<sip:p1.example.com;lr>"]);
+    let ok = ok_for(INVITE);
+    d.confirm(Some(&msg(&ok)));
+    assert_eq!(d.state(), DialogState::Confirmed);
+    assert_eq!(d.remote_target(), "sip:bob@192.0.2.4");
+    assert_eq!(d.route_set(), ["<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"]);
+    // Once confirmed, later responses do not change it (§12.2.1.2).
+    d.confirm(Some(&msg(&ringing)));
+    assert_eq!(d.route_set(), ["<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"]);
+}

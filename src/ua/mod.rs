@@ -313,7 +313,11 @@ enum SessionState {
 enum Purpose {
     Invite,
     ReInvite,
+    /// The BYE of the session's own dialog: its end ends the session.
     Bye,
+    /// The BYE of another fork's dialog (§13.2.2.4): it ends only that
+    /// dialog, not the session.
+    ForkBye,
     Prack,
     /// The application's own request (in a session or not).
     App,
@@ -332,6 +336,17 @@ struct Retransmit {
     rseq: Option<(u32, u32)>,
     /// The CSeq number of the INVITE answered (its ACK carries it).
     cseq: u32,
+}
+
+/// What remains of an ended session's INVITE while its client transaction
+/// can still pass on 2xx responses (RFC 6026 Accepted, Timer M).
+#[derive(Debug)]
+struct Orphan {
+    invite: Bytes,
+    invite_seq: u32,
+    destination: Destination,
+    /// The ACK sent for each 2xx, by remote tag.
+    acks: Vec<(String, Bytes, Destination)>,
 }
 
 /// The INVITE (initial or re-) the UAS side has not answered with a final
@@ -373,6 +388,11 @@ struct Session {
     reinvite_seq: u32,
     reinvite_body: Option<(String, Vec<u8>)>,
     glare_retry: Option<Instant>,
+    /// UAS: our 2xx to the initial INVITE is not ACKed yet.
+    awaiting_ack: bool,
+    /// UAS: the application hung up before that ACK; the BYE waits for
+    /// it (§15).
+    bye_deferred: bool,
     /// The deadline last pushed on the UA's timer heap.
     scheduled: Option<Instant>,
 }
@@ -400,6 +420,8 @@ impl Session {
             reinvite_seq: 0,
             reinvite_body: None,
             glare_retry: None,
+            awaiting_ack: false,
+            bye_deferred: false,
             scheduled: None,
         }
     }
@@ -443,6 +465,10 @@ pub struct UserAgent {
     /// UAS: the INVITE server transaction of each unanswered INVITE.
     by_server_tx: BTreeMap<TransactionId, SessionId>,
     timers: BinaryHeap<Reverse<(Instant, SessionId)>>,
+    /// UAC: INVITEs whose session ended while their client transaction
+    /// lives on, so that a 2xx still coming from some fork is ACKed and
+    /// ended with BYE (§13.2.2.4).
+    orphans: BTreeMap<TransactionId, Orphan>,
     outputs: VecDeque<UaOutput>,
     digest: Option<crate::auth::client::DigestClient>,
 }
@@ -525,6 +551,7 @@ impl UserAgent {
             by_transaction: BTreeMap::new(),
             by_server_tx: BTreeMap::new(),
             timers: BinaryHeap::new(),
+            orphans: BTreeMap::new(),
             outputs: VecDeque::new(),
         }
     }
@@ -750,7 +777,8 @@ impl UserAgent {
 
     /// Answers the session's pending INVITE (initial or re-INVITE) with
     /// 200 OK, our Contact and `body`; the UA core retransmits it until
-    /// the ACK (§13.3.1.4).
+    /// the ACK (§13.3.1.4). Refused ([`UaError::InvalidState`]) while a
+    /// reliable provisional with a body awaits its PRACK (RFC 3262 §3).
     pub fn answer(
         &mut self,
         now: Instant,
@@ -760,6 +788,15 @@ impl UserAgent {
         let contact = self.config.contact.clone();
         let t1 = self.config.endpoint.timers.t1;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        // RFC 3262 §3: no 2xx while a reliable provisional that carried a
+        // session description is unacknowledged ("it MUST NOT send a
+        // final response until those provisional responses are
+        // acknowledged"): answer once the PRACK came.
+        let unpracked_sdp =
+            s.reliable_1xx.as_ref().is_some_and(|r| r.response.parse().is_ok_and(|m| !m.body().is_empty()));
+        if unpracked_sdp && s.pending.as_ref().is_some_and(|p| !p.reinvite) {
+            return Err(UaError::InvalidState);
+        }
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
         let msg = pending.request.message();
         let response =
@@ -784,6 +821,7 @@ impl UserAgent {
             // A final response stops the reliable provisional's
             // retransmissions (RFC 3262 §3).
             s.reliable_1xx = None;
+            s.awaiting_ack = true;
         }
         s.retransmit_2xx = Some(alloc::boxed::Box::new(Retransmit {
             transaction: pending.transaction,
@@ -805,6 +843,18 @@ impl UserAgent {
     /// initial INVITE's session ends; a refused re-INVITE leaves the
     /// session as it was.
     pub fn reject(&mut self, now: Instant, session: SessionId, status: StatusCode) -> Result<(), UaError> {
+        self.refuse(now, session, status, EndReason::Declined(status))
+    }
+
+    /// [`reject`](Self::reject), ending an initial INVITE's session with
+    /// `reason`.
+    fn refuse(
+        &mut self,
+        now: Instant,
+        session: SessionId,
+        status: StatusCode,
+        reason: EndReason,
+    ) -> Result<(), UaError> {
         if !(300..=699).contains(&status.0) {
             return Err(UaError::InvalidState);
         }
@@ -816,7 +866,7 @@ impl UserAgent {
         self.by_server_tx.remove(&pending.transaction);
         self.ep.send_response(now, pending.transaction, response)?;
         if !pending.reinvite {
-            self.end(session, EndReason::Declined(status));
+            self.end(now, session, reason);
         }
         self.pump(now);
         Ok(())
@@ -842,7 +892,7 @@ impl UserAgent {
         self.by_server_tx.remove(&pending.transaction);
         self.ep.send_response(now, pending.transaction, response)?;
         if !pending.reinvite {
-            self.end(session, EndReason::Declined(status));
+            self.end(now, session, EndReason::Declined(status));
         }
         self.pump(now);
         Ok(())
@@ -850,7 +900,10 @@ impl UserAgent {
 
     /// Ends the session: CANCEL while our INVITE is unanswered (§9.1), BYE
     /// once answered (§15.1.1). An unanswered incoming call is refused
-    /// with [`reject`](Self::reject) instead.
+    /// with [`reject`](Self::reject) instead. A callee whose 2xx is not
+    /// ACKed yet sends the BYE when the ACK comes, or after 64·T1 without
+    /// one (§15). If the call's connection is gone, the session ends at
+    /// once with [`EndReason::TransportError`].
     pub fn hangup(&mut self, now: Instant, session: SessionId) -> Result<(), UaError> {
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         match (s.role, s.state) {
@@ -865,9 +918,40 @@ impl UserAgent {
             (DialogRole::Uas, SessionState::Initial | SessionState::Early) if s.chosen.is_none() => {
                 Err(UaError::InvalidState)
             }
+            (DialogRole::Uas, _) if s.awaiting_ack => {
+                // §15: "the callee's UA MUST NOT send a BYE on a confirmed
+                // dialog until it has received an ACK for its 2xx response
+                // or until the server transaction times out". The 2xx
+                // goes on being retransmitted; the BYE goes with the ACK,
+                // or at 64·T1 without one.
+                s.bye_deferred = true;
+                Ok(())
+            }
             _ => {
                 let id = s.chosen.clone().ok_or(UaError::InvalidState)?;
-                self.send_bye(now, session, &id)?;
+                // Other forks the application kept (ForkPolicy::Application)
+                // end with the session: none is left without its BYE.
+                let forks: Vec<DialogId> = s
+                    .dialogs
+                    .iter()
+                    .filter(|d| d.state() == DialogState::Confirmed && *d.id() != id)
+                    .map(|d| d.id().clone())
+                    .collect();
+                for fork in &forks {
+                    let _ = self.send_bye(now, session, fork);
+                }
+                if let Err(e) = self.send_bye(now, session, &id) {
+                    if e != UaError::Endpoint(EndpointError::UnknownConnection) {
+                        return Err(e);
+                    }
+                    // §18.1.1 leaves opening a new connection to the
+                    // transport user; the call's is gone, so the BYE
+                    // cannot go and the session ends here (§8.1.3.1: a
+                    // transport failure is a 503).
+                    self.end(now, session, EndReason::TransportError);
+                    self.pump(now);
+                    return Ok(());
+                }
                 if let Some(s) = self.sessions.get_mut(&session) {
                     s.state = SessionState::Ending;
                     s.retransmit_2xx = None;
@@ -891,7 +975,8 @@ impl UserAgent {
 
     /// Sends a re-INVITE in the session (§14.1) with `body` (typically a
     /// new offer). Refused while another INVITE transaction of the session
-    /// is pending in either direction.
+    /// is pending in either direction (ours, or the peer's until our 2xx
+    /// to it is ACKed).
     pub fn reinvite(
         &mut self,
         now: Instant,
@@ -899,9 +984,13 @@ impl UserAgent {
         body: Option<(&str, Vec<u8>)>,
     ) -> Result<(), UaError> {
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
+        // §14.1: not while another INVITE transaction is in progress in
+        // either direction, which includes one of the peer's whose 2xx we
+        // sent and that is not ACKed yet.
         if s.state != SessionState::Confirmed
             || s.reinvite_tx.is_some()
             || s.pending.is_some()
+            || s.retransmit_2xx.is_some()
             || s.glare_retry.is_some()
         {
             return Err(UaError::InvalidState);
@@ -1012,13 +1101,43 @@ impl UserAgent {
         }
     }
 
-    fn end(&mut self, id: SessionId, reason: EndReason) {
+    fn end(&mut self, now: Instant, id: SessionId, reason: EndReason) {
         if let Some(s) = self.sessions.remove(&id) {
             for d in &s.dialogs {
                 self.by_dialog.remove(d.id());
             }
             if let Some(p) = &s.pending {
                 self.by_server_tx.remove(&p.transaction);
+                // §15.1.2: pending requests of the dialog still get a
+                // response, 487 as recommended (a re-INVITE the
+                // application had not answered when it hung up), so that
+                // neither side's INVITE transaction is left waiting.
+                if let Ok(r) =
+                    response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&s.local_tag))
+                        .build()
+                {
+                    let _ = self.ep.send_response(now, p.transaction, r);
+                }
+            }
+            // Our INVITEs still waiting for a final response (a BYE
+            // came in the early dialog, its 2xx lost; or during our
+            // re-INVITE): a final may never come, and their client
+            // transactions would wait for it for good. CANCEL them
+            // (§9.1): a 487 ends them, or without one the restarted
+            // Timer B. (Nothing to cancel once a final came.)
+            let unanswered = s.invite_tx.filter(|_| s.chosen.is_none());
+            for tx in [unanswered, s.reinvite_tx].into_iter().flatten() {
+                let _ = self.ep.cancel(now, tx);
+            }
+            // While the INVITE's transaction lives, 2xx from other forks
+            // can still come (§13.2.2.4).
+            if let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.clone()) {
+                if self.ep.client_request(tx).is_some() {
+                    let acks = s.acks.iter().filter(|a| a.1 == s.invite_seq);
+                    let acks = acks.map(|(t, _, b, d)| (t.clone(), b.clone(), *d)).collect();
+                    let o = Orphan { invite, invite_seq: s.invite_seq, destination: s.destination, acks };
+                    self.orphans.insert(tx, o);
+                }
             }
             self.event(UaEvent::Ended { session: id, reason });
         }
@@ -1032,8 +1151,11 @@ impl UserAgent {
         let bye = d.request(Method::Bye, seq0)?;
         let dest = next_hop(d, fallback);
         d.terminate();
+        // §13.2.2.4: ending another fork's dialog leaves the session (its
+        // chosen dialog) up; only the BYE of the chosen one ends it.
+        let purpose = if s.chosen.as_ref() == Some(dialog) { Purpose::Bye } else { Purpose::ForkBye };
         let tx = self.ep.send_request(now, bye, dest)?;
-        self.by_transaction.insert(tx, (Some(session), Purpose::Bye));
+        self.by_transaction.insert(tx, (Some(session), purpose));
         Ok(())
     }
 
@@ -1053,6 +1175,9 @@ impl UserAgent {
             Event::Ack { request, .. } => self.on_ack(now, request),
             Event::Cancelled { transaction, .. } => self.on_cancelled(now, transaction),
             Event::Response { transaction, response } => self.on_response(now, transaction, response),
+            Event::TransportError { transaction } if !self.by_transaction.contains_key(&transaction) => {
+                self.on_server_transport_error(now, transaction)
+            }
             Event::Timeout { transaction } | Event::TransportError { transaction } => {
                 let timeout = matches!(e, Event::Timeout { .. });
                 self.on_failure(now, transaction, timeout)
@@ -1077,6 +1202,7 @@ impl UserAgent {
                         }
                     }
                 }
+                self.orphans.remove(&transaction);
                 if let Some(id) = self.by_server_tx.remove(&transaction) {
                     // The INVITE server transaction ended before the TU
                     // answered (a transport failure, never answered).
@@ -1200,7 +1326,7 @@ impl UserAgent {
                 let _ = self.ep.send_response(now, p.transaction, r);
             }
         }
-        self.end(id, EndReason::RemoteBye);
+        self.end(now, id, EndReason::RemoteBye);
     }
 
     fn on_prack(&mut self, now: Instant, id: SessionId, tx: TransactionId, request: Received) {
@@ -1224,7 +1350,7 @@ impl UserAgent {
         }
     }
 
-    fn on_ack(&mut self, _now: Instant, request: Received) {
+    fn on_ack(&mut self, now: Instant, request: Received) {
         let Some(did) = DialogId::of_request(request.message()) else { return };
         let Some(&id) = self.by_dialog.get(&did) else { return };
         let Some(s) = self.sessions.get_mut(&id) else { return };
@@ -1233,8 +1359,13 @@ impl UserAgent {
         let acked = s.retransmit_2xx.as_ref().is_some_and(|r| r.cseq == seq);
         if acked {
             s.retransmit_2xx = None;
+            let deferred = s.awaiting_ack && s.bye_deferred;
+            s.awaiting_ack = false;
             self.reschedule(id);
             self.event(UaEvent::Acked { session: id });
+            if deferred {
+                let _ = self.hangup(now, id);
+            }
         }
     }
 
@@ -1249,7 +1380,7 @@ impl UserAgent {
             let _ = self.ep.send_response(now, p.transaction, r);
         }
         if !reinvite {
-            self.end(id, EndReason::RemoteCancel);
+            self.end(now, id, EndReason::RemoteCancel);
         }
     }
 
@@ -1259,7 +1390,7 @@ impl UserAgent {
         match (purpose, session) {
             (Purpose::Invite, Some(id)) => self.on_invite_response(now, id, tx, response),
             (Purpose::ReInvite, Some(id)) => self.on_reinvite_response(now, id, response),
-            (Purpose::Bye, Some(id)) if status.0 >= 200 => self.end(id, EndReason::LocalBye),
+            (Purpose::Bye, Some(id)) if status.0 >= 200 => self.end(now, id, EndReason::LocalBye),
             (Purpose::App, session) => {
                 if status.0 >= 200 {
                     if let (Some(id), true) = (session, matches!(status.0, 408 | 481)) {
@@ -1275,7 +1406,12 @@ impl UserAgent {
     fn on_invite_response(&mut self, now: Instant, id: SessionId, tx: TransactionId, response: Received) {
         let msg = response.message();
         let status = msg.status().unwrap_or(StatusCode(0));
-        let Some(s) = self.sessions.get_mut(&id) else { return };
+        let Some(s) = self.sessions.get_mut(&id) else {
+            if status.is_success() {
+                self.on_orphan_2xx(now, tx, &response);
+            }
+            return;
+        };
         let Some(invite) = s.invite.clone() else { return };
         // The INVITE is parsed again only where a dialog or a retry is
         // built from it.
@@ -1385,7 +1521,7 @@ impl UserAgent {
                         return;
                     }
                 }
-                self.end(id, EndReason::Rejected(status));
+                self.end(now, id, EndReason::Rejected(status));
             }
             _ => {
                 // §12.3: a non-2xx final ends the early dialogs. The ICT
@@ -1401,8 +1537,35 @@ impl UserAgent {
                     } else {
                         EndReason::Rejected(status)
                     };
-                    self.end(id, reason);
+                    self.end(now, id, reason);
                 }
+            }
+        }
+    }
+
+    /// §13.2.2.4: a 2xx to the INVITE of a session that already ended
+    /// (the caller hung up on the first fork before this one answered, or
+    /// the 2xx crossed the session's end) is ACKed all the same, and its
+    /// dialog ended with BYE; a retransmission of it gets the same ACK.
+    fn on_orphan_2xx(&mut self, now: Instant, tx: TransactionId, response: &Received) {
+        let msg = response.message();
+        let Some(o) = self.orphans.get_mut(&tx) else { return };
+        let Some(did) = DialogId::of_response(msg) else { return };
+        if let Some((_, ack, dest)) = o.acks.iter().find(|(t, _, _)| *t == did.remote_tag) {
+            let (ack, dest) = (ack.clone(), *dest);
+            let _ = self.ep.send_raw(now, ack, dest);
+            return;
+        }
+        let Ok(request) = Message::parse(&o.invite) else { return };
+        let Ok(mut d) = Dialog::uac(&request, msg, false) else { return };
+        drop(request);
+        let dest = next_hop(&d, o.destination);
+        let Ok(ack) = self.ep.send_ack(now, d.ack(o.invite_seq), dest) else { return };
+        o.acks.push((did.remote_tag, ack, dest));
+        let seq0 = self.rng.next_u32() & 0xffff;
+        if let Ok(bye) = d.request(Method::Bye, seq0) {
+            if let Ok(bye_tx) = self.ep.send_request(now, bye, dest) {
+                self.by_transaction.insert(bye_tx, (None, Purpose::ForkBye));
             }
         }
     }
@@ -1445,12 +1608,19 @@ impl UserAgent {
         match status.0 {
             100..=199 => {}
             200..=299 => {
-                let seq = s.reinvite_seq;
+                // The 2xx's own CSeq number: a retransmission of an earlier
+                // re-INVITE's 2xx (its ACK lost) may come after a later
+                // re-INVITE started; it gets its own ACK again (§13.2.2.4),
+                // not a new one with the later number and a second event.
+                let seq = msg.cseq().map(|c| c.seq).unwrap_or(s.reinvite_seq);
                 if let Some((_, _, ack, dest)) =
                     s.acks.iter().find(|(t, q, _, _)| *t == did.remote_tag && *q == seq)
                 {
                     let (ack, dest) = (ack.clone(), *dest);
                     let _ = self.ep.send_raw(now, ack, dest);
+                    return;
+                }
+                if seq != s.reinvite_seq {
                     return;
                 }
                 let fallback = s.destination;
@@ -1493,10 +1663,29 @@ impl UserAgent {
 
     /// §12.2.1.2: the dialog is gone (481, 408, timeout): BYE and end.
     fn dialog_gone(&mut self, now: Instant, id: SessionId) {
-        if let Some(did) = self.sessions.get(&id).and_then(|s| s.chosen.clone()) {
-            let _ = self.send_bye(now, id, &did);
+        let Some(s) = self.sessions.get(&id) else { return };
+        match (s.role, s.chosen.clone()) {
+            (_, Some(did)) => {
+                let _ = self.send_bye(now, id, &did);
+            }
+            // An early dialog (a 481 or 408 to an UPDATE or INFO before
+            // the answer): ending it must not leave the INVITE hanging.
+            // The UAC CANCELs it (§9.1); the session ends as the INVITE
+            // does, and a 2xx that crosses the CANCEL is ACKed and BYEd.
+            (DialogRole::Uac, None) => {
+                if self.hangup(now, id).is_ok() {
+                    return;
+                }
+            }
+            // The UAS refuses its pending INVITE, so that the INVITE's
+            // server transaction completes and the caller hears of it.
+            (DialogRole::Uas, None) => {
+                if self.refuse(now, id, StatusCode::SERVER_INTERNAL_ERROR, EndReason::DialogGone).is_ok() {
+                    return;
+                }
+            }
         }
-        self.end(id, EndReason::DialogGone);
+        self.end(now, id, EndReason::DialogGone);
     }
 
     fn on_failure(&mut self, now: Instant, tx: TransactionId, timeout: bool) {
@@ -1505,7 +1694,7 @@ impl UserAgent {
             (Purpose::Invite, Some(id)) => {
                 let answered = self.sessions.get(&id).is_some_and(|s| s.chosen.is_some());
                 if !answered {
-                    self.end(id, if timeout { EndReason::Timeout } else { EndReason::TransportError });
+                    self.end(now, id, if timeout { EndReason::Timeout } else { EndReason::TransportError });
                 }
             }
             (Purpose::ReInvite, Some(id)) => {
@@ -1516,7 +1705,7 @@ impl UserAgent {
                 }
                 self.dialog_gone(now, id);
             }
-            (Purpose::Bye, Some(id)) => self.end(id, EndReason::LocalBye),
+            (Purpose::Bye, Some(id)) => self.end(now, id, EndReason::LocalBye),
             (Purpose::App, session) => {
                 if let Some(id) = session {
                     if timeout {
@@ -1529,6 +1718,42 @@ impl UserAgent {
         }
     }
 
+    /// A response of ours could not be sent (§17.2.4: the connection the
+    /// INVITE came on is gone). An unanswered INVITE gets a final response
+    /// all the same, so that its server transaction completes and ends
+    /// (Timer H), and an initial one's session ends; a 2xx that cannot
+    /// reach the caller will never be ACKed, so that session ends too.
+    fn on_server_transport_error(&mut self, now: Instant, tx: TransactionId) {
+        if let Some(id) = self.by_server_tx.remove(&tx) {
+            let Some(s) = self.sessions.get_mut(&id) else { return };
+            let Some(p) = s.pending.take() else { return };
+            let tag = s.local_tag.clone();
+            s.reliable_1xx = None;
+            if let Ok(r) =
+                response_to(p.request.message(), StatusCode::SERVER_INTERNAL_ERROR, Some(&tag)).build()
+            {
+                let _ = self.ep.send_response(now, tx, r);
+            }
+            if !p.reinvite {
+                self.end(now, id, EndReason::TransportError);
+            }
+            return;
+        }
+        let unacked = self
+            .sessions
+            .iter()
+            .find(|(_, s)| s.retransmit_2xx.as_ref().is_some_and(|r| r.transaction == tx))
+            .map(|(&id, _)| id);
+        if let Some(id) = unacked {
+            if let Some(s) = self.sessions.get_mut(&id) {
+                s.retransmit_2xx = None;
+                s.awaiting_ack = false;
+            }
+            let _ = self.hangup(now, id);
+            self.end(now, id, EndReason::TransportError);
+        }
+    }
+
     fn session_timeout(&mut self, now: Instant, id: SessionId) {
         let t2 = self.config.endpoint.timers.t2;
         let Some(s) = self.sessions.get_mut(&id) else { return };
@@ -1536,12 +1761,13 @@ impl UserAgent {
         if let Some(r) = &mut s.retransmit_2xx {
             if now >= r.give_up {
                 s.retransmit_2xx = None;
+                s.awaiting_ack = false;
                 let _ = self.hangup(now, id);
                 if let Some(s) = self.sessions.get_mut(&id) {
                     s.state = SessionState::Ending;
                 }
                 // The session ends when the BYE completes; say why now.
-                self.end(id, EndReason::NoAck);
+                self.end(now, id, EndReason::NoAck);
                 return;
             }
             if now >= r.next {
@@ -1558,10 +1784,9 @@ impl UserAgent {
             if now >= r.give_up {
                 s.reliable_1xx = None;
                 if s.pending.is_some() {
-                    let _ = self.reject(now, id, StatusCode::SERVER_INTERNAL_ERROR);
-                    if let Some(UaOutput::Event(UaEvent::Ended { reason, .. })) = self.outputs.back_mut() {
-                        *reason = EndReason::NoPrack;
-                    }
+                    // (The reason used to be patched into the last output,
+                    // which by then was the 500's transmit, not the Ended.)
+                    let _ = self.refuse(now, id, StatusCode::SERVER_INTERNAL_ERROR, EndReason::NoPrack);
                 }
                 return;
             }
@@ -1575,8 +1800,24 @@ impl UserAgent {
         let Some(s) = self.sessions.get_mut(&id) else { return };
         if s.glare_retry.is_some_and(|t| now >= t) {
             s.glare_retry = None;
-            if s.state == SessionState::Confirmed && s.pending.is_none() {
-                let _ = self.send_reinvite(now, id);
+            if s.state == SessionState::Confirmed {
+                if s.pending.is_some() || s.retransmit_2xx.is_some() {
+                    // §14.1: no re-INVITE while another INVITE transaction
+                    // is in progress in either direction (the peer's,
+                    // which we have not answered or whose 2xx is not
+                    // ACKed yet). Wait another T rather than drop the
+                    // application's re-INVITE without a word.
+                    let units = if s.role == DialogRole::Uac {
+                        210 + self.rng.next_u32() % 191
+                    } else {
+                        self.rng.next_u32() % 201
+                    };
+                    if let Some(s) = self.sessions.get_mut(&id) {
+                        s.glare_retry = Some(now + Duration::from_millis(u64::from(units) * 10));
+                    }
+                } else {
+                    let _ = self.send_reinvite(now, id);
+                }
             }
         }
     }

@@ -29,7 +29,14 @@ pub struct UaWorld {
     pub now: Instant,
     /// The nodes.
     pub nodes: Vec<UaNode>,
+    /// Stateless relays (a forking proxy stub, say): datagrams to a
+    /// relay's address go to its function, which returns what to send on
+    /// from that address.
+    pub relays: Vec<(SocketAddr, Relay)>,
 }
+
+/// A relay's function: (from, bytes) to the datagrams it sends on.
+pub type Relay = Box<dyn FnMut(SocketAddr, &Bytes) -> Vec<(SocketAddr, Bytes)>>;
 
 /// A UA configuration for `addr`: Via host and port from the address, the
 /// Contact `<sip:{user}@{addr}>`, a seed from the port.
@@ -43,13 +50,20 @@ pub fn ua_config(addr: SocketAddr, user: &str) -> UaConfig {
 impl UaWorld {
     /// An empty world.
     pub fn new(seed: u64) -> Self {
-        UaWorld { net: Network::new(seed), now: Instant::ZERO, nodes: Vec::new() }
+        UaWorld { net: Network::new(seed), now: Instant::ZERO, nodes: Vec::new(), relays: Vec::new() }
     }
 
     /// Sets the link between every pair of nodes.
     pub fn with_link(mut self, link: LinkConfig) -> Self {
         self.net.set_default_link(link);
         self
+    }
+
+    /// Adds a stateless relay at `addr` (see [`UaWorld::relays`]).
+    pub fn add_relay(&mut self, addr: &str, relay: Relay) -> SocketAddr {
+        let addr: SocketAddr = addr.parse().expect("an address");
+        self.relays.push((addr, relay));
+        addr
     }
 
     /// Adds a UA for `user` at `addr`; returns its index.
@@ -120,7 +134,16 @@ impl UaWorld {
         self.now = self.now.max(next);
         let now = self.now;
         while let Some(d) = self.net.poll_delivery(now) {
-            let Some(n) = self.nodes.iter().position(|x| x.addr == d.local()) else { continue };
+            let Some(n) = self.nodes.iter().position(|x| x.addr == d.local()) else {
+                if let Delivery::Datagram { from, to, bytes } = &d {
+                    if let Some((at, relay)) = self.relays.iter_mut().find(|(a, _)| a == to) {
+                        for (dest, out) in relay(*from, bytes) {
+                            self.net.send_datagram(now, *at, dest, out);
+                        }
+                    }
+                }
+                continue;
+            };
             let ua = &mut self.nodes[n].ua;
             match d {
                 Delivery::Datagram { from, bytes, .. } => ua.handle_datagram(now, from, bytes),
