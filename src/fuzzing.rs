@@ -981,12 +981,16 @@ pub fn user_agent(data: &[u8]) {
     // everything, let time run out.
     for round in 0..200 {
         for side in &mut sides {
-            for id in core::mem::take(&mut side.pending) {
-                let _ = side.ua.reject(now, id, StatusCode::BUSY_HERE);
-            }
+            side.pending.clear();
+            // Every session is refused if it still has an INVITE to
+            // answer (the script may have forgotten one: RFC 3261 gives a
+            // UAS in Proceeding no timer, so nothing else would end it),
+            // and hung up otherwise.
             let ids: Vec<SessionId> = side.sessions.keys().copied().collect();
             for id in ids {
-                let _ = side.ua.hangup(now, id);
+                if side.ua.reject(now, id, StatusCode::BUSY_HERE).is_err() {
+                    let _ = side.ua.hangup(now, id);
+                }
             }
             side.drain();
         }

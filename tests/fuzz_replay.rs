@@ -184,3 +184,14 @@ fn user_agent_target_holds_its_invariants() {
         fuzzing::user_agent(&script);
     }
 }
+
+/// Inputs the user-agent fuzzer found, kept as regressions
+/// (tests/corpus/user_agent).
+#[test]
+fn user_agent_target_regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/user_agent");
+    for e in fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        fuzzing::user_agent(&fs::read(&p).unwrap());
+    }
+}
