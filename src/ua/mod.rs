@@ -1055,7 +1055,6 @@ impl UserAgent {
             Event::ConnectionError { connection, error } => {
                 self.event(UaEvent::ConnectionError { connection, error })
             }
-            _ => {}
         }
     }
 
