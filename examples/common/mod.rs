@@ -203,12 +203,22 @@ pub fn os_seed() -> [u8; 32] {
 /// the UDP socket picks a free port and the listener tries to take the
 /// same one (again with another port if it is taken over TCP).
 pub fn bind_pair(addr: SocketAddr) -> std::io::Result<(std::net::UdpSocket, std::net::TcpListener)> {
+    let udp_socket = |addr| -> std::io::Result<std::net::UdpSocket> {
+        let udp = std::net::UdpSocket::bind(addr)?;
+        // A burst of datagrams while the process is not scheduled must not
+        // overflow the kernel's buffer (the default is ~208 KiB; the
+        // kernel caps this at net.core.rmem_max / wmem_max). Best effort.
+        let sock = socket2::SockRef::from(&udp);
+        let _ = sock.set_recv_buffer_size(UDP_BUFFER);
+        let _ = sock.set_send_buffer_size(UDP_BUFFER);
+        Ok(udp)
+    };
     if addr.port() != 0 {
-        return Ok((std::net::UdpSocket::bind(addr)?, std::net::TcpListener::bind(addr)?));
+        return Ok((udp_socket(addr)?, std::net::TcpListener::bind(addr)?));
     }
     let mut last = None;
     for _ in 0..64 {
-        let udp = std::net::UdpSocket::bind(addr)?;
+        let udp = udp_socket(addr)?;
         match std::net::TcpListener::bind(udp.local_addr()?) {
             Ok(tcp) => return Ok((udp, tcp)),
             Err(e) => last = Some(e),
@@ -216,6 +226,9 @@ pub fn bind_pair(addr: SocketAddr) -> std::io::Result<(std::net::UdpSocket, std:
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("no free port")))
 }
+
+/// The UDP socket buffers asked for (see [`bind_pair`]).
+pub const UDP_BUFFER: usize = 4 << 20;
 
 /// Prints the first line a test or script waits for.
 pub fn announce(udp: SocketAddr, tcp: SocketAddr) {
