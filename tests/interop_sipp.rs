@@ -21,7 +21,10 @@
 //! * nothing unexpected: `FailedUnexpectedMessage(C)`, `OutOfCallMsgs(C)`
 //!   and `DeadCallMsgs(C)` are 0;
 //! * no retransmissions: `Retransmissions(C)` is 0 (on loopback every
-//!   message arrives, so any retransmission means we answered late);
+//!   message arrives, so any retransmission means we answered late), and
+//!   the Retrans and Unexpected-Msg columns of SIPp's final screen
+//!   (`-trace_screen`) are 0 for every message, which covers what SIPp
+//!   received from us as well as what it sent;
 //! * the rate held: 1,000 calls at 200 calls/s took at most 5 s plus slack.
 //!
 //! The machine is shared, so a run that misses a threshold is retried once
@@ -229,6 +232,27 @@ fn sipp_command(dir: &Path, transport: &str, local_port: u16, calls: u64) -> Com
     c
 }
 
+/// The Retrans and Unexpected-Msg columns of SIPp's final scenario screen,
+/// summed over its messages. Unlike `Retransmissions(C)` (what SIPp sent
+/// again) this counts the retransmissions SIPp *received*: ours.
+fn screen_counts(screen: &str) -> (u64, u64) {
+    let (mut retrans, mut unexpected) = (0, 0);
+    for line in screen.lines() {
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        let Some(arrow) = tokens.iter().position(|t| *t == "---------->" || *t == "<----------") else {
+            continue;
+        };
+        // `INVITE ---------->  1000 0 0` (uac) or `----------> INVITE  1000
+        // 0 0 0` (uas): skip the message name when it follows the arrow.
+        let skip = if arrow == 0 { 2 } else { arrow + 1 };
+        let numbers: Vec<u64> = tokens.iter().skip(skip).filter_map(|t| t.parse().ok()).collect();
+        // Messages, Retrans, Timeout, Unexpected-Msg.
+        retrans += numbers.get(1).copied().unwrap_or(0);
+        unexpected += numbers.get(3).copied().unwrap_or(0);
+    }
+    (retrans, unexpected)
+}
+
 fn sipp_outcome(dir: &Path, status: Option<ExitStatus>, calls: u64) -> Result<String, String> {
     let stats = Stats::read(&dir.join("stats.csv"))?;
     let screen = std::fs::read_to_string(dir.join("screen.log")).unwrap_or_default();
@@ -237,7 +261,23 @@ fn sipp_outcome(dir: &Path, status: Option<ExitStatus>, calls: u64) -> Result<St
         other => return Err(format!("sipp exited {other:?}; {}\n{screen}", stats.summary())),
     }
     stats.check(calls).map_err(|e| format!("{e}\n{screen}"))?;
-    Ok(stats.summary())
+    let (retrans, unexpected) = screen_counts(&screen);
+    if retrans != 0 || unexpected != 0 {
+        return Err(format!(
+            "SIPp's screen shows {retrans} retransmissions and {unexpected} unexpected messages\n{screen}"
+        ));
+    }
+    Ok(format!("{} screen_retrans={retrans} screen_unexpected={unexpected}", stats.summary()))
+}
+
+#[test]
+fn sipp_screen_columns_are_read_for_both_scenario_layouts() {
+    let uac = "      INVITE ---------->         1000      2         0\n\
+               200 <----------  E-RTD1 1000      3         0         1\n";
+    let uas = "  ----------> INVITE             1000      0         0         4\n\
+               <---------- 200                1000      5\n";
+    assert_eq!(screen_counts(uac), (5, 1));
+    assert_eq!(screen_counts(uas), (5, 4));
 }
 
 // ---- the scenarios -------------------------------------------------------------
