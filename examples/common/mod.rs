@@ -280,6 +280,13 @@ struct Uac {
     hangups: BinaryHeap<Reverse<(Instant, SessionId)>>,
 }
 
+impl Uac {
+    /// When call number `n` (from 0) is due, after the start.
+    fn offset(&self, n: u64) -> Duration {
+        Duration::try_from_secs_f64(n as f64 / self.rate).unwrap_or(Duration::MAX)
+    }
+}
+
 /// The application over the UA core; see the [module documentation](self).
 pub struct App {
     ua: UserAgent,
@@ -467,7 +474,7 @@ impl App {
             if u.placed < u.calls && u.destination.is_some() {
                 // Not started yet: at once.
                 let start = u.started.unwrap_or(Instant::ZERO);
-                consider(start + Duration::from_secs_f64(u.placed as f64 / u.rate));
+                consider(start + u.offset(u.placed));
             }
         }
         next
@@ -481,7 +488,7 @@ impl App {
         let Some(destination) = u.destination else { return };
         let start = *u.started.get_or_insert(now);
         let mut due = Vec::new();
-        while u.placed < u.calls && start + Duration::from_secs_f64(u.placed as f64 / u.rate) <= now {
+        while u.placed < u.calls && start + u.offset(u.placed) <= now {
             u.placed += 1;
             due.push(());
         }
