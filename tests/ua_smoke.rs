@@ -131,3 +131,32 @@ fn rfc3261_22_4_wrong_password_is_not_retried_forever() {
     let invites = w.sent_lines(alice).iter().filter(|l| l.starts_with("INVITE")).count();
     assert_eq!(invites, 2, "the first, and one retry with credentials; no third");
 }
+
+/// An oversized message on a stream cannot be framed: the UA core passes
+/// the endpoint's `ConnectionError` on, so that the adapter (which owns the
+/// socket) knows to close the connection.
+#[test]
+fn unframeable_stream_data_surfaces_as_a_connection_error() {
+    use sip_proto::transport::{ConnectionId, FramingError, Transport};
+    use sip_proto::ua::{UaConfig, UserAgent};
+
+    let mut ua = UserAgent::new(UaConfig::new("192.0.2.2", "<sip:bob@192.0.2.2;transport=tcp>", [3; 32]));
+    let conn = ConnectionId(9);
+    ua.handle_connection_opened(Instant::ZERO, conn, Transport::Tcp, "192.0.2.1:40000".parse().unwrap());
+    let head = "INVITE sip:bob@192.0.2.2 SIP/2.0\r\nVia: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK1\r\n\
+                Content-Length: 10000000\r\n\r\n";
+    ua.handle_stream_data(Instant::ZERO, conn, head.as_bytes());
+    let mut errors = Vec::new();
+    while let Some(out) = ua.poll_output() {
+        if let sip_proto::ua::UaOutput::Event(UaEvent::ConnectionError { connection, error }) = out {
+            errors.push((connection, error));
+        }
+    }
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].0, conn);
+    assert!(matches!(errors[0].1, FramingError::MessageTooLarge { .. }));
+    // The adapter closes it; nothing is left behind.
+    ua.handle_connection_closed(Instant::ZERO, conn);
+    assert!(ua.poll_output().is_none());
+    assert_eq!(ua.session_count(), 0);
+}

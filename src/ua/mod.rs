@@ -260,6 +260,17 @@ pub enum UaEvent {
         /// Why.
         reason: EndReason,
     },
+    /// A connection carried bytes that cannot be framed (an oversized or
+    /// malformed message on a stream; see [`Event::ConnectionError`]):
+    /// nothing more can be read from it. The adapter closes its socket and
+    /// reports that with [`UserAgent::handle_connection_closed`], which
+    /// fails the transactions still using it.
+    ConnectionError {
+        /// The connection.
+        connection: ConnectionId,
+        /// Why.
+        error: crate::transport::FramingError,
+    },
 }
 
 /// What [`UserAgent::poll_output`] yields.
@@ -1211,7 +1222,9 @@ impl UserAgent {
                     }
                 }
             }
-            _ => {}
+            Event::ConnectionError { connection, error } => {
+                self.event(UaEvent::ConnectionError { connection, error })
+            }
         }
     }
 
