@@ -309,7 +309,7 @@ impl<'a> Message<'a> {
             // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS; the name
             // is a token (checked in the same pass that finds its end).
             let line = &buf[line_start..end];
-            let name_end = line.iter().position(|&c| !lex::is_token(c)).unwrap_or(line.len());
+            let name_end = lex::scan_token(line, 0);
             let mut colon = name_end;
             while colon < line.len() && lex::is_ws(line[colon]) {
                 colon += 1;
