@@ -138,6 +138,9 @@ const C_USER: u8 = 1; // unreserved / user-unreserved
 const C_PASSWORD: u8 = 2; // unreserved / "&" / "=" / "+" / "$" / ","
 const C_PARAM: u8 = 4; // paramchar: param-unreserved / unreserved
 const C_HEADER: u8 = 8; // hname / hvalue characters
+const C_HOST: u8 = 16; // hostname and IPv4 characters: alphanum / "-" / "."
+const C_HOSTPORT: u8 = 32; // C_HOST / ":" / "[" / "]" (any hostport byte)
+const C_LABEL: u8 = 64; // domain label characters: alphanum / "-"
 
 const fn uri_class_table() -> [u8; 256] {
     let mut t = [0u8; 256];
@@ -158,6 +161,15 @@ const fn uri_class_table() -> [u8; 256] {
         }
         if unreserved || matches!(c, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$') {
             v |= C_HEADER;
+        }
+        if c.is_ascii_alphanumeric() || c == b'-' {
+            v |= C_LABEL;
+        }
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'.' {
+            v |= C_HOST | C_HOSTPORT;
+        }
+        if matches!(c, b':' | b'[' | b']') {
+            v |= C_HOSTPORT;
         }
         t[i] = v;
         i += 1;
@@ -180,24 +192,49 @@ fn is_visual_separator(c: u8) -> bool {
     matches!(c, b'-' | b'.' | b'(' | b')')
 }
 
+/// The first position at or after `i` whose byte is not in class `mask`
+/// (a `C_*` bit), four bytes per step (see `lex::scan_class`).
+#[inline(always)]
+fn scan_uri_class(s: &[u8], mut i: usize, mask: u8) -> usize {
+    while let Some(&[a, b, c, d]) = s.get(i..i + 4) {
+        let all =
+            URI_CLASS[a as usize] & URI_CLASS[b as usize] & URI_CLASS[c as usize] & URI_CLASS[d as usize];
+        if all & mask == 0 {
+            break;
+        }
+        i += 4;
+    }
+    while let Some(&c) = s.get(i) {
+        if URI_CLASS[c as usize] & mask == 0 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The first position at or after `i` that is neither in class `mask` nor
+/// the start of a well-formed `%HH` escape.
+#[inline]
+fn scan_escaped_class(s: &[u8], mut i: usize, mask: u8) -> usize {
+    loop {
+        i = scan_uri_class(s, i, mask);
+        match s.get(i) {
+            Some(b'%')
+                if s.get(i + 1).is_some_and(|&h| is_hex(h)) && s.get(i + 2).is_some_and(|&l| is_hex(l)) =>
+            {
+                i += 3
+            }
+            _ => return i,
+        }
+    }
+}
+
 /// True if every byte of `s` is either in the class `mask` (a `C_*` bit) or
 /// starts a well-formed `%HH` escape.
 #[inline]
 fn valid_escaped_class(s: &[u8], mask: u8) -> bool {
-    let mut i = 0;
-    while let Some(&c) = s.get(i) {
-        if URI_CLASS[c as usize] & mask != 0 {
-            i += 1;
-        } else if c == b'%'
-            && s.get(i + 1).is_some_and(|&h| is_hex(h))
-            && s.get(i + 2).is_some_and(|&l| is_hex(l))
-        {
-            i += 3;
-        } else {
-            return false;
-        }
-    }
-    true
+    scan_escaped_class(s, 0, mask) == s.len()
 }
 
 /// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
@@ -414,24 +451,24 @@ fn is_hostname(s: &[u8]) -> bool {
         Some(b) => b,
         None => s,
     };
-    let (mut label_start, mut prev, mut top_alpha) = (true, 0u8, false);
-    for &c in body {
-        if c == b'.' {
-            if label_start || prev == b'-' {
-                return false;
-            }
-            label_start = true;
-        } else if c.is_ascii_alphanumeric() {
-            if label_start {
-                top_alpha = c.is_ascii_alphabetic();
-                label_start = false;
-            }
-        } else if c != b'-' || label_start {
+    let mut i = 0;
+    loop {
+        // A label: starts with an alphanumeric, runs over alphanumerics and
+        // hyphens, does not end with a hyphen.
+        let start = i;
+        if !body.get(i).is_some_and(u8::is_ascii_alphanumeric) {
             return false;
         }
-        prev = c;
+        i = scan_uri_class(body, i + 1, C_LABEL);
+        if body.get(i - 1) == Some(&b'-') {
+            return false;
+        }
+        match body.get(i) {
+            None => return body.get(start).is_some_and(u8::is_ascii_alphabetic),
+            Some(b'.') => i += 1,
+            Some(_) => return false,
+        }
     }
-    !label_start && prev != b'-' && top_alpha
 }
 
 impl<'a> Host<'a> {
@@ -529,7 +566,10 @@ pub fn parse_hostport(s: &[u8]) -> Result<(Host<'_>, Option<u16>), ParseError> {
     let host_end = if s.first() == Some(&b'[') {
         memchr::memchr(b']', s).map(|k| k + 1).ok_or_else(syntax)?
     } else {
-        memchr::memchr(b':', s).unwrap_or(s.len())
+        // The host ends at the first byte no host can hold: ':' before a
+        // port, anything else is an error below (as it would be inside
+        // the host).
+        scan_uri_class(s, 0, C_HOST)
     };
     let (host, rest) = s.split_at(host_end);
     let host = Host::parse(host)?;
@@ -572,6 +612,16 @@ impl<'a> Iterator for UriParamIter<'a> {
     type Item = Result<UriParam<'a>, ParseError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_param(false)
+    }
+}
+
+impl<'a> UriParamIter<'a> {
+    /// The next parameter; with `stop_at_query`, a '?' ends the parameter
+    /// (and the list) instead of being an error, so the URI parser finds
+    /// the headers part in the same pass.
+    #[inline]
+    fn next_param(&mut self, stop_at_query: bool) -> Option<Result<UriParam<'a>, ParseError>> {
         let (&first, after) = self.rest.split_first()?;
         if first != b';' {
             self.rest = &[];
@@ -582,10 +632,10 @@ impl<'a> Iterator for UriParamIter<'a> {
         let mut eq = None;
         let mut i = 0;
         let mut ok = true;
-        while let Some(&c) = after.get(i) {
-            if URI_CLASS[c as usize] & C_PARAM != 0 {
-                i += 1;
-            } else if c == b';' {
+        loop {
+            i = scan_uri_class(after, i, C_PARAM);
+            let Some(&c) = after.get(i) else { break };
+            if c == b';' || (c == b'?' && stop_at_query) {
                 break;
             } else if c == b'=' && eq.is_none() {
                 eq = Some(i);
@@ -708,6 +758,18 @@ enum KnownParam {
 
 fn known_param(name: &[u8]) -> KnownParam {
     use KnownParam::*;
+    // Plain names: dispatch on length and first letter, then one compare.
+    let first = name.first().map_or(0, |&c| c | 0x20);
+    match (name.len(), first) {
+        (9, b't') if eq_ic(name, b"transport") => return Token,
+        (4, b'u') if eq_ic(name, b"user") => return Token,
+        (6, b'm') if eq_ic(name, b"method") => return Token,
+        (3, b't') if eq_ic(name, b"ttl") => return Ttl,
+        (5, b'm') if eq_ic(name, b"maddr") => return Maddr,
+        (8, b'p') if eq_ic(name, b"pn-param") => return Valued,
+        (7, b'p') if eq_ic(name, b"pn-prid") || eq_ic(name, b"pn-purr") => return Valued,
+        _ => {}
+    }
     const TABLE: [(&str, KnownParam); 8] = [
         ("transport", Token),
         ("user", Token),
@@ -722,8 +784,7 @@ fn known_param(name: &[u8]) -> KnownParam {
         // Escaped names are rare; compare after unescaping (§19.1.4).
         return TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k);
     }
-    // Plain names: one length check, then one case-insensitive compare.
-    TABLE.iter().find(|(n, _)| n.len() == name.len() && eq_ic(name, n.as_bytes())).map_or(Other, |&(_, k)| k)
+    Other
 }
 
 /// Checks the values of the parameters this module has accessors for.
@@ -896,17 +957,27 @@ impl<'a> SipUri<'a> {
             }
             None => (None, None, rest),
         };
-        let hp_end = after.iter().position(|&c| c == b';' || c == b'?').unwrap_or(after.len());
+        // hostport ends at ';' or '?'. A byte no hostport can hold before
+        // that would fail parse_hostport, so stopping at it is the same.
+        let hp_end = scan_uri_class(after, 0, C_HOSTPORT);
+        if !matches!(after.get(hp_end), None | Some(b';' | b'?')) {
+            return Err(syntax());
+        }
         let (hostport, tail) = after.split_at(hp_end);
         let (host, port) = parse_hostport(hostport)?;
-        let (params, headers) = match memchr::memchr(b'?', tail) {
-            Some(q) => (&tail[..q], Some(&tail[q + 1..])),
+        // The parameters run to the first '?' (no paramchar is a '?'):
+        // walk them and find it in the same pass.
+        let mut iter = UriParamIter { rest: tail };
+        while iter.rest.first() == Some(&b';') {
+            check_known_param(&iter.next_param(true).ok_or_else(syntax)??)?;
+        }
+        let params_len = tail.len() - iter.rest.len();
+        let (params, headers) = match iter.rest.split_first() {
             None => (tail, None),
+            Some((b'?', h)) => (&tail[..params_len], Some(h)),
+            Some(_) => return Err(syntax()),
         };
         let params = UriParams { raw: params };
-        for p in params.iter() {
-            check_known_param(&p?)?;
-        }
         if let Some(h) = headers {
             validate_headers(h)?;
         }
@@ -1361,6 +1432,39 @@ mod tests {
         let u = sip("sip:biloxi.com;method=REGISTER");
         assert_eq!(u.method_param(), Some(Method::Register));
         assert_eq!(sip("sip:h;method=register").method_param(), Some(Method::Extension("register")));
+    }
+
+    #[test]
+    fn rfc3261_19_1_1_hostport_params_headers_split_in_one_pass() {
+        // hostport ends at ';' or '?'; the parameters end at the first '?'
+        // (no paramchar is one); the known parameters are recognised in
+        // any case and, escaped, after unescaping (§19.1.4).
+        let u = sip("sip:h?a=b");
+        assert_eq!((u.params.raw, u.headers), (&b""[..], Some(&b"a=b"[..])));
+        let u = sip("sip:h:5060;transport=TCP;lr?a=b&c=d");
+        assert_eq!(
+            (u.port, u.params.raw, u.headers),
+            (Some(5060), &b";transport=TCP;lr"[..], Some(&b"a=b&c=d"[..]))
+        );
+        assert_eq!(u.transport(), Some("TCP"));
+        assert_eq!(sip("sip:[2001:db8::1]:5061;lr").port, Some(5061));
+        assert_eq!(sip("sip:h;TTL=5").ttl(), Some(5));
+        let kind = |s: &str| Uri::parse(s.as_bytes()).map(drop).map_err(|e| e.kind);
+        assert_eq!(kind("sip:h;%74tl=300"), Err(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h;ttl=300?x=y"), Err(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h;Transport=a%2Cb"), Err(ErrorKind::Syntax));
+        assert_eq!(kind("sip:h:70000;lr"), Err(ErrorKind::OutOfRange));
+        for bad in [
+            "sip:h;lr?",
+            "sip:h;a=?x=y",
+            "sip:h:5060x;lr",
+            "sip:h:70000x",
+            "sip:a-.b;lr",
+            "sip:h%41;lr",
+            "sip:h;lr?x",
+        ] {
+            assert_eq!(kind(bad), Err(ErrorKind::Syntax), "{bad}");
+        }
     }
 
     #[test]
