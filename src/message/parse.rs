@@ -253,7 +253,25 @@ impl<'a> Message<'a> {
             StartLine::Request(parse_request_line(line)?)
         };
 
-        let mut index: heapless::Vec<Entry, HEADER_CAPACITY> = heapless::Vec::new();
+        // The message is built in place from here on: the index is pushed
+        // into it directly, so the 1 KiB index is not copied into the
+        // message after the loop (only the final move out remains).
+        let mut msg = Message {
+            buf,
+            start,
+            index: heapless::Vec::new(),
+            head_len: 0,
+            body: &[],
+            content_length: None,
+            cseq: None,
+            max_forwards: None,
+            call_id: None,
+            top_via: None,
+            from: None,
+            to: None,
+            limits: *limits,
+        };
+        let index = &mut msg.index;
         let body_start;
         // One SIMD pass finds every line end of the header section; nothing
         // past the header-section limit is ever scanned.
@@ -344,21 +362,7 @@ impl<'a> Message<'a> {
             return Err(head_limit_hit());
         }
 
-        let mut msg = Message {
-            buf,
-            start,
-            index,
-            head_len: body_start,
-            body: &[],
-            content_length: None,
-            cseq: None,
-            max_forwards: None,
-            call_id: None,
-            top_via: None,
-            from: None,
-            to: None,
-            limits: *limits,
-        };
+        msg.head_len = body_start;
         msg.check_transaction_headers()?;
 
         // Body: RFC 3261 §18.3. With Content-Length, exactly that many bytes;
