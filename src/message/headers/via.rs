@@ -40,6 +40,23 @@ pub struct Via<'a> {
     branch: Option<&'a str>,
 }
 
+/// A sent-protocol part as `&str`. The version and transport nearly always
+/// are one of a handful of tokens, which are returned as constants (same
+/// text, no UTF-8 check); anything else is checked as usual.
+#[inline]
+fn common_str(s: &[u8]) -> Option<&str> {
+    Some(match s {
+        b"2.0" => "2.0",
+        b"UDP" => "UDP",
+        b"TCP" => "TCP",
+        b"TLS" => "TLS",
+        b"SCTP" => "SCTP",
+        b"WS" => "WS",
+        b"WSS" => "WSS",
+        _ => return lex::ascii_str(s),
+    })
+}
+
 /// Splits `SWS "/" SWS`-separated sent-protocol parts.
 fn protocol_part(s: &[u8], i: usize) -> Result<(usize, usize, usize), ParseError> {
     let a = lex::skip_lws(s, i);
@@ -97,8 +114,8 @@ impl<'a> Via<'a> {
         }
         let params = lex::Params::new(&v[i..]);
         let mut via = Via {
-            version: lex::ascii_str(&v[v0..v1]).ok_or(err())?,
-            transport: lex::ascii_str(&v[t0..t1]).ok_or(err())?,
+            version: common_str(&v[v0..v1]).ok_or(err())?,
+            transport: common_str(&v[t0..t1]).ok_or(err())?,
             host,
             port,
             params,
@@ -271,6 +288,26 @@ mod tests {
         assert_eq!(v.maddr(), Some(Host::Ipv4([224, 2, 0, 1])));
         assert_eq!(v.rport(), Some(Some(5060)));
         assert!(v.alias());
+    }
+
+    #[test]
+    fn rfc3261_20_42_sent_protocol_kept_as_written() {
+        // Common tokens come back as constants, others as written; either
+        // way the text is what the message held (transport is a token of
+        // any case, RFC 4475 §3.1.1.10).
+        for (value, version, transport) in [
+            (&b"SIP/2.0/UDP h"[..], "2.0", "UDP"),
+            (b"SIP/2.0/udp h", "2.0", "udp"),
+            (b"SIP/2.0/WSS h", "2.0", "WSS"),
+            (b"SIP/2.0/Ws h", "2.0", "Ws"),
+            (b"sip/02.0/SCTP h", "02.0", "SCTP"),
+            (b"SIP/2.0/NEWTRANS h", "2.0", "NEWTRANS"),
+        ] {
+            let v = Via::parse(value).unwrap();
+            assert_eq!((v.version, v.transport), (version, transport), "{value:?}");
+        }
+        assert!(Via::parse(b"SIP/2.0/UDP").is_err());
+        assert!(Via::parse(b"SIP/2.0/UD\x00P h").is_err());
     }
 
     #[test]
