@@ -325,6 +325,7 @@ impl<'a> CommaList<'a> {
 
 /// Returns the position of the next top-level comma at or after `i`, or
 /// `s.len()` if none; `<...>` and quoted strings are skipped.
+#[inline]
 pub fn find_top_level_comma(s: &[u8], mut i: usize) -> usize {
     while i < s.len() {
         let Some(k) = memchr::memchr3(b',', b'"', b'<', &s[i..]) else {
@@ -348,6 +349,7 @@ pub fn find_top_level_comma(s: &[u8], mut i: usize) -> usize {
 
 impl<'a> Iterator for CommaList<'a> {
     type Item = &'a [u8];
+    #[inline]
     fn next(&mut self) -> Option<&'a [u8]> {
         if self.done {
             return None;
@@ -453,6 +455,7 @@ impl<'a> Params<'a> {
 
 /// Scans a parameter value starting at `i` (after `=` and LWS); returns its
 /// end or `None` if it is not a token, quoted-string or IPv6 reference.
+#[inline]
 pub fn scan_gen_value(s: &[u8], i: usize) -> Option<usize> {
     match s.get(i)? {
         b'"' => scan_quoted(s, i),
@@ -476,6 +479,7 @@ pub fn scan_gen_value(s: &[u8], i: usize) -> Option<usize> {
 impl<'a> Iterator for Params<'a> {
     type Item = Result<Param<'a>, BadParam>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let s = self.s;
         let mut i = skip_lws(s, self.pos);
@@ -514,6 +518,17 @@ impl<'a> Iterator for Params<'a> {
 pub fn parse_u32(s: &[u8]) -> Option<u32> {
     if s.is_empty() {
         return None;
+    }
+    if s.len() <= 9 {
+        // Nine digits cannot overflow: no check per digit.
+        let mut v: u32 = 0;
+        for &c in s {
+            if !is_digit(c) {
+                return None;
+            }
+            v = v * 10 + u32::from(c - b'0');
+        }
+        return Some(v);
     }
     // Leading zeros are fine; the loop stops as soon as the value overflows,
     // so a hostile run of digits costs nothing beyond its first eleven.
@@ -611,6 +626,10 @@ mod tests {
     #[test]
     fn rfc4475_3_1_2_4_u32_overflow_rejected() {
         assert_eq!(parse_u32(b"4294967295"), Some(u32::MAX));
+        // Nine digits take the path without overflow checks, ten the other.
+        assert_eq!(parse_u32(b"999999999"), Some(999_999_999));
+        assert_eq!(parse_u32(b"9999999999"), None);
+        assert_eq!(parse_u32(b"99999999x"), None);
         assert_eq!(parse_u32(b"4294967296"), None);
         assert_eq!(parse_u32(b"36893488147419103232"), None);
         assert_eq!(parse_u32(b"0000000000000000000042"), Some(42));

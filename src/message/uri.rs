@@ -324,6 +324,7 @@ pub fn eq_unescaped(a: &[u8], b: &[u8], case_insensitive: bool) -> bool {
 
 /// `IPv4address` with each octet 0-255 (RFC 5954 `dec-octet`, tolerating
 /// leading zeros as the RFC 3261 `1*3DIGIT` did).
+#[inline]
 fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
     // One pass: `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255.
     let mut out = [0u8; 4];
@@ -446,6 +447,7 @@ fn parse_ipv6(s: &[u8]) -> Option<[u16; 8]> {
 /// `hostname = *( domainlabel "." ) toplabel [ "." ]` (RFC 3261 §25.1),
 /// checked in one pass: labels are alphanumerics and inner hyphens, and the
 /// top label starts with a letter (so a dotted quad is never a hostname).
+#[inline]
 fn is_hostname(s: &[u8]) -> bool {
     let body = match s.strip_suffix(b".") {
         Some(b) => b,
@@ -479,6 +481,7 @@ impl<'a> Host<'a> {
     /// `1.2.3.256` are syntax errors, since a top label must start with a
     /// letter. An IPv6 address without brackets is an error (RFC 5118
     /// §4.2); see [`Host::parse_lenient_ipv6`] for the places that allow it.
+    #[inline]
     pub fn parse(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
         if let Some(rest) = s.strip_prefix(b"[") {
             let inner = rest.strip_suffix(b"]").ok_or_else(syntax)?;
@@ -562,6 +565,7 @@ fn parse_port(s: &[u8]) -> Result<u16, ParseError> {
 /// 0-65535 with leading zeros allowed; a larger one is
 /// [`ErrorKind::OutOfRange`]. `[2001:db8::10:5070]` is an address with no
 /// port (RFC 5118 §4.3); `[2001:db8::10]:5070` has port 5070.
+#[inline]
 pub fn parse_hostport(s: &[u8]) -> Result<(Host<'_>, Option<u16>), ParseError> {
     let host_end = if s.first() == Some(&b'[') {
         memchr::memchr(b']', s).map(|k| k + 1).ok_or_else(syntax)?
