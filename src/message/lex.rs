@@ -446,11 +446,6 @@ impl<'a> Params<'a> {
         }
         Ok(())
     }
-
-    fn fail(&mut self) -> Option<Result<Param<'a>, BadParam>> {
-        self.pos = self.s.len();
-        Some(Err(BadParam))
-    }
 }
 
 /// Scans a parameter value starting at `i` (after `=` and LWS); returns its
@@ -481,6 +476,16 @@ impl<'a> Iterator for Params<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_kind().map(|r| r.map(|(p, _)| p))
+    }
+}
+
+impl<'a> Params<'a> {
+    /// The next parameter and whether its value, if any, is a plain
+    /// `token` (found by the scan that delimits it, so callers that need a
+    /// token need not scan it again).
+    #[inline]
+    pub(crate) fn next_kind(&mut self) -> Option<Result<(Param<'a>, bool), BadParam>> {
         let s = self.s;
         let mut i = skip_lws(s, self.pos);
         if i >= s.len() {
@@ -499,16 +504,39 @@ impl<'a> Iterator for Params<'a> {
         let name = &s[name_start..i];
         let mut j = skip_lws(s, i);
         let mut value = None;
+        let mut token = true;
         if s.get(j) == Some(&b'=') {
             j = skip_lws(s, j + 1);
-            let Some(end) = scan_gen_value(s, j) else {
-                return self.fail();
+            let end = match s.get(j) {
+                // The common unquoted value: a token run, extended over
+                // the rest of the gen-value alphabet only if a ':' follows.
+                Some(&c) if is_token(c) => {
+                    let t = scan_token(s, j);
+                    if s.get(t) == Some(&b':') {
+                        token = false;
+                        scan_class(s, t, GEN_VALUE)
+                    } else {
+                        t
+                    }
+                }
+                _ => {
+                    token = false;
+                    let Some(end) = scan_gen_value(s, j) else {
+                        return self.fail();
+                    };
+                    end
+                }
             };
             value = Some(&s[j..end]);
             i = end;
         }
         self.pos = i;
-        Some(Ok(Param { name, value }))
+        Some(Ok((Param { name, value }, token)))
+    }
+
+    fn fail(&mut self) -> Option<Result<(Param<'a>, bool), BadParam>> {
+        self.pos = self.s.len();
+        Some(Err(BadParam))
     }
 }
 

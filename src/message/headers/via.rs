@@ -136,13 +136,14 @@ impl<'a> Via<'a> {
             }
         }
         let mut branch = None;
-        for p in self.params {
-            let p = p.map_err(|_| err())?;
+        let mut params = self.params;
+        while let Some(p) = params.next_kind() {
+            let (p, token) = p.map_err(|_| err())?;
             let (name, value) = (p.name, p.value);
             // Dispatch on length and first letter before comparing names.
             match (name.len(), name[0] | 0x20) {
                 (6, b'b') if lex::eq_ic(name, b"branch") => match value {
-                    Some(b) if lex::is_token_str(b) => {
+                    Some(b) if token => {
                         if branch.is_none() {
                             branch = Some(lex::ascii_str(b).ok_or(err())?);
                         }
@@ -308,6 +309,27 @@ mod tests {
         }
         assert!(Via::parse(b"SIP/2.0/UDP").is_err());
         assert!(Via::parse(b"SIP/2.0/UD\x00P h").is_err());
+    }
+
+    #[test]
+    fn rfc3261_20_42_branch_must_be_a_token() {
+        // The parameter scan tells a token value from the wider gen-value
+        // alphabet; only a token is a branch (RFC 3261 §25.1 via-branch).
+        assert_eq!(
+            Via::parse(b"SIP/2.0/UDP h;branch=z9hG4bK.a-1!%*_+`'~").unwrap().branch(),
+            Some("z9hG4bK.a-1!%*_+`'~")
+        );
+        for bad in [
+            &b"SIP/2.0/UDP h;branch=a:b"[..],
+            b"SIP/2.0/UDP h;branch=\"z9\"",
+            b"SIP/2.0/UDP h;branch=[::1]",
+            b"SIP/2.0/UDP h;branch",
+        ] {
+            assert!(Via::parse(bad).is_err(), "{bad:?}");
+        }
+        // Other parameters keep the wider alphabet.
+        let v = Via::parse(b"SIP/2.0/UDP h;received=2001:db8::1;x=\"q\";branch=z9hG4bKx").unwrap();
+        assert_eq!((v.branch(), v.param("x")), (Some("z9hG4bKx"), Some(Some(&b"\"q\""[..]))));
     }
 
     #[test]
