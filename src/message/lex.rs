@@ -181,6 +181,30 @@ pub fn trim_lws(s: &[u8]) -> &[u8] {
     &s[a..b]
 }
 
+/// True if `s` holds a control character, SP or DEL (a byte `<= 0x20` or
+/// `== 0x7f`): what a URI may not contain. Eight bytes are tested at a
+/// time with the exact "has a byte less than n" and "has a zero byte"
+/// word tricks, a fraction of the cost of a per-byte loop.
+#[inline]
+pub fn has_ctl_or_sp(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            return true;
+        };
+        let x = u64::from_le_bytes(word);
+        let below_sp = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
+        let y = x ^ (ONES * 0x7f);
+        let del = y.wrapping_sub(ONES) & !y & HIGH;
+        if below_sp | del != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c <= b' ' || c == 0x7f)
+}
+
 /// True if `s` holds nothing but LWS.
 #[inline]
 pub fn is_blank(s: &[u8]) -> bool {
@@ -649,6 +673,26 @@ mod tests {
         assert_eq!(p.get("BRANCH"), Some(Some(&b"z9hG4bK1"[..])));
         assert!(Params::new(b";=x").validate().is_err());
         assert!(Params::new(b";a=").validate().is_err());
+    }
+
+    #[test]
+    fn rfc3261_25_1_uri_bytes_ctl_sp_del_found_anywhere() {
+        // Every byte value at every position of a word and of the tail,
+        // against the per-byte definition (RFC 4475 §3.1.2.14: no LWS in
+        // an addr-spec).
+        let mut buf = [b'a'; 19];
+        for len in [1, 7, 8, 9, 16, 19] {
+            for pos in 0..len {
+                for c in 0..=255u8 {
+                    buf[..len].fill(b'a');
+                    buf[pos] = c;
+                    let s = &buf[..len];
+                    assert_eq!(has_ctl_or_sp(s), c <= b' ' || c == 0x7f, "{len} {pos} {c}");
+                }
+            }
+        }
+        assert!(!has_ctl_or_sp(b""));
+        assert!(!has_ctl_or_sp("sip:\u{e9}t\u{e9}@h".as_bytes()));
     }
 
     #[test]

@@ -196,7 +196,7 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     let method = Method::from_bytes(&line[..sp1]).ok_or(ParseError::syntax(Element::Method))?;
     let raw_uri = &line[sp1 + 1..sp2];
     check_version(&line[sp2 + 1..])?;
-    if raw_uri.is_empty() || raw_uri.iter().any(|&c| c <= b' ' || c == 0x7f) {
+    if raw_uri.is_empty() || lex::has_ctl_or_sp(raw_uri) {
         return Err(ParseError::syntax(Element::RequestUri));
     }
     let uri = Uri::parse(raw_uri).map_err(|e| ParseError::new(Element::RequestUri, e.kind))?;

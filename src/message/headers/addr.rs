@@ -84,7 +84,7 @@ impl<'a> NameAddr<'a> {
                 (None, lex::trim_lws(&v[..end]), &v[end..], false)
             }
         };
-        if uri_raw.is_empty() || uri_raw.iter().any(|&c| c <= b' ' || c == 0x7f) {
+        if uri_raw.is_empty() || lex::has_ctl_or_sp(uri_raw) {
             return Err(err); // RFC 4475 §3.1.2.14: no LWS inside an addr-spec
         }
         let uri = Uri::parse(uri_raw).map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
