@@ -326,28 +326,31 @@ pub fn eq_unescaped(a: &[u8], b: &[u8], case_insensitive: bool) -> bool {
 /// leading zeros as the RFC 3261 `1*3DIGIT` did).
 #[inline]
 fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
-    // One pass: `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255.
+    // `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255, read
+    // one octet at a time.
+    let digit = |i: usize| s.get(i).filter(|c| c.is_ascii_digit()).map(|&c| u16::from(c - b'0'));
     let mut out = [0u8; 4];
-    let (mut part, mut val, mut digits) = (0usize, 0u16, 0u8);
-    for &c in s {
-        if c.is_ascii_digit() {
-            digits += 1;
-            if digits > 3 {
+    let mut i = 0;
+    for (k, octet) in out.iter_mut().enumerate() {
+        let mut v = digit(i)?;
+        i += 1;
+        if let Some(d) = digit(i) {
+            v = v * 10 + d;
+            i += 1;
+            if let Some(d) = digit(i) {
+                v = v * 10 + d;
+                i += 1;
+            }
+        }
+        *octet = u8::try_from(v).ok()?;
+        if k < 3 {
+            if s.get(i) != Some(&b'.') {
                 return None;
             }
-            val = val * 10 + u16::from(c - b'0');
-        } else if c == b'.' && digits > 0 && part < 3 {
-            *out.get_mut(part)? = u8::try_from(val).ok()?;
-            (part, val, digits) = (part + 1, 0, 0);
-        } else {
-            return None;
+            i += 1;
         }
     }
-    if part != 3 || digits == 0 {
-        return None;
-    }
-    out[3] = u8::try_from(val).ok()?;
-    Some(out)
+    (i == s.len()).then_some(out)
 }
 
 /// `IPv6address` (RFC 5954, i.e. RFC 3986 §3.2.2), also accepting the
@@ -583,6 +586,37 @@ pub fn parse_hostport(s: &[u8]) -> Result<(Host<'_>, Option<u16>), ParseError> {
         Some(_) => return Err(syntax()),
     };
     Ok((host, port))
+}
+
+/// Parses the `hostport` at the start of `s`, which must end at `;`, `?`
+/// or the end of `s`; returns it and where it ended. Errors are those
+/// [`parse_hostport`] gives on the text up to that `;` or `?`: any byte no
+/// hostport can hold is a syntax error, and a port is range-checked only
+/// once it is known to be all digits.
+#[inline]
+fn parse_hostport_prefix(s: &[u8]) -> Result<(Host<'_>, Option<u16>, usize), ParseError> {
+    let ends_here = |i: usize| matches!(s.get(i), None | Some(b';' | b'?'));
+    if s.first() == Some(&b'[') {
+        let end = scan_uri_class(s, 0, C_HOSTPORT);
+        if !ends_here(end) {
+            return Err(syntax());
+        }
+        let (host, port) = parse_hostport(&s[..end])?;
+        return Ok((host, port, end));
+    }
+    let host_end = scan_uri_class(s, 0, C_HOST);
+    let host = Host::parse(&s[..host_end])?;
+    if s.get(host_end) != Some(&b':') {
+        return if ends_here(host_end) { Ok((host, None, host_end)) } else { Err(syntax()) };
+    }
+    let mut end = host_end + 1;
+    while s.get(end).is_some_and(|c| c.is_ascii_digit()) {
+        end += 1;
+    }
+    if !ends_here(end) {
+        return Err(syntax());
+    }
+    Ok((host, Some(parse_port(&s[host_end + 1..end])?), end))
 }
 
 // ---------------------------------------------------------------------------
@@ -961,14 +995,8 @@ impl<'a> SipUri<'a> {
             }
             None => (None, None, rest),
         };
-        // hostport ends at ';' or '?'. A byte no hostport can hold before
-        // that would fail parse_hostport, so stopping at it is the same.
-        let hp_end = scan_uri_class(after, 0, C_HOSTPORT);
-        if !matches!(after.get(hp_end), None | Some(b';' | b'?')) {
-            return Err(syntax());
-        }
-        let (hostport, tail) = after.split_at(hp_end);
-        let (host, port) = parse_hostport(hostport)?;
+        let (host, port, hp_end) = parse_hostport_prefix(after)?;
+        let tail = &after[hp_end..];
         // The parameters run to the first '?' (no paramchar is a '?'):
         // walk them and find it in the same pass.
         let mut iter = UriParamIter { rest: tail };
@@ -1597,6 +1625,14 @@ mod tests {
         assert_eq!(Host::parse(b"255.255.255.255"), Ok(Host::Ipv4([255; 4])));
         assert_eq!(Host::parse(b"010.001.1.1"), Ok(Host::Ipv4([10, 1, 1, 1])), "RFC 3261 1*3DIGIT");
         assert!(Host::parse(b"1.2.3.0256").is_err());
+        // The octet reader: one to three digits, exactly four octets.
+        for bad in [&b"1.2.3"[..], b"1.2.3.4.5", b"1..2.3", b".1.2.3", b"1.2.3.", b"1.2.3.4x", b"256.1.1.1"] {
+            assert!(Host::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(Host::parse(b"1.2.3.a"), Ok(Host::Domain("1.2.3.a")), "a top label may follow digits");
+        assert_eq!(Host::parse(b"9.99.199.255"), Ok(Host::Ipv4([9, 99, 199, 255])));
+        assert_eq!(Host::parse(b"1.2.3.4a.example"), Ok(Host::Domain("1.2.3.4a.example")));
+        assert_eq!(sip("sip:192.0.2.1:5060;lr").host, Host::Ipv4([192, 0, 2, 1]));
         assert!(Host::parse(b"1.2.3.4.").is_err());
         assert!(Host::Domain("Example.COM").equivalent(&Host::Domain("example.com")));
         assert!(!Host::Domain("a").equivalent(&Host::Ipv4([1, 2, 3, 4])));
