@@ -328,29 +328,29 @@ pub fn eq_unescaped(a: &[u8], b: &[u8], case_insensitive: bool) -> bool {
 fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
     // `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255, read
     // one octet at a time.
-    let digit = |i: usize| s.get(i).filter(|c| c.is_ascii_digit()).map(|&c| u16::from(c - b'0'));
     let mut out = [0u8; 4];
-    let mut i = 0;
+    let mut rest = s;
     for (k, octet) in out.iter_mut().enumerate() {
-        let mut v = digit(i)?;
-        i += 1;
-        if let Some(d) = digit(i) {
-            v = v * 10 + d;
-            i += 1;
-            if let Some(d) = digit(i) {
-                v = v * 10 + d;
-                i += 1;
+        // Up to three digits (value < 1000, so u16 cannot overflow).
+        let mut v: u16 = 0;
+        let mut n = 0;
+        while let Some((&c, tail)) = rest.split_first() {
+            if !c.is_ascii_digit() || n == 3 {
+                break;
             }
+            v = v * 10 + u16::from(c - b'0');
+            n += 1;
+            rest = tail;
+        }
+        if n == 0 {
+            return None;
         }
         *octet = u8::try_from(v).ok()?;
         if k < 3 {
-            if s.get(i) != Some(&b'.') {
-                return None;
-            }
-            i += 1;
+            rest = rest.strip_prefix(b".")?;
         }
     }
-    (i == s.len()).then_some(out)
+    rest.is_empty().then_some(out)
 }
 
 /// `IPv6address` (RFC 5954, i.e. RFC 3986 §3.2.2), also accepting the

@@ -71,15 +71,22 @@ impl<'a> Via<'a> {
     /// Parses one via-parm (one element of a Via field's comma list).
     pub fn parse(v: &'a [u8]) -> Result<Via<'a>, ParseError> {
         let v = lex::trim_lws(v);
-        let (n0, n1, i) = protocol_part(v, 0)?;
-        if !lex::eq_ic(&v[n0..n1], b"SIP") || v.get(i) != Some(&b'/') {
-            return Err(err());
-        }
-        let (v0, v1, i) = protocol_part(v, i + 1)?;
-        if v.get(i) != Some(&b'/') {
-            return Err(err());
-        }
-        let (t0, t1, i) = protocol_part(v, i + 1)?;
+        let (version, transport_from) = match v.get(..8) {
+            // The usual spelling, without LWS around the slashes.
+            Some(p) if lex::eq_ic(&p[..4], b"SIP/") && &p[4..] == b"2.0/" => ("2.0", 8),
+            _ => {
+                let (n0, n1, i) = protocol_part(v, 0)?;
+                if !lex::eq_ic(&v[n0..n1], b"SIP") || v.get(i) != Some(&b'/') {
+                    return Err(err());
+                }
+                let (v0, v1, i) = protocol_part(v, i + 1)?;
+                if v.get(i) != Some(&b'/') {
+                    return Err(err());
+                }
+                (common_str(&v[v0..v1]).ok_or(err())?, i + 1)
+            }
+        };
+        let (t0, t1, i) = protocol_part(v, transport_from)?;
         if i == t1 {
             return Err(err()); // LWS is mandatory before sent-by
         }
@@ -114,7 +121,7 @@ impl<'a> Via<'a> {
         }
         let params = lex::Params::new(&v[i..]);
         let mut via = Via {
-            version: common_str(&v[v0..v1]).ok_or(err())?,
+            version,
             transport: common_str(&v[t0..t1]).ok_or(err())?,
             host,
             port,
@@ -308,6 +315,15 @@ mod tests {
             assert_eq!((v.version, v.transport), (version, transport), "{value:?}");
         }
         assert!(Via::parse(b"SIP/2.0/UDP").is_err());
+        // The unspaced "SIP/2.0/" prefix is read directly; LWS after it, a
+        // spaced form or another version go the long way, same result.
+        let v = Via::parse(b"sIp/2.0/ TCP h").unwrap();
+        assert_eq!((v.version, v.transport), ("2.0", "TCP"));
+        let v = Via::parse(b"SIP / 2.0 /TCP h").unwrap();
+        assert_eq!((v.version, v.transport), ("2.0", "TCP"));
+        assert_eq!(Via::parse(b"SIP/2.01/UDP h").unwrap().version, "2.01");
+        assert!(Via::parse(b"SIP/2.0/").is_err());
+        assert!(Via::parse(b"SIPS/2.0/UDP h").is_err());
         assert!(Via::parse(b"SIP/2.0/UD\x00P h").is_err());
     }
 
