@@ -135,7 +135,7 @@ fn check_version(v: &[u8]) -> Result<(), ParseError> {
         return Err(ParseError::syntax(Element::Version));
     }
     let nums = &v[4..];
-    let dot = memchr::memchr(b'.', nums).ok_or(ParseError::syntax(Element::Version))?;
+    let dot = lex::find_byte(b'.', nums).ok_or(ParseError::syntax(Element::Version))?;
     let (major, minor) = (&nums[..dot], &nums[dot + 1..]);
     let digits = |s: &[u8]| !s.is_empty() && s.iter().all(|&c| lex::is_digit(c));
     if !digits(major) || !digits(minor) {
@@ -157,7 +157,7 @@ fn check_version(v: &[u8]) -> Result<(), ParseError> {
 
 fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    let sp = memchr::memchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+    let sp = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
     check_version(&line[..sp])?;
     let rest = &line[sp + 1..];
     // Exactly three digits, then SP (RFC 4475 §3.1.1.13 keeps the SP even
@@ -188,7 +188,7 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     // Request-Line = Method SP Request-URI SP SIP-Version: exactly two SPs.
     // Extra or trailing SPs and LWS inside the URI are rejected, which
     // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
-    let sp1 = memchr::memchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+    let sp1 = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
     let sp2 = memchr::memrchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
     if sp1 == sp2 {
         return Err(ParseError::syntax(Element::StartLine));

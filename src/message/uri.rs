@@ -29,7 +29,7 @@
 use core::fmt;
 
 use super::error::{Element, ErrorKind, ParseError};
-use super::lex::{ascii_str, eq_ic, hex_val, is_alpha, is_digit, is_hex, is_token};
+use super::lex::{ascii_str, eq_ic, find_byte, hex_val, is_alpha, is_digit, is_hex, is_token};
 use super::method::Method;
 
 /// A URI as found in a Request-URI or a name-addr.
@@ -818,7 +818,7 @@ fn known_param(name: &[u8]) -> KnownParam {
         ("pn-prid", Valued),
         ("pn-purr", Valued),
     ];
-    if memchr::memchr(b'%', name).is_some() {
+    if find_byte(b'%', name).is_some() {
         // Escaped names are rare; compare after unescaping (§19.1.4).
         return TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k);
     }
@@ -831,7 +831,7 @@ fn check_known_param(p: &UriParam<'_>) -> Result<(), ParseError> {
     match known_param(p.name) {
         KnownParam::Token => {
             let v = value()?;
-            let plain_token = memchr::memchr(b'%', v).is_none() && v.iter().all(|&c| is_token(c));
+            let plain_token = find_byte(b'%', v).is_none() && v.iter().all(|&c| is_token(c));
             if !plain_token && !Unescaped::new(v).all(is_token) {
                 return Err(syntax());
             }
@@ -978,10 +978,10 @@ impl<'a> SipUri<'a> {
         // No '@' can appear unescaped after the userinfo (it is in neither
         // paramchar nor the header alphabet), so the first '@' ends it, and
         // the user part may contain ';' and '?' (RFC 4475 §3.1.1.9).
-        let (user, password, after) = match memchr::memchr(b'@', rest) {
+        let (user, password, after) = match find_byte(b'@', rest) {
             Some(at) => {
                 let userinfo = &rest[..at];
-                let (user, password) = match memchr::memchr(b':', userinfo) {
+                let (user, password) = match find_byte(b':', userinfo) {
                     Some(k) => (&userinfo[..k], Some(&userinfo[k + 1..])),
                     None => (userinfo, None),
                 };
@@ -1295,7 +1295,7 @@ impl<'a> Uri<'a> {
     /// anything the grammar does not allow. A port above 65535 or a `ttl`
     /// above 255 is [`ErrorKind::OutOfRange`].
     pub fn parse(s: &'a [u8]) -> Result<Uri<'a>, ParseError> {
-        let colon = memchr::memchr(b':', s).ok_or_else(syntax)?;
+        let colon = find_byte(b':', s).ok_or_else(syntax)?;
         let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
         if !is_scheme(scheme) || rest.is_empty() {
             return Err(syntax());

@@ -75,12 +75,12 @@ impl<'a> NameAddr<'a> {
         let v = lex::trim_lws(v);
         let (display_name, uri_raw, rest, bracketed) = match find_laquot(v, name)? {
             Some((display_name, lt)) => {
-                let gt = lt + memchr::memchr(b'>', &v[lt..]).ok_or(err)?;
+                let gt = lt + lex::find_byte(b'>', &v[lt..]).ok_or(err)?;
                 (display_name, &v[lt + 1..gt], &v[gt + 1..], true)
             }
             None => {
                 // addr-spec: the URI ends at the first ';' (§20.10).
-                let end = memchr::memchr(b';', v).unwrap_or(v.len());
+                let end = lex::find_byte(b';', v).unwrap_or(v.len());
                 (None, lex::trim_lws(&v[..end]), &v[end..], false)
             }
         };
@@ -130,7 +130,7 @@ fn find_laquot<'a>(
         }
         return Ok(Some((Some(DisplayName::Quoted(&v[1..end - 1])), lt)));
     }
-    let Some(lt) = memchr::memchr(b'<', v) else {
+    let Some(lt) = lex::find_byte(b'<', v) else {
         return Ok(None);
     };
     // display-name = *(token LWS): only tokens and LWS before '<'

@@ -60,7 +60,7 @@ impl<'a> CSeq<'a> {
 pub fn parse_call_id(v: &[u8]) -> Result<&str, ParseError> {
     const N: HeaderName = HeaderName::CallId;
     let v = lex::trim_lws(v);
-    let ok = match memchr::memchr(b'@', v) {
+    let ok = match lex::find_byte(b'@', v) {
         Some(at) => lex::is_word_str(&v[..at]) && lex::is_word_str(&v[at + 1..]),
         None => lex::is_word_str(v),
     };
