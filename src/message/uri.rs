@@ -476,6 +476,33 @@ fn is_hostname(s: &[u8]) -> bool {
     }
 }
 
+/// [`is_hostname`] for bytes already known to be alphanumerics, hyphens
+/// and dots: only the label structure is left to check. Each label is
+/// non-empty and has no hyphen at either end (so it starts with an
+/// alphanumeric); the last one starts with a letter.
+#[inline]
+fn is_hostname_shape(s: &[u8]) -> bool {
+    let body = match s.strip_suffix(b".") {
+        Some(b) => b,
+        None => s,
+    };
+    let mut start = 0;
+    loop {
+        let rest = body.get(start..).unwrap_or(&[]);
+        let end = find_byte(b'.', rest).map_or(body.len(), |k| start + k);
+        let label = body.get(start..end).unwrap_or(&[]);
+        match (label.first(), label.last()) {
+            (Some(&first), Some(&last)) if first != b'-' && last != b'-' => {
+                if end == body.len() {
+                    return first.is_ascii_alphabetic();
+                }
+            }
+            _ => return false,
+        }
+        start = end + 1;
+    }
+}
+
 impl<'a> Host<'a> {
     /// Parses a host (no port): a domain name, a dotted-quad IPv4 address,
     /// or an IPv6 reference in brackets (RFC 3261 §25.1, RFC 5954).
@@ -496,6 +523,22 @@ impl<'a> Host<'a> {
             }
         }
         if is_hostname(s) {
+            return ascii_str(s).map(Host::Domain).ok_or_else(syntax);
+        }
+        Err(syntax())
+    }
+
+    /// [`Host::parse`] of bytes already known to be alphanumerics, hyphens
+    /// and dots (the URI parser's host scan), so only the label structure
+    /// of a name is left to check.
+    #[inline]
+    fn parse_host_chars(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
+        if s.first().is_some_and(|c| c.is_ascii_digit()) {
+            if let Some(a) = parse_ipv4(s) {
+                return Ok(Host::Ipv4(a));
+            }
+        }
+        if is_hostname_shape(s) {
             return ascii_str(s).map(Host::Domain).ok_or_else(syntax);
         }
         Err(syntax())
@@ -605,7 +648,7 @@ fn parse_hostport_prefix(s: &[u8]) -> Result<(Host<'_>, Option<u16>, usize), Par
         return Ok((host, port, end));
     }
     let host_end = scan_uri_class(s, 0, C_HOST);
-    let host = Host::parse(&s[..host_end])?;
+    let host = Host::parse_host_chars(&s[..host_end])?;
     if s.get(host_end) != Some(&b':') {
         return if ends_here(host_end) { Ok((host, None, host_end)) } else { Err(syntax()) };
     }
@@ -1640,6 +1683,25 @@ mod tests {
         assert_eq!(std::format!("{}", Host::Ipv4([192, 0, 2, 1])), "192.0.2.1");
         assert_eq!(std::format!("{}", Host::parse(b"[::1]").unwrap()), "[::1]");
         assert_eq!(std::format!("{}", Host::parse(b"a.b").unwrap()), "a.b");
+    }
+
+    #[test]
+    fn rfc3261_25_1_hostname_shape_agrees_with_full_check() {
+        // The URI parser checks only the label structure of a host whose
+        // bytes it already scanned; on such bytes that must agree with the
+        // full check, for every string of up to seven of "a1-.".
+        let alphabet = *b"a1-.";
+        let mut buf = [0u8; 7];
+        for len in 0..=buf.len() {
+            for mut n in 0..4usize.pow(len as u32) {
+                for b in buf[..len].iter_mut() {
+                    *b = alphabet[n % 4];
+                    n /= 4;
+                }
+                let s = &buf[..len];
+                assert_eq!(is_hostname_shape(s), is_hostname(s), "{:?}", core::str::from_utf8(s));
+            }
+        }
     }
 
     fn v6(s: &str) -> Option<[u16; 8]> {
