@@ -374,6 +374,22 @@ impl<'a> CommaList<'a> {
     }
 }
 
+impl<'a> CommaList<'a> {
+    /// Where the next element starts, or `None` once the list is done.
+    pub(crate) fn resume_point(&self) -> Option<usize> {
+        (!self.done).then_some(self.pos)
+    }
+
+    /// The splitter of `value` as it was when [`CommaList::resume_point`]
+    /// returned `at`.
+    pub(crate) fn resume(value: &'a [u8], at: Option<usize>) -> Self {
+        match at {
+            Some(pos) => CommaList { s: value, pos, done: false },
+            None => CommaList { s: value, pos: value.len(), done: true },
+        }
+    }
+}
+
 /// Returns the position of the next top-level comma at or after `i`, or
 /// `s.len()` if none; `<...>` and quoted strings are skipped.
 #[inline]

@@ -88,6 +88,10 @@ pub struct Message<'a> {
     // not decode the same bytes twice.
     pub(crate) call_id: Option<&'a str>,
     pub(crate) top_via: Option<Via<'a>>,
+    /// Where the comma list of the first Via field stood after the top
+    /// Via (`None`: nothing followed it), so `vias()` resumes there
+    /// instead of splitting the field again.
+    pub(crate) top_via_rest: Option<u16>,
     pub(crate) from: Option<NameAddr<'a>>,
     pub(crate) to: Option<NameAddr<'a>>,
     pub(crate) limits: Limits,
@@ -267,6 +271,7 @@ impl<'a> Message<'a> {
             max_forwards: None,
             call_id: None,
             top_via: None,
+            top_via_rest: None,
             from: None,
             to: None,
             limits: *limits,
@@ -409,8 +414,12 @@ impl<'a> Message<'a> {
                 }
                 HeaderName::Via if self.top_via.is_none() => {
                     // The top Via is what §17 matches and §18.2.2 routes on.
-                    let first = lex::CommaList::new(v).next().unwrap_or(&[]);
+                    let mut list = lex::CommaList::new(v);
+                    let first = list.next().unwrap_or(&[]);
                     self.top_via = Some(Via::parse(first)?);
+                    // Positions inside a value are below the header-section
+                    // limit, so they fit in 16 bits.
+                    self.top_via_rest = list.resume_point().map(|p| p as u16);
                 }
                 HeaderName::From if self.from.is_none() => {
                     self.from = Some(NameAddr::parse_for(v, e.name)?);

@@ -247,11 +247,9 @@ impl<'a> Iterator for Vias<'_, 'a> {
         if self.done {
             return None;
         }
+        // The inner iterator already stands past the cached top Via.
         let v = match self.cached_top.take() {
-            Some(top) => {
-                self.inner.next_raw()?;
-                Ok(top)
-            }
+            Some(top) => Ok(top),
             None => self.inner.next()?,
         };
         if self.left == 0 {
@@ -271,12 +269,18 @@ impl<'a> Message<'a> {
 
     /// Every Via value, top first.
     pub fn vias(&self) -> Vias<'_, 'a> {
-        Vias {
-            inner: TypedValues::list(self, N, decode_via),
-            left: self.limits.max_vias,
-            done: false,
-            cached_top: self.top_via,
-        }
+        // Resume the first field's comma list where the parser left it
+        // after the top Via, rather than splitting that field again. If
+        // the list limit allows no value at all, nothing is yielded.
+        let rest = self.top_via_rest.map(usize::from);
+        let resumed = self.top_via.and_then(|top| {
+            TypedValues::list_after_first(self, N, decode_via, rest).map(|inner| (inner, top))
+        });
+        let (inner, cached_top) = match resumed {
+            Some((inner, top)) => (inner, Some(top)),
+            None => (TypedValues::list(self, N, decode_via), None),
+        };
+        Vias { inner, left: self.limits.max_vias, done: false, cached_top }
     }
 }
 
@@ -346,6 +350,46 @@ mod tests {
         // Other parameters keep the wider alphabet.
         let v = Via::parse(b"SIP/2.0/UDP h;received=2001:db8::1;x=\"q\";branch=z9hG4bKx").unwrap();
         assert_eq!((v.branch(), v.param("x")), (Some("z9hG4bKx"), Some(Some(&b"\"q\""[..]))));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_vias_across_fields_and_limits() {
+        // The top Via is cached at parse time and vias() resumes the first
+        // field's comma list after it: the values, their order and the
+        // list-value limit must come out as if the fields were split anew.
+        use crate::message::Limits;
+        let m = b"OPTIONS sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=1, SIP/2.0/UDP b;branch=2\r\nTo: <sip:b@h>\r\nVia: SIP/2.0/UDP c;branch=3 ,SIP/2.0/UDP d;branch=4\r\nFrom: <sip:a@h>;tag=x\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nVia: SIP/2.0/TCP e\r\n\r\n";
+        let hosts = |limits: &Limits| -> heapless::Vec<heapless::String<4>, 8> {
+            let msg = Message::parse_with(m, limits).unwrap();
+            msg.vias()
+                .map(|v| match v {
+                    Ok(v) => heapless::String::try_from(match v.host {
+                        Host::Domain(d) => d,
+                        _ => "?",
+                    })
+                    .unwrap(),
+                    Err(e) => heapless::String::try_from(if e.kind == ErrorKind::TooManyVias {
+                        "many"
+                    } else {
+                        "err"
+                    })
+                    .unwrap(),
+                })
+                .collect()
+        };
+        let with = |f: fn(&mut Limits)| {
+            let mut l = Limits::DEFAULT;
+            f(&mut l);
+            l
+        };
+        assert_eq!(hosts(&Limits::DEFAULT), ["a", "b", "c", "d", "e"]);
+        assert_eq!(hosts(&with(|l| l.max_list_values = 0)), [""; 0]);
+        assert_eq!(hosts(&with(|l| l.max_list_values = 1)), ["a"]);
+        assert_eq!(hosts(&with(|l| l.max_list_values = 3)), ["a", "b", "c"]);
+        assert_eq!(hosts(&with(|l| l.max_vias = 0)), ["many"]);
+        assert_eq!(hosts(&with(|l| l.max_vias = 2)), ["a", "b", "many"]);
+        let single = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\nCSeq: 1 BYE\r\n\r\n";
+        assert_eq!(Message::parse(single).unwrap().vias().count(), 1);
     }
 
     #[test]
