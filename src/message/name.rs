@@ -213,7 +213,7 @@ impl HeaderName {
     /// characters it changes nothing or (for '_') yields a byte no known
     /// name contains, so it never makes an unknown token match. (It is not
     /// safe for non-tokens: CR would become '-'.)
-    #[inline]
+    #[inline(always)]
     pub(crate) fn from_token(name: &[u8]) -> HeaderName {
         let n = name.len();
         let Some(&first) = name.first() else {
