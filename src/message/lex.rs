@@ -394,6 +394,11 @@ impl<'a> CommaList<'a> {
 /// `s.len()` if none; `<...>` and quoted strings are skipped.
 #[inline]
 pub fn find_top_level_comma(s: &[u8], mut i: usize) -> usize {
+    // Most values hold no comma at all: one search for it settles them
+    // without walking the quoted strings and <...> in between.
+    if find_byte(b',', s.get(i..).unwrap_or(&[])).is_none() {
+        return s.len();
+    }
     while i < s.len() {
         let Some(k) = memchr::memchr3(b',', b'"', b'<', &s[i..]) else {
             return s.len();
@@ -703,6 +708,20 @@ mod tests {
         let e: heapless::Vec<&[u8], 8> = CommaList::new(b"a,,b").collect();
         assert_eq!(&e[..], &[&b"a"[..], b"", b"b"]);
         assert_eq!(CommaList::new(b"  ").count(), 0);
+        // Without any comma the value is one element whatever it holds;
+        // commas only inside quotes or <...> do not split it either.
+        for one in [
+            &br#""a" <sip:x;p=1>;q="b""#[..],
+            br#"<sip:x,y>"#,
+            br#""a,b" <sip:x>"#,
+            br#""unterminated"#,
+            b"<open",
+        ] {
+            let v: heapless::Vec<&[u8], 4> = CommaList::new(one).collect();
+            assert_eq!(&v[..], &[one], "{:?}", core::str::from_utf8(one));
+        }
+        assert_eq!(find_top_level_comma(b"a,b", 2), 3);
+        assert_eq!(find_top_level_comma(b"<a,b>,c", 0), 5);
     }
 
     #[test]
