@@ -137,7 +137,7 @@ pub fn is_token_str(s: &[u8]) -> bool {
 /// True if `s` is a non-empty `word`.
 #[inline]
 pub fn is_word_str(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&c| is_word(c))
+    !s.is_empty() && scan_class(s, 0, WORD) == s.len()
 }
 
 /// Skips linear white space from `i`: SP, HTAB, and a line break followed by
