@@ -388,9 +388,10 @@ impl<'a> Message<'a> {
         let mut seen_cl = false;
         let mut seen_cseq = false;
         let mut seen_mf = false;
-        for i in 0..self.index.len() {
-            let e = self.index[i];
-            let v = self.value_of(&e);
+        let (buf, index) = (self.buf, &self.index);
+        for e in index.iter() {
+            // As value_of, without borrowing all of self.
+            let v = buf.get(e.value_start as usize..e.value_end as usize).unwrap_or(&[]);
             match e.name {
                 HeaderName::ContentLength => {
                     // RFC 4475 §3.3.9: several Content-Length values make the
