@@ -70,6 +70,7 @@ impl<'a> NameAddr<'a> {
 
     /// Parses everything but the header parameters, which the caller must
     /// walk (and so check) itself: Contact checks its own in one pass.
+    #[inline(always)]
     fn parse_unchecked_params(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
         let err = ParseError::header(name);
         let v = lex::trim_lws(v);

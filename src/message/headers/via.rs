@@ -134,6 +134,7 @@ impl<'a> Via<'a> {
 
     /// Checks every parameter once so the accessors can be cheap
     /// (RFC 3261 §25.1 via-params; RFC 3581 response-port).
+    #[inline(always)]
     fn check_params(&self) -> Result<Option<&'a str>, ParseError> {
         fn bounded(v: &[u8], max: u32) -> Result<(), ParseError> {
             match lex::parse_u32(v) {
