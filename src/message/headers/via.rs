@@ -69,6 +69,7 @@ fn protocol_part(s: &[u8], i: usize) -> Result<(usize, usize, usize), ParseError
 
 impl<'a> Via<'a> {
     /// Parses one via-parm (one element of a Via field's comma list).
+    #[inline]
     pub fn parse(v: &'a [u8]) -> Result<Via<'a>, ParseError> {
         let v = lex::trim_lws(v);
         let (version, transport_from) = match v.get(..8) {
