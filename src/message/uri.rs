@@ -595,15 +595,21 @@ impl fmt::Display for Host<'_> {
 /// Parses `1*DIGIT` as a port: leading zeros are fine, a value above 65535
 /// is [`ErrorKind::OutOfRange`].
 fn parse_port(s: &[u8]) -> Result<u16, ParseError> {
-    if s.is_empty() || !s.iter().all(|&c| is_digit(c)) {
+    if s.is_empty() {
         return Err(syntax());
     }
-    let first_nz = s.iter().position(|&c| c != b'0').unwrap_or(s.len());
-    let digits = s.get(first_nz..).unwrap_or(&[]);
-    if digits.len() > 5 {
-        return Err(out_of_range());
+    // One pass; the value stops growing once above 65535 (so any number of
+    // digits is fine), and a non-digit anywhere is a syntax error even
+    // after an overflow.
+    let mut v: u32 = 0;
+    for &c in s {
+        if !is_digit(c) {
+            return Err(syntax());
+        }
+        if v <= 65_535 {
+            v = v * 10 + u32::from(c - b'0');
+        }
     }
-    let v = digits.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
     u16::try_from(v).map_err(|_| out_of_range())
 }
 
@@ -1653,6 +1659,13 @@ mod tests {
         assert!(parse_hostport(b"[::1").is_err());
         assert!(parse_hostport(b"").is_err());
         assert!(parse_hostport(b"h:1:2").is_err());
+        // One pass: the value saturates past 65535, a non-digit is still
+        // a syntax error after an overflow.
+        let port_err = |s: &[u8]| parse_hostport(s).unwrap_err().kind;
+        assert_eq!(port_err(b"h:99999999999x"), ErrorKind::Syntax);
+        assert_eq!(port_err(b"h:100000"), ErrorKind::OutOfRange);
+        assert_eq!(port_err(b"h:0065536"), ErrorKind::OutOfRange);
+        assert_eq!(parse_hostport(b"h:065535").unwrap().1, Some(65535));
     }
 
     #[test]
