@@ -125,6 +125,29 @@ fn line_end(buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
     }
 }
 
+/// The line ends of the header section. memchr's iterator goes through
+/// its implementation lookup on every call; where AVX2 is known to be
+/// there (detected at run time with `std`, or enabled at compile time)
+/// the finder is built once per parse and called directly. Elsewhere this
+/// is memchr's iterator. Both yield every LF, in order.
+enum LineEnds<'f, 'h> {
+    #[cfg(target_arch = "x86_64")]
+    Avx2(memchr::arch::x86_64::avx2::memchr::OneIter<'f, 'h>),
+    Any(memchr::Memchr<'h>, core::marker::PhantomData<&'f ()>),
+}
+
+impl Iterator for LineEnds<'_, '_> {
+    type Item = usize;
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            LineEnds::Avx2(it) => it.next(),
+            LineEnds::Any(it, _) => it.next(),
+        }
+    }
+}
+
 /// True if `s` starts with `SIP/` in any case (a status line).
 #[inline]
 fn starts_with_sip_slash(s: &[u8]) -> bool {
@@ -282,7 +305,16 @@ impl<'a> Message<'a> {
         // past the header-section limit is ever scanned.
         let head_from = next;
         let scan_end = buf.len().min(max_head + 1);
-        let mut line_ends = memchr::memchr_iter(b'\n', buf.get(head_from..scan_end).unwrap_or(&[]));
+        let head_bytes = buf.get(head_from..scan_end).unwrap_or(&[]);
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = memchr::arch::x86_64::avx2::memchr::One::new(b'\n');
+        #[cfg(target_arch = "x86_64")]
+        let mut line_ends = match &avx2 {
+            Some(finder) => LineEnds::Avx2(finder.iter(head_bytes)),
+            None => LineEnds::Any(memchr::memchr_iter(b'\n', head_bytes), core::marker::PhantomData),
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let mut line_ends = LineEnds::Any(memchr::memchr_iter(b'\n', head_bytes), core::marker::PhantomData);
         let mut crlf_lines = 0usize;
         loop {
             let line_start = next;
