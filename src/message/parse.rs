@@ -158,6 +158,9 @@ fn starts_with_sip_slash(s: &[u8]) -> bool {
 /// "SIP" case-insensitive). Ok for 2.0 (with any leading zeros), 505 for a
 /// well-formed other version, 400 otherwise.
 fn check_version(v: &[u8]) -> Result<(), ParseError> {
+    if v == b"SIP/2.0" {
+        return Ok(()); // as (nearly) every message spells it
+    }
     if !starts_with_sip_slash(v) {
         return Err(ParseError::syntax(Element::Version));
     }
@@ -744,6 +747,11 @@ CSeq: 1 OPTIONS\r\n";
         assert!(ok(b"SIP/2.0 2000 OK\r\n\r\n").is_err());
         assert_eq!(ok(b"SIP/3.0 200 OK\r\n\r\n").unwrap_err().status(), StatusCode::VERSION_NOT_SUPPORTED);
         assert!(ok(b"SIP/2.0 200 OK\x01\r\n\r\n").is_err());
+        // "SIP/2.0" exactly is taken at once; other spellings are checked.
+        assert_eq!(ok(b"SIP/02.00 200 OK\r\n\r\n"), Ok(200));
+        assert_eq!(ok(b"SIP/2.1 200 OK\r\n\r\n").unwrap_err().status(), StatusCode::VERSION_NOT_SUPPORTED);
+        assert_eq!(ok(b"SIP/2.0x 200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
+        assert_eq!(ok(b"SIP/20 200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
     }
 
     #[test]
