@@ -134,6 +134,15 @@ pub fn is_token_str(s: &[u8]) -> bool {
     !s.is_empty() && scan_class(s, 0, TOKEN) == s.len()
 }
 
+/// The end of the `word` run starting at `i` (see [`is_word_str`]).
+#[inline]
+pub(crate) fn scan_word(s: &[u8], i: usize) -> usize {
+    if i >= s.len() {
+        return i;
+    }
+    scan_class(s, i, WORD)
+}
+
 /// True if `s` is a non-empty `word`.
 #[inline]
 pub fn is_word_str(s: &[u8]) -> bool {
