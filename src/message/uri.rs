@@ -213,6 +213,13 @@ fn scan_uri_class(s: &[u8], mut i: usize, mask: u8) -> usize {
     i
 }
 
+/// The first position at or after `i` that is not an alphanumeric, `-` or
+/// `.` (the bytes of a domain name or IPv4 address).
+#[inline]
+pub(crate) fn scan_host_chars(s: &[u8], i: usize) -> usize {
+    scan_uri_class(s, i, C_HOST)
+}
+
 /// The first position at or after `i` that is neither in class `mask` nor
 /// the start of a well-formed `%HH` escape.
 #[inline]

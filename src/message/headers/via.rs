@@ -96,7 +96,9 @@ impl<'a> Via<'a> {
         let h1 = if v.get(h0) == Some(&b'[') {
             h0 + memchr::memchr(b']', &v[h0..]).ok_or(err())? + 1
         } else {
-            let mut j = h0;
+            // Host bytes (alphanumerics, '-', '.') never end sent-by:
+            // skip them with the class scan, then stop as before.
+            let mut j = crate::message::uri::scan_host_chars(v, h0);
             while let Some(&c) = v.get(j) {
                 if lex::is_ws(c) || matches!(c, b';' | b':' | b'\r' | b'\n') {
                     break;
