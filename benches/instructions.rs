@@ -5,9 +5,13 @@
 //! set `ROUNDS` times (default 1000, or the first argument). Instructions per
 //! message = (total − a run with 0 rounds) / (12 × rounds).
 //!
+//! A second argument `parse` skips the decode step, to count the parser
+//! alone.
+//!
 //! ```text
 //! cargo bench --bench instructions --no-run
 //! valgrind --tool=cachegrind --cache-sim=no target/release/deps/instructions-* 1000
+//! valgrind --tool=cachegrind --cache-sim=no target/release/deps/instructions-* 1000 parse
 //! ```
 
 use std::hint::black_box;
@@ -86,11 +90,16 @@ fn main() {
         return;
     }
     let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let parse_only = std::env::args().nth(2).as_deref() == Some("parse");
     let mut sum = 0usize;
     for _ in 0..rounds {
         for m in MESSAGES {
             if let Ok(msg) = Message::parse(black_box(m)) {
-                sum += decode::decode_transaction_headers(&msg);
+                sum += if parse_only {
+                    black_box(&msg).header_count()
+                } else {
+                    decode::decode_transaction_headers(&msg)
+                };
             }
         }
     }

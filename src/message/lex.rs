@@ -16,6 +16,7 @@ const HEX: u8 = 8;
 const UNRESERVED: u8 = 16; // alphanum / mark (RFC 2396 via §25.1)
 const WORD: u8 = 32; // word (§25.1), used by Call-ID
 const ALPHA: u8 = 64;
+const GEN_VALUE: u8 = 128; // token or ':' (the unquoted gen-value alphabet)
 
 const fn build_table() -> [u8; 256] {
     let mut t = [0u8; 256];
@@ -35,10 +36,13 @@ const fn build_table() -> [u8; 256] {
             v |= HEX;
         }
         if alpha || digit {
-            v |= TOKEN | UNRESERVED | WORD;
+            v |= TOKEN | UNRESERVED | WORD | GEN_VALUE;
         }
         if matches!(c, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~') {
-            v |= TOKEN | WORD;
+            v |= TOKEN | WORD | GEN_VALUE;
+        }
+        if c == b':' {
+            v |= GEN_VALUE;
         }
         if matches!(c, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')') {
             v |= UNRESERVED;
@@ -102,16 +106,47 @@ pub fn is_word(c: u8) -> bool {
     CLASS[c as usize] & WORD != 0
 }
 
+/// The first position at or after `i` whose byte is not in class `mask`
+/// (`s.len()` if none). Four bytes are tested per step with one AND of
+/// their classes: header values are mostly long runs of one class, and
+/// this halves the per-byte cost of a plain `position` loop.
+#[inline(always)]
+fn scan_class(s: &[u8], mut i: usize, mask: u8) -> usize {
+    while let Some(&[a, b, c, d]) = s.get(i..i + 4) {
+        let all = CLASS[a as usize] & CLASS[b as usize] & CLASS[c as usize] & CLASS[d as usize];
+        if all & mask == 0 {
+            break;
+        }
+        i += 4;
+    }
+    while let Some(&c) = s.get(i) {
+        if CLASS[c as usize] & mask == 0 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// True if `s` is a non-empty `token`.
 #[inline]
 pub fn is_token_str(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&c| is_token(c))
+    !s.is_empty() && scan_class(s, 0, TOKEN) == s.len()
+}
+
+/// The end of the `word` run starting at `i` (see [`is_word_str`]).
+#[inline]
+pub(crate) fn scan_word(s: &[u8], i: usize) -> usize {
+    if i >= s.len() {
+        return i;
+    }
+    scan_class(s, i, WORD)
 }
 
 /// True if `s` is a non-empty `word`.
 #[inline]
 pub fn is_word_str(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&c| is_word(c))
+    !s.is_empty() && scan_class(s, 0, WORD) == s.len()
 }
 
 /// Skips linear white space from `i`: SP, HTAB, and a line break followed by
@@ -155,6 +190,57 @@ pub fn trim_lws(s: &[u8]) -> &[u8] {
     &s[a..b]
 }
 
+/// The position of the first `needle` in `s`, like `memchr::memchr`.
+///
+/// Header pieces are short (a URI, a parameter), where memchr's setup
+/// costs more than the search: below 64 bytes, eight bytes are tested at a
+/// time with the exact "has a zero byte" word trick (its lowest flagged
+/// byte is the first match), longer inputs go to memchr.
+#[inline]
+pub fn find_byte(needle: u8, s: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if s.len() >= 64 {
+        return memchr::memchr(needle, s);
+    }
+    let pattern = ONES * u64::from(needle);
+    let mut i = 0;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let x = u64::from_le_bytes(word) ^ pattern;
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    s.get(i..)?.iter().position(|&c| c == needle).map(|k| i + k)
+}
+
+/// True if `s` holds a control character, SP or DEL (a byte `<= 0x20` or
+/// `== 0x7f`): what a URI may not contain. Eight bytes are tested at a
+/// time with the exact "has a byte less than n" and "has a zero byte"
+/// word tricks, a fraction of the cost of a per-byte loop.
+#[inline]
+pub fn has_ctl_or_sp(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            return true;
+        };
+        let x = u64::from_le_bytes(word);
+        let below_sp = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
+        let y = x ^ (ONES * 0x7f);
+        let del = y.wrapping_sub(ONES) & !y & HIGH;
+        if below_sp | del != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c <= b' ' || c == 0x7f)
+}
+
 /// True if `s` holds nothing but LWS.
 #[inline]
 pub fn is_blank(s: &[u8]) -> bool {
@@ -170,10 +256,10 @@ pub fn eq_ic(a: &[u8], b: &[u8]) -> bool {
 /// Reads a `token` starting at `i`; returns its end (== `i` if none).
 #[inline]
 pub fn scan_token(s: &[u8], i: usize) -> usize {
-    match s.get(i..) {
-        Some(rest) => i + rest.iter().position(|&c| !is_token(c)).unwrap_or(rest.len()),
-        None => i,
+    if i >= s.len() {
+        return i;
     }
+    scan_class(s, i, TOKEN)
 }
 
 /// Scans a `quoted-string` whose opening DQUOTE is at `i`. Returns the
@@ -297,9 +383,31 @@ impl<'a> CommaList<'a> {
     }
 }
 
+impl<'a> CommaList<'a> {
+    /// Where the next element starts, or `None` once the list is done.
+    pub(crate) fn resume_point(&self) -> Option<usize> {
+        (!self.done).then_some(self.pos)
+    }
+
+    /// The splitter of `value` as it was when [`CommaList::resume_point`]
+    /// returned `at`.
+    pub(crate) fn resume(value: &'a [u8], at: Option<usize>) -> Self {
+        match at {
+            Some(pos) => CommaList { s: value, pos, done: false },
+            None => CommaList { s: value, pos: value.len(), done: true },
+        }
+    }
+}
+
 /// Returns the position of the next top-level comma at or after `i`, or
 /// `s.len()` if none; `<...>` and quoted strings are skipped.
+#[inline]
 pub fn find_top_level_comma(s: &[u8], mut i: usize) -> usize {
+    // Most values hold no comma at all: one search for it settles them
+    // without walking the quoted strings and <...> in between.
+    if find_byte(b',', s.get(i..).unwrap_or(&[])).is_none() {
+        return s.len();
+    }
     while i < s.len() {
         let Some(k) = memchr::memchr3(b',', b'"', b'<', &s[i..]) else {
             return s.len();
@@ -322,6 +430,7 @@ pub fn find_top_level_comma(s: &[u8], mut i: usize) -> usize {
 
 impl<'a> Iterator for CommaList<'a> {
     type Item = &'a [u8];
+    #[inline]
     fn next(&mut self) -> Option<&'a [u8]> {
         if self.done {
             return None;
@@ -418,15 +527,11 @@ impl<'a> Params<'a> {
         }
         Ok(())
     }
-
-    fn fail(&mut self) -> Option<Result<Param<'a>, BadParam>> {
-        self.pos = self.s.len();
-        Some(Err(BadParam))
-    }
 }
 
 /// Scans a parameter value starting at `i` (after `=` and LWS); returns its
 /// end or `None` if it is not a token, quoted-string or IPv6 reference.
+#[inline]
 pub fn scan_gen_value(s: &[u8], i: usize) -> Option<usize> {
     match s.get(i)? {
         b'"' => scan_quoted(s, i),
@@ -441,9 +546,8 @@ pub fn scan_gen_value(s: &[u8], i: usize) -> Option<usize> {
         _ => {
             // token, plus ':' so that unbracketed IPv6 in `received`
             // (RFC 5118 §4.5) and host values survive.
-            let rest = s.get(i..)?;
-            let n = rest.iter().position(|&c| !(is_token(c) || c == b':')).unwrap_or(rest.len());
-            (n > 0).then_some(i + n)
+            let end = scan_class(s, i, GEN_VALUE);
+            (end > i).then_some(end)
         }
     }
 }
@@ -451,7 +555,18 @@ pub fn scan_gen_value(s: &[u8], i: usize) -> Option<usize> {
 impl<'a> Iterator for Params<'a> {
     type Item = Result<Param<'a>, BadParam>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_kind().map(|r| r.map(|(p, _)| p))
+    }
+}
+
+impl<'a> Params<'a> {
+    /// The next parameter and whether its value, if any, is a plain
+    /// `token` (found by the scan that delimits it, so callers that need a
+    /// token need not scan it again).
+    #[inline]
+    pub(crate) fn next_kind(&mut self) -> Option<Result<(Param<'a>, bool), BadParam>> {
         let s = self.s;
         let mut i = skip_lws(s, self.pos);
         if i >= s.len() {
@@ -470,16 +585,39 @@ impl<'a> Iterator for Params<'a> {
         let name = &s[name_start..i];
         let mut j = skip_lws(s, i);
         let mut value = None;
+        let mut token = true;
         if s.get(j) == Some(&b'=') {
             j = skip_lws(s, j + 1);
-            let Some(end) = scan_gen_value(s, j) else {
-                return self.fail();
+            let end = match s.get(j) {
+                // The common unquoted value: a token run, extended over
+                // the rest of the gen-value alphabet only if a ':' follows.
+                Some(&c) if is_token(c) => {
+                    let t = scan_token(s, j);
+                    if s.get(t) == Some(&b':') {
+                        token = false;
+                        scan_class(s, t, GEN_VALUE)
+                    } else {
+                        t
+                    }
+                }
+                _ => {
+                    token = false;
+                    let Some(end) = scan_gen_value(s, j) else {
+                        return self.fail();
+                    };
+                    end
+                }
             };
             value = Some(&s[j..end]);
             i = end;
         }
         self.pos = i;
-        Some(Ok(Param { name, value }))
+        Some(Ok((Param { name, value }, token)))
+    }
+
+    fn fail(&mut self) -> Option<Result<(Param<'a>, bool), BadParam>> {
+        self.pos = self.s.len();
+        Some(Err(BadParam))
     }
 }
 
@@ -489,6 +627,17 @@ impl<'a> Iterator for Params<'a> {
 pub fn parse_u32(s: &[u8]) -> Option<u32> {
     if s.is_empty() {
         return None;
+    }
+    if s.len() <= 9 {
+        // Nine digits cannot overflow: no check per digit.
+        let mut v: u32 = 0;
+        for &c in s {
+            if !is_digit(c) {
+                return None;
+            }
+            v = v * 10 + u32::from(c - b'0');
+        }
+        return Some(v);
     }
     // Leading zeros are fine; the loop stops as soon as the value overflows,
     // so a hostile run of digits costs nothing beyond its first eleven.
@@ -568,6 +717,20 @@ mod tests {
         let e: heapless::Vec<&[u8], 8> = CommaList::new(b"a,,b").collect();
         assert_eq!(&e[..], &[&b"a"[..], b"", b"b"]);
         assert_eq!(CommaList::new(b"  ").count(), 0);
+        // Without any comma the value is one element whatever it holds;
+        // commas only inside quotes or <...> do not split it either.
+        for one in [
+            &br#""a" <sip:x;p=1>;q="b""#[..],
+            br#"<sip:x,y>"#,
+            br#""a,b" <sip:x>"#,
+            br#""unterminated"#,
+            b"<open",
+        ] {
+            let v: heapless::Vec<&[u8], 4> = CommaList::new(one).collect();
+            assert_eq!(&v[..], &[one], "{:?}", core::str::from_utf8(one));
+        }
+        assert_eq!(find_top_level_comma(b"a,b", 2), 3);
+        assert_eq!(find_top_level_comma(b"<a,b>,c", 0), 5);
     }
 
     #[test]
@@ -584,8 +747,54 @@ mod tests {
     }
 
     #[test]
+    fn rfc3261_25_1_find_byte_matches_memchr() {
+        // Lengths around the word size and the memchr cut-over, the needle
+        // at every position, with and without earlier near-misses (bytes
+        // one above and below, which the word trick must not flag).
+        let mut buf = [0u8; 80];
+        for len in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 80] {
+            for pos in 0..=len {
+                for (fill, needle) in
+                    [(b'a', b'b'), (b'?', b'@'), (b'A', b'@'), (0xff, 0x00), (0x00, 0xff), (0x81, 0x80)]
+                {
+                    buf[..len].fill(fill);
+                    if pos < len {
+                        buf[pos] = needle;
+                    }
+                    let s = &buf[..len];
+                    assert_eq!(find_byte(needle, s), memchr::memchr(needle, s), "{len} {pos} {needle}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_uri_bytes_ctl_sp_del_found_anywhere() {
+        // Every byte value at every position of a word and of the tail,
+        // against the per-byte definition (RFC 4475 §3.1.2.14: no LWS in
+        // an addr-spec).
+        let mut buf = [b'a'; 19];
+        for len in [1, 7, 8, 9, 16, 19] {
+            for pos in 0..len {
+                for c in 0..=255u8 {
+                    buf[..len].fill(b'a');
+                    buf[pos] = c;
+                    let s = &buf[..len];
+                    assert_eq!(has_ctl_or_sp(s), c <= b' ' || c == 0x7f, "{len} {pos} {c}");
+                }
+            }
+        }
+        assert!(!has_ctl_or_sp(b""));
+        assert!(!has_ctl_or_sp("sip:\u{e9}t\u{e9}@h".as_bytes()));
+    }
+
+    #[test]
     fn rfc4475_3_1_2_4_u32_overflow_rejected() {
         assert_eq!(parse_u32(b"4294967295"), Some(u32::MAX));
+        // Nine digits take the path without overflow checks, ten the other.
+        assert_eq!(parse_u32(b"999999999"), Some(999_999_999));
+        assert_eq!(parse_u32(b"9999999999"), None);
+        assert_eq!(parse_u32(b"99999999x"), None);
         assert_eq!(parse_u32(b"4294967296"), None);
         assert_eq!(parse_u32(b"36893488147419103232"), None);
         assert_eq!(parse_u32(b"0000000000000000000042"), Some(42));

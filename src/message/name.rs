@@ -153,6 +153,48 @@ pub enum HeaderName {
     Other,
 }
 
+/// `name` equals `lower` (a lower-case known name) once each byte of
+/// `name` is OR-ed with 0x20 (the case fold of [`HeaderName::from_token`]).
+///
+/// Every byte of a known name has bit 0x20 set (lower-case letters, `-`),
+/// so whole words can be OR-ed and compared: two overlapping loads cover
+/// any length from 4 to 16, a loop the rest.
+#[inline(always)]
+fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
+    #[inline(always)]
+    fn w8(s: &[u8], i: usize) -> Option<u64> {
+        Some(u64::from_le_bytes(s.get(i..i + 8)?.try_into().ok()?))
+    }
+    #[inline(always)]
+    fn w4(s: &[u8], i: usize) -> Option<u32> {
+        Some(u32::from_le_bytes(s.get(i..i + 4)?.try_into().ok()?))
+    }
+    const F8: u64 = 0x2020_2020_2020_2020;
+    const F4: u32 = 0x2020_2020;
+    let n = lower.len();
+    if name.len() != n {
+        return false;
+    }
+    let eq8 = |i: usize| matches!((w8(name, i), w8(lower, i)), (Some(a), Some(b)) if a | F8 == b);
+    let eq4 = |i: usize| matches!((w4(name, i), w4(lower, i)), (Some(a), Some(b)) if a | F4 == b);
+    match n {
+        0 => true,
+        1..=3 => name.iter().zip(lower).all(|(&a, &b)| a | 0x20 == b),
+        4..=8 => eq4(0) && eq4(n - 4),
+        9..=16 => eq8(0) && eq8(n - 8),
+        _ => {
+            let mut i = 0;
+            while i + 8 < n {
+                if !eq8(i) {
+                    return false;
+                }
+                i += 8;
+            }
+            eq8(n - 8)
+        }
+    }
+}
+
 impl HeaderName {
     /// Recognises a header name, long or compact, in any letter case.
     /// Unknown names give [`HeaderName::Other`].
@@ -171,90 +213,150 @@ impl HeaderName {
     /// characters it changes nothing or (for '_') yields a byte no known
     /// name contains, so it never makes an unknown token match. (It is not
     /// safe for non-tokens: CR would become '-'.)
-    #[inline]
+    #[inline(always)]
     pub(crate) fn from_token(name: &[u8]) -> HeaderName {
-        // Lower-case into a stack buffer, then one `match` on the slice:
-        // the compiler turns it into a switch on length plus a compare.
-        let mut buf = [0u8; 24];
         let n = name.len();
-        if n > buf.len() {
+        let Some(&first) = name.first() else {
             return HeaderName::Other;
-        }
-        for i in 0..n {
-            buf[i] = name[i] | 0x20;
-        }
-        match &buf[..n] {
-            b"accept" => HeaderName::Accept,
-            b"accept-contact" | b"a" => HeaderName::AcceptContact,
-            b"accept-encoding" => HeaderName::AcceptEncoding,
-            b"accept-language" => HeaderName::AcceptLanguage,
-            b"alert-info" => HeaderName::AlertInfo,
-            b"allow" => HeaderName::Allow,
-            b"allow-events" | b"u" => HeaderName::AllowEvents,
-            b"authentication-info" => HeaderName::AuthenticationInfo,
-            b"authorization" => HeaderName::Authorization,
-            b"call-id" | b"i" => HeaderName::CallId,
-            b"call-info" => HeaderName::CallInfo,
-            b"contact" | b"m" => HeaderName::Contact,
-            b"content-disposition" => HeaderName::ContentDisposition,
-            b"content-encoding" | b"e" => HeaderName::ContentEncoding,
-            b"content-id" => HeaderName::ContentId,
-            b"content-language" => HeaderName::ContentLanguage,
-            b"content-length" | b"l" => HeaderName::ContentLength,
-            b"content-type" | b"c" => HeaderName::ContentType,
-            b"cseq" => HeaderName::CSeq,
-            b"date" => HeaderName::Date,
-            b"error-info" => HeaderName::ErrorInfo,
-            b"event" | b"o" => HeaderName::Event,
-            b"expires" => HeaderName::Expires,
-            b"feature-caps" => HeaderName::FeatureCaps,
-            b"from" | b"f" => HeaderName::From,
-            b"history-info" => HeaderName::HistoryInfo,
-            b"identity" | b"y" => HeaderName::Identity,
-            b"in-reply-to" => HeaderName::InReplyTo,
-            b"max-forwards" => HeaderName::MaxForwards,
-            b"mime-version" => HeaderName::MimeVersion,
-            b"min-expires" => HeaderName::MinExpires,
-            b"min-se" => HeaderName::MinSe,
-            b"organization" => HeaderName::Organization,
-            b"p-asserted-identity" => HeaderName::PAssertedIdentity,
-            b"p-preferred-identity" => HeaderName::PPreferredIdentity,
-            b"path" => HeaderName::Path,
-            b"priority" => HeaderName::Priority,
-            b"privacy" => HeaderName::Privacy,
-            b"proxy-authenticate" => HeaderName::ProxyAuthenticate,
-            b"proxy-authorization" => HeaderName::ProxyAuthorization,
-            b"proxy-inspect-body" => HeaderName::ProxyInspectBody,
-            b"proxy-require" => HeaderName::ProxyRequire,
-            b"rack" => HeaderName::RAck,
-            b"reason" => HeaderName::Reason,
-            b"record-route" => HeaderName::RecordRoute,
-            b"refer-to" | b"r" => HeaderName::ReferTo,
-            b"referred-by" | b"b" => HeaderName::ReferredBy,
-            b"reject-contact" | b"j" => HeaderName::RejectContact,
-            b"reply-to" => HeaderName::ReplyTo,
-            b"request-disposition" | b"d" => HeaderName::RequestDisposition,
-            b"require" => HeaderName::Require,
-            b"retry-after" => HeaderName::RetryAfter,
-            b"route" => HeaderName::Route,
-            b"rseq" => HeaderName::RSeq,
-            b"security-client" => HeaderName::SecurityClient,
-            b"security-server" => HeaderName::SecurityServer,
-            b"security-verify" => HeaderName::SecurityVerify,
-            b"server" => HeaderName::Server,
-            b"session-expires" | b"x" => HeaderName::SessionExpires,
-            b"subject" | b"s" => HeaderName::Subject,
-            b"subscription-state" => HeaderName::SubscriptionState,
-            b"supported" | b"k" => HeaderName::Supported,
-            b"timestamp" => HeaderName::Timestamp,
-            b"to" | b"t" => HeaderName::To,
-            b"unsupported" => HeaderName::Unsupported,
-            b"user-agent" => HeaderName::UserAgent,
-            b"via" | b"v" => HeaderName::Via,
-            b"warning" => HeaderName::Warning,
-            b"www-authenticate" => HeaderName::WwwAuthenticate,
-            _ => HeaderName::Other,
-        }
+        };
+        // Dispatch on length and first letter, then compare with the one
+        // or two names left (lower-case by OR-ing 0x20, see above).
+        let (cand, kind) = match (n, first | 0x20) {
+            (1, b'a') => return HeaderName::AcceptContact,
+            (1, b'b') => return HeaderName::ReferredBy,
+            (1, b'c') => return HeaderName::ContentType,
+            (1, b'd') => return HeaderName::RequestDisposition,
+            (1, b'e') => return HeaderName::ContentEncoding,
+            (1, b'f') => return HeaderName::From,
+            (1, b'i') => return HeaderName::CallId,
+            (1, b'j') => return HeaderName::RejectContact,
+            (1, b'k') => return HeaderName::Supported,
+            (1, b'l') => return HeaderName::ContentLength,
+            (1, b'm') => return HeaderName::Contact,
+            (1, b'o') => return HeaderName::Event,
+            (1, b'r') => return HeaderName::ReferTo,
+            (1, b's') => return HeaderName::Subject,
+            (1, b't') => return HeaderName::To,
+            (1, b'u') => return HeaderName::AllowEvents,
+            (1, b'v') => return HeaderName::Via,
+            (1, b'x') => return HeaderName::SessionExpires,
+            (1, b'y') => return HeaderName::Identity,
+            (2, b't') => (&b"to"[1..], HeaderName::To),
+            (3, b'v') => (&b"via"[1..], HeaderName::Via),
+            (4, b'c') => (&b"cseq"[1..], HeaderName::CSeq),
+            (4, b'd') => (&b"date"[1..], HeaderName::Date),
+            (4, b'f') => (&b"from"[1..], HeaderName::From),
+            (4, b'p') => (&b"path"[1..], HeaderName::Path),
+            (4, b'r') => {
+                if eq_lower(&name[1..], &b"rack"[1..]) {
+                    return HeaderName::RAck;
+                }
+                (&b"rseq"[1..], HeaderName::RSeq)
+            }
+            (5, b'a') => (&b"allow"[1..], HeaderName::Allow),
+            (5, b'e') => (&b"event"[1..], HeaderName::Event),
+            (5, b'r') => (&b"route"[1..], HeaderName::Route),
+            (6, b'a') => (&b"accept"[1..], HeaderName::Accept),
+            (6, b'm') => (&b"min-se"[1..], HeaderName::MinSe),
+            (6, b'r') => (&b"reason"[1..], HeaderName::Reason),
+            (6, b's') => (&b"server"[1..], HeaderName::Server),
+            (7, b'c') => {
+                if eq_lower(&name[1..], &b"call-id"[1..]) {
+                    return HeaderName::CallId;
+                }
+                (&b"contact"[1..], HeaderName::Contact)
+            }
+            (7, b'e') => (&b"expires"[1..], HeaderName::Expires),
+            (7, b'p') => (&b"privacy"[1..], HeaderName::Privacy),
+            (7, b'r') => (&b"require"[1..], HeaderName::Require),
+            (7, b's') => (&b"subject"[1..], HeaderName::Subject),
+            (7, b'w') => (&b"warning"[1..], HeaderName::Warning),
+            (8, b'i') => (&b"identity"[1..], HeaderName::Identity),
+            (8, b'p') => (&b"priority"[1..], HeaderName::Priority),
+            (8, b'r') => {
+                if eq_lower(&name[1..], &b"refer-to"[1..]) {
+                    return HeaderName::ReferTo;
+                }
+                (&b"reply-to"[1..], HeaderName::ReplyTo)
+            }
+            (9, b'c') => (&b"call-info"[1..], HeaderName::CallInfo),
+            (9, b's') => (&b"supported"[1..], HeaderName::Supported),
+            (9, b't') => (&b"timestamp"[1..], HeaderName::Timestamp),
+            (10, b'a') => (&b"alert-info"[1..], HeaderName::AlertInfo),
+            (10, b'c') => (&b"content-id"[1..], HeaderName::ContentId),
+            (10, b'e') => (&b"error-info"[1..], HeaderName::ErrorInfo),
+            (10, b'u') => (&b"user-agent"[1..], HeaderName::UserAgent),
+            (11, b'i') => (&b"in-reply-to"[1..], HeaderName::InReplyTo),
+            (11, b'm') => (&b"min-expires"[1..], HeaderName::MinExpires),
+            (11, b'r') => {
+                if eq_lower(&name[1..], &b"referred-by"[1..]) {
+                    return HeaderName::ReferredBy;
+                }
+                (&b"retry-after"[1..], HeaderName::RetryAfter)
+            }
+            (11, b'u') => (&b"unsupported"[1..], HeaderName::Unsupported),
+            (12, b'a') => (&b"allow-events"[1..], HeaderName::AllowEvents),
+            (12, b'c') => (&b"content-type"[1..], HeaderName::ContentType),
+            (12, b'f') => (&b"feature-caps"[1..], HeaderName::FeatureCaps),
+            (12, b'h') => (&b"history-info"[1..], HeaderName::HistoryInfo),
+            (12, b'm') => {
+                if eq_lower(&name[1..], &b"max-forwards"[1..]) {
+                    return HeaderName::MaxForwards;
+                }
+                (&b"mime-version"[1..], HeaderName::MimeVersion)
+            }
+            (12, b'o') => (&b"organization"[1..], HeaderName::Organization),
+            (12, b'r') => (&b"record-route"[1..], HeaderName::RecordRoute),
+            (13, b'a') => (&b"authorization"[1..], HeaderName::Authorization),
+            (13, b'p') => (&b"proxy-require"[1..], HeaderName::ProxyRequire),
+            (14, b'a') => (&b"accept-contact"[1..], HeaderName::AcceptContact),
+            (14, b'c') => (&b"content-length"[1..], HeaderName::ContentLength),
+            (14, b'r') => (&b"reject-contact"[1..], HeaderName::RejectContact),
+            (15, b'a') => {
+                if eq_lower(&name[1..], &b"accept-encoding"[1..]) {
+                    return HeaderName::AcceptEncoding;
+                }
+                (&b"accept-language"[1..], HeaderName::AcceptLanguage)
+            }
+            (15, b's') => {
+                if eq_lower(&name[1..], &b"security-client"[1..]) {
+                    return HeaderName::SecurityClient;
+                }
+                if eq_lower(&name[1..], &b"security-server"[1..]) {
+                    return HeaderName::SecurityServer;
+                }
+                if eq_lower(&name[1..], &b"security-verify"[1..]) {
+                    return HeaderName::SecurityVerify;
+                }
+                (&b"session-expires"[1..], HeaderName::SessionExpires)
+            }
+            (16, b'c') => {
+                if eq_lower(&name[1..], &b"content-encoding"[1..]) {
+                    return HeaderName::ContentEncoding;
+                }
+                (&b"content-language"[1..], HeaderName::ContentLanguage)
+            }
+            (16, b'w') => (&b"www-authenticate"[1..], HeaderName::WwwAuthenticate),
+            (18, b'p') => {
+                if eq_lower(&name[1..], &b"proxy-authenticate"[1..]) {
+                    return HeaderName::ProxyAuthenticate;
+                }
+                (&b"proxy-inspect-body"[1..], HeaderName::ProxyInspectBody)
+            }
+            (18, b's') => (&b"subscription-state"[1..], HeaderName::SubscriptionState),
+            (19, b'a') => (&b"authentication-info"[1..], HeaderName::AuthenticationInfo),
+            (19, b'c') => (&b"content-disposition"[1..], HeaderName::ContentDisposition),
+            (19, b'p') => {
+                if eq_lower(&name[1..], &b"p-asserted-identity"[1..]) {
+                    return HeaderName::PAssertedIdentity;
+                }
+                (&b"proxy-authorization"[1..], HeaderName::ProxyAuthorization)
+            }
+            (19, b'r') => (&b"request-disposition"[1..], HeaderName::RequestDisposition),
+            (20, b'p') => (&b"p-preferred-identity"[1..], HeaderName::PPreferredIdentity),
+            _ => return HeaderName::Other,
+        };
+        if eq_lower(&name[1..], cand) { kind } else { HeaderName::Other }
     }
 
     /// The canonical long name (what the serializer writes). `Other` has no
@@ -502,6 +604,39 @@ mod tests {
             if let Some(c) = h.compact() {
                 assert_eq!(HeaderName::from_bytes(c.as_bytes()), h);
             }
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_names_sharing_length_and_initial() {
+        // Recognition dispatches on (length, first letter) and then compares
+        // the rest: names in the same bucket, case variations of either
+        // letter position, and near misses must all come out right.
+        let cases: &[(&[u8], HeaderName)] = &[
+            (b"RAck", HeaderName::RAck),
+            (b"rseq", HeaderName::RSeq),
+            (b"RSEQ", HeaderName::RSeq),
+            (b"rsex", HeaderName::Other),
+            (b"Call-ID", HeaderName::CallId),
+            (b"CONTACT", HeaderName::Contact),
+            (b"contacT", HeaderName::Contact),
+            (b"Contacts", HeaderName::Other),
+            (b"Contac", HeaderName::Other),
+            (b"Security-Verify", HeaderName::SecurityVerify),
+            (b"security-client", HeaderName::SecurityClient),
+            (b"Security-ServeR", HeaderName::SecurityServer),
+            (b"Security_Server", HeaderName::Other),
+            (b"Vi", HeaderName::Other),
+            (b"Via_", HeaderName::Other),
+            (b"Wia", HeaderName::Other),
+            (b"T", HeaderName::To),
+            (b"_", HeaderName::Other),
+            (b"1", HeaderName::Other),
+            (b"q", HeaderName::Other),
+            (b"", HeaderName::Other),
+        ];
+        for &(name, want) in cases {
+            assert_eq!(HeaderName::from_bytes(name), want, "{:?}", core::str::from_utf8(name));
         }
     }
 }

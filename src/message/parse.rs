@@ -88,6 +88,10 @@ pub struct Message<'a> {
     // not decode the same bytes twice.
     pub(crate) call_id: Option<&'a str>,
     pub(crate) top_via: Option<Via<'a>>,
+    /// Where the comma list of the first Via field stood after the top
+    /// Via (`None`: nothing followed it), so `vias()` resumes there
+    /// instead of splitting the field again.
+    pub(crate) top_via_rest: Option<u16>,
     pub(crate) from: Option<NameAddr<'a>>,
     pub(crate) to: Option<NameAddr<'a>>,
     pub(crate) limits: Limits,
@@ -121,6 +125,29 @@ fn line_end(buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
     }
 }
 
+/// The line ends of the header section. memchr's iterator goes through
+/// its implementation lookup on every call; where AVX2 is known to be
+/// there (detected at run time with `std`, or enabled at compile time)
+/// the finder is built once per parse and called directly. Elsewhere this
+/// is memchr's iterator. Both yield every LF, in order.
+enum LineEnds<'f, 'h> {
+    #[cfg(target_arch = "x86_64")]
+    Avx2(memchr::arch::x86_64::avx2::memchr::OneIter<'f, 'h>),
+    Any(memchr::Memchr<'h>, core::marker::PhantomData<&'f ()>),
+}
+
+impl Iterator for LineEnds<'_, '_> {
+    type Item = usize;
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            LineEnds::Avx2(it) => it.next(),
+            LineEnds::Any(it, _) => it.next(),
+        }
+    }
+}
+
 /// True if `s` starts with `SIP/` in any case (a status line).
 #[inline]
 fn starts_with_sip_slash(s: &[u8]) -> bool {
@@ -131,11 +158,14 @@ fn starts_with_sip_slash(s: &[u8]) -> bool {
 /// "SIP" case-insensitive). Ok for 2.0 (with any leading zeros), 505 for a
 /// well-formed other version, 400 otherwise.
 fn check_version(v: &[u8]) -> Result<(), ParseError> {
+    if v == b"SIP/2.0" {
+        return Ok(()); // as (nearly) every message spells it
+    }
     if !starts_with_sip_slash(v) {
         return Err(ParseError::syntax(Element::Version));
     }
     let nums = &v[4..];
-    let dot = memchr::memchr(b'.', nums).ok_or(ParseError::syntax(Element::Version))?;
+    let dot = lex::find_byte(b'.', nums).ok_or(ParseError::syntax(Element::Version))?;
     let (major, minor) = (&nums[..dot], &nums[dot + 1..]);
     let digits = |s: &[u8]| !s.is_empty() && s.iter().all(|&c| lex::is_digit(c));
     if !digits(major) || !digits(minor) {
@@ -157,7 +187,7 @@ fn check_version(v: &[u8]) -> Result<(), ParseError> {
 
 fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    let sp = memchr::memchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+    let sp = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
     check_version(&line[..sp])?;
     let rest = &line[sp + 1..];
     // Exactly three digits, then SP (RFC 4475 §3.1.1.13 keeps the SP even
@@ -188,7 +218,7 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     // Request-Line = Method SP Request-URI SP SIP-Version: exactly two SPs.
     // Extra or trailing SPs and LWS inside the URI are rejected, which
     // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
-    let sp1 = memchr::memchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+    let sp1 = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
     let sp2 = memchr::memrchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
     if sp1 == sp2 {
         return Err(ParseError::syntax(Element::StartLine));
@@ -196,7 +226,7 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     let method = Method::from_bytes(&line[..sp1]).ok_or(ParseError::syntax(Element::Method))?;
     let raw_uri = &line[sp1 + 1..sp2];
     check_version(&line[sp2 + 1..])?;
-    if raw_uri.is_empty() || raw_uri.iter().any(|&c| c <= b' ' || c == 0x7f) {
+    if raw_uri.is_empty() || lex::has_ctl_or_sp(raw_uri) {
         return Err(ParseError::syntax(Element::RequestUri));
     }
     let uri = Uri::parse(raw_uri).map_err(|e| ParseError::new(Element::RequestUri, e.kind))?;
@@ -253,13 +283,41 @@ impl<'a> Message<'a> {
             StartLine::Request(parse_request_line(line)?)
         };
 
-        let mut index: heapless::Vec<Entry, HEADER_CAPACITY> = heapless::Vec::new();
+        // The message is built in place from here on: the index is pushed
+        // into it directly, so the 1 KiB index is not copied into the
+        // message after the loop (only the final move out remains).
+        let mut msg = Message {
+            buf,
+            start,
+            index: heapless::Vec::new(),
+            head_len: 0,
+            body: &[],
+            content_length: None,
+            cseq: None,
+            max_forwards: None,
+            call_id: None,
+            top_via: None,
+            top_via_rest: None,
+            from: None,
+            to: None,
+            limits: *limits,
+        };
+        let index = &mut msg.index;
         let body_start;
         // One SIMD pass finds every line end of the header section; nothing
         // past the header-section limit is ever scanned.
         let head_from = next;
         let scan_end = buf.len().min(max_head + 1);
-        let mut line_ends = memchr::memchr_iter(b'\n', buf.get(head_from..scan_end).unwrap_or(&[]));
+        let head_bytes = buf.get(head_from..scan_end).unwrap_or(&[]);
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = memchr::arch::x86_64::avx2::memchr::One::new(b'\n');
+        #[cfg(target_arch = "x86_64")]
+        let mut line_ends = match &avx2 {
+            Some(finder) => LineEnds::Avx2(finder.iter(head_bytes)),
+            None => LineEnds::Any(memchr::memchr_iter(b'\n', head_bytes), core::marker::PhantomData),
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let mut line_ends = LineEnds::Any(memchr::memchr_iter(b'\n', head_bytes), core::marker::PhantomData);
         let mut crlf_lines = 0usize;
         loop {
             let line_start = next;
@@ -309,7 +367,7 @@ impl<'a> Message<'a> {
             // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS; the name
             // is a token (checked in the same pass that finds its end).
             let line = &buf[line_start..end];
-            let name_end = line.iter().position(|&c| !lex::is_token(c)).unwrap_or(line.len());
+            let name_end = lex::scan_token(line, 0);
             let mut colon = name_end;
             while colon < line.len() && lex::is_ws(line[colon]) {
                 colon += 1;
@@ -344,21 +402,7 @@ impl<'a> Message<'a> {
             return Err(head_limit_hit());
         }
 
-        let mut msg = Message {
-            buf,
-            start,
-            index,
-            head_len: body_start,
-            body: &[],
-            content_length: None,
-            cseq: None,
-            max_forwards: None,
-            call_id: None,
-            top_via: None,
-            from: None,
-            to: None,
-            limits: *limits,
-        };
+        msg.head_len = body_start;
         msg.check_transaction_headers()?;
 
         // Body: RFC 3261 §18.3. With Content-Length, exactly that many bytes;
@@ -379,9 +423,10 @@ impl<'a> Message<'a> {
         let mut seen_cl = false;
         let mut seen_cseq = false;
         let mut seen_mf = false;
-        for i in 0..self.index.len() {
-            let e = self.index[i];
-            let v = self.value_of(&e);
+        let (buf, index) = (self.buf, &self.index);
+        for e in index.iter() {
+            // As value_of, without borrowing all of self.
+            let v = buf.get(e.value_start as usize..e.value_end as usize).unwrap_or(&[]);
             match e.name {
                 HeaderName::ContentLength => {
                     // RFC 4475 §3.3.9: several Content-Length values make the
@@ -405,8 +450,12 @@ impl<'a> Message<'a> {
                 }
                 HeaderName::Via if self.top_via.is_none() => {
                     // The top Via is what §17 matches and §18.2.2 routes on.
-                    let first = lex::CommaList::new(v).next().unwrap_or(&[]);
+                    let mut list = lex::CommaList::new(v);
+                    let first = list.next().unwrap_or(&[]);
                     self.top_via = Some(Via::parse(first)?);
+                    // Positions inside a value are below the header-section
+                    // limit, so they fit in 16 bits.
+                    self.top_via_rest = list.resume_point().map(|p| p as u16);
                 }
                 HeaderName::From if self.from.is_none() => {
                     self.from = Some(NameAddr::parse_for(v, e.name)?);
@@ -698,6 +747,11 @@ CSeq: 1 OPTIONS\r\n";
         assert!(ok(b"SIP/2.0 2000 OK\r\n\r\n").is_err());
         assert_eq!(ok(b"SIP/3.0 200 OK\r\n\r\n").unwrap_err().status(), StatusCode::VERSION_NOT_SUPPORTED);
         assert!(ok(b"SIP/2.0 200 OK\x01\r\n\r\n").is_err());
+        // "SIP/2.0" exactly is taken at once; other spellings are checked.
+        assert_eq!(ok(b"SIP/02.00 200 OK\r\n\r\n"), Ok(200));
+        assert_eq!(ok(b"SIP/2.1 200 OK\r\n\r\n").unwrap_err().status(), StatusCode::VERSION_NOT_SUPPORTED);
+        assert_eq!(ok(b"SIP/2.0x 200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
+        assert_eq!(ok(b"SIP/20 200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
     }
 
     #[test]

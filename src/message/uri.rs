@@ -29,7 +29,7 @@
 use core::fmt;
 
 use super::error::{Element, ErrorKind, ParseError};
-use super::lex::{ascii_str, eq_ic, hex_val, is_alpha, is_digit, is_hex, is_token};
+use super::lex::{ascii_str, eq_ic, find_byte, hex_val, is_alpha, is_digit, is_hex, is_token};
 use super::method::Method;
 
 /// A URI as found in a Request-URI or a name-addr.
@@ -138,6 +138,9 @@ const C_USER: u8 = 1; // unreserved / user-unreserved
 const C_PASSWORD: u8 = 2; // unreserved / "&" / "=" / "+" / "$" / ","
 const C_PARAM: u8 = 4; // paramchar: param-unreserved / unreserved
 const C_HEADER: u8 = 8; // hname / hvalue characters
+const C_HOST: u8 = 16; // hostname and IPv4 characters: alphanum / "-" / "."
+const C_HOSTPORT: u8 = 32; // C_HOST / ":" / "[" / "]" (any hostport byte)
+const C_LABEL: u8 = 64; // domain label characters: alphanum / "-"
 
 const fn uri_class_table() -> [u8; 256] {
     let mut t = [0u8; 256];
@@ -158,6 +161,15 @@ const fn uri_class_table() -> [u8; 256] {
         }
         if unreserved || matches!(c, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$') {
             v |= C_HEADER;
+        }
+        if c.is_ascii_alphanumeric() || c == b'-' {
+            v |= C_LABEL;
+        }
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'.' {
+            v |= C_HOST | C_HOSTPORT;
+        }
+        if matches!(c, b':' | b'[' | b']') {
+            v |= C_HOSTPORT;
         }
         t[i] = v;
         i += 1;
@@ -180,24 +192,56 @@ fn is_visual_separator(c: u8) -> bool {
     matches!(c, b'-' | b'.' | b'(' | b')')
 }
 
+/// The first position at or after `i` whose byte is not in class `mask`
+/// (a `C_*` bit), four bytes per step (see `lex::scan_class`).
+#[inline(always)]
+fn scan_uri_class(s: &[u8], mut i: usize, mask: u8) -> usize {
+    while let Some(&[a, b, c, d]) = s.get(i..i + 4) {
+        let all =
+            URI_CLASS[a as usize] & URI_CLASS[b as usize] & URI_CLASS[c as usize] & URI_CLASS[d as usize];
+        if all & mask == 0 {
+            break;
+        }
+        i += 4;
+    }
+    while let Some(&c) = s.get(i) {
+        if URI_CLASS[c as usize] & mask == 0 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The first position at or after `i` that is not an alphanumeric, `-` or
+/// `.` (the bytes of a domain name or IPv4 address).
+#[inline]
+pub(crate) fn scan_host_chars(s: &[u8], i: usize) -> usize {
+    scan_uri_class(s, i, C_HOST)
+}
+
+/// The first position at or after `i` that is neither in class `mask` nor
+/// the start of a well-formed `%HH` escape.
+#[inline]
+fn scan_escaped_class(s: &[u8], mut i: usize, mask: u8) -> usize {
+    loop {
+        i = scan_uri_class(s, i, mask);
+        match s.get(i) {
+            Some(b'%')
+                if s.get(i + 1).is_some_and(|&h| is_hex(h)) && s.get(i + 2).is_some_and(|&l| is_hex(l)) =>
+            {
+                i += 3
+            }
+            _ => return i,
+        }
+    }
+}
+
 /// True if every byte of `s` is either in the class `mask` (a `C_*` bit) or
 /// starts a well-formed `%HH` escape.
 #[inline]
 fn valid_escaped_class(s: &[u8], mask: u8) -> bool {
-    let mut i = 0;
-    while let Some(&c) = s.get(i) {
-        if URI_CLASS[c as usize] & mask != 0 {
-            i += 1;
-        } else if c == b'%'
-            && s.get(i + 1).is_some_and(|&h| is_hex(h))
-            && s.get(i + 2).is_some_and(|&l| is_hex(l))
-        {
-            i += 3;
-        } else {
-            return false;
-        }
-    }
-    true
+    scan_escaped_class(s, 0, mask) == s.len()
 }
 
 /// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
@@ -287,29 +331,33 @@ pub fn eq_unescaped(a: &[u8], b: &[u8], case_insensitive: bool) -> bool {
 
 /// `IPv4address` with each octet 0-255 (RFC 5954 `dec-octet`, tolerating
 /// leading zeros as the RFC 3261 `1*3DIGIT` did).
+#[inline]
 fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
-    // One pass: `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255.
+    // `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255, read
+    // one octet at a time.
     let mut out = [0u8; 4];
-    let (mut part, mut val, mut digits) = (0usize, 0u16, 0u8);
-    for &c in s {
-        if c.is_ascii_digit() {
-            digits += 1;
-            if digits > 3 {
-                return None;
+    let mut rest = s;
+    for (k, octet) in out.iter_mut().enumerate() {
+        // Up to three digits (value < 1000, so u16 cannot overflow).
+        let mut v: u16 = 0;
+        let mut n = 0;
+        while let Some((&c, tail)) = rest.split_first() {
+            if !c.is_ascii_digit() || n == 3 {
+                break;
             }
-            val = val * 10 + u16::from(c - b'0');
-        } else if c == b'.' && digits > 0 && part < 3 {
-            *out.get_mut(part)? = u8::try_from(val).ok()?;
-            (part, val, digits) = (part + 1, 0, 0);
-        } else {
+            v = v * 10 + u16::from(c - b'0');
+            n += 1;
+            rest = tail;
+        }
+        if n == 0 {
             return None;
         }
+        *octet = u8::try_from(v).ok()?;
+        if k < 3 {
+            rest = rest.strip_prefix(b".")?;
+        }
     }
-    if part != 3 || digits == 0 {
-        return None;
-    }
-    out[3] = u8::try_from(val).ok()?;
-    Some(out)
+    rest.is_empty().then_some(out)
 }
 
 /// `IPv6address` (RFC 5954, i.e. RFC 3986 §3.2.2), also accepting the
@@ -409,29 +457,57 @@ fn parse_ipv6(s: &[u8]) -> Option<[u16; 8]> {
 /// `hostname = *( domainlabel "." ) toplabel [ "." ]` (RFC 3261 §25.1),
 /// checked in one pass: labels are alphanumerics and inner hyphens, and the
 /// top label starts with a letter (so a dotted quad is never a hostname).
+#[inline]
 fn is_hostname(s: &[u8]) -> bool {
     let body = match s.strip_suffix(b".") {
         Some(b) => b,
         None => s,
     };
-    let (mut label_start, mut prev, mut top_alpha) = (true, 0u8, false);
-    for &c in body {
-        if c == b'.' {
-            if label_start || prev == b'-' {
-                return false;
-            }
-            label_start = true;
-        } else if c.is_ascii_alphanumeric() {
-            if label_start {
-                top_alpha = c.is_ascii_alphabetic();
-                label_start = false;
-            }
-        } else if c != b'-' || label_start {
+    let mut i = 0;
+    loop {
+        // A label: starts with an alphanumeric, runs over alphanumerics and
+        // hyphens, does not end with a hyphen.
+        let start = i;
+        if !body.get(i).is_some_and(u8::is_ascii_alphanumeric) {
             return false;
         }
-        prev = c;
+        i = scan_uri_class(body, i + 1, C_LABEL);
+        if body.get(i - 1) == Some(&b'-') {
+            return false;
+        }
+        match body.get(i) {
+            None => return body.get(start).is_some_and(u8::is_ascii_alphabetic),
+            Some(b'.') => i += 1,
+            Some(_) => return false,
+        }
     }
-    !label_start && prev != b'-' && top_alpha
+}
+
+/// [`is_hostname`] for bytes already known to be alphanumerics, hyphens
+/// and dots: only the label structure is left to check. Each label is
+/// non-empty and has no hyphen at either end (so it starts with an
+/// alphanumeric); the last one starts with a letter.
+#[inline]
+fn is_hostname_shape(s: &[u8]) -> bool {
+    let body = match s.strip_suffix(b".") {
+        Some(b) => b,
+        None => s,
+    };
+    let mut start = 0;
+    loop {
+        let rest = body.get(start..).unwrap_or(&[]);
+        let end = find_byte(b'.', rest).map_or(body.len(), |k| start + k);
+        let label = body.get(start..end).unwrap_or(&[]);
+        match (label.first(), label.last()) {
+            (Some(&first), Some(&last)) if first != b'-' && last != b'-' => {
+                if end == body.len() {
+                    return first.is_ascii_alphabetic();
+                }
+            }
+            _ => return false,
+        }
+        start = end + 1;
+    }
 }
 
 impl<'a> Host<'a> {
@@ -442,6 +518,7 @@ impl<'a> Host<'a> {
     /// `1.2.3.256` are syntax errors, since a top label must start with a
     /// letter. An IPv6 address without brackets is an error (RFC 5118
     /// §4.2); see [`Host::parse_lenient_ipv6`] for the places that allow it.
+    #[inline]
     pub fn parse(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
         if let Some(rest) = s.strip_prefix(b"[") {
             let inner = rest.strip_suffix(b"]").ok_or_else(syntax)?;
@@ -453,6 +530,22 @@ impl<'a> Host<'a> {
             }
         }
         if is_hostname(s) {
+            return ascii_str(s).map(Host::Domain).ok_or_else(syntax);
+        }
+        Err(syntax())
+    }
+
+    /// [`Host::parse`] of bytes already known to be alphanumerics, hyphens
+    /// and dots (the URI parser's host scan), so only the label structure
+    /// of a name is left to check.
+    #[inline]
+    fn parse_host_chars(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
+        if s.first().is_some_and(|c| c.is_ascii_digit()) {
+            if let Some(a) = parse_ipv4(s) {
+                return Ok(Host::Ipv4(a));
+            }
+        }
+        if is_hostname_shape(s) {
             return ascii_str(s).map(Host::Domain).ok_or_else(syntax);
         }
         Err(syntax())
@@ -509,15 +602,21 @@ impl fmt::Display for Host<'_> {
 /// Parses `1*DIGIT` as a port: leading zeros are fine, a value above 65535
 /// is [`ErrorKind::OutOfRange`].
 fn parse_port(s: &[u8]) -> Result<u16, ParseError> {
-    if s.is_empty() || !s.iter().all(|&c| is_digit(c)) {
+    if s.is_empty() {
         return Err(syntax());
     }
-    let first_nz = s.iter().position(|&c| c != b'0').unwrap_or(s.len());
-    let digits = s.get(first_nz..).unwrap_or(&[]);
-    if digits.len() > 5 {
-        return Err(out_of_range());
+    // One pass; the value stops growing once above 65535 (so any number of
+    // digits is fine), and a non-digit anywhere is a syntax error even
+    // after an overflow.
+    let mut v: u32 = 0;
+    for &c in s {
+        if !is_digit(c) {
+            return Err(syntax());
+        }
+        if v <= 65_535 {
+            v = v * 10 + u32::from(c - b'0');
+        }
     }
-    let v = digits.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
     u16::try_from(v).map_err(|_| out_of_range())
 }
 
@@ -525,11 +624,15 @@ fn parse_port(s: &[u8]) -> Result<u16, ParseError> {
 /// 0-65535 with leading zeros allowed; a larger one is
 /// [`ErrorKind::OutOfRange`]. `[2001:db8::10:5070]` is an address with no
 /// port (RFC 5118 §4.3); `[2001:db8::10]:5070` has port 5070.
+#[inline]
 pub fn parse_hostport(s: &[u8]) -> Result<(Host<'_>, Option<u16>), ParseError> {
     let host_end = if s.first() == Some(&b'[') {
         memchr::memchr(b']', s).map(|k| k + 1).ok_or_else(syntax)?
     } else {
-        memchr::memchr(b':', s).unwrap_or(s.len())
+        // The host ends at the first byte no host can hold: ':' before a
+        // port, anything else is an error below (as it would be inside
+        // the host).
+        scan_uri_class(s, 0, C_HOST)
     };
     let (host, rest) = s.split_at(host_end);
     let host = Host::parse(host)?;
@@ -539,6 +642,37 @@ pub fn parse_hostport(s: &[u8]) -> Result<(Host<'_>, Option<u16>), ParseError> {
         Some(_) => return Err(syntax()),
     };
     Ok((host, port))
+}
+
+/// Parses the `hostport` at the start of `s`, which must end at `;`, `?`
+/// or the end of `s`; returns it and where it ended. Errors are those
+/// [`parse_hostport`] gives on the text up to that `;` or `?`: any byte no
+/// hostport can hold is a syntax error, and a port is range-checked only
+/// once it is known to be all digits.
+#[inline]
+fn parse_hostport_prefix(s: &[u8]) -> Result<(Host<'_>, Option<u16>, usize), ParseError> {
+    let ends_here = |i: usize| matches!(s.get(i), None | Some(b';' | b'?'));
+    if s.first() == Some(&b'[') {
+        let end = scan_uri_class(s, 0, C_HOSTPORT);
+        if !ends_here(end) {
+            return Err(syntax());
+        }
+        let (host, port) = parse_hostport(&s[..end])?;
+        return Ok((host, port, end));
+    }
+    let host_end = scan_uri_class(s, 0, C_HOST);
+    let host = Host::parse_host_chars(&s[..host_end])?;
+    if s.get(host_end) != Some(&b':') {
+        return if ends_here(host_end) { Ok((host, None, host_end)) } else { Err(syntax()) };
+    }
+    let mut end = host_end + 1;
+    while s.get(end).is_some_and(|c| c.is_ascii_digit()) {
+        end += 1;
+    }
+    if !ends_here(end) {
+        return Err(syntax());
+    }
+    Ok((host, Some(parse_port(&s[host_end + 1..end])?), end))
 }
 
 // ---------------------------------------------------------------------------
@@ -572,6 +706,16 @@ impl<'a> Iterator for UriParamIter<'a> {
     type Item = Result<UriParam<'a>, ParseError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_param(false)
+    }
+}
+
+impl<'a> UriParamIter<'a> {
+    /// The next parameter; with `stop_at_query`, a '?' ends the parameter
+    /// (and the list) instead of being an error, so the URI parser finds
+    /// the headers part in the same pass.
+    #[inline]
+    fn next_param(&mut self, stop_at_query: bool) -> Option<Result<UriParam<'a>, ParseError>> {
         let (&first, after) = self.rest.split_first()?;
         if first != b';' {
             self.rest = &[];
@@ -582,10 +726,10 @@ impl<'a> Iterator for UriParamIter<'a> {
         let mut eq = None;
         let mut i = 0;
         let mut ok = true;
-        while let Some(&c) = after.get(i) {
-            if URI_CLASS[c as usize] & C_PARAM != 0 {
-                i += 1;
-            } else if c == b';' {
+        loop {
+            i = scan_uri_class(after, i, C_PARAM);
+            let Some(&c) = after.get(i) else { break };
+            if c == b';' || (c == b'?' && stop_at_query) {
                 break;
             } else if c == b'=' && eq.is_none() {
                 eq = Some(i);
@@ -708,6 +852,18 @@ enum KnownParam {
 
 fn known_param(name: &[u8]) -> KnownParam {
     use KnownParam::*;
+    // Plain names: dispatch on length and first letter, then one compare.
+    let first = name.first().map_or(0, |&c| c | 0x20);
+    match (name.len(), first) {
+        (9, b't') if eq_ic(name, b"transport") => return Token,
+        (4, b'u') if eq_ic(name, b"user") => return Token,
+        (6, b'm') if eq_ic(name, b"method") => return Token,
+        (3, b't') if eq_ic(name, b"ttl") => return Ttl,
+        (5, b'm') if eq_ic(name, b"maddr") => return Maddr,
+        (8, b'p') if eq_ic(name, b"pn-param") => return Valued,
+        (7, b'p') if eq_ic(name, b"pn-prid") || eq_ic(name, b"pn-purr") => return Valued,
+        _ => {}
+    }
     const TABLE: [(&str, KnownParam); 8] = [
         ("transport", Token),
         ("user", Token),
@@ -718,12 +874,11 @@ fn known_param(name: &[u8]) -> KnownParam {
         ("pn-prid", Valued),
         ("pn-purr", Valued),
     ];
-    if memchr::memchr(b'%', name).is_some() {
+    if find_byte(b'%', name).is_some() {
         // Escaped names are rare; compare after unescaping (§19.1.4).
         return TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k);
     }
-    // Plain names: one length check, then one case-insensitive compare.
-    TABLE.iter().find(|(n, _)| n.len() == name.len() && eq_ic(name, n.as_bytes())).map_or(Other, |&(_, k)| k)
+    Other
 }
 
 /// Checks the values of the parameters this module has accessors for.
@@ -732,7 +887,7 @@ fn check_known_param(p: &UriParam<'_>) -> Result<(), ParseError> {
     match known_param(p.name) {
         KnownParam::Token => {
             let v = value()?;
-            let plain_token = memchr::memchr(b'%', v).is_none() && v.iter().all(|&c| is_token(c));
+            let plain_token = find_byte(b'%', v).is_none() && v.iter().all(|&c| is_token(c));
             if !plain_token && !Unescaped::new(v).all(is_token) {
                 return Err(syntax());
             }
@@ -879,10 +1034,10 @@ impl<'a> SipUri<'a> {
         // No '@' can appear unescaped after the userinfo (it is in neither
         // paramchar nor the header alphabet), so the first '@' ends it, and
         // the user part may contain ';' and '?' (RFC 4475 §3.1.1.9).
-        let (user, password, after) = match memchr::memchr(b'@', rest) {
+        let (user, password, after) = match find_byte(b'@', rest) {
             Some(at) => {
                 let userinfo = &rest[..at];
-                let (user, password) = match memchr::memchr(b':', userinfo) {
+                let (user, password) = match find_byte(b':', userinfo) {
                     Some(k) => (&userinfo[..k], Some(&userinfo[k + 1..])),
                     None => (userinfo, None),
                 };
@@ -896,17 +1051,21 @@ impl<'a> SipUri<'a> {
             }
             None => (None, None, rest),
         };
-        let hp_end = after.iter().position(|&c| c == b';' || c == b'?').unwrap_or(after.len());
-        let (hostport, tail) = after.split_at(hp_end);
-        let (host, port) = parse_hostport(hostport)?;
-        let (params, headers) = match memchr::memchr(b'?', tail) {
-            Some(q) => (&tail[..q], Some(&tail[q + 1..])),
+        let (host, port, hp_end) = parse_hostport_prefix(after)?;
+        let tail = &after[hp_end..];
+        // The parameters run to the first '?' (no paramchar is a '?'):
+        // walk them and find it in the same pass.
+        let mut iter = UriParamIter { rest: tail };
+        while iter.rest.first() == Some(&b';') {
+            check_known_param(&iter.next_param(true).ok_or_else(syntax)??)?;
+        }
+        let params_len = tail.len() - iter.rest.len();
+        let (params, headers) = match iter.rest.split_first() {
             None => (tail, None),
+            Some((b'?', h)) => (&tail[..params_len], Some(h)),
+            Some(_) => return Err(syntax()),
         };
         let params = UriParams { raw: params };
-        for p in params.iter() {
-            check_known_param(&p?)?;
-        }
         if let Some(h) = headers {
             validate_headers(h)?;
         }
@@ -1192,7 +1351,7 @@ impl<'a> Uri<'a> {
     /// anything the grammar does not allow. A port above 65535 or a `ttl`
     /// above 255 is [`ErrorKind::OutOfRange`].
     pub fn parse(s: &'a [u8]) -> Result<Uri<'a>, ParseError> {
-        let colon = memchr::memchr(b':', s).ok_or_else(syntax)?;
+        let colon = find_byte(b':', s).ok_or_else(syntax)?;
         let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
         if !is_scheme(scheme) || rest.is_empty() {
             return Err(syntax());
@@ -1364,6 +1523,39 @@ mod tests {
     }
 
     #[test]
+    fn rfc3261_19_1_1_hostport_params_headers_split_in_one_pass() {
+        // hostport ends at ';' or '?'; the parameters end at the first '?'
+        // (no paramchar is one); the known parameters are recognised in
+        // any case and, escaped, after unescaping (§19.1.4).
+        let u = sip("sip:h?a=b");
+        assert_eq!((u.params.raw, u.headers), (&b""[..], Some(&b"a=b"[..])));
+        let u = sip("sip:h:5060;transport=TCP;lr?a=b&c=d");
+        assert_eq!(
+            (u.port, u.params.raw, u.headers),
+            (Some(5060), &b";transport=TCP;lr"[..], Some(&b"a=b&c=d"[..]))
+        );
+        assert_eq!(u.transport(), Some("TCP"));
+        assert_eq!(sip("sip:[2001:db8::1]:5061;lr").port, Some(5061));
+        assert_eq!(sip("sip:h;TTL=5").ttl(), Some(5));
+        let kind = |s: &str| Uri::parse(s.as_bytes()).map(drop).map_err(|e| e.kind);
+        assert_eq!(kind("sip:h;%74tl=300"), Err(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h;ttl=300?x=y"), Err(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h;Transport=a%2Cb"), Err(ErrorKind::Syntax));
+        assert_eq!(kind("sip:h:70000;lr"), Err(ErrorKind::OutOfRange));
+        for bad in [
+            "sip:h;lr?",
+            "sip:h;a=?x=y",
+            "sip:h:5060x;lr",
+            "sip:h:70000x",
+            "sip:a-.b;lr",
+            "sip:h%41;lr",
+            "sip:h;lr?x",
+        ] {
+            assert_eq!(kind(bad), Err(ErrorKind::Syntax), "{bad}");
+        }
+    }
+
+    #[test]
     fn rfc3261_19_1_scheme_case_and_kinds() {
         let u = Uri::parse(b"SIP:ALICE@AtLanTa.CoM;Transport=udp").unwrap();
         assert!(u.is_sip());
@@ -1474,6 +1666,13 @@ mod tests {
         assert!(parse_hostport(b"[::1").is_err());
         assert!(parse_hostport(b"").is_err());
         assert!(parse_hostport(b"h:1:2").is_err());
+        // One pass: the value saturates past 65535, a non-digit is still
+        // a syntax error after an overflow.
+        let port_err = |s: &[u8]| parse_hostport(s).unwrap_err().kind;
+        assert_eq!(port_err(b"h:99999999999x"), ErrorKind::Syntax);
+        assert_eq!(port_err(b"h:100000"), ErrorKind::OutOfRange);
+        assert_eq!(port_err(b"h:0065536"), ErrorKind::OutOfRange);
+        assert_eq!(parse_hostport(b"h:065535").unwrap().1, Some(65535));
     }
 
     #[test]
@@ -1489,6 +1688,14 @@ mod tests {
         assert_eq!(Host::parse(b"255.255.255.255"), Ok(Host::Ipv4([255; 4])));
         assert_eq!(Host::parse(b"010.001.1.1"), Ok(Host::Ipv4([10, 1, 1, 1])), "RFC 3261 1*3DIGIT");
         assert!(Host::parse(b"1.2.3.0256").is_err());
+        // The octet reader: one to three digits, exactly four octets.
+        for bad in [&b"1.2.3"[..], b"1.2.3.4.5", b"1..2.3", b".1.2.3", b"1.2.3.", b"1.2.3.4x", b"256.1.1.1"] {
+            assert!(Host::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(Host::parse(b"1.2.3.a"), Ok(Host::Domain("1.2.3.a")), "a top label may follow digits");
+        assert_eq!(Host::parse(b"9.99.199.255"), Ok(Host::Ipv4([9, 99, 199, 255])));
+        assert_eq!(Host::parse(b"1.2.3.4a.example"), Ok(Host::Domain("1.2.3.4a.example")));
+        assert_eq!(sip("sip:192.0.2.1:5060;lr").host, Host::Ipv4([192, 0, 2, 1]));
         assert!(Host::parse(b"1.2.3.4.").is_err());
         assert!(Host::Domain("Example.COM").equivalent(&Host::Domain("example.com")));
         assert!(!Host::Domain("a").equivalent(&Host::Ipv4([1, 2, 3, 4])));
@@ -1496,6 +1703,25 @@ mod tests {
         assert_eq!(std::format!("{}", Host::Ipv4([192, 0, 2, 1])), "192.0.2.1");
         assert_eq!(std::format!("{}", Host::parse(b"[::1]").unwrap()), "[::1]");
         assert_eq!(std::format!("{}", Host::parse(b"a.b").unwrap()), "a.b");
+    }
+
+    #[test]
+    fn rfc3261_25_1_hostname_shape_agrees_with_full_check() {
+        // The URI parser checks only the label structure of a host whose
+        // bytes it already scanned; on such bytes that must agree with the
+        // full check, for every string of up to seven of "a1-.".
+        let alphabet = *b"a1-.";
+        let mut buf = [0u8; 7];
+        for len in 0..=buf.len() {
+            for mut n in 0..4usize.pow(len as u32) {
+                for b in buf[..len].iter_mut() {
+                    *b = alphabet[n % 4];
+                    n /= 4;
+                }
+                let s = &buf[..len];
+                assert_eq!(is_hostname_shape(s), is_hostname(s), "{:?}", core::str::from_utf8(s));
+            }
+        }
     }
 
     fn v6(s: &str) -> Option<[u16; 8]> {

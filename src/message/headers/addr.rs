@@ -70,21 +70,22 @@ impl<'a> NameAddr<'a> {
 
     /// Parses everything but the header parameters, which the caller must
     /// walk (and so check) itself: Contact checks its own in one pass.
+    #[inline(always)]
     fn parse_unchecked_params(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
         let err = ParseError::header(name);
         let v = lex::trim_lws(v);
         let (display_name, uri_raw, rest, bracketed) = match find_laquot(v, name)? {
             Some((display_name, lt)) => {
-                let gt = lt + memchr::memchr(b'>', &v[lt..]).ok_or(err)?;
+                let gt = lt + lex::find_byte(b'>', &v[lt..]).ok_or(err)?;
                 (display_name, &v[lt + 1..gt], &v[gt + 1..], true)
             }
             None => {
                 // addr-spec: the URI ends at the first ';' (§20.10).
-                let end = memchr::memchr(b';', v).unwrap_or(v.len());
+                let end = lex::find_byte(b';', v).unwrap_or(v.len());
                 (None, lex::trim_lws(&v[..end]), &v[end..], false)
             }
         };
-        if uri_raw.is_empty() || uri_raw.iter().any(|&c| c <= b' ' || c == 0x7f) {
+        if uri_raw.is_empty() || lex::has_ctl_or_sp(uri_raw) {
             return Err(err); // RFC 4475 §3.1.2.14: no LWS inside an addr-spec
         }
         let uri = Uri::parse(uri_raw).map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
@@ -130,7 +131,7 @@ fn find_laquot<'a>(
         }
         return Ok(Some((Some(DisplayName::Quoted(&v[1..end - 1])), lt)));
     }
-    let Some(lt) = memchr::memchr(b'<', v) else {
+    let Some(lt) = lex::find_byte(b'<', v) else {
         return Ok(None);
     };
     // display-name = *(token LWS): only tokens and LWS before '<'

@@ -52,6 +52,25 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         TypedValues { msg, name, field: 0, list: None, split: false, left, decode }
     }
 
+    /// Values of a list header whose first value has been taken already:
+    /// the iterator resumes inside the first field's comma list at `rest`
+    /// (see [`lex::CommaList::resume_point`]), having counted that value
+    /// against the limit. Returns `None` if the limit allows no value at
+    /// all (the first one is then not to be yielded either).
+    pub(crate) fn list_after_first(
+        msg: &'m Message<'a>,
+        name: HeaderName,
+        decode: DecodeFn<'a, T>,
+        rest: Option<usize>,
+    ) -> Option<Self> {
+        let mut it = Self::list(msg, name, decode);
+        let first = msg.index.iter().position(|e| e.name == name)?;
+        it.left = it.left.checked_sub(1)?;
+        it.field = first + 1;
+        it.list = Some(lex::CommaList::resume(msg.value_of(&msg.index[first]), rest));
+        Some(it)
+    }
+
     /// The next raw value, before decoding.
     pub(crate) fn next_raw(&mut self) -> Option<&'a [u8]> {
         loop {

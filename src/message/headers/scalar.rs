@@ -60,10 +60,18 @@ impl<'a> CSeq<'a> {
 pub fn parse_call_id(v: &[u8]) -> Result<&str, ParseError> {
     const N: HeaderName = HeaderName::CallId;
     let v = lex::trim_lws(v);
-    let ok = match memchr::memchr(b'@', v) {
-        Some(at) => lex::is_word_str(&v[..at]) && lex::is_word_str(&v[at + 1..]),
-        None => lex::is_word_str(v),
-    };
+    // One scan: '@' is not a word character, so the first word run ends
+    // at the '@' if there is one, and the second must reach the end.
+    let first = lex::scan_word(v, 0);
+    let ok = first > 0
+        && match v.get(first) {
+            None => true,
+            Some(b'@') => {
+                let second = lex::scan_word(v, first + 1);
+                second == v.len() && second > first + 1
+            }
+            Some(_) => false,
+        };
     if !ok {
         return Err(err(N));
     }
@@ -324,6 +332,12 @@ mod tests {
         assert!(parse_call_id(b"a b").is_err());
         assert!(parse_call_id(b"a@").is_err());
         assert!(parse_call_id(b"").is_err());
+        // Checked in one scan that stops at the '@'.
+        for bad in [&b"@a"[..], b"a@b@c", b"a@@b", b"a b@c", b"a@b c", b"a;b", b"@"] {
+            assert!(parse_call_id(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse_call_id(b" a "), Ok("a"));
+        assert_eq!(parse_call_id(b"<x>@[y]"), Ok("<x>@[y]"));
     }
 
     #[test]

@@ -40,6 +40,23 @@ pub struct Via<'a> {
     branch: Option<&'a str>,
 }
 
+/// A sent-protocol part as `&str`. The version and transport nearly always
+/// are one of a handful of tokens, which are returned as constants (same
+/// text, no UTF-8 check); anything else is checked as usual.
+#[inline]
+fn common_str(s: &[u8]) -> Option<&str> {
+    Some(match s {
+        b"2.0" => "2.0",
+        b"UDP" => "UDP",
+        b"TCP" => "TCP",
+        b"TLS" => "TLS",
+        b"SCTP" => "SCTP",
+        b"WS" => "WS",
+        b"WSS" => "WSS",
+        _ => return lex::ascii_str(s),
+    })
+}
+
 /// Splits `SWS "/" SWS`-separated sent-protocol parts.
 fn protocol_part(s: &[u8], i: usize) -> Result<(usize, usize, usize), ParseError> {
     let a = lex::skip_lws(s, i);
@@ -52,17 +69,25 @@ fn protocol_part(s: &[u8], i: usize) -> Result<(usize, usize, usize), ParseError
 
 impl<'a> Via<'a> {
     /// Parses one via-parm (one element of a Via field's comma list).
+    #[inline]
     pub fn parse(v: &'a [u8]) -> Result<Via<'a>, ParseError> {
         let v = lex::trim_lws(v);
-        let (n0, n1, i) = protocol_part(v, 0)?;
-        if !lex::eq_ic(&v[n0..n1], b"SIP") || v.get(i) != Some(&b'/') {
-            return Err(err());
-        }
-        let (v0, v1, i) = protocol_part(v, i + 1)?;
-        if v.get(i) != Some(&b'/') {
-            return Err(err());
-        }
-        let (t0, t1, i) = protocol_part(v, i + 1)?;
+        let (version, transport_from) = match v.get(..8) {
+            // The usual spelling, without LWS around the slashes.
+            Some(p) if lex::eq_ic(&p[..4], b"SIP/") && &p[4..] == b"2.0/" => ("2.0", 8),
+            _ => {
+                let (n0, n1, i) = protocol_part(v, 0)?;
+                if !lex::eq_ic(&v[n0..n1], b"SIP") || v.get(i) != Some(&b'/') {
+                    return Err(err());
+                }
+                let (v0, v1, i) = protocol_part(v, i + 1)?;
+                if v.get(i) != Some(&b'/') {
+                    return Err(err());
+                }
+                (common_str(&v[v0..v1]).ok_or(err())?, i + 1)
+            }
+        };
+        let (t0, t1, i) = protocol_part(v, transport_from)?;
         if i == t1 {
             return Err(err()); // LWS is mandatory before sent-by
         }
@@ -71,7 +96,9 @@ impl<'a> Via<'a> {
         let h1 = if v.get(h0) == Some(&b'[') {
             h0 + memchr::memchr(b']', &v[h0..]).ok_or(err())? + 1
         } else {
-            let mut j = h0;
+            // Host bytes (alphanumerics, '-', '.') never end sent-by:
+            // skip them with the class scan, then stop as before.
+            let mut j = crate::message::uri::scan_host_chars(v, h0);
             while let Some(&c) = v.get(j) {
                 if lex::is_ws(c) || matches!(c, b';' | b':' | b'\r' | b'\n') {
                     break;
@@ -97,8 +124,8 @@ impl<'a> Via<'a> {
         }
         let params = lex::Params::new(&v[i..]);
         let mut via = Via {
-            version: lex::ascii_str(&v[v0..v1]).ok_or(err())?,
-            transport: lex::ascii_str(&v[t0..t1]).ok_or(err())?,
+            version,
+            transport: common_str(&v[t0..t1]).ok_or(err())?,
             host,
             port,
             params,
@@ -110,6 +137,7 @@ impl<'a> Via<'a> {
 
     /// Checks every parameter once so the accessors can be cheap
     /// (RFC 3261 §25.1 via-params; RFC 3581 response-port).
+    #[inline(always)]
     fn check_params(&self) -> Result<Option<&'a str>, ParseError> {
         fn bounded(v: &[u8], max: u32) -> Result<(), ParseError> {
             match lex::parse_u32(v) {
@@ -119,13 +147,14 @@ impl<'a> Via<'a> {
             }
         }
         let mut branch = None;
-        for p in self.params {
-            let p = p.map_err(|_| err())?;
+        let mut params = self.params;
+        while let Some(p) = params.next_kind() {
+            let (p, token) = p.map_err(|_| err())?;
             let (name, value) = (p.name, p.value);
             // Dispatch on length and first letter before comparing names.
             match (name.len(), name[0] | 0x20) {
                 (6, b'b') if lex::eq_ic(name, b"branch") => match value {
-                    Some(b) if lex::is_token_str(b) => {
+                    Some(b) if token => {
                         if branch.is_none() {
                             branch = Some(lex::ascii_str(b).ok_or(err())?);
                         }
@@ -222,11 +251,9 @@ impl<'a> Iterator for Vias<'_, 'a> {
         if self.done {
             return None;
         }
+        // The inner iterator already stands past the cached top Via.
         let v = match self.cached_top.take() {
-            Some(top) => {
-                self.inner.next_raw()?;
-                Ok(top)
-            }
+            Some(top) => Ok(top),
             None => self.inner.next()?,
         };
         if self.left == 0 {
@@ -246,12 +273,18 @@ impl<'a> Message<'a> {
 
     /// Every Via value, top first.
     pub fn vias(&self) -> Vias<'_, 'a> {
-        Vias {
-            inner: TypedValues::list(self, N, decode_via),
-            left: self.limits.max_vias,
-            done: false,
-            cached_top: self.top_via,
-        }
+        // Resume the first field's comma list where the parser left it
+        // after the top Via, rather than splitting that field again. If
+        // the list limit allows no value at all, nothing is yielded.
+        let rest = self.top_via_rest.map(usize::from);
+        let resumed = self.top_via.and_then(|top| {
+            TypedValues::list_after_first(self, N, decode_via, rest).map(|inner| (inner, top))
+        });
+        let (inner, cached_top) = match resumed {
+            Some((inner, top)) => (inner, Some(top)),
+            None => (TypedValues::list(self, N, decode_via), None),
+        };
+        Vias { inner, left: self.limits.max_vias, done: false, cached_top }
     }
 }
 
@@ -271,6 +304,96 @@ mod tests {
         assert_eq!(v.maddr(), Some(Host::Ipv4([224, 2, 0, 1])));
         assert_eq!(v.rport(), Some(Some(5060)));
         assert!(v.alias());
+    }
+
+    #[test]
+    fn rfc3261_20_42_sent_protocol_kept_as_written() {
+        // Common tokens come back as constants, others as written; either
+        // way the text is what the message held (transport is a token of
+        // any case, RFC 4475 §3.1.1.10).
+        for (value, version, transport) in [
+            (&b"SIP/2.0/UDP h"[..], "2.0", "UDP"),
+            (b"SIP/2.0/udp h", "2.0", "udp"),
+            (b"SIP/2.0/WSS h", "2.0", "WSS"),
+            (b"SIP/2.0/Ws h", "2.0", "Ws"),
+            (b"sip/02.0/SCTP h", "02.0", "SCTP"),
+            (b"SIP/2.0/NEWTRANS h", "2.0", "NEWTRANS"),
+        ] {
+            let v = Via::parse(value).unwrap();
+            assert_eq!((v.version, v.transport), (version, transport), "{value:?}");
+        }
+        assert!(Via::parse(b"SIP/2.0/UDP").is_err());
+        // The unspaced "SIP/2.0/" prefix is read directly; LWS after it, a
+        // spaced form or another version go the long way, same result.
+        let v = Via::parse(b"sIp/2.0/ TCP h").unwrap();
+        assert_eq!((v.version, v.transport), ("2.0", "TCP"));
+        let v = Via::parse(b"SIP / 2.0 /TCP h").unwrap();
+        assert_eq!((v.version, v.transport), ("2.0", "TCP"));
+        assert_eq!(Via::parse(b"SIP/2.01/UDP h").unwrap().version, "2.01");
+        assert!(Via::parse(b"SIP/2.0/").is_err());
+        assert!(Via::parse(b"SIPS/2.0/UDP h").is_err());
+        assert!(Via::parse(b"SIP/2.0/UD\x00P h").is_err());
+    }
+
+    #[test]
+    fn rfc3261_20_42_branch_must_be_a_token() {
+        // The parameter scan tells a token value from the wider gen-value
+        // alphabet; only a token is a branch (RFC 3261 §25.1 via-branch).
+        assert_eq!(
+            Via::parse(b"SIP/2.0/UDP h;branch=z9hG4bK.a-1!%*_+`'~").unwrap().branch(),
+            Some("z9hG4bK.a-1!%*_+`'~")
+        );
+        for bad in [
+            &b"SIP/2.0/UDP h;branch=a:b"[..],
+            b"SIP/2.0/UDP h;branch=\"z9\"",
+            b"SIP/2.0/UDP h;branch=[::1]",
+            b"SIP/2.0/UDP h;branch",
+        ] {
+            assert!(Via::parse(bad).is_err(), "{bad:?}");
+        }
+        // Other parameters keep the wider alphabet.
+        let v = Via::parse(b"SIP/2.0/UDP h;received=2001:db8::1;x=\"q\";branch=z9hG4bKx").unwrap();
+        assert_eq!((v.branch(), v.param("x")), (Some("z9hG4bKx"), Some(Some(&b"\"q\""[..]))));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_vias_across_fields_and_limits() {
+        // The top Via is cached at parse time and vias() resumes the first
+        // field's comma list after it: the values, their order and the
+        // list-value limit must come out as if the fields were split anew.
+        use crate::message::Limits;
+        let m = b"OPTIONS sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=1, SIP/2.0/UDP b;branch=2\r\nTo: <sip:b@h>\r\nVia: SIP/2.0/UDP c;branch=3 ,SIP/2.0/UDP d;branch=4\r\nFrom: <sip:a@h>;tag=x\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nVia: SIP/2.0/TCP e\r\n\r\n";
+        let hosts = |limits: &Limits| -> heapless::Vec<heapless::String<4>, 8> {
+            let msg = Message::parse_with(m, limits).unwrap();
+            msg.vias()
+                .map(|v| match v {
+                    Ok(v) => heapless::String::try_from(match v.host {
+                        Host::Domain(d) => d,
+                        _ => "?",
+                    })
+                    .unwrap(),
+                    Err(e) => heapless::String::try_from(if e.kind == ErrorKind::TooManyVias {
+                        "many"
+                    } else {
+                        "err"
+                    })
+                    .unwrap(),
+                })
+                .collect()
+        };
+        let with = |f: fn(&mut Limits)| {
+            let mut l = Limits::DEFAULT;
+            f(&mut l);
+            l
+        };
+        assert_eq!(hosts(&Limits::DEFAULT), ["a", "b", "c", "d", "e"]);
+        assert_eq!(hosts(&with(|l| l.max_list_values = 0)), [""; 0]);
+        assert_eq!(hosts(&with(|l| l.max_list_values = 1)), ["a"]);
+        assert_eq!(hosts(&with(|l| l.max_list_values = 3)), ["a", "b", "c"]);
+        assert_eq!(hosts(&with(|l| l.max_vias = 0)), ["many"]);
+        assert_eq!(hosts(&with(|l| l.max_vias = 2)), ["a", "b", "many"]);
+        let single = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\nCSeq: 1 BYE\r\n\r\n";
+        assert_eq!(Message::parse(single).unwrap().vias().count(), 1);
     }
 
     #[test]
