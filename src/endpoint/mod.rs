@@ -1317,31 +1317,5 @@ fn status_of(bytes: &[u8]) -> Option<StatusCode> {
 
 /// The CANCEL of §9.1 for a parsed INVITE.
 fn build_cancel(invite: &Message<'_>) -> Vec<u8> {
-    let uri = invite.request().map_or(&b""[..], |r| r.raw_uri);
-    let mut out = Vec::with_capacity(invite.as_bytes().len().min(1024) + 32);
-    out.extend_from_slice(b"CANCEL ");
-    out.extend_from_slice(uri);
-    out.extend_from_slice(b" SIP/2.0\r\n");
-    let mut field = |name: &str, value: &[u8]| {
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value);
-        out.extend_from_slice(b"\r\n");
-    };
-    if let Some(v) = invite.header_values(HeaderName::Via).next() {
-        field("Via", v);
-    }
-    for r in invite.header_all(HeaderName::Route) {
-        field("Route", r);
-    }
-    field("Max-Forwards", b"70");
-    field("From", invite.header(HeaderName::From).unwrap_or_default());
-    field("To", invite.header(HeaderName::To).unwrap_or_default());
-    field("Call-ID", invite.header(HeaderName::CallId).unwrap_or_default());
-    let mut cseq = alloc::format!("{} CANCEL", invite.cseq().map_or(0, |c| c.seq)).into_bytes();
-    cseq.shrink_to_fit();
-    field("CSeq", &cseq);
-    field("Content-Length", b"0");
-    out.extend_from_slice(b"\r\n");
-    out
+    crate::transaction::hop_request(invite, "CANCEL", invite.header(HeaderName::To).unwrap_or_default())
 }

@@ -255,49 +255,42 @@ pub(crate) fn build_ack(request: &[u8], response: &Message<'_>) -> Vec<u8> {
     let Ok(req) = Message::parse(request) else {
         return Vec::new();
     };
-    let uri = req.request().map_or(&b""[..], |r| r.raw_uri);
-    let mut out = Vec::with_capacity(request.len().min(1024) + 64);
-    out.extend_from_slice(b"ACK ");
-    out.extend_from_slice(uri);
-    out.extend_from_slice(b" SIP/2.0\r\n");
-    let mut field = |name: &str, value: &[u8]| {
+    hop_request(&req, "ACK", response.header(HeaderName::To).unwrap_or_default())
+}
+
+/// A request that rides on an INVITE's branch: the ACK of a non-2xx
+/// (§17.1.1.3) or a CANCEL (§9.1). Both take the INVITE's Request-URI,
+/// top Via alone, Route fields, From, Call-ID and CSeq number, with their
+/// own method and the given To (the response's for ACK, the INVITE's for
+/// CANCEL), Max-Forwards 70 and no body.
+pub(crate) fn hop_request(invite: &Message<'_>, method: &str, to: &[u8]) -> Vec<u8> {
+    use core::fmt::Write;
+    let uri = invite.request().map_or(&b""[..], |r| r.raw_uri);
+    let mut out = Vec::with_capacity(invite.as_bytes().len().min(1024) + 64);
+    let field = |out: &mut Vec<u8>, name: &str, value: &[u8]| {
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b": ");
         out.extend_from_slice(value);
         out.extend_from_slice(b"\r\n");
     };
-    if let Some(via) = req.header_values(HeaderName::Via).next() {
-        field("Via", via);
+    out.extend_from_slice(method.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(uri);
+    out.extend_from_slice(b" SIP/2.0\r\n");
+    if let Some(via) = invite.header_values(HeaderName::Via).next() {
+        field(&mut out, "Via", via);
     }
-    for route in req.header_all(HeaderName::Route) {
-        field("Route", route);
+    for route in invite.header_all(HeaderName::Route) {
+        field(&mut out, "Route", route);
     }
-    field("Max-Forwards", b"70");
-    field("From", req.header(HeaderName::From).unwrap_or_default());
-    field("To", response.header(HeaderName::To).unwrap_or_default());
-    field("Call-ID", req.header(HeaderName::CallId).unwrap_or_default());
-    let seq = req.cseq().map_or(0, |c| c.seq);
-    let mut num = itoa_u32(seq);
-    field("CSeq", {
-        num.extend_from_slice(b" ACK");
-        &num
-    });
-    field("Content-Length", b"0");
+    field(&mut out, "Max-Forwards", b"70");
+    field(&mut out, "From", invite.header(HeaderName::From).unwrap_or_default());
+    field(&mut out, "To", to);
+    field(&mut out, "Call-ID", invite.header(HeaderName::CallId).unwrap_or_default());
+    let mut cseq = heapless::String::<32>::new();
+    let _ = write!(cseq, "{} {method}", invite.cseq().map_or(0, |c| c.seq));
+    field(&mut out, "CSeq", cseq.as_bytes());
+    field(&mut out, "Content-Length", b"0");
     out.extend_from_slice(b"\r\n");
     out
-}
-
-fn itoa_u32(n: u32) -> Vec<u8> {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits[i..].to_vec()
 }

@@ -31,6 +31,7 @@ mod server_invite;
 mod server_non_invite;
 mod timers;
 
+pub(crate) use client_invite::hop_request;
 pub use client_invite::{ClientInviteTransaction, IctState};
 pub use client_non_invite::{ClientNonInviteTransaction, NictState};
 pub use server_invite::{IstState, ServerInviteTransaction};
