@@ -663,7 +663,11 @@ impl App {
                 };
                 match refused {
                     Ok(()) => self.log(format_args!("{session}: challenged (stale={stale})")),
-                    Err(e) => self.log(format_args!("{session}: could not challenge: {e}")),
+                    Err(e) => {
+                        // Do not leave the INVITE unanswered.
+                        self.log(format_args!("{session}: could not challenge: {e}"));
+                        let _ = self.ua.reject(now, session, StatusCode::SERVER_INTERNAL_ERROR);
+                    }
                 }
                 return;
             }
