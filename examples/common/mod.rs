@@ -5,7 +5,8 @@
 //! [`App::poll_action`] says, and sleeps until [`App::poll_timeout`].
 //!
 //! Nothing here is SIP protocol: the role logic only calls the UA core's
-//! commands (`ring`, `answer`, `invite`, `hangup`, `respond`). If an
+//! commands (`ring`, `answer`, `reject_with`, `invite`, `hangup`, `respond`)
+//! and, with `--challenge`, the crate's `DigestServer` (`verify`, `challenge`). If an
 //! adapter ever needs to parse or build SIP itself, the crate's API is
 //! missing something and gets it instead.
 
@@ -16,6 +17,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use sip_proto::Instant;
+use sip_proto::auth::Algorithm;
+use sip_proto::auth::server::{self, DigestServer, Secret, ServerConfig, Verification};
 use sip_proto::endpoint::{Destination, Transmit};
 use sip_proto::message::StatusCode;
 use sip_proto::message::builder::response_to;
@@ -37,18 +40,22 @@ pub fn usage(program: &str) -> String {
 {program}: a SIP user agent on real sockets, driven by sip-proto's sans-IO core
 
 USAGE:
-    {program} [--listen ADDR] [--transport udp|tcp] --uas [--challenge]
+    {program} [--listen ADDR] [--transport udp|tcp] --uas
+              [--challenge [--realm R] [--algorithms LIST]] [--user U --password P]
     {program} [--listen ADDR] [--transport udp|tcp] --uac TARGET
-              [--calls N] [--rate R] [--hold-ms MS]
+              [--calls N] [--rate R] [--hold-ms MS] [--user U --password P]
 
 It listens on ADDR over both UDP and TCP (the same port) and prints
 `listening udp=ADDR tcp=ADDR` as its first line, then runs one role:
 
     --uas              answer every INVITE with 180 Ringing then 200 OK (with
                        an SDP answer), accept BYE; runs until killed
-    --challenge        (UAS) challenge INVITEs with digest authentication:
-                       NOT YET AVAILABLE, the crate's digest support is being
-                       written; the flag is refused for now
+    --challenge        (UAS) digest authentication (RFC 3261 §22, RFC 7616,
+                       RFC 8760): an INVITE without valid credentials is
+                       refused with 401 and a WWW-Authenticate per algorithm
+                       (qop=auth); valid ones ring and answer as above; a
+                       correct response to an old nonce is challenged again
+                       with stale=true
     --uac TARGET       place calls to TARGET (an IP:port) and exit when all
                        have ended, printing their counts; the exit status is
                        non-zero if any call failed
@@ -65,6 +72,16 @@ OPTIONS:
     --max-calls N      most concurrent calls (default 65536): the UA core
                        answers 486 Busy Here beyond it, and a UAC counts a
                        call it could not place as failed
+    --user U           the digest username: the one the UAS accepts with
+                       --challenge, or the UAC answers 401/407 with
+                       (default sipp)
+    --password P       its password (default sipp); a UAC given --user or
+                       --password answers challenges, without them it does
+                       not
+    --realm R          (UAS --challenge) the realm (default the listen host)
+    --algorithms LIST  (UAS --challenge) the algorithms offered, most
+                       preferred first, comma-separated: md5, sha256,
+                       sha512-256 (default sha256,md5)
     -v, --verbose      print every call event on stderr
     -h, --help         this text
 "
@@ -74,8 +91,7 @@ OPTIONS:
 /// What the adapter runs as.
 #[derive(Clone, Debug)]
 pub enum Role {
-    /// Answer calls. (`--challenge` will add digest challenges here; see
-    /// [`parse_args`].)
+    /// Answer calls (challenging them first with [`Args::challenge`]).
     Uas,
     /// Place calls.
     Uac {
@@ -103,6 +119,41 @@ pub struct Args {
     pub max_calls: usize,
     /// Print call events.
     pub verbose: bool,
+    /// (UAS) digest challenges, with `--challenge`.
+    pub challenge: Option<Challenge>,
+    /// (UAC) the username and password to answer challenges with, given
+    /// `--user` or `--password`.
+    pub credentials: Option<(String, String)>,
+}
+
+/// What a challenging UAS offers and accepts (`--challenge`).
+#[derive(Clone, Debug)]
+pub struct Challenge {
+    /// The realm; `None` for the listen host.
+    pub realm: Option<String>,
+    /// The algorithms offered, most preferred first.
+    pub algorithms: Vec<Algorithm<'static>>,
+    /// The one user accepted.
+    pub user: String,
+    /// Its password.
+    pub password: String,
+}
+
+/// Parses `--algorithms`: a comma-separated list, most preferred first.
+fn parse_algorithms(list: &str) -> Result<Vec<Algorithm<'static>>, String> {
+    let mut out = Vec::new();
+    for name in list.split(',').map(str::trim) {
+        let alg = match name.to_ascii_lowercase().as_str() {
+            "md5" => Algorithm::Md5,
+            "sha256" | "sha-256" => Algorithm::Sha256,
+            "sha512-256" | "sha-512-256" => Algorithm::Sha512_256,
+            _ => return Err(format!("--algorithms: md5, sha256 or sha512-256, not {name:?}")),
+        };
+        if !out.contains(&alg) {
+            out.push(alg);
+        }
+    }
+    Ok(out)
 }
 
 /// Parses the command line (without the program name). `Ok(None)` means
@@ -117,6 +168,7 @@ pub fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>
     let (mut uas, mut challenge, mut target) = (false, false, None);
     let (mut calls, mut rate, mut hold_ms, mut max_calls) = (1u64, 10f64, 0u64, 1usize << 16);
     let mut verbose = false;
+    let (mut user, mut password, mut realm, mut algorithms) = (None, None, None, None);
     while let Some(flag) = argv.next() {
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
@@ -135,6 +187,10 @@ pub fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>
             "--rate" => rate = value(&flag, argv.next())?,
             "--hold-ms" => hold_ms = value(&flag, argv.next())?,
             "--max-calls" => max_calls = value(&flag, argv.next())?,
+            "--user" => user = Some(value::<String>(&flag, argv.next())?),
+            "--password" => password = Some(value::<String>(&flag, argv.next())?),
+            "--realm" => realm = Some(value::<String>(&flag, argv.next())?),
+            "--algorithms" => algorithms = Some(parse_algorithms(&value::<String>(&flag, argv.next())?)?),
             "-v" | "--verbose" => verbose = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -149,19 +205,30 @@ pub fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>
         }
         _ => return Err("choose one role: --uas or --uac TARGET".into()),
     };
-    if challenge {
-        // TODO(issue #5, digest authentication): once the crate has its
-        // digest module, `--challenge` makes the UAS answer each INVITE
-        // without valid credentials with 401 and a WWW-Authenticate (MD5
-        // and SHA-256) from it; see the hook in `App::on_incoming_call`.
-        return Err(
-            "--challenge is not available yet: the crate's digest authentication is being written".into()
-        );
+    let is_uas = matches!(role, Role::Uas);
+    if !is_uas && (challenge || realm.is_some() || algorithms.is_some()) {
+        return Err("--challenge, --realm and --algorithms are for --uas".into());
     }
+    if is_uas
+        && !challenge
+        && (realm.is_some() || algorithms.is_some() || user.is_some() || password.is_some())
+    {
+        return Err("--realm, --algorithms, --user and --password need --challenge with --uas".into());
+    }
+    let given = user.is_some() || password.is_some();
+    let user = user.unwrap_or_else(|| "sipp".into());
+    let password = password.unwrap_or_else(|| "sipp".into());
+    let challenge = challenge.then(|| Challenge {
+        realm,
+        algorithms: algorithms.unwrap_or_else(|| vec![Algorithm::Sha256, Algorithm::Md5]),
+        user: user.clone(),
+        password: password.clone(),
+    });
+    let credentials = (!is_uas && given).then_some((user, password));
     if max_calls == 0 {
         return Err("--max-calls must be at least 1".into());
     }
-    Ok(Some(Args { listen, transport, role, max_calls, verbose }))
+    Ok(Some(Args { listen, transport, role, max_calls, verbose, challenge, credentials }))
 }
 
 /// Parses `std::env::args`, printing help or the error and exiting as
@@ -297,6 +364,14 @@ pub struct App {
     verbose: bool,
     actions: std::collections::VecDeque<Action>,
     sdp: Vec<u8>,
+    digest: Option<Digest>,
+}
+
+/// A challenging UAS's digest server and its one user.
+struct Digest {
+    server: DigestServer,
+    user: String,
+    password: String,
 }
 
 /// Counts a UAC reports at the end.
@@ -329,6 +404,17 @@ impl App {
         // Reliable provisionals are the peer's to ask for; our UAS rings
         // unreliably and our UAC needs none.
         config.reliable_provisionals = false;
+        config.credentials = args.credentials.clone();
+        let digest = args.challenge.as_ref().map(|c| {
+            let mut sc = ServerConfig::new(c.realm.as_deref().unwrap_or(&host), server::Role::UserAgent);
+            sc.algorithms = c.algorithms.clone();
+            // The nonces are signed with a key of this process's.
+            Digest {
+                server: DigestServer::new(&os_seed(), sc),
+                user: c.user.clone(),
+                password: c.password.clone(),
+            }
+        });
         let uac = match args.role {
             Role::Uac { target, calls, rate, hold } => Some(Uac {
                 target: Some(target),
@@ -356,6 +442,7 @@ impl App {
             verbose: args.verbose,
             actions: Default::default(),
             sdp,
+            digest,
         }
     }
 
@@ -549,13 +636,43 @@ impl App {
         }
     }
 
-    fn on_incoming_call(&mut self, session: SessionId) {
+    fn on_incoming_call(&mut self, session: SessionId, request: &sip_proto::message::Message<'_>) {
         let now = self.now;
-        // Hook for `--challenge` (issue #5, digest authentication): here
-        // the UAS would check the INVITE's Authorization with the crate's
-        // digest module and, without valid credentials, `reject` it with
-        // 401 and a WWW-Authenticate instead of ringing. `parse_args`
-        // refuses the flag until that module exists.
+        if let Some(d) = &mut self.digest {
+            // RFC 3261 §22.2: without valid credentials, 401 with the
+            // challenges; a correct response to an expired nonce gets a
+            // fresh one with stale=true (RFC 7616 §3.3).
+            let verdict = d.server.verify(now, request, |q| {
+                (q.username == d.user).then(|| Secret::Password(d.password.as_str().into()))
+            });
+            let stale = match verdict {
+                Verification::Verified { .. } => None,
+                Verification::Stale => Some(true),
+                Verification::Missing => Some(false),
+                Verification::Invalid(why) => {
+                    self.log(format_args!("{session}: credentials refused: {why:?}"));
+                    Some(false)
+                }
+            };
+            if let Some(stale) = stale {
+                let tag = self.ua.endpoint_mut().new_tag();
+                let Some(d) = &mut self.digest else { return };
+                let refused = match d.server.challenge(now, request, stale, Some(&tag)).build() {
+                    Ok(challenge) => self.ua.reject_with(now, session, challenge).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                match refused {
+                    Ok(()) => self.log(format_args!("{session}: challenged (stale={stale})")),
+                    Err(e) => {
+                        // Do not leave the INVITE unanswered.
+                        self.log(format_args!("{session}: could not challenge: {e}"));
+                        let _ = self.ua.reject(now, session, StatusCode::SERVER_INTERNAL_ERROR);
+                    }
+                }
+                return;
+            }
+            self.log(format_args!("{session}: credentials verified"));
+        }
         let rung = self.ua.ring(now, session, StatusCode::RINGING, false, None);
         let answered = self.ua.answer(now, session, Some(("application/sdp", self.sdp.clone())));
         if let (Err(e), _) | (_, Err(e)) = (rung, answered) {
@@ -566,9 +683,9 @@ impl App {
     fn on_event(&mut self, e: UaEvent) {
         let now = self.now;
         match e {
-            UaEvent::IncomingCall { session, .. } => {
+            UaEvent::IncomingCall { session, request } => {
                 self.log(format_args!("{session}: incoming call"));
-                self.on_incoming_call(session);
+                self.on_incoming_call(session, request.message());
             }
             UaEvent::ReInvite { session, .. } => {
                 let _ = self.ua.answer(now, session, Some(("application/sdp", self.sdp.clone())));
