@@ -384,22 +384,20 @@ impl Dialog {
     }
 
     fn base(&self, method: Method<'_>) -> RequestBuilder {
-        let (uri, routes) = self.request_target();
-        let mut b = RequestBuilder::new(method, &uri);
-        for r in routes {
-            b = b.header(HeaderName::Route, r.as_bytes());
-        }
-        let mut to = self.remote_uri.clone();
-        if !self.id.remote_tag.is_empty() {
-            to.push_str(";tag=");
-            to.push_str(&self.id.remote_tag);
-        }
-        let mut from = self.local_uri.clone();
-        if !self.id.local_tag.is_empty() {
-            from.push_str(";tag=");
-            from.push_str(&self.id.local_tag);
-        }
-        b.to(&to).from(&from).call_id(&self.id.call_id)
+        let mut b = if self.route_set.is_empty() {
+            // The common case: no copy of the remote target or the routes.
+            RequestBuilder::new(method, &self.remote_target)
+        } else {
+            let (uri, routes) = self.request_target();
+            let mut b = RequestBuilder::new(method, &uri);
+            for r in routes {
+                b = b.header(HeaderName::Route, r.as_bytes());
+            }
+            b
+        };
+        b = with_tag(b, HeaderName::To, &self.remote_uri, &self.id.remote_tag);
+        b = with_tag(b, HeaderName::From, &self.local_uri, &self.id.local_tag);
+        b.call_id(&self.id.call_id)
     }
 
     /// The Request-URI and Route values of an in-dialog request
@@ -491,6 +489,15 @@ impl Dialog {
     pub fn handle_timeout(&mut self) -> bool {
         self.terminate();
         true
+    }
+}
+
+/// Sets `name` to `uri`, with `;tag=<tag>` unless the tag is empty.
+fn with_tag(b: RequestBuilder, name: HeaderName, uri: &str, tag: &str) -> RequestBuilder {
+    if tag.is_empty() {
+        b.set_header_parts(name, &[uri.as_bytes()])
+    } else {
+        b.set_header_parts(name, &[uri.as_bytes(), b";tag=", tag.as_bytes()])
     }
 }
 

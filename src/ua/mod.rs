@@ -684,11 +684,11 @@ impl UserAgent {
         let tag = self.ep.new_tag();
         let call_id = self.ep.new_call_id();
         let seq = (self.rng.next_u32() & 0xffff) + 1;
-        RequestBuilder::new(Method::Invite, request_uri)
-            .from(&alloc::format!("{from};tag={tag}"))
-            .to(to)
-            .call_id(&call_id)
-            .cseq(seq)
+        let mut from_tag = String::with_capacity(from.len() + 5 + tag.len());
+        for part in [from, ";tag=", &tag] {
+            from_tag.push_str(part);
+        }
+        RequestBuilder::new(Method::Invite, request_uri).from(&from_tag).to(to).call_id(&call_id).cseq(seq)
     }
 
     /// Places a call: sends `invite` (an INVITE without Via or Contact:
@@ -707,10 +707,11 @@ impl UserAgent {
         if self.config.reliable_provisionals {
             invite = invite.header(HeaderName::Supported, "100rel");
         }
+        // The sequence number from the builder: the request sent carries
+        // that CSeq (the builder checked it), no need to parse it back.
+        let seq = invite.cseq_seq().unwrap_or(0);
         let tx = self.ep.send_request(now, invite, destination)?;
         let request = self.ep.client_request(tx).cloned();
-        let seq =
-            request.as_ref().and_then(|r| Message::parse(r).ok()?.cseq().ok().map(|c| c.seq)).unwrap_or(0);
         let id = self.new_session_id();
         let mut s = Session::new(DialogRole::Uac, destination);
         s.invite_tx = Some(tx);
@@ -1520,10 +1521,9 @@ impl UserAgent {
                 drop(request);
                 if let Some(Ok(builder)) = retry {
                     let dest = s.destination;
+                    let seq = builder.cseq_seq();
                     if let Ok(new_tx) = self.ep.send_request(now, builder, dest) {
                         let bytes = self.ep.client_request(new_tx).cloned();
-                        let seq =
-                            bytes.as_ref().and_then(|r| Message::parse(r).ok()?.cseq().ok().map(|c| c.seq));
                         if let Some(s) = self.sessions.get_mut(&id) {
                             s.invite_tx = Some(new_tx);
                             s.invite = bytes;

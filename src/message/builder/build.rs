@@ -250,6 +250,22 @@ impl RequestBuilder {
         self
     }
 
+    /// Sets a known header (From, To) from consecutive parts, without
+    /// joining them in a string first; checked as [`set_header`] checks.
+    ///
+    /// [`set_header`]: Self::set_header
+    pub(crate) fn set_header_parts(mut self, name: HeaderName, parts: &[&[u8]]) -> Self {
+        let r = FieldName::from(name).resolve().and_then(|k| self.draft.fields.set_parts(k, parts));
+        self.draft.record(r);
+        self
+    }
+
+    /// The CSeq sequence number set so far, if a valid CSeq is set (the
+    /// UA core records it without parsing the request it sends).
+    pub(crate) fn cseq_seq(&self) -> Option<u32> {
+        CSeq::parse(self.draft.fields.get(HeaderName::CSeq)?).ok().map(|c| c.seq)
+    }
+
     /// The request method, as given to [`new`](Self::new).
     pub fn method_str(&self) -> &str {
         &self.method
@@ -404,6 +420,9 @@ impl ResponseBuilder {
 pub fn response_to(request: &Message<'_>, status: StatusCode, to_tag: Option<&str>) -> ResponseBuilder {
     let mut b = ResponseBuilder::new(status);
     let fields = &mut b.draft.fields;
+    // Room for what is copied below and what the TU usually adds
+    // (Contact, a tag, a few headers).
+    fields.reserve(12, (request.as_bytes().len() - request.body().len()).min(1024) + 64);
     for v in request.header_all(HeaderName::Via) {
         fields.append_trusted(HeaderName::Via, b"", v);
     }
