@@ -111,10 +111,18 @@ impl ViaStamp {
         let Some(at) = found else {
             return message;
         };
-        let mut out = Vec::with_capacity(message.len() + stamped.len());
-        out.extend_from_slice(&message[..at]);
-        out.extend_from_slice(stamped);
-        out.extend_from_slice(&message[at + original.len()..]);
+        // In place (the builders leave room at the end for this): move
+        // the tail up and write the stamped value over the original. The
+        // stamp only adds parameters, so it is never shorter.
+        let mut out = message;
+        let (tail, len) = (at + original.len(), out.len());
+        if stamped.len() < original.len() {
+            out.drain(at + stamped.len()..tail);
+        } else {
+            out.resize(len + stamped.len() - original.len(), 0);
+            out.copy_within(tail..len, at + stamped.len());
+        }
+        out[at..at + stamped.len()].copy_from_slice(stamped);
         out
     }
 }
@@ -138,15 +146,52 @@ pub(crate) fn via_stamp(msg: &Message<'_>, source: &Source) -> Option<ViaStamp> 
         }
         None => buf.extend_from_slice(value),
     }
-    let mut params = heapless::String::<64>::new();
     if needs_received && !has_received {
-        let _ = write!(params, ";received={}", source.peer.ip());
+        buf.extend_from_slice(b";received=");
+        match source.peer.ip() {
+            // Written by hand: the formatter costs more than the rest of
+            // the stamp.
+            IpAddr::V4(a) => {
+                let [a, b, c, d] = a.octets();
+                push_decimal(&mut buf, a.into());
+                for o in [b, c, d] {
+                    buf.push(b'.');
+                    push_decimal(&mut buf, o.into());
+                }
+            }
+            ip @ IpAddr::V6(_) => {
+                let mut text = heapless::String::<48>::new();
+                let _ = write!(text, "{ip}");
+                buf.extend_from_slice(text.as_bytes());
+            }
+        }
     }
     if rport {
-        let _ = write!(params, ";rport={}", source.peer.port());
+        buf.extend_from_slice(b";rport=");
+        push_decimal(&mut buf, source.peer.port());
     }
-    buf.extend_from_slice(params.as_bytes());
     Some(ViaStamp { buf, split: value.len() })
+}
+
+/// Appends `n` in decimal, as `Display` writes it.
+fn push_decimal(buf: &mut Vec<u8>, n: u16) {
+    let mut digits = [0u8; 5];
+    buf.extend_from_slice(decimal(n, &mut digits));
+}
+
+/// `n` in decimal (as `Display` writes it), in `digits`.
+pub(crate) fn decimal(n: u16, digits: &mut [u8; 5]) -> &[u8] {
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &digits[i..]
 }
 
 /// Where the responses to a request go (RFC 3261 §18.2.2, RFC 3581 §4).
