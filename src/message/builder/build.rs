@@ -260,6 +260,16 @@ impl RequestBuilder {
         self
     }
 
+    /// The value of the first field of a known header set so far.
+    pub(crate) fn field(&self, name: HeaderName) -> Option<&[u8]> {
+        self.draft.fields.get(name)
+    }
+
+    /// The Request-URI, as given to [`new`](Self::new).
+    pub(crate) fn uri_str(&self) -> &str {
+        &self.uri
+    }
+
     /// The CSeq sequence number set so far, if a valid CSeq is set (the
     /// UA core records it without parsing the request it sends).
     pub(crate) fn cseq_seq(&self) -> Option<u32> {
