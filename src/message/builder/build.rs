@@ -3,8 +3,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::field::{FieldName, Fields, valid_request_uri};
-use super::sink::{Sink, put_uint};
+use super::field::{FieldName, Fields, Key, valid_request_uri};
+use super::sink::{Sink, SliceSink, put_uint};
 use super::{BuildError, OwnedMessage, write_tail};
 use crate::message::headers::{CSeq, parse_call_id};
 use crate::message::{HeaderName, Message, Method, StatusCode, lex};
@@ -309,11 +309,14 @@ impl RequestBuilder {
             self.draft.fail(BuildError::InvalidHeaderValue(HeaderName::CSeq));
             return self;
         }
-        let mut v = Vec::new();
-        let _ = put_uint(&mut v, u64::from(seq));
-        v.push(b' ');
-        v.extend_from_slice(self.method.as_bytes());
-        self.draft.set(HeaderName::CSeq.into(), &v);
+        // Digits, a space and the method (a token, or the builder holds
+        // an error and writes nothing): no check, no temporary buffer.
+        let mut digits = [0u8; 10];
+        let mut sink = SliceSink::new(&mut digits);
+        let _ = put_uint(&mut sink, u64::from(seq));
+        let n = sink.len();
+        let key = Key { kind: HeaderName::CSeq, raw: &[] };
+        self.draft.fields.set_parts_unchecked(key, &[&digits[..n], b" ", self.method.as_bytes()]);
         self
     }
 
@@ -350,7 +353,8 @@ impl RequestBuilder {
 #[derive(Clone, Debug)]
 pub struct ResponseBuilder {
     status: StatusCode,
-    reason: String,
+    /// The canonical phrase borrowed, or the caller's.
+    reason: alloc::borrow::Cow<'static, str>,
     draft: Draft,
 }
 
@@ -362,7 +366,7 @@ impl ResponseBuilder {
         if !(100..=699).contains(&status.as_u16()) {
             draft.fail(BuildError::InvalidStatus(status.as_u16()));
         }
-        ResponseBuilder { status, reason: status.canonical_reason().into(), draft }
+        ResponseBuilder { status, reason: alloc::borrow::Cow::Borrowed(status.canonical_reason()), draft }
     }
 
     common_methods!();
@@ -373,7 +377,7 @@ impl ResponseBuilder {
         if reason.bytes().any(|c| c < 0x20 && c != b'\t' || c == 0x7f) {
             self.draft.fail(BuildError::InvalidReasonPhrase);
         } else {
-            self.reason = reason.into();
+            self.reason = alloc::borrow::Cow::Owned(reason.into());
         }
         self
     }
@@ -447,11 +451,7 @@ pub fn response_to(request: &Message<'_>, status: StatusCode, to_tag: Option<&st
         match to_tag {
             Some(tag) if !has_tag && status != StatusCode::TRYING => {
                 if lex::is_token_str(tag.as_bytes()) {
-                    let mut with_tag = Vec::with_capacity(v.len() + 5 + tag.len());
-                    with_tag.extend_from_slice(v);
-                    with_tag.extend_from_slice(b";tag=");
-                    with_tag.extend_from_slice(tag.as_bytes());
-                    fields.append_trusted(HeaderName::To, b"", &with_tag);
+                    fields.append_trusted_parts(HeaderName::To, &[v, b";tag=", tag.as_bytes()]);
                 } else {
                     bad_tag = true;
                     fields.append_trusted(HeaderName::To, b"", v);

@@ -156,6 +156,9 @@ struct Field {
     /// The name text, for [`HeaderName::Other`] only.
     raw_name: Span,
     value: Span,
+    /// The value may hold folds (a value copied from a parsed message);
+    /// checked user values never do ([`push_value`] unfolds them).
+    folds: bool,
 }
 
 /// The header fields of a message under construction, in order. Names and
@@ -212,7 +215,7 @@ impl Fields {
         } else {
             push_value(&mut self.text, key.kind, value)?;
         }
-        Ok(Field { kind: key.kind, raw_name, value: Span { start, end: self.text.len() } })
+        Ok(Field { kind: key.kind, raw_name, value: Span { start, end: self.text.len() }, folds: trusted })
     }
 
     /// Appends a field with a checked user value.
@@ -237,6 +240,20 @@ impl Fields {
         if let Ok(f) = self.new_field(Key { kind, raw }, value, true) {
             self.list.push(f);
         }
+    }
+
+    /// [`append_trusted`](Self::append_trusted) of a known header whose
+    /// value is given as consecutive parts (a parsed value, `;tag=`, a
+    /// token).
+    pub(super) fn append_trusted_parts(&mut self, kind: HeaderName, parts: &[&[u8]]) {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        self.reserve_first(total);
+        let start = self.text.len();
+        for p in parts {
+            self.text.extend_from_slice(p);
+        }
+        let value = Span { start, end: self.text.len() };
+        self.list.push(Field { kind, raw_name: Span { start, end: start }, value, folds: true });
     }
 
     /// Replaces the first field named `key` (keeping its place) and removes
@@ -280,9 +297,28 @@ impl Fields {
             kind: key.kind,
             raw_name: Span { start, end: start },
             value: Span { start, end: self.text.len() },
+            folds: false,
         };
         self.place(key, f);
         Ok(())
+    }
+
+    /// [`set`](Self::set) with a value of consecutive parts this crate
+    /// wrote (digits, a space, a checked token): copied as they are.
+    pub(super) fn set_parts_unchecked(&mut self, key: Key<'_>, parts: &[&[u8]]) {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        self.reserve_first(total);
+        let start = self.text.len();
+        for p in parts {
+            self.text.extend_from_slice(p);
+        }
+        let f = Field {
+            kind: key.kind,
+            raw_name: Span { start, end: start },
+            value: Span { start, end: self.text.len() },
+            folds: false,
+        };
+        self.place(key, f);
     }
 
     /// Removes every field named `key`; returns how many.
@@ -328,7 +364,19 @@ impl Fields {
             if g.kind == HeaderName::ContentLength {
                 continue;
             }
-            write_field(out, g.kind, self.span_of(g.raw_name), self.span_of(g.value))?;
+            if g.folds {
+                write_field(out, g.kind, self.span_of(g.raw_name), self.span_of(g.value))?;
+            } else {
+                // No line break inside: no need to look for one.
+                if g.kind == HeaderName::Other {
+                    out.put(self.span_of(g.raw_name))?;
+                } else {
+                    out.put(g.kind.as_str().as_bytes())?;
+                }
+                out.put(b": ")?;
+                out.put(self.span_of(g.value))?;
+                out.put(b"\r\n")?;
+            }
         }
         if vias == self.list.len() {
             after_vias(out)?;
