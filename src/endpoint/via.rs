@@ -111,18 +111,13 @@ impl ViaStamp {
         let Some(at) = found else {
             return message;
         };
-        // In place (the builders leave room at the end for this): move
-        // the tail up and write the stamped value over the original. The
-        // stamp only adds parameters, so it is never shorter.
-        let mut out = message;
-        let (tail, len) = (at + original.len(), out.len());
-        if stamped.len() < original.len() {
-            out.drain(at + stamped.len()..tail);
-        } else {
-            out.resize(len + stamped.len() - original.len(), 0);
-            out.copy_within(tail..len, at + stamped.len());
-        }
-        out[at..at + stamped.len()].copy_from_slice(stamped);
+        // A new buffer of the exact size: the transaction keeps it (for
+        // retransmissions), and the builder's slack would cost memory for
+        // as long as it lives.
+        let mut out = Vec::with_capacity((message.len() + stamped.len()).saturating_sub(original.len()));
+        out.extend_from_slice(&message[..at]);
+        out.extend_from_slice(stamped);
+        out.extend_from_slice(&message[at + original.len()..]);
         out
     }
 }
