@@ -153,15 +153,39 @@ fn field<'a>(msg: &Message<'a>, name: HeaderName) -> Result<&'a [u8], DialogErro
 /// The URI of a name-addr header, written as `<uri>` (display names and
 /// header parameters dropped: §12.2.1.1 copies only the URI).
 fn uri_of(msg: &Message<'_>, name: HeaderName) -> Result<String, DialogError> {
-    let v = field(msg, name)?;
-    let na = NameAddr::parse_for(v, name).map_err(|_| DialogError::BadHeader(name))?;
+    // From and To were decoded at parse time (the first field of each,
+    // which `header` gives too): no need to decode them again.
+    let decoded = match name {
+        HeaderName::From => msg.from().ok(),
+        HeaderName::To => msg.to().ok(),
+        _ => None,
+    };
+    let na = match decoded {
+        Some(na) => na,
+        None => {
+            let v = field(msg, name)?;
+            NameAddr::parse_for(v, name).map_err(|_| DialogError::BadHeader(name))?
+        }
+    };
     Ok(bracket(na.uri.as_bytes()))
+}
+
+/// `String::from_utf8_lossy(b).into_owned()`, with the check of valid
+/// UTF-8 (every message this crate parses) done the fast way.
+fn lossy(b: &[u8]) -> String {
+    match core::str::from_utf8(b) {
+        Ok(s) => s.into(),
+        Err(_) => String::from_utf8_lossy(b).into_owned(),
+    }
 }
 
 fn bracket(uri: &[u8]) -> String {
     let mut s = String::with_capacity(uri.len() + 2);
     s.push('<');
-    s.push_str(&String::from_utf8_lossy(uri));
+    match core::str::from_utf8(uri) {
+        Ok(u) => s.push_str(u),
+        Err(_) => s.push_str(&String::from_utf8_lossy(uri)),
+    }
     s.push('>');
     s
 }
@@ -174,17 +198,60 @@ fn contact_target(msg: &Message<'_>) -> Result<String, DialogError> {
     if !uri.is_sip() {
         return Err(DialogError::ContactNotSip);
     }
-    Ok(String::from_utf8_lossy(uri.as_bytes()).into_owned())
+    Ok(lossy(uri.as_bytes()))
 }
 
 fn record_routes(msg: &Message<'_>) -> Vec<String> {
-    msg.header_values(HeaderName::RecordRoute)
-        .map(|v| String::from_utf8_lossy(crate::message::lex::trim_lws(v)).into_owned())
-        .collect()
+    msg.header_values(HeaderName::RecordRoute).map(|v| lossy(crate::message::lex::trim_lws(v))).collect()
 }
 
 fn is_sips(uri: &[u8]) -> bool {
     Uri::parse(uri).is_ok_and(|u| u.sip().is_some_and(|s| s.secure))
+}
+
+/// What the UAC side of a dialog takes from the request that creates it
+/// (§12.1.2), kept from the builder of a request this UA sent so that the
+/// dialog is made without parsing that request again: From, To, Call-ID
+/// and Contact values, the Request-URI and the CSeq number.
+#[derive(Clone, Debug)]
+pub(crate) struct UacSeed {
+    text: String,
+    /// Ends of From, To, Call-ID and Contact in `text`; the Request-URI
+    /// follows.
+    ends: [usize; 4],
+    seq: Option<u32>,
+}
+
+impl UacSeed {
+    /// The seed of the request `b` builds (its Via aside).
+    pub(crate) fn of_builder(b: &RequestBuilder) -> UacSeed {
+        let parts = [
+            b.field(HeaderName::From).unwrap_or_default(),
+            b.field(HeaderName::To).unwrap_or_default(),
+            b.field(HeaderName::CallId).unwrap_or_default(),
+            b.field(HeaderName::Contact).unwrap_or_default(),
+        ];
+        let uri = b.uri_str();
+        let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + uri.len());
+        let mut ends = [0; 4];
+        for (end, p) in ends.iter_mut().zip(parts) {
+            bytes.extend_from_slice(p);
+            *end = bytes.len();
+        }
+        bytes.extend_from_slice(uri.as_bytes());
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        UacSeed { text, ends, seq: b.cseq_seq() }
+    }
+
+    fn part(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let end = self.ends.get(i).copied().unwrap_or(self.text.len());
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    fn present(&self, i: usize) -> Option<&str> {
+        Some(self.part(i)).filter(|p| !p.is_empty())
+    }
 }
 
 impl Dialog {
@@ -248,7 +315,7 @@ impl Dialog {
         let secure = over_tls && request.request().is_some_and(|r| is_sips(r.raw_uri));
         let local_contact = request
             .header(HeaderName::Contact)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .map(lossy)
             .ok_or(DialogError::BadHeader(HeaderName::Contact))?;
         Ok(Dialog {
             id: DialogId {
@@ -265,14 +332,65 @@ impl Dialog {
             // A 1xx need not carry a Contact; the target then stays the
             // Request-URI until one does.
             remote_target: contact_target(response).or_else(|e| match request.request() {
-                Some(r) if (100..200).contains(&status) => {
-                    Ok(String::from_utf8_lossy(r.raw_uri).into_owned())
-                }
+                Some(r) if (100..200).contains(&status) => Ok(lossy(r.raw_uri)),
                 _ => Err(e),
             })?,
             route_set,
             secure,
             local_contact,
+            target_refresh: INVITE_TARGET_REFRESH,
+        })
+    }
+
+    /// [`uac`](Self::uac) for a request this UA built, from its
+    /// [`UacSeed`]: the same checks in the same order, on the values the
+    /// builder wrote.
+    pub(crate) fn uac_seeded(
+        seed: &UacSeed,
+        response: &Message<'_>,
+        over_tls: bool,
+    ) -> Result<Dialog, DialogError> {
+        let status = response.status().map(|s| s.0).unwrap_or(0);
+        let to = response.to().map_err(|_| DialogError::BadHeader(HeaderName::To))?;
+        let remote_tag = match to.tag() {
+            Some(t) => t,
+            None if (200..300).contains(&status) => "",
+            None => return Err(DialogError::MissingTag),
+        };
+        let bad_from = DialogError::BadHeader(HeaderName::From);
+        let from = seed.present(0).ok_or(bad_from)?;
+        let from = NameAddr::parse_for(from.as_bytes(), HeaderName::From).map_err(|_| bad_from)?;
+        let local_tag = from.tag().ok_or(bad_from)?;
+        let seq = seed.seq.ok_or(DialogError::BadHeader(HeaderName::CSeq))?;
+        let call_id = seed.present(2).ok_or(DialogError::BadHeader(HeaderName::CallId))?;
+        let mut route_set = record_routes(response);
+        // §12.1.2: Record-Route of the response, in reverse order.
+        route_set.reverse();
+        let request_uri = seed.part(4);
+        let secure = over_tls && is_sips(request_uri.as_bytes());
+        let local_contact = seed.present(3).ok_or(DialogError::BadHeader(HeaderName::Contact))?;
+        let to_value = seed.present(1).ok_or(DialogError::BadHeader(HeaderName::To))?;
+        let remote_uri = NameAddr::parse_for(to_value.as_bytes(), HeaderName::To)
+            .map_err(|_| DialogError::BadHeader(HeaderName::To))?;
+        Ok(Dialog {
+            id: DialogId {
+                call_id: call_id.into(),
+                local_tag: local_tag.into(),
+                remote_tag: remote_tag.into(),
+            },
+            state: if (200..300).contains(&status) { DialogState::Confirmed } else { DialogState::Early },
+            role: DialogRole::Uac,
+            local_seq: Some(seq),
+            remote_seq: None,
+            local_uri: bracket(from.uri.as_bytes()),
+            remote_uri: bracket(remote_uri.uri.as_bytes()),
+            remote_target: contact_target(response).or_else(|e| match status {
+                100..200 => Ok(request_uri.into()),
+                _ => Err(e),
+            })?,
+            route_set,
+            secure,
+            local_contact: local_contact.into(),
             target_refresh: INVITE_TARGET_REFRESH,
         })
     }
@@ -384,22 +502,20 @@ impl Dialog {
     }
 
     fn base(&self, method: Method<'_>) -> RequestBuilder {
-        let (uri, routes) = self.request_target();
-        let mut b = RequestBuilder::new(method, &uri);
-        for r in routes {
-            b = b.header(HeaderName::Route, r.as_bytes());
-        }
-        let mut to = self.remote_uri.clone();
-        if !self.id.remote_tag.is_empty() {
-            to.push_str(";tag=");
-            to.push_str(&self.id.remote_tag);
-        }
-        let mut from = self.local_uri.clone();
-        if !self.id.local_tag.is_empty() {
-            from.push_str(";tag=");
-            from.push_str(&self.id.local_tag);
-        }
-        b.to(&to).from(&from).call_id(&self.id.call_id)
+        let mut b = if self.route_set.is_empty() {
+            // The common case: no copy of the remote target or the routes.
+            RequestBuilder::new(method, &self.remote_target)
+        } else {
+            let (uri, routes) = self.request_target();
+            let mut b = RequestBuilder::new(method, &uri);
+            for r in routes {
+                b = b.header(HeaderName::Route, r.as_bytes());
+            }
+            b
+        };
+        b = with_tag(b, HeaderName::To, &self.remote_uri, &self.id.remote_tag);
+        b = with_tag(b, HeaderName::From, &self.local_uri, &self.id.local_tag);
+        b.call_id(&self.id.call_id)
     }
 
     /// The Request-URI and Route values of an in-dialog request
@@ -491,6 +607,15 @@ impl Dialog {
     pub fn handle_timeout(&mut self) -> bool {
         self.terminate();
         true
+    }
+}
+
+/// Sets `name` to `uri`, with `;tag=<tag>` unless the tag is empty.
+fn with_tag(b: RequestBuilder, name: HeaderName, uri: &str, tag: &str) -> RequestBuilder {
+    if tag.is_empty() {
+        b.set_header_parts(name, &[uri.as_bytes()])
+    } else {
+        b.set_header_parts(name, &[uri.as_bytes(), b";tag=", tag.as_bytes()])
     }
 }
 

@@ -786,8 +786,9 @@ impl Endpoint {
         v.push(' ');
         v.push_str(&self.config.via_host);
         if let Some(p) = self.config.via_port {
-            use core::fmt::Write;
-            let _ = write!(v, ":{p}");
+            let mut digits = [0u8; 5];
+            v.push(':');
+            v.push_str(core::str::from_utf8(via::decimal(p, &mut digits)).unwrap_or_default());
         }
         v.push_str(";branch=");
         v.push_str(branch);
@@ -842,7 +843,8 @@ impl Endpoint {
             return Err(EndpointError::InvalidMessage);
         }
         let key = key::client_key(branch, method);
-        if self.table.find(&key).is_some() {
+        let hash = self.table.hash_of(&key);
+        if self.table.find_hashed(&key, hash).is_some() {
             return Err(EndpointError::InvalidMessage);
         }
         let reliable = transport.is_reliable();
@@ -862,7 +864,7 @@ impl Endpoint {
             cancel: CancelState::None,
             stamp: None,
         };
-        let id = self.table.insert(entry);
+        let id = self.table.insert_hashed(entry, hash);
         self.track_connection(destination, id);
         self.after(now, id);
         Ok(id)
@@ -972,7 +974,8 @@ impl Endpoint {
             self.stats.malformed += 1;
             return;
         };
-        if let Some(id) = self.table.find(&key) {
+        let hash = self.table.hash_of(&key);
+        if let Some(id) = self.table.find_hashed(&key, hash) {
             let Some(entry) = self.table.get_mut(id) else { return };
             let verdict = match &mut entry.machine {
                 Machine::Ist(t) => t.handle_request(now, msg),
@@ -994,7 +997,7 @@ impl Endpoint {
                 self.event(Event::Ack { transaction: None, request: received });
             }
             Method::Cancel => self.handle_cancel(now, key, received),
-            _ => self.new_server_transaction(now, key, received),
+            _ => self.new_server_transaction(now, key, hash, received),
         }
     }
 
@@ -1080,7 +1083,8 @@ impl Endpoint {
         Some(id)
     }
 
-    fn new_server_transaction(&mut self, now: Instant, key: Key, received: Received) {
+    /// `hash` is the table hash of `key`.
+    fn new_server_transaction(&mut self, now: Instant, key: Key, hash: u64, received: Received) {
         let msg = received.message();
         // §8.1.1: without From, To, Call-ID and CSeq no response can be
         // built (§8.2.6.2 copies them), so nothing can be answered: the
@@ -1176,7 +1180,7 @@ impl Endpoint {
             cancel: CancelState::None,
             stamp: received.stamp(),
         };
-        let id = self.table.insert(entry);
+        let id = self.table.insert_hashed(entry, hash);
         self.track_connection(destination, id);
         self.event(Event::Request { transaction: id, request: received });
         self.after(now, id);

@@ -62,6 +62,10 @@ pub(crate) trait Indexed {
 struct Slot<T> {
     generation: u32,
     value: Option<T>,
+    /// The hashes of the value's key and merge key, kept so that removal
+    /// and index growth do not hash the keys again.
+    hash: u64,
+    merge_hash: u64,
 }
 
 pub(crate) struct Table<T> {
@@ -122,7 +126,17 @@ impl<T: Indexed> Table<T> {
     }
 
     pub(crate) fn find(&self, key: &Key) -> Option<TransactionId> {
-        let h = Self::hash(self.keys, key);
+        self.find_hashed(key, self.hash_of(key))
+    }
+
+    /// The index hash of `key`, for [`find_hashed`](Self::find_hashed)
+    /// and [`insert_hashed`](Self::insert_hashed).
+    pub(crate) fn hash_of(&self, key: &Key) -> u64 {
+        Self::hash(self.keys, key)
+    }
+
+    /// [`find`](Self::find) with the key's hash already computed.
+    pub(crate) fn find_hashed(&self, key: &Key, h: u64) -> Option<TransactionId> {
         let slots = &self.slots;
         let slot = *self.by_key.find(h, |&s| Self::value(slots, s).is_some_and(|v| v.key() == key))?;
         Some(self.id_of(slot))
@@ -139,28 +153,37 @@ impl<T: Indexed> Table<T> {
 
     /// Inserts `value`; its key must not be in the table yet.
     pub(crate) fn insert(&mut self, value: T) -> TransactionId {
+        let h = self.hash_of(value.key());
+        self.insert_hashed(value, h)
+    }
+
+    /// [`insert`](Self::insert) with the key's hash already computed
+    /// ([`hash_of`](Self::hash_of)).
+    pub(crate) fn insert_hashed(&mut self, value: T, h: u64) -> TransactionId {
         let keys = self.keys;
-        let h = Self::hash(keys, value.key());
+        debug_assert_eq!(h, Self::hash(keys, value.key()));
         let mh = value.merge_key().map(|k| Self::hash(keys, k));
+        let merge_hash = mh.unwrap_or(0);
         let slot = match self.free.pop() {
             Some(s) => {
-                self.slots[s as usize].value = Some(value);
+                let slot = &mut self.slots[s as usize];
+                slot.value = Some(value);
+                slot.hash = h;
+                slot.merge_hash = merge_hash;
                 s
             }
             None => {
                 let s = u32::try_from(self.slots.len()).expect("fewer than 2^32 transactions");
-                self.slots.push(Slot { generation: 0, value: Some(value) });
+                self.slots.push(Slot { generation: 0, value: Some(value), hash: h, merge_hash });
                 s
             }
         };
         self.len += 1;
         let slots = &self.slots;
-        let rehash = |&s: &u32| Self::value(slots, s).map_or(0, |v| Self::hash(keys, v.key()));
+        let rehash = |&s: &u32| slots.get(s as usize).map_or(0, |v| v.hash);
         self.by_key.insert_unique(h, slot, rehash);
         if let Some(mh) = mh {
-            let rehash = |&s: &u32| {
-                Self::value(slots, s).and_then(|v| v.merge_key()).map_or(0, |k| Self::hash(keys, k))
-            };
+            let rehash = |&s: &u32| slots.get(s as usize).map_or(0, |v| v.merge_hash);
             self.by_merge_key.insert_unique(mh, slot, rehash);
         }
         self.id_of(slot)
@@ -169,16 +192,14 @@ impl<T: Indexed> Table<T> {
     pub(crate) fn remove(&mut self, id: TransactionId) -> Option<T> {
         self.get(id)?;
         let slot = id.slot() as u32;
-        let keys = self.keys;
         {
-            let v = self.slots[id.slot()].value.as_ref()?;
-            let h = Self::hash(keys, v.key());
-            if let Ok(e) = self.by_key.find_entry(h, |&s| s == slot) {
+            let entry = &self.slots[id.slot()];
+            let v = entry.value.as_ref()?;
+            if let Ok(e) = self.by_key.find_entry(entry.hash, |&s| s == slot) {
                 e.remove();
             }
-            if let Some(mk) = v.merge_key() {
-                let h = Self::hash(keys, mk);
-                if let Ok(e) = self.by_merge_key.find_entry(h, |&s| s == slot) {
+            if v.merge_key().is_some() {
+                if let Ok(e) = self.by_merge_key.find_entry(entry.merge_hash, |&s| s == slot) {
                     e.remove();
                 }
             }

@@ -111,7 +111,10 @@ impl ViaStamp {
         let Some(at) = found else {
             return message;
         };
-        let mut out = Vec::with_capacity(message.len() + stamped.len());
+        // A new buffer of the exact size: the transaction keeps it (for
+        // retransmissions), and the builder's slack would cost memory for
+        // as long as it lives.
+        let mut out = Vec::with_capacity((message.len() + stamped.len()).saturating_sub(original.len()));
         out.extend_from_slice(&message[..at]);
         out.extend_from_slice(stamped);
         out.extend_from_slice(&message[at + original.len()..]);
@@ -138,15 +141,52 @@ pub(crate) fn via_stamp(msg: &Message<'_>, source: &Source) -> Option<ViaStamp> 
         }
         None => buf.extend_from_slice(value),
     }
-    let mut params = heapless::String::<64>::new();
     if needs_received && !has_received {
-        let _ = write!(params, ";received={}", source.peer.ip());
+        buf.extend_from_slice(b";received=");
+        match source.peer.ip() {
+            // Written by hand: the formatter costs more than the rest of
+            // the stamp.
+            IpAddr::V4(a) => {
+                let [a, b, c, d] = a.octets();
+                push_decimal(&mut buf, a.into());
+                for o in [b, c, d] {
+                    buf.push(b'.');
+                    push_decimal(&mut buf, o.into());
+                }
+            }
+            ip @ IpAddr::V6(_) => {
+                let mut text = heapless::String::<48>::new();
+                let _ = write!(text, "{ip}");
+                buf.extend_from_slice(text.as_bytes());
+            }
+        }
     }
     if rport {
-        let _ = write!(params, ";rport={}", source.peer.port());
+        buf.extend_from_slice(b";rport=");
+        push_decimal(&mut buf, source.peer.port());
     }
-    buf.extend_from_slice(params.as_bytes());
     Some(ViaStamp { buf, split: value.len() })
+}
+
+/// Appends `n` in decimal, as `Display` writes it.
+fn push_decimal(buf: &mut Vec<u8>, n: u16) {
+    let mut digits = [0u8; 5];
+    buf.extend_from_slice(decimal(n, &mut digits));
+}
+
+/// `n` in decimal (as `Display` writes it), in `digits`.
+pub(crate) fn decimal(n: u16, digits: &mut [u8; 5]) -> &[u8] {
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &digits[i..]
 }
 
 /// Where the responses to a request go (RFC 3261 §18.2.2, RFC 3581 §4).

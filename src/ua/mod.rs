@@ -59,7 +59,7 @@ use bytes::Bytes;
 use rand_chacha::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
 
-use crate::dialog::{Dialog, DialogId, DialogRole, DialogState};
+use crate::dialog::{Dialog, DialogId, DialogRole, DialogState, UacSeed};
 use crate::endpoint::{
     Destination, Endpoint, EndpointConfig, EndpointError, Event, Output, Received, TransactionId, Transmit,
 };
@@ -382,6 +382,11 @@ struct Session {
     invite_tx: Option<TransactionId>,
     invite: Option<Bytes>,
     invite_seq: u32,
+    /// UAC: what the dialogs of the initial INVITE take from it, kept
+    /// from its builder until the session is answered, so that a 1xx or
+    /// 2xx makes its dialog without parsing the INVITE again (later
+    /// forks parse it).
+    uac_seed: Option<alloc::boxed::Box<UacSeed>>,
     /// UAC: the ACK sent for each 2xx, by (remote tag, CSeq number).
     acks: Vec<(String, u32, Bytes, Destination)>,
     /// UAC: highest RSeq PRACKed per remote tag.
@@ -419,6 +424,7 @@ impl Session {
             invite_tx: None,
             invite: None,
             invite_seq: 0,
+            uac_seed: None,
             acks: Vec::new(),
             rseqs: Vec::new(),
             cancelled: false,
@@ -508,6 +514,19 @@ fn response_body(b: ResponseBuilder, body: Option<(&str, Vec<u8>)>) -> ResponseB
 }
 
 /// Most sessions have one dialog; a Vec's first push would reserve four.
+/// The UAC dialog a response to our INVITE creates: from the INVITE's
+/// seed while there is one, else from the INVITE parsed again.
+fn uac_dialog<'r>(
+    seed: Option<&UacSeed>,
+    request: impl FnOnce() -> Result<Message<'r>, crate::message::ParseError>,
+    response: &Message<'_>,
+) -> Result<Dialog, ()> {
+    match seed {
+        Some(seed) => Dialog::uac_seeded(seed, response, false).map_err(|_| ()),
+        None => request().map_err(|_| ()).and_then(|r| Dialog::uac(&r, response, false).map_err(|_| ())),
+    }
+}
+
 fn push_dialog(dialogs: &mut Vec<Dialog>, d: Dialog) {
     dialogs.reserve_exact(1);
     dialogs.push(d);
@@ -684,11 +703,11 @@ impl UserAgent {
         let tag = self.ep.new_tag();
         let call_id = self.ep.new_call_id();
         let seq = (self.rng.next_u32() & 0xffff) + 1;
-        RequestBuilder::new(Method::Invite, request_uri)
-            .from(&alloc::format!("{from};tag={tag}"))
-            .to(to)
-            .call_id(&call_id)
-            .cseq(seq)
+        let mut from_tag = String::with_capacity(from.len() + 5 + tag.len());
+        for part in [from, ";tag=", &tag] {
+            from_tag.push_str(part);
+        }
+        RequestBuilder::new(Method::Invite, request_uri).from(&from_tag).to(to).call_id(&call_id).cseq(seq)
     }
 
     /// Places a call: sends `invite` (an INVITE without Via or Contact:
@@ -707,15 +726,18 @@ impl UserAgent {
         if self.config.reliable_provisionals {
             invite = invite.header(HeaderName::Supported, "100rel");
         }
+        // The sequence number from the builder: the request sent carries
+        // that CSeq (the builder checked it), no need to parse it back.
+        let seq = invite.cseq_seq().unwrap_or(0);
+        let seed = alloc::boxed::Box::new(UacSeed::of_builder(&invite));
         let tx = self.ep.send_request(now, invite, destination)?;
         let request = self.ep.client_request(tx).cloned();
-        let seq =
-            request.as_ref().and_then(|r| Message::parse(r).ok()?.cseq().ok().map(|c| c.seq)).unwrap_or(0);
         let id = self.new_session_id();
         let mut s = Session::new(DialogRole::Uac, destination);
         s.invite_tx = Some(tx);
         s.invite = request;
         s.invite_seq = seq;
+        s.uac_seed = Some(seed);
         self.sessions.insert(id, s);
         self.by_transaction.insert(tx, (Some(id), Purpose::Invite));
         self.pump(now);
@@ -1440,10 +1462,7 @@ impl UserAgent {
                     let did = DialogId::of_response(msg);
                     if let Some(did) = did {
                         if s.dialog(&did).is_none() {
-                            if let Ok(d) = request()
-                                .map_err(|_| ())
-                                .and_then(|r| Dialog::uac(&r, msg, false).map_err(|_| ()))
-                            {
+                            if let Ok(d) = uac_dialog(s.uac_seed.as_deref(), request, msg) {
                                 self.by_dialog.insert(did.clone(), id);
                                 push_dialog(&mut s.dialogs, d);
                             }
@@ -1470,10 +1489,7 @@ impl UserAgent {
                 }
                 match s.dialog_mut(&did) {
                     Some(d) => d.confirm(Some(msg)),
-                    None => match request()
-                        .map_err(|_| ())
-                        .and_then(|r| Dialog::uac(&r, msg, false).map_err(|_| ()))
-                    {
+                    None => match uac_dialog(s.uac_seed.as_deref(), request, msg) {
                         Ok(d) => {
                             self.by_dialog.insert(did.clone(), id);
                             push_dialog(&mut s.dialogs, d);
@@ -1492,6 +1508,7 @@ impl UserAgent {
                 s.acks.push((remote_tag, invite_seq, bytes, dest));
                 let first = s.chosen.is_none();
                 if first {
+                    s.uac_seed = None;
                     s.chosen = Some(did.clone());
                     s.state = SessionState::Confirmed;
                     // Early dialogs of other forks stay until their own
@@ -1520,14 +1537,14 @@ impl UserAgent {
                 drop(request);
                 if let Some(Ok(builder)) = retry {
                     let dest = s.destination;
+                    let seq = builder.cseq_seq();
                     if let Ok(new_tx) = self.ep.send_request(now, builder, dest) {
                         let bytes = self.ep.client_request(new_tx).cloned();
-                        let seq =
-                            bytes.as_ref().and_then(|r| Message::parse(r).ok()?.cseq().ok().map(|c| c.seq));
                         if let Some(s) = self.sessions.get_mut(&id) {
                             s.invite_tx = Some(new_tx);
                             s.invite = bytes;
                             s.invite_seq = seq.unwrap_or(0);
+                            s.uac_seed = None;
                             s.dialogs.clear();
                         }
                         self.by_transaction.insert(new_tx, (Some(id), Purpose::Invite));

@@ -3,8 +3,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::field::{FieldName, Fields, valid_request_uri};
-use super::sink::{Sink, put_uint};
+use super::field::{FieldName, Fields, Key, valid_request_uri};
+use super::sink::{Sink, SliceSink, put_uint};
 use super::{BuildError, OwnedMessage, write_tail};
 use crate::message::headers::{CSeq, parse_call_id};
 use crate::message::{HeaderName, Message, Method, StatusCode, lex};
@@ -250,6 +250,32 @@ impl RequestBuilder {
         self
     }
 
+    /// Sets a known header (From, To) from consecutive parts, without
+    /// joining them in a string first; checked as [`set_header`] checks.
+    ///
+    /// [`set_header`]: Self::set_header
+    pub(crate) fn set_header_parts(mut self, name: HeaderName, parts: &[&[u8]]) -> Self {
+        let r = FieldName::from(name).resolve().and_then(|k| self.draft.fields.set_parts(k, parts));
+        self.draft.record(r);
+        self
+    }
+
+    /// The value of the first field of a known header set so far.
+    pub(crate) fn field(&self, name: HeaderName) -> Option<&[u8]> {
+        self.draft.fields.get(name)
+    }
+
+    /// The Request-URI, as given to [`new`](Self::new).
+    pub(crate) fn uri_str(&self) -> &str {
+        &self.uri
+    }
+
+    /// The CSeq sequence number set so far, if a valid CSeq is set (the
+    /// UA core records it without parsing the request it sends).
+    pub(crate) fn cseq_seq(&self) -> Option<u32> {
+        CSeq::parse(self.draft.fields.get(HeaderName::CSeq)?).ok().map(|c| c.seq)
+    }
+
     /// The request method, as given to [`new`](Self::new).
     pub fn method_str(&self) -> &str {
         &self.method
@@ -283,11 +309,14 @@ impl RequestBuilder {
             self.draft.fail(BuildError::InvalidHeaderValue(HeaderName::CSeq));
             return self;
         }
-        let mut v = Vec::new();
-        let _ = put_uint(&mut v, u64::from(seq));
-        v.push(b' ');
-        v.extend_from_slice(self.method.as_bytes());
-        self.draft.set(HeaderName::CSeq.into(), &v);
+        // Digits, a space and the method (a token, or the builder holds
+        // an error and writes nothing): no check, no temporary buffer.
+        let mut digits = [0u8; 10];
+        let mut sink = SliceSink::new(&mut digits);
+        let _ = put_uint(&mut sink, u64::from(seq));
+        let n = sink.len();
+        let key = Key { kind: HeaderName::CSeq, raw: &[] };
+        self.draft.fields.set_parts_unchecked(key, &[&digits[..n], b" ", self.method.as_bytes()]);
         self
     }
 
@@ -324,7 +353,8 @@ impl RequestBuilder {
 #[derive(Clone, Debug)]
 pub struct ResponseBuilder {
     status: StatusCode,
-    reason: String,
+    /// The canonical phrase borrowed, or the caller's.
+    reason: alloc::borrow::Cow<'static, str>,
     draft: Draft,
 }
 
@@ -336,7 +366,7 @@ impl ResponseBuilder {
         if !(100..=699).contains(&status.as_u16()) {
             draft.fail(BuildError::InvalidStatus(status.as_u16()));
         }
-        ResponseBuilder { status, reason: status.canonical_reason().into(), draft }
+        ResponseBuilder { status, reason: alloc::borrow::Cow::Borrowed(status.canonical_reason()), draft }
     }
 
     common_methods!();
@@ -347,7 +377,7 @@ impl ResponseBuilder {
         if reason.bytes().any(|c| c < 0x20 && c != b'\t' || c == 0x7f) {
             self.draft.fail(BuildError::InvalidReasonPhrase);
         } else {
-            self.reason = reason.into();
+            self.reason = alloc::borrow::Cow::Owned(reason.into());
         }
         self
     }
@@ -404,6 +434,9 @@ impl ResponseBuilder {
 pub fn response_to(request: &Message<'_>, status: StatusCode, to_tag: Option<&str>) -> ResponseBuilder {
     let mut b = ResponseBuilder::new(status);
     let fields = &mut b.draft.fields;
+    // Room for what is copied below and what the TU usually adds
+    // (Contact, a tag, a few headers).
+    fields.reserve(12, (request.as_bytes().len() - request.body().len()).min(1024) + 64);
     for v in request.header_all(HeaderName::Via) {
         fields.append_trusted(HeaderName::Via, b"", v);
     }
@@ -418,11 +451,7 @@ pub fn response_to(request: &Message<'_>, status: StatusCode, to_tag: Option<&st
         match to_tag {
             Some(tag) if !has_tag && status != StatusCode::TRYING => {
                 if lex::is_token_str(tag.as_bytes()) {
-                    let mut with_tag = Vec::with_capacity(v.len() + 5 + tag.len());
-                    with_tag.extend_from_slice(v);
-                    with_tag.extend_from_slice(b";tag=");
-                    with_tag.extend_from_slice(tag.as_bytes());
-                    fields.append_trusted(HeaderName::To, b"", &with_tag);
+                    fields.append_trusted_parts(HeaderName::To, &[v, b";tag=", tag.as_bytes()]);
                 } else {
                     bad_tag = true;
                     fields.append_trusted(HeaderName::To, b"", v);

@@ -156,11 +156,20 @@ struct Field {
     /// The name text, for [`HeaderName::Other`] only.
     raw_name: Span,
     value: Span,
+    /// The value may hold folds (a value copied from a parsed message);
+    /// checked user values never do ([`push_value`] unfolds them).
+    folds: bool,
 }
 
 /// The header fields of a message under construction, in order. Names and
 /// values live in one buffer; a replaced value leaves its old bytes behind,
 /// which costs memory only until the builder is dropped.
+/// Fields reserved at the first one: a dialog request or a response to
+/// one carries about ten.
+const FIRST_FIELDS: usize = 12;
+/// Bytes of names and values reserved at the first field.
+const FIRST_TEXT: usize = 320;
+
 #[derive(Clone, Debug, Default)]
 pub(super) struct Fields {
     text: Vec<u8>,
@@ -178,7 +187,27 @@ impl Fields {
         Span { start, end: self.text.len() }
     }
 
+    /// Room for a typical message's fields at the first one, so that a
+    /// builder does not grow its buffers field by field.
+    #[inline]
+    fn reserve_first(&mut self, value_len: usize) {
+        if self.list.capacity() == 0 {
+            self.list.reserve(FIRST_FIELDS);
+        }
+        if self.text.capacity() == 0 {
+            self.text.reserve(FIRST_TEXT.max(value_len + 64));
+        }
+    }
+
+    /// Room for `fields` more fields and `text` more bytes of names and
+    /// values.
+    pub(super) fn reserve(&mut self, fields: usize, text: usize) {
+        self.list.reserve(fields);
+        self.text.reserve(text);
+    }
+
     fn new_field(&mut self, key: Key<'_>, value: &[u8], trusted: bool) -> Result<Field, BuildError> {
+        self.reserve_first(value.len() + key.raw.len());
         let raw_name = self.push_text(key.raw);
         let start = self.text.len();
         if trusted {
@@ -186,7 +215,7 @@ impl Fields {
         } else {
             push_value(&mut self.text, key.kind, value)?;
         }
-        Ok(Field { kind: key.kind, raw_name, value: Span { start, end: self.text.len() } })
+        Ok(Field { kind: key.kind, raw_name, value: Span { start, end: self.text.len() }, folds: trusted })
     }
 
     /// Appends a field with a checked user value.
@@ -213,10 +242,31 @@ impl Fields {
         }
     }
 
+    /// [`append_trusted`](Self::append_trusted) of a known header whose
+    /// value is given as consecutive parts (a parsed value, `;tag=`, a
+    /// token).
+    pub(super) fn append_trusted_parts(&mut self, kind: HeaderName, parts: &[&[u8]]) {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        self.reserve_first(total);
+        let start = self.text.len();
+        for p in parts {
+            self.text.extend_from_slice(p);
+        }
+        let value = Span { start, end: self.text.len() };
+        self.list.push(Field { kind, raw_name: Span { start, end: start }, value, folds: true });
+    }
+
     /// Replaces the first field named `key` (keeping its place) and removes
     /// the others; appends if there is none.
     pub(super) fn set(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
         let f = self.new_field(key, value, false)?;
+        self.place(key, f);
+        Ok(())
+    }
+
+    /// Puts `f` in place of the first field named `key` and removes the
+    /// others, or appends it.
+    fn place(&mut self, key: Key<'_>, f: Field) {
         match self.position(key) {
             Some(i) => {
                 self.list[i] = f;
@@ -229,7 +279,46 @@ impl Fields {
             }
             None => self.list.push(f),
         }
+    }
+
+    /// [`set`](Self::set) with the value given as consecutive parts (a
+    /// URI, `;tag=`, a tag), each checked as a user value.
+    pub(super) fn set_parts(&mut self, key: Key<'_>, parts: &[&[u8]]) -> Result<(), BuildError> {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        self.reserve_first(total);
+        let start = self.text.len();
+        for p in parts {
+            if let Err(e) = push_value(&mut self.text, key.kind, p) {
+                self.text.truncate(start);
+                return Err(e);
+            }
+        }
+        let f = Field {
+            kind: key.kind,
+            raw_name: Span { start, end: start },
+            value: Span { start, end: self.text.len() },
+            folds: false,
+        };
+        self.place(key, f);
         Ok(())
+    }
+
+    /// [`set`](Self::set) with a value of consecutive parts this crate
+    /// wrote (digits, a space, a checked token): copied as they are.
+    pub(super) fn set_parts_unchecked(&mut self, key: Key<'_>, parts: &[&[u8]]) {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        self.reserve_first(total);
+        let start = self.text.len();
+        for p in parts {
+            self.text.extend_from_slice(p);
+        }
+        let f = Field {
+            kind: key.kind,
+            raw_name: Span { start, end: start },
+            value: Span { start, end: self.text.len() },
+            folds: false,
+        };
+        self.place(key, f);
     }
 
     /// Removes every field named `key`; returns how many.
@@ -275,7 +364,19 @@ impl Fields {
             if g.kind == HeaderName::ContentLength {
                 continue;
             }
-            write_field(out, g.kind, self.span_of(g.raw_name), self.span_of(g.value))?;
+            if g.folds {
+                write_field(out, g.kind, self.span_of(g.raw_name), self.span_of(g.value))?;
+            } else {
+                // No line break inside: no need to look for one.
+                if g.kind == HeaderName::Other {
+                    out.put(self.span_of(g.raw_name))?;
+                } else {
+                    out.put(g.kind.as_str().as_bytes())?;
+                }
+                out.put(b": ")?;
+                out.put(self.span_of(g.value))?;
+                out.put(b"\r\n")?;
+            }
         }
         if vias == self.list.len() {
             after_vias(out)?;
