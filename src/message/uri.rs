@@ -333,31 +333,34 @@ pub fn eq_unescaped(a: &[u8], b: &[u8], case_insensitive: bool) -> bool {
 /// leading zeros as the RFC 3261 `1*3DIGIT` did).
 #[inline]
 fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
-    // `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255, read
-    // one octet at a time.
+    // `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255, in
+    // one pass over the bytes: `n` digits of octet `k` so far, value `v`.
     let mut out = [0u8; 4];
-    let mut rest = s;
-    for (k, octet) in out.iter_mut().enumerate() {
-        // Up to three digits (value < 1000, so u16 cannot overflow).
-        let mut v: u16 = 0;
-        let mut n = 0;
-        while let Some((&c, tail)) = rest.split_first() {
-            if !c.is_ascii_digit() || n == 3 {
-                break;
+    let mut k = 0usize;
+    let mut v: u32 = 0;
+    let mut n = 0u32;
+    for &c in s {
+        let d = c.wrapping_sub(b'0');
+        if d < 10 {
+            if n == 3 {
+                return None;
             }
-            v = v * 10 + u16::from(c - b'0');
+            v = v * 10 + u32::from(d);
             n += 1;
-            rest = tail;
-        }
-        if n == 0 {
+        } else if c == b'.' && n != 0 && k < 3 {
+            *out.get_mut(k)? = u8::try_from(v).ok()?;
+            k += 1;
+            v = 0;
+            n = 0;
+        } else {
             return None;
         }
-        *octet = u8::try_from(v).ok()?;
-        if k < 3 {
-            rest = rest.strip_prefix(b".")?;
-        }
     }
-    rest.is_empty().then_some(out)
+    if k != 3 || n == 0 {
+        return None;
+    }
+    out[3] = u8::try_from(v).ok()?;
+    Some(out)
 }
 
 /// `IPv6address` (RFC 5954, i.e. RFC 3986 §3.2.2), also accepting the
@@ -1351,6 +1354,16 @@ impl<'a> Uri<'a> {
     /// anything the grammar does not allow. A port above 65535 or a `ttl`
     /// above 255 is [`ErrorKind::OutOfRange`].
     pub fn parse(s: &'a [u8]) -> Result<Uri<'a>, ParseError> {
+        // `sip:` as nearly every URI starts: the scheme is known without
+        // searching for its colon or checking its characters.
+        if let Some(p) = s.get(..4) {
+            if eq_ic(p, b"sip:") {
+                return match s.get(4..) {
+                    Some(rest) if !rest.is_empty() => SipUri::parse_rest(s, false, rest).map(Uri::Sip),
+                    _ => Err(syntax()),
+                };
+            }
+        }
         let colon = find_byte(b':', s).ok_or_else(syntax)?;
         let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
         if !is_scheme(scheme) || rest.is_empty() {
@@ -1481,6 +1494,47 @@ mod tests {
 
     fn unescape(s: &[u8]) -> heapless::Vec<u8, 64> {
         Unescaped::new(s).collect()
+    }
+
+    #[test]
+    fn rfc3261_25_1_ipv4_octets_one_pass() {
+        // `1*3DIGIT "." ...` (leading zeros tolerated), each octet <= 255.
+        assert_eq!(parse_ipv4(b"0.0.0.0"), Some([0, 0, 0, 0]));
+        assert_eq!(parse_ipv4(b"255.255.255.255"), Some([255; 4]));
+        assert_eq!(parse_ipv4(b"010.001.1.00"), Some([10, 1, 1, 0]));
+        for bad in [
+            &b""[..],
+            b"1",
+            b"1.2.3",
+            b"1.2.3.",
+            b".1.2.3",
+            b"1..2.3",
+            b"1.2.3.4.",
+            b"1.2.3.4.5",
+            b"1.2.3.256",
+            b"256.1.1.1",
+            b"1.2.3.0001",
+            b"1000.2.3.4",
+            b"1.2.3.4a",
+            b"1.2.3.-4",
+            b"999.1.1.1",
+        ] {
+            assert_eq!(parse_ipv4(bad), None, "{:?}", core::str::from_utf8(bad));
+        }
+    }
+
+    #[test]
+    fn rfc3261_19_1_sip_scheme_fast_path_agrees() {
+        // The `sip:` prefix is recognised without the scheme scan; the
+        // results must be those of the general path (any case, empty rest).
+        assert!(!sip("sip:a@b").secure);
+        assert!(!sip("SiP:a@b").secure);
+        assert!(sip("sips:a@b").secure);
+        assert!(rejected("sip:"));
+        assert!(rejected("sip"));
+        assert!(rejected("si"));
+        assert_eq!(sip("sip:b:5060").port, Some(5060));
+        assert!(matches!(Uri::parse(b"sipx:a@b"), Ok(Uri::Other(_))));
     }
 
     #[test]
