@@ -1037,7 +1037,21 @@ impl<'a> SipUri<'a> {
         // No '@' can appear unescaped after the userinfo (it is in neither
         // paramchar nor the header alphabet), so the first '@' ends it, and
         // the user part may contain ';' and '?' (RFC 4475 §3.1.1.9).
-        let (user, password, after) = match find_byte(b'@', rest) {
+        //
+        // One class scan settles the usual shapes: user bytes up to an
+        // '@' (no ':' or '%' among them, neither being a user byte) is the
+        // user part, found as the search below would find it; user bytes
+        // to the end hold no '@' at all. Anything else (a password, an
+        // escape, a port or a host with no user) takes the general path.
+        let k = scan_uri_class(rest, 0, C_USER);
+        let plain_user = k > 0 && rest.get(k) == Some(&b'@');
+        let userinfo = match rest.get(k) {
+            _ if plain_user => Some(k),
+            None => None,
+            Some(_) => find_byte(b'@', rest),
+        };
+        let (user, password, after) = match userinfo {
+            Some(at) if plain_user => (Some(&rest[..at]), None, &rest[at + 1..]),
             Some(at) => {
                 let userinfo = &rest[..at];
                 let (user, password) = match find_byte(b':', userinfo) {
@@ -1535,6 +1549,28 @@ mod tests {
         assert!(rejected("si"));
         assert_eq!(sip("sip:b:5060").port, Some(5060));
         assert!(matches!(Uri::parse(b"sipx:a@b"), Ok(Uri::Other(_))));
+    }
+
+    #[test]
+    fn rfc3261_19_1_1_userinfo_scan_shapes() {
+        // The one-scan user part and the general path must agree.
+        let u = sip("sip:alice@h");
+        assert_eq!((u.user, u.password), (Some(&b"alice"[..]), None));
+        let u = sip("sip:a;b?c=d/e@h");
+        assert_eq!(u.user, Some(&b"a;b?c=d/e"[..]));
+        let u = sip("sip:al%41ce:pw@h:5060");
+        assert_eq!((u.user, u.password, u.port), (Some(&b"al%41ce"[..]), Some(&b"pw"[..]), Some(5060)));
+        let u = sip("sip:alice:@h");
+        assert_eq!(u.password, Some(&b""[..]));
+        let u = sip("sip:h.example.com;lr");
+        assert_eq!((u.user, u.params.raw), (None, &b";lr"[..]));
+        let u = sip("sip:h:5060;lr");
+        assert_eq!((u.user, u.port), (None, Some(5060)));
+        assert!(rejected("sip:@h"));
+        assert!(rejected("sip::pw@h"));
+        assert!(rejected("sip:a%4@h"));
+        assert!(rejected("sip:a@"));
+        assert!(rejected("sip:a@b@h"));
     }
 
     #[test]
