@@ -333,34 +333,33 @@ pub fn eq_unescaped(a: &[u8], b: &[u8], case_insensitive: bool) -> bool {
 /// leading zeros as the RFC 3261 `1*3DIGIT` did).
 #[inline]
 fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
-    // `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255, in
-    // one pass over the bytes: `n` digits of octet `k` so far, value `v`.
-    let mut out = [0u8; 4];
-    let mut k = 0usize;
-    let mut v: u32 = 0;
-    let mut n = 0u32;
-    for &c in s {
-        let d = c.wrapping_sub(b'0');
-        if d < 10 {
-            if n == 3 {
-                return None;
-            }
-            v = v * 10 + u32::from(d);
-            n += 1;
-        } else if c == b'.' && n != 0 && k < 3 {
-            *out.get_mut(k)? = u8::try_from(v).ok()?;
-            k += 1;
-            v = 0;
-            n = 0;
-        } else {
-            return None;
-        }
+    // `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255, read
+    // an octet at a time with its one to three digits unrolled.
+    #[inline(always)]
+    fn digit(s: &[u8], i: usize) -> Option<u32> {
+        let d = s.get(i)?.wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
     }
-    if k != 3 || n == 0 {
-        return None;
+    // The octet at `i` and the position after it.
+    #[inline(always)]
+    fn octet(s: &[u8], i: usize) -> Option<(u8, usize)> {
+        let d0 = digit(s, i)?;
+        let Some(d1) = digit(s, i + 1) else {
+            return Some((d0 as u8, i + 1));
+        };
+        let Some(d2) = digit(s, i + 2) else {
+            return Some(((d0 * 10 + d1) as u8, i + 2));
+        };
+        Some((u8::try_from(d0 * 100 + d1 * 10 + d2).ok()?, i + 3))
     }
-    out[3] = u8::try_from(v).ok()?;
-    Some(out)
+    let (a, i) = octet(s, 0)?;
+    let i = if s.get(i) == Some(&b'.') { i + 1 } else { return None };
+    let (b, i) = octet(s, i)?;
+    let i = if s.get(i) == Some(&b'.') { i + 1 } else { return None };
+    let (c, i) = octet(s, i)?;
+    let i = if s.get(i) == Some(&b'.') { i + 1 } else { return None };
+    let (d, i) = octet(s, i)?;
+    (i == s.len()).then_some([a, b, c, d])
 }
 
 /// `IPv6address` (RFC 5954, i.e. RFC 3986 §3.2.2), also accepting the
