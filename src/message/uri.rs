@@ -1032,6 +1032,7 @@ impl<'a> SipUri<'a> {
     }
 
     /// Parses what follows `sip:` / `sips:`; `raw` is the whole URI.
+    #[inline(always)]
     fn parse_rest(raw: &'a [u8], secure: bool, rest: &'a [u8]) -> Result<SipUri<'a>, ParseError> {
         // No '@' can appear unescaped after the userinfo (it is in neither
         // paramchar nor the header alphabet), so the first '@' ends it, and
@@ -1369,32 +1370,35 @@ impl<'a> Uri<'a> {
     pub fn parse(s: &'a [u8]) -> Result<Uri<'a>, ParseError> {
         // `sip:` as nearly every URI starts: the scheme is known without
         // searching for its colon or checking its characters.
-        if let Some(p) = s.get(..4) {
-            if eq_ic(p, b"sip:") {
-                return match s.get(4..) {
-                    Some(rest) if !rest.is_empty() => SipUri::parse_rest(s, false, rest).map(Uri::Sip),
-                    _ => Err(syntax()),
-                };
+        let (secure, rest) = match s.get(..4) {
+            Some(p) if eq_ic(p, b"sip:") => (false, &s[4..]),
+            _ => {
+                let colon = find_byte(b':', s).ok_or_else(syntax)?;
+                let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
+                if !is_scheme(scheme) || rest.is_empty() {
+                    return Err(syntax());
+                }
+                if eq_ic(scheme, b"sip") {
+                    (false, rest)
+                } else if eq_ic(scheme, b"sips") {
+                    (true, rest)
+                } else if eq_ic(scheme, b"tel") {
+                    return TelUri::parse_rest(s, rest).map(Uri::Tel);
+                } else {
+                    if !rest.iter().all(|&c| c.is_ascii_graphic() && !matches!(c, b'<' | b'>' | b'"')) {
+                        return Err(syntax());
+                    }
+                    let scheme = ascii_str(scheme).ok_or_else(syntax)?;
+                    return Ok(Uri::Other(AbsoluteUri { scheme, raw: s }));
+                }
             }
-        }
-        let colon = find_byte(b':', s).ok_or_else(syntax)?;
-        let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
-        if !is_scheme(scheme) || rest.is_empty() {
+        };
+        if rest.is_empty() {
             return Err(syntax());
         }
-        if eq_ic(scheme, b"sip") {
-            SipUri::parse_rest(s, false, rest).map(Uri::Sip)
-        } else if eq_ic(scheme, b"sips") {
-            SipUri::parse_rest(s, true, rest).map(Uri::Sip)
-        } else if eq_ic(scheme, b"tel") {
-            TelUri::parse_rest(s, rest).map(Uri::Tel)
-        } else {
-            if !rest.iter().all(|&c| c.is_ascii_graphic() && !matches!(c, b'<' | b'>' | b'"')) {
-                return Err(syntax());
-            }
-            let scheme = ascii_str(scheme).ok_or_else(syntax)?;
-            Ok(Uri::Other(AbsoluteUri { scheme, raw: s }))
-        }
+        // One call site, so the SIP parser is inlined here once and its
+        // result built in place.
+        SipUri::parse_rest(s, secure, rest).map(Uri::Sip)
     }
 
     /// The SIP URI, if any.
