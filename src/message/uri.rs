@@ -196,10 +196,17 @@ fn is_visual_separator(c: u8) -> bool {
 /// (a `C_*` bit), four bytes per step (see `lex::scan_class`).
 #[inline(always)]
 fn scan_uri_class(s: &[u8], mut i: usize, mask: u8) -> usize {
-    while let Some(&[a, b, c, d]) = s.get(i..i + 4) {
-        let all =
-            URI_CLASS[a as usize] & URI_CLASS[b as usize] & URI_CLASS[c as usize] & URI_CLASS[d as usize];
-        if all & mask == 0 {
+    // Fixed-size chunks of the rest: no index arithmetic to check per step.
+    let Some(rest) = s.get(i..) else { return i };
+    for ch in rest.chunks_exact(4) {
+        let &[a, b, c, d] = ch else { break };
+        if URI_CLASS[a as usize]
+            & URI_CLASS[b as usize]
+            & URI_CLASS[c as usize]
+            & URI_CLASS[d as usize]
+            & mask
+            == 0
+        {
             break;
         }
         i += 4;
