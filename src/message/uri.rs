@@ -674,14 +674,24 @@ fn parse_hostport_prefix(s: &[u8]) -> Result<(Host<'_>, Option<u16>, usize), Par
     if s.get(host_end) != Some(&b':') {
         return if ends_here(host_end) { Ok((host, None, host_end)) } else { Err(syntax()) };
     }
+    // The digits are read and their value taken in the same loop, which
+    // stops growing it above 65535 as parse_port does.
     let mut end = host_end + 1;
-    while s.get(end).is_some_and(|c| c.is_ascii_digit()) {
+    let mut v: u32 = 0;
+    while let Some(&c) = s.get(end) {
+        let d = c.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        if v <= 65_535 {
+            v = v * 10 + u32::from(d);
+        }
         end += 1;
     }
-    if !ends_here(end) {
+    if !ends_here(end) || end == host_end + 1 {
         return Err(syntax());
     }
-    Ok((host, Some(parse_port(&s[host_end + 1..end])?), end))
+    Ok((host, Some(u16::try_from(v).map_err(|_| out_of_range())?), end))
 }
 
 // ---------------------------------------------------------------------------
@@ -1581,6 +1591,21 @@ mod tests {
         assert!(rejected("sip:a%4@h"));
         assert!(rejected("sip:a@"));
         assert!(rejected("sip:a@b@h"));
+    }
+
+    #[test]
+    fn rfc3261_25_1_port_read_with_its_digits() {
+        // The port's value is taken in the loop that finds its end.
+        assert_eq!(sip("sip:h:0").port, Some(0));
+        assert_eq!(sip("sip:h:65535;lr").port, Some(65535));
+        assert_eq!(sip("sip:u@h:00000000000000005060?x=y").port, Some(5060));
+        assert_eq!(kind("sip:h:65536"), Some(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h:99999999999999999999999"), Some(ErrorKind::OutOfRange));
+        assert!(rejected("sip:h:"));
+        assert!(rejected("sip:h:;lr"));
+        assert!(rejected("sip:h:50a"));
+        assert!(rejected("sip:h:99999999a"));
+        assert!(rejected("sip:h:5060:5060"));
     }
 
     #[test]
