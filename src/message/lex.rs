@@ -112,9 +112,11 @@ pub fn is_word(c: u8) -> bool {
 /// this halves the per-byte cost of a plain `position` loop.
 #[inline(always)]
 fn scan_class(s: &[u8], mut i: usize, mask: u8) -> usize {
-    while let Some(&[a, b, c, d]) = s.get(i..i + 4) {
-        let all = CLASS[a as usize] & CLASS[b as usize] & CLASS[c as usize] & CLASS[d as usize];
-        if all & mask == 0 {
+    // Fixed-size chunks of the rest: no index arithmetic to check per step.
+    let Some(rest) = s.get(i..) else { return i };
+    for ch in rest.chunks_exact(4) {
+        let &[a, b, c, d] = ch else { break };
+        if CLASS[a as usize] & CLASS[b as usize] & CLASS[c as usize] & CLASS[d as usize] & mask == 0 {
             break;
         }
         i += 4;
@@ -691,6 +693,26 @@ pub fn ascii_str(s: &[u8]) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3261_25_1_token_scan_chunk_edges() {
+        // Runs ending at every offset within and across four-byte chunks,
+        // from every start, agree with a byte-by-byte scan.
+        let s = b"abcdefghij:klmnop";
+        for start in 0..=s.len() + 2 {
+            let want = if start >= s.len() {
+                start
+            } else {
+                start + s[start..].iter().position(|&c| !is_token(c)).unwrap_or(s.len() - start)
+            };
+            assert_eq!(scan_token(s, start), want, "start {start}");
+        }
+        for n in 0..12 {
+            let t = &b"aaaaaaaaaaaa"[..n];
+            assert_eq!(scan_class(t, 0, TOKEN), n);
+            assert!(n == 0 || is_token_str(t));
+        }
+    }
 
     #[test]
     fn rfc3261_25_1_lws_includes_folds() {

@@ -196,10 +196,17 @@ fn is_visual_separator(c: u8) -> bool {
 /// (a `C_*` bit), four bytes per step (see `lex::scan_class`).
 #[inline(always)]
 fn scan_uri_class(s: &[u8], mut i: usize, mask: u8) -> usize {
-    while let Some(&[a, b, c, d]) = s.get(i..i + 4) {
-        let all =
-            URI_CLASS[a as usize] & URI_CLASS[b as usize] & URI_CLASS[c as usize] & URI_CLASS[d as usize];
-        if all & mask == 0 {
+    // Fixed-size chunks of the rest: no index arithmetic to check per step.
+    let Some(rest) = s.get(i..) else { return i };
+    for ch in rest.chunks_exact(4) {
+        let &[a, b, c, d] = ch else { break };
+        if URI_CLASS[a as usize]
+            & URI_CLASS[b as usize]
+            & URI_CLASS[c as usize]
+            & URI_CLASS[d as usize]
+            & mask
+            == 0
+        {
             break;
         }
         i += 4;
@@ -334,30 +341,32 @@ pub fn eq_unescaped(a: &[u8], b: &[u8], case_insensitive: bool) -> bool {
 #[inline]
 fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
     // `1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each <= 255, read
-    // one octet at a time.
-    let mut out = [0u8; 4];
-    let mut rest = s;
-    for (k, octet) in out.iter_mut().enumerate() {
-        // Up to three digits (value < 1000, so u16 cannot overflow).
-        let mut v: u16 = 0;
-        let mut n = 0;
-        while let Some((&c, tail)) = rest.split_first() {
-            if !c.is_ascii_digit() || n == 3 {
-                break;
-            }
-            v = v * 10 + u16::from(c - b'0');
-            n += 1;
-            rest = tail;
-        }
-        if n == 0 {
-            return None;
-        }
-        *octet = u8::try_from(v).ok()?;
-        if k < 3 {
-            rest = rest.strip_prefix(b".")?;
-        }
+    // an octet at a time with its one to three digits unrolled.
+    #[inline(always)]
+    fn digit(s: &[u8], i: usize) -> Option<u32> {
+        let d = s.get(i)?.wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
     }
-    rest.is_empty().then_some(out)
+    // The octet at `i` and the position after it.
+    #[inline(always)]
+    fn octet(s: &[u8], i: usize) -> Option<(u8, usize)> {
+        let d0 = digit(s, i)?;
+        let Some(d1) = digit(s, i + 1) else {
+            return Some((d0 as u8, i + 1));
+        };
+        let Some(d2) = digit(s, i + 2) else {
+            return Some(((d0 * 10 + d1) as u8, i + 2));
+        };
+        Some((u8::try_from(d0 * 100 + d1 * 10 + d2).ok()?, i + 3))
+    }
+    let (a, i) = octet(s, 0)?;
+    let i = if s.get(i) == Some(&b'.') { i + 1 } else { return None };
+    let (b, i) = octet(s, i)?;
+    let i = if s.get(i) == Some(&b'.') { i + 1 } else { return None };
+    let (c, i) = octet(s, i)?;
+    let i = if s.get(i) == Some(&b'.') { i + 1 } else { return None };
+    let (d, i) = octet(s, i)?;
+    (i == s.len()).then_some([a, b, c, d])
 }
 
 /// `IPv6address` (RFC 5954, i.e. RFC 3986 §3.2.2), also accepting the
@@ -665,14 +674,24 @@ fn parse_hostport_prefix(s: &[u8]) -> Result<(Host<'_>, Option<u16>, usize), Par
     if s.get(host_end) != Some(&b':') {
         return if ends_here(host_end) { Ok((host, None, host_end)) } else { Err(syntax()) };
     }
+    // The digits are read and their value taken in the same loop, which
+    // stops growing it above 65535 as parse_port does.
     let mut end = host_end + 1;
-    while s.get(end).is_some_and(|c| c.is_ascii_digit()) {
+    let mut v: u32 = 0;
+    while let Some(&c) = s.get(end) {
+        let d = c.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        if v <= 65_535 {
+            v = v * 10 + u32::from(d);
+        }
         end += 1;
     }
-    if !ends_here(end) {
+    if !ends_here(end) || end == host_end + 1 {
         return Err(syntax());
     }
-    Ok((host, Some(parse_port(&s[host_end + 1..end])?), end))
+    Ok((host, Some(u16::try_from(v).map_err(|_| out_of_range())?), end))
 }
 
 // ---------------------------------------------------------------------------
@@ -1030,11 +1049,26 @@ impl<'a> SipUri<'a> {
     }
 
     /// Parses what follows `sip:` / `sips:`; `raw` is the whole URI.
+    #[inline(always)]
     fn parse_rest(raw: &'a [u8], secure: bool, rest: &'a [u8]) -> Result<SipUri<'a>, ParseError> {
         // No '@' can appear unescaped after the userinfo (it is in neither
         // paramchar nor the header alphabet), so the first '@' ends it, and
         // the user part may contain ';' and '?' (RFC 4475 §3.1.1.9).
-        let (user, password, after) = match find_byte(b'@', rest) {
+        //
+        // One class scan settles the usual shapes: user bytes up to an
+        // '@' (no ':' or '%' among them, neither being a user byte) is the
+        // user part, found as the search below would find it; user bytes
+        // to the end hold no '@' at all. Anything else (a password, an
+        // escape, a port or a host with no user) takes the general path.
+        let k = scan_uri_class(rest, 0, C_USER);
+        let plain_user = k > 0 && rest.get(k) == Some(&b'@');
+        let userinfo = match rest.get(k) {
+            _ if plain_user => Some(k),
+            None => None,
+            Some(_) => find_byte(b'@', rest),
+        };
+        let (user, password, after) = match userinfo {
+            Some(at) if plain_user => (Some(&rest[..at]), None, &rest[at + 1..]),
             Some(at) => {
                 let userinfo = &rest[..at];
                 let (user, password) = match find_byte(b':', userinfo) {
@@ -1351,24 +1385,37 @@ impl<'a> Uri<'a> {
     /// anything the grammar does not allow. A port above 65535 or a `ttl`
     /// above 255 is [`ErrorKind::OutOfRange`].
     pub fn parse(s: &'a [u8]) -> Result<Uri<'a>, ParseError> {
-        let colon = find_byte(b':', s).ok_or_else(syntax)?;
-        let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
-        if !is_scheme(scheme) || rest.is_empty() {
+        // `sip:` as nearly every URI starts: the scheme is known without
+        // searching for its colon or checking its characters.
+        let (secure, rest) = match s.get(..4) {
+            Some(p) if eq_ic(p, b"sip:") => (false, &s[4..]),
+            _ => {
+                let colon = find_byte(b':', s).ok_or_else(syntax)?;
+                let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
+                if !is_scheme(scheme) || rest.is_empty() {
+                    return Err(syntax());
+                }
+                if eq_ic(scheme, b"sip") {
+                    (false, rest)
+                } else if eq_ic(scheme, b"sips") {
+                    (true, rest)
+                } else if eq_ic(scheme, b"tel") {
+                    return TelUri::parse_rest(s, rest).map(Uri::Tel);
+                } else {
+                    if !rest.iter().all(|&c| c.is_ascii_graphic() && !matches!(c, b'<' | b'>' | b'"')) {
+                        return Err(syntax());
+                    }
+                    let scheme = ascii_str(scheme).ok_or_else(syntax)?;
+                    return Ok(Uri::Other(AbsoluteUri { scheme, raw: s }));
+                }
+            }
+        };
+        if rest.is_empty() {
             return Err(syntax());
         }
-        if eq_ic(scheme, b"sip") {
-            SipUri::parse_rest(s, false, rest).map(Uri::Sip)
-        } else if eq_ic(scheme, b"sips") {
-            SipUri::parse_rest(s, true, rest).map(Uri::Sip)
-        } else if eq_ic(scheme, b"tel") {
-            TelUri::parse_rest(s, rest).map(Uri::Tel)
-        } else {
-            if !rest.iter().all(|&c| c.is_ascii_graphic() && !matches!(c, b'<' | b'>' | b'"')) {
-                return Err(syntax());
-            }
-            let scheme = ascii_str(scheme).ok_or_else(syntax)?;
-            Ok(Uri::Other(AbsoluteUri { scheme, raw: s }))
-        }
+        // One call site, so the SIP parser is inlined here once and its
+        // result built in place.
+        SipUri::parse_rest(s, secure, rest).map(Uri::Sip)
     }
 
     /// The SIP URI, if any.
@@ -1481,6 +1528,84 @@ mod tests {
 
     fn unescape(s: &[u8]) -> heapless::Vec<u8, 64> {
         Unescaped::new(s).collect()
+    }
+
+    #[test]
+    fn rfc3261_25_1_ipv4_octets_one_pass() {
+        // `1*3DIGIT "." ...` (leading zeros tolerated), each octet <= 255.
+        assert_eq!(parse_ipv4(b"0.0.0.0"), Some([0, 0, 0, 0]));
+        assert_eq!(parse_ipv4(b"255.255.255.255"), Some([255; 4]));
+        assert_eq!(parse_ipv4(b"010.001.1.00"), Some([10, 1, 1, 0]));
+        for bad in [
+            &b""[..],
+            b"1",
+            b"1.2.3",
+            b"1.2.3.",
+            b".1.2.3",
+            b"1..2.3",
+            b"1.2.3.4.",
+            b"1.2.3.4.5",
+            b"1.2.3.256",
+            b"256.1.1.1",
+            b"1.2.3.0001",
+            b"1000.2.3.4",
+            b"1.2.3.4a",
+            b"1.2.3.-4",
+            b"999.1.1.1",
+        ] {
+            assert_eq!(parse_ipv4(bad), None, "{:?}", core::str::from_utf8(bad));
+        }
+    }
+
+    #[test]
+    fn rfc3261_19_1_sip_scheme_fast_path_agrees() {
+        // The `sip:` prefix is recognised without the scheme scan; the
+        // results must be those of the general path (any case, empty rest).
+        assert!(!sip("sip:a@b").secure);
+        assert!(!sip("SiP:a@b").secure);
+        assert!(sip("sips:a@b").secure);
+        assert!(rejected("sip:"));
+        assert!(rejected("sip"));
+        assert!(rejected("si"));
+        assert_eq!(sip("sip:b:5060").port, Some(5060));
+        assert!(matches!(Uri::parse(b"sipx:a@b"), Ok(Uri::Other(_))));
+    }
+
+    #[test]
+    fn rfc3261_19_1_1_userinfo_scan_shapes() {
+        // The one-scan user part and the general path must agree.
+        let u = sip("sip:alice@h");
+        assert_eq!((u.user, u.password), (Some(&b"alice"[..]), None));
+        let u = sip("sip:a;b?c=d/e@h");
+        assert_eq!(u.user, Some(&b"a;b?c=d/e"[..]));
+        let u = sip("sip:al%41ce:pw@h:5060");
+        assert_eq!((u.user, u.password, u.port), (Some(&b"al%41ce"[..]), Some(&b"pw"[..]), Some(5060)));
+        let u = sip("sip:alice:@h");
+        assert_eq!(u.password, Some(&b""[..]));
+        let u = sip("sip:h.example.com;lr");
+        assert_eq!((u.user, u.params.raw), (None, &b";lr"[..]));
+        let u = sip("sip:h:5060;lr");
+        assert_eq!((u.user, u.port), (None, Some(5060)));
+        assert!(rejected("sip:@h"));
+        assert!(rejected("sip::pw@h"));
+        assert!(rejected("sip:a%4@h"));
+        assert!(rejected("sip:a@"));
+        assert!(rejected("sip:a@b@h"));
+    }
+
+    #[test]
+    fn rfc3261_25_1_port_read_with_its_digits() {
+        // The port's value is taken in the loop that finds its end.
+        assert_eq!(sip("sip:h:0").port, Some(0));
+        assert_eq!(sip("sip:h:65535;lr").port, Some(65535));
+        assert_eq!(sip("sip:u@h:00000000000000005060?x=y").port, Some(5060));
+        assert_eq!(kind("sip:h:65536"), Some(ErrorKind::OutOfRange));
+        assert_eq!(kind("sip:h:99999999999999999999999"), Some(ErrorKind::OutOfRange));
+        assert!(rejected("sip:h:"));
+        assert!(rejected("sip:h:;lr"));
+        assert!(rejected("sip:h:50a"));
+        assert!(rejected("sip:h:99999999a"));
+        assert!(rejected("sip:h:5060:5060"));
     }
 
     #[test]

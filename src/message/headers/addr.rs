@@ -59,13 +59,16 @@ impl<'a> NameAddr<'a> {
 
     /// Parses one value of header `name`.
     pub fn parse_for(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
-        let mut a = Self::parse_unchecked_params(v, name)?;
+        let a = Self::parse_unchecked_params(v, name)?;
+        // The tag is found first and the value built once, in the return
+        // slot, rather than patched into a local copy that is then moved.
+        let mut tag = None;
         let mut seen_tag = false;
         for p in a.params {
             let p = p.map_err(|_| ParseError::header(name))?;
-            a.note_tag(&p, &mut seen_tag);
+            note_tag(&mut tag, &p, &mut seen_tag);
         }
-        Ok(a)
+        Ok(NameAddr { tag, ..a })
     }
 
     /// Parses everything but the header parameters, which the caller must
@@ -95,14 +98,6 @@ impl<'a> NameAddr<'a> {
         Ok(NameAddr { display_name, uri, bracketed, params: lex::Params::new(rest), tag: None })
     }
 
-    /// Records the first `tag` parameter (as `params.get("tag")` would).
-    fn note_tag(&mut self, p: &lex::Param<'a>, seen: &mut bool) {
-        if !*seen && p.name.len() == 3 && lex::eq_ic(p.name, b"tag") {
-            *seen = true;
-            self.tag = p.value.and_then(lex::ascii_str);
-        }
-    }
-
     /// A header parameter: `Some(None)` if present without a value.
     pub fn param(&self, name: &str) -> Option<Option<&'a [u8]>> {
         self.params.get(name)
@@ -111,6 +106,15 @@ impl<'a> NameAddr<'a> {
     /// The `tag` parameter (§19.3).
     pub fn tag(&self) -> Option<&'a str> {
         self.tag
+    }
+}
+
+/// Records the first `tag` parameter (as `params.get("tag")` would).
+#[inline(always)]
+fn note_tag<'a>(tag: &mut Option<&'a str>, p: &lex::Param<'a>, seen: &mut bool) {
+    if !*seen && p.name.len() == 3 && lex::eq_ic(p.name, b"tag") {
+        *seen = true;
+        *tag = p.value.and_then(lex::ascii_str);
     }
 }
 
@@ -169,11 +173,11 @@ impl<'a> ContactValue<'a> {
         let a = NameAddr::parse_unchecked_params(v, C)?;
         // The contact-params are checked in one pass, the scalar ones by
         // value (RFC 4475 §3.1.2.4: an expires above 2**32-1 is invalid).
-        let mut a = a;
+        let mut tag = None;
         let mut seen_tag = false;
         for p in a.params {
             let p = p.map_err(|_| ParseError::header(C))?;
-            a.note_tag(&p, &mut seen_tag);
+            note_tag(&mut tag, &p, &mut seen_tag);
             // Without a value these are contact-extensions (generic-param,
             // RFC 3261 §25.1); with one, the value must fit c-p-expires /
             // c-p-q.
@@ -188,7 +192,7 @@ impl<'a> ContactValue<'a> {
                 _ => {}
             }
         }
-        Ok(ContactValue::Addr(a))
+        Ok(ContactValue::Addr(NameAddr { tag, ..a }))
     }
 
     /// The address, unless this is `*`.

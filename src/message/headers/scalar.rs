@@ -45,8 +45,24 @@ impl<'a> CSeq<'a> {
     pub fn parse(v: &'a [u8]) -> Result<CSeq<'a>, ParseError> {
         const N: HeaderName = HeaderName::CSeq;
         let v = lex::trim_lws(v);
-        let digits_end = v.iter().position(|&c| !lex::is_digit(c)).unwrap_or(v.len());
-        let seq = parse_u32_field(&v[..digits_end], N)?;
+        // The digits' end and value in one loop (as parse_u32_field: none
+        // is a syntax error, a value past u32 out of range).
+        let mut digits_end = 0;
+        let mut n: u64 = 0;
+        while let Some(&c) = v.get(digits_end) {
+            let d = c.wrapping_sub(b'0');
+            if d >= 10 {
+                break;
+            }
+            if n <= u64::from(u32::MAX) {
+                n = n * 10 + u64::from(d);
+            }
+            digits_end += 1;
+        }
+        if digits_end == 0 {
+            return Err(err(N));
+        }
+        let seq = u32::try_from(n).map_err(|_| range(N))?;
         let m_start = lex::skip_lws(v, digits_end);
         if m_start == digits_end {
             return Err(err(N)); // LWS is mandatory between number and method
@@ -324,6 +340,21 @@ mod tests {
         assert_eq!(CSeq::parse(b"1 invite").unwrap().method, Method::Extension("invite"));
         // RFC 4475 §3.1.2.4: 2**32 overflows.
         assert_eq!(CSeq::parse(b"36893488147419103232 INVITE").unwrap_err().kind, ErrorKind::OutOfRange);
+    }
+
+    #[test]
+    fn rfc3261_20_16_cseq_number_read_with_its_digits() {
+        let kind = |s: &str| CSeq::parse(s.as_bytes()).unwrap_err().kind;
+        assert_eq!(CSeq::parse(b"0 ACK").unwrap().seq, 0);
+        assert_eq!(CSeq::parse(b" 4294967295  INVITE ").unwrap().seq, u32::MAX);
+        assert_eq!(CSeq::parse(b"000000000000000042 BYE").unwrap().seq, 42);
+        assert_eq!(kind("4294967296 INVITE"), ErrorKind::OutOfRange);
+        assert_eq!(kind("99999999999999999999999 INVITE"), ErrorKind::OutOfRange);
+        assert_eq!(kind("INVITE"), ErrorKind::Syntax);
+        assert_eq!(kind(""), ErrorKind::Syntax);
+        assert_eq!(kind("-1 INVITE"), ErrorKind::Syntax);
+        assert_eq!(kind("12INVITE"), ErrorKind::Syntax);
+        assert_eq!(kind("12"), ErrorKind::Syntax);
     }
 
     #[test]

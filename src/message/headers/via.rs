@@ -112,11 +112,24 @@ impl<'a> Via<'a> {
         let mut port = None;
         if v.get(i) == Some(&b':') {
             let p0 = lex::skip_lws(v, i + 1);
+            // The digits' end and value in one loop, as parse_u32 would
+            // read them: a value past u32 is a syntax error, one past u16
+            // out of range.
             let mut p1 = p0;
-            while v.get(p1).is_some_and(|&c| lex::is_digit(c)) {
+            let mut n: u64 = 0;
+            while let Some(&c) = v.get(p1) {
+                let d = c.wrapping_sub(b'0');
+                if d >= 10 {
+                    break;
+                }
+                if n <= u64::from(u32::MAX) {
+                    n = n * 10 + u64::from(d);
+                }
                 p1 += 1;
             }
-            let n = lex::parse_u32(&v[p0..p1]).ok_or(err())?;
+            if p1 == p0 || n > u64::from(u32::MAX) {
+                return Err(err());
+            }
             port = Some(
                 u16::try_from(n).map_err(|_| ParseError::new(Element::Header(N), ErrorKind::OutOfRange))?,
             );
@@ -291,6 +304,23 @@ impl<'a> Message<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3261_20_42_sent_by_port_read_with_its_digits() {
+        let port = |s: &str| Via::parse(s.as_bytes()).map(|v| v.port);
+        assert_eq!(port("SIP/2.0/UDP h:5060;branch=z9hG4bK1"), Ok(Some(5060)));
+        assert_eq!(port("SIP/2.0/UDP h : 0065535"), Ok(Some(65535)));
+        assert_eq!(port("SIP/2.0/UDP h:0"), Ok(Some(0)));
+        assert_eq!(port("SIP/2.0/UDP h").unwrap(), None);
+        // Past u16: out of range; past u32: a syntax error (as parse_u32).
+        assert_eq!(port("SIP/2.0/UDP h:65536").unwrap_err().kind, ErrorKind::OutOfRange);
+        assert_eq!(port("SIP/2.0/UDP h:4294967295").unwrap_err().kind, ErrorKind::OutOfRange);
+        assert_eq!(port("SIP/2.0/UDP h:4294967296").unwrap_err().kind, ErrorKind::Syntax);
+        assert_eq!(port("SIP/2.0/UDP h:99999999999999999999").unwrap_err().kind, ErrorKind::Syntax);
+        assert_eq!(port("SIP/2.0/UDP h:00000000000000005060"), Ok(Some(5060)));
+        assert_eq!(port("SIP/2.0/UDP h:").unwrap_err().kind, ErrorKind::Syntax);
+        assert_eq!(port("SIP/2.0/UDP h:;branch=z9hG4bK1").unwrap_err().kind, ErrorKind::Syntax);
+    }
 
     #[test]
     fn rfc3261_20_42_via_params() {
