@@ -600,23 +600,26 @@ impl Endpoint {
         request: RequestBuilder,
         destination: Destination,
     ) -> Result<TransactionId, EndpointError> {
-        let transport = self.transport_of(destination)?;
-        let branch = self.new_branch();
         // The builder checked the request (CSeq method = method); the key
         // comes from what we know, without parsing our own bytes again.
         let method = String::from(request.method_str());
+        let (transport, branch, bytes) = self.build_with_our_via(request, destination)?;
+        let method = Method::from_bytes(method.as_bytes()).ok_or(EndpointError::InvalidMessage)?;
+        self.start_client_known(now, bytes, destination, transport, false, method, &branch)
+    }
+
+    /// `request` with our Via on top (sent-by, a fresh branch, `rport`),
+    /// built: the transport, the branch and the bytes.
+    fn build_with_our_via(
+        &mut self,
+        request: RequestBuilder,
+        destination: Destination,
+    ) -> Result<(Transport, String, Bytes), EndpointError> {
+        let transport = self.transport_of(destination)?;
+        let branch = self.new_branch();
         let msg =
             request.top_via(&self.via_value(transport, &branch)).build().map_err(|_| EndpointError::Build)?;
-        let method = Method::from_bytes(method.as_bytes()).ok_or(EndpointError::InvalidMessage)?;
-        self.start_client_known(
-            now,
-            Bytes::from(msg.into_bytes()),
-            destination,
-            transport,
-            false,
-            method,
-            &branch,
-        )
+        Ok((transport, branch, Bytes::from(msg.into_bytes())))
     }
 
     /// Sends a request whose top Via the caller wrote (a proxy forwarding,
@@ -642,11 +645,7 @@ impl Endpoint {
         ack: RequestBuilder,
         destination: Destination,
     ) -> Result<Bytes, EndpointError> {
-        let transport = self.transport_of(destination)?;
-        let branch = self.new_branch();
-        let msg =
-            ack.top_via(&self.via_value(transport, &branch)).build().map_err(|_| EndpointError::Build)?;
-        let bytes = Bytes::from(msg.into_bytes());
+        let (_, _, bytes) = self.build_with_our_via(ack, destination)?;
         self.transmit(destination, bytes.clone());
         Ok(bytes)
     }
