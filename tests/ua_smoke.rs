@@ -160,3 +160,49 @@ fn unframeable_stream_data_surfaces_as_a_connection_error() {
     assert!(ua.poll_output().is_none());
     assert_eq!(ua.session_count(), 0);
 }
+
+/// A peer answering one INVITE with 2xx after 2xx, each with a new To tag,
+/// must not grow the caller's session without bound: beyond
+/// `UaConfig::max_forks` dialogs the extra answers are ignored (RFC 3261
+/// §13.2.2.4 would ACK and BYE each; a hostile peer could send millions).
+#[test]
+fn rfc3261_13_2_2_4_forks_per_invite_are_bounded() {
+    use sip_proto::message::Message;
+    use sip_proto::message::builder::response_to;
+    use sip_proto::ua::{UaConfig, UaOutput, UserAgent};
+
+    let mut config = UaConfig::new("192.0.2.1", "<sip:alice@192.0.2.1>", [4; 32]);
+    config.max_forks = 4;
+    let mut ua = UserAgent::new(config);
+    let bob: std::net::SocketAddr = "192.0.2.2:5060".parse().unwrap();
+    let inv = ua.new_invite("sip:bob@192.0.2.2", "<sip:alice@192.0.2.1>", "<sip:bob@192.0.2.2>");
+    ua.invite(Instant::ZERO, inv, Destination::Datagram(bob)).unwrap();
+    let mut invite = None;
+    while let Some(out) = ua.poll_output() {
+        if let UaOutput::Transmit(t) = out {
+            invite = Some(t.bytes);
+        }
+    }
+    let invite = invite.expect("the INVITE went out");
+    let invite = Message::parse(&invite).unwrap();
+    let (mut acks, mut answered, mut forks) = (0, 0, 0);
+    for i in 0..40 {
+        let ok = response_to(&invite, StatusCode::OK, Some(&format!("fork{i}")))
+            .contact("<sip:bob@192.0.2.2>")
+            .build()
+            .unwrap();
+        ua.handle_datagram(Instant::ZERO, bob, bytes::Bytes::from(ok.into_bytes()));
+        while let Some(out) = ua.poll_output() {
+            match out {
+                UaOutput::Transmit(t) if t.bytes.starts_with(b"ACK ") => acks += 1,
+                UaOutput::Event(UaEvent::Answered { .. }) => answered += 1,
+                UaOutput::Event(UaEvent::ForkAnswered { .. }) => forks += 1,
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(answered, 1);
+    assert_eq!(forks, 3, "the other forks up to max_forks");
+    assert_eq!(acks, 4, "only the dialogs kept are ACKed");
+    assert_eq!(ua.session_count(), 1);
+}

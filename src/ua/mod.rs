@@ -111,6 +111,11 @@ pub struct UaConfig {
     /// Username and password to answer 401/407 challenges to our INVITEs
     /// with (RFC 3261 §22.2, RFC 7616; the strongest algorithm offered).
     pub credentials: Option<(String, String)>,
+    /// Most dialogs (forks) one INVITE may create. Each 1xx or 2xx with a
+    /// new To tag makes one, so a peer could otherwise grow a session
+    /// without bound within Timer M; responses with further tags are
+    /// ignored (their 2xx are not ACKed). Default 16.
+    pub max_forks: usize,
 }
 
 impl UaConfig {
@@ -126,6 +131,7 @@ impl UaConfig {
             fork_policy: ForkPolicy::KeepFirst,
             max_sessions: 1 << 16,
             credentials: None,
+            max_forks: 16,
         }
     }
 }
@@ -1461,13 +1467,16 @@ impl UserAgent {
                 if msg.to().ok().and_then(|t| t.tag()).is_some() {
                     let did = DialogId::of_response(msg);
                     if let Some(did) = did {
-                        if s.dialog(&did).is_none() {
+                        let known = s.dialog(&did).is_some();
+                        if !known && s.dialogs.len() < self.config.max_forks {
                             if let Ok(d) = uac_dialog(s.uac_seed.as_deref(), request, msg) {
                                 self.by_dialog.insert(did.clone(), id);
                                 push_dialog(&mut s.dialogs, d);
                             }
                         }
-                        dialog = Some(did);
+                        if s.dialog(&did).is_some() {
+                            dialog = Some(did);
+                        }
                     }
                 }
                 if let Some(did) = &dialog {
@@ -1487,8 +1496,11 @@ impl UserAgent {
                     let _ = self.ep.send_raw(now, ack, dest);
                     return;
                 }
+                let full = s.dialogs.len() >= self.config.max_forks;
                 match s.dialog_mut(&did) {
                     Some(d) => d.confirm(Some(msg)),
+                    // Beyond max_forks: ignored (see UaConfig::max_forks).
+                    None if full => return,
                     None => match uac_dialog(s.uac_seed.as_deref(), request, msg) {
                         Ok(d) => {
                             self.by_dialog.insert(did.clone(), id);
@@ -1584,6 +1596,9 @@ impl UserAgent {
         if let Some((_, ack, dest)) = o.acks.iter().find(|(t, _, _)| *t == did.remote_tag) {
             let (ack, dest) = (ack.clone(), *dest);
             let _ = self.ep.send_raw(now, ack, dest);
+            return;
+        }
+        if o.acks.len() >= self.config.max_forks {
             return;
         }
         let Ok(request) = Message::parse(&o.invite) else { return };
