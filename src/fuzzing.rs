@@ -969,7 +969,7 @@ pub fn user_agent(data: &[u8]) {
                         if t > now {
                             break;
                         }
-                        side.ua.handle_timeout(t.max(Instant::ZERO));
+                        side.ua.handle_timeout(t);
                         if let Some(next) = side.ua.poll_timeout() {
                             assert!(next > t || next >= now, "handle_timeout left a deadline due");
                         }
@@ -986,7 +986,7 @@ pub fn user_agent(data: &[u8]) {
     }
     // Wind down: answer what is pending, hang up what is up, deliver
     // everything, let time run out.
-    for round in 0..200 {
+    for _ in 0..200 {
         for side in &mut sides {
             side.pending.clear();
             // Every session is refused if it still has an INVITE to
@@ -1022,7 +1022,6 @@ pub fn user_agent(data: &[u8]) {
             None if sides.iter().all(|s| s.wire.is_empty()) => break,
             None => {}
         }
-        let _ = round;
     }
     for side in &sides {
         assert_eq!(side.ua.session_count(), 0, "sessions left after the wind-down");

@@ -66,10 +66,6 @@ pub struct ClientInviteTransaction {
     ack: Option<Bytes>,
     /// The current Timer A interval.
     interval: Duration,
-    /// The status of the final response that completed the transaction,
-    /// so that another final (say a 2xx after a 4xx, from a fork) is told
-    /// apart from a retransmission.
-    final_status: u16,
     timers: TimerSet,
     out: Outputs,
 }
@@ -87,7 +83,6 @@ impl ClientInviteTransaction {
             request,
             ack: None,
             interval: config.t1,
-            final_status: 0,
             timers: TimerSet::default(),
             out: Outputs::default(),
         };
@@ -147,7 +142,6 @@ impl ClientInviteTransaction {
             (IctState::Calling | IctState::Proceeding, 200..=299) => {
                 // RFC 6026 §8.4: Accepted, Timer M = 64·T1, no ACK here.
                 self.state = IctState::Accepted;
-                self.final_status = code;
                 self.timers.clear();
                 self.timers.start(Timer::M, now + self.config.timeout_64t1());
                 Verdict::ToTransactionUser
@@ -156,7 +150,6 @@ impl ClientInviteTransaction {
                 // 300–699: Completed, ACK even on reliable transports,
                 // Timer D (≥ 32 s unreliable, 0 reliable).
                 self.state = IctState::Completed;
-                self.final_status = code;
                 let ack = Bytes::from(build_ack(&self.request, response));
                 self.out.push(Output::Transmit(ack.clone()));
                 self.ack = Some(ack);
