@@ -80,6 +80,12 @@ pub struct Message<'a> {
     pub(crate) index: heapless::Vec<Entry, HEADER_CAPACITY>,
     /// End of the header section (first byte of the body).
     pub(crate) head_len: usize,
+    /// The header section as text, if it is valid UTF-8 (RFC 3261 §25.1:
+    /// every header value is UTF-8 text, so it nearly always is). Checked
+    /// once per message so that decoders slice `&str` values out of it
+    /// instead of checking each small piece again; `None` sends them back
+    /// to a per-value check (a proxy still forwards such a message).
+    pub(crate) head_str: Option<&'a str>,
     pub(crate) body: &'a [u8],
     pub(crate) content_length: Option<u32>,
     pub(crate) cseq: Option<CSeq<'a>>,
@@ -291,6 +297,7 @@ impl<'a> Message<'a> {
             start,
             index: heapless::Vec::new(),
             head_len: 0,
+            head_str: None,
             body: &[],
             content_length: None,
             cseq: None,
@@ -403,6 +410,7 @@ impl<'a> Message<'a> {
         }
 
         msg.head_len = body_start;
+        msg.head_str = simdutf8::basic::from_utf8(&buf[..body_start]).ok();
         msg.check_transaction_headers()?;
 
         // Body: RFC 3261 §18.3. With Content-Length, exactly that many bytes;
@@ -423,10 +431,17 @@ impl<'a> Message<'a> {
         let mut seen_cl = false;
         let mut seen_cseq = false;
         let mut seen_mf = false;
-        let (buf, index) = (self.buf, &self.index);
+        let (buf, index, head_str) = (self.buf, &self.index, self.head_str);
         for e in index.iter() {
-            // As value_of, without borrowing all of self.
-            let v = buf.get(e.value_start as usize..e.value_end as usize).unwrap_or(&[]);
+            // As value_of and value_str, without borrowing all of self.
+            let (vs, ve) = (e.value_start as usize, e.value_end as usize);
+            let v = buf.get(vs..ve).unwrap_or(&[]);
+            // The values decoded below are UTF-8 text by their grammar
+            // (RFC 3261 §25.1); one that is not is malformed.
+            let text = || match head_str {
+                Some(h) => h.get(vs..ve).ok_or(ParseError::header(e.name)),
+                None => core::str::from_utf8(v).map_err(|_| ParseError::header(e.name)),
+            };
             match e.name {
                 HeaderName::ContentLength => {
                     // RFC 4475 §3.3.9: several Content-Length values make the
@@ -439,29 +454,33 @@ impl<'a> Message<'a> {
                 }
                 HeaderName::CSeq if !seen_cseq => {
                     seen_cseq = true;
-                    self.cseq = Some(CSeq::parse(v)?);
+                    self.cseq = Some(CSeq::parse_str(text()?)?);
                 }
                 HeaderName::MaxForwards if !seen_mf => {
                     seen_mf = true;
                     self.max_forwards = Some(super::headers::parse_max_forwards(v)?);
                 }
                 HeaderName::CallId if self.call_id.is_none() => {
-                    self.call_id = Some(super::headers::parse_call_id(v)?);
+                    self.call_id = Some(super::headers::parse_call_id_str(text()?)?);
                 }
                 HeaderName::Via if self.top_via.is_none() => {
                     // The top Via is what §17 matches and §18.2.2 routes on.
+                    let t = text()?;
                     let mut list = lex::CommaList::new(v);
                     let first = list.next().unwrap_or(&[]);
-                    self.top_via = Some(Via::parse(first)?);
+                    // The same element, cut from the value's text.
+                    let at = first.as_ptr() as usize - v.as_ptr() as usize;
+                    let first = t.get(at..at + first.len()).ok_or(ParseError::header(e.name))?;
+                    self.top_via = Some(Via::parse_str(first)?);
                     // Positions inside a value are below the header-section
                     // limit, so they fit in 16 bits.
                     self.top_via_rest = list.resume_point().map(|p| p as u16);
                 }
                 HeaderName::From if self.from.is_none() => {
-                    self.from = Some(NameAddr::parse_for(v, e.name)?);
+                    self.from = Some(NameAddr::parse_for_str(text()?, e.name)?);
                 }
                 HeaderName::To if self.to.is_none() => {
-                    self.to = Some(NameAddr::parse_for(v, e.name)?);
+                    self.to = Some(NameAddr::parse_for_str(text()?, e.name)?);
                 }
                 _ => {}
             }
@@ -474,6 +493,18 @@ impl<'a> Message<'a> {
         // Offsets were produced by the parser from this buffer, but stay on
         // the safe side of hostile state anyway: `get` never panics.
         self.buf.get(e.value_start as usize..e.value_end as usize).unwrap_or(&[])
+    }
+
+    /// A field's value as text: a slice of the once-checked header section,
+    /// or (if that was not UTF-8) this value checked on its own.
+    #[inline(always)]
+    #[allow(dead_code)] // the list decoders move onto it next
+    pub(crate) fn value_str(&self, e: &Entry) -> Option<&'a str> {
+        let (s, t) = (e.value_start as usize, e.value_end as usize);
+        match self.head_str {
+            Some(h) => h.get(s..t),
+            None => core::str::from_utf8(self.buf.get(s..t)?).ok(),
+        }
     }
 
     #[inline(always)]

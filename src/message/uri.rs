@@ -1384,6 +1384,11 @@ impl<'a> Uri<'a> {
     /// white space or a `<` (RFC 4475 §3.1.2.7) is a syntax error, as is
     /// anything the grammar does not allow. A port above 65535 or a `ttl`
     /// above 255 is [`ErrorKind::OutOfRange`].
+    pub fn parse_str(s: &'a str) -> Result<Uri<'a>, ParseError> {
+        Self::parse(s.as_bytes())
+    }
+
+    /// As [`Uri::parse_str`], for bytes not yet known to be text.
     pub fn parse(s: &'a [u8]) -> Result<Uri<'a>, ParseError> {
         // `sip:` as nearly every URI starts: the scheme is known without
         // searching for its colon or checking its characters.

@@ -57,6 +57,12 @@ impl<'a> NameAddr<'a> {
         Self::parse_for(v, HeaderName::Other)
     }
 
+    /// Parses one value of header `name`, given as text (a slice of the
+    /// message's once-checked header section).
+    pub fn parse_for_str(v: &'a str, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
+        Self::parse_for(v.as_bytes(), name)
+    }
+
     /// Parses one value of header `name`.
     pub fn parse_for(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
         let a = Self::parse_unchecked_params(v, name)?;
@@ -164,6 +170,11 @@ pub enum ContactValue<'a> {
 }
 
 impl<'a> ContactValue<'a> {
+    /// Parses one Contact value given as text.
+    pub fn parse_str(v: &'a str) -> Result<ContactValue<'a>, ParseError> {
+        Self::parse(v.as_bytes())
+    }
+
     /// Parses one Contact value.
     pub fn parse(v: &'a [u8]) -> Result<ContactValue<'a>, ParseError> {
         const C: HeaderName = HeaderName::Contact;

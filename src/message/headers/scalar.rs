@@ -41,6 +41,11 @@ pub struct CSeq<'a> {
 }
 
 impl<'a> CSeq<'a> {
+    /// Parses a CSeq value given as text.
+    pub fn parse_str(v: &'a str) -> Result<CSeq<'a>, ParseError> {
+        Self::parse(v.as_bytes())
+    }
+
     /// Parses a CSeq value.
     pub fn parse(v: &'a [u8]) -> Result<CSeq<'a>, ParseError> {
         const N: HeaderName = HeaderName::CSeq;
@@ -70,6 +75,11 @@ impl<'a> CSeq<'a> {
         let method = Method::from_bytes(&v[m_start..]).ok_or(err(N))?;
         Ok(CSeq { seq, method })
     }
+}
+
+/// As [`parse_call_id`], for a value given as text.
+pub fn parse_call_id_str(v: &str) -> Result<&str, ParseError> {
+    parse_call_id(v.as_bytes())
 }
 
 /// Checks a Call-ID (RFC 3261 §20.8: `word [ "@" word ]`) and returns it.

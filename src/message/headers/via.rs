@@ -68,6 +68,12 @@ fn protocol_part(s: &[u8], i: usize) -> Result<(usize, usize, usize), ParseError
 }
 
 impl<'a> Via<'a> {
+    /// Parses one via-parm given as text.
+    #[inline]
+    pub fn parse_str(v: &'a str) -> Result<Via<'a>, ParseError> {
+        Self::parse(v.as_bytes())
+    }
+
     /// Parses one via-parm (one element of a Via field's comma list).
     #[inline]
     pub fn parse(v: &'a [u8]) -> Result<Via<'a>, ParseError> {
