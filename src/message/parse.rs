@@ -498,7 +498,6 @@ impl<'a> Message<'a> {
     /// A field's value as text: a slice of the once-checked header section,
     /// or (if that was not UTF-8) this value checked on its own.
     #[inline(always)]
-    #[allow(dead_code)] // the list decoders move onto it next
     pub(crate) fn value_str(&self, e: &Entry) -> Option<&'a str> {
         let (s, t) = (e.value_start as usize, e.value_end as usize);
         match self.head_str {

@@ -253,12 +253,12 @@ impl<'a> ContactValue<'a> {
     }
 }
 
-fn decode_name_addr<'a>(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
-    NameAddr::parse_for(v, name)
+fn decode_name_addr<'a>(v: &'a str, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
+    NameAddr::parse_for_str(v, name)
 }
 
-fn decode_contact<'a>(v: &'a [u8], _: HeaderName) -> Result<ContactValue<'a>, ParseError> {
-    ContactValue::parse(v)
+fn decode_contact<'a>(v: &'a str, _: HeaderName) -> Result<ContactValue<'a>, ParseError> {
+    ContactValue::parse_str(v)
 }
 
 impl<'a> Message<'a> {

@@ -579,22 +579,30 @@ impl<'a> AuthenticationInfo<'a> {
 impl<'a> Message<'a> {
     /// Every WWW-Authenticate challenge, one per field (RFC 3261 §22.3).
     pub fn www_authenticates(&self) -> TypedValues<'_, 'a, Challenge<'a>> {
-        TypedValues::fields(self, HeaderName::WwwAuthenticate, Challenge::parse_header)
+        TypedValues::fields(self, HeaderName::WwwAuthenticate, |v, n| {
+            Challenge::parse_header(v.as_bytes(), n)
+        })
     }
 
     /// Every Proxy-Authenticate challenge, one per field (RFC 3261 §22.3).
     pub fn proxy_authenticates(&self) -> TypedValues<'_, 'a, Challenge<'a>> {
-        TypedValues::fields(self, HeaderName::ProxyAuthenticate, Challenge::parse_header)
+        TypedValues::fields(self, HeaderName::ProxyAuthenticate, |v, n| {
+            Challenge::parse_header(v.as_bytes(), n)
+        })
     }
 
     /// Every Authorization credential, one per field (RFC 3261 §22.2).
     pub fn authorizations(&self) -> TypedValues<'_, 'a, Credentials<'a>> {
-        TypedValues::fields(self, HeaderName::Authorization, Credentials::parse_header)
+        TypedValues::fields(self, HeaderName::Authorization, |v, n| {
+            Credentials::parse_header(v.as_bytes(), n)
+        })
     }
 
     /// Every Proxy-Authorization credential, one per field (RFC 3261 §22.3).
     pub fn proxy_authorizations(&self) -> TypedValues<'_, 'a, Credentials<'a>> {
-        TypedValues::fields(self, HeaderName::ProxyAuthorization, Credentials::parse_header)
+        TypedValues::fields(self, HeaderName::ProxyAuthorization, |v, n| {
+            Credentials::parse_header(v.as_bytes(), n)
+        })
     }
 
     /// Authentication-Info (RFC 3261 §20.6), if present.

@@ -300,7 +300,7 @@ impl<'a> Message<'a> {
     /// field lists nothing (§20.1: no body accepted); check
     /// [`Message::header`] to tell absent from empty.
     pub fn accepts(&self) -> TypedValues<'_, 'a, AcceptRange<'a>> {
-        TypedValues::list(self, HeaderName::Accept, AcceptRange::parse_header)
+        TypedValues::list(self, HeaderName::Accept, |v, n| AcceptRange::parse_header(v.as_bytes(), n))
     }
 
     /// Content-Disposition (RFC 3261 §20.11), if present.
@@ -316,12 +316,12 @@ impl<'a> Message<'a> {
     /// Content-Encoding (RFC 3261 §20.12, compact `e`): the content-codings
     /// of every field, in the order applied.
     pub fn content_encodings(&self) -> TypedValues<'_, 'a, &'a str> {
-        TypedValues::list(self, HeaderName::ContentEncoding, parse_token)
+        TypedValues::list(self, HeaderName::ContentEncoding, |v, n| parse_token(v.as_bytes(), n))
     }
 
     /// Content-Language (RFC 3261 §20.13): the language tags of every field.
     pub fn content_languages(&self) -> TypedValues<'_, 'a, &'a str> {
-        TypedValues::list(self, HeaderName::ContentLanguage, parse_language_tag)
+        TypedValues::list(self, HeaderName::ContentLanguage, |v, n| parse_language_tag(v.as_bytes(), n))
     }
 }
 

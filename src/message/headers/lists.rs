@@ -9,9 +9,10 @@ use crate::message::method::Method;
 use crate::message::name::HeaderName;
 use crate::message::parse::Message;
 
-/// Decodes one value of a header; the name is passed so the error can say
+/// Decodes one value of a header, given as text cut from the message's
+/// once-checked header section; the name is passed so the error can say
 /// which header failed.
-pub type DecodeFn<'a, T> = fn(&'a [u8], HeaderName) -> Result<T, ParseError>;
+pub type DecodeFn<'a, T> = fn(&'a str, HeaderName) -> Result<T, ParseError>;
 
 /// Iterates the values of every field of one header kind, in message order,
 /// decoding each on demand.
@@ -28,6 +29,8 @@ pub struct TypedValues<'m, 'a, T> {
     name: HeaderName,
     field: usize,
     list: Option<lex::CommaList<'a>>,
+    /// The text of the field `list` splits (the list works on its bytes).
+    text: &'a str,
     split: bool,
     left: usize,
     decode: DecodeFn<'a, T>,
@@ -43,13 +46,13 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     /// Values of a comma-separated list header.
     pub(crate) fn list(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
         let left = msg.limits().max_list_values;
-        TypedValues { msg, name, field: 0, list: None, split: true, left, decode }
+        TypedValues { msg, name, field: 0, list: None, text: "", split: true, left, decode }
     }
 
     /// One value per field (headers that are not comma lists).
     pub(crate) fn fields(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
         let left = msg.limits().max_list_values;
-        TypedValues { msg, name, field: 0, list: None, split: false, left, decode }
+        TypedValues { msg, name, field: 0, list: None, text: "", split: false, left, decode }
     }
 
     /// Values of a list header whose first value has been taken already:
@@ -67,12 +70,16 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         let first = msg.index.iter().position(|e| e.name == name)?;
         it.left = it.left.checked_sub(1)?;
         it.field = first + 1;
-        it.list = Some(lex::CommaList::resume(msg.value_of(&msg.index[first]), rest));
+        let entry = &msg.index[first];
+        // The first field decoded at parse time, so its value is text.
+        it.text = msg.value_str(entry)?;
+        it.list = Some(lex::CommaList::resume(it.text.as_bytes(), rest));
         Some(it)
     }
 
-    /// The next raw value, before decoding.
-    pub(crate) fn next_raw(&mut self) -> Option<&'a [u8]> {
+    /// The next raw value, before decoding: `Err` for a field that is not
+    /// UTF-8 text (only possible if the header section as a whole is not).
+    pub(crate) fn next_raw(&mut self) -> Option<Result<&'a str, ParseError>> {
         loop {
             if self.left == 0 {
                 return None;
@@ -80,7 +87,10 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
             if let Some(list) = &mut self.list {
                 if let Some(v) = list.next() {
                     self.left -= 1;
-                    return Some(v);
+                    // The element is cut from the field's bytes; cut the
+                    // same range from its text.
+                    let at = v.as_ptr() as usize - self.text.as_ptr() as usize;
+                    return Some(self.text.get(at..at + v.len()).ok_or(ParseError::header(self.name)));
                 }
                 self.list = None;
             }
@@ -88,12 +98,16 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
             let e = idx.get(self.field..)?.iter().position(|e| e.name == self.name)?;
             let entry = idx[self.field + e];
             self.field += e + 1;
-            let v = self.msg.value_of(&entry);
+            let Some(text) = self.msg.value_str(&entry) else {
+                self.left -= 1;
+                return Some(Err(ParseError::header(self.name)));
+            };
             if self.split {
-                self.list = Some(lex::CommaList::new(v));
+                self.text = text;
+                self.list = Some(lex::CommaList::new(text.as_bytes()));
             } else {
                 self.left -= 1;
-                return Some(v);
+                return Some(Ok(text));
             }
         }
     }
@@ -102,8 +116,7 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
 impl<'a, T> Iterator for TypedValues<'_, 'a, T> {
     type Item = Result<T, ParseError>;
     fn next(&mut self) -> Option<Self::Item> {
-        let v = self.next_raw()?;
-        Some((self.decode)(v, self.name))
+        Some(self.next_raw()?.and_then(|v| (self.decode)(v, self.name)))
     }
 }
 
@@ -148,7 +161,7 @@ impl<'a> Message<'a> {
     /// ...). An empty field contributes nothing (RFC 3261 §20.37 allows an
     /// empty Supported).
     pub fn option_tags(&self, name: HeaderName) -> OptionTags<'_, 'a> {
-        TypedValues::list(self, name, parse_token)
+        TypedValues::list(self, name, |v, n| parse_token(v.as_bytes(), n))
     }
 
     /// Require (RFC 3261 §20.32).
@@ -186,12 +199,12 @@ impl<'a> Message<'a> {
     /// Allow (RFC 3261 §20.5): the methods listed; an empty field lists
     /// none. Methods are case-sensitive (§7.1).
     pub fn allow(&self) -> TypedValues<'_, 'a, Method<'a>> {
-        TypedValues::list(self, HeaderName::Allow, parse_method)
+        TypedValues::list(self, HeaderName::Allow, |v, n| parse_method(v.as_bytes(), n))
     }
 
     /// Allow-Events (RFC 6665 §8.2.2, compact `u`): the event types listed.
     pub fn allow_events(&self) -> TypedValues<'_, 'a, &'a str> {
-        TypedValues::list(self, HeaderName::AllowEvents, parse_event_type)
+        TypedValues::list(self, HeaderName::AllowEvents, |v, n| parse_event_type(v.as_bytes(), n))
     }
 }
 

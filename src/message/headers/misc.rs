@@ -407,12 +407,12 @@ pub fn parse_min_se(v: &[u8]) -> Result<u32, ParseError> {
 impl<'a> Message<'a> {
     /// Warning (RFC 3261 §20.43): every warning value of every field.
     pub fn warnings(&self) -> TypedValues<'_, 'a, Warning<'a>> {
-        TypedValues::list(self, HeaderName::Warning, Warning::parse_header)
+        TypedValues::list(self, HeaderName::Warning, |v, n| Warning::parse_header(v.as_bytes(), n))
     }
 
     /// Feature-Caps (RFC 6809 §9): every fc-value of every field.
     pub fn feature_caps(&self) -> TypedValues<'_, 'a, FeatureCap<'a>> {
-        TypedValues::list(self, HeaderName::FeatureCaps, FeatureCap::parse_header)
+        TypedValues::list(self, HeaderName::FeatureCaps, |v, n| FeatureCap::parse_header(v.as_bytes(), n))
     }
 
     /// Event (RFC 6665 §8.2.1), if present.
@@ -427,7 +427,7 @@ impl<'a> Message<'a> {
 
     /// Reason (RFC 3326): every reason value of every field.
     pub fn reasons(&self) -> TypedValues<'_, 'a, Reason<'a>> {
-        TypedValues::list(self, HeaderName::Reason, Reason::parse_header)
+        TypedValues::list(self, HeaderName::Reason, |v, n| Reason::parse_header(v.as_bytes(), n))
     }
 
     /// Privacy (RFC 3323 §4.2), first field, if present.

@@ -248,8 +248,8 @@ impl<'a> Via<'a> {
     }
 }
 
-fn decode_via<'a>(v: &'a [u8], _: HeaderName) -> Result<Via<'a>, ParseError> {
-    Via::parse(v)
+fn decode_via<'a>(v: &'a str, _: HeaderName) -> Result<Via<'a>, ParseError> {
+    Via::parse_str(v)
 }
 
 /// Every Via value of a message, top first, across fields (RFC 3261
