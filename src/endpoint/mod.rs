@@ -1019,9 +1019,8 @@ impl Endpoint {
         };
         let response = response_to(msg, status, tag.as_deref()).build();
         let Ok(response) = response else { return };
-        if let Some(id) = self.answer_internally(now, key, &cancel, response) {
-            let _ = id;
-        }
+        let route = via::request_route(msg, cancel.source());
+        self.answer_internally(now, key, &cancel, route, response);
         if let Some((invite, true, _)) = pending {
             self.event(Event::Cancelled { transaction: invite, request: cancel });
         }
@@ -1030,16 +1029,22 @@ impl Endpoint {
     /// Creates a server transaction the endpoint answers itself (a CANCEL's
     /// 200, a 481, 482, or a validation failure), so that retransmissions
     /// of the request get the same answer.
+    ///
+    /// `route` is the request's [`via::request_route`].
     fn answer_internally(
         &mut self,
         now: Instant,
         key: Key,
         request: &Received,
+        route: (Destination, Option<via::ViaStamp>),
         response: OwnedMessage,
     ) -> Option<TransactionId> {
-        let destination = via::response_destination(request.message(), request.source());
+        let (destination, stamp) = route;
         let status = status_of(response.as_bytes())?;
-        let response = stamped(request, response);
+        let response = match &stamp {
+            Some(stamp) => stamp.apply(response.into_bytes()),
+            None => response.into_bytes(),
+        };
         if self.table.len() >= self.config.max_transactions {
             self.transmit(destination, Bytes::from(response));
             return None;
@@ -1074,7 +1079,7 @@ impl Endpoint {
             internal: true,
             scheduled: None,
             cancel: CancelState::None,
-            stamp: request.stamp(),
+            stamp,
         };
         let id = self.table.insert(entry);
         self.track_connection(destination, id);
@@ -1089,14 +1094,15 @@ impl Endpoint {
         // built (§8.2.6.2 copies them), so nothing can be answered: the
         // request is dropped rather than left in a transaction nobody can
         // complete (RFC 4475 §3.1.2.18 "insuf").
-        let complete = [HeaderName::From, HeaderName::To, HeaderName::CallId, HeaderName::CSeq]
-            .iter()
-            .all(|&n| msg.header(n).is_some());
+        // The parser decoded each of them where present (or failed), so
+        // their cached values say whether they are there.
+        let complete = msg.from().is_ok() && msg.to().is_ok() && msg.call_id().is_ok() && msg.cseq().is_ok();
         if !complete {
             self.stats.malformed += 1;
             return;
         }
-        let destination = via::response_destination(msg, received.source());
+        let route = via::request_route(msg, received.source());
+        let destination = route.0;
         if self.table.len() >= self.config.max_transactions {
             // The design's back-pressure: 503 with Retry-After, sent
             // statelessly so that the table does not grow.
@@ -1124,7 +1130,7 @@ impl Endpoint {
                 self.stats.merged += 1;
                 let tag = self.new_tag();
                 if let Ok(r) = response_to(msg, StatusCode::LOOP_DETECTED, Some(&tag)).build() {
-                    self.answer_internally(now, key, &received, r);
+                    self.answer_internally(now, key, &received, route, r);
                 }
                 return;
             }
@@ -1156,7 +1162,7 @@ impl Endpoint {
                     b = b.header(HeaderName::Allow, v);
                 }
                 if let Ok(r) = b.build() {
-                    self.answer_internally(now, key, &received, r);
+                    self.answer_internally(now, key, &received, route, r);
                 }
                 return;
             }
@@ -1177,7 +1183,7 @@ impl Endpoint {
             internal: false,
             scheduled: None,
             cancel: CancelState::None,
-            stamp: received.stamp(),
+            stamp: route.1,
         };
         let id = self.table.insert_hashed(entry, hash);
         self.track_connection(destination, id);
@@ -1298,14 +1304,6 @@ pub enum CancelOutcome {
     TooLate,
     /// A CANCEL was already sent or is pending.
     AlreadyCancelled,
-}
-
-/// A response to `request` with the request's Via stamp applied.
-fn stamped(request: &Received, response: OwnedMessage) -> Vec<u8> {
-    match &request.stamp() {
-        Some(stamp) => stamp.apply(response.into_bytes()),
-        None => response.into_bytes(),
-    }
 }
 
 /// The status code of a serialized response, from its status line.

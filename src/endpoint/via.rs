@@ -10,7 +10,7 @@ use core::net::{IpAddr, SocketAddr};
 use rand_core::Rng;
 
 use super::{Destination, Source};
-use crate::message::headers::MAGIC_COOKIE;
+use crate::message::headers::{MAGIC_COOKIE, Via};
 use crate::message::uri::Host;
 use crate::message::{HeaderName, Message, lex};
 
@@ -50,23 +50,52 @@ pub(crate) fn host_is(host: &Host<'_>, ip: IpAddr) -> bool {
     }
 }
 
-/// Finds a valueless `rport` parameter in a via-parm: the range from its
-/// `;` to the end of its name.
-fn valueless_rport(v: &[u8]) -> Option<(usize, usize)> {
-    let mut i = 0;
-    while let Some(k) = memchr::memchr(b';', &v[i..]) {
-        let semi = i + k;
-        let name = lex::skip_lws(v, semi + 1);
-        let end = name + 5;
-        if v.get(name..end).is_some_and(|n| n.eq_ignore_ascii_case(b"rport")) {
-            let after = lex::skip_lws(v, end);
-            if !matches!(v.get(after), Some(b'=')) {
-                return Some((semi, end));
+/// The via-params the transport layer acts on, found in one pass over the
+/// top Via's parameters (each the first of its name, as
+/// [`Params::get`](crate::message::lex::Params::get) finds it).
+#[derive(Clone, Copy, Debug, Default)]
+struct TopViaParams<'a> {
+    /// `received` is present (§18.2.1).
+    received: bool,
+    /// `rport`: `Some(None)` valueless (RFC 3581 §4 asks for it),
+    /// `Some(Some(_))` with a value.
+    rport: Option<Option<&'a [u8]>>,
+    /// The `maddr` value (§18.2.2).
+    maddr: Option<Option<&'a [u8]>>,
+}
+
+impl<'a> TopViaParams<'a> {
+    fn of(via: &Via<'a>) -> Self {
+        let mut p = TopViaParams::default();
+        // The parser checked every parameter of the top Via; should one be
+        // malformed all the same, stop there, as `Params::get` does.
+        for param in via.params.map_while(Result::ok) {
+            let (name, value) = (param.name, param.value);
+            // Dispatch on length before comparing names.
+            match name.len() {
+                8 if !p.received && lex::eq_ic(name, b"received") => p.received = true,
+                5 if p.rport.is_none() && lex::eq_ic(name, b"rport") => p.rport = Some(value),
+                5 if p.maddr.is_none() && lex::eq_ic(name, b"maddr") => p.maddr = Some(value),
+                _ => {}
             }
         }
-        i = semi + 1;
+        p
     }
-    None
+}
+
+/// What the transport layer does for a received request: where its
+/// responses go, and the stamp they carry. Both read the same top Via
+/// parameters, so they are found together.
+pub(crate) fn request_route(msg: &Message<'_>, source: &Source) -> (Destination, Option<ViaStamp>) {
+    let Ok(via) = msg.top_via() else {
+        let destination = match source.connection {
+            Some(conn) => Destination::Connection(conn),
+            None => Destination::Datagram(source.peer),
+        };
+        return (destination, None);
+    };
+    let params = TopViaParams::of(&via);
+    (destination_for(&via, &params, source), stamp_for(msg, &via, &params, source))
 }
 
 /// The top Via of a received request as RFC 3261 §18.2.1 and RFC 3581 §4
@@ -81,10 +110,13 @@ fn valueless_rport(v: &[u8]) -> Option<(usize, usize)> {
 /// replaced in one pass.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ViaStamp {
-    /// The top via-parm as received, then the same with `received` and
-    /// `rport` (one allocation for both).
+    /// The top via-parm as received (`..split`), then the parameters the
+    /// stamp appends (one allocation for both).
     buf: Vec<u8>,
     split: usize,
+    /// A valueless `rport` of the original (from its `;` to the end of its
+    /// name), left out of the stamped value, which carries `rport=port`.
+    cut: Option<(usize, usize)>,
 }
 
 impl ViaStamp {
@@ -93,9 +125,18 @@ impl ViaStamp {
         &self.buf[..self.split]
     }
 
+    /// The stamped value's parts, in order.
+    fn parts(&self) -> [&[u8]; 3] {
+        let (original, added) = self.buf.split_at(self.split);
+        match self.cut {
+            Some((a, b)) => [&original[..a], &original[b..], added],
+            None => [original, &[], added],
+        }
+    }
+
     /// The top via-parm with `received` and `rport`.
-    pub(crate) fn stamped(&self) -> &[u8] {
-        &self.buf[self.split..]
+    pub(crate) fn stamped(&self) -> Vec<u8> {
+        self.parts().concat()
     }
 
     /// `message` (a response to the stamped request, or the request itself)
@@ -105,18 +146,22 @@ impl ViaStamp {
         // The Via sits near the top, so a scan for the needle's first byte
         // finds it within a few candidates; a memmem searcher would cost
         // more to build than the whole scan.
-        let (original, stamped) = (self.original(), self.stamped());
+        let original = self.original();
         let Some(&first) = original.first() else { return message };
         let found = memchr::memchr_iter(first, &message).find(|&i| message[i..].starts_with(original));
         let Some(at) = found else {
             return message;
         };
+        let parts = self.parts();
+        let stamped_len: usize = parts.iter().map(|p| p.len()).sum();
         // A new buffer of the exact size: the transaction keeps it (for
         // retransmissions), and the builder's slack would cost memory for
         // as long as it lives.
-        let mut out = Vec::with_capacity((message.len() + stamped.len()).saturating_sub(original.len()));
+        let mut out = Vec::with_capacity(message.len() - original.len() + stamped_len);
         out.extend_from_slice(&message[..at]);
-        out.extend_from_slice(stamped);
+        for p in parts {
+            out.extend_from_slice(p);
+        }
         out.extend_from_slice(&message[at + original.len()..]);
         out
     }
@@ -125,23 +170,26 @@ impl ViaStamp {
 /// The [`ViaStamp`] a request needs, or `None` when nothing is to be added.
 pub(crate) fn via_stamp(msg: &Message<'_>, source: &Source) -> Option<ViaStamp> {
     let via = msg.top_via().ok()?;
-    let rport = via.rport() == Some(None);
-    let needs_received = !host_is(&via.host, source.peer.ip()) || rport;
-    let has_received = via.param("received").is_some();
-    if !rport && (!needs_received || has_received) {
+    stamp_for(msg, &via, &TopViaParams::of(&via), source)
+}
+
+fn stamp_for(
+    msg: &Message<'_>,
+    via: &Via<'_>,
+    params: &TopViaParams<'_>,
+    source: &Source,
+) -> Option<ViaStamp> {
+    let rport = params.rport == Some(None);
+    let needs_received = rport || !host_is(&via.host, source.peer.ip());
+    if !rport && (!needs_received || params.received) {
         return None;
     }
-    let value = msg.header_values(HeaderName::Via).next()?;
-    let mut buf = Vec::with_capacity(2 * value.len() + 64);
+    // The top via-parm as written: the first value of the first Via field.
+    let value = lex::CommaList::new(msg.header(HeaderName::Via)?).next()?;
+    let mut buf = Vec::with_capacity(value.len() + 64);
     buf.extend_from_slice(value);
-    match valueless_rport(value).filter(|_| rport) {
-        Some((a, b)) => {
-            buf.extend_from_slice(&value[..a]);
-            buf.extend_from_slice(&value[b..]);
-        }
-        None => buf.extend_from_slice(value),
-    }
-    if needs_received && !has_received {
+    let cut = if rport { valueless_rport(value) } else { None };
+    if needs_received && !params.received {
         buf.extend_from_slice(b";received=");
         match source.peer.ip() {
             // Written by hand: the formatter costs more than the rest of
@@ -165,7 +213,26 @@ pub(crate) fn via_stamp(msg: &Message<'_>, source: &Source) -> Option<ViaStamp> 
         buf.extend_from_slice(b";rport=");
         push_decimal(&mut buf, source.peer.port());
     }
-    Some(ViaStamp { buf, split: value.len() })
+    Some(ViaStamp { buf, split: value.len(), cut })
+}
+
+/// Finds a valueless `rport` parameter in a via-parm: the range from its
+/// `;` to the end of its name.
+fn valueless_rport(v: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b';', &v[i..]) {
+        let semi = i + k;
+        let name = lex::skip_lws(v, semi + 1);
+        let end = name + 5;
+        if v.get(name..end).is_some_and(|n| n.eq_ignore_ascii_case(b"rport")) {
+            let after = lex::skip_lws(v, end);
+            if !matches!(v.get(after), Some(b'=')) {
+                return Some((semi, end));
+            }
+        }
+        i = semi + 1;
+    }
+    None
 }
 
 /// Appends `n` in decimal, as `Display` writes it.
@@ -194,17 +261,19 @@ pub(crate) fn decimal(n: u16, digits: &mut [u8; 5]) -> &[u8] {
 /// On a connection: back on it. Otherwise to the `maddr` if it is an
 /// address, else to the source address (which is what `received` holds)
 /// at the source port if `rport` was asked for, or the sent-by port.
+#[cfg(test)]
 pub(crate) fn response_destination(msg: &Message<'_>, source: &Source) -> Destination {
+    request_route(msg, source).0
+}
+
+fn destination_for(via: &Via<'_>, params: &TopViaParams<'_>, source: &Source) -> Destination {
     if let Some(conn) = source.connection {
         return Destination::Connection(conn);
     }
-    let Ok(via) = msg.top_via() else {
-        return Destination::Datagram(source.peer);
-    };
     let default_port =
         crate::transport::Transport::from_via_str(via.transport).map_or(5060, |t| t.default_port());
     let sent_by_port = via.port.unwrap_or(default_port);
-    if let Some(maddr) = via.maddr() {
+    if let Some(maddr) = params.maddr.flatten().and_then(|m| Host::parse(m).ok()) {
         let ip = match maddr {
             Host::Ipv4(a) => Some(IpAddr::from(a)),
             Host::Ipv6 { addr, .. } => Some(IpAddr::from(addr)),
@@ -214,7 +283,7 @@ pub(crate) fn response_destination(msg: &Message<'_>, source: &Source) -> Destin
             return Destination::Datagram(SocketAddr::new(ip, sent_by_port));
         }
     }
-    let port = if via.rport().is_some() { source.peer.port() } else { sent_by_port };
+    let port = if params.rport.is_some() { source.peer.port() } else { sent_by_port };
     Destination::Datagram(SocketAddr::new(source.peer.ip(), port))
 }
 
