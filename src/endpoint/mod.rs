@@ -694,7 +694,15 @@ impl Endpoint {
         let bytes = Bytes::from(bytes);
         match &mut entry.machine {
             Machine::Ist(t) => t.send_response(now, status, bytes)?,
-            Machine::Nist(t) => t.send_response(now, status, bytes)?,
+            Machine::Nist(t) => {
+                t.send_response(now, status, bytes)?;
+                // §17.2.2: after the final response the machine only
+                // repeats it, so no response is stamped again; the stamp
+                // need not live through Timer J.
+                if status.0 >= 200 {
+                    entry.stamp = None;
+                }
+            }
             _ => return Err(EndpointError::WrongTransaction),
         }
         self.after(now, transaction);
@@ -1040,6 +1048,7 @@ impl Endpoint {
         response: OwnedMessage,
     ) -> Option<TransactionId> {
         let (destination, stamp) = route;
+        // The one response this transaction sends carries the stamp.
         let status = status_of(response.as_bytes())?;
         let response = match &stamp {
             Some(stamp) => stamp.apply(response.into_bytes()),
@@ -1051,7 +1060,7 @@ impl Endpoint {
         }
         let reliable = request.source().transport.is_reliable();
         let timers = self.config.timers;
-        let mut machine = ServerNonInviteTransaction::new(now, request.bytes().clone(), reliable, timers);
+        let mut machine = ServerNonInviteTransaction::new(now, Bytes::new(), reliable, timers);
         machine.send_response(now, status, Bytes::from(response)).ok()?;
         let is_invite = request.message().method() == Some(Method::Invite);
         let machine = if is_invite {
@@ -1079,7 +1088,8 @@ impl Endpoint {
             internal: true,
             scheduled: None,
             cancel: CancelState::None,
-            stamp,
+            // The final response is sent, stamped: nothing else will be.
+            stamp: None,
         };
         let id = self.table.insert(entry);
         self.track_connection(destination, id);
@@ -1173,7 +1183,10 @@ impl Endpoint {
         let machine = if is_invite {
             Machine::Ist(ServerInviteTransaction::new(now, received.bytes().clone(), reliable, timers))
         } else {
-            Machine::Nist(ServerNonInviteTransaction::new(now, received.bytes().clone(), reliable, timers))
+            // The non-INVITE machine keeps no request (it never builds a
+            // message of its own): a clone would only share the buffer to
+            // drop it again.
+            Machine::Nist(ServerNonInviteTransaction::new(now, Bytes::new(), reliable, timers))
         };
         let entry = Entry {
             key,
