@@ -871,7 +871,7 @@ impl Endpoint {
             cancel: CancelState::None,
             stamp: None,
         };
-        let id = self.table.insert_hashed(entry, hash);
+        let id = self.table.insert_hashed(entry, hash, None);
         self.track_connection(destination, id);
         self.after(now, id);
         Ok(id)
@@ -1132,8 +1132,10 @@ impl Endpoint {
             return;
         }
         let merge_key = if self.config.detect_merged_requests { key::merge_key(msg) } else { None };
-        if let Some(mk) = &merge_key {
-            if self.table.find_merged(mk).is_some() {
+        // Hashed once, for the search and for the insertion.
+        let merge_hash = merge_key.as_ref().map(|mk| self.table.hash_of(mk));
+        if let (Some(mk), Some(mh)) = (&merge_key, merge_hash) {
+            if self.table.find_merged_hashed(mk, mh).is_some() {
                 // §8.2.2.2: same From tag, Call-ID and CSeq as a pending
                 // transaction, but not a retransmission of it: it reached
                 // us twice, by different paths.
@@ -1198,7 +1200,7 @@ impl Endpoint {
             cancel: CancelState::None,
             stamp: route.1,
         };
-        let id = self.table.insert_hashed(entry, hash);
+        let id = self.table.insert_hashed(entry, hash, merge_hash);
         self.track_connection(destination, id);
         self.event(Event::Request { transaction: id, request: received });
         self.after(now, id);
