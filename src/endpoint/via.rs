@@ -66,20 +66,58 @@ struct TopViaParams<'a> {
 
 impl<'a> TopViaParams<'a> {
     fn of(via: &Via<'a>) -> Self {
+        let raw = via.params.as_bytes();
+        // The parser checked every parameter of the top Via: each is a
+        // token name with, optionally, a token, IPv6 reference or quoted
+        // value. Only a quoted value can hold a `;`, so without a DQUOTE
+        // every `;` starts a parameter and a light scan finds them; with
+        // one, the full parameter lexer does.
         let mut p = TopViaParams::default();
-        // The parser checked every parameter of the top Via; should one be
-        // malformed all the same, stop there, as `Params::get` does.
-        for param in via.params.map_while(Result::ok) {
-            let (name, value) = (param.name, param.value);
-            // Dispatch on length before comparing names.
-            match name.len() {
-                8 if !p.received && lex::eq_ic(name, b"received") => p.received = true,
-                5 if p.rport.is_none() && lex::eq_ic(name, b"rport") => p.rport = Some(value),
-                5 if p.maddr.is_none() && lex::eq_ic(name, b"maddr") => p.maddr = Some(value),
-                _ => {}
+        let Some(first) = memchr::memchr2(b';', b'"', raw) else { return p };
+        let mut at = first;
+        // `at` stands on a `;` or a `"`; a parameter runs to the next one.
+        loop {
+            if raw[at] == b'"' {
+                return Self::lexed(via);
+            }
+            let start = at + 1;
+            let rest = &raw[start..];
+            let len = memchr::memchr2(b';', b'"', rest).unwrap_or(rest.len());
+            let param = &rest[..len];
+            // The name is short: the `=` after it, if any, is found at once.
+            let (name, value) = match param.iter().position(|&c| c == b'=') {
+                Some(eq) => (lex::trim_lws(&param[..eq]), Some(lex::trim_lws(&param[eq + 1..]))),
+                None => (lex::trim_lws(param), None),
+            };
+            p.note(name, value);
+            at = start + len;
+            if at >= raw.len() {
+                return p;
             }
         }
+    }
+
+    /// [`of`](Self::of) through the parameter lexer.
+    fn lexed(via: &Via<'a>) -> Self {
+        let mut p = TopViaParams::default();
+        // Should a parameter be malformed all the same, stop there, as
+        // `Params::get` does.
+        for param in via.params.map_while(Result::ok) {
+            p.note(param.name, param.value);
+        }
         p
+    }
+
+    /// Records a parameter if it is the first of its name.
+    #[inline]
+    fn note(&mut self, name: &[u8], value: Option<&'a [u8]>) {
+        // Dispatch on length before comparing names.
+        match name.len() {
+            8 if !self.received && lex::eq_ic(name, b"received") => self.received = true,
+            5 if self.rport.is_none() && lex::eq_ic(name, b"rport") => self.rport = Some(value),
+            5 if self.maddr.is_none() && lex::eq_ic(name, b"maddr") => self.maddr = Some(value),
+            _ => {}
+        }
     }
 }
 
@@ -184,8 +222,13 @@ fn stamp_for(
     if !rport && (!needs_received || params.received) {
         return None;
     }
-    // The top via-parm as written: the first value of the first Via field.
-    let value = lex::CommaList::new(msg.header(HeaderName::Via)?).next()?;
+    // The top via-parm as written: the first value of the first Via
+    // field, which ends where the parser found the next one to start.
+    let field = msg.header(HeaderName::Via)?;
+    let value = match msg.top_via_rest.map(usize::from) {
+        Some(next) => lex::trim_lws(field.get(..next.checked_sub(1)?)?),
+        None => lex::trim_lws(field),
+    };
     let mut buf = Vec::with_capacity(value.len() + 64);
     buf.extend_from_slice(value);
     let cut = if rport { valueless_rport(value) } else { None };
@@ -383,6 +426,31 @@ Content-Length: 0\r\n\r\n"
             response_destination(&msg, &conn),
             Destination::Connection(crate::transport::ConnectionId(7))
         );
+    }
+
+    #[test]
+    fn the_light_parameter_scan_reads_what_the_lexer_reads() {
+        for v in [
+            "SIP/2.0/UDP h;branch=z9hG4bK1",
+            "SIP/2.0/UDP h:5060;alias;branch=z9hG4bK.q4Xyz3RpE;rport",
+            "SIP/2.0/UDP h ; rport = 5070 ; received = 192.0.2.1 ;branch=z9hG4bK1",
+            "SIP/2.0/UDP h;RPORT;Received=[2001:db8::9];MADDR=224.2.0.1;rport=9;maddr=x",
+            "SIP/2.0/UDP h;maddr=[2001:db8::1];branch=z9hG4bK1;x-y",
+            "SIP/2.0/UDP h;x=\"a;rport;maddr=1.2.3.4\";branch=z9hG4bK1",
+            "SIP/2.0/UDP h;branch=z9hG4bK1;x=\";received\";rport",
+            "SIP/2.0/UDP h",
+        ] {
+            let via = Via::parse(v.as_bytes()).unwrap();
+            let (light, lexed) = (TopViaParams::of(&via), TopViaParams::lexed(&via));
+            assert_eq!(
+                (light.received, light.rport, light.maddr),
+                (lexed.received, lexed.rport, lexed.maddr),
+                "{v}"
+            );
+            assert_eq!(light.rport, via.param("rport"), "{v}");
+            assert_eq!(light.maddr, via.param("maddr"), "{v}");
+            assert_eq!(light.received, via.param("received").is_some(), "{v}");
+        }
     }
 
     #[test]
