@@ -1241,10 +1241,8 @@ impl Endpoint {
             }
         }
         if terminated {
-            if let Some(e) = self.table.remove(id) {
-                if !e.internal {
-                    self.event(Event::Terminated { transaction: id });
-                }
+            if self.table.remove_with(id, |e| e.internal) == Some(false) {
+                self.event(Event::Terminated { transaction: id });
             }
             return;
         }

@@ -198,10 +198,13 @@ impl<T: Indexed> Table<T> {
         self.id_of(slot)
     }
 
-    pub(crate) fn remove(&mut self, id: TransactionId) -> Option<T> {
+    /// Removes the entry `id`, returning what `f` reads of it first. The
+    /// entry is dropped where it lies rather than moved out (entries are
+    /// several hundred bytes).
+    pub(crate) fn remove_with<R>(&mut self, id: TransactionId, f: impl FnOnce(&T) -> R) -> Option<R> {
         self.get(id)?;
         let slot = id.slot() as u32;
-        {
+        let read = {
             let entry = &self.slots[id.slot()];
             let v = entry.value.as_ref()?;
             if let Ok(e) = self.by_key.find_entry(entry.hash, |&s| s == slot) {
@@ -212,13 +215,14 @@ impl<T: Indexed> Table<T> {
                     e.remove();
                 }
             }
-        }
+            f(v)
+        };
         let s = &mut self.slots[id.slot()];
-        let value = s.value.take();
+        s.value = None;
         s.generation = s.generation.wrapping_add(1);
         self.free.push(slot);
         self.len -= 1;
-        value
+        Some(read)
     }
 
     /// Schedules a wake-up for `id` at `at`. Stale entries (the
@@ -340,7 +344,8 @@ mod tests {
         t.schedule(ids[0], at(1500));
         t.prune(|_, when| when != at(1500));
         assert_eq!(t.next_wakeup(), Some(at(2000)));
-        t.remove(ids[5]);
+        assert_eq!(t.remove_with(ids[5], |_| 5), Some(5));
+        assert_eq!(t.remove_with(ids[5], |_| 5), None, "the id is stale");
         t.prune(|_, _| true);
         assert_eq!(t.next_wakeup(), None);
     }
