@@ -476,8 +476,9 @@ pub fn check_request<'a>(msg: &Message<'a>, policy: &Policy<'_>) -> Result<(), R
         return Err(Rejection::new(StatusCode::TOO_MANY_HOPS, Problem::TooManyHops));
     }
     // §8.2.2.3: Require and Proxy-Require are ignored in CANCEL and ACK.
-    if !matches!(method, Method::Cancel | Method::Ack) {
-        let name = if policy.role == Role::Proxy { HeaderName::ProxyRequire } else { HeaderName::Require };
+    let name = if policy.role == Role::Proxy { HeaderName::ProxyRequire } else { HeaderName::Require };
+    // Most requests carry no Require at all: nothing to collect then.
+    if !matches!(method, Method::Cancel | Method::Ack) && msg.header(name).is_some() {
         let unsupported = unsupported_tags(msg, name, policy)?;
         if !unsupported.is_empty() {
             return Err(Rejection {
