@@ -1111,9 +1111,8 @@ impl Endpoint {
             self.stats.malformed += 1;
             return;
         }
-        let route = via::request_route(msg, received.source());
-        let destination = route.0;
         if self.table.len() >= self.config.max_transactions {
+            let destination = via::response_destination(msg, received.source());
             // The design's back-pressure: 503 with Retry-After, sent
             // statelessly so that the table does not grow.
             self.stats.overloaded += 1;
@@ -1131,6 +1130,8 @@ impl Endpoint {
             }
             return;
         }
+        let route = via::request_route(msg, received.source());
+        let destination = route.0;
         let merge_key = if self.config.detect_merged_requests { key::merge_key(msg) } else { None };
         // Hashed once, for the search and for the insertion.
         let merge_hash = merge_key.as_ref().map(|mk| self.table.hash_of(mk));

@@ -126,14 +126,18 @@ impl<'a> TopViaParams<'a> {
 /// parameters, so they are found together.
 pub(crate) fn request_route(msg: &Message<'_>, source: &Source) -> (Destination, Option<ViaStamp>) {
     let Ok(via) = msg.top_via() else {
-        let destination = match source.connection {
-            Some(conn) => Destination::Connection(conn),
-            None => Destination::Datagram(source.peer),
-        };
-        return (destination, None);
+        return (without_via(source), None);
     };
     let params = TopViaParams::of(&via);
     (destination_for(&via, &params, source), stamp_for(msg, &via, &params, source))
+}
+
+/// Where responses go when the request has no top Via to read.
+fn without_via(source: &Source) -> Destination {
+    match source.connection {
+        Some(conn) => Destination::Connection(conn),
+        None => Destination::Datagram(source.peer),
+    }
 }
 
 /// The top Via of a received request as RFC 3261 §18.2.1 and RFC 3581 §4
@@ -304,9 +308,13 @@ pub(crate) fn decimal(n: u16, digits: &mut [u8; 5]) -> &[u8] {
 /// On a connection: back on it. Otherwise to the `maddr` if it is an
 /// address, else to the source address (which is what `received` holds)
 /// at the source port if `rport` was asked for, or the sent-by port.
-#[cfg(test)]
+///
+/// (Where the stamp is needed too, [`request_route`] finds both at once.)
 pub(crate) fn response_destination(msg: &Message<'_>, source: &Source) -> Destination {
-    request_route(msg, source).0
+    match msg.top_via() {
+        Ok(via) => destination_for(&via, &TopViaParams::of(&via), source),
+        Err(_) => without_via(source),
+    }
 }
 
 fn destination_for(via: &Via<'_>, params: &TopViaParams<'_>, source: &Source) -> Destination {
