@@ -694,7 +694,15 @@ impl Endpoint {
         let bytes = Bytes::from(bytes);
         match &mut entry.machine {
             Machine::Ist(t) => t.send_response(now, status, bytes)?,
-            Machine::Nist(t) => t.send_response(now, status, bytes)?,
+            Machine::Nist(t) => {
+                t.send_response(now, status, bytes)?;
+                // §17.2.2: after the final response the machine only
+                // repeats it, so no response is stamped again; the stamp
+                // need not live through Timer J.
+                if status.0 >= 200 {
+                    entry.stamp = None;
+                }
+            }
             _ => return Err(EndpointError::WrongTransaction),
         }
         self.after(now, transaction);
@@ -863,7 +871,7 @@ impl Endpoint {
             cancel: CancelState::None,
             stamp: None,
         };
-        let id = self.table.insert_hashed(entry, hash);
+        let id = self.table.insert_hashed(entry, hash, None);
         self.track_connection(destination, id);
         self.after(now, id);
         Ok(id)
@@ -1019,9 +1027,8 @@ impl Endpoint {
         };
         let response = response_to(msg, status, tag.as_deref()).build();
         let Ok(response) = response else { return };
-        if let Some(id) = self.answer_internally(now, key, &cancel, response) {
-            let _ = id;
-        }
+        let route = via::request_route(msg, cancel.source());
+        self.answer_internally(now, key, &cancel, route, response);
         if let Some((invite, true, _)) = pending {
             self.event(Event::Cancelled { transaction: invite, request: cancel });
         }
@@ -1030,23 +1037,30 @@ impl Endpoint {
     /// Creates a server transaction the endpoint answers itself (a CANCEL's
     /// 200, a 481, 482, or a validation failure), so that retransmissions
     /// of the request get the same answer.
+    ///
+    /// `route` is the request's [`via::request_route`].
     fn answer_internally(
         &mut self,
         now: Instant,
         key: Key,
         request: &Received,
+        route: (Destination, Option<via::ViaStamp>),
         response: OwnedMessage,
     ) -> Option<TransactionId> {
-        let destination = via::response_destination(request.message(), request.source());
+        let (destination, stamp) = route;
+        // The one response this transaction sends carries the stamp.
         let status = status_of(response.as_bytes())?;
-        let response = stamped(request, response);
+        let response = match &stamp {
+            Some(stamp) => stamp.apply(response.into_bytes()),
+            None => response.into_bytes(),
+        };
         if self.table.len() >= self.config.max_transactions {
             self.transmit(destination, Bytes::from(response));
             return None;
         }
         let reliable = request.source().transport.is_reliable();
         let timers = self.config.timers;
-        let mut machine = ServerNonInviteTransaction::new(now, request.bytes().clone(), reliable, timers);
+        let mut machine = ServerNonInviteTransaction::new(now, Bytes::new(), reliable, timers);
         machine.send_response(now, status, Bytes::from(response)).ok()?;
         let is_invite = request.message().method() == Some(Method::Invite);
         let machine = if is_invite {
@@ -1074,7 +1088,8 @@ impl Endpoint {
             internal: true,
             scheduled: None,
             cancel: CancelState::None,
-            stamp: request.stamp(),
+            // The final response is sent, stamped: nothing else will be.
+            stamp: None,
         };
         let id = self.table.insert(entry);
         self.track_connection(destination, id);
@@ -1089,15 +1104,15 @@ impl Endpoint {
         // built (§8.2.6.2 copies them), so nothing can be answered: the
         // request is dropped rather than left in a transaction nobody can
         // complete (RFC 4475 §3.1.2.18 "insuf").
-        let complete = [HeaderName::From, HeaderName::To, HeaderName::CallId, HeaderName::CSeq]
-            .iter()
-            .all(|&n| msg.header(n).is_some());
+        // The parser decoded each of them where present (or failed), so
+        // their cached values say whether they are there.
+        let complete = msg.from().is_ok() && msg.to().is_ok() && msg.call_id().is_ok() && msg.cseq().is_ok();
         if !complete {
             self.stats.malformed += 1;
             return;
         }
-        let destination = via::response_destination(msg, received.source());
         if self.table.len() >= self.config.max_transactions {
+            let destination = via::response_destination(msg, received.source());
             // The design's back-pressure: 503 with Retry-After, sent
             // statelessly so that the table does not grow.
             self.stats.overloaded += 1;
@@ -1115,16 +1130,20 @@ impl Endpoint {
             }
             return;
         }
+        let route = via::request_route(msg, received.source());
+        let destination = route.0;
         let merge_key = if self.config.detect_merged_requests { key::merge_key(msg) } else { None };
-        if let Some(mk) = &merge_key {
-            if self.table.find_merged(mk).is_some() {
+        // Hashed once, for the search and for the insertion.
+        let merge_hash = merge_key.as_ref().map(|mk| self.table.hash_of(mk));
+        if let (Some(mk), Some(mh)) = (&merge_key, merge_hash) {
+            if self.table.find_merged_hashed(mk, mh).is_some() {
                 // §8.2.2.2: same From tag, Call-ID and CSeq as a pending
                 // transaction, but not a retransmission of it: it reached
                 // us twice, by different paths.
                 self.stats.merged += 1;
                 let tag = self.new_tag();
                 if let Ok(r) = response_to(msg, StatusCode::LOOP_DETECTED, Some(&tag)).build() {
-                    self.answer_internally(now, key, &received, r);
+                    self.answer_internally(now, key, &received, route, r);
                 }
                 return;
             }
@@ -1156,7 +1175,7 @@ impl Endpoint {
                     b = b.header(HeaderName::Allow, v);
                 }
                 if let Ok(r) = b.build() {
-                    self.answer_internally(now, key, &received, r);
+                    self.answer_internally(now, key, &received, route, r);
                 }
                 return;
             }
@@ -1167,7 +1186,10 @@ impl Endpoint {
         let machine = if is_invite {
             Machine::Ist(ServerInviteTransaction::new(now, received.bytes().clone(), reliable, timers))
         } else {
-            Machine::Nist(ServerNonInviteTransaction::new(now, received.bytes().clone(), reliable, timers))
+            // The non-INVITE machine keeps no request (it never builds a
+            // message of its own): a clone would only share the buffer to
+            // drop it again.
+            Machine::Nist(ServerNonInviteTransaction::new(now, Bytes::new(), reliable, timers))
         };
         let entry = Entry {
             key,
@@ -1177,9 +1199,9 @@ impl Endpoint {
             internal: false,
             scheduled: None,
             cancel: CancelState::None,
-            stamp: received.stamp(),
+            stamp: route.1,
         };
-        let id = self.table.insert_hashed(entry, hash);
+        let id = self.table.insert_hashed(entry, hash, merge_hash);
         self.track_connection(destination, id);
         self.event(Event::Request { transaction: id, request: received });
         self.after(now, id);
@@ -1220,10 +1242,8 @@ impl Endpoint {
             }
         }
         if terminated {
-            if let Some(e) = self.table.remove(id) {
-                if !e.internal {
-                    self.event(Event::Terminated { transaction: id });
-                }
+            if self.table.remove_with(id, |e| e.internal) == Some(false) {
+                self.event(Event::Terminated { transaction: id });
             }
             return;
         }
@@ -1298,14 +1318,6 @@ pub enum CancelOutcome {
     TooLate,
     /// A CANCEL was already sent or is pending.
     AlreadyCancelled,
-}
-
-/// A response to `request` with the request's Via stamp applied.
-fn stamped(request: &Received, response: OwnedMessage) -> Vec<u8> {
-    match &request.stamp() {
-        Some(stamp) => stamp.apply(response.into_bytes()),
-        None => response.into_bytes(),
-    }
 }
 
 /// The status code of a serialized response, from its status line.

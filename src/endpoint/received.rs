@@ -71,7 +71,7 @@ impl Received {
     /// proxy forwarding the request writes it in place of the received top
     /// Via (so that a stateless hop can route the response).
     pub fn stamped_top_via(&self) -> Option<alloc::vec::Vec<u8>> {
-        self.stamp().map(|s| s.stamped().to_vec())
+        self.stamp().map(|s| s.stamped())
     }
 
     /// The parsed message.

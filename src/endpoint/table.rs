@@ -3,7 +3,7 @@
 //! operation costs O(1) or O(log n) in the number of live transactions;
 //! nothing scans them.
 
-use alloc::collections::BinaryHeap;
+use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 use core::hash::Hasher;
@@ -75,7 +75,13 @@ pub(crate) struct Table<T> {
     by_key: HashTable<u32>,
     by_merge_key: HashTable<u32>,
     keys: (u64, u64),
+    /// Wake-ups, earliest first: those scheduled no earlier than the last
+    /// one queued (nearly all: every transaction's timers run a fixed
+    /// time from now) wait in `in_order`, where a push and a pop cost
+    /// O(1); the others go on the heap. The earliest is at the front of
+    /// one or the other.
     timers: BinaryHeap<Reverse<(Instant, TransactionId)>>,
+    in_order: VecDeque<(Instant, TransactionId)>,
 }
 
 impl<T: Indexed> Table<T> {
@@ -88,6 +94,7 @@ impl<T: Indexed> Table<T> {
             by_merge_key: HashTable::new(),
             keys,
             timers: BinaryHeap::new(),
+            in_order: VecDeque::new(),
         }
     }
 
@@ -142,8 +149,9 @@ impl<T: Indexed> Table<T> {
         Some(self.id_of(slot))
     }
 
-    pub(crate) fn find_merged(&self, key: &Key) -> Option<TransactionId> {
-        let h = Self::hash(self.keys, key);
+    /// The entry whose merge key is `key`, `h` being its
+    /// [`hash_of`](Self::hash_of).
+    pub(crate) fn find_merged_hashed(&self, key: &Key, h: u64) -> Option<TransactionId> {
         let slots = &self.slots;
         let slot = *self
             .by_merge_key
@@ -154,15 +162,16 @@ impl<T: Indexed> Table<T> {
     /// Inserts `value`; its key must not be in the table yet.
     pub(crate) fn insert(&mut self, value: T) -> TransactionId {
         let h = self.hash_of(value.key());
-        self.insert_hashed(value, h)
+        let mh = value.merge_key().map(|k| self.hash_of(k));
+        self.insert_hashed(value, h, mh)
     }
 
-    /// [`insert`](Self::insert) with the key's hash already computed
-    /// ([`hash_of`](Self::hash_of)).
-    pub(crate) fn insert_hashed(&mut self, value: T, h: u64) -> TransactionId {
+    /// [`insert`](Self::insert) with the hashes of the key and of the
+    /// merge key (if any) already computed ([`hash_of`](Self::hash_of)).
+    pub(crate) fn insert_hashed(&mut self, value: T, h: u64, mh: Option<u64>) -> TransactionId {
         let keys = self.keys;
         debug_assert_eq!(h, Self::hash(keys, value.key()));
-        let mh = value.merge_key().map(|k| Self::hash(keys, k));
+        debug_assert_eq!(mh, value.merge_key().map(|k| Self::hash(keys, k)));
         let merge_hash = mh.unwrap_or(0);
         let slot = match self.free.pop() {
             Some(s) => {
@@ -189,10 +198,13 @@ impl<T: Indexed> Table<T> {
         self.id_of(slot)
     }
 
-    pub(crate) fn remove(&mut self, id: TransactionId) -> Option<T> {
+    /// Removes the entry `id`, returning what `f` reads of it first. The
+    /// entry is dropped where it lies rather than moved out (entries are
+    /// several hundred bytes).
+    pub(crate) fn remove_with<R>(&mut self, id: TransactionId, f: impl FnOnce(&T) -> R) -> Option<R> {
         self.get(id)?;
         let slot = id.slot() as u32;
-        {
+        let read = {
             let entry = &self.slots[id.slot()];
             let v = entry.value.as_ref()?;
             if let Ok(e) = self.by_key.find_entry(entry.hash, |&s| s == slot) {
@@ -203,42 +215,62 @@ impl<T: Indexed> Table<T> {
                     e.remove();
                 }
             }
-        }
+            f(v)
+        };
         let s = &mut self.slots[id.slot()];
-        let value = s.value.take();
+        s.value = None;
         s.generation = s.generation.wrapping_add(1);
         self.free.push(slot);
         self.len -= 1;
-        value
+        Some(read)
     }
 
     /// Schedules a wake-up for `id` at `at`. Stale entries (the
     /// transaction is gone, or rescheduled) are skipped when popped.
     pub(crate) fn schedule(&mut self, id: TransactionId, at: Instant) {
-        self.timers.push(Reverse((at, id)));
+        match self.in_order.back() {
+            Some(&(last, _)) if at < last => self.timers.push(Reverse((at, id))),
+            _ => self.in_order.push_back((at, id)),
+        }
+    }
+
+    /// The earliest scheduled wake-up, stale or not, and whether it is at
+    /// the front of `in_order` (on a tie, it is: among wake-ups due at one
+    /// instant the order is unspecified).
+    fn earliest(&self) -> Option<((Instant, TransactionId), bool)> {
+        match (self.in_order.front(), self.timers.peek()) {
+            (Some(&q), Some(&Reverse(h))) => Some(if q.0 <= h.0 { (q, true) } else { (h, false) }),
+            (Some(&q), None) => Some((q, true)),
+            (None, Some(&Reverse(h))) => Some((h, false)),
+            (None, None) => None,
+        }
+    }
+
+    fn pop_earliest(&mut self, from_queue: bool) -> Option<(Instant, TransactionId)> {
+        if from_queue { self.in_order.pop_front() } else { self.timers.pop().map(|Reverse(e)| e) }
     }
 
     /// The earliest scheduled wake-up, stale or not.
     pub(crate) fn next_wakeup(&self) -> Option<Instant> {
-        self.timers.peek().map(|Reverse((at, _))| *at)
+        self.earliest().map(|((at, _), _)| at)
     }
 
     /// Pops the next wake-up due at `now`.
     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<(Instant, TransactionId)> {
-        match self.timers.peek() {
-            Some(Reverse((at, _))) if *at <= now => self.timers.pop().map(|Reverse(e)| e),
+        match self.earliest()? {
+            ((at, _), from_queue) if at <= now => self.pop_earliest(from_queue),
             _ => None,
         }
     }
 
-    /// Drops stale wake-ups from the top of the heap so that
+    /// Drops stale wake-ups from the front so that
     /// [`next_wakeup`](Self::next_wakeup) is exact.
     pub(crate) fn prune(&mut self, is_current: impl Fn(&T, Instant) -> bool) {
-        while let Some(&Reverse((at, id))) = self.timers.peek() {
+        while let Some(((at, id), from_queue)) = self.earliest() {
             match self.get(id) {
                 Some(v) if is_current(v, at) => return,
                 _ => {
-                    self.timers.pop();
+                    self.pop_earliest(from_queue);
                 }
             }
         }
@@ -250,7 +282,8 @@ impl<T: Indexed> Table<T> {
         self.slots.capacity() * core::mem::size_of::<Slot<T>>()
             + self.free.capacity() * 4
             + (self.by_key.capacity() + self.by_merge_key.capacity()) * 5
-            + self.timers.capacity() * core::mem::size_of::<(Instant, TransactionId)>()
+            + (self.timers.capacity() + self.in_order.capacity())
+                * core::mem::size_of::<(Instant, TransactionId)>()
     }
 }
 
@@ -266,5 +299,54 @@ impl<T: Indexed> Table<T> {
                 pred(v).then(|| TransactionId::new(i as u32, s.generation))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::Method;
+    use crate::transaction::key::client_key;
+
+    struct V(Key);
+
+    impl Indexed for V {
+        fn key(&self) -> &Key {
+            &self.0
+        }
+        fn merge_key(&self) -> Option<&Key> {
+            None
+        }
+    }
+
+    #[test]
+    fn wake_ups_come_earliest_first_whatever_the_order_scheduled() {
+        let mut t = Table::new((1, 2));
+        let ids: Vec<_> =
+            (0..6).map(|i| t.insert(V(client_key(&alloc::format!("z9hG4bK{i}"), Method::Options)))).collect();
+        let at = Instant::from_millis;
+        // In order, then earlier than the last (to the heap), then equal.
+        for (i, ms) in [(0, 500), (1, 900), (2, 300), (3, 900), (4, 100), (5, 2000)] {
+            t.schedule(ids[i], at(ms));
+        }
+        assert_eq!(t.next_wakeup(), Some(at(100)));
+        assert_eq!(t.pop_due(at(50)), None);
+        let mut fired = Vec::new();
+        while let Some((when, id)) = t.pop_due(at(1000)) {
+            fired.push((when, ids.iter().position(|&x| x == id).unwrap()));
+        }
+        assert_eq!(fired[..3], [(at(100), 4), (at(300), 2), (at(500), 0)]);
+        let mut tie: Vec<_> = fired[3..].to_vec();
+        tie.sort();
+        assert_eq!(tie, [(at(900), 1), (at(900), 3)]);
+        assert_eq!(t.next_wakeup(), Some(at(2000)));
+        // A stale wake-up is pruned from whichever side it is on.
+        t.schedule(ids[0], at(1500));
+        t.prune(|_, when| when != at(1500));
+        assert_eq!(t.next_wakeup(), Some(at(2000)));
+        assert_eq!(t.remove_with(ids[5], |_| 5), Some(5));
+        assert_eq!(t.remove_with(ids[5], |_| 5), None, "the id is stale");
+        t.prune(|_, _| true);
+        assert_eq!(t.next_wakeup(), None);
     }
 }

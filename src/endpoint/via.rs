@@ -10,7 +10,7 @@ use core::net::{IpAddr, SocketAddr};
 use rand_core::Rng;
 
 use super::{Destination, Source};
-use crate::message::headers::MAGIC_COOKIE;
+use crate::message::headers::{MAGIC_COOKIE, Via};
 use crate::message::uri::Host;
 use crate::message::{HeaderName, Message, lex};
 
@@ -50,23 +50,94 @@ pub(crate) fn host_is(host: &Host<'_>, ip: IpAddr) -> bool {
     }
 }
 
-/// Finds a valueless `rport` parameter in a via-parm: the range from its
-/// `;` to the end of its name.
-fn valueless_rport(v: &[u8]) -> Option<(usize, usize)> {
-    let mut i = 0;
-    while let Some(k) = memchr::memchr(b';', &v[i..]) {
-        let semi = i + k;
-        let name = lex::skip_lws(v, semi + 1);
-        let end = name + 5;
-        if v.get(name..end).is_some_and(|n| n.eq_ignore_ascii_case(b"rport")) {
-            let after = lex::skip_lws(v, end);
-            if !matches!(v.get(after), Some(b'=')) {
-                return Some((semi, end));
+/// The via-params the transport layer acts on, found in one pass over the
+/// top Via's parameters (each the first of its name, as
+/// [`Params::get`](crate::message::lex::Params::get) finds it).
+#[derive(Clone, Copy, Debug, Default)]
+struct TopViaParams<'a> {
+    /// `received` is present (§18.2.1).
+    received: bool,
+    /// `rport`: `Some(None)` valueless (RFC 3581 §4 asks for it),
+    /// `Some(Some(_))` with a value.
+    rport: Option<Option<&'a [u8]>>,
+    /// The `maddr` value (§18.2.2).
+    maddr: Option<Option<&'a [u8]>>,
+}
+
+impl<'a> TopViaParams<'a> {
+    fn of(via: &Via<'a>) -> Self {
+        let raw = via.params.as_bytes();
+        // The parser checked every parameter of the top Via: each is a
+        // token name with, optionally, a token, IPv6 reference or quoted
+        // value. Only a quoted value can hold a `;`, so without a DQUOTE
+        // every `;` starts a parameter and a light scan finds them; with
+        // one, the full parameter lexer does.
+        let mut p = TopViaParams::default();
+        let Some(first) = memchr::memchr2(b';', b'"', raw) else { return p };
+        let mut at = first;
+        // `at` stands on a `;` or a `"`; a parameter runs to the next one.
+        loop {
+            if raw[at] == b'"' {
+                return Self::lexed(via);
+            }
+            let start = at + 1;
+            let rest = &raw[start..];
+            let len = memchr::memchr2(b';', b'"', rest).unwrap_or(rest.len());
+            let param = &rest[..len];
+            // The name is short: the `=` after it, if any, is found at once.
+            let (name, value) = match param.iter().position(|&c| c == b'=') {
+                Some(eq) => (lex::trim_lws(&param[..eq]), Some(lex::trim_lws(&param[eq + 1..]))),
+                None => (lex::trim_lws(param), None),
+            };
+            p.note(name, value);
+            at = start + len;
+            if at >= raw.len() {
+                return p;
             }
         }
-        i = semi + 1;
     }
-    None
+
+    /// [`of`](Self::of) through the parameter lexer.
+    fn lexed(via: &Via<'a>) -> Self {
+        let mut p = TopViaParams::default();
+        // Should a parameter be malformed all the same, stop there, as
+        // `Params::get` does.
+        for param in via.params.map_while(Result::ok) {
+            p.note(param.name, param.value);
+        }
+        p
+    }
+
+    /// Records a parameter if it is the first of its name.
+    #[inline]
+    fn note(&mut self, name: &[u8], value: Option<&'a [u8]>) {
+        // Dispatch on length before comparing names.
+        match name.len() {
+            8 if !self.received && lex::eq_ic(name, b"received") => self.received = true,
+            5 if self.rport.is_none() && lex::eq_ic(name, b"rport") => self.rport = Some(value),
+            5 if self.maddr.is_none() && lex::eq_ic(name, b"maddr") => self.maddr = Some(value),
+            _ => {}
+        }
+    }
+}
+
+/// What the transport layer does for a received request: where its
+/// responses go, and the stamp they carry. Both read the same top Via
+/// parameters, so they are found together.
+pub(crate) fn request_route(msg: &Message<'_>, source: &Source) -> (Destination, Option<ViaStamp>) {
+    let Ok(via) = msg.top_via() else {
+        return (without_via(source), None);
+    };
+    let params = TopViaParams::of(&via);
+    (destination_for(&via, &params, source), stamp_for(msg, &via, &params, source))
+}
+
+/// Where responses go when the request has no top Via to read.
+fn without_via(source: &Source) -> Destination {
+    match source.connection {
+        Some(conn) => Destination::Connection(conn),
+        None => Destination::Datagram(source.peer),
+    }
 }
 
 /// The top Via of a received request as RFC 3261 §18.2.1 and RFC 3581 §4
@@ -81,10 +152,13 @@ fn valueless_rport(v: &[u8]) -> Option<(usize, usize)> {
 /// replaced in one pass.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ViaStamp {
-    /// The top via-parm as received, then the same with `received` and
-    /// `rport` (one allocation for both).
+    /// The top via-parm as received (`..split`), then the parameters the
+    /// stamp appends (one allocation for both).
     buf: Vec<u8>,
     split: usize,
+    /// A valueless `rport` of the original (from its `;` to the end of its
+    /// name), left out of the stamped value, which carries `rport=port`.
+    cut: Option<(usize, usize)>,
 }
 
 impl ViaStamp {
@@ -93,9 +167,18 @@ impl ViaStamp {
         &self.buf[..self.split]
     }
 
+    /// The stamped value's parts, in order.
+    fn parts(&self) -> [&[u8]; 3] {
+        let (original, added) = self.buf.split_at(self.split);
+        match self.cut {
+            Some((a, b)) => [&original[..a], &original[b..], added],
+            None => [original, &[], added],
+        }
+    }
+
     /// The top via-parm with `received` and `rport`.
-    pub(crate) fn stamped(&self) -> &[u8] {
-        &self.buf[self.split..]
+    pub(crate) fn stamped(&self) -> Vec<u8> {
+        self.parts().concat()
     }
 
     /// `message` (a response to the stamped request, or the request itself)
@@ -105,18 +188,22 @@ impl ViaStamp {
         // The Via sits near the top, so a scan for the needle's first byte
         // finds it within a few candidates; a memmem searcher would cost
         // more to build than the whole scan.
-        let (original, stamped) = (self.original(), self.stamped());
+        let original = self.original();
         let Some(&first) = original.first() else { return message };
         let found = memchr::memchr_iter(first, &message).find(|&i| message[i..].starts_with(original));
         let Some(at) = found else {
             return message;
         };
+        let parts = self.parts();
+        let stamped_len: usize = parts.iter().map(|p| p.len()).sum();
         // A new buffer of the exact size: the transaction keeps it (for
         // retransmissions), and the builder's slack would cost memory for
         // as long as it lives.
-        let mut out = Vec::with_capacity((message.len() + stamped.len()).saturating_sub(original.len()));
+        let mut out = Vec::with_capacity(message.len() - original.len() + stamped_len);
         out.extend_from_slice(&message[..at]);
-        out.extend_from_slice(stamped);
+        for p in parts {
+            out.extend_from_slice(p);
+        }
         out.extend_from_slice(&message[at + original.len()..]);
         out
     }
@@ -125,23 +212,31 @@ impl ViaStamp {
 /// The [`ViaStamp`] a request needs, or `None` when nothing is to be added.
 pub(crate) fn via_stamp(msg: &Message<'_>, source: &Source) -> Option<ViaStamp> {
     let via = msg.top_via().ok()?;
-    let rport = via.rport() == Some(None);
-    let needs_received = !host_is(&via.host, source.peer.ip()) || rport;
-    let has_received = via.param("received").is_some();
-    if !rport && (!needs_received || has_received) {
+    stamp_for(msg, &via, &TopViaParams::of(&via), source)
+}
+
+fn stamp_for(
+    msg: &Message<'_>,
+    via: &Via<'_>,
+    params: &TopViaParams<'_>,
+    source: &Source,
+) -> Option<ViaStamp> {
+    let rport = params.rport == Some(None);
+    let needs_received = rport || !host_is(&via.host, source.peer.ip());
+    if !rport && (!needs_received || params.received) {
         return None;
     }
-    let value = msg.header_values(HeaderName::Via).next()?;
-    let mut buf = Vec::with_capacity(2 * value.len() + 64);
+    // The top via-parm as written: the first value of the first Via
+    // field, which ends where the parser found the next one to start.
+    let field = msg.header(HeaderName::Via)?;
+    let value = match msg.top_via_rest.map(usize::from) {
+        Some(next) => lex::trim_lws(field.get(..next.checked_sub(1)?)?),
+        None => lex::trim_lws(field),
+    };
+    let mut buf = Vec::with_capacity(value.len() + 64);
     buf.extend_from_slice(value);
-    match valueless_rport(value).filter(|_| rport) {
-        Some((a, b)) => {
-            buf.extend_from_slice(&value[..a]);
-            buf.extend_from_slice(&value[b..]);
-        }
-        None => buf.extend_from_slice(value),
-    }
-    if needs_received && !has_received {
+    let cut = if rport { valueless_rport(value) } else { None };
+    if needs_received && !params.received {
         buf.extend_from_slice(b";received=");
         match source.peer.ip() {
             // Written by hand: the formatter costs more than the rest of
@@ -165,7 +260,26 @@ pub(crate) fn via_stamp(msg: &Message<'_>, source: &Source) -> Option<ViaStamp> 
         buf.extend_from_slice(b";rport=");
         push_decimal(&mut buf, source.peer.port());
     }
-    Some(ViaStamp { buf, split: value.len() })
+    Some(ViaStamp { buf, split: value.len(), cut })
+}
+
+/// Finds a valueless `rport` parameter in a via-parm: the range from its
+/// `;` to the end of its name.
+fn valueless_rport(v: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b';', &v[i..]) {
+        let semi = i + k;
+        let name = lex::skip_lws(v, semi + 1);
+        let end = name + 5;
+        if v.get(name..end).is_some_and(|n| n.eq_ignore_ascii_case(b"rport")) {
+            let after = lex::skip_lws(v, end);
+            if !matches!(v.get(after), Some(b'=')) {
+                return Some((semi, end));
+            }
+        }
+        i = semi + 1;
+    }
+    None
 }
 
 /// Appends `n` in decimal, as `Display` writes it.
@@ -194,17 +308,23 @@ pub(crate) fn decimal(n: u16, digits: &mut [u8; 5]) -> &[u8] {
 /// On a connection: back on it. Otherwise to the `maddr` if it is an
 /// address, else to the source address (which is what `received` holds)
 /// at the source port if `rport` was asked for, or the sent-by port.
+///
+/// (Where the stamp is needed too, [`request_route`] finds both at once.)
 pub(crate) fn response_destination(msg: &Message<'_>, source: &Source) -> Destination {
+    match msg.top_via() {
+        Ok(via) => destination_for(&via, &TopViaParams::of(&via), source),
+        Err(_) => without_via(source),
+    }
+}
+
+fn destination_for(via: &Via<'_>, params: &TopViaParams<'_>, source: &Source) -> Destination {
     if let Some(conn) = source.connection {
         return Destination::Connection(conn);
     }
-    let Ok(via) = msg.top_via() else {
-        return Destination::Datagram(source.peer);
-    };
     let default_port =
         crate::transport::Transport::from_via_str(via.transport).map_or(5060, |t| t.default_port());
     let sent_by_port = via.port.unwrap_or(default_port);
-    if let Some(maddr) = via.maddr() {
+    if let Some(maddr) = params.maddr.flatten().and_then(|m| Host::parse(m).ok()) {
         let ip = match maddr {
             Host::Ipv4(a) => Some(IpAddr::from(a)),
             Host::Ipv6 { addr, .. } => Some(IpAddr::from(addr)),
@@ -214,7 +334,7 @@ pub(crate) fn response_destination(msg: &Message<'_>, source: &Source) -> Destin
             return Destination::Datagram(SocketAddr::new(ip, sent_by_port));
         }
     }
-    let port = if via.rport().is_some() { source.peer.port() } else { sent_by_port };
+    let port = if params.rport.is_some() { source.peer.port() } else { sent_by_port };
     Destination::Datagram(SocketAddr::new(source.peer.ip(), port))
 }
 
@@ -314,6 +434,31 @@ Content-Length: 0\r\n\r\n"
             response_destination(&msg, &conn),
             Destination::Connection(crate::transport::ConnectionId(7))
         );
+    }
+
+    #[test]
+    fn the_light_parameter_scan_reads_what_the_lexer_reads() {
+        for v in [
+            "SIP/2.0/UDP h;branch=z9hG4bK1",
+            "SIP/2.0/UDP h:5060;alias;branch=z9hG4bK.q4Xyz3RpE;rport",
+            "SIP/2.0/UDP h ; rport = 5070 ; received = 192.0.2.1 ;branch=z9hG4bK1",
+            "SIP/2.0/UDP h;RPORT;Received=[2001:db8::9];MADDR=224.2.0.1;rport=9;maddr=x",
+            "SIP/2.0/UDP h;maddr=[2001:db8::1];branch=z9hG4bK1;x-y",
+            "SIP/2.0/UDP h;x=\"a;rport;maddr=1.2.3.4\";branch=z9hG4bK1",
+            "SIP/2.0/UDP h;branch=z9hG4bK1;x=\";received\";rport",
+            "SIP/2.0/UDP h",
+        ] {
+            let via = Via::parse(v.as_bytes()).unwrap();
+            let (light, lexed) = (TopViaParams::of(&via), TopViaParams::lexed(&via));
+            assert_eq!(
+                (light.received, light.rport, light.maddr),
+                (lexed.received, lexed.rport, lexed.maddr),
+                "{v}"
+            );
+            assert_eq!(light.rport, via.param("rport"), "{v}");
+            assert_eq!(light.maddr, via.param("maddr"), "{v}");
+            assert_eq!(light.received, via.param("received").is_some(), "{v}");
+        }
     }
 
     #[test]

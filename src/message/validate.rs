@@ -267,18 +267,70 @@ const MANDATORY: &[HeaderName] =
     &[HeaderName::Via, HeaderName::From, HeaderName::To, HeaderName::CallId, HeaderName::CSeq];
 
 fn check_common(msg: &Message<'_>) -> Result<(), ParseError> {
-    for &h in MANDATORY {
-        if msg.header(h).is_none() {
+    // The mandatory headers are the ones the parser decoded (strictly, or
+    // the parse failed) and cached: present exactly when cached.
+    let present = [
+        msg.top_via.is_some(),
+        msg.from.is_some(),
+        msg.to.is_some(),
+        msg.call_id.is_some(),
+        msg.cseq.is_some(),
+    ];
+    for (&h, present) in MANDATORY.iter().zip(present) {
+        if !present {
             return Err(ParseError::new(super::Element::Header(h), ErrorKind::Missing));
         }
     }
-    for &h in SINGLE {
-        let mut values = msg.header_values(h);
-        if values.next().is_some() && values.next().is_some() {
-            return Err(ParseError::new(super::Element::Header(h), ErrorKind::Duplicate));
+    // A header "appears more than once" when its comma-separated values,
+    // across all its fields, number two or more (as `header_values`
+    // counts them, within the list limit). One pass over the index counts
+    // them all, up to two each.
+    if msg.limits().max_list_values < 2 {
+        return Ok(());
+    }
+    let mut counts = [0u8; SINGLE.len()];
+    for e in msg.index.iter() {
+        let Some(i) = single_slot(e.name) else { continue };
+        if counts[i] < 2 {
+            counts[i] += values_up_to_two(msg.value_of(e));
         }
     }
-    Ok(())
+    match counts.iter().position(|&n| n >= 2) {
+        Some(i) => Err(ParseError::new(super::Element::Header(SINGLE[i]), ErrorKind::Duplicate)),
+        None => Ok(()),
+    }
+}
+
+/// The position of `name` in [`SINGLE`] (a jump, not a search: it runs
+/// for every header field of every request).
+#[inline]
+fn single_slot(name: HeaderName) -> Option<usize> {
+    Some(match name {
+        HeaderName::CallId => 0,
+        HeaderName::CSeq => 1,
+        HeaderName::From => 2,
+        HeaderName::To => 3,
+        HeaderName::MaxForwards => 4,
+        HeaderName::ContentType => 5,
+        HeaderName::Expires => 6,
+        HeaderName::MinExpires => 7,
+        HeaderName::ContentDisposition => 8,
+        HeaderName::RSeq => 9,
+        HeaderName::RAck => 10,
+        _ => return None,
+    })
+}
+
+/// How many comma-separated values `v` holds, counting at most two.
+#[inline]
+fn values_up_to_two(v: &[u8]) -> u8 {
+    if super::lex::is_blank(v) {
+        0
+    } else if super::lex::find_byte(b',', v).is_none() {
+        1
+    } else {
+        super::lex::CommaList::new(v).take(2).count() as u8
+    }
 }
 
 fn uri_scheme_served(uri: &Uri<'_>, policy: &Policy<'_>) -> bool {
@@ -424,8 +476,9 @@ pub fn check_request<'a>(msg: &Message<'a>, policy: &Policy<'_>) -> Result<(), R
         return Err(Rejection::new(StatusCode::TOO_MANY_HOPS, Problem::TooManyHops));
     }
     // §8.2.2.3: Require and Proxy-Require are ignored in CANCEL and ACK.
-    if !matches!(method, Method::Cancel | Method::Ack) {
-        let name = if policy.role == Role::Proxy { HeaderName::ProxyRequire } else { HeaderName::Require };
+    let name = if policy.role == Role::Proxy { HeaderName::ProxyRequire } else { HeaderName::Require };
+    // Most requests carry no Require at all: nothing to collect then.
+    if !matches!(method, Method::Cancel | Method::Ack) && msg.header(name).is_some() {
         let unsupported = unsupported_tags(msg, name, policy)?;
         if !unsupported.is_empty() {
             return Err(Rejection {
@@ -506,4 +559,44 @@ pub fn decode_all(msg: &Message<'_>) -> Result<(), ParseError> {
         super::headers::decode_field(field.name, field.value)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_slots_follow_the_single_list() {
+        for (i, &h) in SINGLE.iter().enumerate() {
+            assert_eq!(single_slot(h), Some(i), "{h:?}");
+        }
+        assert_eq!(single_slot(HeaderName::Via), None);
+        assert_eq!(single_slot(HeaderName::Contact), None);
+    }
+
+    fn request(extra: &str) -> alloc::string::String {
+        alloc::format!(
+            "OPTIONS sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n\
+To: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=1\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\
+{extra}Content-Length: 0\r\n\r\n"
+        )
+    }
+
+    #[test]
+    fn rfc4475_3_3_8_single_value_headers_counted_by_value() {
+        let dup = |extra: &str| {
+            let bytes = request(extra);
+            let msg = Message::parse(bytes.as_bytes()).unwrap();
+            check_common(&msg).err().map(|e| (e.element, e.kind))
+        };
+        let expires = Some((super::super::Element::Header(HeaderName::Expires), ErrorKind::Duplicate));
+        assert_eq!(dup(""), None);
+        assert_eq!(dup("Expires: 5\r\n"), None);
+        assert_eq!(dup("Expires: 5\r\nExpires: 6\r\n"), expires, "two fields");
+        assert_eq!(dup("Expires: 5, 6\r\n"), expires, "two values in one field");
+        assert_eq!(dup("Expires:\r\nExpires: 6\r\n"), None, "an empty field holds no value");
+        assert_eq!(dup("Subject: a, b\r\nSubject: c\r\n"), None, "not a single-value header");
+        let both = "Min-Expires: 1\r\nMin-Expires: 2\r\nExpires: 5, 6\r\n";
+        assert_eq!(dup(both), expires, "reported in the order of the list");
+    }
 }

@@ -21,23 +21,32 @@ impl core::fmt::Debug for Key {
     }
 }
 
+/// Keys up to this long live inline.
+const INLINE: usize = 80;
+
 impl Key {
     /// The canonical bytes (for hashing).
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 
-    fn new(kind: u8, method: &str) -> Key {
-        let mut k = SmallVec::new();
-        k.push(kind);
-        k.extend_from_slice(method.as_bytes());
-        k.push(0);
-        Key(k)
-    }
-
-    fn part(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-        self.0.push(0);
+    /// The key `layout` writes: into an inline buffer, with no growth
+    /// check per part; the rare time it does not fit, the first pass has
+    /// counted its length, and it is written again into a vector of that
+    /// size.
+    #[inline(always)]
+    fn build(layout: impl Fn(&mut Out<'_>)) -> Key {
+        let mut inline = [0u8; INLINE];
+        let mut out = Out { buf: &mut inline, at: 0, overflow: false };
+        layout(&mut out);
+        let (len, overflow) = (out.at, out.overflow);
+        if !overflow {
+            return Key(SmallVec::from_buf_and_len(inline, len));
+        }
+        let mut v = alloc::vec![0u8; len];
+        let mut out = Out { buf: &mut v, at: 0, overflow: false };
+        layout(&mut out);
+        Key(SmallVec::from_vec(v))
     }
 
     /// The heap bytes the key uses beyond its own size (zero when inline).
@@ -46,13 +55,50 @@ impl Key {
     }
 }
 
+/// Where a key's layout is written. `at` counts every byte written,
+/// whether it fitted or not.
+struct Out<'b> {
+    buf: &'b mut [u8],
+    at: usize,
+    overflow: bool,
+}
+
+impl Out<'_> {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        match self.buf.get_mut(self.at..self.at + bytes.len()) {
+            Some(d) => d.copy_from_slice(bytes),
+            None => self.overflow = true,
+        }
+        self.at += bytes.len();
+    }
+
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        match self.buf.get_mut(self.at) {
+            Some(d) => *d = b,
+            None => self.overflow = true,
+        }
+        self.at += 1;
+    }
+
+    /// A part and the zero byte that ends it.
+    #[inline(always)]
+    fn part(&mut self, bytes: &[u8]) {
+        self.put(bytes);
+        self.byte(0);
+    }
+}
+
 /// The key of the client transaction a request creates, or a response
 /// matches (§17.1.3): the top Via branch and the CSeq method. The method
 /// keeps a CANCEL apart from the INVITE whose branch it shares.
 pub fn client_key(branch: &str, method: Method<'_>) -> Key {
-    let mut k = Key::new(b'C', method.as_str());
-    k.part(branch.as_bytes());
-    k
+    Key::build(|o| {
+        o.byte(b'C');
+        o.part(method.as_str().as_bytes());
+        o.part(branch.as_bytes());
+    })
 }
 
 /// The client key a response matches (§17.1.3), or `None` when it has no
@@ -94,44 +140,56 @@ fn server_key_for(request: &Message<'_>, method: Method<'_>) -> Option<Key> {
     // first); fall back to the RFC 2543 identifier, as §3.2.1 allows.
     let identified = via.branch().is_some_and(|b| b.len() > MAGIC_COOKIE.len());
     if via.has_magic_cookie() && identified {
-        let mut k = Key::new(b'S', method.as_str());
-        sent_by(&mut k, &via);
-        k.part(via.branch()?.as_bytes());
-        Some(k)
+        let branch = via.branch()?;
+        Some(Key::build(|o| {
+            o.byte(b'S');
+            o.part(method.as_str().as_bytes());
+            sent_by(o, &via);
+            o.part(branch.as_bytes());
+        }))
     } else {
-        let mut k = Key::new(b'L', method.as_str());
-        k.part(request.request()?.raw_uri);
-        k.part(request.from().ok()?.tag().unwrap_or("").as_bytes());
-        k.part(request.call_id().ok()?.as_bytes());
+        let uri = request.request()?.raw_uri;
+        let tag = request.from().ok()?.tag().unwrap_or("");
+        let call_id = request.call_id().ok()?;
         let seq = request.cseq().ok()?.seq;
-        k.part(&seq.to_be_bytes());
-        k.part(request.header_values(HeaderName::Via).next()?);
-        Some(k)
+        let top = request.header_values(HeaderName::Via).next()?;
+        Some(Key::build(|o| {
+            o.byte(b'L');
+            o.part(method.as_str().as_bytes());
+            o.part(uri);
+            o.part(tag.as_bytes());
+            o.part(call_id.as_bytes());
+            o.part(&seq.to_be_bytes());
+            o.part(top);
+        }))
     }
 }
 
-fn sent_by(k: &mut Key, via: &Via<'_>) {
+fn sent_by(o: &mut Out<'_>, via: &Via<'_>) {
     match via.host {
         Host::Domain(d) => {
-            k.0.push(b'd');
-            k.0.extend(d.bytes().map(|c| c.to_ascii_lowercase()));
-            k.0.push(0);
+            o.byte(b'd');
+            // The host compares case-insensitively (§17.2.3 via §20.42).
+            for c in d.bytes() {
+                o.byte(c.to_ascii_lowercase());
+            }
+            o.byte(0);
         }
         Host::Ipv4(a) => {
-            k.0.push(b'4');
-            k.part(&a);
+            o.byte(b'4');
+            o.part(&a);
         }
         Host::Ipv6 { addr, .. } => {
-            k.0.push(b'6');
+            o.byte(b'6');
             for g in addr {
-                k.0.extend_from_slice(&g.to_be_bytes());
+                o.put(&g.to_be_bytes());
             }
-            k.0.push(0);
+            o.byte(0);
         }
     }
     match via.port {
-        Some(p) => k.part(&p.to_be_bytes()),
-        None => k.part(b""),
+        Some(p) => o.part(&p.to_be_bytes()),
+        None => o.part(b""),
     }
 }
 
@@ -144,11 +202,15 @@ pub fn merge_key(request: &Message<'_>) -> Option<Key> {
         return None;
     }
     let cseq = request.cseq().ok()?;
-    let mut k = Key::new(b'M', cseq.method.as_str());
-    k.part(request.from().ok()?.tag()?.as_bytes());
-    k.part(request.call_id().ok()?.as_bytes());
-    k.part(&cseq.seq.to_be_bytes());
-    Some(k)
+    let tag = request.from().ok()?.tag()?;
+    let call_id = request.call_id().ok()?;
+    Some(Key::build(|o| {
+        o.byte(b'M');
+        o.part(cseq.method.as_str().as_bytes());
+        o.part(tag.as_bytes());
+        o.part(call_id.as_bytes());
+        o.part(&cseq.seq.to_be_bytes());
+    }))
 }
 
 #[cfg(test)]
@@ -216,6 +278,21 @@ Call-ID: a84b4c76e66710\r\nCSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n";
         assert_eq!(k.as_bytes()[0], b'L');
         let other_call = bare.replace("a84b4c76e66710", "a84b4c76e66711");
         assert_ne!(server_key(&msg(&other_call)).unwrap(), k);
+    }
+
+    #[test]
+    fn keys_longer_than_the_inline_buffer_are_whole() {
+        let branch = alloc::format!("z9hG4bK{}", "x".repeat(200));
+        let k = client_key(&branch, Method::Options);
+        let mut want = alloc::vec![b'C'];
+        want.extend_from_slice(b"OPTIONS\0");
+        want.extend_from_slice(branch.as_bytes());
+        want.push(0);
+        assert_eq!(k.as_bytes(), &want[..]);
+        assert!(k.heap_size() >= want.len());
+        let short = client_key("z9hG4bK1", Method::Options);
+        assert_eq!(short.as_bytes(), b"COPTIONS\0z9hG4bK1\0");
+        assert_eq!(short.heap_size(), 0);
     }
 
     #[test]

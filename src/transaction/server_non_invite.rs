@@ -43,7 +43,10 @@ pub enum NistState {
 pub struct ServerNonInviteTransaction {
     state: NistState,
     reliable: bool,
-    config: TimerConfig,
+    /// Timer J on an unreliable transport (64·T1, §17.2.2): the one value
+    /// of the [`TimerConfig`] this machine reads, kept instead of the
+    /// whole configuration (80 bytes) in every transaction.
+    timer_j: Duration,
     /// The most recent response sent.
     last_response: Option<Bytes>,
     timers: TimerSet,
@@ -58,7 +61,7 @@ impl ServerNonInviteTransaction {
         ServerNonInviteTransaction {
             state: NistState::Trying,
             reliable,
-            config,
+            timer_j: config.timeout_64t1(),
             last_response: None,
             timers: TimerSet::default(),
             out: Outputs::default(),
@@ -119,7 +122,7 @@ impl ServerNonInviteTransaction {
                 // §17.2.2: Completed; Timer J = 64·T1 (0 if reliable).
                 self.state = NistState::Completed;
                 self.out.push(Output::Transmit(response.clone()));
-                let j = if self.reliable { Duration::ZERO } else { self.config.timeout_64t1() };
+                let j = if self.reliable { Duration::ZERO } else { self.timer_j };
                 self.timers.start(Timer::J, now + j);
                 if j.is_zero() {
                     self.handle_timeout(now);
