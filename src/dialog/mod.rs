@@ -22,7 +22,7 @@
 //! (RFC 6665) uses the same state with other target refresh methods
 //! ([`Dialog::set_target_refresh_methods`]).
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::message::builder::RequestBuilder;
@@ -47,17 +47,53 @@ impl DialogId {
     /// local tag from To, remote tag from From. `None` without a To tag
     /// (the request is outside any dialog).
     pub fn of_request(request: &Message<'_>) -> Option<DialogId> {
-        let local_tag = request.to().ok()?.tag()?.to_string();
-        let remote_tag = request.from().ok()?.tag().unwrap_or("").to_string();
-        Some(DialogId { call_id: request.call_id().ok()?.to_string(), local_tag, remote_tag })
+        DialogKey::of_request(request).map(DialogKey::to_owned)
     }
 
     /// The ID of the dialog a received response belongs to, seen by the
     /// UAC: local tag from From, remote tag from To (empty if none).
     pub fn of_response(response: &Message<'_>) -> Option<DialogId> {
-        let local_tag = response.from().ok()?.tag()?.to_string();
-        let remote_tag = response.to().ok()?.tag().unwrap_or("").to_string();
-        Some(DialogId { call_id: response.call_id().ok()?.to_string(), local_tag, remote_tag })
+        DialogKey::of_response(response).map(DialogKey::to_owned)
+    }
+
+    /// The ID borrowed, to compare with a [`DialogKey`].
+    pub(crate) fn key(&self) -> DialogKey<'_> {
+        DialogKey { call_id: &self.call_id, local_tag: &self.local_tag, remote_tag: &self.remote_tag }
+    }
+}
+
+/// A dialog ID borrowed from a message: what the UA core looks dialogs up
+/// by, so that matching a message to its dialog (§12.2.2) copies nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct DialogKey<'a> {
+    pub(crate) call_id: &'a str,
+    pub(crate) local_tag: &'a str,
+    pub(crate) remote_tag: &'a str,
+}
+
+impl<'a> DialogKey<'a> {
+    /// [`DialogId::of_request`], borrowed. The To and From were decoded at
+    /// parse time, so this only reads them.
+    pub(crate) fn of_request(request: &Message<'a>) -> Option<DialogKey<'a>> {
+        let local_tag = request.to().ok()?.tag()?;
+        let remote_tag = request.from().ok()?.tag().unwrap_or("");
+        Some(DialogKey { call_id: request.call_id().ok()?, local_tag, remote_tag })
+    }
+
+    /// [`DialogId::of_response`], borrowed.
+    pub(crate) fn of_response(response: &Message<'a>) -> Option<DialogKey<'a>> {
+        let local_tag = response.from().ok()?.tag()?;
+        let remote_tag = response.to().ok()?.tag().unwrap_or("");
+        Some(DialogKey { call_id: response.call_id().ok()?, local_tag, remote_tag })
+    }
+
+    /// The owned ID.
+    pub(crate) fn to_owned(self) -> DialogId {
+        DialogId {
+            call_id: self.call_id.into(),
+            local_tag: self.local_tag.into(),
+            remote_tag: self.remote_tag.into(),
+        }
     }
 }
 
@@ -552,7 +588,7 @@ impl Dialog {
         if self.state == DialogState::Terminated {
             return Err(DialogError::Terminated);
         }
-        if DialogId::of_request(request).as_ref() != Some(&self.id) {
+        if DialogKey::of_request(request) != Some(self.id.key()) {
             return Err(DialogError::WrongDialog);
         }
         let cseq = request.cseq().map_err(|_| DialogError::BadHeader(HeaderName::CSeq))?;

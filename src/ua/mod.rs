@@ -56,10 +56,12 @@ use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 
 use bytes::Bytes;
+use hashbrown::HashTable;
 use rand_chacha::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
+use siphasher::sip::SipHasher13;
 
-use crate::dialog::{Dialog, DialogId, DialogRole, DialogState, UacSeed};
+use crate::dialog::{Dialog, DialogId, DialogKey, DialogRole, DialogState, UacSeed};
 use crate::endpoint::{
     Destination, Endpoint, EndpointConfig, EndpointError, Event, Output, Received, TransactionId, Transmit,
 };
@@ -382,8 +384,9 @@ struct Session {
     destination: Destination,
     /// UAC: one dialog per answering fork; UAS: the one dialog.
     dialogs: Vec<Dialog>,
-    /// The session's dialog (the first confirmed one).
-    chosen: Option<DialogId>,
+    /// The session's dialog (the first confirmed one), by its index in
+    /// `dialogs` (which only grows while a dialog can be chosen).
+    chosen: Option<usize>,
     /// UAC: the initial INVITE's transaction and its CSeq number.
     invite_tx: Option<TransactionId>,
     invite: Option<Bytes>,
@@ -393,8 +396,8 @@ struct Session {
     /// 2xx makes its dialog without parsing the INVITE again (later
     /// forks parse it).
     uac_seed: Option<alloc::boxed::Box<UacSeed>>,
-    /// UAC: the ACK sent for each 2xx, by (remote tag, CSeq number).
-    acks: Vec<(String, u32, Bytes, Destination)>,
+    /// UAC: the ACK sent for each 2xx, by (dialog index, CSeq number).
+    acks: Vec<(usize, u32, Bytes, Destination)>,
     /// UAC: highest RSeq PRACKed per remote tag.
     rseqs: Vec<(String, u32)>,
     cancelled: bool,
@@ -449,17 +452,24 @@ impl Session {
         }
     }
 
-    fn dialog(&self, id: &DialogId) -> Option<&Dialog> {
-        self.dialogs.iter().find(|d| d.id() == id)
+    fn dialog_index(&self, key: DialogKey<'_>) -> Option<usize> {
+        self.dialogs.iter().position(|d| d.id().key() == key)
     }
 
-    fn dialog_mut(&mut self, id: &DialogId) -> Option<&mut Dialog> {
-        self.dialogs.iter_mut().find(|d| d.id() == id)
+    fn dialog_mut(&mut self, key: DialogKey<'_>) -> Option<&mut Dialog> {
+        self.dialogs.iter_mut().find(|d| d.id().key() == key)
+    }
+
+    fn chosen(&self) -> Option<&Dialog> {
+        self.dialogs.get(self.chosen?)
     }
 
     fn chosen_mut(&mut self) -> Option<&mut Dialog> {
-        let id = self.chosen.clone()?;
-        self.dialog_mut(&id)
+        self.dialogs.get_mut(self.chosen?)
+    }
+
+    fn is_chosen(&self, key: DialogKey<'_>) -> bool {
+        self.chosen().is_some_and(|d| d.id().key() == key)
     }
 
     fn next_deadline(&self) -> Option<Instant> {
@@ -475,6 +485,57 @@ impl Session {
     }
 }
 
+/// Each dialog of each session, by the keyed hash of its ID. An entry
+/// holds only the hash and the session, whose dialogs hold the ID itself:
+/// a message finds its dialog (§12.2.2) without a copy of the ID, here or
+/// for the lookup.
+#[derive(Debug)]
+struct DialogIndex {
+    table: HashTable<(u64, SessionId)>,
+    /// SipHash keys, from the seed: peers choose Call-IDs and tags, and
+    /// must not be able to force collisions.
+    keys: (u64, u64),
+}
+
+impl DialogIndex {
+    fn hash(&self, key: DialogKey<'_>) -> u64 {
+        use core::hash::Hasher;
+        let mut h = SipHasher13::new_with_keys(self.keys.0, self.keys.1);
+        // Each part ends with a byte no token or Call-ID holds, so that
+        // the parts cannot run into each other.
+        for part in [key.call_id, key.local_tag, key.remote_tag] {
+            h.write(part.as_bytes());
+            h.write_u8(0xff);
+        }
+        h.finish()
+    }
+
+    /// The session holding the dialog with this ID.
+    fn find(&self, key: DialogKey<'_>, sessions: &BTreeMap<SessionId, Session>) -> Option<SessionId> {
+        let hash = self.hash(key);
+        self.table
+            .find(hash, |&(h, id)| {
+                h == hash && sessions.get(&id).is_some_and(|s| s.dialog_index(key).is_some())
+            })
+            .map(|&(_, id)| id)
+    }
+
+    /// Records that `session` holds the dialog with this ID (once per
+    /// dialog).
+    fn insert(&mut self, key: DialogKey<'_>, session: SessionId) {
+        let hash = self.hash(key);
+        self.table.insert_unique(hash, (hash, session), |&(h, _)| h);
+    }
+
+    /// Forgets one dialog of `session` with this ID.
+    fn remove(&mut self, key: DialogKey<'_>, session: SessionId) {
+        let hash = self.hash(key);
+        if let Ok(e) = self.table.find_entry(hash, |&(h, id)| h == hash && id == session) {
+            e.remove();
+        }
+    }
+}
+
 /// A SIP user agent: the UA core over an [`Endpoint`] (see the
 /// [module documentation](self)).
 pub struct UserAgent {
@@ -483,7 +544,7 @@ pub struct UserAgent {
     rng: ChaCha12Rng,
     next_session: u64,
     sessions: BTreeMap<SessionId, Session>,
-    by_dialog: BTreeMap<DialogId, SessionId>,
+    by_dialog: DialogIndex,
     by_transaction: BTreeMap<TransactionId, (Option<SessionId>, Purpose)>,
     /// UAS: the INVITE server transaction of each unanswered INVITE.
     by_server_tx: BTreeMap<TransactionId, SessionId>,
@@ -576,6 +637,12 @@ impl UserAgent {
             .credentials
             .as_ref()
             .map(|(u, p)| crate::auth::client::DigestClient::new(u, p, digest_seed));
+        // The dialog table's hash keys from a third derivation of the seed,
+        // leaving the UA core's own draws as they were.
+        let mut hash_seed = seed;
+        hash_seed[7] ^= 0x69;
+        let mut keys = ChaCha12Rng::from_seed(hash_seed);
+        let dialog_hash_keys = (keys.next_u64(), keys.next_u64());
         UserAgent {
             digest,
             ep: Endpoint::new(config.endpoint.clone()),
@@ -583,7 +650,7 @@ impl UserAgent {
             rng: ChaCha12Rng::from_seed(seed),
             next_session: 1,
             sessions: BTreeMap::new(),
-            by_dialog: BTreeMap::new(),
+            by_dialog: DialogIndex { table: HashTable::new(), keys: dialog_hash_keys },
             by_transaction: BTreeMap::new(),
             by_server_tx: BTreeMap::new(),
             timers: BinaryHeap::new(),
@@ -616,8 +683,7 @@ impl UserAgent {
 
     /// The session's dialog (the answered one), if any.
     pub fn dialog(&self, session: SessionId) -> Option<&Dialog> {
-        let s = self.sessions.get(&session)?;
-        s.dialog(s.chosen.as_ref()?)
+        self.sessions.get(&session)?.chosen()
     }
 
     // ---- the four verbs --------------------------------------------------
@@ -791,7 +857,7 @@ impl UserAgent {
         let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
         if s.dialogs.is_empty() {
             let d = Dialog::uas(msg, &s.local_tag, &contact, false, false)?;
-            self.by_dialog.insert(d.id().clone(), session);
+            self.by_dialog.insert(d.id().key(), session);
             push_dialog(&mut s.dialogs, d);
         }
         if let Some(rseq) = rseq {
@@ -850,12 +916,11 @@ impl UserAgent {
         } else {
             if s.dialogs.is_empty() {
                 let d = Dialog::uas(msg, &s.local_tag, &contact, true, false)?;
-                self.by_dialog.insert(d.id().clone(), session);
+                self.by_dialog.insert(d.id().key(), session);
                 push_dialog(&mut s.dialogs, d);
             }
-            let d = &mut s.dialogs[0];
-            d.confirm(None);
-            s.chosen = Some(d.id().clone());
+            s.dialogs[0].confirm(None);
+            s.chosen = Some(0);
             s.state = SessionState::Confirmed;
             // A final response stops the reliable provisional's
             // retransmissions (RFC 3262 §3).
@@ -967,19 +1032,20 @@ impl UserAgent {
                 Ok(())
             }
             _ => {
-                let id = s.chosen.clone().ok_or(UaError::InvalidState)?;
+                let chosen = s.chosen.ok_or(UaError::InvalidState)?;
                 // Other forks the application kept (ForkPolicy::Application)
                 // end with the session: none is left without its BYE.
-                let forks: Vec<DialogId> = s
-                    .dialogs
-                    .iter()
-                    .filter(|d| d.state() == DialogState::Confirmed && *d.id() != id)
-                    .map(|d| d.id().clone())
-                    .collect();
-                for fork in &forks {
-                    let _ = self.send_bye(now, session, fork);
+                for fork in 0..s.dialogs.len() {
+                    let confirmed = self
+                        .sessions
+                        .get(&session)
+                        .and_then(|s| s.dialogs.get(fork))
+                        .is_some_and(|d| d.state() == DialogState::Confirmed);
+                    if fork != chosen && confirmed {
+                        let _ = self.send_bye(now, session, fork);
+                    }
                 }
-                if let Err(e) = self.send_bye(now, session, &id) {
+                if let Err(e) = self.send_bye(now, session, chosen) {
                     if e != UaError::Endpoint(EndpointError::UnknownConnection) {
                         return Err(e);
                     }
@@ -1004,10 +1070,12 @@ impl UserAgent {
     /// Ends one dialog of a forked call with BYE (see
     /// [`ForkPolicy::Application`]).
     pub fn bye_dialog(&mut self, now: Instant, session: SessionId, dialog: &DialogId) -> Result<(), UaError> {
-        if self.sessions.get(&session).and_then(|s| s.chosen.as_ref()) == Some(dialog) {
+        let s = self.sessions.get(&session).ok_or(UaError::UnknownSession)?;
+        if s.is_chosen(dialog.key()) {
             return self.hangup(now, session);
         }
-        self.send_bye(now, session, dialog)?;
+        let index = s.dialog_index(dialog.key()).ok_or(UaError::InvalidState)?;
+        self.send_bye(now, session, index)?;
         self.pump(now);
         Ok(())
     }
@@ -1073,12 +1141,9 @@ impl UserAgent {
         let seq0 = self.rng.next_u32() & 0xffff;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         let fallback = s.destination;
-        let id = match &s.chosen {
-            Some(id) => id.clone(),
-            // UPDATE in an early dialog (RFC 3311 §5.1).
-            None => s.dialogs.first().map(|d| d.id().clone()).ok_or(UaError::InvalidState)?,
-        };
-        let d = s.dialog_mut(&id).ok_or(UaError::InvalidState)?;
+        // UPDATE in an early dialog (RFC 3311 §5.1): the first one.
+        let index = s.chosen.unwrap_or(0);
+        let d = s.dialogs.get_mut(index).ok_or(UaError::InvalidState)?;
         let req = d.request(method, seq0)?;
         let req = match body {
             Some((ct, b)) => req.body(ct, b),
@@ -1143,7 +1208,7 @@ impl UserAgent {
     fn end(&mut self, now: Instant, id: SessionId, reason: EndReason) {
         if let Some(s) = self.sessions.remove(&id) {
             for d in &s.dialogs {
-                self.by_dialog.remove(d.id());
+                self.by_dialog.remove(d.id().key(), id);
             }
             if let Some(p) = &s.pending {
                 self.by_server_tx.remove(&p.transaction);
@@ -1173,7 +1238,9 @@ impl UserAgent {
             if let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.clone()) {
                 if self.ep.client_request(tx).is_some() {
                     let acks = s.acks.iter().filter(|a| a.1 == s.invite_seq);
-                    let acks = acks.map(|(t, _, b, d)| (t.clone(), b.clone(), *d)).collect();
+                    let tag =
+                        |i: usize| s.dialogs.get(i).map(|d| d.id().remote_tag.clone()).unwrap_or_default();
+                    let acks = acks.map(|&(i, _, ref b, d)| (tag(i), b.clone(), d)).collect();
                     let o = Orphan { invite, invite_seq: s.invite_seq, destination: s.destination, acks };
                     self.orphans.insert(tx, o);
                 }
@@ -1182,17 +1249,18 @@ impl UserAgent {
         }
     }
 
-    fn send_bye(&mut self, now: Instant, session: SessionId, dialog: &DialogId) -> Result<(), UaError> {
+    /// BYE in the session's dialog number `dialog`.
+    fn send_bye(&mut self, now: Instant, session: SessionId, dialog: usize) -> Result<(), UaError> {
         let seq0 = self.rng.next_u32() & 0xffff;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         let fallback = s.destination;
-        let d = s.dialog_mut(dialog).ok_or(UaError::InvalidState)?;
+        let d = s.dialogs.get_mut(dialog).ok_or(UaError::InvalidState)?;
         let bye = d.request(Method::Bye, seq0)?;
         let dest = next_hop(d, fallback);
         d.terminate();
         // §13.2.2.4: ending another fork's dialog leaves the session (its
         // chosen dialog) up; only the BYE of the chosen one ends it.
-        let purpose = if s.chosen.as_ref() == Some(dialog) { Purpose::Bye } else { Purpose::ForkBye };
+        let purpose = if s.chosen == Some(dialog) { Purpose::Bye } else { Purpose::ForkBye };
         let tx = self.ep.send_request(now, bye, dest)?;
         self.by_transaction.insert(tx, (Some(session), purpose));
         Ok(())
@@ -1277,8 +1345,8 @@ impl UserAgent {
     fn on_request(&mut self, now: Instant, tx: TransactionId, request: Received) {
         let msg = request.message();
         let Some(method) = msg.method() else { return };
-        let dialog_id = DialogId::of_request(msg);
-        let session = dialog_id.as_ref().and_then(|d| self.by_dialog.get(d).copied());
+        let dialog_id = DialogKey::of_request(msg);
+        let session = dialog_id.and_then(|d| self.by_dialog.find(d, &self.sessions));
         if dialog_id.is_some() && session.is_none() && method != Method::Ack {
             // §12.2.2: a To tag naming no dialog of ours.
             self.respond_status(now, tx, &request, StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST, None);
@@ -1290,11 +1358,8 @@ impl UserAgent {
             (method, Some(id)) => {
                 let Some(did) = dialog_id else { return };
                 // §12.2.2: CSeq order.
-                let checked = self
-                    .sessions
-                    .get_mut(&id)
-                    .and_then(|s| s.dialog_mut(&did))
-                    .map(|d| d.handle_request(msg));
+                let checked =
+                    self.sessions.get_mut(&id).and_then(|s| s.dialog_mut(did)).map(|d| d.handle_request(msg));
                 match checked {
                     Some(Err(e)) => {
                         self.respond_status(now, tx, &request, e.status(), None);
@@ -1392,8 +1457,8 @@ impl UserAgent {
     }
 
     fn on_ack(&mut self, now: Instant, request: Received) {
-        let Some(did) = DialogId::of_request(request.message()) else { return };
-        let Some(&id) = self.by_dialog.get(&did) else { return };
+        let Some(did) = DialogKey::of_request(request.message()) else { return };
+        let Some(id) = self.by_dialog.find(did, &self.sessions) else { return };
         let Some(s) = self.sessions.get_mut(&id) else { return };
         let seq = request.message().cseq().map(|c| c.seq).unwrap_or(0);
         // The ACK acknowledges the 2xx of the INVITE with its number.
@@ -1463,32 +1528,30 @@ impl UserAgent {
                 if s.state == SessionState::Initial {
                     s.state = SessionState::Early;
                 }
-                let mut dialog = None;
+                let mut index = None;
                 if msg.to().ok().and_then(|t| t.tag()).is_some() {
-                    let did = DialogId::of_response(msg);
-                    if let Some(did) = did {
-                        let known = s.dialog(&did).is_some();
-                        if !known && s.dialogs.len() < self.config.max_forks {
+                    if let Some(did) = DialogKey::of_response(msg) {
+                        index = s.dialog_index(did);
+                        if index.is_none() && s.dialogs.len() < self.config.max_forks {
                             if let Ok(d) = uac_dialog(s.uac_seed.as_deref(), request, msg) {
-                                self.by_dialog.insert(did.clone(), id);
+                                self.by_dialog.insert(did, id);
                                 push_dialog(&mut s.dialogs, d);
+                                index = Some(s.dialogs.len() - 1);
                             }
-                        }
-                        if s.dialog(&did).is_some() {
-                            dialog = Some(did);
                         }
                     }
                 }
-                if let Some(did) = &dialog {
-                    self.maybe_prack(now, id, did, &response);
+                let dialog = index.and_then(|i| s.dialogs.get(i)).map(|d| d.id().clone());
+                if let Some(i) = index {
+                    self.maybe_prack(now, id, i, &response);
                 }
                 self.event(UaEvent::Progress { session: id, dialog, response });
             }
             200..=299 => {
-                let Some(did) = DialogId::of_response(msg) else { return };
-                let remote_tag = did.remote_tag.clone();
+                let Some(did) = DialogKey::of_response(msg) else { return };
+                let known = s.dialog_index(did);
                 if let Some((_, _, ack, dest)) =
-                    s.acks.iter().find(|(t, seq, _, _)| *t == remote_tag && *seq == s.invite_seq)
+                    s.acks.iter().find(|(i, seq, _, _)| Some(*i) == known && *seq == s.invite_seq)
                 {
                     // A retransmission of a 2xx already ACKed: the same
                     // ACK again (§13.2.2.4, RFC 6026 §8.9).
@@ -1497,31 +1560,34 @@ impl UserAgent {
                     return;
                 }
                 let full = s.dialogs.len() >= self.config.max_forks;
-                match s.dialog_mut(&did) {
-                    Some(d) => d.confirm(Some(msg)),
+                let index = match known {
+                    Some(i) => {
+                        s.dialogs[i].confirm(Some(msg));
+                        i
+                    }
                     // Beyond max_forks: ignored (see UaConfig::max_forks).
                     None if full => return,
                     None => match uac_dialog(s.uac_seed.as_deref(), request, msg) {
                         Ok(d) => {
-                            self.by_dialog.insert(did.clone(), id);
+                            self.by_dialog.insert(did, id);
                             push_dialog(&mut s.dialogs, d);
+                            s.dialogs.len() - 1
                         }
                         Err(_) => return,
                     },
-                }
+                };
                 let fallback = s.destination;
                 let invite_seq = s.invite_seq;
-                let (ack, dest) = match s.dialog(&did) {
-                    Some(d) => (d.ack(invite_seq), next_hop(d, fallback)),
-                    None => return,
-                };
+                let d = &s.dialogs[index];
+                let (ack, dest) = (d.ack(invite_seq), next_hop(d, fallback));
                 let Ok(bytes) = self.ep.send_ack(now, ack, dest) else { return };
                 let Some(s) = self.sessions.get_mut(&id) else { return };
-                s.acks.push((remote_tag, invite_seq, bytes, dest));
+                s.acks.push((index, invite_seq, bytes, dest));
+                let dialog = s.dialogs[index].id().clone();
                 let first = s.chosen.is_none();
                 if first {
                     s.uac_seed = None;
-                    s.chosen = Some(did.clone());
+                    s.chosen = Some(index);
                     s.state = SessionState::Confirmed;
                     // Early dialogs of other forks stay until their own
                     // final; only the chosen one is the session's.
@@ -1531,12 +1597,12 @@ impl UserAgent {
                         let _ = self.hangup(now, id);
                         return;
                     }
-                    self.event(UaEvent::Answered { session: id, dialog: did, response });
+                    self.event(UaEvent::Answered { session: id, dialog, response });
                 } else {
                     if self.config.fork_policy == ForkPolicy::KeepFirst {
-                        let _ = self.send_bye(now, id, &did);
+                        let _ = self.send_bye(now, id, index);
                     }
-                    self.event(UaEvent::ForkAnswered { session: id, dialog: did });
+                    self.event(UaEvent::ForkAnswered { session: id, dialog });
                 }
             }
             401 | 407 if self.digest.is_some() && !s.cancelled && s.chosen.is_none() => {
@@ -1557,6 +1623,11 @@ impl UserAgent {
                             s.invite = bytes;
                             s.invite_seq = seq.unwrap_or(0);
                             s.uac_seed = None;
+                            // The challenge ended the early dialogs (§12.3);
+                            // the retry makes its own.
+                            for d in &s.dialogs {
+                                self.by_dialog.remove(d.id().key(), id);
+                            }
                             s.dialogs.clear();
                         }
                         self.by_transaction.insert(new_tx, (Some(id), Purpose::Invite));
@@ -1616,7 +1687,7 @@ impl UserAgent {
     }
 
     /// RFC 3262 §4: PRACK a reliable provisional once, in its dialog.
-    fn maybe_prack(&mut self, now: Instant, id: SessionId, did: &DialogId, response: &Received) {
+    fn maybe_prack(&mut self, now: Instant, id: SessionId, dialog: usize, response: &Received) {
         if !self.config.reliable_provisionals {
             return;
         }
@@ -1626,14 +1697,15 @@ impl UserAgent {
         let Ok(cseq) = msg.cseq() else { return };
         let seq0 = self.rng.next_u32() & 0xffff;
         let Some(s) = self.sessions.get_mut(&id) else { return };
-        match s.rseqs.iter_mut().find(|(t, _)| *t == did.remote_tag) {
+        let Some(d) = s.dialogs.get_mut(dialog) else { return };
+        let remote_tag = &d.id().remote_tag;
+        match s.rseqs.iter_mut().find(|(t, _)| t == remote_tag) {
             // A retransmission (or out of order): no new PRACK.
             Some((_, last)) if rseq <= *last => return,
             Some((_, last)) => *last = rseq,
-            None => s.rseqs.push((did.remote_tag.clone(), rseq)),
+            None => s.rseqs.push((remote_tag.clone(), rseq)),
         }
         let fallback = s.destination;
-        let Some(d) = s.dialog_mut(did) else { return };
         // RFC 6141 §4.7: a reliable provisional refreshes the target.
         d.handle_response(Method::Invite, msg);
         let Ok(prack) = d.request(Method::Prack, seq0) else { return };
@@ -1649,7 +1721,7 @@ impl UserAgent {
         let msg = response.message();
         let status = msg.status().unwrap_or(StatusCode(0));
         let Some(s) = self.sessions.get_mut(&id) else { return };
-        let Some(did) = s.chosen.clone() else { return };
+        let Some(chosen) = s.chosen else { return };
         match status.0 {
             100..=199 => {}
             200..=299 => {
@@ -1658,8 +1730,7 @@ impl UserAgent {
                 // re-INVITE started; it gets its own ACK again (§13.2.2.4),
                 // not a new one with the later number and a second event.
                 let seq = msg.cseq().map(|c| c.seq).unwrap_or(s.reinvite_seq);
-                if let Some((_, _, ack, dest)) =
-                    s.acks.iter().find(|(t, q, _, _)| *t == did.remote_tag && *q == seq)
+                if let Some((_, _, ack, dest)) = s.acks.iter().find(|(i, q, _, _)| *i == chosen && *q == seq)
                 {
                     let (ack, dest) = (ack.clone(), *dest);
                     let _ = self.ep.send_raw(now, ack, dest);
@@ -1669,13 +1740,13 @@ impl UserAgent {
                     return;
                 }
                 let fallback = s.destination;
-                let Some(d) = s.dialog_mut(&did) else { return };
+                let Some(d) = s.dialogs.get_mut(chosen) else { return };
                 d.handle_response(Method::Invite, msg);
                 let ack = d.ack(seq);
                 let dest = next_hop(d, fallback);
                 let Ok(bytes) = self.ep.send_ack(now, ack, dest) else { return };
                 let Some(s) = self.sessions.get_mut(&id) else { return };
-                s.acks.push((did.remote_tag.clone(), seq, bytes, dest));
+                s.acks.push((chosen, seq, bytes, dest));
                 s.reinvite_tx = None;
                 s.reinvite_body = None;
                 self.event(UaEvent::ReInviteAnswered { session: id, response });
@@ -1709,9 +1780,9 @@ impl UserAgent {
     /// §12.2.1.2: the dialog is gone (481, 408, timeout): BYE and end.
     fn dialog_gone(&mut self, now: Instant, id: SessionId) {
         let Some(s) = self.sessions.get(&id) else { return };
-        match (s.role, s.chosen.clone()) {
-            (_, Some(did)) => {
-                let _ = self.send_bye(now, id, &did);
+        match (s.role, s.chosen) {
+            (_, Some(chosen)) => {
+                let _ = self.send_bye(now, id, chosen);
             }
             // An early dialog (a 481 or 408 to an UPDATE or INFO before
             // the answer): ending it must not leave the INVITE hanging.
