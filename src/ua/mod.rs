@@ -830,7 +830,7 @@ impl UserAgent {
         if !(101..=199).contains(&status.0) {
             return Err(UaError::InvalidState);
         }
-        let contact = self.config.contact.clone();
+        let contact = &self.config.contact;
         let t1 = self.config.endpoint.timers.t1;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         let pending = s.pending.as_ref().ok_or(UaError::InvalidState)?;
@@ -843,7 +843,7 @@ impl UserAgent {
         if reliable && s.reliable_1xx.is_some() {
             return Err(UaError::InvalidState);
         }
-        let mut b = response_to(msg, status, Some(&s.local_tag)).contact(&contact);
+        let mut b = response_to(msg, status, Some(&s.local_tag)).contact(contact);
         let rseq = if reliable {
             let r = s.next_rseq;
             s.next_rseq += 1;
@@ -856,7 +856,7 @@ impl UserAgent {
         let tx = pending.transaction;
         let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
         if s.dialogs.is_empty() {
-            let d = Dialog::uas(msg, &s.local_tag, &contact, false, false)?;
+            let d = Dialog::uas(msg, &s.local_tag, contact, false, false)?;
             self.by_dialog.insert(d.id().key(), session);
             push_dialog(&mut s.dialogs, d);
         }
@@ -890,7 +890,7 @@ impl UserAgent {
         session: SessionId,
         body: Option<(&str, Vec<u8>)>,
     ) -> Result<(), UaError> {
-        let contact = self.config.contact.clone();
+        let contact = &self.config.contact;
         let t1 = self.config.endpoint.timers.t1;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         // RFC 3262 §3: no 2xx while a reliable provisional that carried a
@@ -905,7 +905,7 @@ impl UserAgent {
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
         let msg = pending.request.message();
         let response =
-            response_body(response_to(msg, StatusCode::OK, Some(&s.local_tag)).contact(&contact), body)
+            response_body(response_to(msg, StatusCode::OK, Some(&s.local_tag)).contact(contact), body)
                 .build()
                 .map_err(|_| UaError::Build)?;
         if pending.reinvite {
@@ -915,7 +915,7 @@ impl UserAgent {
             }
         } else {
             if s.dialogs.is_empty() {
-                let d = Dialog::uas(msg, &s.local_tag, &contact, true, false)?;
+                let d = Dialog::uas(msg, &s.local_tag, contact, true, false)?;
                 self.by_dialog.insert(d.id().key(), session);
                 push_dialog(&mut s.dialogs, d);
             }

@@ -1,5 +1,6 @@
 //! [`RequestBuilder`], [`ResponseBuilder`] and [`response_to`].
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -204,9 +205,33 @@ macro_rules! common_methods {
 /// ```
 #[derive(Clone, Debug)]
 pub struct RequestBuilder {
-    method: String,
-    uri: String,
+    /// A known method's name borrowed, an extension's copied.
+    method: Cow<'static, str>,
+    /// The Request-URI's length: it is kept at the start of the fields'
+    /// text buffer, which saves it an allocation of its own.
+    uri_len: usize,
     draft: Draft,
+}
+
+/// The name of a method this crate knows, as a `'static` string.
+fn static_name(method: Method<'_>) -> Option<&'static str> {
+    Some(match method {
+        Method::Invite => "INVITE",
+        Method::Ack => "ACK",
+        Method::Bye => "BYE",
+        Method::Cancel => "CANCEL",
+        Method::Options => "OPTIONS",
+        Method::Register => "REGISTER",
+        Method::Prack => "PRACK",
+        Method::Subscribe => "SUBSCRIBE",
+        Method::Notify => "NOTIFY",
+        Method::Publish => "PUBLISH",
+        Method::Info => "INFO",
+        Method::Refer => "REFER",
+        Method::Message => "MESSAGE",
+        Method::Update => "UPDATE",
+        Method::Extension(_) => return None,
+    })
 }
 
 impl RequestBuilder {
@@ -214,13 +239,20 @@ impl RequestBuilder {
     /// given; RFC 3261 §8.1.1.1).
     pub fn new(method: Method<'_>, uri: &str) -> Self {
         let mut draft = Draft::default();
-        if !lex::is_token_str(method.as_str().as_bytes()) {
-            draft.fail(BuildError::InvalidMethod);
-        }
+        let name = match static_name(method) {
+            Some(name) => Cow::Borrowed(name),
+            None => {
+                if !lex::is_token_str(method.as_str().as_bytes()) {
+                    draft.fail(BuildError::InvalidMethod);
+                }
+                Cow::Owned(method.as_str().into())
+            }
+        };
         if !valid_request_uri(uri.as_bytes()) {
             draft.fail(BuildError::InvalidRequestUri);
         }
-        RequestBuilder { method: method.as_str().into(), uri: uri.into(), draft }
+        draft.fields.push_prefix(uri.as_bytes());
+        RequestBuilder { method: name, uri_len: uri.len(), draft }
     }
 
     common_methods!();
@@ -260,6 +292,15 @@ impl RequestBuilder {
         self
     }
 
+    /// Sets Call-ID to a value that is known to be one (read from a parsed
+    /// message, whose Call-ID the parser checked, or given to
+    /// [`call_id`](Self::call_id) before): no second check.
+    pub(crate) fn call_id_checked(mut self, value: &str) -> Self {
+        let key = Key { kind: HeaderName::CallId, raw: &[] };
+        self.draft.fields.set_parts_unchecked(key, &[value.as_bytes()]);
+        self
+    }
+
     /// The value of the first field of a known header set so far.
     pub(crate) fn field(&self, name: HeaderName) -> Option<&[u8]> {
         self.draft.fields.get(name)
@@ -267,7 +308,8 @@ impl RequestBuilder {
 
     /// The Request-URI, as given to [`new`](Self::new).
     pub(crate) fn uri_str(&self) -> &str {
-        &self.uri
+        // Copied from a &str in `new`.
+        core::str::from_utf8(self.draft.fields.prefix(self.uri_len)).unwrap_or_default()
     }
 
     /// The CSeq sequence number set so far, if a valid CSeq is set (the
@@ -332,7 +374,8 @@ impl RequestBuilder {
     }
 
     fn capacity(&self) -> usize {
-        self.draft.capacity(self.method.len() + self.uri.len() + 12)
+        // (The Request-URI is counted in the fields' text.)
+        self.draft.capacity(self.method.len() + 12)
     }
 
     fn defaults(&self) -> &'static [u8] {
@@ -342,7 +385,7 @@ impl RequestBuilder {
     fn write_start_line<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
         out.put(self.method.as_bytes())?;
         out.put(b" ")?;
-        out.put(self.uri.as_bytes())?;
+        out.put(self.draft.fields.prefix(self.uri_len))?;
         out.put(b" SIP/2.0\r\n")?;
         Ok(())
     }

@@ -199,6 +199,21 @@ impl Fields {
         }
     }
 
+    /// Puts bytes that belong to no field (a request's Request-URI) at the
+    /// start of the text buffer, before any field: they share its
+    /// allocation. Read back with [`prefix`](Self::prefix).
+    pub(super) fn push_prefix(&mut self, b: &[u8]) {
+        debug_assert!(self.text.is_empty());
+        self.reserve_first(b.len());
+        self.text.extend_from_slice(b);
+    }
+
+    /// The first `len` bytes of the text buffer (see
+    /// [`push_prefix`](Self::push_prefix)).
+    pub(super) fn prefix(&self, len: usize) -> &[u8] {
+        &self.text[..len]
+    }
+
     /// Room for `fields` more fields and `text` more bytes of names and
     /// values.
     pub(super) fn reserve(&mut self, fields: usize, text: usize) {
