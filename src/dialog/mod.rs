@@ -713,7 +713,7 @@ fn with_tag(b: RequestBuilder, name: HeaderName, uri: &str, tag: &str) -> Reques
     if tag.is_empty() {
         b.set_header_parts(name, &[uri.as_bytes()])
     } else {
-        b.set_header_parts(name, &[uri.as_bytes(), b";tag=", tag.as_bytes()])
+        b.set_header_tagged(name, uri.as_bytes(), tag.as_bytes())
     }
 }
 

@@ -775,11 +775,11 @@ impl UserAgent {
         let tag = self.ep.new_tag();
         let call_id = self.ep.new_call_id();
         let seq = (self.rng.next_u32() & 0xffff) + 1;
-        let mut from_tag = String::with_capacity(from.len() + 5 + tag.len());
-        for part in [from, ";tag=", &tag] {
-            from_tag.push_str(part);
-        }
-        RequestBuilder::new(Method::Invite, request_uri).from(&from_tag).to(to).call_id(&call_id).cseq(seq)
+        RequestBuilder::new(Method::Invite, request_uri)
+            .set_header_tagged(HeaderName::From, from.as_bytes(), tag.as_bytes())
+            .to(to)
+            .call_id(&call_id)
+            .cseq(seq)
     }
 
     /// Places a call: sends `invite` (an INVITE without Via or Contact:

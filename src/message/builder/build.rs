@@ -301,6 +301,20 @@ impl RequestBuilder {
         self
     }
 
+    /// Sets a known header (From, To) to `uri` (checked as
+    /// [`set_header`](Self::set_header) checks) with `;tag=<tag>`; a tag
+    /// that is a token needs no further check, any other is checked too.
+    pub(crate) fn set_header_tagged(mut self, name: HeaderName, uri: &[u8], tag: &[u8]) -> Self {
+        let key = Key { kind: name, raw: &[] };
+        let r = if lex::is_token_str(tag) {
+            self.draft.fields.set_checked_then(key, uri, &[b";tag=", tag])
+        } else {
+            self.draft.fields.set_parts(key, &[uri, b";tag=", tag])
+        };
+        self.draft.record(r);
+        self
+    }
+
     /// The value of the first field of a known header set so far.
     pub(crate) fn field(&self, name: HeaderName) -> Option<&[u8]> {
         self.draft.fields.get(name)

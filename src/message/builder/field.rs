@@ -318,6 +318,35 @@ impl Fields {
         Ok(())
     }
 
+    /// [`set`](Self::set) with a value of a user part, checked, followed by
+    /// parts this crate checked itself (`;tag=` and a token): only the
+    /// first goes through [`push_value`].
+    pub(super) fn set_checked_then(
+        &mut self,
+        key: Key<'_>,
+        checked: &[u8],
+        rest: &[&[u8]],
+    ) -> Result<(), BuildError> {
+        let total: usize = checked.len() + rest.iter().map(|p| p.len()).sum::<usize>();
+        self.reserve_first(total);
+        let start = self.text.len();
+        if let Err(e) = push_value(&mut self.text, key.kind, checked) {
+            self.text.truncate(start);
+            return Err(e);
+        }
+        for p in rest {
+            self.text.extend_from_slice(p);
+        }
+        let f = Field {
+            kind: key.kind,
+            raw_name: Span { start, end: start },
+            value: Span { start, end: self.text.len() },
+            folds: false,
+        };
+        self.place(key, f);
+        Ok(())
+    }
+
     /// [`set`](Self::set) with a value of consecutive parts this crate
     /// wrote (digits, a space, a checked token): copied as they are.
     pub(super) fn set_parts_unchecked(&mut self, key: Key<'_>, parts: &[&[u8]]) {
