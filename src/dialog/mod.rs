@@ -190,7 +190,8 @@ fn push_lossy(s: &mut String, b: &[u8]) {
 }
 
 /// [`Dialog::text`] and its `ends` from the parts: the two URIs (written
-/// here in brackets), our Contact and the remote target.
+/// here in brackets), our Contact and the remote target. One copy into a
+/// buffer of the exact size and one UTF-8 check of the whole.
 fn pack(
     local_uri: &[u8],
     remote_uri: &[u8],
@@ -198,18 +199,34 @@ fn pack(
     remote_target: &[u8],
 ) -> (String, [usize; 3]) {
     let len = local_uri.len() + remote_uri.len() + 4 + local_contact.len() + remote_target.len();
-    let mut text = String::with_capacity(len);
+    let mut bytes = alloc::vec::Vec::with_capacity(len);
     let mut ends = [0; 3];
     for (end, uri) in ends.iter_mut().zip([local_uri, remote_uri]) {
-        text.push('<');
-        push_lossy(&mut text, uri);
-        text.push('>');
-        *end = text.len();
+        bytes.push(b'<');
+        bytes.extend_from_slice(uri);
+        bytes.push(b'>');
+        *end = bytes.len();
     }
-    push_lossy(&mut text, local_contact);
-    ends[2] = text.len();
-    push_lossy(&mut text, remote_target);
-    (text, ends)
+    bytes.extend_from_slice(local_contact);
+    ends[2] = bytes.len();
+    bytes.extend_from_slice(remote_target);
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, ends),
+        // Not UTF-8 (no message this crate parses): part by part, lossily.
+        Err(_) => {
+            let mut text = String::with_capacity(len);
+            for (end, uri) in ends.iter_mut().zip([local_uri, remote_uri]) {
+                text.push('<');
+                push_lossy(&mut text, uri);
+                text.push('>');
+                *end = text.len();
+            }
+            push_lossy(&mut text, local_contact);
+            ends[2] = text.len();
+            push_lossy(&mut text, remote_target);
+            (text, ends)
+        }
+    }
 }
 
 /// Target refresh requests of an INVITE dialog: re-INVITE (§12.2) and

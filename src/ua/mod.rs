@@ -384,6 +384,8 @@ struct Session {
     destination: Destination,
     /// UAC: one dialog per answering fork; UAS: the one dialog.
     dialogs: Vec<Dialog>,
+    /// The UA's dialog index hash of the first dialog ([`DialogIndex`]).
+    index_hash: u64,
     /// The session's dialog (the first confirmed one), by its index in
     /// `dialogs` (which only grows while a dialog can be chosen).
     chosen: Option<usize>,
@@ -429,6 +431,7 @@ impl Session {
             state: SessionState::Initial,
             destination,
             dialogs: Vec::new(),
+            index_hash: 0,
             chosen: None,
             invite_tx: None,
             invite: None,
@@ -498,21 +501,24 @@ struct DialogIndex {
 }
 
 impl DialogIndex {
-    fn hash(&self, key: DialogKey<'_>) -> u64 {
+    /// The keyed hash of a dialog's Call-ID and local tag. The remote tag
+    /// is left out: the forks of one INVITE then share one hash, computed
+    /// once per session ([`Session::index_hash`]); they are few
+    /// (`max_forks`), and the lookup compares whole IDs.
+    fn hash(&self, call_id: &str, local_tag: &str) -> u64 {
         use core::hash::Hasher;
         let mut h = SipHasher13::new_with_keys(self.keys.0, self.keys.1);
-        // Each part ends with a byte no token or Call-ID holds, so that
-        // the parts cannot run into each other.
-        for part in [key.call_id, key.local_tag, key.remote_tag] {
-            h.write(part.as_bytes());
-            h.write_u8(0xff);
-        }
+        h.write(call_id.as_bytes());
+        // A byte no Call-ID holds, so that the parts cannot run into each
+        // other.
+        h.write_u8(0xff);
+        h.write(local_tag.as_bytes());
         h.finish()
     }
 
     /// The session holding the dialog with this ID.
     fn find(&self, key: DialogKey<'_>, sessions: &BTreeMap<SessionId, Session>) -> Option<SessionId> {
-        let hash = self.hash(key);
+        let hash = self.hash(key.call_id, key.local_tag);
         self.table
             .find(hash, |&(h, id)| {
                 h == hash && sessions.get(&id).is_some_and(|s| s.dialog_index(key).is_some())
@@ -520,18 +526,35 @@ impl DialogIndex {
             .map(|&(_, id)| id)
     }
 
-    /// Records that `session` holds the dialog with this ID (once per
-    /// dialog).
-    fn insert(&mut self, key: DialogKey<'_>, session: SessionId) {
-        let hash = self.hash(key);
+    /// The hash of the session's dialog number `i`: the first dialog's, kept
+    /// in the session, for every dialog with its Call-ID and local tag.
+    fn hash_of(&self, s: &Session, i: usize) -> u64 {
+        let d = s.dialogs[i].id();
+        let first = s.dialogs[0].id();
+        if i == 0 || (first.call_id == d.call_id && first.local_tag == d.local_tag) {
+            s.index_hash
+        } else {
+            self.hash(&d.call_id, &d.local_tag)
+        }
+    }
+
+    /// Adds `d` to the session's dialogs, and records it here.
+    fn add(&mut self, s: &mut Session, session: SessionId, d: Dialog) {
+        if s.dialogs.is_empty() {
+            s.index_hash = self.hash(&d.id().call_id, &d.id().local_tag);
+        }
+        push_dialog(&mut s.dialogs, d);
+        let hash = self.hash_of(s, s.dialogs.len() - 1);
         self.table.insert_unique(hash, (hash, session), |&(h, _)| h);
     }
 
-    /// Forgets one dialog of `session` with this ID.
-    fn remove(&mut self, key: DialogKey<'_>, session: SessionId) {
-        let hash = self.hash(key);
-        if let Ok(e) = self.table.find_entry(hash, |&(h, id)| h == hash && id == session) {
-            e.remove();
+    /// Forgets every dialog of the session.
+    fn remove_all(&mut self, s: &Session, session: SessionId) {
+        for i in 0..s.dialogs.len() {
+            let hash = self.hash_of(s, i);
+            if let Ok(e) = self.table.find_entry(hash, |&(h, id)| h == hash && id == session) {
+                e.remove();
+            }
         }
     }
 }
@@ -857,8 +880,7 @@ impl UserAgent {
         let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
         if s.dialogs.is_empty() {
             let d = Dialog::uas(msg, &s.local_tag, contact, false, false)?;
-            self.by_dialog.insert(d.id().key(), session);
-            push_dialog(&mut s.dialogs, d);
+            self.by_dialog.add(s, session, d);
         }
         if let Some(rseq) = rseq {
             s.reliable_1xx = Some(alloc::boxed::Box::new(Retransmit {
@@ -916,8 +938,7 @@ impl UserAgent {
         } else {
             if s.dialogs.is_empty() {
                 let d = Dialog::uas(msg, &s.local_tag, contact, true, false)?;
-                self.by_dialog.insert(d.id().key(), session);
-                push_dialog(&mut s.dialogs, d);
+                self.by_dialog.add(s, session, d);
             }
             s.dialogs[0].confirm(None);
             s.chosen = Some(0);
@@ -1207,9 +1228,7 @@ impl UserAgent {
 
     fn end(&mut self, now: Instant, id: SessionId, reason: EndReason) {
         if let Some(s) = self.sessions.remove(&id) {
-            for d in &s.dialogs {
-                self.by_dialog.remove(d.id().key(), id);
-            }
+            self.by_dialog.remove_all(&s, id);
             if let Some(p) = &s.pending {
                 self.by_server_tx.remove(&p.transaction);
                 // §15.1.2: pending requests of the dialog still get a
@@ -1534,8 +1553,7 @@ impl UserAgent {
                         index = s.dialog_index(did);
                         if index.is_none() && s.dialogs.len() < self.config.max_forks {
                             if let Ok(d) = uac_dialog(s.uac_seed.as_deref(), request, msg) {
-                                self.by_dialog.insert(did, id);
-                                push_dialog(&mut s.dialogs, d);
+                                self.by_dialog.add(s, id, d);
                                 index = Some(s.dialogs.len() - 1);
                             }
                         }
@@ -1569,8 +1587,7 @@ impl UserAgent {
                     None if full => return,
                     None => match uac_dialog(s.uac_seed.as_deref(), request, msg) {
                         Ok(d) => {
-                            self.by_dialog.insert(did, id);
-                            push_dialog(&mut s.dialogs, d);
+                            self.by_dialog.add(s, id, d);
                             s.dialogs.len() - 1
                         }
                         Err(_) => return,
@@ -1625,9 +1642,7 @@ impl UserAgent {
                             s.uac_seed = None;
                             // The challenge ended the early dialogs (§12.3);
                             // the retry makes its own.
-                            for d in &s.dialogs {
-                                self.by_dialog.remove(d.id().key(), id);
-                            }
+                            self.by_dialog.remove_all(s, id);
                             s.dialogs.clear();
                         }
                         self.by_transaction.insert(new_tx, (Some(id), Purpose::Invite));
