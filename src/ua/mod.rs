@@ -48,6 +48,7 @@
 //! [`poll_timeout`]: UserAgent::poll_timeout
 //! [`handle_timeout`]: UserAgent::handle_timeout
 
+use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BinaryHeap, VecDeque};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -397,7 +398,7 @@ struct Session {
     /// from its builder until the session is answered, so that a 1xx or
     /// 2xx makes its dialog without parsing the INVITE again (later
     /// forks parse it).
-    uac_seed: Option<alloc::boxed::Box<UacSeed>>,
+    uac_seed: Option<Box<UacSeed>>,
     /// UAC: the ACK sent for each 2xx, by (dialog index, CSeq number).
     acks: Vec<(usize, u32, Bytes, Destination)>,
     /// UAC: highest RSeq PRACKed per remote tag.
@@ -406,8 +407,8 @@ struct Session {
     /// UAS: our To tag.
     local_tag: String,
     pending: Option<PendingInvite>,
-    retransmit_2xx: Option<alloc::boxed::Box<Retransmit>>,
-    reliable_1xx: Option<alloc::boxed::Box<Retransmit>>,
+    retransmit_2xx: Option<Box<Retransmit>>,
+    reliable_1xx: Option<Box<Retransmit>>,
     next_rseq: u32,
     /// UAC: our re-INVITE in progress, its CSeq number, and the body to
     /// send again after a 491.
@@ -517,7 +518,7 @@ impl DialogIndex {
     }
 
     /// The session holding the dialog with this ID.
-    fn find(&self, key: DialogKey<'_>, sessions: &BTreeMap<SessionId, Session>) -> Option<SessionId> {
+    fn find(&self, key: DialogKey<'_>, sessions: &BTreeMap<SessionId, Box<Session>>) -> Option<SessionId> {
         let hash = self.hash(key.call_id, key.local_tag);
         self.table
             .find(hash, |&(h, id)| {
@@ -566,7 +567,10 @@ pub struct UserAgent {
     config: UaConfig,
     rng: ChaCha12Rng,
     next_session: u64,
-    sessions: BTreeMap<SessionId, Session>,
+    /// Boxed: a session is some 400 bytes, which the map's nodes would
+    /// otherwise shift on every insertion and removal (and keep slack room
+    /// for in every node).
+    sessions: BTreeMap<SessionId, Box<Session>>,
     by_dialog: DialogIndex,
     by_transaction: BTreeMap<TransactionId, (Option<SessionId>, Purpose)>,
     /// UAS: the INVITE server transaction of each unanswered INVITE.
@@ -824,7 +828,7 @@ impl UserAgent {
         // The sequence number from the builder: the request sent carries
         // that CSeq (the builder checked it), no need to parse it back.
         let seq = invite.cseq_seq().unwrap_or(0);
-        let seed = alloc::boxed::Box::new(UacSeed::of_builder(&invite));
+        let seed = Box::new(UacSeed::of_builder(&invite));
         let tx = self.ep.send_request(now, invite, destination)?;
         let request = self.ep.client_request(tx).cloned();
         let id = self.new_session_id();
@@ -833,7 +837,7 @@ impl UserAgent {
         s.invite = request;
         s.invite_seq = seq;
         s.uac_seed = Some(seed);
-        self.sessions.insert(id, s);
+        self.sessions.insert(id, Box::new(s));
         self.by_transaction.insert(tx, (Some(id), Purpose::Invite));
         self.pump(now);
         Ok(id)
@@ -860,9 +864,12 @@ impl UserAgent {
         let msg = pending.request.message();
         // RFC 3262 §3: only if the INVITE offered or required 100rel, and
         // only one unacknowledged at a time.
-        let allowed = msg.option_tag_present(HeaderName::Supported, "100rel").unwrap_or(false)
-            || msg.option_tag_present(HeaderName::Require, "100rel").unwrap_or(false);
-        let reliable = reliable && allowed && !pending.reinvite;
+        // (The INVITE's option tags are read only when asked to send
+        // reliably.)
+        let reliable = reliable
+            && !pending.reinvite
+            && (msg.option_tag_present(HeaderName::Supported, "100rel").unwrap_or(false)
+                || msg.option_tag_present(HeaderName::Require, "100rel").unwrap_or(false));
         if reliable && s.reliable_1xx.is_some() {
             return Err(UaError::InvalidState);
         }
@@ -883,7 +890,7 @@ impl UserAgent {
             self.by_dialog.add(s, session, d);
         }
         if let Some(rseq) = rseq {
-            s.reliable_1xx = Some(alloc::boxed::Box::new(Retransmit {
+            s.reliable_1xx = Some(Box::new(Retransmit {
                 transaction: tx,
                 response: response.clone(),
                 interval: t1,
@@ -948,7 +955,7 @@ impl UserAgent {
             s.reliable_1xx = None;
             s.awaiting_ack = true;
         }
-        s.retransmit_2xx = Some(alloc::boxed::Box::new(Retransmit {
+        s.retransmit_2xx = Some(Box::new(Retransmit {
             transaction: pending.transaction,
             response: response.clone(),
             interval: t1,
@@ -1413,7 +1420,7 @@ impl UserAgent {
         let copy = request.clone();
         let ev_request = request;
         s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: false });
-        self.sessions.insert(id, s);
+        self.sessions.insert(id, Box::new(s));
         self.by_server_tx.insert(tx, id);
         self.event(UaEvent::IncomingCall { session: id, request: ev_request });
     }
