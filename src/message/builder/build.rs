@@ -17,6 +17,11 @@ struct Draft {
     fields: Fields,
     body: Vec<u8>,
     err: Option<BuildError>,
+    /// The CSeq number, while the CSeq field is the one
+    /// [`RequestBuilder::cseq`] wrote (its method the request's): read and
+    /// checked without parsing the field again. Any other change to CSeq
+    /// forgets it.
+    cseq: Option<u32>,
 }
 
 /// RFC 3261 §8.1.1 (requests) and §8.2.6.2 (responses): the fields every
@@ -35,19 +40,33 @@ impl Draft {
         }
     }
 
+    /// A field of kind `kind` is about to change.
+    fn touch(&mut self, kind: HeaderName) {
+        if kind == HeaderName::CSeq {
+            self.cseq = None;
+        }
+    }
+
     fn append(&mut self, name: FieldName<'_>, value: &[u8]) {
-        let r = name.resolve().and_then(|k| self.fields.append(k, value));
+        let r = name.resolve().and_then(|k| {
+            self.touch(k.kind);
+            self.fields.append(k, value)
+        });
         self.record(r);
     }
 
     fn set(&mut self, name: FieldName<'_>, value: &[u8]) {
-        let r = name.resolve().and_then(|k| self.fields.set(k, value));
+        let r = name.resolve().and_then(|k| {
+            self.touch(k.kind);
+            self.fields.set(k, value)
+        });
         self.record(r);
     }
 
     fn remove(&mut self, name: FieldName<'_>) {
         match name.resolve() {
             Ok(k) => {
+                self.touch(k.kind);
                 self.fields.remove(k);
             }
             Err(e) => self.fail(e),
@@ -287,6 +306,7 @@ impl RequestBuilder {
     ///
     /// [`set_header`]: Self::set_header
     pub(crate) fn set_header_parts(mut self, name: HeaderName, parts: &[&[u8]]) -> Self {
+        self.draft.touch(name);
         let r = FieldName::from(name).resolve().and_then(|k| self.draft.fields.set_parts(k, parts));
         self.draft.record(r);
         self
@@ -305,6 +325,7 @@ impl RequestBuilder {
     /// [`set_header`](Self::set_header) checks) with `;tag=<tag>`; a tag
     /// that is a token needs no further check, any other is checked too.
     pub(crate) fn set_header_tagged(mut self, name: HeaderName, uri: &[u8], tag: &[u8]) -> Self {
+        self.draft.touch(name);
         let key = Key { kind: name, raw: &[] };
         let r = if lex::is_token_str(tag) {
             self.draft.fields.set_checked_then(key, uri, &[b";tag=", tag])
@@ -329,6 +350,9 @@ impl RequestBuilder {
     /// The CSeq sequence number set so far, if a valid CSeq is set (the
     /// UA core records it without parsing the request it sends).
     pub(crate) fn cseq_seq(&self) -> Option<u32> {
+        if self.draft.cseq.is_some() {
+            return self.draft.cseq;
+        }
         CSeq::parse(self.draft.fields.get(HeaderName::CSeq)?).ok().map(|c| c.seq)
     }
 
@@ -362,6 +386,7 @@ impl RequestBuilder {
     /// number must be below 2**31).
     pub fn cseq(mut self, seq: u32) -> Self {
         if seq >= 1 << 31 {
+            self.draft.touch(HeaderName::CSeq);
             self.draft.fail(BuildError::InvalidHeaderValue(HeaderName::CSeq));
             return self;
         }
@@ -373,11 +398,16 @@ impl RequestBuilder {
         let n = sink.len();
         let key = Key { kind: HeaderName::CSeq, raw: &[] };
         self.draft.fields.set_parts_unchecked(key, &[&digits[..n], b" ", self.method.as_bytes()]);
+        self.draft.cseq = Some(seq);
         self
     }
 
     fn check(&self) -> Result<(), BuildError> {
         self.draft.check()?;
+        if self.draft.cseq.is_some() {
+            // Written by `cseq`, with this request's method.
+            return Ok(());
+        }
         // RFC 3261 §8.1.1.5: the CSeq method MUST match the request's.
         let cseq = self.draft.fields.get(HeaderName::CSeq).unwrap_or_default();
         let cseq = CSeq::parse(cseq).map_err(|_| BuildError::InvalidHeaderValue(HeaderName::CSeq))?;
@@ -744,6 +774,23 @@ Content-Length: 0\r\n\r\n"
             .build()
             .unwrap();
         assert!(ext.as_bytes().windows(12).any(|w| w == b"CSeq: 9 FOO\r"));
+    }
+
+    /// The CSeq number `cseq` wrote is read back without a parse; any other
+    /// change to CSeq is seen.
+    #[test]
+    fn rfc3261_8_1_1_5_cseq_number_follows_every_change() {
+        assert_eq!(invite().cseq(5).cseq_seq(), Some(5));
+        assert_eq!(invite().cseq(5).set_header(HeaderName::CSeq, "7 INVITE").cseq_seq(), Some(7));
+        let r = invite().cseq(5).set_header("CSeq", "7 BYE").build();
+        assert_eq!(r, Err(BuildError::CSeqMethodMismatch));
+        let removed = invite().cseq(5).remove_header(HeaderName::CSeq);
+        assert_eq!(removed.cseq_seq(), None);
+        assert_eq!(removed.build(), Err(BuildError::MissingHeader(HeaderName::CSeq)));
+        let again = invite().set_header(HeaderName::CSeq, "7 BYE").cseq(8);
+        assert_eq!(again.cseq_seq(), Some(8));
+        assert!(again.build().is_ok());
+        assert_eq!(invite().cseq(5).cseq(1 << 31).cseq_seq(), Some(5));
     }
 
     #[test]
