@@ -582,6 +582,9 @@ pub struct UserAgent {
     orphans: BTreeMap<TransactionId, Orphan>,
     outputs: VecDeque<UaOutput>,
     digest: Option<crate::auth::client::DigestClient>,
+    /// The configured Contact holds nothing the header check would change
+    /// or refuse, so it is copied into messages without that check.
+    contact_clean: bool,
 }
 
 impl core::fmt::Debug for UserAgent {
@@ -598,6 +601,12 @@ fn body_of(b: RequestBuilder, body: &Option<(String, Vec<u8>)>) -> RequestBuilde
         Some((ct, bytes)) => b.body(ct, bytes.clone()),
         None => b,
     }
+}
+
+/// `b` with our Contact, copied as it is if it was found clean when the UA
+/// was made (it is the same on every response), else checked.
+fn with_contact(b: ResponseBuilder, contact: &str, clean: bool) -> ResponseBuilder {
+    if clean { b.header_clean(HeaderName::Contact, contact) } else { b.contact(contact) }
 }
 
 fn response_body(b: ResponseBuilder, body: Option<(&str, Vec<u8>)>) -> ResponseBuilder {
@@ -671,6 +680,7 @@ impl UserAgent {
         let mut keys = ChaCha12Rng::from_seed(hash_seed);
         let dialog_hash_keys = (keys.next_u64(), keys.next_u64());
         UserAgent {
+            contact_clean: crate::message::builder::is_clean(config.contact.as_bytes()),
             digest,
             ep: Endpoint::new(config.endpoint.clone()),
             config,
@@ -821,9 +831,14 @@ impl UserAgent {
         if self.sessions.len() >= self.config.max_sessions {
             return Err(UaError::TooManySessions);
         }
-        let mut invite = invite.set_header(HeaderName::Contact, self.config.contact.as_bytes());
+        let contact = &self.config.contact;
+        let mut invite = if self.contact_clean && invite.field(HeaderName::Contact).is_none() {
+            invite.header_clean(HeaderName::Contact, contact)
+        } else {
+            invite.set_header(HeaderName::Contact, contact.as_bytes())
+        };
         if self.config.reliable_provisionals {
-            invite = invite.header(HeaderName::Supported, "100rel");
+            invite = invite.header_clean(HeaderName::Supported, "100rel");
         }
         // The sequence number from the builder: the request sent carries
         // that CSeq (the builder checked it), no need to parse it back.
@@ -873,7 +888,7 @@ impl UserAgent {
         if reliable && s.reliable_1xx.is_some() {
             return Err(UaError::InvalidState);
         }
-        let mut b = response_to(msg, status, Some(&s.local_tag)).contact(contact);
+        let mut b = with_contact(response_to(msg, status, Some(&s.local_tag)), contact, self.contact_clean);
         let rseq = if reliable {
             let r = s.next_rseq;
             s.next_rseq += 1;
@@ -933,10 +948,12 @@ impl UserAgent {
         }
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
         let msg = pending.request.message();
-        let response =
-            response_body(response_to(msg, StatusCode::OK, Some(&s.local_tag)).contact(contact), body)
-                .build()
-                .map_err(|_| UaError::Build)?;
+        let response = response_body(
+            with_contact(response_to(msg, StatusCode::OK, Some(&s.local_tag)), contact, self.contact_clean),
+            body,
+        )
+        .build()
+        .map_err(|_| UaError::Build)?;
         if pending.reinvite {
             // RFC 6141 §4.6: the target changes as the 2xx goes.
             if let Some(d) = s.chosen_mut() {

@@ -159,6 +159,16 @@ macro_rules! common_methods {
             self
         }
 
+        /// Appends a field of a known header with a value that
+        /// [`is_clean`](super::field::is_clean) accepted: not checked again.
+        pub(crate) fn header_clean(mut self, name: HeaderName, value: &str) -> Self {
+            if name == HeaderName::Other || name == HeaderName::CSeq {
+                return self.header(name, value);
+            }
+            self.draft.fields.append_clean(name, value.as_bytes());
+            self
+        }
+
         /// Sets the body and its Content-Type (RFC 3261 §7.4, §20.15).
         /// Content-Length is computed when the message is written.
         pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
