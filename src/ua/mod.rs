@@ -49,10 +49,11 @@
 //! [`handle_timeout`]: UserAgent::handle_timeout
 
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, BinaryHeap, VecDeque};
+use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Reverse;
+use core::hash::{BuildHasherDefault, Hasher};
 use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 
@@ -489,6 +490,43 @@ impl Session {
     }
 }
 
+/// Hashes the identifiers this crate assigns itself (session numbers, the
+/// endpoint's transaction slots): no peer chooses them, so one multiply
+/// (FxHash's) spreads them well enough, without SipHash's rounds.
+#[derive(Clone, Copy, Debug, Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        // The table picks buckets by the low bits, which a multiply fills
+        // from the low bits of the key only: fold the high half in (a
+        // transaction's generation sits there).
+        self.0 ^ (self.0 >> 32)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// The UA core's maps keyed by its own identifiers (see [`IdHasher`]).
+type IdMap<K, V> = hashbrown::HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// Gives back most of a map's room once it holds a quarter of it or less:
+/// a hash table keeps the capacity of its busiest moment (a burst of call
+/// set-ups), which idle sessions would otherwise pay for.
+fn trim<K: core::hash::Hash + Eq, V>(map: &mut IdMap<K, V>) {
+    if map.capacity() > 64 && map.len() * 4 < map.capacity() {
+        map.shrink_to(map.len() * 2);
+    }
+}
+
 /// Each dialog of each session, by the keyed hash of its ID. An entry
 /// holds only the hash and the session, whose dialogs hold the ID itself:
 /// a message finds its dialog (§12.2.2) without a copy of the ID, here or
@@ -518,7 +556,7 @@ impl DialogIndex {
     }
 
     /// The session holding the dialog with this ID.
-    fn find(&self, key: DialogKey<'_>, sessions: &BTreeMap<SessionId, Box<Session>>) -> Option<SessionId> {
+    fn find(&self, key: DialogKey<'_>, sessions: &IdMap<SessionId, Box<Session>>) -> Option<SessionId> {
         let hash = self.hash(key.call_id, key.local_tag);
         self.table
             .find(hash, |&(h, id)| {
@@ -570,16 +608,16 @@ pub struct UserAgent {
     /// Boxed: a session is some 400 bytes, which the map's nodes would
     /// otherwise shift on every insertion and removal (and keep slack room
     /// for in every node).
-    sessions: BTreeMap<SessionId, Box<Session>>,
+    sessions: IdMap<SessionId, Box<Session>>,
     by_dialog: DialogIndex,
-    by_transaction: BTreeMap<TransactionId, (Option<SessionId>, Purpose)>,
+    by_transaction: IdMap<TransactionId, (Option<SessionId>, Purpose)>,
     /// UAS: the INVITE server transaction of each unanswered INVITE.
-    by_server_tx: BTreeMap<TransactionId, SessionId>,
+    by_server_tx: IdMap<TransactionId, SessionId>,
     timers: BinaryHeap<Reverse<(Instant, SessionId)>>,
     /// UAC: INVITEs whose session ended while their client transaction
     /// lives on, so that a 2xx still coming from some fork is ACKed and
     /// ended with BYE (§13.2.2.4).
-    orphans: BTreeMap<TransactionId, Orphan>,
+    orphans: IdMap<TransactionId, Orphan>,
     outputs: VecDeque<UaOutput>,
     digest: Option<crate::auth::client::DigestClient>,
     /// The configured Contact holds nothing the header check would change
@@ -686,12 +724,12 @@ impl UserAgent {
             config,
             rng: ChaCha12Rng::from_seed(seed),
             next_session: 1,
-            sessions: BTreeMap::new(),
+            sessions: IdMap::default(),
             by_dialog: DialogIndex { table: HashTable::new(), keys: dialog_hash_keys },
-            by_transaction: BTreeMap::new(),
-            by_server_tx: BTreeMap::new(),
+            by_transaction: IdMap::default(),
+            by_server_tx: IdMap::default(),
             timers: BinaryHeap::new(),
-            orphans: BTreeMap::new(),
+            orphans: IdMap::default(),
             outputs: VecDeque::new(),
         }
     }
@@ -750,6 +788,20 @@ impl UserAgent {
 
     /// Time has reached `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.handle_timeout_inner(now);
+        // Timers end transactions and sessions in bulk: the maps give back
+        // the room they needed at their busiest.
+        trim(&mut self.sessions);
+        trim(&mut self.by_transaction);
+        trim(&mut self.by_server_tx);
+        trim(&mut self.orphans);
+        let table = &mut self.by_dialog.table;
+        if table.capacity() > 64 && table.len() * 4 < table.capacity() {
+            table.shrink_to(table.len() * 2, |&(h, _)| h);
+        }
+    }
+
+    fn handle_timeout_inner(&mut self, now: Instant) {
         self.ep.handle_timeout(now);
         self.pump(now);
         while let Some(&Reverse((at, id))) = self.timers.peek() {
