@@ -578,6 +578,12 @@ impl Dialog {
         }
     }
 
+    /// The remote tag, taken out (left empty) of a dialog about to be
+    /// dropped, for what outlives it.
+    pub(crate) fn take_remote_tag(&mut self) -> String {
+        core::mem::take(&mut self.id.remote_tag)
+    }
+
     /// The dialog ends.
     pub fn terminate(&mut self) {
         self.state = DialogState::Terminated;

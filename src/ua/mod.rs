@@ -899,12 +899,13 @@ impl UserAgent {
         let tx = self.ep.send_request(now, invite, destination)?;
         let request = self.ep.client_request(tx).cloned();
         let id = self.new_session_id();
-        let mut s = Session::new(DialogRole::Uac, destination);
+        // Made in its box: a session is too big to move about.
+        let mut s = Box::new(Session::new(DialogRole::Uac, destination));
         s.invite_tx = Some(tx);
         s.invite = request;
         s.invite_seq = seq;
         s.uac_seed = Some(seed);
-        self.sessions.insert(id, Box::new(s));
+        self.sessions.insert(id, s);
         self.by_transaction.insert(tx, (Some(id), Purpose::Invite));
         self.pump(now);
         Ok(id)
@@ -1303,7 +1304,7 @@ impl UserAgent {
     }
 
     fn end(&mut self, now: Instant, id: SessionId, reason: EndReason) {
-        if let Some(s) = self.sessions.remove(&id) {
+        if let Some(mut s) = self.sessions.remove(&id) {
             self.by_dialog.remove_all(&s, id);
             if let Some(p) = &s.pending {
                 self.by_server_tx.remove(&p.transaction);
@@ -1330,13 +1331,21 @@ impl UserAgent {
             }
             // While the INVITE's transaction lives, 2xx from other forks
             // can still come (§13.2.2.4).
-            if let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.clone()) {
+            if let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.take()) {
                 if self.ep.client_request(tx).is_some() {
-                    let acks = s.acks.iter().filter(|a| a.1 == s.invite_seq);
-                    let tag =
-                        |i: usize| s.dialogs.get(i).map(|d| d.id().remote_tag.clone()).unwrap_or_default();
-                    let acks = acks.map(|&(i, _, ref b, d)| (tag(i), b.clone(), d)).collect();
-                    let o = Orphan { invite, invite_seq: s.invite_seq, destination: s.destination, acks };
+                    // The session is going: its ACKs and their dialogs'
+                    // remote tags move to the orphan rather than being
+                    // copied.
+                    let invite_seq = s.invite_seq;
+                    let dialogs = &mut s.dialogs;
+                    let acks = core::mem::take(&mut s.acks)
+                        .into_iter()
+                        .filter(|a| a.1 == invite_seq)
+                        .map(|(i, _, b, d)| {
+                            (dialogs.get_mut(i).map(Dialog::take_remote_tag).unwrap_or_default(), b, d)
+                        })
+                        .collect();
+                    let o = Orphan { invite, invite_seq, destination: s.destination, acks };
                     self.orphans.insert(tx, o);
                 }
             }
@@ -1483,13 +1492,13 @@ impl UserAgent {
             None => Destination::Datagram(request.source().peer),
         };
         let id = self.new_session_id();
-        let mut s = Session::new(DialogRole::Uas, destination);
+        let mut s = Box::new(Session::new(DialogRole::Uas, destination));
         s.local_tag = self.ep.new_tag();
         s.next_rseq = (self.rng.next_u32() & 0x3fff_ffff) + 1;
         let copy = request.clone();
         let ev_request = request;
         s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: false });
-        self.sessions.insert(id, Box::new(s));
+        self.sessions.insert(id, s);
         self.by_server_tx.insert(tx, id);
         self.event(UaEvent::IncomingCall { session: id, request: ev_request });
     }
