@@ -22,7 +22,7 @@
 //! (RFC 6665) uses the same state with other target refresh methods
 //! ([`Dialog::set_target_refresh_methods`]).
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::message::builder::RequestBuilder;
@@ -47,17 +47,53 @@ impl DialogId {
     /// local tag from To, remote tag from From. `None` without a To tag
     /// (the request is outside any dialog).
     pub fn of_request(request: &Message<'_>) -> Option<DialogId> {
-        let local_tag = request.to().ok()?.tag()?.to_string();
-        let remote_tag = request.from().ok()?.tag().unwrap_or("").to_string();
-        Some(DialogId { call_id: request.call_id().ok()?.to_string(), local_tag, remote_tag })
+        DialogKey::of_request(request).map(DialogKey::to_owned)
     }
 
     /// The ID of the dialog a received response belongs to, seen by the
     /// UAC: local tag from From, remote tag from To (empty if none).
     pub fn of_response(response: &Message<'_>) -> Option<DialogId> {
-        let local_tag = response.from().ok()?.tag()?.to_string();
-        let remote_tag = response.to().ok()?.tag().unwrap_or("").to_string();
-        Some(DialogId { call_id: response.call_id().ok()?.to_string(), local_tag, remote_tag })
+        DialogKey::of_response(response).map(DialogKey::to_owned)
+    }
+
+    /// The ID borrowed, to compare with a [`DialogKey`].
+    pub(crate) fn key(&self) -> DialogKey<'_> {
+        DialogKey { call_id: &self.call_id, local_tag: &self.local_tag, remote_tag: &self.remote_tag }
+    }
+}
+
+/// A dialog ID borrowed from a message: what the UA core looks dialogs up
+/// by, so that matching a message to its dialog (§12.2.2) copies nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct DialogKey<'a> {
+    pub(crate) call_id: &'a str,
+    pub(crate) local_tag: &'a str,
+    pub(crate) remote_tag: &'a str,
+}
+
+impl<'a> DialogKey<'a> {
+    /// [`DialogId::of_request`], borrowed. The To and From were decoded at
+    /// parse time, so this only reads them.
+    pub(crate) fn of_request(request: &Message<'a>) -> Option<DialogKey<'a>> {
+        let local_tag = request.to().ok()?.tag()?;
+        let remote_tag = request.from().ok()?.tag().unwrap_or("");
+        Some(DialogKey { call_id: request.call_id().ok()?, local_tag, remote_tag })
+    }
+
+    /// [`DialogId::of_response`], borrowed.
+    pub(crate) fn of_response(response: &Message<'a>) -> Option<DialogKey<'a>> {
+        let local_tag = response.from().ok()?.tag()?;
+        let remote_tag = response.to().ok()?.tag().unwrap_or("");
+        Some(DialogKey { call_id: response.call_id().ok()?, local_tag, remote_tag })
+    }
+
+    /// The owned ID.
+    pub(crate) fn to_owned(self) -> DialogId {
+        DialogId {
+            call_id: self.call_id.into(),
+            local_tag: self.local_tag.into(),
+            remote_tag: self.remote_tag.into(),
+        }
     }
 }
 
@@ -130,16 +166,67 @@ pub struct Dialog {
     role: DialogRole,
     local_seq: Option<u32>,
     remote_seq: Option<u32>,
-    /// The URI of the From of our requests (§12.1: local URI), as a
-    /// name-addr without tag.
-    local_uri: String,
-    remote_uri: String,
-    remote_target: String,
+    /// The local URI and the remote URI (§12.1: the URIs of the From and
+    /// the To of our requests, each written `<uri>`, without display name
+    /// or tag), our Contact, and the remote target, one after the other:
+    /// one allocation instead of four for what every idle dialog keeps.
+    /// `ends` marks where the first three end; the remote target, the one
+    /// part that changes (target refresh), comes last.
+    text: String,
+    ends: [usize; 3],
     /// Route set values as written (name-addrs with their parameters).
     route_set: Vec<String>,
     secure: bool,
-    local_contact: String,
     target_refresh: &'static [Method<'static>],
+}
+
+/// Appends `b` to `s`, as `String::from_utf8_lossy` would (every message
+/// this crate parses is UTF-8, so the check is all it costs).
+fn push_lossy(s: &mut String, b: &[u8]) {
+    match core::str::from_utf8(b) {
+        Ok(t) => s.push_str(t),
+        Err(_) => s.push_str(&String::from_utf8_lossy(b)),
+    }
+}
+
+/// [`Dialog::text`] and its `ends` from the parts: the two URIs (written
+/// here in brackets), our Contact and the remote target. One copy into a
+/// buffer of the exact size and one UTF-8 check of the whole.
+fn pack(
+    local_uri: &[u8],
+    remote_uri: &[u8],
+    local_contact: &[u8],
+    remote_target: &[u8],
+) -> (String, [usize; 3]) {
+    let len = local_uri.len() + remote_uri.len() + 4 + local_contact.len() + remote_target.len();
+    let mut bytes = alloc::vec::Vec::with_capacity(len);
+    let mut ends = [0; 3];
+    for (end, uri) in ends.iter_mut().zip([local_uri, remote_uri]) {
+        bytes.push(b'<');
+        bytes.extend_from_slice(uri);
+        bytes.push(b'>');
+        *end = bytes.len();
+    }
+    bytes.extend_from_slice(local_contact);
+    ends[2] = bytes.len();
+    bytes.extend_from_slice(remote_target);
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, ends),
+        // Not UTF-8 (no message this crate parses): part by part, lossily.
+        Err(_) => {
+            let mut text = String::with_capacity(len);
+            for (end, uri) in ends.iter_mut().zip([local_uri, remote_uri]) {
+                text.push('<');
+                push_lossy(&mut text, uri);
+                text.push('>');
+                *end = text.len();
+            }
+            push_lossy(&mut text, local_contact);
+            ends[2] = text.len();
+            push_lossy(&mut text, remote_target);
+            (text, ends)
+        }
+    }
 }
 
 /// Target refresh requests of an INVITE dialog: re-INVITE (§12.2) and
@@ -150,9 +237,9 @@ fn field<'a>(msg: &Message<'a>, name: HeaderName) -> Result<&'a [u8], DialogErro
     msg.header(name).ok_or(DialogError::BadHeader(name))
 }
 
-/// The URI of a name-addr header, written as `<uri>` (display names and
-/// header parameters dropped: §12.2.1.1 copies only the URI).
-fn uri_of(msg: &Message<'_>, name: HeaderName) -> Result<String, DialogError> {
+/// The URI of a name-addr header (display names and header parameters
+/// dropped: §12.2.1.1 copies only the URI).
+fn uri_of<'a>(msg: &Message<'a>, name: HeaderName) -> Result<&'a [u8], DialogError> {
     // From and To were decoded at parse time (the first field of each,
     // which `header` gives too): no need to decode them again.
     let decoded = match name {
@@ -167,7 +254,7 @@ fn uri_of(msg: &Message<'_>, name: HeaderName) -> Result<String, DialogError> {
             NameAddr::parse_for(v, name).map_err(|_| DialogError::BadHeader(name))?
         }
     };
-    Ok(bracket(na.uri.as_bytes()))
+    Ok(na.uri.as_bytes())
 }
 
 /// `String::from_utf8_lossy(b).into_owned()`, with the check of valid
@@ -191,14 +278,14 @@ fn bracket(uri: &[u8]) -> String {
 }
 
 /// The remote target: the Contact URI, which must be SIP or SIPS.
-fn contact_target(msg: &Message<'_>) -> Result<String, DialogError> {
+fn contact_target<'a>(msg: &Message<'a>) -> Result<&'a [u8], DialogError> {
     let c = msg.contacts().next().ok_or(DialogError::BadHeader(HeaderName::Contact))?;
     let c = c.map_err(|_| DialogError::BadHeader(HeaderName::Contact))?;
     let uri = c.uri().ok_or(DialogError::BadHeader(HeaderName::Contact))?;
     if !uri.is_sip() {
         return Err(DialogError::ContactNotSip);
     }
-    Ok(lossy(uri.as_bytes()))
+    Ok(uri.as_bytes())
 }
 
 fn record_routes(msg: &Message<'_>) -> Vec<String> {
@@ -272,6 +359,10 @@ impl Dialog {
         let remote_tag =
             request.from().map_err(|_| DialogError::BadHeader(HeaderName::From))?.tag().unwrap_or("");
         let secure = over_tls && request.request().is_some_and(|r| is_sips(r.raw_uri));
+        let local_uri = uri_of(request, HeaderName::To)?;
+        let remote_uri = uri_of(request, HeaderName::From)?;
+        let remote_target = contact_target(request)?;
+        let (text, ends) = pack(local_uri, remote_uri, local_contact.as_bytes(), remote_target);
         Ok(Dialog {
             id: DialogId {
                 call_id: call_id.into(),
@@ -282,13 +373,11 @@ impl Dialog {
             role: DialogRole::Uas,
             local_seq: None,
             remote_seq: Some(cseq.seq),
-            local_uri: uri_of(request, HeaderName::To)?,
-            remote_uri: uri_of(request, HeaderName::From)?,
-            remote_target: contact_target(request)?,
+            text,
+            ends,
             // §12.1.1: Record-Route in order.
             route_set: record_routes(request),
             secure,
-            local_contact: local_contact.into(),
             target_refresh: INVITE_TARGET_REFRESH,
         })
     }
@@ -313,10 +402,17 @@ impl Dialog {
         // §12.1.2: Record-Route of the response, in reverse order.
         route_set.reverse();
         let secure = over_tls && request.request().is_some_and(|r| is_sips(r.raw_uri));
-        let local_contact = request
-            .header(HeaderName::Contact)
-            .map(lossy)
-            .ok_or(DialogError::BadHeader(HeaderName::Contact))?;
+        let local_contact =
+            request.header(HeaderName::Contact).ok_or(DialogError::BadHeader(HeaderName::Contact))?;
+        let local_uri = uri_of(request, HeaderName::From)?;
+        let remote_uri = uri_of(request, HeaderName::To)?;
+        // A 1xx need not carry a Contact; the target then stays the
+        // Request-URI until one does.
+        let remote_target = contact_target(response).or_else(|e| match request.request() {
+            Some(r) if (100..200).contains(&status) => Ok(r.raw_uri),
+            _ => Err(e),
+        })?;
+        let (text, ends) = pack(local_uri, remote_uri, local_contact, remote_target);
         Ok(Dialog {
             id: DialogId {
                 call_id: call_id.into(),
@@ -327,17 +423,10 @@ impl Dialog {
             role: DialogRole::Uac,
             local_seq: Some(cseq.seq),
             remote_seq: None,
-            local_uri: uri_of(request, HeaderName::From)?,
-            remote_uri: uri_of(request, HeaderName::To)?,
-            // A 1xx need not carry a Contact; the target then stays the
-            // Request-URI until one does.
-            remote_target: contact_target(response).or_else(|e| match request.request() {
-                Some(r) if (100..200).contains(&status) => Ok(lossy(r.raw_uri)),
-                _ => Err(e),
-            })?,
+            text,
+            ends,
             route_set,
             secure,
-            local_contact,
             target_refresh: INVITE_TARGET_REFRESH,
         })
     }
@@ -372,6 +461,12 @@ impl Dialog {
         let to_value = seed.present(1).ok_or(DialogError::BadHeader(HeaderName::To))?;
         let remote_uri = NameAddr::parse_for(to_value.as_bytes(), HeaderName::To)
             .map_err(|_| DialogError::BadHeader(HeaderName::To))?;
+        let remote_target = contact_target(response).or_else(|e| match status {
+            100..200 => Ok(request_uri.as_bytes()),
+            _ => Err(e),
+        })?;
+        let (text, ends) =
+            pack(from.uri.as_bytes(), remote_uri.uri.as_bytes(), local_contact.as_bytes(), remote_target);
         Ok(Dialog {
             id: DialogId {
                 call_id: call_id.into(),
@@ -382,15 +477,10 @@ impl Dialog {
             role: DialogRole::Uac,
             local_seq: Some(seq),
             remote_seq: None,
-            local_uri: bracket(from.uri.as_bytes()),
-            remote_uri: bracket(remote_uri.uri.as_bytes()),
-            remote_target: contact_target(response).or_else(|e| match status {
-                100..200 => Ok(request_uri.into()),
-                _ => Err(e),
-            })?,
+            text,
+            ends,
             route_set,
             secure,
-            local_contact: local_contact.into(),
             target_refresh: INVITE_TARGET_REFRESH,
         })
     }
@@ -423,7 +513,30 @@ impl Dialog {
 
     /// The remote target (the peer's Contact URI).
     pub fn remote_target(&self) -> &str {
-        &self.remote_target
+        &self.text[self.ends[2]..]
+    }
+
+    /// The local URI, as `<uri>`.
+    fn local_uri(&self) -> &str {
+        &self.text[..self.ends[0]]
+    }
+
+    /// The remote URI, as `<uri>`.
+    fn remote_uri(&self) -> &str {
+        &self.text[self.ends[0]..self.ends[1]]
+    }
+
+    /// The Contact this UA puts in its requests in the dialog.
+    fn local_contact(&self) -> &str {
+        &self.text[self.ends[1]..self.ends[2]]
+    }
+
+    /// A target refresh: `uri` becomes the remote target.
+    fn set_remote_target(&mut self, uri: &[u8]) {
+        self.text.truncate(self.ends[2]);
+        // Exactly: the dialog may stay idle for hours with it.
+        self.text.reserve_exact(uri.len());
+        push_lossy(&mut self.text, uri);
     }
 
     /// The route set, first hop first.
@@ -452,7 +565,7 @@ impl Dialog {
         }
         if let Some(r) = response {
             if let Ok(t) = contact_target(r) {
-                self.remote_target = t;
+                self.set_remote_target(t);
             }
             if was_early && self.role == DialogRole::Uac {
                 // §13.2.2.4: when a 2xx confirms an early dialog, "the
@@ -463,6 +576,12 @@ impl Dialog {
                 self.route_set = routes;
             }
         }
+    }
+
+    /// The remote tag, taken out (left empty) of a dialog about to be
+    /// dropped, for what outlives it.
+    pub(crate) fn take_remote_tag(&mut self) -> String {
+        core::mem::take(&mut self.id.remote_tag)
     }
 
     /// The dialog ends.
@@ -489,7 +608,7 @@ impl Dialog {
         let mut b = self.base(method);
         b = b.cseq(seq);
         if self.target_refresh.contains(&method) || method == Method::Subscribe {
-            b = b.contact(&self.local_contact);
+            b = b.contact(self.local_contact());
         }
         Ok(b)
     }
@@ -504,7 +623,7 @@ impl Dialog {
     fn base(&self, method: Method<'_>) -> RequestBuilder {
         let mut b = if self.route_set.is_empty() {
             // The common case: no copy of the remote target or the routes.
-            RequestBuilder::new(method, &self.remote_target)
+            RequestBuilder::new(method, self.remote_target())
         } else {
             let (uri, routes) = self.request_target();
             let mut b = RequestBuilder::new(method, &uri);
@@ -513,9 +632,11 @@ impl Dialog {
             }
             b
         };
-        b = with_tag(b, HeaderName::To, &self.remote_uri, &self.id.remote_tag);
-        b = with_tag(b, HeaderName::From, &self.local_uri, &self.id.local_tag);
-        b.call_id(&self.id.call_id)
+        b = with_tag(b, HeaderName::To, self.remote_uri(), &self.id.remote_tag);
+        b = with_tag(b, HeaderName::From, self.local_uri(), &self.id.local_tag);
+        // The Call-ID was checked where the dialog got it (the parser, or
+        // the builder of our request).
+        b.call_id_checked(&self.id.call_id)
     }
 
     /// The Request-URI and Route values of an in-dialog request
@@ -526,16 +647,16 @@ impl Dialog {
     /// route set followed by the remote target.
     pub fn request_target(&self) -> (String, Vec<String>) {
         let Some(first) = self.route_set.first() else {
-            return (self.remote_target.clone(), Vec::new());
+            return (self.remote_target().into(), Vec::new());
         };
         let first_uri = NameAddr::parse(first.as_bytes()).ok().map(|na| na.uri);
         let loose = first_uri.as_ref().and_then(|u| u.sip()).is_none_or(|s| s.lr());
         if loose {
-            return (self.remote_target.clone(), self.route_set.clone());
+            return (self.remote_target().into(), self.route_set.clone());
         }
         let uri = first_uri.map(|u| strip_for_request_uri(u.as_bytes())).unwrap_or_default();
         let mut routes: Vec<String> = self.route_set[1..].to_vec();
-        routes.push(bracket(self.remote_target.as_bytes()));
+        routes.push(bracket(self.remote_target().as_bytes()));
         (uri, routes)
     }
 
@@ -552,7 +673,7 @@ impl Dialog {
         if self.state == DialogState::Terminated {
             return Err(DialogError::Terminated);
         }
-        if DialogId::of_request(request).as_ref() != Some(&self.id) {
+        if DialogKey::of_request(request) != Some(self.id.key()) {
             return Err(DialogError::WrongDialog);
         }
         let cseq = request.cseq().map_err(|_| DialogError::BadHeader(HeaderName::CSeq))?;
@@ -577,7 +698,7 @@ impl Dialog {
         let refresh = request.method().is_some_and(|m| self.target_refresh.contains(&m));
         if refresh {
             if let Ok(t) = contact_target(request) {
-                self.remote_target = t;
+                self.set_remote_target(t);
             }
         }
     }
@@ -592,7 +713,7 @@ impl Dialog {
         let reliable_1xx = status.0 / 100 == 1 && response.rseq().ok().flatten().is_some();
         if (status.0 / 100 == 2 || reliable_1xx) && self.target_refresh.contains(&method) {
             if let Ok(t) = contact_target(response) {
-                self.remote_target = t;
+                self.set_remote_target(t);
             }
         }
         if matches!(status, StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST | StatusCode::REQUEST_TIMEOUT) {
@@ -615,7 +736,7 @@ fn with_tag(b: RequestBuilder, name: HeaderName, uri: &str, tag: &str) -> Reques
     if tag.is_empty() {
         b.set_header_parts(name, &[uri.as_bytes()])
     } else {
-        b.set_header_parts(name, &[uri.as_bytes(), b";tag=", tag.as_bytes()])
+        b.set_header_tagged(name, uri.as_bytes(), tag.as_bytes())
     }
 }
 

@@ -92,6 +92,7 @@ mod sink;
 pub use build::{RequestBuilder, ResponseBuilder, response_to};
 pub use edit::MessageEdit;
 pub use field::FieldName;
+pub(crate) use field::is_clean;
 pub use sink::{FmtSink, Sink, SinkError, SliceSink};
 
 use alloc::vec::Vec;

@@ -48,18 +48,22 @@
 //! [`poll_timeout`]: UserAgent::poll_timeout
 //! [`handle_timeout`]: UserAgent::handle_timeout
 
-use alloc::collections::{BTreeMap, BinaryHeap, VecDeque};
+use alloc::boxed::Box;
+use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Reverse;
+use core::hash::{BuildHasherDefault, Hasher};
 use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 
 use bytes::Bytes;
+use hashbrown::HashTable;
 use rand_chacha::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
+use siphasher::sip::SipHasher13;
 
-use crate::dialog::{Dialog, DialogId, DialogRole, DialogState, UacSeed};
+use crate::dialog::{Dialog, DialogId, DialogKey, DialogRole, DialogState, UacSeed};
 use crate::endpoint::{
     Destination, Endpoint, EndpointConfig, EndpointError, Event, Output, Received, TransactionId, Transmit,
 };
@@ -382,8 +386,11 @@ struct Session {
     destination: Destination,
     /// UAC: one dialog per answering fork; UAS: the one dialog.
     dialogs: Vec<Dialog>,
-    /// The session's dialog (the first confirmed one).
-    chosen: Option<DialogId>,
+    /// The UA's dialog index hash of the first dialog ([`DialogIndex`]).
+    index_hash: u64,
+    /// The session's dialog (the first confirmed one), by its index in
+    /// `dialogs` (which only grows while a dialog can be chosen).
+    chosen: Option<usize>,
     /// UAC: the initial INVITE's transaction and its CSeq number.
     invite_tx: Option<TransactionId>,
     invite: Option<Bytes>,
@@ -392,17 +399,17 @@ struct Session {
     /// from its builder until the session is answered, so that a 1xx or
     /// 2xx makes its dialog without parsing the INVITE again (later
     /// forks parse it).
-    uac_seed: Option<alloc::boxed::Box<UacSeed>>,
-    /// UAC: the ACK sent for each 2xx, by (remote tag, CSeq number).
-    acks: Vec<(String, u32, Bytes, Destination)>,
+    uac_seed: Option<Box<UacSeed>>,
+    /// UAC: the ACK sent for each 2xx, by (dialog index, CSeq number).
+    acks: Vec<(usize, u32, Bytes, Destination)>,
     /// UAC: highest RSeq PRACKed per remote tag.
     rseqs: Vec<(String, u32)>,
     cancelled: bool,
     /// UAS: our To tag.
     local_tag: String,
     pending: Option<PendingInvite>,
-    retransmit_2xx: Option<alloc::boxed::Box<Retransmit>>,
-    reliable_1xx: Option<alloc::boxed::Box<Retransmit>>,
+    retransmit_2xx: Option<Box<Retransmit>>,
+    reliable_1xx: Option<Box<Retransmit>>,
     next_rseq: u32,
     /// UAC: our re-INVITE in progress, its CSeq number, and the body to
     /// send again after a 491.
@@ -426,6 +433,7 @@ impl Session {
             state: SessionState::Initial,
             destination,
             dialogs: Vec::new(),
+            index_hash: 0,
             chosen: None,
             invite_tx: None,
             invite: None,
@@ -449,17 +457,24 @@ impl Session {
         }
     }
 
-    fn dialog(&self, id: &DialogId) -> Option<&Dialog> {
-        self.dialogs.iter().find(|d| d.id() == id)
+    fn dialog_index(&self, key: DialogKey<'_>) -> Option<usize> {
+        self.dialogs.iter().position(|d| d.id().key() == key)
     }
 
-    fn dialog_mut(&mut self, id: &DialogId) -> Option<&mut Dialog> {
-        self.dialogs.iter_mut().find(|d| d.id() == id)
+    fn dialog_mut(&mut self, key: DialogKey<'_>) -> Option<&mut Dialog> {
+        self.dialogs.iter_mut().find(|d| d.id().key() == key)
+    }
+
+    fn chosen(&self) -> Option<&Dialog> {
+        self.dialogs.get(self.chosen?)
     }
 
     fn chosen_mut(&mut self) -> Option<&mut Dialog> {
-        let id = self.chosen.clone()?;
-        self.dialog_mut(&id)
+        self.dialogs.get_mut(self.chosen?)
+    }
+
+    fn is_chosen(&self, key: DialogKey<'_>) -> bool {
+        self.chosen().is_some_and(|d| d.id().key() == key)
     }
 
     fn next_deadline(&self) -> Option<Instant> {
@@ -475,6 +490,114 @@ impl Session {
     }
 }
 
+/// Hashes the identifiers this crate assigns itself (session numbers, the
+/// endpoint's transaction slots): no peer chooses them, so one multiply
+/// (FxHash's) spreads them well enough, without SipHash's rounds.
+#[derive(Clone, Copy, Debug, Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        // The table picks buckets by the low bits, which a multiply fills
+        // from the low bits of the key only: fold the high half in (a
+        // transaction's generation sits there).
+        self.0 ^ (self.0 >> 32)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// The UA core's maps keyed by its own identifiers (see [`IdHasher`]).
+type IdMap<K, V> = hashbrown::HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// Gives back most of a map's room once it holds a quarter of it or less:
+/// a hash table keeps the capacity of its busiest moment (a burst of call
+/// set-ups), which idle sessions would otherwise pay for.
+fn trim<K: core::hash::Hash + Eq, V>(map: &mut IdMap<K, V>) {
+    if map.capacity() > 64 && map.len() * 4 < map.capacity() {
+        map.shrink_to(map.len() * 2);
+    }
+}
+
+/// Each dialog of each session, by the keyed hash of its ID. An entry
+/// holds only the hash and the session, whose dialogs hold the ID itself:
+/// a message finds its dialog (§12.2.2) without a copy of the ID, here or
+/// for the lookup.
+#[derive(Debug)]
+struct DialogIndex {
+    table: HashTable<(u64, SessionId)>,
+    /// SipHash keys, from the seed: peers choose Call-IDs and tags, and
+    /// must not be able to force collisions.
+    keys: (u64, u64),
+}
+
+impl DialogIndex {
+    /// The keyed hash of a dialog's Call-ID and local tag. The remote tag
+    /// is left out: the forks of one INVITE then share one hash, computed
+    /// once per session ([`Session::index_hash`]); they are few
+    /// (`max_forks`), and the lookup compares whole IDs.
+    fn hash(&self, call_id: &str, local_tag: &str) -> u64 {
+        use core::hash::Hasher;
+        let mut h = SipHasher13::new_with_keys(self.keys.0, self.keys.1);
+        h.write(call_id.as_bytes());
+        // A byte no Call-ID holds, so that the parts cannot run into each
+        // other.
+        h.write_u8(0xff);
+        h.write(local_tag.as_bytes());
+        h.finish()
+    }
+
+    /// The session holding the dialog with this ID.
+    fn find(&self, key: DialogKey<'_>, sessions: &IdMap<SessionId, Box<Session>>) -> Option<SessionId> {
+        let hash = self.hash(key.call_id, key.local_tag);
+        self.table
+            .find(hash, |&(h, id)| {
+                h == hash && sessions.get(&id).is_some_and(|s| s.dialog_index(key).is_some())
+            })
+            .map(|&(_, id)| id)
+    }
+
+    /// The hash of the session's dialog number `i`: the first dialog's, kept
+    /// in the session, for every dialog with its Call-ID and local tag.
+    fn hash_of(&self, s: &Session, i: usize) -> u64 {
+        let d = s.dialogs[i].id();
+        let first = s.dialogs[0].id();
+        if i == 0 || (first.call_id == d.call_id && first.local_tag == d.local_tag) {
+            s.index_hash
+        } else {
+            self.hash(&d.call_id, &d.local_tag)
+        }
+    }
+
+    /// Adds `d` to the session's dialogs, and records it here.
+    fn add(&mut self, s: &mut Session, session: SessionId, d: Dialog) {
+        if s.dialogs.is_empty() {
+            s.index_hash = self.hash(&d.id().call_id, &d.id().local_tag);
+        }
+        push_dialog(&mut s.dialogs, d);
+        let hash = self.hash_of(s, s.dialogs.len() - 1);
+        self.table.insert_unique(hash, (hash, session), |&(h, _)| h);
+    }
+
+    /// Forgets every dialog of the session.
+    fn remove_all(&mut self, s: &Session, session: SessionId) {
+        for i in 0..s.dialogs.len() {
+            let hash = self.hash_of(s, i);
+            if let Ok(e) = self.table.find_entry(hash, |&(h, id)| h == hash && id == session) {
+                e.remove();
+            }
+        }
+    }
+}
+
 /// A SIP user agent: the UA core over an [`Endpoint`] (see the
 /// [module documentation](self)).
 pub struct UserAgent {
@@ -482,18 +605,24 @@ pub struct UserAgent {
     config: UaConfig,
     rng: ChaCha12Rng,
     next_session: u64,
-    sessions: BTreeMap<SessionId, Session>,
-    by_dialog: BTreeMap<DialogId, SessionId>,
-    by_transaction: BTreeMap<TransactionId, (Option<SessionId>, Purpose)>,
+    /// Boxed: a session is some 400 bytes, which the map's nodes would
+    /// otherwise shift on every insertion and removal (and keep slack room
+    /// for in every node).
+    sessions: IdMap<SessionId, Box<Session>>,
+    by_dialog: DialogIndex,
+    by_transaction: IdMap<TransactionId, (Option<SessionId>, Purpose)>,
     /// UAS: the INVITE server transaction of each unanswered INVITE.
-    by_server_tx: BTreeMap<TransactionId, SessionId>,
+    by_server_tx: IdMap<TransactionId, SessionId>,
     timers: BinaryHeap<Reverse<(Instant, SessionId)>>,
     /// UAC: INVITEs whose session ended while their client transaction
     /// lives on, so that a 2xx still coming from some fork is ACKed and
     /// ended with BYE (§13.2.2.4).
-    orphans: BTreeMap<TransactionId, Orphan>,
+    orphans: IdMap<TransactionId, Orphan>,
     outputs: VecDeque<UaOutput>,
     digest: Option<crate::auth::client::DigestClient>,
+    /// The configured Contact holds nothing the header check would change
+    /// or refuse, so it is copied into messages without that check.
+    contact_clean: bool,
 }
 
 impl core::fmt::Debug for UserAgent {
@@ -510,6 +639,12 @@ fn body_of(b: RequestBuilder, body: &Option<(String, Vec<u8>)>) -> RequestBuilde
         Some((ct, bytes)) => b.body(ct, bytes.clone()),
         None => b,
     }
+}
+
+/// `b` with our Contact, copied as it is if it was found clean when the UA
+/// was made (it is the same on every response), else checked.
+fn with_contact(b: ResponseBuilder, contact: &str, clean: bool) -> ResponseBuilder {
+    if clean { b.header_clean(HeaderName::Contact, contact) } else { b.contact(contact) }
 }
 
 fn response_body(b: ResponseBuilder, body: Option<(&str, Vec<u8>)>) -> ResponseBuilder {
@@ -576,18 +711,25 @@ impl UserAgent {
             .credentials
             .as_ref()
             .map(|(u, p)| crate::auth::client::DigestClient::new(u, p, digest_seed));
+        // The dialog table's hash keys from a third derivation of the seed,
+        // leaving the UA core's own draws as they were.
+        let mut hash_seed = seed;
+        hash_seed[7] ^= 0x69;
+        let mut keys = ChaCha12Rng::from_seed(hash_seed);
+        let dialog_hash_keys = (keys.next_u64(), keys.next_u64());
         UserAgent {
+            contact_clean: crate::message::builder::is_clean(config.contact.as_bytes()),
             digest,
             ep: Endpoint::new(config.endpoint.clone()),
             config,
             rng: ChaCha12Rng::from_seed(seed),
             next_session: 1,
-            sessions: BTreeMap::new(),
-            by_dialog: BTreeMap::new(),
-            by_transaction: BTreeMap::new(),
-            by_server_tx: BTreeMap::new(),
+            sessions: IdMap::default(),
+            by_dialog: DialogIndex { table: HashTable::new(), keys: dialog_hash_keys },
+            by_transaction: IdMap::default(),
+            by_server_tx: IdMap::default(),
             timers: BinaryHeap::new(),
-            orphans: BTreeMap::new(),
+            orphans: IdMap::default(),
             outputs: VecDeque::new(),
         }
     }
@@ -616,8 +758,7 @@ impl UserAgent {
 
     /// The session's dialog (the answered one), if any.
     pub fn dialog(&self, session: SessionId) -> Option<&Dialog> {
-        let s = self.sessions.get(&session)?;
-        s.dialog(s.chosen.as_ref()?)
+        self.sessions.get(&session)?.chosen()
     }
 
     // ---- the four verbs --------------------------------------------------
@@ -647,6 +788,20 @@ impl UserAgent {
 
     /// Time has reached `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.handle_timeout_inner(now);
+        // Timers end transactions and sessions in bulk: the maps give back
+        // the room they needed at their busiest.
+        trim(&mut self.sessions);
+        trim(&mut self.by_transaction);
+        trim(&mut self.by_server_tx);
+        trim(&mut self.orphans);
+        let table = &mut self.by_dialog.table;
+        if table.capacity() > 64 && table.len() * 4 < table.capacity() {
+            table.shrink_to(table.len() * 2, |&(h, _)| h);
+        }
+    }
+
+    fn handle_timeout_inner(&mut self, now: Instant) {
         self.ep.handle_timeout(now);
         self.pump(now);
         while let Some(&Reverse((at, id))) = self.timers.peek() {
@@ -709,11 +864,11 @@ impl UserAgent {
         let tag = self.ep.new_tag();
         let call_id = self.ep.new_call_id();
         let seq = (self.rng.next_u32() & 0xffff) + 1;
-        let mut from_tag = String::with_capacity(from.len() + 5 + tag.len());
-        for part in [from, ";tag=", &tag] {
-            from_tag.push_str(part);
-        }
-        RequestBuilder::new(Method::Invite, request_uri).from(&from_tag).to(to).call_id(&call_id).cseq(seq)
+        RequestBuilder::new(Method::Invite, request_uri)
+            .set_header_tagged(HeaderName::From, from.as_bytes(), tag.as_bytes())
+            .to(to)
+            .call_id(&call_id)
+            .cseq(seq)
     }
 
     /// Places a call: sends `invite` (an INVITE without Via or Contact:
@@ -728,18 +883,24 @@ impl UserAgent {
         if self.sessions.len() >= self.config.max_sessions {
             return Err(UaError::TooManySessions);
         }
-        let mut invite = invite.set_header(HeaderName::Contact, self.config.contact.as_bytes());
+        let contact = &self.config.contact;
+        let mut invite = if self.contact_clean && invite.field(HeaderName::Contact).is_none() {
+            invite.header_clean(HeaderName::Contact, contact)
+        } else {
+            invite.set_header(HeaderName::Contact, contact.as_bytes())
+        };
         if self.config.reliable_provisionals {
-            invite = invite.header(HeaderName::Supported, "100rel");
+            invite = invite.header_clean(HeaderName::Supported, "100rel");
         }
         // The sequence number from the builder: the request sent carries
         // that CSeq (the builder checked it), no need to parse it back.
         let seq = invite.cseq_seq().unwrap_or(0);
-        let seed = alloc::boxed::Box::new(UacSeed::of_builder(&invite));
+        let seed = Box::new(UacSeed::of_builder(&invite));
         let tx = self.ep.send_request(now, invite, destination)?;
         let request = self.ep.client_request(tx).cloned();
         let id = self.new_session_id();
-        let mut s = Session::new(DialogRole::Uac, destination);
+        // Made in its box: a session is too big to move about.
+        let mut s = Box::new(Session::new(DialogRole::Uac, destination));
         s.invite_tx = Some(tx);
         s.invite = request;
         s.invite_seq = seq;
@@ -764,20 +925,23 @@ impl UserAgent {
         if !(101..=199).contains(&status.0) {
             return Err(UaError::InvalidState);
         }
-        let contact = self.config.contact.clone();
+        let contact = &self.config.contact;
         let t1 = self.config.endpoint.timers.t1;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         let pending = s.pending.as_ref().ok_or(UaError::InvalidState)?;
         let msg = pending.request.message();
         // RFC 3262 §3: only if the INVITE offered or required 100rel, and
         // only one unacknowledged at a time.
-        let allowed = msg.option_tag_present(HeaderName::Supported, "100rel").unwrap_or(false)
-            || msg.option_tag_present(HeaderName::Require, "100rel").unwrap_or(false);
-        let reliable = reliable && allowed && !pending.reinvite;
+        // (The INVITE's option tags are read only when asked to send
+        // reliably.)
+        let reliable = reliable
+            && !pending.reinvite
+            && (msg.option_tag_present(HeaderName::Supported, "100rel").unwrap_or(false)
+                || msg.option_tag_present(HeaderName::Require, "100rel").unwrap_or(false));
         if reliable && s.reliable_1xx.is_some() {
             return Err(UaError::InvalidState);
         }
-        let mut b = response_to(msg, status, Some(&s.local_tag)).contact(&contact);
+        let mut b = with_contact(response_to(msg, status, Some(&s.local_tag)), contact, self.contact_clean);
         let rseq = if reliable {
             let r = s.next_rseq;
             s.next_rseq += 1;
@@ -790,12 +954,11 @@ impl UserAgent {
         let tx = pending.transaction;
         let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
         if s.dialogs.is_empty() {
-            let d = Dialog::uas(msg, &s.local_tag, &contact, false, false)?;
-            self.by_dialog.insert(d.id().clone(), session);
-            push_dialog(&mut s.dialogs, d);
+            let d = Dialog::uas(msg, &s.local_tag, contact, false, false)?;
+            self.by_dialog.add(s, session, d);
         }
         if let Some(rseq) = rseq {
-            s.reliable_1xx = Some(alloc::boxed::Box::new(Retransmit {
+            s.reliable_1xx = Some(Box::new(Retransmit {
                 transaction: tx,
                 response: response.clone(),
                 interval: t1,
@@ -824,7 +987,7 @@ impl UserAgent {
         session: SessionId,
         body: Option<(&str, Vec<u8>)>,
     ) -> Result<(), UaError> {
-        let contact = self.config.contact.clone();
+        let contact = &self.config.contact;
         let t1 = self.config.endpoint.timers.t1;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         // RFC 3262 §3: no 2xx while a reliable provisional that carried a
@@ -838,10 +1001,12 @@ impl UserAgent {
         }
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
         let msg = pending.request.message();
-        let response =
-            response_body(response_to(msg, StatusCode::OK, Some(&s.local_tag)).contact(&contact), body)
-                .build()
-                .map_err(|_| UaError::Build)?;
+        let response = response_body(
+            with_contact(response_to(msg, StatusCode::OK, Some(&s.local_tag)), contact, self.contact_clean),
+            body,
+        )
+        .build()
+        .map_err(|_| UaError::Build)?;
         if pending.reinvite {
             // RFC 6141 §4.6: the target changes as the 2xx goes.
             if let Some(d) = s.chosen_mut() {
@@ -849,20 +1014,18 @@ impl UserAgent {
             }
         } else {
             if s.dialogs.is_empty() {
-                let d = Dialog::uas(msg, &s.local_tag, &contact, true, false)?;
-                self.by_dialog.insert(d.id().clone(), session);
-                push_dialog(&mut s.dialogs, d);
+                let d = Dialog::uas(msg, &s.local_tag, contact, true, false)?;
+                self.by_dialog.add(s, session, d);
             }
-            let d = &mut s.dialogs[0];
-            d.confirm(None);
-            s.chosen = Some(d.id().clone());
+            s.dialogs[0].confirm(None);
+            s.chosen = Some(0);
             s.state = SessionState::Confirmed;
             // A final response stops the reliable provisional's
             // retransmissions (RFC 3262 §3).
             s.reliable_1xx = None;
             s.awaiting_ack = true;
         }
-        s.retransmit_2xx = Some(alloc::boxed::Box::new(Retransmit {
+        s.retransmit_2xx = Some(Box::new(Retransmit {
             transaction: pending.transaction,
             response: response.clone(),
             interval: t1,
@@ -967,19 +1130,20 @@ impl UserAgent {
                 Ok(())
             }
             _ => {
-                let id = s.chosen.clone().ok_or(UaError::InvalidState)?;
+                let chosen = s.chosen.ok_or(UaError::InvalidState)?;
                 // Other forks the application kept (ForkPolicy::Application)
                 // end with the session: none is left without its BYE.
-                let forks: Vec<DialogId> = s
-                    .dialogs
-                    .iter()
-                    .filter(|d| d.state() == DialogState::Confirmed && *d.id() != id)
-                    .map(|d| d.id().clone())
-                    .collect();
-                for fork in &forks {
-                    let _ = self.send_bye(now, session, fork);
+                for fork in 0..s.dialogs.len() {
+                    let confirmed = self
+                        .sessions
+                        .get(&session)
+                        .and_then(|s| s.dialogs.get(fork))
+                        .is_some_and(|d| d.state() == DialogState::Confirmed);
+                    if fork != chosen && confirmed {
+                        let _ = self.send_bye(now, session, fork);
+                    }
                 }
-                if let Err(e) = self.send_bye(now, session, &id) {
+                if let Err(e) = self.send_bye(now, session, chosen) {
                     if e != UaError::Endpoint(EndpointError::UnknownConnection) {
                         return Err(e);
                     }
@@ -1004,10 +1168,12 @@ impl UserAgent {
     /// Ends one dialog of a forked call with BYE (see
     /// [`ForkPolicy::Application`]).
     pub fn bye_dialog(&mut self, now: Instant, session: SessionId, dialog: &DialogId) -> Result<(), UaError> {
-        if self.sessions.get(&session).and_then(|s| s.chosen.as_ref()) == Some(dialog) {
+        let s = self.sessions.get(&session).ok_or(UaError::UnknownSession)?;
+        if s.is_chosen(dialog.key()) {
             return self.hangup(now, session);
         }
-        self.send_bye(now, session, dialog)?;
+        let index = s.dialog_index(dialog.key()).ok_or(UaError::InvalidState)?;
+        self.send_bye(now, session, index)?;
         self.pump(now);
         Ok(())
     }
@@ -1073,12 +1239,9 @@ impl UserAgent {
         let seq0 = self.rng.next_u32() & 0xffff;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         let fallback = s.destination;
-        let id = match &s.chosen {
-            Some(id) => id.clone(),
-            // UPDATE in an early dialog (RFC 3311 §5.1).
-            None => s.dialogs.first().map(|d| d.id().clone()).ok_or(UaError::InvalidState)?,
-        };
-        let d = s.dialog_mut(&id).ok_or(UaError::InvalidState)?;
+        // UPDATE in an early dialog (RFC 3311 §5.1): the first one.
+        let index = s.chosen.unwrap_or(0);
+        let d = s.dialogs.get_mut(index).ok_or(UaError::InvalidState)?;
         let req = d.request(method, seq0)?;
         let req = match body {
             Some((ct, b)) => req.body(ct, b),
@@ -1141,10 +1304,8 @@ impl UserAgent {
     }
 
     fn end(&mut self, now: Instant, id: SessionId, reason: EndReason) {
-        if let Some(s) = self.sessions.remove(&id) {
-            for d in &s.dialogs {
-                self.by_dialog.remove(d.id());
-            }
+        if let Some(mut s) = self.sessions.remove(&id) {
+            self.by_dialog.remove_all(&s, id);
             if let Some(p) = &s.pending {
                 self.by_server_tx.remove(&p.transaction);
                 // §15.1.2: pending requests of the dialog still get a
@@ -1170,11 +1331,21 @@ impl UserAgent {
             }
             // While the INVITE's transaction lives, 2xx from other forks
             // can still come (§13.2.2.4).
-            if let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.clone()) {
+            if let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.take()) {
                 if self.ep.client_request(tx).is_some() {
-                    let acks = s.acks.iter().filter(|a| a.1 == s.invite_seq);
-                    let acks = acks.map(|(t, _, b, d)| (t.clone(), b.clone(), *d)).collect();
-                    let o = Orphan { invite, invite_seq: s.invite_seq, destination: s.destination, acks };
+                    // The session is going: its ACKs and their dialogs'
+                    // remote tags move to the orphan rather than being
+                    // copied.
+                    let invite_seq = s.invite_seq;
+                    let dialogs = &mut s.dialogs;
+                    let acks = core::mem::take(&mut s.acks)
+                        .into_iter()
+                        .filter(|a| a.1 == invite_seq)
+                        .map(|(i, _, b, d)| {
+                            (dialogs.get_mut(i).map(Dialog::take_remote_tag).unwrap_or_default(), b, d)
+                        })
+                        .collect();
+                    let o = Orphan { invite, invite_seq, destination: s.destination, acks };
                     self.orphans.insert(tx, o);
                 }
             }
@@ -1182,17 +1353,18 @@ impl UserAgent {
         }
     }
 
-    fn send_bye(&mut self, now: Instant, session: SessionId, dialog: &DialogId) -> Result<(), UaError> {
+    /// BYE in the session's dialog number `dialog`.
+    fn send_bye(&mut self, now: Instant, session: SessionId, dialog: usize) -> Result<(), UaError> {
         let seq0 = self.rng.next_u32() & 0xffff;
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         let fallback = s.destination;
-        let d = s.dialog_mut(dialog).ok_or(UaError::InvalidState)?;
+        let d = s.dialogs.get_mut(dialog).ok_or(UaError::InvalidState)?;
         let bye = d.request(Method::Bye, seq0)?;
         let dest = next_hop(d, fallback);
         d.terminate();
         // §13.2.2.4: ending another fork's dialog leaves the session (its
         // chosen dialog) up; only the BYE of the chosen one ends it.
-        let purpose = if s.chosen.as_ref() == Some(dialog) { Purpose::Bye } else { Purpose::ForkBye };
+        let purpose = if s.chosen == Some(dialog) { Purpose::Bye } else { Purpose::ForkBye };
         let tx = self.ep.send_request(now, bye, dest)?;
         self.by_transaction.insert(tx, (Some(session), purpose));
         Ok(())
@@ -1277,8 +1449,8 @@ impl UserAgent {
     fn on_request(&mut self, now: Instant, tx: TransactionId, request: Received) {
         let msg = request.message();
         let Some(method) = msg.method() else { return };
-        let dialog_id = DialogId::of_request(msg);
-        let session = dialog_id.as_ref().and_then(|d| self.by_dialog.get(d).copied());
+        let dialog_id = DialogKey::of_request(msg);
+        let session = dialog_id.and_then(|d| self.by_dialog.find(d, &self.sessions));
         if dialog_id.is_some() && session.is_none() && method != Method::Ack {
             // §12.2.2: a To tag naming no dialog of ours.
             self.respond_status(now, tx, &request, StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST, None);
@@ -1290,11 +1462,8 @@ impl UserAgent {
             (method, Some(id)) => {
                 let Some(did) = dialog_id else { return };
                 // §12.2.2: CSeq order.
-                let checked = self
-                    .sessions
-                    .get_mut(&id)
-                    .and_then(|s| s.dialog_mut(&did))
-                    .map(|d| d.handle_request(msg));
+                let checked =
+                    self.sessions.get_mut(&id).and_then(|s| s.dialog_mut(did)).map(|d| d.handle_request(msg));
                 match checked {
                     Some(Err(e)) => {
                         self.respond_status(now, tx, &request, e.status(), None);
@@ -1323,7 +1492,7 @@ impl UserAgent {
             None => Destination::Datagram(request.source().peer),
         };
         let id = self.new_session_id();
-        let mut s = Session::new(DialogRole::Uas, destination);
+        let mut s = Box::new(Session::new(DialogRole::Uas, destination));
         s.local_tag = self.ep.new_tag();
         s.next_rseq = (self.rng.next_u32() & 0x3fff_ffff) + 1;
         let copy = request.clone();
@@ -1392,8 +1561,8 @@ impl UserAgent {
     }
 
     fn on_ack(&mut self, now: Instant, request: Received) {
-        let Some(did) = DialogId::of_request(request.message()) else { return };
-        let Some(&id) = self.by_dialog.get(&did) else { return };
+        let Some(did) = DialogKey::of_request(request.message()) else { return };
+        let Some(id) = self.by_dialog.find(did, &self.sessions) else { return };
         let Some(s) = self.sessions.get_mut(&id) else { return };
         let seq = request.message().cseq().map(|c| c.seq).unwrap_or(0);
         // The ACK acknowledges the 2xx of the INVITE with its number.
@@ -1463,32 +1632,29 @@ impl UserAgent {
                 if s.state == SessionState::Initial {
                     s.state = SessionState::Early;
                 }
-                let mut dialog = None;
+                let mut index = None;
                 if msg.to().ok().and_then(|t| t.tag()).is_some() {
-                    let did = DialogId::of_response(msg);
-                    if let Some(did) = did {
-                        let known = s.dialog(&did).is_some();
-                        if !known && s.dialogs.len() < self.config.max_forks {
+                    if let Some(did) = DialogKey::of_response(msg) {
+                        index = s.dialog_index(did);
+                        if index.is_none() && s.dialogs.len() < self.config.max_forks {
                             if let Ok(d) = uac_dialog(s.uac_seed.as_deref(), request, msg) {
-                                self.by_dialog.insert(did.clone(), id);
-                                push_dialog(&mut s.dialogs, d);
+                                self.by_dialog.add(s, id, d);
+                                index = Some(s.dialogs.len() - 1);
                             }
-                        }
-                        if s.dialog(&did).is_some() {
-                            dialog = Some(did);
                         }
                     }
                 }
-                if let Some(did) = &dialog {
-                    self.maybe_prack(now, id, did, &response);
+                let dialog = index.and_then(|i| s.dialogs.get(i)).map(|d| d.id().clone());
+                if let Some(i) = index {
+                    self.maybe_prack(now, id, i, &response);
                 }
                 self.event(UaEvent::Progress { session: id, dialog, response });
             }
             200..=299 => {
-                let Some(did) = DialogId::of_response(msg) else { return };
-                let remote_tag = did.remote_tag.clone();
+                let Some(did) = DialogKey::of_response(msg) else { return };
+                let known = s.dialog_index(did);
                 if let Some((_, _, ack, dest)) =
-                    s.acks.iter().find(|(t, seq, _, _)| *t == remote_tag && *seq == s.invite_seq)
+                    s.acks.iter().find(|(i, seq, _, _)| Some(*i) == known && *seq == s.invite_seq)
                 {
                     // A retransmission of a 2xx already ACKed: the same
                     // ACK again (§13.2.2.4, RFC 6026 §8.9).
@@ -1497,31 +1663,33 @@ impl UserAgent {
                     return;
                 }
                 let full = s.dialogs.len() >= self.config.max_forks;
-                match s.dialog_mut(&did) {
-                    Some(d) => d.confirm(Some(msg)),
+                let index = match known {
+                    Some(i) => {
+                        s.dialogs[i].confirm(Some(msg));
+                        i
+                    }
                     // Beyond max_forks: ignored (see UaConfig::max_forks).
                     None if full => return,
                     None => match uac_dialog(s.uac_seed.as_deref(), request, msg) {
                         Ok(d) => {
-                            self.by_dialog.insert(did.clone(), id);
-                            push_dialog(&mut s.dialogs, d);
+                            self.by_dialog.add(s, id, d);
+                            s.dialogs.len() - 1
                         }
                         Err(_) => return,
                     },
-                }
+                };
                 let fallback = s.destination;
                 let invite_seq = s.invite_seq;
-                let (ack, dest) = match s.dialog(&did) {
-                    Some(d) => (d.ack(invite_seq), next_hop(d, fallback)),
-                    None => return,
-                };
+                let d = &s.dialogs[index];
+                let (ack, dest) = (d.ack(invite_seq), next_hop(d, fallback));
                 let Ok(bytes) = self.ep.send_ack(now, ack, dest) else { return };
                 let Some(s) = self.sessions.get_mut(&id) else { return };
-                s.acks.push((remote_tag, invite_seq, bytes, dest));
+                s.acks.push((index, invite_seq, bytes, dest));
+                let dialog = s.dialogs[index].id().clone();
                 let first = s.chosen.is_none();
                 if first {
                     s.uac_seed = None;
-                    s.chosen = Some(did.clone());
+                    s.chosen = Some(index);
                     s.state = SessionState::Confirmed;
                     // Early dialogs of other forks stay until their own
                     // final; only the chosen one is the session's.
@@ -1531,12 +1699,12 @@ impl UserAgent {
                         let _ = self.hangup(now, id);
                         return;
                     }
-                    self.event(UaEvent::Answered { session: id, dialog: did, response });
+                    self.event(UaEvent::Answered { session: id, dialog, response });
                 } else {
                     if self.config.fork_policy == ForkPolicy::KeepFirst {
-                        let _ = self.send_bye(now, id, &did);
+                        let _ = self.send_bye(now, id, index);
                     }
-                    self.event(UaEvent::ForkAnswered { session: id, dialog: did });
+                    self.event(UaEvent::ForkAnswered { session: id, dialog });
                 }
             }
             401 | 407 if self.digest.is_some() && !s.cancelled && s.chosen.is_none() => {
@@ -1557,6 +1725,9 @@ impl UserAgent {
                             s.invite = bytes;
                             s.invite_seq = seq.unwrap_or(0);
                             s.uac_seed = None;
+                            // The challenge ended the early dialogs (§12.3);
+                            // the retry makes its own.
+                            self.by_dialog.remove_all(s, id);
                             s.dialogs.clear();
                         }
                         self.by_transaction.insert(new_tx, (Some(id), Purpose::Invite));
@@ -1616,7 +1787,7 @@ impl UserAgent {
     }
 
     /// RFC 3262 §4: PRACK a reliable provisional once, in its dialog.
-    fn maybe_prack(&mut self, now: Instant, id: SessionId, did: &DialogId, response: &Received) {
+    fn maybe_prack(&mut self, now: Instant, id: SessionId, dialog: usize, response: &Received) {
         if !self.config.reliable_provisionals {
             return;
         }
@@ -1626,14 +1797,15 @@ impl UserAgent {
         let Ok(cseq) = msg.cseq() else { return };
         let seq0 = self.rng.next_u32() & 0xffff;
         let Some(s) = self.sessions.get_mut(&id) else { return };
-        match s.rseqs.iter_mut().find(|(t, _)| *t == did.remote_tag) {
+        let Some(d) = s.dialogs.get_mut(dialog) else { return };
+        let remote_tag = &d.id().remote_tag;
+        match s.rseqs.iter_mut().find(|(t, _)| t == remote_tag) {
             // A retransmission (or out of order): no new PRACK.
             Some((_, last)) if rseq <= *last => return,
             Some((_, last)) => *last = rseq,
-            None => s.rseqs.push((did.remote_tag.clone(), rseq)),
+            None => s.rseqs.push((remote_tag.clone(), rseq)),
         }
         let fallback = s.destination;
-        let Some(d) = s.dialog_mut(did) else { return };
         // RFC 6141 §4.7: a reliable provisional refreshes the target.
         d.handle_response(Method::Invite, msg);
         let Ok(prack) = d.request(Method::Prack, seq0) else { return };
@@ -1649,7 +1821,7 @@ impl UserAgent {
         let msg = response.message();
         let status = msg.status().unwrap_or(StatusCode(0));
         let Some(s) = self.sessions.get_mut(&id) else { return };
-        let Some(did) = s.chosen.clone() else { return };
+        let Some(chosen) = s.chosen else { return };
         match status.0 {
             100..=199 => {}
             200..=299 => {
@@ -1658,8 +1830,7 @@ impl UserAgent {
                 // re-INVITE started; it gets its own ACK again (§13.2.2.4),
                 // not a new one with the later number and a second event.
                 let seq = msg.cseq().map(|c| c.seq).unwrap_or(s.reinvite_seq);
-                if let Some((_, _, ack, dest)) =
-                    s.acks.iter().find(|(t, q, _, _)| *t == did.remote_tag && *q == seq)
+                if let Some((_, _, ack, dest)) = s.acks.iter().find(|(i, q, _, _)| *i == chosen && *q == seq)
                 {
                     let (ack, dest) = (ack.clone(), *dest);
                     let _ = self.ep.send_raw(now, ack, dest);
@@ -1669,13 +1840,13 @@ impl UserAgent {
                     return;
                 }
                 let fallback = s.destination;
-                let Some(d) = s.dialog_mut(&did) else { return };
+                let Some(d) = s.dialogs.get_mut(chosen) else { return };
                 d.handle_response(Method::Invite, msg);
                 let ack = d.ack(seq);
                 let dest = next_hop(d, fallback);
                 let Ok(bytes) = self.ep.send_ack(now, ack, dest) else { return };
                 let Some(s) = self.sessions.get_mut(&id) else { return };
-                s.acks.push((did.remote_tag.clone(), seq, bytes, dest));
+                s.acks.push((chosen, seq, bytes, dest));
                 s.reinvite_tx = None;
                 s.reinvite_body = None;
                 self.event(UaEvent::ReInviteAnswered { session: id, response });
@@ -1709,9 +1880,9 @@ impl UserAgent {
     /// §12.2.1.2: the dialog is gone (481, 408, timeout): BYE and end.
     fn dialog_gone(&mut self, now: Instant, id: SessionId) {
         let Some(s) = self.sessions.get(&id) else { return };
-        match (s.role, s.chosen.clone()) {
-            (_, Some(did)) => {
-                let _ = self.send_bye(now, id, &did);
+        match (s.role, s.chosen) {
+            (_, Some(chosen)) => {
+                let _ = self.send_bye(now, id, chosen);
             }
             // An early dialog (a 481 or 408 to an UPDATE or INFO before
             // the answer): ending it must not leave the INVITE hanging.

@@ -1,5 +1,6 @@
 //! [`RequestBuilder`], [`ResponseBuilder`] and [`response_to`].
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -16,6 +17,11 @@ struct Draft {
     fields: Fields,
     body: Vec<u8>,
     err: Option<BuildError>,
+    /// The CSeq number, while the CSeq field is the one
+    /// [`RequestBuilder::cseq`] wrote (its method the request's): read and
+    /// checked without parsing the field again. Any other change to CSeq
+    /// forgets it.
+    cseq: Option<u32>,
 }
 
 /// RFC 3261 §8.1.1 (requests) and §8.2.6.2 (responses): the fields every
@@ -34,19 +40,33 @@ impl Draft {
         }
     }
 
+    /// A field of kind `kind` is about to change.
+    fn touch(&mut self, kind: HeaderName) {
+        if kind == HeaderName::CSeq {
+            self.cseq = None;
+        }
+    }
+
     fn append(&mut self, name: FieldName<'_>, value: &[u8]) {
-        let r = name.resolve().and_then(|k| self.fields.append(k, value));
+        let r = name.resolve().and_then(|k| {
+            self.touch(k.kind);
+            self.fields.append(k, value)
+        });
         self.record(r);
     }
 
     fn set(&mut self, name: FieldName<'_>, value: &[u8]) {
-        let r = name.resolve().and_then(|k| self.fields.set(k, value));
+        let r = name.resolve().and_then(|k| {
+            self.touch(k.kind);
+            self.fields.set(k, value)
+        });
         self.record(r);
     }
 
     fn remove(&mut self, name: FieldName<'_>) {
         match name.resolve() {
             Ok(k) => {
+                self.touch(k.kind);
                 self.fields.remove(k);
             }
             Err(e) => self.fail(e),
@@ -139,6 +159,16 @@ macro_rules! common_methods {
             self
         }
 
+        /// Appends a field of a known header with a value that
+        /// [`is_clean`](super::field::is_clean) accepted: not checked again.
+        pub(crate) fn header_clean(mut self, name: HeaderName, value: &str) -> Self {
+            if name == HeaderName::Other || name == HeaderName::CSeq {
+                return self.header(name, value);
+            }
+            self.draft.fields.append_clean(name, value.as_bytes());
+            self
+        }
+
         /// Sets the body and its Content-Type (RFC 3261 §7.4, §20.15).
         /// Content-Length is computed when the message is written.
         pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
@@ -204,9 +234,33 @@ macro_rules! common_methods {
 /// ```
 #[derive(Clone, Debug)]
 pub struct RequestBuilder {
-    method: String,
-    uri: String,
+    /// A known method's name borrowed, an extension's copied.
+    method: Cow<'static, str>,
+    /// The Request-URI's length: it is kept at the start of the fields'
+    /// text buffer, which saves it an allocation of its own.
+    uri_len: usize,
     draft: Draft,
+}
+
+/// The name of a method this crate knows, as a `'static` string.
+fn static_name(method: Method<'_>) -> Option<&'static str> {
+    Some(match method {
+        Method::Invite => "INVITE",
+        Method::Ack => "ACK",
+        Method::Bye => "BYE",
+        Method::Cancel => "CANCEL",
+        Method::Options => "OPTIONS",
+        Method::Register => "REGISTER",
+        Method::Prack => "PRACK",
+        Method::Subscribe => "SUBSCRIBE",
+        Method::Notify => "NOTIFY",
+        Method::Publish => "PUBLISH",
+        Method::Info => "INFO",
+        Method::Refer => "REFER",
+        Method::Message => "MESSAGE",
+        Method::Update => "UPDATE",
+        Method::Extension(_) => return None,
+    })
 }
 
 impl RequestBuilder {
@@ -214,13 +268,20 @@ impl RequestBuilder {
     /// given; RFC 3261 §8.1.1.1).
     pub fn new(method: Method<'_>, uri: &str) -> Self {
         let mut draft = Draft::default();
-        if !lex::is_token_str(method.as_str().as_bytes()) {
-            draft.fail(BuildError::InvalidMethod);
-        }
+        let name = match static_name(method) {
+            Some(name) => Cow::Borrowed(name),
+            None => {
+                if !lex::is_token_str(method.as_str().as_bytes()) {
+                    draft.fail(BuildError::InvalidMethod);
+                }
+                Cow::Owned(method.as_str().into())
+            }
+        };
         if !valid_request_uri(uri.as_bytes()) {
             draft.fail(BuildError::InvalidRequestUri);
         }
-        RequestBuilder { method: method.as_str().into(), uri: uri.into(), draft }
+        draft.fields.push_prefix(uri.as_bytes());
+        RequestBuilder { method: name, uri_len: uri.len(), draft }
     }
 
     common_methods!();
@@ -255,7 +316,32 @@ impl RequestBuilder {
     ///
     /// [`set_header`]: Self::set_header
     pub(crate) fn set_header_parts(mut self, name: HeaderName, parts: &[&[u8]]) -> Self {
+        self.draft.touch(name);
         let r = FieldName::from(name).resolve().and_then(|k| self.draft.fields.set_parts(k, parts));
+        self.draft.record(r);
+        self
+    }
+
+    /// Sets Call-ID to a value that is known to be one (read from a parsed
+    /// message, whose Call-ID the parser checked, or given to
+    /// [`call_id`](Self::call_id) before): no second check.
+    pub(crate) fn call_id_checked(mut self, value: &str) -> Self {
+        let key = Key { kind: HeaderName::CallId, raw: &[] };
+        self.draft.fields.set_parts_unchecked(key, &[value.as_bytes()]);
+        self
+    }
+
+    /// Sets a known header (From, To) to `uri` (checked as
+    /// [`set_header`](Self::set_header) checks) with `;tag=<tag>`; a tag
+    /// that is a token needs no further check, any other is checked too.
+    pub(crate) fn set_header_tagged(mut self, name: HeaderName, uri: &[u8], tag: &[u8]) -> Self {
+        self.draft.touch(name);
+        let key = Key { kind: name, raw: &[] };
+        let r = if lex::is_token_str(tag) {
+            self.draft.fields.set_checked_then(key, uri, &[b";tag=", tag])
+        } else {
+            self.draft.fields.set_parts(key, &[uri, b";tag=", tag])
+        };
         self.draft.record(r);
         self
     }
@@ -267,12 +353,16 @@ impl RequestBuilder {
 
     /// The Request-URI, as given to [`new`](Self::new).
     pub(crate) fn uri_str(&self) -> &str {
-        &self.uri
+        // Copied from a &str in `new`.
+        core::str::from_utf8(self.draft.fields.prefix(self.uri_len)).unwrap_or_default()
     }
 
     /// The CSeq sequence number set so far, if a valid CSeq is set (the
     /// UA core records it without parsing the request it sends).
     pub(crate) fn cseq_seq(&self) -> Option<u32> {
+        if self.draft.cseq.is_some() {
+            return self.draft.cseq;
+        }
         CSeq::parse(self.draft.fields.get(HeaderName::CSeq)?).ok().map(|c| c.seq)
     }
 
@@ -306,6 +396,7 @@ impl RequestBuilder {
     /// number must be below 2**31).
     pub fn cseq(mut self, seq: u32) -> Self {
         if seq >= 1 << 31 {
+            self.draft.touch(HeaderName::CSeq);
             self.draft.fail(BuildError::InvalidHeaderValue(HeaderName::CSeq));
             return self;
         }
@@ -317,11 +408,16 @@ impl RequestBuilder {
         let n = sink.len();
         let key = Key { kind: HeaderName::CSeq, raw: &[] };
         self.draft.fields.set_parts_unchecked(key, &[&digits[..n], b" ", self.method.as_bytes()]);
+        self.draft.cseq = Some(seq);
         self
     }
 
     fn check(&self) -> Result<(), BuildError> {
         self.draft.check()?;
+        if self.draft.cseq.is_some() {
+            // Written by `cseq`, with this request's method.
+            return Ok(());
+        }
         // RFC 3261 §8.1.1.5: the CSeq method MUST match the request's.
         let cseq = self.draft.fields.get(HeaderName::CSeq).unwrap_or_default();
         let cseq = CSeq::parse(cseq).map_err(|_| BuildError::InvalidHeaderValue(HeaderName::CSeq))?;
@@ -332,7 +428,8 @@ impl RequestBuilder {
     }
 
     fn capacity(&self) -> usize {
-        self.draft.capacity(self.method.len() + self.uri.len() + 12)
+        // (The Request-URI is counted in the fields' text.)
+        self.draft.capacity(self.method.len() + 12)
     }
 
     fn defaults(&self) -> &'static [u8] {
@@ -342,7 +439,7 @@ impl RequestBuilder {
     fn write_start_line<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
         out.put(self.method.as_bytes())?;
         out.put(b" ")?;
-        out.put(self.uri.as_bytes())?;
+        out.put(self.draft.fields.prefix(self.uri_len))?;
         out.put(b" SIP/2.0\r\n")?;
         Ok(())
     }
@@ -687,6 +784,23 @@ Content-Length: 0\r\n\r\n"
             .build()
             .unwrap();
         assert!(ext.as_bytes().windows(12).any(|w| w == b"CSeq: 9 FOO\r"));
+    }
+
+    /// The CSeq number `cseq` wrote is read back without a parse; any other
+    /// change to CSeq is seen.
+    #[test]
+    fn rfc3261_8_1_1_5_cseq_number_follows_every_change() {
+        assert_eq!(invite().cseq(5).cseq_seq(), Some(5));
+        assert_eq!(invite().cseq(5).set_header(HeaderName::CSeq, "7 INVITE").cseq_seq(), Some(7));
+        let r = invite().cseq(5).set_header("CSeq", "7 BYE").build();
+        assert_eq!(r, Err(BuildError::CSeqMethodMismatch));
+        let removed = invite().cseq(5).remove_header(HeaderName::CSeq);
+        assert_eq!(removed.cseq_seq(), None);
+        assert_eq!(removed.build(), Err(BuildError::MissingHeader(HeaderName::CSeq)));
+        let again = invite().set_header(HeaderName::CSeq, "7 BYE").cseq(8);
+        assert_eq!(again.cseq_seq(), Some(8));
+        assert!(again.build().is_ok());
+        assert_eq!(invite().cseq(5).cseq(1 << 31).cseq_seq(), Some(5));
     }
 
     #[test]

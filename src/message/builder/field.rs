@@ -121,6 +121,15 @@ pub(super) fn push_value(out: &mut Vec<u8>, name: HeaderName, v: &[u8]) -> Resul
     Ok(())
 }
 
+/// True if [`push_value`] would accept `v` and write it unchanged: no
+/// control character but HTAB, no leading or trailing white space. A value
+/// used again and again (a configured Contact) is checked once with this
+/// and then copied as it is.
+pub(crate) fn is_clean(v: &[u8]) -> bool {
+    let edge = |c: Option<&u8>| c.is_some_and(|&c| lex::is_ws(c));
+    !edge(v.first()) && !edge(v.last()) && v.iter().all(|&c| !(c < 0x20 && c != b'\t' || c == 0x7f))
+}
+
 /// Checks a value without keeping it (see [`push_value`]).
 #[cfg(test)]
 pub(super) fn check_value(name: HeaderName, v: &[u8]) -> Result<Vec<u8>, BuildError> {
@@ -199,6 +208,21 @@ impl Fields {
         }
     }
 
+    /// Puts bytes that belong to no field (a request's Request-URI) at the
+    /// start of the text buffer, before any field: they share its
+    /// allocation. Read back with [`prefix`](Self::prefix).
+    pub(super) fn push_prefix(&mut self, b: &[u8]) {
+        debug_assert!(self.text.is_empty());
+        self.reserve_first(b.len());
+        self.text.extend_from_slice(b);
+    }
+
+    /// The first `len` bytes of the text buffer (see
+    /// [`push_prefix`](Self::push_prefix)).
+    pub(super) fn prefix(&self, len: usize) -> &[u8] {
+        &self.text[..len]
+    }
+
     /// Room for `fields` more fields and `text` more bytes of names and
     /// values.
     pub(super) fn reserve(&mut self, fields: usize, text: usize) {
@@ -216,6 +240,18 @@ impl Fields {
             push_value(&mut self.text, key.kind, value)?;
         }
         Ok(Field { kind: key.kind, raw_name, value: Span { start, end: self.text.len() }, folds: trusted })
+    }
+
+    /// Appends a known header's field with a value that [`is_clean`]
+    /// accepted before: copied as it is, which is what [`push_value`]
+    /// would write for it.
+    pub(super) fn append_clean(&mut self, kind: HeaderName, value: &[u8]) {
+        debug_assert!(is_clean(value));
+        self.reserve_first(value.len());
+        let start = self.text.len();
+        self.text.extend_from_slice(value);
+        let span = Span { start, end: self.text.len() };
+        self.list.push(Field { kind, raw_name: Span { start, end: start }, value: span, folds: false });
     }
 
     /// Appends a field with a checked user value.
@@ -292,6 +328,35 @@ impl Fields {
                 self.text.truncate(start);
                 return Err(e);
             }
+        }
+        let f = Field {
+            kind: key.kind,
+            raw_name: Span { start, end: start },
+            value: Span { start, end: self.text.len() },
+            folds: false,
+        };
+        self.place(key, f);
+        Ok(())
+    }
+
+    /// [`set`](Self::set) with a value of a user part, checked, followed by
+    /// parts this crate checked itself (`;tag=` and a token): only the
+    /// first goes through [`push_value`].
+    pub(super) fn set_checked_then(
+        &mut self,
+        key: Key<'_>,
+        checked: &[u8],
+        rest: &[&[u8]],
+    ) -> Result<(), BuildError> {
+        let total: usize = checked.len() + rest.iter().map(|p| p.len()).sum::<usize>();
+        self.reserve_first(total);
+        let start = self.text.len();
+        if let Err(e) = push_value(&mut self.text, key.kind, checked) {
+            self.text.truncate(start);
+            return Err(e);
+        }
+        for p in rest {
+            self.text.extend_from_slice(p);
         }
         let f = Field {
             kind: key.kind,
@@ -426,6 +491,17 @@ mod tests {
         assert_eq!(clean("  \r\n x  ").unwrap(), b"x");
         assert_eq!(clean("caf\u{e9} \t ok").unwrap(), "caf\u{e9} \t ok".as_bytes());
         assert_eq!(clean("").unwrap(), b"");
+    }
+
+    #[test]
+    fn clean_values_are_written_unchanged() {
+        for v in ["<sip:bob@192.0.2.4>", "a\tb", "", "x"] {
+            assert!(is_clean(v.as_bytes()), "{v:?}");
+            assert_eq!(clean(v).unwrap(), v.as_bytes());
+        }
+        for v in [" <sip:a>", "<sip:a> ", "\t", "a\r\n b", "a\0", "a\x7f"] {
+            assert!(!is_clean(v.as_bytes()), "{v:?}");
+        }
     }
 
     #[test]
