@@ -131,26 +131,82 @@ fn line_end(buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
     }
 }
 
-/// The line ends of the header section. memchr's iterator goes through
-/// its implementation lookup on every call; where AVX2 is known to be
-/// there (detected at run time with `std`, or enabled at compile time)
-/// the finder is built once per parse and called directly. Elsewhere this
-/// is memchr's iterator. Both yield every LF, in order.
-enum LineEnds<'f, 'h> {
+/// Finds the line breaks of the header section: the next CR or LF. Where
+/// AVX2 is known to be there (detected at run time with `std`, or enabled
+/// at compile time) the finder is built once per parse and called
+/// directly; elsewhere memchr's `memchr2` (which looks its implementation
+/// up on each call).
+///
+/// Searching for CR as well as LF is what refuses a bare CR without a
+/// second pass over the head: every CR is seen, and each must be followed
+/// by LF (see [`line_end`] for why).
+enum Breaks {
     #[cfg(target_arch = "x86_64")]
-    Avx2(memchr::arch::x86_64::avx2::memchr::OneIter<'f, 'h>),
-    Any(memchr::Memchr<'h>, core::marker::PhantomData<&'f ()>),
+    Avx2(memchr::arch::x86_64::avx2::memchr::Two),
+    Any,
 }
 
-impl Iterator for LineEnds<'_, '_> {
-    type Item = usize;
+impl Breaks {
     #[inline(always)]
-    fn next(&mut self) -> Option<usize> {
+    fn new() -> Breaks {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(f) = memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') {
+            return Breaks::Avx2(f);
+        }
+        Breaks::Any
+    }
+
+    #[inline(always)]
+    fn find(&self, hay: &[u8]) -> Option<usize> {
         match self {
             #[cfg(target_arch = "x86_64")]
-            LineEnds::Avx2(it) => it.next(),
-            LineEnds::Any(it, _) => it.next(),
+            Breaks::Avx2(f) => f.find(hay),
+            Breaks::Any => memchr::memchr2(b'\r', b'\n', hay),
         }
+    }
+}
+
+/// The position of the first ':' in `line`, eight bytes at a time with the
+/// exact "has a zero byte" word trick. `first` is `line`'s first eight
+/// bytes as a little-endian word (zero-padded; it may also hold the bytes
+/// after the line, which are ignored): it is loaded once for both this
+/// search and the name classifier.
+#[inline(always)]
+fn find_colon(line: &[u8], first: u64) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const COLONS: u64 = ONES * b':' as u64;
+    let hit = |w: u64| {
+        let x = w ^ COLONS;
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    let m = hit(first);
+    if m != 0 {
+        let at = (m.trailing_zeros() / 8) as usize;
+        return if at < line.len() { Some(at) } else { None };
+    }
+    let mut i = 8;
+    while let Some(chunk) = line.get(i..i + 8) {
+        let Ok(w) = <[u8; 8]>::try_from(chunk) else { break };
+        let m = hit(u64::from_le_bytes(w));
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    line.get(i..)?.iter().position(|&c| c == b':').map(|k| i + k)
+}
+
+/// The eight bytes of `buf` at `i` as a little-endian word, zero-padded
+/// past the end of `buf`.
+#[inline(always)]
+fn word_at(buf: &[u8], i: usize) -> u64 {
+    match buf.get(i..i + 8) {
+        Some(w) => match <[u8; 8]>::try_from(w) {
+            Ok(a) => u64::from_le_bytes(a),
+            Err(_) => 0,
+        },
+        None => super::name::head_word(buf.get(i..).unwrap_or(&[])),
     }
 }
 
@@ -311,24 +367,14 @@ impl<'a> Message<'a> {
         };
         let index = &mut msg.index;
         let body_start;
-        // One SIMD pass finds every line end of the header section; nothing
-        // past the header-section limit is ever scanned.
-        let head_from = next;
+        // One SIMD search per line finds its end; nothing past the
+        // header-section limit is ever scanned.
         let scan_end = buf.len().min(max_head + 1);
-        let head_bytes = buf.get(head_from..scan_end).unwrap_or(&[]);
-        #[cfg(target_arch = "x86_64")]
-        let avx2 = memchr::arch::x86_64::avx2::memchr::One::new(b'\n');
-        #[cfg(target_arch = "x86_64")]
-        let mut line_ends = match &avx2 {
-            Some(finder) => LineEnds::Avx2(finder.iter(head_bytes)),
-            None => LineEnds::Any(memchr::memchr_iter(b'\n', head_bytes), core::marker::PhantomData),
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let mut line_ends = LineEnds::Any(memchr::memchr_iter(b'\n', head_bytes), core::marker::PhantomData);
-        let mut crlf_lines = 0usize;
+        let breaks = Breaks::new();
         loop {
             let line_start = next;
-            let Some(rel) = line_ends.next() else {
+            let hay = buf.get(line_start..scan_end).unwrap_or(&[]);
+            let Some(k) = breaks.find(hay) else {
                 if scan_end < buf.len() {
                     return Err(head_limit_hit());
                 }
@@ -343,48 +389,66 @@ impl<'a> Message<'a> {
                 }
                 return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
             };
-            let lf = head_from + rel;
-            let end = if lf > line_start && buf[lf - 1] == b'\r' {
-                crlf_lines += 1;
-                lf - 1
-            } else {
-                lf
+            let end = line_start + k;
+            // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
+            // for robustness); a CR not followed by LF is refused, since
+            // some stacks end a line there and a header could be smuggled
+            // past a proxy.
+            next = match hay.get(k) {
+                Some(b'\r') => match hay.get(k + 1) {
+                    Some(b'\n') => end + 2,
+                    Some(_) => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
+                    // The LF would lie past the limit, or past the input.
+                    None if scan_end < buf.len() => return Err(head_limit_hit()),
+                    None => return Err(ParseError::new(Element::Message, ErrorKind::Incomplete)),
+                },
+                _ => end + 1,
             };
-            next = lf + 1;
-            if end == line_start {
+            let Some(line) = buf.get(line_start..end) else {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            };
+            let Some(&first) = line.first() else {
                 body_start = next;
                 break;
-            }
-            if end - line_start > max_line {
+            };
+            if line.len() > max_line {
                 return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
             }
-            let first = buf[line_start];
             if first == b' ' || first == b'\t' {
                 // RFC 3261 §7.3.1: a continuation line folds into the
                 // previous field's value.
                 let Some(last) = index.last_mut() else {
                     return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
                 };
-                if !lex::is_blank(&buf[line_start..end]) {
+                if !lex::is_blank(line) {
                     // end < scan_end <= max_head + 1 <= u16::MAX + 1.
                     last.value_end = trim_end(buf, last.value_start as usize, end) as u16;
                 }
                 continue;
             }
-            // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS; the name
-            // is a token (checked in the same pass that finds its end).
-            let line = &buf[line_start..end];
-            let name_end = lex::scan_token(line, 0);
-            let mut colon = name_end;
-            while colon < line.len() && lex::is_ws(line[colon]) {
-                colon += 1;
+            // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
+            // cannot hold ':', so the first colon ends it.
+            let w = word_at(buf, line_start);
+            let Some(colon) = find_colon(line, w) else {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            };
+            let mut name_end = colon;
+            while name_end > 0 && line.get(name_end - 1).is_some_and(|&c| lex::is_ws(c)) {
+                name_end -= 1;
             }
-            if name_end == 0 || line.get(colon) != Some(&b':') || name_end > u8::MAX as usize {
+            if name_end == 0 || name_end > u8::MAX as usize {
                 return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
             }
-            let name = HeaderName::from_token(&line[..name_end]);
+            let name_bytes = &line[..name_end];
+            let head = if name_end >= 8 { w } else { w & ((1u64 << (8 * name_end)) - 1) };
+            let name = HeaderName::classify(name_bytes, head);
+            // A known name matched exactly, so it is a token; any other
+            // must be checked (RFC 3261 §7.3.1: field-name is a token).
+            if name == HeaderName::Other && lex::scan_token(name_bytes, 0) != name_end {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            }
             let mut vs = line_start + colon + 1;
-            while vs < end && lex::is_ws(buf[vs]) {
+            while vs < end && buf.get(vs).is_some_and(|&c| lex::is_ws(c)) {
                 vs += 1;
             }
             let ve = trim_end(buf, vs, end);
@@ -399,11 +463,6 @@ impl<'a> Message<'a> {
                 value_start: vs as u16,
                 value_end: ve as u16,
             });
-        }
-        // A CR anywhere but before an LF would let a header be smuggled past
-        // a proxy (some stacks end lines at a lone CR): refuse it.
-        if memchr::memchr_iter(b'\r', &buf[head_from..body_start]).count() != crlf_lines {
-            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
         }
         if body_start > max_head {
             return Err(head_limit_hit());
@@ -713,6 +772,50 @@ CSeq: 1 OPTIONS\r\n";
     fn rfc3261_7_3_1_lone_cr_is_refused() {
         let m = msg(b"Subject: a\rInjected: b\r\n", b"");
         assert_eq!(Message::parse(&m).unwrap_err().element, Element::Header(HeaderName::Other));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_bare_cr_anywhere_in_the_head_is_refused() {
+        // The line search finds every CR as well as every LF; a CR in any
+        // position of any header line (not followed by LF) is refused.
+        let good = msg(b"Subject: hello\r\n", b"");
+        let head_end = good.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let first_lf = good.iter().position(|&c| c == b'\n').unwrap();
+        for i in first_lf + 1..head_end {
+            if matches!(good[i], b'\r' | b'\n') {
+                continue;
+            }
+            let mut m = good.clone();
+            m[i] = b'\r';
+            let e = Message::parse(&m).unwrap_err();
+            assert_eq!(e.element, Element::Header(HeaderName::Other), "CR at {i}");
+        }
+        // A CR as the last byte of the input.
+        let mut m = good.clone();
+        m.truncate(first_lf);
+        m.extend_from_slice(b"\nVia: x\r").unwrap();
+        assert_eq!(Message::parse(&m).unwrap_err().kind, ErrorKind::Incomplete);
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_find_colon_matches_a_plain_search() {
+        // Every line length up to 40 with the colon at every position (or
+        // none), and a first word that may run past the line with a colon
+        // there, which must not count.
+        for len in 0..40usize {
+            for at in 0..=len {
+                let mut buf = [b'a'; 48];
+                if at < len {
+                    buf[at] = b':';
+                }
+                buf[len] = b':'; // just past the line
+                let line = &buf[..len];
+                let want = line.iter().position(|&c| c == b':');
+                assert_eq!(find_colon(line, word_at(&buf, 0)), want, "len {len} at {at}");
+                // The zero-padded word the parser builds at the buffer's end.
+                assert_eq!(find_colon(line, word_at(line, 0)), want, "len {len} at {at}");
+            }
+        }
     }
 
     #[test]
