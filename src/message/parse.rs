@@ -133,37 +133,41 @@ fn line_end(buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
 
 /// Finds the line breaks of the header section: the next CR or LF. Where
 /// AVX2 is known to be there (detected at run time with `std`, or enabled
-/// at compile time) the finder is built once per parse and called
-/// directly; elsewhere memchr's `memchr2` (which looks its implementation
-/// up on each call).
+/// at compile time) the finder is built once per parse (`finder`) and
+/// called directly; elsewhere memchr's `memchr2` (which looks its
+/// implementation up on each call).
 ///
 /// Searching for CR as well as LF is what refuses a bare CR without a
 /// second pass over the head: every CR is seen, and each must be followed
 /// by LF (see [`line_end`] for why).
-enum Breaks {
-    #[cfg(target_arch = "x86_64")]
-    Avx2(memchr::arch::x86_64::avx2::memchr::Two),
-    Any,
+#[cfg(target_arch = "x86_64")]
+type Finder = Option<memchr::arch::x86_64::avx2::memchr::Two>;
+#[cfg(not(target_arch = "x86_64"))]
+type Finder = ();
+
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn finder() -> Finder {
+    memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n')
 }
 
-impl Breaks {
-    #[inline(always)]
-    fn new() -> Breaks {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(f) = memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') {
-            return Breaks::Avx2(f);
-        }
-        Breaks::Any
-    }
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn finder() -> Finder {}
 
-    #[inline(always)]
-    fn find(&self, hay: &[u8]) -> Option<usize> {
-        match self {
-            #[cfg(target_arch = "x86_64")]
-            Breaks::Avx2(f) => f.find(hay),
-            Breaks::Any => memchr::memchr2(b'\r', b'\n', hay),
-        }
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn find_break(finder: &Finder, hay: &[u8]) -> Option<usize> {
+    match finder {
+        Some(f) => f.find(hay),
+        None => memchr::memchr2(b'\r', b'\n', hay),
     }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn find_break(_: &Finder, hay: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'\r', b'\n', hay)
 }
 
 /// The position of the first ':' in `line`, eight bytes at a time with the
@@ -281,13 +285,23 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     // Extra or trailing SPs and LWS inside the URI are rejected, which
     // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
     let sp1 = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
-    let sp2 = memchr::memrchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
-    if sp1 == sp2 {
+    // Nearly every request ends in " SIP/2.0": one word compare finds the
+    // second SP and settles the version; other endings take the search.
+    let tail = line.len().checked_sub(8).and_then(|i| line.get(i..));
+    let common = tail == Some(&b" SIP/2.0"[..]);
+    let sp2 = if common {
+        line.len() - 8 // the last SP: "SIP/2.0" holds none
+    } else {
+        memchr::memrchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?
+    };
+    if sp1 >= sp2 {
         return Err(ParseError::syntax(Element::StartLine));
     }
     let method = Method::from_bytes(&line[..sp1]).ok_or(ParseError::syntax(Element::Method))?;
     let raw_uri = &line[sp1 + 1..sp2];
-    check_version(&line[sp2 + 1..])?;
+    if !common {
+        check_version(&line[sp2 + 1..])?;
+    }
     if raw_uri.is_empty() || lex::has_ctl_or_sp(raw_uri) {
         return Err(ParseError::syntax(Element::RequestUri));
     }
@@ -370,11 +384,11 @@ impl<'a> Message<'a> {
         // One SIMD search per line finds its end; nothing past the
         // header-section limit is ever scanned.
         let scan_end = buf.len().min(max_head + 1);
-        let breaks = Breaks::new();
+        let finder = finder();
         loop {
             let line_start = next;
             let hay = buf.get(line_start..scan_end).unwrap_or(&[]);
-            let Some(k) = breaks.find(hay) else {
+            let Some(k) = find_break(&finder, hay) else {
                 if scan_end < buf.len() {
                     return Err(head_limit_hit());
                 }
@@ -896,9 +910,30 @@ CSeq: 1 OPTIONS\r\n";
             b"INV;TE sip:a@b SIP/2.0\r\n\r\n",
             b"INVITE <sip:a@b> SIP/2.0\r\n\r\n",
             b"INVITE sip:a@b?Route=x SIP/2.0\r\n\r\n",
+            // The " SIP/2.0" fast path still needs two SPs and a URI.
+            b"INVITE SIP/2.0\r\n\r\n",
+            b" SIP/2.0\r\n\r\n",
+            b"INVITE  SIP/2.0\r\n\r\n",
+            b"INV\x01TE sip:a@b SIP/2.0\r\n\r\n",
         ] {
             assert!(Message::parse(bad).is_err(), "{:?}", core::str::from_utf8(bad));
         }
+        // Other spellings of the version take the full check (RFC 3261
+        // §7.1: "SIP" is case-insensitive; 505 for another version).
+        let ok = |line: &[u8]| {
+            let mut v: heapless::Vec<u8, 512> = heapless::Vec::new();
+            v.extend_from_slice(line).unwrap();
+            v.extend_from_slice(&BASE[BASE.iter().position(|&c| c == b'\n').unwrap() + 1..]).unwrap();
+            v.extend_from_slice(b"\r\n").unwrap();
+            Message::parse(&v).map(|m| m.method().map(|m| m.as_str() == "OPTIONS"))
+        };
+        assert_eq!(ok(b"OPTIONS sip:a@b SIP/2.0\r\n"), Ok(Some(true)));
+        assert_eq!(ok(b"OPTIONS sip:a@b sip/2.0\r\n"), Ok(Some(true)));
+        assert_eq!(
+            ok(b"OPTIONS sip:a@b SIP/2.1\r\n").unwrap_err().status(),
+            StatusCode::VERSION_NOT_SUPPORTED
+        );
+        assert_eq!(ok(b"OPTIONS sip:a@b XIP/2.0\r\n").unwrap_err().element, Element::Version);
     }
 
     #[test]
