@@ -110,11 +110,11 @@ pub struct Message<'a> {
 /// past a proxy (RFC 3261 §7.3.1 allows only CRLF; a lone LF is accepted
 /// for robustness, as most deployed stacks do).
 #[inline(always)]
-fn line_end(buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
+fn line_end(finder: &Finder, buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
     let Some(rest) = buf.get(i..) else {
         return Ok(None);
     };
-    match memchr::memchr2(b'\r', b'\n', rest) {
+    match find_break(finder, rest) {
         None => Ok(None),
         Some(k) => {
             let p = i + k;
@@ -344,7 +344,8 @@ impl<'a> Message<'a> {
         let max_headers = limits.effective_max_headers();
         let head_limit_hit = || ParseError::new(Element::Message, ErrorKind::HeaderSectionTooLarge);
 
-        let (sl_end, mut next) = match line_end(buf, pos) {
+        let finder = finder();
+        let (sl_end, mut next) = match line_end(&finder, buf, pos) {
             Ok(Some(v)) => v,
             Ok(None) => return Err(ParseError::new(Element::StartLine, ErrorKind::Incomplete)),
             Err(()) => return Err(ParseError::syntax(Element::StartLine)),
@@ -384,7 +385,6 @@ impl<'a> Message<'a> {
         // One SIMD search per line finds its end; nothing past the
         // header-section limit is ever scanned.
         let scan_end = buf.len().min(max_head + 1);
-        let finder = finder();
         loop {
             let line_start = next;
             let hay = buf.get(line_start..scan_end).unwrap_or(&[]);
