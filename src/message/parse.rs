@@ -418,7 +418,7 @@ impl<'a> Message<'a> {
                 },
                 _ => end + 1,
             };
-            let Some(line) = buf.get(line_start..end) else {
+            let Some(line) = hay.get(..k) else {
                 return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
             };
             let Some(&first) = line.first() else {
@@ -442,13 +442,16 @@ impl<'a> Message<'a> {
             }
             // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
             // cannot hold ':', so the first colon ends it.
-            let w = word_at(buf, line_start);
+            let w = word_at(hay, 0);
             let Some(colon) = find_colon(line, w) else {
                 return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
             };
             let mut name_end = colon;
-            while name_end > 0 && line.get(name_end - 1).is_some_and(|&c| lex::is_ws(c)) {
-                name_end -= 1;
+            if colon > 0 && line.get(colon - 1).is_some_and(|&c| lex::is_ws(c)) {
+                // Rare: white space before the colon.
+                while name_end > 0 && line.get(name_end - 1).is_some_and(|&c| lex::is_ws(c)) {
+                    name_end -= 1;
+                }
             }
             if name_end == 0 || name_end > u8::MAX as usize {
                 return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
