@@ -92,3 +92,55 @@ impl core::fmt::Display for Method<'_> {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3261_7_1_methods_are_case_sensitive_tokens() {
+        for m in [
+            Method::Invite,
+            Method::Ack,
+            Method::Bye,
+            Method::Cancel,
+            Method::Options,
+            Method::Register,
+            Method::Prack,
+            Method::Subscribe,
+            Method::Notify,
+            Method::Publish,
+            Method::Info,
+            Method::Refer,
+            Method::Message,
+            Method::Update,
+        ] {
+            let name = m.as_str().as_bytes();
+            assert_eq!(Method::from_bytes(name), Some(m));
+            // Any one-byte change, and the name cut or extended, is not it.
+            let mut buf = [0u8; 16];
+            buf[..name.len()].copy_from_slice(name);
+            for i in 0..=name.len() {
+                for b in 0..=255u8 {
+                    let mut v = buf;
+                    v[i] = b;
+                    let cand = &v[..name.len().max(i + 1)];
+                    if cand == name {
+                        continue;
+                    }
+                    match Method::from_bytes(cand) {
+                        Some(Method::Extension(e)) => assert_eq!(e.as_bytes(), cand),
+                        None => assert!(!lex::is_token_str(cand)),
+                        Some(other) => panic!("{cand:?} taken for {other:?}"),
+                    }
+                }
+            }
+            assert_eq!(
+                Method::from_bytes(&name[..name.len() - 1]).map(|m| m == Method::Extension("")),
+                Some(false)
+            );
+        }
+        assert_eq!(Method::from_bytes(b"invite"), Some(Method::Extension("invite")));
+        assert_eq!(Method::from_bytes(b""), None);
+    }
+}

@@ -153,210 +153,226 @@ pub enum HeaderName {
     Other,
 }
 
-/// `name` equals `lower` (a lower-case known name) once each byte of
-/// `name` is OR-ed with 0x20 (the case fold of [`HeaderName::from_token`]).
+/// A known name as the classifier compares it: the lower-case name read
+/// little-endian as up to three words (bytes 0..8, the last eight, and
+/// 8..16 for names over 16 bytes), and beside each word the bit 0x20 at
+/// every letter position.
 ///
-/// Every byte of a known name has bit 0x20 set (lower-case letters, `-`),
-/// so whole words can be OR-ed and compared: two overlapping loads cover
-/// any length from 4 to 16, a loop the rest.
+/// OR-ing a candidate's word with `fold` and comparing with `lower` is an
+/// exact case-insensitive match (RFC 3261 §7.3.1): at a letter position
+/// only the two cases of that letter pass, at a '-' only '-' itself (a
+/// plain OR of 0x20 everywhere would let CR, 0x0d, pass for '-'). So a
+/// name that matches is a `token` by construction and the parser need not
+/// check its bytes again.
+struct Pat {
+    lower: [u64; 3],
+    fold: [u64; 3],
+}
+
+const fn pat(name: &[u8]) -> Pat {
+    let n = name.len();
+    let mut lower = [0u64; 3];
+    let mut fold = [0u64; 3];
+    // Word k starts at offs[k]; names of up to eight bytes use word 0 only,
+    // zero-padded (the parser zero-pads the candidate the same way).
+    let offs = [0, n.saturating_sub(8), 8];
+    let words = if n <= 8 {
+        1
+    } else if n <= 16 {
+        2
+    } else {
+        3
+    };
+    let mut k = 0;
+    while k < words {
+        let mut j = 0;
+        while j < 8 && offs[k] + j < n {
+            let b = name[offs[k] + j];
+            lower[k] |= (b as u64) << (8 * j);
+            if b.is_ascii_lowercase() {
+                fold[k] |= 0x20 << (8 * j);
+            }
+            j += 1;
+        }
+        k += 1;
+    }
+    Pat { lower, fold }
+}
+
+/// The eight bytes of `s` at `i` as a little-endian word (0 if `s` is too
+/// short, which the callers rule out by length).
 #[inline(always)]
-fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
-    #[inline(always)]
-    fn w8(s: &[u8], i: usize) -> Option<u64> {
-        Some(u64::from_le_bytes(s.get(i..i + 8)?.try_into().ok()?))
+fn word_at(s: &[u8], i: usize) -> u64 {
+    match s.get(i..i + 8) {
+        Some(w) => match <[u8; 8]>::try_from(w) {
+            Ok(a) => u64::from_le_bytes(a),
+            Err(_) => 0,
+        },
+        None => 0,
     }
-    #[inline(always)]
-    fn w4(s: &[u8], i: usize) -> Option<u32> {
-        Some(u32::from_le_bytes(s.get(i..i + 4)?.try_into().ok()?))
-    }
-    const F8: u64 = 0x2020_2020_2020_2020;
-    const F4: u32 = 0x2020_2020;
-    let n = lower.len();
-    if name.len() != n {
+}
+
+/// True if `name` (whose length is the pattern's) is the pattern's name in
+/// some letter case. `head` is the first `min(len, 8)` bytes of `name`,
+/// little-endian and zero-padded.
+#[inline(always)]
+fn is(name: &[u8], head: u64, p: &Pat) -> bool {
+    let n = name.len();
+    if head | p.fold[0] != p.lower[0] {
         return false;
     }
-    let eq8 = |i: usize| matches!((w8(name, i), w8(lower, i)), (Some(a), Some(b)) if a | F8 == b);
-    let eq4 = |i: usize| matches!((w4(name, i), w4(lower, i)), (Some(a), Some(b)) if a | F4 == b);
-    match n {
-        0 => true,
-        1..=3 => name.iter().zip(lower).all(|(&a, &b)| a | 0x20 == b),
-        4..=8 => eq4(0) && eq4(n - 4),
-        9..=16 => eq8(0) && eq8(n - 8),
-        _ => {
-            let mut i = 0;
-            while i + 8 < n {
-                if !eq8(i) {
-                    return false;
-                }
-                i += 8;
-            }
-            eq8(n - 8)
-        }
+    if n <= 8 {
+        return true;
     }
+    if word_at(name, n - 8) | p.fold[1] != p.lower[1] {
+        return false;
+    }
+    n <= 16 || word_at(name, 8) | p.fold[2] == p.lower[2]
+}
+
+/// The first `min(len, 8)` bytes of `s` as a little-endian, zero-padded
+/// word: the `head` the classifier takes.
+#[inline]
+pub(crate) fn head_word(s: &[u8]) -> u64 {
+    let mut w = 0u64;
+    for (j, &b) in s.iter().take(8).enumerate() {
+        w |= u64::from(b) << (8 * j);
+    }
+    w
+}
+
+/// Tries the listed names in turn; `Other` if none matches.
+macro_rules! pick {
+    ($name:ident, $head:ident; $($lit:literal => $kind:ident),+) => {{
+        $(
+            {
+                const P: Pat = pat($lit);
+                if is($name, $head, &P) {
+                    return HeaderName::$kind;
+                }
+            }
+        )+
+        HeaderName::Other
+    }};
 }
 
 impl HeaderName {
     /// Recognises a header name, long or compact, in any letter case.
-    /// Unknown names give [`HeaderName::Other`].
+    /// Unknown names (and anything that is not a `token`) give
+    /// [`HeaderName::Other`].
     #[inline]
     pub fn from_bytes(name: &[u8]) -> HeaderName {
-        if !name.iter().all(|&c| super::lex::is_token(c)) {
-            return HeaderName::Other;
-        }
-        Self::from_token(name)
+        Self::classify(name, head_word(name))
     }
 
-    /// [`HeaderName::from_bytes`] for a name already known to be a `token`
-    /// (the parser checks that while finding the colon).
+    /// [`HeaderName::from_bytes`] with the name's first bytes already
+    /// loaded as a word (see [`head_word`]), as the parser has them.
     ///
-    /// OR-ing 0x20 folds letters to lower case; on the other token
-    /// characters it changes nothing or (for '_') yields a byte no known
-    /// name contains, so it never makes an unknown token match. (It is not
-    /// safe for non-tokens: CR would become '-'.)
+    /// Dispatches on length and first letter, then compares one to four
+    /// candidates a word at a time (see [`Pat`]). The match is exact, so
+    /// `Other` means only "not a known name": the caller checks that such
+    /// a name is a `token`.
     #[inline(always)]
-    pub(crate) fn from_token(name: &[u8]) -> HeaderName {
+    pub(crate) fn classify(name: &[u8], head: u64) -> HeaderName {
         let n = name.len();
         let Some(&first) = name.first() else {
             return HeaderName::Other;
         };
-        // Dispatch on length and first letter, then compare with the one
-        // or two names left (lower-case by OR-ing 0x20, see above).
-        let (cand, kind) = match (n, first | 0x20) {
-            (1, b'a') => return HeaderName::AcceptContact,
-            (1, b'b') => return HeaderName::ReferredBy,
-            (1, b'c') => return HeaderName::ContentType,
-            (1, b'd') => return HeaderName::RequestDisposition,
-            (1, b'e') => return HeaderName::ContentEncoding,
-            (1, b'f') => return HeaderName::From,
-            (1, b'i') => return HeaderName::CallId,
-            (1, b'j') => return HeaderName::RejectContact,
-            (1, b'k') => return HeaderName::Supported,
-            (1, b'l') => return HeaderName::ContentLength,
-            (1, b'm') => return HeaderName::Contact,
-            (1, b'o') => return HeaderName::Event,
-            (1, b'r') => return HeaderName::ReferTo,
-            (1, b's') => return HeaderName::Subject,
-            (1, b't') => return HeaderName::To,
-            (1, b'u') => return HeaderName::AllowEvents,
-            (1, b'v') => return HeaderName::Via,
-            (1, b'x') => return HeaderName::SessionExpires,
-            (1, b'y') => return HeaderName::Identity,
-            (2, b't') => (&b"to"[1..], HeaderName::To),
-            (3, b'v') => (&b"via"[1..], HeaderName::Via),
-            (4, b'c') => (&b"cseq"[1..], HeaderName::CSeq),
-            (4, b'd') => (&b"date"[1..], HeaderName::Date),
-            (4, b'f') => (&b"from"[1..], HeaderName::From),
-            (4, b'p') => (&b"path"[1..], HeaderName::Path),
-            (4, b'r') => {
-                if eq_lower(&name[1..], &b"rack"[1..]) {
-                    return HeaderName::RAck;
-                }
-                (&b"rseq"[1..], HeaderName::RSeq)
-            }
-            (5, b'a') => (&b"allow"[1..], HeaderName::Allow),
-            (5, b'e') => (&b"event"[1..], HeaderName::Event),
-            (5, b'r') => (&b"route"[1..], HeaderName::Route),
-            (6, b'a') => (&b"accept"[1..], HeaderName::Accept),
-            (6, b'm') => (&b"min-se"[1..], HeaderName::MinSe),
-            (6, b'r') => (&b"reason"[1..], HeaderName::Reason),
-            (6, b's') => (&b"server"[1..], HeaderName::Server),
-            (7, b'c') => {
-                if eq_lower(&name[1..], &b"call-id"[1..]) {
-                    return HeaderName::CallId;
-                }
-                (&b"contact"[1..], HeaderName::Contact)
-            }
-            (7, b'e') => (&b"expires"[1..], HeaderName::Expires),
-            (7, b'p') => (&b"privacy"[1..], HeaderName::Privacy),
-            (7, b'r') => (&b"require"[1..], HeaderName::Require),
-            (7, b's') => (&b"subject"[1..], HeaderName::Subject),
-            (7, b'w') => (&b"warning"[1..], HeaderName::Warning),
-            (8, b'i') => (&b"identity"[1..], HeaderName::Identity),
-            (8, b'p') => (&b"priority"[1..], HeaderName::Priority),
-            (8, b'r') => {
-                if eq_lower(&name[1..], &b"refer-to"[1..]) {
-                    return HeaderName::ReferTo;
-                }
-                (&b"reply-to"[1..], HeaderName::ReplyTo)
-            }
-            (9, b'c') => (&b"call-info"[1..], HeaderName::CallInfo),
-            (9, b's') => (&b"supported"[1..], HeaderName::Supported),
-            (9, b't') => (&b"timestamp"[1..], HeaderName::Timestamp),
-            (10, b'a') => (&b"alert-info"[1..], HeaderName::AlertInfo),
-            (10, b'c') => (&b"content-id"[1..], HeaderName::ContentId),
-            (10, b'e') => (&b"error-info"[1..], HeaderName::ErrorInfo),
-            (10, b'u') => (&b"user-agent"[1..], HeaderName::UserAgent),
-            (11, b'i') => (&b"in-reply-to"[1..], HeaderName::InReplyTo),
-            (11, b'm') => (&b"min-expires"[1..], HeaderName::MinExpires),
-            (11, b'r') => {
-                if eq_lower(&name[1..], &b"referred-by"[1..]) {
-                    return HeaderName::ReferredBy;
-                }
-                (&b"retry-after"[1..], HeaderName::RetryAfter)
-            }
-            (11, b'u') => (&b"unsupported"[1..], HeaderName::Unsupported),
-            (12, b'a') => (&b"allow-events"[1..], HeaderName::AllowEvents),
-            (12, b'c') => (&b"content-type"[1..], HeaderName::ContentType),
-            (12, b'f') => (&b"feature-caps"[1..], HeaderName::FeatureCaps),
-            (12, b'h') => (&b"history-info"[1..], HeaderName::HistoryInfo),
-            (12, b'm') => {
-                if eq_lower(&name[1..], &b"max-forwards"[1..]) {
-                    return HeaderName::MaxForwards;
-                }
-                (&b"mime-version"[1..], HeaderName::MimeVersion)
-            }
-            (12, b'o') => (&b"organization"[1..], HeaderName::Organization),
-            (12, b'r') => (&b"record-route"[1..], HeaderName::RecordRoute),
-            (13, b'a') => (&b"authorization"[1..], HeaderName::Authorization),
-            (13, b'p') => (&b"proxy-require"[1..], HeaderName::ProxyRequire),
-            (14, b'a') => (&b"accept-contact"[1..], HeaderName::AcceptContact),
-            (14, b'c') => (&b"content-length"[1..], HeaderName::ContentLength),
-            (14, b'r') => (&b"reject-contact"[1..], HeaderName::RejectContact),
+        // For a letter, `first | 0x20` is its lower case; any other byte
+        // lands on an arm whose full compare then fails, or on `_`.
+        match (n, first | 0x20) {
+            // Compact forms (RFC 3261 §7.3.3 and the RFCs cited on each
+            // variant): one letter, either case.
+            (1, b'a') => HeaderName::AcceptContact,
+            (1, b'b') => HeaderName::ReferredBy,
+            (1, b'c') => HeaderName::ContentType,
+            (1, b'd') => HeaderName::RequestDisposition,
+            (1, b'e') => HeaderName::ContentEncoding,
+            (1, b'f') => HeaderName::From,
+            (1, b'i') => HeaderName::CallId,
+            (1, b'j') => HeaderName::RejectContact,
+            (1, b'k') => HeaderName::Supported,
+            (1, b'l') => HeaderName::ContentLength,
+            (1, b'm') => HeaderName::Contact,
+            (1, b'o') => HeaderName::Event,
+            (1, b'r') => HeaderName::ReferTo,
+            (1, b's') => HeaderName::Subject,
+            (1, b't') => HeaderName::To,
+            (1, b'u') => HeaderName::AllowEvents,
+            (1, b'v') => HeaderName::Via,
+            (1, b'x') => HeaderName::SessionExpires,
+            (1, b'y') => HeaderName::Identity,
+            (2, b't') => pick!(name, head; b"to" => To),
+            (3, b'v') => pick!(name, head; b"via" => Via),
+            (4, b'c') => pick!(name, head; b"cseq" => CSeq),
+            (4, b'd') => pick!(name, head; b"date" => Date),
+            (4, b'f') => pick!(name, head; b"from" => From),
+            (4, b'p') => pick!(name, head; b"path" => Path),
+            (4, b'r') => pick!(name, head; b"rack" => RAck, b"rseq" => RSeq),
+            (5, b'a') => pick!(name, head; b"allow" => Allow),
+            (5, b'e') => pick!(name, head; b"event" => Event),
+            (5, b'r') => pick!(name, head; b"route" => Route),
+            (6, b'a') => pick!(name, head; b"accept" => Accept),
+            (6, b'm') => pick!(name, head; b"min-se" => MinSe),
+            (6, b'r') => pick!(name, head; b"reason" => Reason),
+            (6, b's') => pick!(name, head; b"server" => Server),
+            (7, b'c') => pick!(name, head; b"call-id" => CallId, b"contact" => Contact),
+            (7, b'e') => pick!(name, head; b"expires" => Expires),
+            (7, b'p') => pick!(name, head; b"privacy" => Privacy),
+            (7, b'r') => pick!(name, head; b"require" => Require),
+            (7, b's') => pick!(name, head; b"subject" => Subject),
+            (7, b'w') => pick!(name, head; b"warning" => Warning),
+            (8, b'i') => pick!(name, head; b"identity" => Identity),
+            (8, b'p') => pick!(name, head; b"priority" => Priority),
+            (8, b'r') => pick!(name, head; b"refer-to" => ReferTo, b"reply-to" => ReplyTo),
+            (9, b'c') => pick!(name, head; b"call-info" => CallInfo),
+            (9, b's') => pick!(name, head; b"supported" => Supported),
+            (9, b't') => pick!(name, head; b"timestamp" => Timestamp),
+            (10, b'a') => pick!(name, head; b"alert-info" => AlertInfo),
+            (10, b'c') => pick!(name, head; b"content-id" => ContentId),
+            (10, b'e') => pick!(name, head; b"error-info" => ErrorInfo),
+            (10, b'u') => pick!(name, head; b"user-agent" => UserAgent),
+            (11, b'i') => pick!(name, head; b"in-reply-to" => InReplyTo),
+            (11, b'm') => pick!(name, head; b"min-expires" => MinExpires),
+            (11, b'r') => pick!(name, head; b"referred-by" => ReferredBy, b"retry-after" => RetryAfter),
+            (11, b'u') => pick!(name, head; b"unsupported" => Unsupported),
+            (12, b'a') => pick!(name, head; b"allow-events" => AllowEvents),
+            (12, b'c') => pick!(name, head; b"content-type" => ContentType),
+            (12, b'f') => pick!(name, head; b"feature-caps" => FeatureCaps),
+            (12, b'h') => pick!(name, head; b"history-info" => HistoryInfo),
+            (12, b'm') => pick!(name, head; b"max-forwards" => MaxForwards, b"mime-version" => MimeVersion),
+            (12, b'o') => pick!(name, head; b"organization" => Organization),
+            (12, b'r') => pick!(name, head; b"record-route" => RecordRoute),
+            (13, b'a') => pick!(name, head; b"authorization" => Authorization),
+            (13, b'p') => pick!(name, head; b"proxy-require" => ProxyRequire),
+            (14, b'a') => pick!(name, head; b"accept-contact" => AcceptContact),
+            (14, b'c') => pick!(name, head; b"content-length" => ContentLength),
+            (14, b'r') => pick!(name, head; b"reject-contact" => RejectContact),
             (15, b'a') => {
-                if eq_lower(&name[1..], &b"accept-encoding"[1..]) {
-                    return HeaderName::AcceptEncoding;
-                }
-                (&b"accept-language"[1..], HeaderName::AcceptLanguage)
+                pick!(name, head; b"accept-encoding" => AcceptEncoding, b"accept-language" => AcceptLanguage)
             }
-            (15, b's') => {
-                if eq_lower(&name[1..], &b"security-client"[1..]) {
-                    return HeaderName::SecurityClient;
-                }
-                if eq_lower(&name[1..], &b"security-server"[1..]) {
-                    return HeaderName::SecurityServer;
-                }
-                if eq_lower(&name[1..], &b"security-verify"[1..]) {
-                    return HeaderName::SecurityVerify;
-                }
-                (&b"session-expires"[1..], HeaderName::SessionExpires)
-            }
+            (15, b's') => pick!(name, head;
+                b"security-client" => SecurityClient,
+                b"security-server" => SecurityServer,
+                b"security-verify" => SecurityVerify,
+                b"session-expires" => SessionExpires),
             (16, b'c') => {
-                if eq_lower(&name[1..], &b"content-encoding"[1..]) {
-                    return HeaderName::ContentEncoding;
-                }
-                (&b"content-language"[1..], HeaderName::ContentLanguage)
+                pick!(name, head; b"content-encoding" => ContentEncoding, b"content-language" => ContentLanguage)
             }
-            (16, b'w') => (&b"www-authenticate"[1..], HeaderName::WwwAuthenticate),
+            (16, b'w') => pick!(name, head; b"www-authenticate" => WwwAuthenticate),
             (18, b'p') => {
-                if eq_lower(&name[1..], &b"proxy-authenticate"[1..]) {
-                    return HeaderName::ProxyAuthenticate;
-                }
-                (&b"proxy-inspect-body"[1..], HeaderName::ProxyInspectBody)
+                pick!(name, head; b"proxy-authenticate" => ProxyAuthenticate, b"proxy-inspect-body" => ProxyInspectBody)
             }
-            (18, b's') => (&b"subscription-state"[1..], HeaderName::SubscriptionState),
-            (19, b'a') => (&b"authentication-info"[1..], HeaderName::AuthenticationInfo),
-            (19, b'c') => (&b"content-disposition"[1..], HeaderName::ContentDisposition),
+            (18, b's') => pick!(name, head; b"subscription-state" => SubscriptionState),
+            (19, b'a') => pick!(name, head; b"authentication-info" => AuthenticationInfo),
+            (19, b'c') => pick!(name, head; b"content-disposition" => ContentDisposition),
             (19, b'p') => {
-                if eq_lower(&name[1..], &b"p-asserted-identity"[1..]) {
-                    return HeaderName::PAssertedIdentity;
-                }
-                (&b"proxy-authorization"[1..], HeaderName::ProxyAuthorization)
+                pick!(name, head; b"p-asserted-identity" => PAssertedIdentity, b"proxy-authorization" => ProxyAuthorization)
             }
-            (19, b'r') => (&b"request-disposition"[1..], HeaderName::RequestDisposition),
-            (20, b'p') => (&b"p-preferred-identity"[1..], HeaderName::PPreferredIdentity),
-            _ => return HeaderName::Other,
-        };
-        if eq_lower(&name[1..], cand) { kind } else { HeaderName::Other }
+            (19, b'r') => pick!(name, head; b"request-disposition" => RequestDisposition),
+            (20, b'p') => pick!(name, head; b"p-preferred-identity" => PPreferredIdentity),
+            _ => HeaderName::Other,
+        }
     }
 
     /// The canonical long name (what the serializer writes). `Other` has no
@@ -637,6 +653,48 @@ mod tests {
         ];
         for &(name, want) in cases {
             assert_eq!(HeaderName::from_bytes(name), want, "{:?}", core::str::from_utf8(name));
+        }
+    }
+
+    /// The reference the classifier must agree with: a case-insensitive
+    /// compare against every long and compact name (RFC 3261 §7.3.1,
+    /// §7.3.3).
+    fn reference(name: &[u8]) -> HeaderName {
+        HeaderName::ALL
+            .iter()
+            .copied()
+            .find(|h| {
+                name.eq_ignore_ascii_case(h.as_str().as_bytes())
+                    || h.compact().is_some_and(|c| name.eq_ignore_ascii_case(c.as_bytes()))
+            })
+            .unwrap_or(HeaderName::Other)
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_classifier_is_exact_under_every_one_byte_change() {
+        // Every byte value at every position of every known name, long and
+        // compact, and the name cut or extended by one byte: the word
+        // compare must agree with the plain case-insensitive reference (in
+        // particular CR, 0x0d, must not pass for '-', 0x2d).
+        for &h in HeaderName::ALL {
+            for name in [Some(h.as_str()), h.compact()].into_iter().flatten() {
+                let mut buf = [0u8; 32];
+                let n = name.len();
+                buf[..n].copy_from_slice(name.as_bytes());
+                for i in 0..=n {
+                    for b in 0..=255u8 {
+                        let mut m = buf;
+                        m[i] = b;
+                        // i == n: the name extended by one byte.
+                        let cand = &m[..n.max(i + 1)];
+                        assert_eq!(HeaderName::from_bytes(cand), reference(cand), "{cand:?}");
+                    }
+                }
+                assert_eq!(HeaderName::from_bytes(&buf[..n - 1]), reference(&buf[..n - 1]));
+                let mut upper = buf;
+                upper[..n].make_ascii_uppercase();
+                assert_eq!(HeaderName::from_bytes(&upper[..n]), h);
+            }
         }
     }
 }

@@ -110,11 +110,11 @@ pub struct Message<'a> {
 /// past a proxy (RFC 3261 §7.3.1 allows only CRLF; a lone LF is accepted
 /// for robustness, as most deployed stacks do).
 #[inline(always)]
-fn line_end(buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
+fn line_end(finder: &Finder, buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
     let Some(rest) = buf.get(i..) else {
         return Ok(None);
     };
-    match memchr::memchr2(b'\r', b'\n', rest) {
+    match find_break(finder, rest) {
         None => Ok(None),
         Some(k) => {
             let p = i + k;
@@ -131,26 +131,86 @@ fn line_end(buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
     }
 }
 
-/// The line ends of the header section. memchr's iterator goes through
-/// its implementation lookup on every call; where AVX2 is known to be
-/// there (detected at run time with `std`, or enabled at compile time)
-/// the finder is built once per parse and called directly. Elsewhere this
-/// is memchr's iterator. Both yield every LF, in order.
-enum LineEnds<'f, 'h> {
-    #[cfg(target_arch = "x86_64")]
-    Avx2(memchr::arch::x86_64::avx2::memchr::OneIter<'f, 'h>),
-    Any(memchr::Memchr<'h>, core::marker::PhantomData<&'f ()>),
+/// Finds the line breaks of the header section: the next CR or LF. Where
+/// AVX2 is known to be there (detected at run time with `std`, or enabled
+/// at compile time) the finder is built once per parse (`finder`) and
+/// called directly; elsewhere memchr's `memchr2` (which looks its
+/// implementation up on each call).
+///
+/// Searching for CR as well as LF is what refuses a bare CR without a
+/// second pass over the head: every CR is seen, and each must be followed
+/// by LF (see [`line_end`] for why).
+#[cfg(target_arch = "x86_64")]
+type Finder = Option<memchr::arch::x86_64::avx2::memchr::Two>;
+#[cfg(not(target_arch = "x86_64"))]
+type Finder = ();
+
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn finder() -> Finder {
+    memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n')
 }
 
-impl Iterator for LineEnds<'_, '_> {
-    type Item = usize;
-    #[inline(always)]
-    fn next(&mut self) -> Option<usize> {
-        match self {
-            #[cfg(target_arch = "x86_64")]
-            LineEnds::Avx2(it) => it.next(),
-            LineEnds::Any(it, _) => it.next(),
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn finder() -> Finder {}
+
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn find_break(finder: &Finder, hay: &[u8]) -> Option<usize> {
+    match finder {
+        Some(f) => f.find(hay),
+        None => memchr::memchr2(b'\r', b'\n', hay),
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn find_break(_: &Finder, hay: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'\r', b'\n', hay)
+}
+
+/// The position of the first ':' in `line`, eight bytes at a time with the
+/// exact "has a zero byte" word trick. `first` is `line`'s first eight
+/// bytes as a little-endian word (zero-padded; it may also hold the bytes
+/// after the line, which are ignored): it is loaded once for both this
+/// search and the name classifier.
+#[inline(always)]
+fn find_colon(line: &[u8], first: u64) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const COLONS: u64 = ONES * b':' as u64;
+    let hit = |w: u64| {
+        let x = w ^ COLONS;
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    let m = hit(first);
+    if m != 0 {
+        let at = (m.trailing_zeros() / 8) as usize;
+        return if at < line.len() { Some(at) } else { None };
+    }
+    let mut i = 8;
+    while let Some(chunk) = line.get(i..i + 8) {
+        let Ok(w) = <[u8; 8]>::try_from(chunk) else { break };
+        let m = hit(u64::from_le_bytes(w));
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
         }
+        i += 8;
+    }
+    line.get(i..)?.iter().position(|&c| c == b':').map(|k| i + k)
+}
+
+/// The eight bytes of `buf` at `i` as a little-endian word, zero-padded
+/// past the end of `buf`.
+#[inline(always)]
+fn word_at(buf: &[u8], i: usize) -> u64 {
+    match buf.get(i..i + 8) {
+        Some(w) => match <[u8; 8]>::try_from(w) {
+            Ok(a) => u64::from_le_bytes(a),
+            Err(_) => 0,
+        },
+        None => super::name::head_word(buf.get(i..).unwrap_or(&[])),
     }
 }
 
@@ -225,13 +285,23 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     // Extra or trailing SPs and LWS inside the URI are rejected, which
     // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
     let sp1 = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
-    let sp2 = memchr::memrchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
-    if sp1 == sp2 {
+    // Nearly every request ends in " SIP/2.0": one word compare finds the
+    // second SP and settles the version; other endings take the search.
+    let tail = line.len().checked_sub(8).and_then(|i| line.get(i..));
+    let common = tail == Some(&b" SIP/2.0"[..]);
+    let sp2 = if common {
+        line.len() - 8 // the last SP: "SIP/2.0" holds none
+    } else {
+        memchr::memrchr(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?
+    };
+    if sp1 >= sp2 {
         return Err(ParseError::syntax(Element::StartLine));
     }
     let method = Method::from_bytes(&line[..sp1]).ok_or(ParseError::syntax(Element::Method))?;
     let raw_uri = &line[sp1 + 1..sp2];
-    check_version(&line[sp2 + 1..])?;
+    if !common {
+        check_version(&line[sp2 + 1..])?;
+    }
     if raw_uri.is_empty() || lex::has_ctl_or_sp(raw_uri) {
         return Err(ParseError::syntax(Element::RequestUri));
     }
@@ -274,7 +344,8 @@ impl<'a> Message<'a> {
         let max_headers = limits.effective_max_headers();
         let head_limit_hit = || ParseError::new(Element::Message, ErrorKind::HeaderSectionTooLarge);
 
-        let (sl_end, mut next) = match line_end(buf, pos) {
+        let finder = finder();
+        let (sl_end, mut next) = match line_end(&finder, buf, pos) {
             Ok(Some(v)) => v,
             Ok(None) => return Err(ParseError::new(Element::StartLine, ErrorKind::Incomplete)),
             Err(()) => return Err(ParseError::syntax(Element::StartLine)),
@@ -311,24 +382,13 @@ impl<'a> Message<'a> {
         };
         let index = &mut msg.index;
         let body_start;
-        // One SIMD pass finds every line end of the header section; nothing
-        // past the header-section limit is ever scanned.
-        let head_from = next;
+        // One SIMD search per line finds its end; nothing past the
+        // header-section limit is ever scanned.
         let scan_end = buf.len().min(max_head + 1);
-        let head_bytes = buf.get(head_from..scan_end).unwrap_or(&[]);
-        #[cfg(target_arch = "x86_64")]
-        let avx2 = memchr::arch::x86_64::avx2::memchr::One::new(b'\n');
-        #[cfg(target_arch = "x86_64")]
-        let mut line_ends = match &avx2 {
-            Some(finder) => LineEnds::Avx2(finder.iter(head_bytes)),
-            None => LineEnds::Any(memchr::memchr_iter(b'\n', head_bytes), core::marker::PhantomData),
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let mut line_ends = LineEnds::Any(memchr::memchr_iter(b'\n', head_bytes), core::marker::PhantomData);
-        let mut crlf_lines = 0usize;
         loop {
             let line_start = next;
-            let Some(rel) = line_ends.next() else {
+            let hay = buf.get(line_start..scan_end).unwrap_or(&[]);
+            let Some(k) = find_break(&finder, hay) else {
                 if scan_end < buf.len() {
                     return Err(head_limit_hit());
                 }
@@ -343,48 +403,69 @@ impl<'a> Message<'a> {
                 }
                 return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
             };
-            let lf = head_from + rel;
-            let end = if lf > line_start && buf[lf - 1] == b'\r' {
-                crlf_lines += 1;
-                lf - 1
-            } else {
-                lf
+            let end = line_start + k;
+            // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
+            // for robustness); a CR not followed by LF is refused, since
+            // some stacks end a line there and a header could be smuggled
+            // past a proxy.
+            next = match hay.get(k) {
+                Some(b'\r') => match hay.get(k + 1) {
+                    Some(b'\n') => end + 2,
+                    Some(_) => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
+                    // The LF would lie past the limit, or past the input.
+                    None if scan_end < buf.len() => return Err(head_limit_hit()),
+                    None => return Err(ParseError::new(Element::Message, ErrorKind::Incomplete)),
+                },
+                _ => end + 1,
             };
-            next = lf + 1;
-            if end == line_start {
+            let Some(line) = hay.get(..k) else {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            };
+            let Some(&first) = line.first() else {
                 body_start = next;
                 break;
-            }
-            if end - line_start > max_line {
+            };
+            if line.len() > max_line {
                 return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
             }
-            let first = buf[line_start];
             if first == b' ' || first == b'\t' {
                 // RFC 3261 §7.3.1: a continuation line folds into the
                 // previous field's value.
                 let Some(last) = index.last_mut() else {
                     return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
                 };
-                if !lex::is_blank(&buf[line_start..end]) {
+                if !lex::is_blank(line) {
                     // end < scan_end <= max_head + 1 <= u16::MAX + 1.
                     last.value_end = trim_end(buf, last.value_start as usize, end) as u16;
                 }
                 continue;
             }
-            // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS; the name
-            // is a token (checked in the same pass that finds its end).
-            let line = &buf[line_start..end];
-            let name_end = lex::scan_token(line, 0);
-            let mut colon = name_end;
-            while colon < line.len() && lex::is_ws(line[colon]) {
-                colon += 1;
+            // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
+            // cannot hold ':', so the first colon ends it.
+            let w = word_at(hay, 0);
+            let Some(colon) = find_colon(line, w) else {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            };
+            let mut name_end = colon;
+            if colon > 0 && line.get(colon - 1).is_some_and(|&c| lex::is_ws(c)) {
+                // Rare: white space before the colon.
+                while name_end > 0 && line.get(name_end - 1).is_some_and(|&c| lex::is_ws(c)) {
+                    name_end -= 1;
+                }
             }
-            if name_end == 0 || line.get(colon) != Some(&b':') || name_end > u8::MAX as usize {
+            if name_end == 0 || name_end > u8::MAX as usize {
                 return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
             }
-            let name = HeaderName::from_token(&line[..name_end]);
+            let name_bytes = &line[..name_end];
+            let head = if name_end >= 8 { w } else { w & ((1u64 << (8 * name_end)) - 1) };
+            let name = HeaderName::classify(name_bytes, head);
+            // A known name matched exactly, so it is a token; any other
+            // must be checked (RFC 3261 §7.3.1: field-name is a token).
+            if name == HeaderName::Other && lex::scan_token(name_bytes, 0) != name_end {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            }
             let mut vs = line_start + colon + 1;
-            while vs < end && lex::is_ws(buf[vs]) {
+            while vs < end && buf.get(vs).is_some_and(|&c| lex::is_ws(c)) {
                 vs += 1;
             }
             let ve = trim_end(buf, vs, end);
@@ -399,11 +480,6 @@ impl<'a> Message<'a> {
                 value_start: vs as u16,
                 value_end: ve as u16,
             });
-        }
-        // A CR anywhere but before an LF would let a header be smuggled past
-        // a proxy (some stacks end lines at a lone CR): refuse it.
-        if memchr::memchr_iter(b'\r', &buf[head_from..body_start]).count() != crlf_lines {
-            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
         }
         if body_start > max_head {
             return Err(head_limit_hit());
@@ -716,6 +792,50 @@ CSeq: 1 OPTIONS\r\n";
     }
 
     #[test]
+    fn rfc3261_7_3_1_bare_cr_anywhere_in_the_head_is_refused() {
+        // The line search finds every CR as well as every LF; a CR in any
+        // position of any header line (not followed by LF) is refused.
+        let good = msg(b"Subject: hello\r\n", b"");
+        let head_end = good.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let first_lf = good.iter().position(|&c| c == b'\n').unwrap();
+        for i in first_lf + 1..head_end {
+            if matches!(good[i], b'\r' | b'\n') {
+                continue;
+            }
+            let mut m = good.clone();
+            m[i] = b'\r';
+            let e = Message::parse(&m).unwrap_err();
+            assert_eq!(e.element, Element::Header(HeaderName::Other), "CR at {i}");
+        }
+        // A CR as the last byte of the input.
+        let mut m = good.clone();
+        m.truncate(first_lf);
+        m.extend_from_slice(b"\nVia: x\r").unwrap();
+        assert_eq!(Message::parse(&m).unwrap_err().kind, ErrorKind::Incomplete);
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_find_colon_matches_a_plain_search() {
+        // Every line length up to 40 with the colon at every position (or
+        // none), and a first word that may run past the line with a colon
+        // there, which must not count.
+        for len in 0..40usize {
+            for at in 0..=len {
+                let mut buf = [b'a'; 48];
+                if at < len {
+                    buf[at] = b':';
+                }
+                buf[len] = b':'; // just past the line
+                let line = &buf[..len];
+                let want = line.iter().position(|&c| c == b':');
+                assert_eq!(find_colon(line, word_at(&buf, 0)), want, "len {len} at {at}");
+                // The zero-padded word the parser builds at the buffer's end.
+                assert_eq!(find_colon(line, word_at(line, 0)), want, "len {len} at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn rfc3261_7_bare_lf_line_ends_accepted() {
         let m = b"SIP/2.0 200 OK\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nCSeq: 1 OPTIONS\n\nbody";
         let m = Message::parse(m).unwrap();
@@ -793,9 +913,30 @@ CSeq: 1 OPTIONS\r\n";
             b"INV;TE sip:a@b SIP/2.0\r\n\r\n",
             b"INVITE <sip:a@b> SIP/2.0\r\n\r\n",
             b"INVITE sip:a@b?Route=x SIP/2.0\r\n\r\n",
+            // The " SIP/2.0" fast path still needs two SPs and a URI.
+            b"INVITE SIP/2.0\r\n\r\n",
+            b" SIP/2.0\r\n\r\n",
+            b"INVITE  SIP/2.0\r\n\r\n",
+            b"INV\x01TE sip:a@b SIP/2.0\r\n\r\n",
         ] {
             assert!(Message::parse(bad).is_err(), "{:?}", core::str::from_utf8(bad));
         }
+        // Other spellings of the version take the full check (RFC 3261
+        // §7.1: "SIP" is case-insensitive; 505 for another version).
+        let ok = |line: &[u8]| {
+            let mut v: heapless::Vec<u8, 512> = heapless::Vec::new();
+            v.extend_from_slice(line).unwrap();
+            v.extend_from_slice(&BASE[BASE.iter().position(|&c| c == b'\n').unwrap() + 1..]).unwrap();
+            v.extend_from_slice(b"\r\n").unwrap();
+            Message::parse(&v).map(|m| m.method().map(|m| m.as_str() == "OPTIONS"))
+        };
+        assert_eq!(ok(b"OPTIONS sip:a@b SIP/2.0\r\n"), Ok(Some(true)));
+        assert_eq!(ok(b"OPTIONS sip:a@b sip/2.0\r\n"), Ok(Some(true)));
+        assert_eq!(
+            ok(b"OPTIONS sip:a@b SIP/2.1\r\n").unwrap_err().status(),
+            StatusCode::VERSION_NOT_SUPPORTED
+        );
+        assert_eq!(ok(b"OPTIONS sip:a@b XIP/2.0\r\n").unwrap_err().element, Element::Version);
     }
 
     #[test]
