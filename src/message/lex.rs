@@ -511,6 +511,15 @@ impl<'a> Params<'a> {
         self.s
     }
 
+    /// Where the iteration stands in [`Params::as_bytes`]: just after the
+    /// last parameter returned, so a value `v` it returned ends here and
+    /// starts `v.len()` before (used to cut values out of the same text as
+    /// `&str`).
+    #[inline(always)]
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
+    }
+
     /// Finds the first parameter named `name` (case-insensitive). Returns
     /// `Some(None)` for a parameter present without a value.
     pub fn get(&self, name: &str) -> Option<Option<&'a [u8]>> {
