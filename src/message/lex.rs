@@ -503,8 +503,11 @@ impl<'a> Params<'a> {
 
     /// An iterator that yields nothing.
     pub fn empty() -> Self {
-        Params { s: &[], pos: 0 }
+        Self::EMPTY
     }
+
+    /// [`Params::empty`] as a constant.
+    pub(crate) const EMPTY: Params<'static> = Params { s: &[], pos: 0 };
 
     /// The raw text this iterator walks.
     pub fn as_bytes(&self) -> &'a [u8] {

@@ -631,26 +631,32 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
     let mut ok = true;
     let mut top_alpha = false;
     loop {
-        let e = scan_uri_class(b, j, C_LABEL);
-        match (b.get(j), b.get(e.wrapping_sub(1))) {
-            (Some(&first), Some(&last)) if e > j => {
-                if first == b'-' || last == b'-' {
-                    ok = false;
-                }
+        // Labels are short: a plain byte loop beats the chunked scan's
+        // setup.
+        let start = j;
+        while let Some(&c) = b.get(j) {
+            if URI_CLASS[c as usize] & C_LABEL == 0 {
+                break;
+            }
+            j += 1;
+        }
+        match (b.get(start), b.get(j.wrapping_sub(1))) {
+            (Some(&first), Some(&last)) if j > start => {
+                ok &= first != b'-' && last != b'-';
                 top_alpha = first.is_ascii_alphabetic();
             }
             _ => {
                 // An empty label: only a trailing dot after a label may
                 // leave one, at the end of the run.
-                if j == i || b.get(e) == Some(&b'.') {
+                if start == i || b.get(j) == Some(&b'.') {
                     ok = false;
                 }
             }
         }
-        if b.get(e) == Some(&b'.') {
-            j = e + 1;
+        if b.get(j) == Some(&b'.') {
+            j += 1;
         } else {
-            return (e, if ok && top_alpha { HostRun::Name } else { HostRun::Invalid });
+            return (j, if ok && top_alpha { HostRun::Name } else { HostRun::Invalid });
         }
     }
 }
@@ -1203,7 +1209,9 @@ impl<'a> SipUri<'a> {
         s: &'a str,
         secure: bool,
         i0: usize,
-    ) -> Result<(SipUri<'a>, usize), ParseError> {
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
         let b = s.as_bytes();
         let (k, run) = scan_host_run(b, i0);
         match b.get(k) {
@@ -1211,19 +1219,19 @@ impl<'a> SipUri<'a> {
                 // Host bytes are user bytes: a plain user, already checked.
                 let h = k + 1;
                 let (he, run) = scan_host_run(b, h);
-                return Self::parse_from_host::<GT>(s, secure, b.get(i0..k), None, h, he, run);
+                return Self::parse_from_host::<GT>(s, secure, b.get(i0..k), None, h, he, run, end, out);
             }
             Some(b';' | b'?' | b':' | b'[') | None => {}
             Some(b'>') if GT => {}
             // A user byte that is no host byte (`+`, `%`, `_`, ...): the
             // userinfo rule straight away.
-            Some(_) => return Self::parse_userinfo::<GT>(s, secure, i0),
+            Some(_) => return Self::parse_userinfo::<GT>(s, secure, i0, end, out),
         }
-        match Self::parse_from_host::<GT>(s, secure, None, None, i0, k, run) {
+        match Self::parse_from_host::<GT>(s, secure, None, None, i0, k, run, end, out) {
             Ok(r) => Ok(r),
             Err(e) => {
                 if find_byte(b'@', b.get(i0..uri_limit::<GT>(b)).unwrap_or(&[])).is_some() {
-                    Self::parse_userinfo::<GT>(s, secure, i0)
+                    Self::parse_userinfo::<GT>(s, secure, i0, end, out)
                 } else {
                     Err(e)
                 }
@@ -1238,12 +1246,14 @@ impl<'a> SipUri<'a> {
         s: &'a str,
         secure: bool,
         i0: usize,
-    ) -> Result<(SipUri<'a>, usize), ParseError> {
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
         let b = s.as_bytes();
         let rest = b.get(i0..uri_limit::<GT>(b)).ok_or_else(syntax)?;
         let Some(at) = find_byte(b'@', rest) else {
             let (he, run) = scan_host_run(b, i0);
-            return Self::parse_from_host::<GT>(s, secure, None, None, i0, he, run);
+            return Self::parse_from_host::<GT>(s, secure, None, None, i0, he, run, end, out);
         };
         let userinfo = &rest[..at];
         let (user, password) = match find_byte(b':', userinfo) {
@@ -1258,7 +1268,7 @@ impl<'a> SipUri<'a> {
         }
         let h = i0 + at + 1;
         let (he, run) = scan_host_run(b, h);
-        Self::parse_from_host::<GT>(s, secure, Some(user), password, h, he, run)
+        Self::parse_from_host::<GT>(s, secure, Some(user), password, h, he, run, end, out)
     }
 
     /// Parses `hostport *( ";" uri-parameter ) [ "?" headers ]` from `h`,
@@ -1274,7 +1284,9 @@ impl<'a> SipUri<'a> {
         h: usize,
         he: usize,
         run: HostRun,
-    ) -> Result<(SipUri<'a>, usize), ParseError> {
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
         let b = s.as_bytes();
         // hostport ends at ';', '?' or the end of the URI.
         let ends_hostport = |i: usize| match b.get(i) {
@@ -1336,7 +1348,11 @@ impl<'a> SipUri<'a> {
             return Err(syntax());
         }
         let raw = b.get(..i).ok_or_else(syntax)?;
-        Ok((SipUri { secure, user, password, host, port, params, headers, raw }, i))
+        *end = i;
+        // Built once, in place: the URI is a large value, and every move of
+        // it through a `Result` is a copy.
+        *out = Uri::Sip(SipUri { secure, user, password, host, port, params, headers, raw });
+        Ok(())
     }
 
     /// The user part with escapes decoded (`null-%00-null` yields seven
@@ -1609,6 +1625,9 @@ impl<'a> AbsoluteUri<'a> {
 // ---------------------------------------------------------------------------
 
 impl<'a> Uri<'a> {
+    /// What a URI is before a parser writes one in its place.
+    pub(crate) const PLACEHOLDER: Uri<'static> = Uri::Other(AbsoluteUri { scheme: "", raw: &[] });
+
     /// Parses a URI.
     ///
     /// The scheme is case-insensitive. `sip`/`sips` and `tel` are parsed
@@ -1618,7 +1637,9 @@ impl<'a> Uri<'a> {
     /// anything the grammar does not allow. A port above 65535 or a `ttl`
     /// above 255 is [`ErrorKind::OutOfRange`].
     pub fn parse_str(s: &'a str) -> Result<Uri<'a>, ParseError> {
-        Self::parse_prefix::<false>(s).map(|(u, _)| u)
+        let mut u = Uri::PLACEHOLDER;
+        Self::parse_prefix::<false>(s, &mut 0, &mut u)?;
+        Ok(u)
     }
 
     /// As [`Uri::parse_str`], for bytes not yet known to be text (a URI is
@@ -1632,8 +1653,8 @@ impl<'a> Uri<'a> {
     /// the `>`. The URI ends at the first `>` (RFC 3261 §25.1: no component
     /// holds one), found by the parse itself for SIP URIs.
     #[inline]
-    pub(crate) fn parse_bracketed(s: &'a str) -> Result<(Uri<'a>, usize), ParseError> {
-        Self::parse_prefix::<true>(s).map_err(|e| {
+    pub(crate) fn parse_bracketed(s: &'a str, end: &mut usize, out: &mut Uri<'a>) -> Result<(), ParseError> {
+        Self::parse_prefix::<true>(s, end, out).map_err(|e| {
             // A range error found before the parse reached a byte that
             // cannot end the URI: the name-addr is malformed as a whole
             // (no `>`, or LWS inside the brackets, RFC 4475 §3.1.2.14),
@@ -1647,30 +1668,43 @@ impl<'a> Uri<'a> {
     }
 
     #[inline(always)]
-    fn parse_prefix<const GT: bool>(s: &'a str) -> Result<(Uri<'a>, usize), ParseError> {
+    fn parse_prefix<const GT: bool>(
+        s: &'a str,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
         let b = s.as_bytes();
         // `sip:` / `sips:` as nearly every URI starts: the scheme is known
         // without searching for its colon or checking its characters.
-        let (secure, i) = match b.get(..4) {
-            Some(p) if eq_ic(p, b"sip:") => (false, 4),
-            _ => match b.get(..5) {
-                Some(p) if eq_ic(p, b"sips:") => (true, 5),
-                _ => return Self::parse_other_scheme::<GT>(s),
-            },
+        // Case-folding only the letters: `c | 0x20` equals a lower-case
+        // letter exactly when `c` is that letter in either case.
+        const SIP: u32 = u32::from_le_bytes(*b"sip:");
+        const SIPS: u32 = u32::from_le_bytes(*b"sips");
+        const FOLD: u32 = u32::from_le_bytes([0x20, 0x20, 0x20, 0]);
+        const FOLD4: u32 = 0x2020_2020;
+        let head = b.get(..4).and_then(|p| <[u8; 4]>::try_from(p).ok()).map(u32::from_le_bytes);
+        let (secure, i) = match head {
+            Some(w) if w | FOLD == SIP => (false, 4),
+            Some(w) if w | FOLD4 == SIPS && b.get(4) == Some(&b':') => (true, 5),
+            _ => return Self::parse_other_scheme::<GT>(s, end, out),
         };
         if at_uri_end::<GT>(b, i) {
             return Err(syntax());
         }
         // One call site, so the SIP parser is inlined here once and its
         // result built in place.
-        SipUri::parse_after_scheme::<GT>(s, secure, i).map(|(u, e)| (Uri::Sip(u), e))
+        SipUri::parse_after_scheme::<GT>(s, secure, i, end, out)
     }
 
     /// Any scheme but `sip` / `sips`.
     #[inline(never)]
-    fn parse_other_scheme<const GT: bool>(s: &'a str) -> Result<(Uri<'a>, usize), ParseError> {
-        let end = uri_limit::<GT>(s.as_bytes());
-        let s = s.get(..end).ok_or_else(syntax)?;
+    fn parse_other_scheme<const GT: bool>(
+        s: &'a str,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
+        *end = uri_limit::<GT>(s.as_bytes());
+        let s = s.get(..*end).ok_or_else(syntax)?;
         let b = s.as_bytes();
         let colon = find_byte(b':', b).ok_or_else(syntax)?;
         let (scheme, rest) = (&b[..colon], &b[colon + 1..]);
@@ -1678,13 +1712,15 @@ impl<'a> Uri<'a> {
             return Err(syntax());
         }
         if eq_ic(scheme, b"tel") {
-            return TelUri::parse_rest(b, rest).map(|u| (Uri::Tel(u), end));
+            *out = Uri::Tel(TelUri::parse_rest(b, rest)?);
+            return Ok(());
         }
         if !rest.iter().all(|&c| c.is_ascii_graphic() && !matches!(c, b'<' | b'>' | b'"')) {
             return Err(syntax());
         }
         let scheme = s.get(..colon).ok_or_else(syntax)?;
-        Ok((Uri::Other(AbsoluteUri { scheme, raw: b }), end))
+        *out = Uri::Other(AbsoluteUri { scheme, raw: b });
+        Ok(())
     }
 
     /// The SIP URI, if any.
@@ -2981,8 +3017,10 @@ mod differential {
                     }
                     Some(gt) => reference::parse(&yb[..gt]).map(|u| (u, gt)).map_err(|e| e.kind),
                 };
-                let new = match Uri::parse_bracketed(&y) {
-                    Ok((u, end)) if yb.get(end) == Some(&b'>') => Ok((u, end)),
+                let mut end = 0;
+                let mut u = Uri::PLACEHOLDER;
+                let new = match Uri::parse_bracketed(&y, &mut end, &mut u).map(|()| u) {
+                    Ok(u) if yb.get(end) == Some(&b'>') => Ok((u, end)),
                     Ok(_) => Err(ErrorKind::Syntax),
                     Err(e) => Err(e.kind),
                 };

@@ -51,6 +51,15 @@ pub struct NameAddr<'a> {
 }
 
 impl<'a> NameAddr<'a> {
+    /// What a NameAddr is before the parser fills it in.
+    const PLACEHOLDER: NameAddr<'static> = NameAddr {
+        display_name: None,
+        uri: Uri::PLACEHOLDER,
+        bracketed: false,
+        params: lex::Params::EMPTY,
+        tag: None,
+    };
+
     /// Parses one value; errors are reported against [`HeaderName::Other`]
     /// (use [`NameAddr::parse_for`] to name the header).
     pub fn parse(v: &'a [u8]) -> Result<NameAddr<'a>, ParseError> {
@@ -60,17 +69,18 @@ impl<'a> NameAddr<'a> {
     /// Parses one value of header `name`, given as text (a slice of the
     /// message's once-checked header section).
     pub fn parse_for_str(v: &'a str, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
-        let (a, rest) = Self::parse_unchecked_params(v, name)?;
-        // The tag is found while the parameters are checked, in one pass,
-        // and the value built once, in the return slot.
-        let mut tag = None;
+        // Filled in place: a NameAddr is large, and each move of it (or of
+        // its URI) through a `Result` is a copy.
+        let mut a = NameAddr::PLACEHOLDER;
+        let rest = Self::parse_unchecked_params(v, name, &mut a)?;
+        // The tag is found while the parameters are checked, in one pass.
         let mut seen_tag = false;
         let mut params = a.params;
         while let Some(p) = params.next() {
             let p = p.map_err(|_| ParseError::header(name))?;
-            note_tag(&mut tag, &p, &mut seen_tag, rest, params.offset());
+            note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
         }
-        Ok(NameAddr { tag, ..a })
+        Ok(a)
     }
 
     /// Parses one value of header `name`.
@@ -88,7 +98,11 @@ impl<'a> NameAddr<'a> {
     /// token is followed by `:`). Nothing is searched for ahead of the
     /// parse, and the URI of a name-addr is parsed up to its `>` in one go.
     #[inline(always)]
-    fn parse_unchecked_params(v: &'a str, name: HeaderName) -> Result<(NameAddr<'a>, &'a str), ParseError> {
+    fn parse_unchecked_params(
+        v: &'a str,
+        name: HeaderName,
+        out: &mut NameAddr<'a>,
+    ) -> Result<&'a str, ParseError> {
         let err = ParseError::header(name);
         let b = v.as_bytes();
         // Trim LWS bytes from both ends, as a whole value was trimmed.
@@ -114,25 +128,22 @@ impl<'a> NameAddr<'a> {
             Some(b'<') => (None, a),
             Some(&c) if lex::is_token(c) => match display_tokens(bt, a) {
                 Some((dn_end, lt)) => (Some(DisplayName::Tokens(bt.get(a..dn_end).ok_or(err)?)), lt),
-                None => return Self::parse_addr_spec(v, a, z, name),
+                None => return Self::parse_addr_spec(v, a, z, name, out),
             },
-            _ => return Self::parse_addr_spec(v, a, z, name),
+            _ => return Self::parse_addr_spec(v, a, z, name, out),
         };
         let inner = v.get(lt + 1..z).ok_or(err)?;
-        let (uri, gt) =
-            Uri::parse_bracketed(inner).map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
+        let mut gt = 0;
+        Uri::parse_bracketed(inner, &mut gt, &mut out.uri)
+            .map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
         if inner.as_bytes().get(gt) != Some(&b'>') {
             return Err(err);
         }
         let rest = inner.get(gt + 1..).ok_or(err)?;
-        let na = NameAddr {
-            display_name,
-            uri,
-            bracketed: true,
-            params: lex::Params::new(rest.as_bytes()),
-            tag: None,
-        };
-        Ok((na, rest))
+        out.display_name = display_name;
+        out.bracketed = true;
+        out.params = lex::Params::new(rest.as_bytes());
+        Ok(rest)
     }
 
     /// The addr-spec form, `v[a..z]` trimmed: the URI ends at the first
@@ -144,7 +155,8 @@ impl<'a> NameAddr<'a> {
         a: usize,
         z: usize,
         name: HeaderName,
-    ) -> Result<(NameAddr<'a>, &'a str), ParseError> {
+        out: &mut NameAddr<'a>,
+    ) -> Result<&'a str, ParseError> {
         let err = ParseError::header(name);
         let b = v.as_bytes();
         let body = b.get(a..z).ok_or(err)?;
@@ -165,14 +177,9 @@ impl<'a> NameAddr<'a> {
             return Err(err);
         }
         let rest = v.get(end..z).ok_or(err)?;
-        let na = NameAddr {
-            display_name: None,
-            uri,
-            bracketed: false,
-            params: lex::Params::new(rest.as_bytes()),
-            tag: None,
-        };
-        Ok((na, rest))
+        out.uri = uri;
+        out.params = lex::Params::new(rest.as_bytes());
+        Ok(rest)
     }
 
     /// A header parameter: `Some(None)` if present without a value.
@@ -237,15 +244,15 @@ impl<'a> ContactValue<'a> {
         if lex::trim_lws(v.as_bytes()) == b"*" {
             return Ok(ContactValue::Star);
         }
-        let (a, rest) = NameAddr::parse_unchecked_params(v, C)?;
+        let mut a = NameAddr::PLACEHOLDER;
+        let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
         // The contact-params are checked in one pass, the scalar ones by
         // value (RFC 4475 §3.1.2.4: an expires above 2**32-1 is invalid).
-        let mut tag = None;
         let mut seen_tag = false;
         let mut params = a.params;
         while let Some(p) = params.next() {
             let p = p.map_err(|_| ParseError::header(C))?;
-            note_tag(&mut tag, &p, &mut seen_tag, rest, params.offset());
+            note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
             // Without a value these are contact-extensions (generic-param,
             // RFC 3261 §25.1); with one, the value must fit c-p-expires /
             // c-p-q.
@@ -260,7 +267,7 @@ impl<'a> ContactValue<'a> {
                 _ => {}
             }
         }
-        Ok(ContactValue::Addr(NameAddr { tag, ..a }))
+        Ok(ContactValue::Addr(a))
     }
 
     /// Parses one Contact value.
