@@ -714,10 +714,12 @@ impl<'a> Host<'a> {
         // a ':' exactly when the text is meant as a bare IPv6 address; the
         // run stopping anywhere else is an error either way. No second
         // search of the whole text.
-        if s.get(scan_uri_class(s, 0, C_HOST)) == Some(&b':') {
-            return Host::parse_ipv6_literal(s);
+        match scan_host_run(s, 0) {
+            (e, _) if s.get(e) == Some(&b':') => Host::parse_ipv6_literal(s),
+            (e, HostRun::Ipv4(a)) if e == s.len() => Ok(Host::Ipv4(a)),
+            (e, HostRun::Name) if e == s.len() => ascii_str(s).map(Host::Domain).ok_or_else(syntax),
+            _ => Host::parse(s),
         }
-        Host::parse(s)
     }
 
     fn parse_ipv6_literal(inner: &'a [u8]) -> Result<Host<'a>, ParseError> {
@@ -977,18 +979,27 @@ enum KnownParam {
     Other,
 }
 
+/// `name` equals `lower`, a lower-case name of letters and `-`, ignoring
+/// case: `c | 0x20` is a lower-case letter exactly when `c` is that letter
+/// in either case, and is `-` only for `-` or CR, which no parameter name
+/// holds (the caller's scan admitted only paramchars).
+#[inline(always)]
+fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
+    name.len() == lower.len() && name.iter().zip(lower).all(|(&c, &l)| c | 0x20 == l)
+}
+
 fn known_param(name: &[u8], escaped: bool) -> KnownParam {
     use KnownParam::*;
     // Plain names: dispatch on length and first letter, then one compare.
     let first = name.first().map_or(0, |&c| c | 0x20);
     match (name.len(), first) {
-        (9, b't') if eq_ic(name, b"transport") => return Token,
-        (4, b'u') if eq_ic(name, b"user") => return Token,
-        (6, b'm') if eq_ic(name, b"method") => return Token,
-        (3, b't') if eq_ic(name, b"ttl") => return Ttl,
-        (5, b'm') if eq_ic(name, b"maddr") => return Maddr,
-        (8, b'p') if eq_ic(name, b"pn-param") => return Valued,
-        (7, b'p') if eq_ic(name, b"pn-prid") || eq_ic(name, b"pn-purr") => return Valued,
+        (9, b't') if eq_lower(name, b"transport") => return Token,
+        (4, b'u') if eq_lower(name, b"user") => return Token,
+        (6, b'm') if eq_lower(name, b"method") => return Token,
+        (3, b't') if eq_lower(name, b"ttl") => return Ttl,
+        (5, b'm') if eq_lower(name, b"maddr") => return Maddr,
+        (8, b'p') if eq_lower(name, b"pn-param") => return Valued,
+        (7, b'p') if eq_lower(name, b"pn-prid") || eq_lower(name, b"pn-purr") => return Valued,
         _ => {}
     }
     const TABLE: [(&str, KnownParam); 8] = [
@@ -1250,6 +1261,27 @@ impl<'a> SipUri<'a> {
         out: &mut Uri<'a>,
     ) -> Result<(), ParseError> {
         let b = s.as_bytes();
+        // `user [ ":" password ] "@"` read forward: no '@' or ':' is a user
+        // byte and no '@' a password byte, so a user scan that stops at
+        // '@' (or at ':' then a password scan at '@') has found the first
+        // '@' and the first ':' before it, as the rule below would.
+        let k = scan_escaped_class(b, i0, C_USER);
+        if k > i0 {
+            let (user, password, at) = match b.get(k) {
+                Some(b'@') => (b.get(i0..k), None, Some(k)),
+                Some(b':') => {
+                    let p = scan_escaped_class(b, k + 1, C_PASSWORD);
+                    let at = (b.get(p) == Some(&b'@')).then_some(p);
+                    (b.get(i0..k), b.get(k + 1..p), at)
+                }
+                _ => (None, None, None),
+            };
+            if let (Some(user), Some(at)) = (user, at) {
+                let h = at + 1;
+                let (he, run) = scan_host_run(b, h);
+                return Self::parse_from_host::<GT>(s, secure, Some(user), password, h, he, run, end, out);
+            }
+        }
         let rest = b.get(i0..uri_limit::<GT>(b)).ok_or_else(syntax)?;
         let Some(at) = find_byte(b'@', rest) else {
             let (he, run) = scan_host_run(b, i0);
@@ -2942,6 +2974,27 @@ mod differential {
 
     fn kind<T>(r: &Result<T, ParseError>) -> Option<ErrorKind> {
         r.as_ref().err().map(|e| e.kind)
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_known_param_names_case_insensitive() {
+        // The OR-0x20 compare against eq_ignore_ascii_case, every paramchar
+        // at every position of every name it is used on.
+        for lit in
+            [&b"transport"[..], b"user", b"method", b"ttl", b"maddr", b"pn-param", b"pn-prid", b"pn-purr"]
+        {
+            for pos in 0..lit.len() {
+                for c in 0..=255u8 {
+                    if URI_CLASS[c as usize] & C_PARAM == 0 {
+                        continue;
+                    }
+                    let mut name = lit.to_vec();
+                    name[pos] = c;
+                    assert_eq!(eq_lower(&name, lit), eq_ic(&name, lit), "{name:?}");
+                }
+            }
+            assert!(!eq_lower(&lit[1..], lit));
+        }
     }
 
     #[test]
