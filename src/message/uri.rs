@@ -988,6 +988,7 @@ fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
     name.len() == lower.len() && name.iter().zip(lower).all(|(&c, &l)| c | 0x20 == l)
 }
 
+#[inline(always)]
 fn known_param(name: &[u8], escaped: bool) -> KnownParam {
     use KnownParam::*;
     // Plain names: dispatch on length and first letter, then one compare.
@@ -1002,6 +1003,17 @@ fn known_param(name: &[u8], escaped: bool) -> KnownParam {
         (7, b'p') if eq_lower(name, b"pn-prid") || eq_lower(name, b"pn-purr") => return Valued,
         _ => {}
     }
+    if escaped {
+        return known_escaped_param(name);
+    }
+    Other
+}
+
+/// [`known_param`] of a name holding escapes: rare, so compared after
+/// unescaping (§19.1.4), out of line.
+#[cold]
+fn known_escaped_param(name: &[u8]) -> KnownParam {
+    use KnownParam::*;
     const TABLE: [(&str, KnownParam); 8] = [
         ("transport", Token),
         ("user", Token),
@@ -1012,11 +1024,7 @@ fn known_param(name: &[u8], escaped: bool) -> KnownParam {
         ("pn-prid", Valued),
         ("pn-purr", Valued),
     ];
-    if escaped {
-        // Escaped names are rare; compare after unescaping (§19.1.4).
-        return TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k);
-    }
-    Other
+    TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k)
 }
 
 /// Scans one `uri-parameter` of a SIP URI from `i` (just after its `;`),
