@@ -579,7 +579,7 @@ impl<'a> Params<'a> {
     /// The next parameter and whether its value, if any, is a plain
     /// `token` (found by the scan that delimits it, so callers that need a
     /// token need not scan it again).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn next_kind(&mut self) -> Option<Result<(Param<'a>, bool), BadParam>> {
         let s = self.s;
         let mut i = skip_lws(s, self.pos);

@@ -76,8 +76,8 @@ impl<'a> NameAddr<'a> {
         // The tag is found while the parameters are checked, in one pass.
         let mut seen_tag = false;
         let mut params = a.params;
-        while let Some(p) = params.next() {
-            let p = p.map_err(|_| ParseError::header(name))?;
+        while let Some(p) = params.next_kind() {
+            let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
         }
         Ok(a)
@@ -250,8 +250,8 @@ impl<'a> ContactValue<'a> {
         // value (RFC 4475 §3.1.2.4: an expires above 2**32-1 is invalid).
         let mut seen_tag = false;
         let mut params = a.params;
-        while let Some(p) = params.next() {
-            let p = p.map_err(|_| ParseError::header(C))?;
+        while let Some(p) = params.next_kind() {
+            let (p, _) = p.map_err(|_| ParseError::header(C))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
             // Without a value these are contact-extensions (generic-param,
             // RFC 3261 §25.1); with one, the value must fit c-p-expires /
