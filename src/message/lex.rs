@@ -503,12 +503,24 @@ impl<'a> Params<'a> {
 
     /// An iterator that yields nothing.
     pub fn empty() -> Self {
-        Params { s: &[], pos: 0 }
+        Self::EMPTY
     }
+
+    /// [`Params::empty`] as a constant.
+    pub(crate) const EMPTY: Params<'static> = Params { s: &[], pos: 0 };
 
     /// The raw text this iterator walks.
     pub fn as_bytes(&self) -> &'a [u8] {
         self.s
+    }
+
+    /// Where the iteration stands in [`Params::as_bytes`]: just after the
+    /// last parameter returned, so a value `v` it returned ends here and
+    /// starts `v.len()` before (used to cut values out of the same text as
+    /// `&str`).
+    #[inline(always)]
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
     }
 
     /// Finds the first parameter named `name` (case-insensitive). Returns
@@ -567,7 +579,7 @@ impl<'a> Params<'a> {
     /// The next parameter and whether its value, if any, is a plain
     /// `token` (found by the scan that delimits it, so callers that need a
     /// token need not scan it again).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn next_kind(&mut self) -> Option<Result<(Param<'a>, bool), BadParam>> {
         let s = self.s;
         let mut i = skip_lws(s, self.pos);

@@ -141,6 +141,7 @@ const C_HEADER: u8 = 8; // hname / hvalue characters
 const C_HOST: u8 = 16; // hostname and IPv4 characters: alphanum / "-" / "."
 const C_HOSTPORT: u8 = 32; // C_HOST / ":" / "[" / "]" (any hostport byte)
 const C_LABEL: u8 = 64; // domain label characters: alphanum / "-"
+const C_HEADERS: u8 = 128; // C_HEADER / "=" / "&": any byte of a headers part
 
 const fn uri_class_table() -> [u8; 256] {
     let mut t = [0u8; 256];
@@ -170,6 +171,9 @@ const fn uri_class_table() -> [u8; 256] {
         }
         if matches!(c, b':' | b'[' | b']') {
             v |= C_HOSTPORT;
+        }
+        if v & C_HEADER != 0 || matches!(c, b'=' | b'&') {
+            v |= C_HEADERS;
         }
         t[i] = v;
         i += 1;
@@ -242,6 +246,44 @@ fn scan_escaped_class(s: &[u8], mut i: usize, mask: u8) -> usize {
             _ => return i,
         }
     }
+}
+
+/// [`scan_escaped_class`], also telling whether an escape was seen (so a
+/// value known to hold none needs no unescaping to be checked).
+#[inline(always)]
+fn scan_escaped_flagged(s: &[u8], mut i: usize, mask: u8) -> (usize, bool) {
+    let mut escaped = false;
+    loop {
+        i = scan_uri_class(s, i, mask);
+        match s.get(i) {
+            Some(b'%')
+                if s.get(i + 1).is_some_and(|&h| is_hex(h)) && s.get(i + 2).is_some_and(|&l| is_hex(l)) =>
+            {
+                i += 3;
+                escaped = true;
+            }
+            _ => return (i, escaped),
+        }
+    }
+}
+
+/// True if position `i` of `b` ends a URI: the end of the text, or with
+/// `GT` (the URI inside a name-addr's `<...>`) a `>`, which no component
+/// of any URI can hold (RFC 3261 §25.1).
+#[inline(always)]
+fn at_uri_end<const GT: bool>(b: &[u8], i: usize) -> bool {
+    match b.get(i) {
+        None => true,
+        Some(b'>') => GT,
+        _ => false,
+    }
+}
+
+/// Where the URI at the start of `b` ends at the latest: `b.len()`, or with
+/// `GT` the first `>`.
+#[inline(always)]
+fn uri_limit<const GT: bool>(b: &[u8]) -> usize {
+    if GT { find_byte(b'>', b).unwrap_or(b.len()) } else { b.len() }
 }
 
 /// True if every byte of `s` is either in the class `mask` (a `C_*` bit) or
@@ -496,7 +538,7 @@ fn is_hostname(s: &[u8]) -> bool {
 /// and dots: only the label structure is left to check. Each label is
 /// non-empty and has no hyphen at either end (so it starts with an
 /// alphanumeric); the last one starts with a letter.
-#[inline]
+#[cfg(test)]
 fn is_hostname_shape(s: &[u8]) -> bool {
     let body = match s.strip_suffix(b".") {
         Some(b) => b,
@@ -519,6 +561,106 @@ fn is_hostname_shape(s: &[u8]) -> bool {
     }
 }
 
+/// What a run of host bytes (alphanumerics, `-`, `.`) is, found by the
+/// scan that delimits it.
+#[derive(Clone, Copy)]
+enum HostRun {
+    /// A dotted quad, each octet 0-255 (see [`parse_ipv4`]).
+    Ipv4([u8; 4]),
+    /// A `hostname` (see [`is_hostname`]).
+    Name,
+    /// Neither: a syntax error as a host (it may still be a user part).
+    Invalid,
+}
+
+/// The dotted quad at `i`, if one starts there, and the position after it
+/// (RFC 5954 `dec-octet`, tolerating leading zeros as the RFC 3261
+/// `1*3DIGIT` did). Whether the host ends there is the caller's question.
+#[inline(always)]
+fn ipv4_prefix(b: &[u8], i: usize) -> Option<([u8; 4], usize)> {
+    #[inline(always)]
+    fn digit(b: &[u8], i: usize) -> Option<u32> {
+        let d = b.get(i)?.wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
+    }
+    let mut out = [0u8; 4];
+    let mut j = i;
+    for (n, o) in out.iter_mut().enumerate() {
+        if n > 0 {
+            if b.get(j) != Some(&b'.') {
+                return None;
+            }
+            j += 1;
+        }
+        let mut v = digit(b, j)?;
+        j += 1;
+        if let Some(d) = digit(b, j) {
+            v = v * 10 + d;
+            j += 1;
+            if let Some(d) = digit(b, j) {
+                v = v * 10 + d;
+                j += 1;
+            }
+        }
+        *o = u8::try_from(v).ok()?;
+    }
+    Some((out, j))
+}
+
+/// Scans the run of host bytes from `i` (up to the first byte that is not
+/// an alphanumeric, `-` or `.`) and classifies it in the same pass: the
+/// run's end and whether it is an IPv4 address, a `hostname` (RFC 3261
+/// §25.1: labels of alphanumerics and inner hyphens, the top one starting
+/// with a letter, an optional trailing dot) or neither. A dotted string of
+/// digits is an address or nothing. Label by label, each label with the
+/// four-bytes-a-step class scan, so a name costs little more than finding
+/// its end; the result is that of [`parse_ipv4`] / [`is_hostname_shape`]
+/// on the run.
+#[inline(always)]
+fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
+    if b.get(i).is_some_and(u8::is_ascii_digit) {
+        if let Some((addr, e)) = ipv4_prefix(b, i) {
+            // Four octets, and the run ends there (a fifth digit or label
+            // would make it a malformed name instead).
+            if b.get(e).is_none_or(|&c| URI_CLASS[c as usize] & C_HOST == 0) {
+                return (e, HostRun::Ipv4(addr));
+            }
+        }
+    }
+    let mut j = i;
+    let mut ok = true;
+    let mut top_alpha = false;
+    loop {
+        // Labels are short: a plain byte loop beats the chunked scan's
+        // setup.
+        let start = j;
+        while let Some(&c) = b.get(j) {
+            if URI_CLASS[c as usize] & C_LABEL == 0 {
+                break;
+            }
+            j += 1;
+        }
+        match (b.get(start), b.get(j.wrapping_sub(1))) {
+            (Some(&first), Some(&last)) if j > start => {
+                ok &= first != b'-' && last != b'-';
+                top_alpha = first.is_ascii_alphabetic();
+            }
+            _ => {
+                // An empty label: only a trailing dot after a label may
+                // leave one, at the end of the run.
+                if start == i || b.get(j) == Some(&b'.') {
+                    ok = false;
+                }
+            }
+        }
+        if b.get(j) == Some(&b'.') {
+            j += 1;
+        } else {
+            return (j, if ok && top_alpha { HostRun::Name } else { HostRun::Invalid });
+        }
+    }
+}
+
 impl<'a> Host<'a> {
     /// Parses a host (no port): a domain name, a dotted-quad IPv4 address,
     /// or an IPv6 reference in brackets (RFC 3261 §25.1, RFC 5954).
@@ -529,35 +671,38 @@ impl<'a> Host<'a> {
     /// §4.2); see [`Host::parse_lenient_ipv6`] for the places that allow it.
     #[inline]
     pub fn parse(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
+        // Only a name needs its text as `&str`: the conversion is made on
+        // that branch alone.
+        Self::parse_with(s, || ascii_str(s))
+    }
+
+    /// [`Host::parse`] of text: no UTF-8 check at all.
+    #[inline]
+    pub fn parse_str(s: &'a str) -> Result<Host<'a>, ParseError> {
+        Self::parse_with(s.as_bytes(), || Some(s))
+    }
+
+    #[inline(always)]
+    fn parse_with(s: &'a [u8], text: impl FnOnce() -> Option<&'a str>) -> Result<Host<'a>, ParseError> {
         if let Some(rest) = s.strip_prefix(b"[") {
             let inner = rest.strip_suffix(b"]").ok_or_else(syntax)?;
             return Host::parse_ipv6_literal(inner);
         }
-        if s.first().is_some_and(|c| c.is_ascii_digit()) {
-            if let Some(a) = parse_ipv4(s) {
-                return Ok(Host::Ipv4(a));
-            }
+        match scan_host_run(s, 0) {
+            (e, HostRun::Ipv4(a)) if e == s.len() => Ok(Host::Ipv4(a)),
+            (e, HostRun::Name) if e == s.len() => text().map(Host::Domain).ok_or_else(syntax),
+            _ => Err(syntax()),
         }
-        if is_hostname(s) {
-            return ascii_str(s).map(Host::Domain).ok_or_else(syntax);
-        }
-        Err(syntax())
     }
 
-    /// [`Host::parse`] of bytes already known to be alphanumerics, hyphens
-    /// and dots (the URI parser's host scan), so only the label structure
-    /// of a name is left to check.
-    #[inline]
-    fn parse_host_chars(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
-        if s.first().is_some_and(|c| c.is_ascii_digit()) {
-            if let Some(a) = parse_ipv4(s) {
-                return Ok(Host::Ipv4(a));
-            }
+    /// The host `s[a..b]` of a URI, classified by [`scan_host_run`].
+    #[inline(always)]
+    fn from_run(s: &'a str, a: usize, b: usize, run: HostRun) -> Result<Host<'a>, ParseError> {
+        match run {
+            HostRun::Ipv4(addr) => Ok(Host::Ipv4(addr)),
+            HostRun::Name => s.get(a..b).map(Host::Domain).ok_or_else(syntax),
+            HostRun::Invalid => Err(syntax()),
         }
-        if is_hostname_shape(s) {
-            return ascii_str(s).map(Host::Domain).ok_or_else(syntax);
-        }
-        Err(syntax())
     }
 
     /// Like [`Host::parse`], but also accepts an IPv6 address without
@@ -565,10 +710,16 @@ impl<'a> Host<'a> {
     /// §20.42 `received = "received" EQUAL (IPv4address / IPv6address)`,
     /// RFC 5118 §4.5). The bracketed form is accepted too.
     pub fn parse_lenient_ipv6(s: &'a [u8]) -> Result<Host<'a>, ParseError> {
-        if s.first() != Some(&b'[') && s.contains(&b':') {
-            return Host::parse_ipv6_literal(s);
+        // No name or IPv4 byte is a ':', so the run of those bytes reaches
+        // a ':' exactly when the text is meant as a bare IPv6 address; the
+        // run stopping anywhere else is an error either way. No second
+        // search of the whole text.
+        match scan_host_run(s, 0) {
+            (e, _) if s.get(e) == Some(&b':') => Host::parse_ipv6_literal(s),
+            (e, HostRun::Ipv4(a)) if e == s.len() => Ok(Host::Ipv4(a)),
+            (e, HostRun::Name) if e == s.len() => ascii_str(s).map(Host::Domain).ok_or_else(syntax),
+            _ => Host::parse(s),
         }
-        Host::parse(s)
     }
 
     fn parse_ipv6_literal(inner: &'a [u8]) -> Result<Host<'a>, ParseError> {
@@ -651,47 +802,6 @@ pub fn parse_hostport(s: &[u8]) -> Result<(Host<'_>, Option<u16>), ParseError> {
         Some(_) => return Err(syntax()),
     };
     Ok((host, port))
-}
-
-/// Parses the `hostport` at the start of `s`, which must end at `;`, `?`
-/// or the end of `s`; returns it and where it ended. Errors are those
-/// [`parse_hostport`] gives on the text up to that `;` or `?`: any byte no
-/// hostport can hold is a syntax error, and a port is range-checked only
-/// once it is known to be all digits.
-#[inline]
-fn parse_hostport_prefix(s: &[u8]) -> Result<(Host<'_>, Option<u16>, usize), ParseError> {
-    let ends_here = |i: usize| matches!(s.get(i), None | Some(b';' | b'?'));
-    if s.first() == Some(&b'[') {
-        let end = scan_uri_class(s, 0, C_HOSTPORT);
-        if !ends_here(end) {
-            return Err(syntax());
-        }
-        let (host, port) = parse_hostport(&s[..end])?;
-        return Ok((host, port, end));
-    }
-    let host_end = scan_uri_class(s, 0, C_HOST);
-    let host = Host::parse_host_chars(&s[..host_end])?;
-    if s.get(host_end) != Some(&b':') {
-        return if ends_here(host_end) { Ok((host, None, host_end)) } else { Err(syntax()) };
-    }
-    // The digits are read and their value taken in the same loop, which
-    // stops growing it above 65535 as parse_port does.
-    let mut end = host_end + 1;
-    let mut v: u32 = 0;
-    while let Some(&c) = s.get(end) {
-        let d = c.wrapping_sub(b'0');
-        if d >= 10 {
-            break;
-        }
-        if v <= 65_535 {
-            v = v * 10 + u32::from(d);
-        }
-        end += 1;
-    }
-    if !ends_here(end) || end == host_end + 1 {
-        return Err(syntax());
-    }
-    Ok((host, Some(u16::try_from(v).map_err(|_| out_of_range())?), end))
 }
 
 // ---------------------------------------------------------------------------
@@ -869,20 +979,41 @@ enum KnownParam {
     Other,
 }
 
-fn known_param(name: &[u8]) -> KnownParam {
+/// `name` equals `lower`, a lower-case name of letters and `-`, ignoring
+/// case: `c | 0x20` is a lower-case letter exactly when `c` is that letter
+/// in either case, and is `-` only for `-` or CR, which no parameter name
+/// holds (the caller's scan admitted only paramchars).
+#[inline(always)]
+fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
+    name.len() == lower.len() && name.iter().zip(lower).all(|(&c, &l)| c | 0x20 == l)
+}
+
+#[inline(always)]
+fn known_param(name: &[u8], escaped: bool) -> KnownParam {
     use KnownParam::*;
     // Plain names: dispatch on length and first letter, then one compare.
     let first = name.first().map_or(0, |&c| c | 0x20);
     match (name.len(), first) {
-        (9, b't') if eq_ic(name, b"transport") => return Token,
-        (4, b'u') if eq_ic(name, b"user") => return Token,
-        (6, b'm') if eq_ic(name, b"method") => return Token,
-        (3, b't') if eq_ic(name, b"ttl") => return Ttl,
-        (5, b'm') if eq_ic(name, b"maddr") => return Maddr,
-        (8, b'p') if eq_ic(name, b"pn-param") => return Valued,
-        (7, b'p') if eq_ic(name, b"pn-prid") || eq_ic(name, b"pn-purr") => return Valued,
+        (9, b't') if eq_lower(name, b"transport") => return Token,
+        (4, b'u') if eq_lower(name, b"user") => return Token,
+        (6, b'm') if eq_lower(name, b"method") => return Token,
+        (3, b't') if eq_lower(name, b"ttl") => return Ttl,
+        (5, b'm') if eq_lower(name, b"maddr") => return Maddr,
+        (8, b'p') if eq_lower(name, b"pn-param") => return Valued,
+        (7, b'p') if eq_lower(name, b"pn-prid") || eq_lower(name, b"pn-purr") => return Valued,
         _ => {}
     }
+    if escaped {
+        return known_escaped_param(name);
+    }
+    Other
+}
+
+/// [`known_param`] of a name holding escapes: rare, so compared after
+/// unescaping (§19.1.4), out of line.
+#[cold]
+fn known_escaped_param(name: &[u8]) -> KnownParam {
+    use KnownParam::*;
     const TABLE: [(&str, KnownParam); 8] = [
         ("transport", Token),
         ("user", Token),
@@ -893,21 +1024,52 @@ fn known_param(name: &[u8]) -> KnownParam {
         ("pn-prid", Valued),
         ("pn-purr", Valued),
     ];
-    if find_byte(b'%', name).is_some() {
-        // Escaped names are rare; compare after unescaping (§19.1.4).
-        return TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k);
-    }
-    Other
+    TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k)
 }
 
-/// Checks the values of the parameters this module has accessors for.
-fn check_known_param(p: &UriParam<'_>) -> Result<(), ParseError> {
-    let value = || p.value.ok_or_else(syntax);
-    match known_param(p.name) {
+/// Scans one `uri-parameter` of a SIP URI from `i` (just after its `;`),
+/// checks its syntax and, for the parameters this module has accessors
+/// for, its value; returns where it ends (at `;`, `?` or the end of the
+/// URI). Each byte is looked at once.
+#[inline(always)]
+fn scan_sip_param<const GT: bool>(b: &[u8], i: usize) -> Result<usize, ParseError> {
+    let (ne, name_escaped) = scan_escaped_flagged(b, i, C_PARAM);
+    let name = b.get(i..ne).ok_or_else(syntax)?;
+    if name.is_empty() {
+        return Err(syntax());
+    }
+    let (end, value, value_escaped) = if b.get(ne) == Some(&b'=') {
+        let (ve, esc) = scan_escaped_flagged(b, ne + 1, C_PARAM);
+        if ve == ne + 1 {
+            return Err(syntax());
+        }
+        (ve, b.get(ne + 1..ve), esc)
+    } else {
+        (ne, None, false)
+    };
+    if !matches!(b.get(end), Some(b';' | b'?')) && !at_uri_end::<GT>(b, end) {
+        return Err(syntax());
+    }
+    check_known_param(name, name_escaped, value, value_escaped)?;
+    Ok(end)
+}
+
+/// Checks the values of the parameters this module has accessors for;
+/// `*_escaped` tell whether the name or value holds a `%HH` escape.
+#[inline(always)]
+fn check_known_param(
+    name: &[u8],
+    name_escaped: bool,
+    value: Option<&[u8]>,
+    value_escaped: bool,
+) -> Result<(), ParseError> {
+    let value = || value.ok_or_else(syntax);
+    match known_param(name, name_escaped) {
         KnownParam::Token => {
             let v = value()?;
-            let plain_token = find_byte(b'%', v).is_none() && v.iter().all(|&c| is_token(c));
-            if !plain_token && !Unescaped::new(v).all(is_token) {
+            let token =
+                if value_escaped { Unescaped::new(v).all(is_token) } else { v.iter().all(|&c| is_token(c)) };
+            if !token {
                 return Err(syntax());
             }
         }
@@ -1048,62 +1210,189 @@ impl<'a> SipUri<'a> {
         }
     }
 
-    /// Parses what follows `sip:` / `sips:`; `raw` is the whole URI.
+    /// Parses what follows `sip:` / `sips:` at `i0` of `s`, which starts
+    /// with the URI; returns the URI and where it ended (`s.len()`, or with
+    /// `GT` its first `>`, which no URI component can hold).
+    ///
+    /// No `@` can appear unescaped after the userinfo (it is in neither
+    /// paramchar nor the header alphabet), so the first `@` ends it, and the
+    /// user part may contain `;` and `?` (RFC 4475 §3.1.1.9). Rather than
+    /// searching for that `@` first, the text is read as what nearly every
+    /// URI is: a run of host bytes either ends at an `@` (a plain user) or
+    /// is the host itself, and the rest is parsed in the same forward pass.
+    /// Only if that reading fails and an `@` exists is the userinfo rule
+    /// applied; since a successful host-first reading never contains an `@`,
+    /// this gives exactly the result of finding the `@` first.
     #[inline(always)]
-    fn parse_rest(raw: &'a [u8], secure: bool, rest: &'a [u8]) -> Result<SipUri<'a>, ParseError> {
-        // No '@' can appear unescaped after the userinfo (it is in neither
-        // paramchar nor the header alphabet), so the first '@' ends it, and
-        // the user part may contain ';' and '?' (RFC 4475 §3.1.1.9).
-        //
-        // One class scan settles the usual shapes: user bytes up to an
-        // '@' (no ':' or '%' among them, neither being a user byte) is the
-        // user part, found as the search below would find it; user bytes
-        // to the end hold no '@' at all. Anything else (a password, an
-        // escape, a port or a host with no user) takes the general path.
-        let k = scan_uri_class(rest, 0, C_USER);
-        let plain_user = k > 0 && rest.get(k) == Some(&b'@');
-        let userinfo = match rest.get(k) {
-            _ if plain_user => Some(k),
-            None => None,
-            Some(_) => find_byte(b'@', rest),
-        };
-        let (user, password, after) = match userinfo {
-            Some(at) if plain_user => (Some(&rest[..at]), None, &rest[at + 1..]),
-            Some(at) => {
-                let userinfo = &rest[..at];
-                let (user, password) = match find_byte(b':', userinfo) {
-                    Some(k) => (&userinfo[..k], Some(&userinfo[k + 1..])),
-                    None => (userinfo, None),
-                };
-                if user.is_empty() || !valid_escaped_class(user, C_USER) {
-                    return Err(syntax());
-                }
-                if password.is_some_and(|p| !valid_escaped_class(p, C_PASSWORD)) {
-                    return Err(syntax());
-                }
-                (Some(user), password, &rest[at + 1..])
+    fn parse_after_scheme<const GT: bool>(
+        s: &'a str,
+        secure: bool,
+        i0: usize,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
+        let b = s.as_bytes();
+        let (k, run) = scan_host_run(b, i0);
+        match b.get(k) {
+            Some(b'@') if k > i0 => {
+                // Host bytes are user bytes: a plain user, already checked.
+                let h = k + 1;
+                let (he, run) = scan_host_run(b, h);
+                return Self::parse_from_host::<GT>(s, secure, b.get(i0..k), None, h, he, run, end, out);
             }
-            None => (None, None, rest),
-        };
-        let (host, port, hp_end) = parse_hostport_prefix(after)?;
-        let tail = &after[hp_end..];
-        // The parameters run to the first '?' (no paramchar is a '?'):
-        // walk them and find it in the same pass.
-        let mut iter = UriParamIter { rest: tail };
-        while iter.rest.first() == Some(&b';') {
-            check_known_param(&iter.next_param(true).ok_or_else(syntax)??)?;
+            Some(b';' | b'?' | b':' | b'[') | None => {}
+            Some(b'>') if GT => {}
+            // A user byte that is no host byte (`+`, `%`, `_`, ...): the
+            // userinfo rule straight away.
+            Some(_) => return Self::parse_userinfo::<GT>(s, secure, i0, end, out),
         }
-        let params_len = tail.len() - iter.rest.len();
-        let (params, headers) = match iter.rest.split_first() {
-            None => (tail, None),
-            Some((b'?', h)) => (&tail[..params_len], Some(h)),
-            Some(_) => return Err(syntax()),
+        match Self::parse_from_host::<GT>(s, secure, None, None, i0, k, run, end, out) {
+            Ok(r) => Ok(r),
+            Err(e) => {
+                if find_byte(b'@', b.get(i0..uri_limit::<GT>(b)).unwrap_or(&[])).is_some() {
+                    Self::parse_userinfo::<GT>(s, secure, i0, end, out)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    /// The general path: the userinfo ends at the first `@` (if any), is
+    /// `user [ ":" password ]`, each in its alphabet with `%HH` escapes.
+    #[inline(never)]
+    fn parse_userinfo<const GT: bool>(
+        s: &'a str,
+        secure: bool,
+        i0: usize,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
+        let b = s.as_bytes();
+        // `user [ ":" password ] "@"` read forward: no '@' or ':' is a user
+        // byte and no '@' a password byte, so a user scan that stops at
+        // '@' (or at ':' then a password scan at '@') has found the first
+        // '@' and the first ':' before it, as the rule below would.
+        let k = scan_escaped_class(b, i0, C_USER);
+        if k > i0 {
+            let (user, password, at) = match b.get(k) {
+                Some(b'@') => (b.get(i0..k), None, Some(k)),
+                Some(b':') => {
+                    let p = scan_escaped_class(b, k + 1, C_PASSWORD);
+                    let at = (b.get(p) == Some(&b'@')).then_some(p);
+                    (b.get(i0..k), b.get(k + 1..p), at)
+                }
+                _ => (None, None, None),
+            };
+            if let (Some(user), Some(at)) = (user, at) {
+                let h = at + 1;
+                let (he, run) = scan_host_run(b, h);
+                return Self::parse_from_host::<GT>(s, secure, Some(user), password, h, he, run, end, out);
+            }
+        }
+        let rest = b.get(i0..uri_limit::<GT>(b)).ok_or_else(syntax)?;
+        let Some(at) = find_byte(b'@', rest) else {
+            let (he, run) = scan_host_run(b, i0);
+            return Self::parse_from_host::<GT>(s, secure, None, None, i0, he, run, end, out);
         };
-        let params = UriParams { raw: params };
-        if let Some(h) = headers {
+        let userinfo = &rest[..at];
+        let (user, password) = match find_byte(b':', userinfo) {
+            Some(k) => (&userinfo[..k], Some(&userinfo[k + 1..])),
+            None => (userinfo, None),
+        };
+        if user.is_empty() || !valid_escaped_class(user, C_USER) {
+            return Err(syntax());
+        }
+        if password.is_some_and(|p| !valid_escaped_class(p, C_PASSWORD)) {
+            return Err(syntax());
+        }
+        let h = i0 + at + 1;
+        let (he, run) = scan_host_run(b, h);
+        Self::parse_from_host::<GT>(s, secure, Some(user), password, h, he, run, end, out)
+    }
+
+    /// Parses `hostport *( ";" uri-parameter ) [ "?" headers ]` from `h`,
+    /// where `s[h..he]` is the run of host bytes there (empty for `[`),
+    /// classified as `run`.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn parse_from_host<const GT: bool>(
+        s: &'a str,
+        secure: bool,
+        user: Option<&'a [u8]>,
+        password: Option<&'a [u8]>,
+        h: usize,
+        he: usize,
+        run: HostRun,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
+        let b = s.as_bytes();
+        // hostport ends at ';', '?' or the end of the URI.
+        let ends_hostport = |i: usize| match b.get(i) {
+            None | Some(b';' | b'?') => true,
+            Some(b'>') => GT,
+            _ => false,
+        };
+        let (host, port, mut i) = if b.get(h) == Some(&b'[') {
+            let end = scan_uri_class(b, h, C_HOSTPORT);
+            if !ends_hostport(end) {
+                return Err(syntax());
+            }
+            let (host, port) = parse_hostport(b.get(h..end).ok_or_else(syntax)?)?;
+            (host, port, end)
+        } else {
+            let host = Host::from_run(s, h, he, run)?;
+            if b.get(he) == Some(&b':') {
+                // The digits are read and their value taken in the same
+                // loop, which stops growing it above 65535 as parse_port
+                // does.
+                let mut end = he + 1;
+                let mut v: u32 = 0;
+                while let Some(&c) = b.get(end) {
+                    let d = c.wrapping_sub(b'0');
+                    if d >= 10 {
+                        break;
+                    }
+                    if v <= 65_535 {
+                        v = v * 10 + u32::from(d);
+                    }
+                    end += 1;
+                }
+                if !ends_hostport(end) || end == he + 1 {
+                    return Err(syntax());
+                }
+                (host, Some(u16::try_from(v).map_err(|_| out_of_range())?), end)
+            } else if ends_hostport(he) {
+                (host, None, he)
+            } else {
+                return Err(syntax());
+            }
+        };
+        // The parameters, each delimited and checked in one scan.
+        let p0 = i;
+        while b.get(i) == Some(&b';') {
+            i = scan_sip_param::<GT>(b, i + 1)?;
+        }
+        let params = UriParams { raw: b.get(p0..i).ok_or_else(syntax)? };
+        let headers = if b.get(i) == Some(&b'?') {
+            let h0 = i + 1;
+            i = scan_escaped_class(b, h0, C_HEADERS);
+            let h = b.get(h0..i).ok_or_else(syntax)?;
             validate_headers(h)?;
+            Some(h)
+        } else {
+            None
+        };
+        if !at_uri_end::<GT>(b, i) {
+            return Err(syntax());
         }
-        Ok(SipUri { secure, user, password, host, port, params, headers, raw })
+        let raw = b.get(..i).ok_or_else(syntax)?;
+        *end = i;
+        // Built once, in place: the URI is a large value, and every move of
+        // it through a `Result` is a copy.
+        *out = Uri::Sip(SipUri { secure, user, password, host, port, params, headers, raw });
+        Ok(())
     }
 
     /// The user part with escapes decoded (`null-%00-null` yields seven
@@ -1376,6 +1665,9 @@ impl<'a> AbsoluteUri<'a> {
 // ---------------------------------------------------------------------------
 
 impl<'a> Uri<'a> {
+    /// What a URI is before a parser writes one in its place.
+    pub(crate) const PLACEHOLDER: Uri<'static> = Uri::Other(AbsoluteUri { scheme: "", raw: &[] });
+
     /// Parses a URI.
     ///
     /// The scheme is case-insensitive. `sip`/`sips` and `tel` are parsed
@@ -1385,42 +1677,90 @@ impl<'a> Uri<'a> {
     /// anything the grammar does not allow. A port above 65535 or a `ttl`
     /// above 255 is [`ErrorKind::OutOfRange`].
     pub fn parse_str(s: &'a str) -> Result<Uri<'a>, ParseError> {
-        Self::parse(s.as_bytes())
+        let mut u = Uri::PLACEHOLDER;
+        Self::parse_prefix::<false>(s, &mut 0, &mut u)?;
+        Ok(u)
     }
 
-    /// As [`Uri::parse_str`], for bytes not yet known to be text.
+    /// As [`Uri::parse_str`], for bytes not yet known to be text (a URI is
+    /// ASCII, so anything else is a syntax error).
     pub fn parse(s: &'a [u8]) -> Result<Uri<'a>, ParseError> {
-        // `sip:` as nearly every URI starts: the scheme is known without
-        // searching for its colon or checking its characters.
-        let (secure, rest) = match s.get(..4) {
-            Some(p) if eq_ic(p, b"sip:") => (false, &s[4..]),
-            _ => {
-                let colon = find_byte(b':', s).ok_or_else(syntax)?;
-                let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
-                if !is_scheme(scheme) || rest.is_empty() {
-                    return Err(syntax());
-                }
-                if eq_ic(scheme, b"sip") {
-                    (false, rest)
-                } else if eq_ic(scheme, b"sips") {
-                    (true, rest)
-                } else if eq_ic(scheme, b"tel") {
-                    return TelUri::parse_rest(s, rest).map(Uri::Tel);
-                } else {
-                    if !rest.iter().all(|&c| c.is_ascii_graphic() && !matches!(c, b'<' | b'>' | b'"')) {
-                        return Err(syntax());
-                    }
-                    let scheme = ascii_str(scheme).ok_or_else(syntax)?;
-                    return Ok(Uri::Other(AbsoluteUri { scheme, raw: s }));
-                }
+        Self::parse_str(core::str::from_utf8(s).map_err(|_| syntax())?)
+    }
+
+    /// Parses the URI of a name-addr: `s` is the text after its `<`; returns
+    /// the URI and the position where it ends, which the caller checks is
+    /// the `>`. The URI ends at the first `>` (RFC 3261 §25.1: no component
+    /// holds one), found by the parse itself for SIP URIs.
+    #[inline]
+    pub(crate) fn parse_bracketed(s: &'a str, end: &mut usize, out: &mut Uri<'a>) -> Result<(), ParseError> {
+        Self::parse_prefix::<true>(s, end, out).map_err(|e| {
+            // A range error found before the parse reached a byte that
+            // cannot end the URI: the name-addr is malformed as a whole
+            // (no `>`, or LWS inside the brackets, RFC 4475 §3.1.2.14),
+            // which is reported first, as when the URI was cut out first.
+            let b = s.as_bytes();
+            match find_byte(b'>', b) {
+                Some(gt) if e.kind != ErrorKind::Syntax && !super::lex::has_ctl_or_sp(&b[..gt]) => e,
+                _ => syntax(),
             }
+        })
+    }
+
+    #[inline(always)]
+    fn parse_prefix<const GT: bool>(
+        s: &'a str,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
+        let b = s.as_bytes();
+        // `sip:` / `sips:` as nearly every URI starts: the scheme is known
+        // without searching for its colon or checking its characters.
+        // Case-folding only the letters: `c | 0x20` equals a lower-case
+        // letter exactly when `c` is that letter in either case.
+        const SIP: u32 = u32::from_le_bytes(*b"sip:");
+        const SIPS: u32 = u32::from_le_bytes(*b"sips");
+        const FOLD: u32 = u32::from_le_bytes([0x20, 0x20, 0x20, 0]);
+        const FOLD4: u32 = 0x2020_2020;
+        let head = b.get(..4).and_then(|p| <[u8; 4]>::try_from(p).ok()).map(u32::from_le_bytes);
+        let (secure, i) = match head {
+            Some(w) if w | FOLD == SIP => (false, 4),
+            Some(w) if w | FOLD4 == SIPS && b.get(4) == Some(&b':') => (true, 5),
+            _ => return Self::parse_other_scheme::<GT>(s, end, out),
         };
-        if rest.is_empty() {
+        if at_uri_end::<GT>(b, i) {
             return Err(syntax());
         }
         // One call site, so the SIP parser is inlined here once and its
         // result built in place.
-        SipUri::parse_rest(s, secure, rest).map(Uri::Sip)
+        SipUri::parse_after_scheme::<GT>(s, secure, i, end, out)
+    }
+
+    /// Any scheme but `sip` / `sips`.
+    #[inline(never)]
+    fn parse_other_scheme<const GT: bool>(
+        s: &'a str,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
+        *end = uri_limit::<GT>(s.as_bytes());
+        let s = s.get(..*end).ok_or_else(syntax)?;
+        let b = s.as_bytes();
+        let colon = find_byte(b':', b).ok_or_else(syntax)?;
+        let (scheme, rest) = (&b[..colon], &b[colon + 1..]);
+        if !is_scheme(scheme) || rest.is_empty() {
+            return Err(syntax());
+        }
+        if eq_ic(scheme, b"tel") {
+            *out = Uri::Tel(TelUri::parse_rest(b, rest)?);
+            return Ok(());
+        }
+        if !rest.iter().all(|&c| c.is_ascii_graphic() && !matches!(c, b'<' | b'>' | b'"')) {
+            return Err(syntax());
+        }
+        let scheme = s.get(..colon).ok_or_else(syntax)?;
+        *out = Uri::Other(AbsoluteUri { scheme, raw: b });
+        Ok(())
     }
 
     /// The SIP URI, if any.
@@ -1501,6 +1841,186 @@ impl fmt::Display for Uri<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The parser as it was before the single-pass rewrite, kept as the oracle
+/// of a differential test: the new one must give the same result (value or
+/// error kind) on every input.
+#[cfg(test)]
+mod reference {
+    use super::*;
+
+    /// Checks the values of the parameters this module has accessors for.
+    fn check_known_param(p: &UriParam<'_>) -> Result<(), ParseError> {
+        let value = || p.value.ok_or_else(syntax);
+        match known_param(p.name, find_byte(b'%', p.name).is_some()) {
+            KnownParam::Token => {
+                let v = value()?;
+                let plain_token = find_byte(b'%', v).is_none() && v.iter().all(|&c| is_token(c));
+                if !plain_token && !Unescaped::new(v).all(is_token) {
+                    return Err(syntax());
+                }
+            }
+            KnownParam::Ttl => match ttl_value(value()?) {
+                None => return Err(syntax()),
+                Some(n) if n > 255 => return Err(out_of_range()),
+                Some(_) => {}
+            },
+            KnownParam::Maddr => {
+                Host::parse(value()?)?;
+            }
+            KnownParam::Valued => {
+                value()?;
+            }
+            KnownParam::Other => {}
+        }
+        Ok(())
+    }
+
+    fn parse_host_chars(s: &[u8]) -> Result<Host<'_>, ParseError> {
+        if s.first().is_some_and(|c| c.is_ascii_digit()) {
+            if let Some(a) = parse_ipv4(s) {
+                return Ok(Host::Ipv4(a));
+            }
+        }
+        if is_hostname_shape(s) {
+            return ascii_str(s).map(Host::Domain).ok_or_else(syntax);
+        }
+        Err(syntax())
+    }
+
+    /// Parses the `hostport` at the start of `s`, which must end at `;`, `?`
+    /// or the end of `s`; returns it and where it ended. Errors are those
+    /// [`parse_hostport`] gives on the text up to that `;` or `?`: any byte no
+    /// hostport can hold is a syntax error, and a port is range-checked only
+    /// once it is known to be all digits.
+    #[inline]
+    fn parse_hostport_prefix(s: &[u8]) -> Result<(Host<'_>, Option<u16>, usize), ParseError> {
+        let ends_here = |i: usize| matches!(s.get(i), None | Some(b';' | b'?'));
+        if s.first() == Some(&b'[') {
+            let end = scan_uri_class(s, 0, C_HOSTPORT);
+            if !ends_here(end) {
+                return Err(syntax());
+            }
+            let (host, port) = parse_hostport(&s[..end])?;
+            return Ok((host, port, end));
+        }
+        let host_end = scan_uri_class(s, 0, C_HOST);
+        let host = parse_host_chars(&s[..host_end])?;
+        if s.get(host_end) != Some(&b':') {
+            return if ends_here(host_end) { Ok((host, None, host_end)) } else { Err(syntax()) };
+        }
+        // The digits are read and their value taken in the same loop, which
+        // stops growing it above 65535 as parse_port does.
+        let mut end = host_end + 1;
+        let mut v: u32 = 0;
+        while let Some(&c) = s.get(end) {
+            let d = c.wrapping_sub(b'0');
+            if d >= 10 {
+                break;
+            }
+            if v <= 65_535 {
+                v = v * 10 + u32::from(d);
+            }
+            end += 1;
+        }
+        if !ends_here(end) || end == host_end + 1 {
+            return Err(syntax());
+        }
+        Ok((host, Some(u16::try_from(v).map_err(|_| out_of_range())?), end))
+    }
+
+    /// Parses what follows `sip:` / `sips:`; `raw` is the whole URI.
+    fn parse_rest<'a>(raw: &'a [u8], secure: bool, rest: &'a [u8]) -> Result<SipUri<'a>, ParseError> {
+        // No '@' can appear unescaped after the userinfo (it is in neither
+        // paramchar nor the header alphabet), so the first '@' ends it, and
+        // the user part may contain ';' and '?' (RFC 4475 §3.1.1.9).
+        //
+        // One class scan settles the usual shapes: user bytes up to an
+        // '@' (no ':' or '%' among them, neither being a user byte) is the
+        // user part, found as the search below would find it; user bytes
+        // to the end hold no '@' at all. Anything else (a password, an
+        // escape, a port or a host with no user) takes the general path.
+        let k = scan_uri_class(rest, 0, C_USER);
+        let plain_user = k > 0 && rest.get(k) == Some(&b'@');
+        let userinfo = match rest.get(k) {
+            _ if plain_user => Some(k),
+            None => None,
+            Some(_) => find_byte(b'@', rest),
+        };
+        let (user, password, after) = match userinfo {
+            Some(at) if plain_user => (Some(&rest[..at]), None, &rest[at + 1..]),
+            Some(at) => {
+                let userinfo = &rest[..at];
+                let (user, password) = match find_byte(b':', userinfo) {
+                    Some(k) => (&userinfo[..k], Some(&userinfo[k + 1..])),
+                    None => (userinfo, None),
+                };
+                if user.is_empty() || !valid_escaped_class(user, C_USER) {
+                    return Err(syntax());
+                }
+                if password.is_some_and(|p| !valid_escaped_class(p, C_PASSWORD)) {
+                    return Err(syntax());
+                }
+                (Some(user), password, &rest[at + 1..])
+            }
+            None => (None, None, rest),
+        };
+        let (host, port, hp_end) = parse_hostport_prefix(after)?;
+        let tail = &after[hp_end..];
+        // The parameters run to the first '?' (no paramchar is a '?'):
+        // walk them and find it in the same pass.
+        let mut iter = UriParamIter { rest: tail };
+        while iter.rest.first() == Some(&b';') {
+            check_known_param(&iter.next_param(true).ok_or_else(syntax)??)?;
+        }
+        let params_len = tail.len() - iter.rest.len();
+        let (params, headers) = match iter.rest.split_first() {
+            None => (tail, None),
+            Some((b'?', h)) => (&tail[..params_len], Some(h)),
+            Some(_) => return Err(syntax()),
+        };
+        let params = UriParams { raw: params };
+        if let Some(h) = headers {
+            validate_headers(h)?;
+        }
+        Ok(SipUri { secure, user, password, host, port, params, headers, raw })
+    }
+
+    /// The old `Uri::parse`.
+    pub(super) fn parse(s: &[u8]) -> Result<Uri<'_>, ParseError> {
+        // `sip:` as nearly every URI starts: the scheme is known without
+        // searching for its colon or checking its characters.
+        let (secure, rest) = match s.get(..4) {
+            Some(p) if eq_ic(p, b"sip:") => (false, &s[4..]),
+            _ => {
+                let colon = find_byte(b':', s).ok_or_else(syntax)?;
+                let (scheme, rest) = (&s[..colon], &s[colon + 1..]);
+                if !is_scheme(scheme) || rest.is_empty() {
+                    return Err(syntax());
+                }
+                if eq_ic(scheme, b"sip") {
+                    (false, rest)
+                } else if eq_ic(scheme, b"sips") {
+                    (true, rest)
+                } else if eq_ic(scheme, b"tel") {
+                    return TelUri::parse_rest(s, rest).map(Uri::Tel);
+                } else {
+                    if !rest.iter().all(|&c| c.is_ascii_graphic() && !matches!(c, b'<' | b'>' | b'"')) {
+                        return Err(syntax());
+                    }
+                    let scheme = ascii_str(scheme).ok_or_else(syntax)?;
+                    return Ok(Uri::Other(AbsoluteUri { scheme, raw: s }));
+                }
+            }
+        };
+        if rest.is_empty() {
+            return Err(syntax());
+        }
+        // One call site, so the SIP parser is inlined here once and its
+        // result built in place.
+        parse_rest(s, secure, rest).map(Uri::Sip)
     }
 }
 
@@ -2389,6 +2909,183 @@ mod tests {
                 let _ = Uri::parse(&input[..end]);
                 let _ = Host::parse_lenient_ipv6(&input[4..end.max(4)]);
                 let _ = parse_hostport(&input[4..end.max(4)]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod differential {
+    use super::*;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    /// URIs to start from: every string literal of this file and of the
+    /// name-addr module that looks like one, and the bench set's.
+    fn seeds() -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for src in [include_str!("uri.rs"), include_str!("headers/addr.rs")] {
+            for piece in src.split('"') {
+                if piece.len() < 160 && piece.contains(':') && !piece.contains('\n') && !piece.contains('\\')
+                {
+                    v.push(String::from(piece));
+                }
+            }
+        }
+        for s in [
+            "sip:alice@atlanta.example.com",
+            "sip:203.0.113.10;lr;ftag=hsT3xq9Vq",
+            "sip:bob@198.51.100.20:5060;transport=udp",
+            "sip:+12125550199@ims.atlanta.example.com;user=phone",
+            "sip:alice@192.168.1.23:50312;transport=tls;pn-provider=apns;pn-prid=00fc13",
+            "sip:user;par=u%40example.net@example.com",
+            "sip:alice:secret@h:5060;maddr=[::1];ttl=5?x=y&a=%41",
+            "sips:[2001:db8::10]:5070;transport=tcp",
+            "sip:h;%6C%72;TRANSPORT=%74cp?",
+            "tel:+1-201-555-0123;ext=1",
+            "mailto:a@b",
+        ] {
+            v.push(String::from(s));
+        }
+        v
+    }
+
+    const MUTATIONS: &[u8] = b"@:;?=%[]><& a0.-+_/\"\x7f";
+
+    /// Every seed, each of its prefixes, and each one-byte replacement,
+    /// insertion and deletion with the bytes that steer the grammar.
+    fn inputs() -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for s in seeds() {
+            let s = s.as_bytes();
+            for i in 0..=s.len() {
+                out.push(s[..i].to_vec());
+                if i < s.len() {
+                    let mut d = s.to_vec();
+                    d.remove(i);
+                    out.push(d);
+                }
+                for &m in MUTATIONS.iter().chain([0xc3u8, 0xff].iter()) {
+                    let mut ins = s.to_vec();
+                    ins.insert(i, m);
+                    out.push(ins);
+                    if i < s.len() {
+                        let mut r = s.to_vec();
+                        r[i] = m;
+                        out.push(r);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn kind<T>(r: &Result<T, ParseError>) -> Option<ErrorKind> {
+        r.as_ref().err().map(|e| e.kind)
+    }
+
+    #[test]
+    fn rfc3261_19_1_4_known_param_names_case_insensitive() {
+        // The OR-0x20 compare against eq_ignore_ascii_case, every paramchar
+        // at every position of every name it is used on.
+        for lit in
+            [&b"transport"[..], b"user", b"method", b"ttl", b"maddr", b"pn-param", b"pn-prid", b"pn-purr"]
+        {
+            for pos in 0..lit.len() {
+                for c in 0..=255u8 {
+                    if URI_CLASS[c as usize] & C_PARAM == 0 {
+                        continue;
+                    }
+                    let mut name = lit.to_vec();
+                    name[pos] = c;
+                    assert_eq!(eq_lower(&name, lit), eq_ic(&name, lit), "{name:?}");
+                }
+            }
+            assert!(!eq_lower(&lit[1..], lit));
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_host_run_agrees_with_grammar() {
+        // Every string of up to seven bytes over the bytes that shape a
+        // host (and one that ends it), against the run's end found by the
+        // class scan and the two checks applied to that run.
+        const ALPHABET: &[u8] = b"a1-.925:";
+        let mut buf = [0u8; 7];
+        for len in 0..=7usize {
+            let total = ALPHABET.len().pow(len as u32);
+            for mut n in 0..total {
+                for c in buf.iter_mut().take(len) {
+                    *c = ALPHABET[n % ALPHABET.len()];
+                    n /= ALPHABET.len();
+                }
+                let s = &buf[..len];
+                let end = scan_uri_class(s, 0, C_HOST);
+                let run = &s[..end];
+                let want_v4 =
+                    if run.first().is_some_and(u8::is_ascii_digit) { parse_ipv4(run) } else { None };
+                let (e, got) = scan_host_run(s, 0);
+                assert_eq!(e, end, "{s:?}");
+                match got {
+                    HostRun::Ipv4(a) => assert_eq!(Some(a), want_v4, "{s:?}"),
+                    HostRun::Name => assert!(want_v4.is_none() && is_hostname_shape(run), "{s:?}"),
+                    HostRun::Invalid => assert!(want_v4.is_none() && !is_hostname_shape(run), "{s:?}"),
+                }
+            }
+        }
+        for (s, v4) in
+            [("255.255.255.255", true), ("256.1.1.1", false), ("1.2.3.4.5", false), ("010.1.1.1", true)]
+        {
+            assert_eq!(matches!(scan_host_run(s.as_bytes(), 0).1, HostRun::Ipv4(_)), v4, "{s}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_single_pass_parser_agrees_with_reference() {
+        let mut n = 0usize;
+        for x in inputs() {
+            let new = Uri::parse(&x);
+            let old = reference::parse(&x);
+            if core::str::from_utf8(&x).is_err() {
+                // A URI is ASCII: the new entry point rejects other bytes
+                // up front, where the old one may first have found another
+                // error.
+                assert!(new.is_err() && old.is_err(), "{x:?}");
+                continue;
+            }
+            n += 1;
+            match (&new, &old) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{:?}", String::from_utf8_lossy(&x)),
+                _ => assert_eq!(kind(&new), kind(&old), "{:?}", String::from_utf8_lossy(&x)),
+            }
+        }
+        assert!(n > 50_000, "{n}");
+    }
+
+    #[test]
+    fn rfc3261_20_10_bracketed_uri_ends_at_first_gt() {
+        // Old name-addr path: the URI is the text up to the first '>',
+        // without CTL or SP, parsed whole.
+        for x in inputs() {
+            let Ok(x) = String::from_utf8(x) else { continue };
+            for tail in [">", ">;tag=1", ">;p=\"a@b>\"", "", " >"] {
+                let y = alloc::format!("{x}{tail}");
+                let yb = y.as_bytes();
+                let old = match find_byte(b'>', yb) {
+                    None => Err(ErrorKind::Syntax),
+                    Some(gt) if crate::message::lex::has_ctl_or_sp(&yb[..gt]) || gt == 0 => {
+                        Err(ErrorKind::Syntax)
+                    }
+                    Some(gt) => reference::parse(&yb[..gt]).map(|u| (u, gt)).map_err(|e| e.kind),
+                };
+                let mut end = 0;
+                let mut u = Uri::PLACEHOLDER;
+                let new = match Uri::parse_bracketed(&y, &mut end, &mut u).map(|()| u) {
+                    Ok(u) if yb.get(end) == Some(&b'>') => Ok((u, end)),
+                    Ok(_) => Err(ErrorKind::Syntax),
+                    Err(e) => Err(e.kind),
+                };
+                assert_eq!(new, old, "{y:?}");
             }
         }
     }

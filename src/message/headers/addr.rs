@@ -51,6 +51,15 @@ pub struct NameAddr<'a> {
 }
 
 impl<'a> NameAddr<'a> {
+    /// What a NameAddr is before the parser fills it in.
+    const PLACEHOLDER: NameAddr<'static> = NameAddr {
+        display_name: None,
+        uri: Uri::PLACEHOLDER,
+        bracketed: false,
+        params: lex::Params::EMPTY,
+        tag: None,
+    };
+
     /// Parses one value; errors are reported against [`HeaderName::Other`]
     /// (use [`NameAddr::parse_for`] to name the header).
     pub fn parse(v: &'a [u8]) -> Result<NameAddr<'a>, ParseError> {
@@ -60,48 +69,117 @@ impl<'a> NameAddr<'a> {
     /// Parses one value of header `name`, given as text (a slice of the
     /// message's once-checked header section).
     pub fn parse_for_str(v: &'a str, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
-        Self::parse_for(v.as_bytes(), name)
+        // Filled in place: a NameAddr is large, and each move of it (or of
+        // its URI) through a `Result` is a copy.
+        let mut a = NameAddr::PLACEHOLDER;
+        let rest = Self::parse_unchecked_params(v, name, &mut a)?;
+        // The tag is found while the parameters are checked, in one pass.
+        let mut seen_tag = false;
+        let mut params = a.params;
+        while let Some(p) = params.next_kind() {
+            let (p, _) = p.map_err(|_| ParseError::header(name))?;
+            note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
+        }
+        Ok(a)
     }
 
     /// Parses one value of header `name`.
     pub fn parse_for(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
-        let a = Self::parse_unchecked_params(v, name)?;
-        // The tag is found first and the value built once, in the return
-        // slot, rather than patched into a local copy that is then moved.
-        let mut tag = None;
-        let mut seen_tag = false;
-        for p in a.params {
-            let p = p.map_err(|_| ParseError::header(name))?;
-            note_tag(&mut tag, &p, &mut seen_tag);
-        }
-        Ok(NameAddr { tag, ..a })
+        Self::parse_for_str(core::str::from_utf8(v).map_err(|_| ParseError::header(name))?, name)
     }
 
     /// Parses everything but the header parameters, which the caller must
     /// walk (and so check) itself: Contact checks its own in one pass.
+    /// Also returns the text the parameters were cut from.
+    ///
+    /// The form is told by the first byte (RFC 3261 §25.1): `"` or `<`
+    /// start a name-addr, a token is a display name if tokens and LWS lead
+    /// to a `<` and otherwise the scheme of an addr-spec (no display-name
+    /// token is followed by `:`). Nothing is searched for ahead of the
+    /// parse, and the URI of a name-addr is parsed up to its `>` in one go.
     #[inline(always)]
-    fn parse_unchecked_params(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
+    fn parse_unchecked_params(
+        v: &'a str,
+        name: HeaderName,
+        out: &mut NameAddr<'a>,
+    ) -> Result<&'a str, ParseError> {
         let err = ParseError::header(name);
-        let v = lex::trim_lws(v);
-        let (display_name, uri_raw, rest, bracketed) = match find_laquot(v, name)? {
-            Some((display_name, lt)) => {
-                let gt = lt + lex::find_byte(b'>', &v[lt..]).ok_or(err)?;
-                (display_name, &v[lt + 1..gt], &v[gt + 1..], true)
+        let b = v.as_bytes();
+        // Trim LWS bytes from both ends, as a whole value was trimmed.
+        let mut z = b.len();
+        while z > 0 && b.get(z - 1).is_some_and(|&c| is_lws_byte(c)) {
+            z -= 1;
+        }
+        let mut a = 0;
+        while a < z && b.get(a).is_some_and(|&c| is_lws_byte(c)) {
+            a += 1;
+        }
+        let bt = b.get(..z).ok_or(err)?;
+        let (display_name, lt) = match bt.get(a) {
+            Some(b'"') => {
+                // RFC 4475 §3.1.2.6: an unterminated quote is an error.
+                let end = lex::scan_quoted(bt, a).ok_or(err)?;
+                let lt = lex::skip_lws(bt, end);
+                if bt.get(lt) != Some(&b'<') {
+                    return Err(err);
+                }
+                (Some(DisplayName::Quoted(bt.get(a + 1..end - 1).ok_or(err)?)), lt)
             }
-            None => {
-                // addr-spec: the URI ends at the first ';' (§20.10).
-                let end = lex::find_byte(b';', v).unwrap_or(v.len());
-                (None, lex::trim_lws(&v[..end]), &v[end..], false)
-            }
+            Some(b'<') => (None, a),
+            Some(&c) if lex::is_token(c) => match display_tokens(bt, a) {
+                Some((dn_end, lt)) => (Some(DisplayName::Tokens(bt.get(a..dn_end).ok_or(err)?)), lt),
+                None => return Self::parse_addr_spec(v, a, z, name, out),
+            },
+            _ => return Self::parse_addr_spec(v, a, z, name, out),
         };
-        if uri_raw.is_empty() || lex::has_ctl_or_sp(uri_raw) {
-            return Err(err); // RFC 4475 §3.1.2.14: no LWS inside an addr-spec
+        let inner = v.get(lt + 1..z).ok_or(err)?;
+        let mut gt = 0;
+        Uri::parse_bracketed(inner, &mut gt, &mut out.uri)
+            .map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
+        if inner.as_bytes().get(gt) != Some(&b'>') {
+            return Err(err);
         }
-        let uri = Uri::parse(uri_raw).map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
-        if !bracketed && uri.sip().is_some_and(|u| u.headers.is_some()) {
-            return Err(err); // RFC 4475 §3.1.2.13
+        let rest = inner.get(gt + 1..).ok_or(err)?;
+        out.display_name = display_name;
+        out.bracketed = true;
+        out.params = lex::Params::new(rest.as_bytes());
+        Ok(rest)
+    }
+
+    /// The addr-spec form, `v[a..z]` trimmed: the URI ends at the first
+    /// `;` (§20.10), holds no LWS (RFC 4475 §3.1.2.14) and no headers
+    /// (§3.1.2.13).
+    #[inline(never)]
+    fn parse_addr_spec(
+        v: &'a str,
+        a: usize,
+        z: usize,
+        name: HeaderName,
+        out: &mut NameAddr<'a>,
+    ) -> Result<&'a str, ParseError> {
+        let err = ParseError::header(name);
+        let b = v.as_bytes();
+        let body = b.get(a..z).ok_or(err)?;
+        let end = lex::find_byte(b';', body).map_or(z, |k| a + k);
+        let (mut ua, mut ub) = (a, end);
+        while ua < ub && b.get(ua).is_some_and(|&c| is_lws_byte(c)) {
+            ua += 1;
         }
-        Ok(NameAddr { display_name, uri, bracketed, params: lex::Params::new(rest), tag: None })
+        while ub > ua && b.get(ub - 1).is_some_and(|&c| is_lws_byte(c)) {
+            ub -= 1;
+        }
+        let uri_raw = v.get(ua..ub).ok_or(err)?;
+        if uri_raw.is_empty() || lex::has_ctl_or_sp(uri_raw.as_bytes()) {
+            return Err(err);
+        }
+        let uri = Uri::parse_str(uri_raw).map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
+        if uri.sip().is_some_and(|u| u.headers.is_some()) {
+            return Err(err);
+        }
+        let rest = v.get(end..z).ok_or(err)?;
+        out.uri = uri;
+        out.params = lex::Params::new(rest.as_bytes());
+        Ok(rest)
     }
 
     /// A header parameter: `Some(None)` if present without a value.
@@ -115,49 +193,39 @@ impl<'a> NameAddr<'a> {
     }
 }
 
-/// Records the first `tag` parameter (as `params.get("tag")` would).
+/// Records the first `tag` parameter (as `params.get("tag")` would); `end`
+/// is where its value ends in `text`, the parameters' text, so the value
+/// is cut from it as text with no UTF-8 check.
 #[inline(always)]
-fn note_tag<'a>(tag: &mut Option<&'a str>, p: &lex::Param<'a>, seen: &mut bool) {
+fn note_tag<'a>(tag: &mut Option<&'a str>, p: &lex::Param<'a>, seen: &mut bool, text: &'a str, end: usize) {
     if !*seen && p.name.len() == 3 && lex::eq_ic(p.name, b"tag") {
         *seen = true;
-        *tag = p.value.and_then(lex::ascii_str);
+        *tag = p.value.and_then(|v| text.get(end - v.len()..end));
     }
 }
 
-/// Finds the `<` of a name-addr and decodes the display name before it.
-/// Returns `None` for the addr-spec form.
-#[allow(clippy::type_complexity)]
-fn find_laquot<'a>(
-    v: &'a [u8],
-    name: HeaderName,
-) -> Result<Option<(Option<DisplayName<'a>>, usize)>, ParseError> {
-    let err = ParseError::header(name);
-    if v.first() == Some(&b'"') {
-        // RFC 4475 §3.1.2.6: an unterminated quote is an error.
-        let end = lex::scan_quoted(v, 0).ok_or(err)?;
-        let lt = lex::skip_lws(v, end);
-        if v.get(lt) != Some(&b'<') {
-            return Err(err);
+/// True for SP, HTAB, CR and LF, what trimming a value removes.
+#[inline(always)]
+fn is_lws_byte(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// `display-name = *(token LWS)` from `a`, which holds a token byte: the
+/// end of its last token and the position of the `<` after it, or `None`
+/// if the tokens and LWS do not lead to a `<` (RFC 4475 §3.1.2.15: only
+/// tokens and LWS before `<`; §3.1.1.6: no LWS needed before it).
+#[inline(always)]
+fn display_tokens(v: &[u8], a: usize) -> Option<(usize, usize)> {
+    let mut i = a;
+    loop {
+        let j = lex::scan_token(v, i);
+        let k = lex::skip_lws(v, j);
+        match v.get(k) {
+            Some(b'<') => return Some((j, k)),
+            Some(&c) if k > j && lex::is_token(c) => i = k,
+            _ => return None,
         }
-        return Ok(Some((Some(DisplayName::Quoted(&v[1..end - 1])), lt)));
     }
-    let Some(lt) = lex::find_byte(b'<', v) else {
-        return Ok(None);
-    };
-    // display-name = *(token LWS): only tokens and LWS before '<'
-    // (RFC 4475 §3.1.2.15); no LWS needed before '<' (§3.1.1.6).
-    let before = &v[..lt];
-    let mut i = 0;
-    while i < before.len() {
-        let j = lex::scan_token(before, i);
-        let k = lex::skip_lws(before, j);
-        if k == i {
-            return Err(err);
-        }
-        i = k;
-    }
-    let dn = lex::trim_lws(before);
-    Ok(Some(((!dn.is_empty()).then_some(DisplayName::Tokens(dn)), lt)))
 }
 
 /// One Contact value (RFC 3261 §20.10): `*` or an address.
@@ -172,23 +240,19 @@ pub enum ContactValue<'a> {
 impl<'a> ContactValue<'a> {
     /// Parses one Contact value given as text.
     pub fn parse_str(v: &'a str) -> Result<ContactValue<'a>, ParseError> {
-        Self::parse(v.as_bytes())
-    }
-
-    /// Parses one Contact value.
-    pub fn parse(v: &'a [u8]) -> Result<ContactValue<'a>, ParseError> {
         const C: HeaderName = HeaderName::Contact;
-        if lex::trim_lws(v) == b"*" {
+        if lex::trim_lws(v.as_bytes()) == b"*" {
             return Ok(ContactValue::Star);
         }
-        let a = NameAddr::parse_unchecked_params(v, C)?;
+        let mut a = NameAddr::PLACEHOLDER;
+        let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
         // The contact-params are checked in one pass, the scalar ones by
         // value (RFC 4475 §3.1.2.4: an expires above 2**32-1 is invalid).
-        let mut tag = None;
         let mut seen_tag = false;
-        for p in a.params {
-            let p = p.map_err(|_| ParseError::header(C))?;
-            note_tag(&mut tag, &p, &mut seen_tag);
+        let mut params = a.params;
+        while let Some(p) = params.next_kind() {
+            let (p, _) = p.map_err(|_| ParseError::header(C))?;
+            note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
             // Without a value these are contact-extensions (generic-param,
             // RFC 3261 §25.1); with one, the value must fit c-p-expires /
             // c-p-q.
@@ -203,7 +267,12 @@ impl<'a> ContactValue<'a> {
                 _ => {}
             }
         }
-        Ok(ContactValue::Addr(NameAddr { tag, ..a }))
+        Ok(ContactValue::Addr(a))
+    }
+
+    /// Parses one Contact value.
+    pub fn parse(v: &'a [u8]) -> Result<ContactValue<'a>, ParseError> {
+        Self::parse_str(core::str::from_utf8(v).map_err(|_| ParseError::header(HeaderName::Contact))?)
     }
 
     /// The address, unless this is `*`.
@@ -384,6 +453,36 @@ mod tests {
         let bare = ContactValue::parse(b"<sip:a@b>;q;expires").unwrap();
         assert_eq!((bare.q(), bare.expires()), (None, None));
         assert!(bare.param("q").is_some());
+    }
+
+    #[test]
+    fn rfc3261_25_1_form_told_by_first_byte() {
+        // An addr-spec whose header parameter quotes a '<' (gen-value =
+        // quoted-string) is no name-addr.
+        let c = ContactValue::parse(br#"sip:a@b;+sip.instance="<urn:x>""#).unwrap();
+        assert!(!c.addr().unwrap().bracketed);
+        assert_eq!(c.instance(), Some(&b"<urn:x>"[..]));
+        // A token followed by ':' is a scheme, not a display name.
+        let a = na(b"sip:a@b;tag=1").unwrap();
+        assert!(!a.bracketed && a.display_name.is_none());
+        assert_eq!(a.tag(), Some("1"));
+        // Tokens and LWS leading to '<' are a display name, folds included.
+        let a = na(b"Bob \r\n Smith<sip:b@h>").unwrap();
+        assert_eq!(a.display_name, Some(DisplayName::Tokens(b"Bob \r\n Smith")));
+        // The URI's '>' ends it: what follows belongs to the header.
+        let a = na(b"<sip:h;lr>;lr").unwrap();
+        assert!(a.param("lr").is_some());
+        assert!(a.uri.sip().unwrap().lr());
+        assert!(na(b"<sip:h;lr").is_err());
+        // An unterminated name-addr is a syntax error even where the URI
+        // alone would be out of range; a range error inside is reported.
+        assert_eq!(na(b"<sip:h:99999").unwrap_err().kind, ErrorKind::Syntax);
+        assert_eq!(na(b"<sip:h;ttl=300 >").unwrap_err().kind, ErrorKind::Syntax);
+        assert_eq!(na(b"<sip:h;ttl=300>").unwrap_err().kind, ErrorKind::OutOfRange);
+        assert_eq!(na(b"<sip:h;ttl=300>").unwrap_err().element, Element::Header(HeaderName::To));
+        // Not UTF-8: an error, not a panic.
+        assert!(na(b"<sip:\xff@h>").is_err());
+        assert!(ContactValue::parse(b"\xc3").is_err());
     }
 
     #[test]
