@@ -375,8 +375,9 @@ pub struct Vias<'m, 'a> {
     inner: TypedValues<'m, 'a, Via<'a>>,
     left: usize,
     done: bool,
-    /// The top Via, already decoded at parse time.
-    cached_top: Option<Via<'a>>,
+    /// The top Via, already decoded at parse time (borrowed from the
+    /// message, so it is copied once, when yielded).
+    cached_top: Option<&'m Via<'a>>,
 }
 
 impl<'a> Iterator for Vias<'_, 'a> {
@@ -387,7 +388,7 @@ impl<'a> Iterator for Vias<'_, 'a> {
         }
         // The inner iterator already stands past the cached top Via.
         let v = match self.cached_top.take() {
-            Some(top) => Ok(top),
+            Some(top) => Ok(*top),
             None => self.inner.next()?,
         };
         if self.left == 0 {
@@ -411,7 +412,7 @@ impl<'a> Message<'a> {
         // after the top Via, rather than splitting that field again. If
         // the list limit allows no value at all, nothing is yielded.
         let rest = self.top_via_rest.map(usize::from);
-        let resumed = self.top_via.and_then(|top| {
+        let resumed = self.top_via.as_ref().and_then(|top| {
             TypedValues::list_after_first(self, N, decode_via, rest).map(|inner| (inner, top))
         });
         let (inner, cached_top) = match resumed {
