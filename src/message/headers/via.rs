@@ -382,21 +382,28 @@ pub struct Vias<'m, 'a> {
 
 impl<'a> Iterator for Vias<'_, 'a> {
     type Item = Result<Via<'a>, ParseError>;
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
         }
-        // The inner iterator already stands past the cached top Via.
-        let v = match self.cached_top.take() {
-            Some(top) => Ok(*top),
-            None => self.inner.next()?,
+        // The inner iterator already stands past the cached top Via. The
+        // next value is found first (the limit error is only due if there
+        // is one), but decoded only once the limit allows it, straight
+        // into the result.
+        let (top, raw) = match self.cached_top.take() {
+            Some(top) => (Some(top), Ok("")),
+            None => (None, self.inner.next_raw()?),
         };
         if self.left == 0 {
             self.done = true;
             return Some(Err(ParseError::new(Element::Header(N), ErrorKind::TooManyVias)));
         }
         self.left -= 1;
-        Some(v)
+        Some(match top {
+            Some(top) => Ok(*top),
+            None => raw.and_then(Via::parse_str),
+        })
     }
 }
 
