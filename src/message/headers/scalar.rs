@@ -41,6 +41,28 @@ fn trimmed(s: &[u8]) -> (usize, usize) {
     (a, b)
 }
 
+/// Reads the `*DIGIT` run starting at `i`: its end, and its value unless
+/// that is past u32 (RFC 4475 §3.1.2.4). Up to nine digits, the loop needs
+/// no overflow check; a longer run (leading zeros, or an overflow) is read
+/// again with [`lex::parse_u32`], which checks.
+#[inline(always)]
+pub(crate) fn scan_u32(s: &[u8], i: usize) -> (usize, Option<u32>) {
+    let mut end = i;
+    let mut n: u32 = 0;
+    while let Some(&c) = s.get(end) {
+        let d = c.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        n = n.wrapping_mul(10).wrapping_add(u32::from(d));
+        end += 1;
+    }
+    if end - i <= 9 {
+        return (end, Some(n));
+    }
+    (end, s.get(i..end).and_then(lex::parse_u32))
+}
+
 /// Parses a `1*DIGIT` header value as u32, telling overflow (RFC 4475
 /// §3.1.2.4) from bad syntax.
 #[inline]
@@ -84,22 +106,11 @@ impl<'a> CSeq<'a> {
         const N: HeaderName = HeaderName::CSeq;
         let s = v.as_bytes();
         let (d0, end) = trimmed(s);
-        let mut i = d0;
-        let mut n: u64 = 0;
-        while let Some(&c) = s.get(i) {
-            let d = c.wrapping_sub(b'0');
-            if d >= 10 {
-                break;
-            }
-            if n <= u64::from(u32::MAX) {
-                n = n * 10 + u64::from(d);
-            }
-            i += 1;
-        }
+        let (i, n) = scan_u32(s, d0);
         if i == d0 {
             return Err(err(N));
         }
-        let seq = u32::try_from(n).map_err(|_| range(N))?;
+        let seq = n.ok_or(range(N))?;
         let m_start = lex::skip_lws(s, i);
         if m_start == i {
             return Err(err(N)); // LWS is mandatory between number and method
@@ -447,6 +458,27 @@ mod tests {
         assert_eq!(parse_u32_field(b"", HeaderName::ContentLength).unwrap_err().kind, ErrorKind::Syntax);
         assert_eq!(parse_u32_field(b" 42 ", HeaderName::ContentLength), Ok(42));
         assert_eq!(parse_u32_field(b"999999999", HeaderName::ContentLength), Ok(999_999_999));
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_4_digit_run_read_as_parse_u32_reads_it() {
+        // Runs of every length to 25 around the nine-digit cut-over and
+        // the u32 boundary, with leading zeros, followed by a non-digit.
+        let mut buf = [b'0'; 32];
+        for tail in ["", "4294967295", "4294967296", "999999999", "1000000000", "7", "99999999999"] {
+            for zeros in 0..=(25 - tail.len()) {
+                let n = zeros + tail.len();
+                buf[..zeros].fill(b'0');
+                buf[zeros..n].copy_from_slice(tail.as_bytes());
+                buf[n] = b';';
+                let (end, v) = scan_u32(&buf[..=n], 0);
+                assert_eq!(end, n, "{zeros} {tail}");
+                let want = if n == 0 { Some(0) } else { lex::parse_u32(&buf[..n]) };
+                assert_eq!(v, want, "{zeros} {tail}");
+            }
+        }
+        assert_eq!(scan_u32(b"ab12x", 2), (4, Some(12)));
+        assert_eq!(scan_u32(b"12", 5), (5, Some(0)));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! it at parse time; the others are decoded on demand.
 
 use super::lists::TypedValues;
+use super::scalar::scan_u32;
 use crate::message::error::{Element, ErrorKind, ParseError};
 use crate::message::lex;
 use crate::message::name::HeaderName;
@@ -96,23 +97,15 @@ fn is_name<const L: usize>(name: &[u8], lower: &[u8; L]) -> bool {
 /// `max` (RFC 3261 §25.1 `ttl = 1*3DIGIT ; 0 to 255`; RFC 3581 port).
 #[inline(always)]
 fn bounded(v: &[u8], max: u32) -> Result<(), ParseError> {
-    let mut n: u64 = 0;
-    for &c in v {
-        let d = c.wrapping_sub(b'0');
-        if d >= 10 {
-            return Err(err());
+    match scan_u32(v, 0) {
+        (end, Some(n)) if end == v.len() && end > 0 => {
+            if n > max {
+                return Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange));
+            }
+            Ok(())
         }
-        if n <= u64::from(u32::MAX) {
-            n = n * 10 + u64::from(d);
-        }
+        _ => Err(err()),
     }
-    if v.is_empty() || n > u64::from(u32::MAX) {
-        return Err(err());
-    }
-    if n > u64::from(max) {
-        return Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange));
-    }
-    Ok(())
 }
 
 impl<'a> Via<'a> {
@@ -205,21 +198,11 @@ impl<'a> Via<'a> {
             // The digits' end and value in one loop, as parse_u32 would
             // read them: a value past u32 is a syntax error, one past u16
             // out of range.
-            let mut p1 = p0;
-            let mut n: u64 = 0;
-            while let Some(&c) = s.get(p1) {
-                let d = c.wrapping_sub(b'0');
-                if d >= 10 {
-                    break;
-                }
-                if n <= u64::from(u32::MAX) {
-                    n = n * 10 + u64::from(d);
-                }
-                p1 += 1;
-            }
-            if p1 == p0 || n > u64::from(u32::MAX) {
-                return Err(err());
-            }
+            let (p1, n) = scan_u32(s, p0);
+            let n = match n {
+                Some(n) if p1 > p0 => n,
+                _ => return Err(err()),
+            };
             port = Some(
                 u16::try_from(n).map_err(|_| ParseError::new(Element::Header(N), ErrorKind::OutOfRange))?,
             );
