@@ -108,36 +108,87 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
                 self.left -= 1;
                 return Some(self.text.get(a..b).ok_or(ParseError::header(self.name)));
             }
-            // The next field of this name, from the cursor on.
-            let idx = &self.msg.index;
-            let mut f = self.field;
-            let entry = loop {
-                let Some(e) = idx.get(f) else {
-                    self.field = f;
-                    return None;
-                };
-                f += 1;
-                if e.name == self.name {
-                    break *e;
+            match self.next_field()? {
+                Some(value) => {
+                    self.left -= 1;
+                    return Some(value);
                 }
-            };
-            self.field = f;
-            let Some(text) = self.msg.value_str(&entry) else {
-                self.left -= 1;
-                return Some(Err(ParseError::header(self.name)));
-            };
-            if !self.split {
-                self.left -= 1;
-                return Some(Ok(text));
-            }
-            // An entirely blank field contributes nothing (as
-            // lex::CommaList::new; RFC 3261 §20.37 allows an empty
-            // Supported).
-            if !lex::is_blank(text.as_bytes()) {
-                self.text = text;
-                self.pos = Some(0);
+                None => continue,
             }
         }
+    }
+
+    /// For a decoder that finds the end of its list element itself: the
+    /// rest of the current field from the next element on (counted against
+    /// the limit). The caller must then call [`TypedValues::end_element`].
+    #[inline]
+    pub(crate) fn next_rest(&mut self) -> Option<Result<&'a str, ParseError>> {
+        loop {
+            if self.left == 0 {
+                return None;
+            }
+            if let Some(start) = self.pos {
+                self.left -= 1;
+                return Some(self.text.get(start..).ok_or(ParseError::header(self.name)));
+            }
+            match self.next_field()? {
+                Some(value) => {
+                    self.left -= 1;
+                    return Some(value);
+                }
+                None => continue,
+            }
+        }
+    }
+
+    /// Ends the element [`TypedValues::next_rest`] gave: at `end` bytes into
+    /// that rest (the position of its `,`, or the rest's length), as the
+    /// decoder found; `None` (it failed) finds the top-level comma as
+    /// [`TypedValues::next_raw`] would, so iteration resumes at the same
+    /// next element either way.
+    #[inline]
+    pub(crate) fn end_element(&mut self, end: Option<usize>) {
+        let Some(start) = self.pos else { return };
+        let s = self.text.as_bytes();
+        let end = match end {
+            Some(e) => start + e,
+            None => lex::find_top_level_comma(s, start),
+        };
+        self.pos = if end < s.len() { Some(end + 1) } else { None };
+    }
+
+    /// Moves to the next field of this name, from the cursor on: `None`
+    /// at the end, `Some(Some(value))` for a value to yield whole (a field
+    /// that is not split, or not text), `Some(None)` when a comma list
+    /// was started (or the field was blank).
+    #[inline]
+    fn next_field(&mut self) -> Option<Option<Result<&'a str, ParseError>>> {
+        let idx = &self.msg.index;
+        let mut f = self.field;
+        let entry = loop {
+            let Some(e) = idx.get(f) else {
+                self.field = f;
+                return None;
+            };
+            f += 1;
+            if e.name == self.name {
+                break *e;
+            }
+        };
+        self.field = f;
+        let Some(text) = self.msg.value_str(&entry) else {
+            return Some(Some(Err(ParseError::header(self.name))));
+        };
+        if !self.split {
+            return Some(Some(Ok(text)));
+        }
+        // An entirely blank field contributes nothing (as
+        // lex::CommaList::new; RFC 3261 §20.37 allows an empty Supported).
+        if !lex::is_blank(text.as_bytes()) {
+            self.text = text;
+            self.pos = Some(0);
+        }
+        Some(None)
     }
 }
 

@@ -115,6 +115,19 @@ impl<'a> Via<'a> {
     /// `rport`, `maddr` and `ttl` as they are met (RFC 3261 §20.42,
     /// §25.1; RFC 3581). Every piece is a sub-slice of `v`.
     pub fn parse_str(v: &'a str) -> Result<Via<'a>, ParseError> {
+        Self::parse_text::<false>(v).map(|(via, _)| via)
+    }
+
+    /// Parses the via-parm at the start of `v`, the rest of a Via field
+    /// from one element on: it ends at the end of `v` or, if `LIST`, at a
+    /// `,`, whose position is returned (`v.len()` if none). A via-parm
+    /// holds no `<` and its quoted strings are skipped as the list
+    /// splitter skips them, so when it parses, that `,` is the one
+    /// [`lex::find_top_level_comma`] would find (RFC 3261 §7.3.1): the
+    /// list is split by the parse itself, without a search ahead of it.
+    #[inline(always)]
+    fn parse_text<const LIST: bool>(v: &'a str) -> Result<(Via<'a>, usize), ParseError> {
+        let full = v.len();
         let s = v.as_bytes();
         // Trim LWS (the list splitter has trimmed already; then this is
         // two byte tests).
@@ -128,6 +141,7 @@ impl<'a> Via<'a> {
         }
         let v = sub(v, a, b)?;
         let s = v.as_bytes();
+        let at = |end: usize| if end == s.len() { full } else { a + end };
 
         // sent-protocol = protocol-name SLASH protocol-version SLASH transport
         let word = |at: usize| -> Option<u32> {
@@ -183,7 +197,7 @@ impl<'a> Via<'a> {
             // delimiter is left for Host::parse to reject.
             let mut j = crate::message::uri::scan_host_chars(s, h0);
             while let Some(&c) = s.get(j) {
-                if matches!(c, b' ' | b'\t' | b';' | b':' | b'\r' | b'\n') {
+                if matches!(c, b' ' | b'\t' | b';' | b':' | b'\r' | b'\n' | b',') {
                     break;
                 }
                 j += 1;
@@ -208,9 +222,9 @@ impl<'a> Via<'a> {
             );
             i = lex::skip_lws(s, p1);
         }
-        let params = lex::Params::new(&s[i..]);
-        let branch = Self::check_params(v, i)?;
-        Ok(Via { version, transport, host, port, params, branch })
+        let (branch, last, end) = Self::check_params::<LIST>(v, i)?;
+        let params = lex::Params::new(&s[i..last]);
+        Ok((Via { version, transport, host, port, params, branch }, at(end)))
     }
 
     /// Parses one via-parm (one element of a Via field's comma list).
@@ -224,13 +238,21 @@ impl<'a> Via<'a> {
     /// values of the parameters RFC 3261 §20.42 and RFC 3581 give a
     /// grammar, so the accessors can be cheap. Returns the first branch.
     #[inline(always)]
-    fn check_params(v: &'a str, mut i: usize) -> Result<Option<&'a str>, ParseError> {
+    ///
+    /// Also returns where the last parameter ends (before any LWS) and
+    /// where the element ends (the end, or a `,` if `LIST`).
+    fn check_params<const LIST: bool>(
+        v: &'a str,
+        mut i: usize,
+    ) -> Result<(Option<&'a str>, usize, usize), ParseError> {
         let s = v.as_bytes();
         let mut branch = None;
+        let mut last = i;
         loop {
             match s.get(i) {
-                None => return Ok(branch),
+                None => return Ok((branch, last, i)),
                 Some(b';') => {}
+                Some(b',') if LIST => return Ok((branch, last, i)),
                 Some(_) => return Err(err()),
             }
             let n0 = lex::skip_lws(s, i + 1);
@@ -292,6 +314,7 @@ impl<'a> Via<'a> {
                 }
                 _ => {}
             }
+            last = i;
             i = lex::skip_lws(s, i);
         }
     }
@@ -374,18 +397,30 @@ impl<'a> Iterator for Vias<'_, 'a> {
         // next value is found first (the limit error is only due if there
         // is one), but decoded only once the limit allows it, straight
         // into the result.
-        let (top, raw) = match self.cached_top.take() {
+        let (top, rest) = match self.cached_top.take() {
             Some(top) => (Some(top), Ok("")),
-            None => (None, self.inner.next_raw()?),
+            None => (None, self.inner.next_rest()?),
         };
         if self.left == 0 {
             self.done = true;
             return Some(Err(ParseError::new(Element::Header(N), ErrorKind::TooManyVias)));
         }
         self.left -= 1;
-        Some(match top {
-            Some(top) => Ok(*top),
-            None => raw.and_then(Via::parse_str),
+        if let Some(top) = top {
+            return Some(Ok(*top));
+        }
+        // The via-parm is parsed from the rest of the field and ends the
+        // list element itself; if it fails, the element is found by the
+        // comma search as usual and yielded as this error.
+        Some(match rest.and_then(Via::parse_text::<true>) {
+            Ok((via, end)) => {
+                self.inner.end_element(Some(end));
+                Ok(via)
+            }
+            Err(e) => {
+                self.inner.end_element(None);
+                Err(e)
+            }
         })
     }
 }
@@ -661,6 +696,57 @@ mod tests {
             assert_eq!(Via::parse(s.as_bytes()), Via::parse_str(s));
         }
         assert!(Via::parse(b"SIP/2.0/UDP h;x=\xff").is_err());
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_vias_split_by_the_parse_as_by_the_comma_list() {
+        // vias() lets each via-parm end its own list element; the values
+        // and errors must be those of splitting each field with
+        // lex::CommaList and parsing each element.
+        let elements = [
+            "SIP/2.0/UDP a;branch=z9hG4bK1",
+            "SIP/2.0/UDP b:5060 ",
+            " SIP/2.0/TCP c;x=\"q,r\";branch=z9hG4bK2",
+            "SIP/2.0/UDP d;x=<e,f>",
+            "",
+            "SIP/2.0/UDP [::1]:5;rport",
+            "SIP/2.0/UDP [::1",
+            "SIP / 2.0 / UDP g\r\n ;received=192.0.2.1",
+            "SIP/2.0/UDP h;branch=\"open",
+            "SIP/2.0/UDP i ;ttl=1 ",
+            "junk",
+        ];
+        let mut field = heapless::String::<160>::new();
+        let mut msg = heapless::Vec::<u8, 512>::new();
+        for a in elements {
+            for b in elements {
+                for sep in [",", " , ", ",\r\n "] {
+                    field.clear();
+                    for p in ["SIP/2.0/UDP top;branch=z9hG4bK0,", a, sep, b] {
+                        field.push_str(p).unwrap();
+                    }
+                    msg.clear();
+                    for p in [
+                        "OPTIONS sip:b@h SIP/2.0\r\nVia: ",
+                        field.as_str(),
+                        "\r\nVia: ",
+                        b,
+                        "\r\nCSeq: 1 OPTIONS\r\n\r\n",
+                    ] {
+                        msg.extend_from_slice(p.as_bytes()).unwrap();
+                    }
+                    let m = Message::parse(&msg).unwrap();
+                    let got: heapless::Vec<Result<Via, ParseError>, 8> = m.vias().collect();
+                    let mut want: heapless::Vec<Result<Via, ParseError>, 8> = heapless::Vec::new();
+                    for f in [field.as_str(), b] {
+                        for e in lex::CommaList::new(f.as_bytes()) {
+                            want.push(Via::parse(e)).unwrap();
+                        }
+                    }
+                    assert_eq!(got, want, "{field:?} / {b:?}");
+                }
+            }
+        }
     }
 
     #[test]
