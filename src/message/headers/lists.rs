@@ -70,6 +70,7 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     /// (see [`lex::CommaList::resume_point`]; `None`: that list is done), having counted that value
     /// against the limit. Returns `None` if the limit allows no value at
     /// all (the first one is then not to be yielded either).
+    #[inline]
     pub(crate) fn list_after_first(
         msg: &'m Message<'a>,
         name: HeaderName,
