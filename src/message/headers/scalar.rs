@@ -105,6 +105,17 @@ impl<'a> CSeq<'a> {
     pub fn parse_str(v: &'a str) -> Result<CSeq<'a>, ParseError> {
         const N: HeaderName = HeaderName::CSeq;
         let s = v.as_bytes();
+        // The usual spelling: up to nine digits, one SP, the method, no LWS
+        // around; the same number and method as the general path below.
+        let (i, n) = scan_u32(s, 0);
+        if (1..=9).contains(&i)
+            && s.get(i) == Some(&b' ')
+            && s.get(i + 1).is_some_and(|&c| lex::is_token(c))
+            && s.last().is_some_and(|&c| !is_lws_byte(c))
+        {
+            let method = Method::from_bytes(s.get(i + 1..).ok_or(err(N))?).ok_or(err(N))?;
+            return Ok(CSeq { seq: n.ok_or(range(N))?, method });
+        }
         let (d0, end) = trimmed(s);
         let (i, n) = scan_u32(s, d0);
         if i == d0 {
@@ -482,8 +493,49 @@ mod tests {
     }
 
     #[test]
+    fn rfc3261_20_16_cseq_usual_spelling_read_as_the_general_path_reads_it() {
+        // A leading SP sends a value down the general path; the result
+        // must be the same with and without it.
+        for s in [
+            "4711 INVITE",
+            "1 INVITE ",
+            "1  INVITE",
+            "1 IN VITE",
+            "1 \r\n",
+            "1 ",
+            "1 ;",
+            "0 ACK",
+            "123456789 BYE",
+            "1234567890 BYE",
+            "4294967295 X",
+            "4294967296 BYE",
+            "1 invite",
+            "1 FOO\u{e9}",
+        ] {
+            let mut spaced = heapless::String::<32>::new();
+            spaced.push(' ').unwrap();
+            spaced.push_str(s).unwrap();
+            assert_eq!(CSeq::parse_str(s), CSeq::parse_str(&spaced), "{s:?}");
+        }
+    }
+
+    #[test]
     fn rfc3261_20_16_20_8_text_and_byte_entry_points_agree() {
-        for s in ["4711 INVITE", " 1\r\n ACK ", "12 ", "12", "1 FOO\u{e9}", "x 1"] {
+        for s in [
+            "4711 INVITE",
+            " 1\r\n ACK ",
+            "12 ",
+            "12",
+            "1 FOO\u{e9}",
+            "x 1",
+            "1 IN VITE",
+            "1 INVITE ",
+            "1  INVITE",
+            "123456789 BYE",
+            "1234567890 BYE",
+            "4294967296 BYE",
+            "1 \r\n",
+        ] {
             assert_eq!(CSeq::parse(s.as_bytes()), CSeq::parse_str(s), "{s:?}");
         }
         for s in ["a@b", " a@b ", "a@", "@", "a b", "x\u{e9}"] {
