@@ -165,14 +165,23 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     #[inline]
     fn next_field(&mut self) -> Option<Option<Result<&'a str, ParseError>>> {
         let idx = &self.msg.index;
+        let name = self.name;
         let mut f = self.field;
+        // Most entries are other headers: test four names per step (one
+        // combined branch), then find which one matched.
+        while let Some(&[a, b, c, d]) = idx.get(f..f + 4) {
+            if a.name == name || b.name == name || c.name == name || d.name == name {
+                break;
+            }
+            f += 4;
+        }
         let entry = loop {
             let Some(e) = idx.get(f) else {
                 self.field = f;
                 return None;
             };
             f += 1;
-            if e.name == self.name {
+            if e.name == name {
                 break *e;
             }
         };
@@ -375,6 +384,36 @@ mod tests {
         assert!(parse_event_type(b"presence.", HeaderName::AllowEvents).is_err());
         assert!(parse_event_type(b".x", HeaderName::AllowEvents).is_err());
         assert!(parse_event_type(b"a..b", HeaderName::AllowEvents).is_err());
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_fields_found_at_every_index_position() {
+        // The field search tests four index entries per step: fields of
+        // the header at every position relative to those steps, with
+        // runs of other headers between them, are all found, in order.
+        for gap in 0..10 {
+            for lead in 0..6 {
+                let mut extra = heapless::String::<1024>::new();
+                for _ in 0..lead {
+                    extra.push_str("X-Pad: p\r\n").unwrap();
+                }
+                for tag in ["a", "b", "c"] {
+                    extra.push_str("Supported: ").unwrap();
+                    extra.push_str(tag).unwrap();
+                    extra.push_str("\r\n").unwrap();
+                    for _ in 0..gap {
+                        extra.push_str("X-Pad: p\r\n").unwrap();
+                    }
+                }
+                let b = msg(&extra);
+                let m = Message::parse(&b).unwrap();
+                let s: heapless::Vec<&str, 4> = m.supported().map(Result::unwrap).collect();
+                assert_eq!(&s[..], &["a", "b", "c"], "gap {gap} lead {lead}");
+                let mut it = m.supported();
+                assert_eq!(it.by_ref().count(), 3);
+                assert_eq!(it.next(), None, "a drained iterator stays drained");
+            }
+        }
     }
 
     #[test]
