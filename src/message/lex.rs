@@ -426,7 +426,14 @@ pub fn find_top_level_comma(s: &[u8], i: usize) -> usize {
     if !rest.get(..c).is_some_and(has_quote_or_laquot) {
         return i + c;
     }
-    let mut i = i;
+    top_level_comma_walk(s, i)
+}
+
+/// The general case of [`find_top_level_comma`]: walks the value from `i`
+/// over quoted strings and `<...>`. Kept out of line so the common cases
+/// stay small enough to inline into the list iterators.
+#[inline(never)]
+fn top_level_comma_walk(s: &[u8], mut i: usize) -> usize {
     while i < s.len() {
         let Some(k) = memchr::memchr3(b',', b'"', b'<', &s[i..]) else {
             return s.len();
