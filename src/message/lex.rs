@@ -390,26 +390,50 @@ impl<'a> CommaList<'a> {
     pub(crate) fn resume_point(&self) -> Option<usize> {
         (!self.done).then_some(self.pos)
     }
+}
 
-    /// The splitter of `value` as it was when [`CommaList::resume_point`]
-    /// returned `at`.
-    pub(crate) fn resume(value: &'a [u8], at: Option<usize>) -> Self {
-        match at {
-            Some(pos) => CommaList { s: value, pos, done: false },
-            None => CommaList { s: value, pos: value.len(), done: true },
+/// True if `s` holds a `"` or a `<`: eight bytes are tested at a time with
+/// the exact "has a zero byte" word trick, one per needle.
+#[inline]
+fn has_quote_or_laquot(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            return true;
+        };
+        let x = u64::from_le_bytes(word);
+        let q = x ^ (ONES * u64::from(b'"'));
+        let l = x ^ (ONES * u64::from(b'<'));
+        if (q.wrapping_sub(ONES) & !q | l.wrapping_sub(ONES) & !l) & HIGH != 0 {
+            return true;
         }
     }
+    chunks.remainder().iter().any(|&c| c == b'"' || c == b'<')
 }
 
 /// Returns the position of the next top-level comma at or after `i`, or
-/// `s.len()` if none; `<...>` and quoted strings are skipped.
+/// `s.len()` if none; `<...>` and quoted strings are skipped (RFC 3261
+/// §7.3.1: a comma inside them does not separate list elements).
 #[inline]
-pub fn find_top_level_comma(s: &[u8], mut i: usize) -> usize {
-    // Most values hold no comma at all: one search for it settles them
-    // without walking the quoted strings and <...> in between.
-    if find_byte(b',', s.get(i..).unwrap_or(&[])).is_none() {
-        return s.len();
+pub fn find_top_level_comma(s: &[u8], i: usize) -> usize {
+    let Some(rest) = s.get(i..) else { return s.len() };
+    // Most values hold no comma at all, and most commas have no quoted
+    // string or <...> before them (Via lists, option-tags): one search
+    // for the comma and one over the text before it settle both.
+    let Some(c) = find_byte(b',', rest) else { return s.len() };
+    if !rest.get(..c).is_some_and(has_quote_or_laquot) {
+        return i + c;
     }
+    top_level_comma_walk(s, i)
+}
+
+/// The general case of [`find_top_level_comma`]: walks the value from `i`
+/// over quoted strings and `<...>`. Kept out of line so the common cases
+/// stay small enough to inline into the list iterators.
+#[inline(never)]
+fn top_level_comma_walk(s: &[u8], mut i: usize) -> usize {
     while i < s.len() {
         let Some(k) = memchr::memchr3(b',', b'"', b'<', &s[i..]) else {
             return s.len();
@@ -765,6 +789,59 @@ mod tests {
         }
         assert_eq!(find_top_level_comma(b"a,b", 2), 3);
         assert_eq!(find_top_level_comma(b"<a,b>,c", 0), 5);
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_quote_or_laquot_found_anywhere() {
+        // Every byte value at every position of a word and of the tail.
+        let mut buf = [b'a'; 19];
+        for len in [0, 1, 7, 8, 9, 16, 19] {
+            for pos in 0..len {
+                for c in 0..=255u8 {
+                    buf[..len].fill(b'a');
+                    buf[pos] = c;
+                    let s = &buf[..len];
+                    assert_eq!(has_quote_or_laquot(s), c == b'"' || c == b'<', "{len} {pos} {c}");
+                }
+            }
+        }
+        assert!(!has_quote_or_laquot(b""));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_top_level_comma_against_a_plain_walk() {
+        // The plain definition: walk byte by byte, skipping quoted strings
+        // and <...>; the fast paths must agree from every start.
+        fn plain(s: &[u8], mut i: usize) -> usize {
+            while i < s.len() {
+                match s[i] {
+                    b',' => return i,
+                    b'"' => match scan_quoted(s, i) {
+                        Some(e) => i = e,
+                        None => return s.len(),
+                    },
+                    b'<' => match s[i..].iter().position(|&c| c == b'>') {
+                        Some(e) => i += e + 1,
+                        None => return s.len(),
+                    },
+                    _ => i += 1,
+                }
+            }
+            s.len()
+        }
+        for s in [
+            &b"SIP/2.0/UDP a;branch=1, SIP/2.0/UDP b;branch=2,SIP/2.0/TCP c"[..],
+            br#""a,b" <sip:x;p=1,2>;q=1 , <sip:y>, z"#,
+            br#"a, "b,c", <d,e>, "f"#,
+            b"<sip:a,b",
+            b",,a,",
+            b"",
+            b"no comma here, but a <bracket> after",
+        ] {
+            for i in 0..=s.len() + 1 {
+                assert_eq!(find_top_level_comma(s, i), plain(s, i), "{:?} {i}", core::str::from_utf8(s));
+            }
+        }
     }
 
     #[test]

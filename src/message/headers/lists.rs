@@ -27,10 +27,14 @@ pub type DecodeFn<'a, T> = fn(&'a str, HeaderName) -> Result<T, ParseError>;
 pub struct TypedValues<'m, 'a, T> {
     msg: &'m Message<'a>,
     name: HeaderName,
+    /// The index position from which the next field of `name` is looked
+    /// for (a cursor: each entry is looked at once per iteration).
     field: usize,
-    list: Option<lex::CommaList<'a>>,
-    /// The text of the field `list` splits (the list works on its bytes).
+    /// The field whose comma list is being split, as text.
     text: &'a str,
+    /// Where the next element of `text` starts; `None` once its list is
+    /// done (or for headers that are not split).
+    pos: Option<usize>,
     split: bool,
     left: usize,
     decode: DecodeFn<'a, T>,
@@ -42,79 +46,165 @@ impl<T> core::fmt::Debug for TypedValues<'_, '_, T> {
     }
 }
 
+/// True for what may surround a list element inside a (folded) field.
+#[inline(always)]
+fn is_lws_byte(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
 impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     /// Values of a comma-separated list header.
     pub(crate) fn list(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
         let left = msg.limits().max_list_values;
-        TypedValues { msg, name, field: 0, list: None, text: "", split: true, left, decode }
+        TypedValues { msg, name, field: 0, text: "", pos: None, split: true, left, decode }
     }
 
     /// One value per field (headers that are not comma lists).
     pub(crate) fn fields(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
         let left = msg.limits().max_list_values;
-        TypedValues { msg, name, field: 0, list: None, text: "", split: false, left, decode }
+        TypedValues { msg, name, field: 0, text: "", pos: None, split: false, left, decode }
     }
 
     /// Values of a list header whose first value has been taken already:
     /// the iterator resumes inside the first field's comma list at `rest`
-    /// (see [`lex::CommaList::resume_point`]), having counted that value
+    /// (see [`lex::CommaList::resume_point`]; `None`: that list is done), having counted that value
     /// against the limit. Returns `None` if the limit allows no value at
     /// all (the first one is then not to be yielded either).
+    #[inline]
     pub(crate) fn list_after_first(
         msg: &'m Message<'a>,
         name: HeaderName,
         decode: DecodeFn<'a, T>,
         rest: Option<usize>,
     ) -> Option<Self> {
-        let mut it = Self::list(msg, name, decode);
+        let left = msg.limits().max_list_values.checked_sub(1)?;
         let first = msg.index.iter().position(|e| e.name == name)?;
-        it.left = it.left.checked_sub(1)?;
-        it.field = first + 1;
-        let entry = &msg.index[first];
         // The first field decoded at parse time, so its value is text.
-        it.text = msg.value_str(entry)?;
-        it.list = Some(lex::CommaList::resume(it.text.as_bytes(), rest));
-        Some(it)
+        let text = msg.value_str(&msg.index[first])?;
+        Some(TypedValues { msg, name, field: first + 1, text, pos: rest, split: true, left, decode })
     }
 
     /// The next raw value, before decoding: `Err` for a field that is not
     /// UTF-8 text (only possible if the header section as a whole is not).
+    #[inline]
     pub(crate) fn next_raw(&mut self) -> Option<Result<&'a str, ParseError>> {
         loop {
             if self.left == 0 {
                 return None;
             }
-            if let Some(list) = &mut self.list {
-                if let Some(v) = list.next() {
-                    self.left -= 1;
-                    // The element is cut from the field's bytes; cut the
-                    // same range from its text.
-                    let at = v.as_ptr() as usize - self.text.as_ptr() as usize;
-                    return Some(self.text.get(at..at + v.len()).ok_or(ParseError::header(self.name)));
+            if let Some(start) = self.pos {
+                // The next element of the comma list (RFC 3261 §7.3.1),
+                // cut from the text and trimmed of LWS: what
+                // lex::CommaList yields, without a second pass.
+                let s = self.text.as_bytes();
+                let end = lex::find_top_level_comma(s, start);
+                self.pos = if end < s.len() { Some(end + 1) } else { None };
+                let (mut a, mut b) = (start, end.min(s.len()));
+                while a < b && s.get(a).is_some_and(|&c| is_lws_byte(c)) {
+                    a += 1;
                 }
-                self.list = None;
+                while b > a && s.get(b - 1).is_some_and(|&c| is_lws_byte(c)) {
+                    b -= 1;
+                }
+                self.left -= 1;
+                return Some(self.text.get(a..b).ok_or(ParseError::header(self.name)));
             }
-            let idx = &self.msg.index;
-            let e = idx.get(self.field..)?.iter().position(|e| e.name == self.name)?;
-            let entry = idx[self.field + e];
-            self.field += e + 1;
-            let Some(text) = self.msg.value_str(&entry) else {
-                self.left -= 1;
-                return Some(Err(ParseError::header(self.name)));
-            };
-            if self.split {
-                self.text = text;
-                self.list = Some(lex::CommaList::new(text.as_bytes()));
-            } else {
-                self.left -= 1;
-                return Some(Ok(text));
+            match self.next_field()? {
+                Some(value) => {
+                    self.left -= 1;
+                    return Some(value);
+                }
+                None => continue,
             }
         }
+    }
+
+    /// For a decoder that finds the end of its list element itself: the
+    /// rest of the current field from the next element on (counted against
+    /// the limit). The caller must then call [`TypedValues::end_element`].
+    #[inline]
+    pub(crate) fn next_rest(&mut self) -> Option<Result<&'a str, ParseError>> {
+        loop {
+            if self.left == 0 {
+                return None;
+            }
+            if let Some(start) = self.pos {
+                self.left -= 1;
+                return Some(self.text.get(start..).ok_or(ParseError::header(self.name)));
+            }
+            match self.next_field()? {
+                Some(value) => {
+                    self.left -= 1;
+                    return Some(value);
+                }
+                None => continue,
+            }
+        }
+    }
+
+    /// Ends the element [`TypedValues::next_rest`] gave: at `end` bytes into
+    /// that rest (the position of its `,`, or the rest's length), as the
+    /// decoder found; `None` (it failed) finds the top-level comma as
+    /// [`TypedValues::next_raw`] would, so iteration resumes at the same
+    /// next element either way.
+    #[inline]
+    pub(crate) fn end_element(&mut self, end: Option<usize>) {
+        let Some(start) = self.pos else { return };
+        let s = self.text.as_bytes();
+        let end = match end {
+            Some(e) => start + e,
+            None => lex::find_top_level_comma(s, start),
+        };
+        self.pos = if end < s.len() { Some(end + 1) } else { None };
+    }
+
+    /// Moves to the next field of this name, from the cursor on: `None`
+    /// at the end, `Some(Some(value))` for a value to yield whole (a field
+    /// that is not split, or not text), `Some(None)` when a comma list
+    /// was started (or the field was blank).
+    #[inline]
+    fn next_field(&mut self) -> Option<Option<Result<&'a str, ParseError>>> {
+        let idx = &self.msg.index;
+        let name = self.name;
+        let mut f = self.field;
+        // Most entries are other headers: test four names per step (one
+        // combined branch), then find which one matched.
+        while let Some(&[a, b, c, d]) = idx.get(f..f + 4) {
+            if a.name == name || b.name == name || c.name == name || d.name == name {
+                break;
+            }
+            f += 4;
+        }
+        let entry = loop {
+            let Some(e) = idx.get(f) else {
+                self.field = f;
+                return None;
+            };
+            f += 1;
+            if e.name == name {
+                break *e;
+            }
+        };
+        self.field = f;
+        let Some(text) = self.msg.value_str(&entry) else {
+            return Some(Some(Err(ParseError::header(self.name))));
+        };
+        if !self.split {
+            return Some(Some(Ok(text)));
+        }
+        // An entirely blank field contributes nothing (as
+        // lex::CommaList::new; RFC 3261 §20.37 allows an empty Supported).
+        if !lex::is_blank(text.as_bytes()) {
+            self.text = text;
+            self.pos = Some(0);
+        }
+        Some(None)
     }
 }
 
 impl<'a, T> Iterator for TypedValues<'_, 'a, T> {
     type Item = Result<T, ParseError>;
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         Some(self.next_raw()?.and_then(|v| (self.decode)(v, self.name)))
     }
@@ -294,6 +384,36 @@ mod tests {
         assert!(parse_event_type(b"presence.", HeaderName::AllowEvents).is_err());
         assert!(parse_event_type(b".x", HeaderName::AllowEvents).is_err());
         assert!(parse_event_type(b"a..b", HeaderName::AllowEvents).is_err());
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_fields_found_at_every_index_position() {
+        // The field search tests four index entries per step: fields of
+        // the header at every position relative to those steps, with
+        // runs of other headers between them, are all found, in order.
+        for gap in 0..10 {
+            for lead in 0..6 {
+                let mut extra = heapless::String::<1024>::new();
+                for _ in 0..lead {
+                    extra.push_str("X-Pad: p\r\n").unwrap();
+                }
+                for tag in ["a", "b", "c"] {
+                    extra.push_str("Supported: ").unwrap();
+                    extra.push_str(tag).unwrap();
+                    extra.push_str("\r\n").unwrap();
+                    for _ in 0..gap {
+                        extra.push_str("X-Pad: p\r\n").unwrap();
+                    }
+                }
+                let b = msg(&extra);
+                let m = Message::parse(&b).unwrap();
+                let s: heapless::Vec<&str, 4> = m.supported().map(Result::unwrap).collect();
+                assert_eq!(&s[..], &["a", "b", "c"], "gap {gap} lead {lead}");
+                let mut it = m.supported();
+                assert_eq!(it.by_ref().count(), 3);
+                assert_eq!(it.next(), None, "a drained iterator stays drained");
+            }
+        }
     }
 
     #[test]

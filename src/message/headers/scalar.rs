@@ -21,10 +21,68 @@ fn missing(name: HeaderName) -> ParseError {
     ParseError::new(Element::Header(name), ErrorKind::Missing)
 }
 
+/// True for what may surround a value inside a (folded) header field.
+#[inline(always)]
+fn is_lws_byte(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The bounds of `s` without leading and trailing LWS (two byte tests
+/// when there is none, as the parser hands values over).
+#[inline(always)]
+fn trimmed(s: &[u8]) -> (usize, usize) {
+    let (mut a, mut b) = (0, s.len());
+    while a < b && s.get(a).is_some_and(|&c| is_lws_byte(c)) {
+        a += 1;
+    }
+    while b > a && s.get(b - 1).is_some_and(|&c| is_lws_byte(c)) {
+        b -= 1;
+    }
+    (a, b)
+}
+
+/// Reads the `*DIGIT` run starting at `i`: its end, and its value unless
+/// that is past u32 (RFC 4475 §3.1.2.4). Up to nine digits, the loop needs
+/// no overflow check; a longer run (leading zeros, or an overflow) is read
+/// again with [`lex::parse_u32`], which checks.
+#[inline(always)]
+pub(crate) fn scan_u32(s: &[u8], i: usize) -> (usize, Option<u32>) {
+    let mut end = i;
+    let mut n: u32 = 0;
+    while let Some(&c) = s.get(end) {
+        let d = c.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        n = n.wrapping_mul(10).wrapping_add(u32::from(d));
+        end += 1;
+    }
+    if end - i <= 9 {
+        return (end, Some(n));
+    }
+    (end, s.get(i..end).and_then(lex::parse_u32))
+}
+
 /// Parses a `1*DIGIT` header value as u32, telling overflow (RFC 4475
 /// §3.1.2.4) from bad syntax.
+#[inline]
 pub fn parse_u32_field(v: &[u8], name: HeaderName) -> Result<u32, ParseError> {
-    let v = lex::trim_lws(v);
+    // The usual value: one to nine digits, nothing around them. Nine
+    // digits cannot overflow, so the loop has no check but the digit one.
+    if (1..=9).contains(&v.len()) {
+        let mut n: u32 = 0;
+        let mut digits = true;
+        for &c in v {
+            let d = c.wrapping_sub(b'0');
+            digits &= d < 10;
+            n = n.wrapping_mul(10).wrapping_add(u32::from(d));
+        }
+        if digits {
+            return Ok(n);
+        }
+    }
+    let (a, b) = trimmed(v);
+    let v = &v[a..b];
     lex::parse_u32(v).ok_or_else(|| {
         if !v.is_empty() && v.iter().all(|&c| lex::is_digit(c)) { range(name) } else { err(name) }
     })
@@ -41,67 +99,70 @@ pub struct CSeq<'a> {
 }
 
 impl<'a> CSeq<'a> {
-    /// Parses a CSeq value given as text.
+    /// Parses a CSeq value given as text: the digits' end and value in one
+    /// loop, then the method (as parse_u32_field: no digit is a syntax
+    /// error, a value past u32 out of range).
     pub fn parse_str(v: &'a str) -> Result<CSeq<'a>, ParseError> {
-        Self::parse(v.as_bytes())
+        const N: HeaderName = HeaderName::CSeq;
+        let s = v.as_bytes();
+        // The usual spelling: up to nine digits, one SP, the method, no LWS
+        // around; the same number and method as the general path below.
+        let (i, n) = scan_u32(s, 0);
+        if (1..=9).contains(&i)
+            && s.get(i) == Some(&b' ')
+            && s.get(i + 1).is_some_and(|&c| lex::is_token(c))
+            && s.last().is_some_and(|&c| !is_lws_byte(c))
+        {
+            let method = Method::from_bytes(s.get(i + 1..).ok_or(err(N))?).ok_or(err(N))?;
+            return Ok(CSeq { seq: n.ok_or(range(N))?, method });
+        }
+        let (d0, end) = trimmed(s);
+        let (i, n) = scan_u32(s, d0);
+        if i == d0 {
+            return Err(err(N));
+        }
+        let seq = n.ok_or(range(N))?;
+        let m_start = lex::skip_lws(s, i);
+        if m_start == i {
+            return Err(err(N)); // LWS is mandatory between number and method
+        }
+        let method = Method::from_bytes(s.get(m_start..end).ok_or(err(N))?).ok_or(err(N))?;
+        Ok(CSeq { seq, method })
     }
 
     /// Parses a CSeq value.
     pub fn parse(v: &'a [u8]) -> Result<CSeq<'a>, ParseError> {
-        const N: HeaderName = HeaderName::CSeq;
-        let v = lex::trim_lws(v);
-        // The digits' end and value in one loop (as parse_u32_field: none
-        // is a syntax error, a value past u32 out of range).
-        let mut digits_end = 0;
-        let mut n: u64 = 0;
-        while let Some(&c) = v.get(digits_end) {
-            let d = c.wrapping_sub(b'0');
-            if d >= 10 {
-                break;
-            }
-            if n <= u64::from(u32::MAX) {
-                n = n * 10 + u64::from(d);
-            }
-            digits_end += 1;
-        }
-        if digits_end == 0 {
-            return Err(err(N));
-        }
-        let seq = u32::try_from(n).map_err(|_| range(N))?;
-        let m_start = lex::skip_lws(v, digits_end);
-        if m_start == digits_end {
-            return Err(err(N)); // LWS is mandatory between number and method
-        }
-        let method = Method::from_bytes(&v[m_start..]).ok_or(err(N))?;
-        Ok(CSeq { seq, method })
+        Self::parse_str(core::str::from_utf8(v).map_err(|_| err(HeaderName::CSeq))?)
     }
 }
 
-/// As [`parse_call_id`], for a value given as text.
+/// As [`parse_call_id`], for a value given as text; the Call-ID returned
+/// is a sub-slice of it.
 pub fn parse_call_id_str(v: &str) -> Result<&str, ParseError> {
-    parse_call_id(v.as_bytes())
-}
-
-/// Checks a Call-ID (RFC 3261 §20.8: `word [ "@" word ]`) and returns it.
-pub fn parse_call_id(v: &[u8]) -> Result<&str, ParseError> {
     const N: HeaderName = HeaderName::CallId;
-    let v = lex::trim_lws(v);
+    let s = v.as_bytes();
+    let (a, b) = trimmed(s);
     // One scan: '@' is not a word character, so the first word run ends
     // at the '@' if there is one, and the second must reach the end.
-    let first = lex::scan_word(v, 0);
-    let ok = first > 0
-        && match v.get(first) {
-            None => true,
+    let first = lex::scan_word(s, a);
+    let ok = first > a
+        && match s.get(first) {
+            _ if first == b => true,
             Some(b'@') => {
-                let second = lex::scan_word(v, first + 1);
-                second == v.len() && second > first + 1
+                let second = lex::scan_word(s, first + 1);
+                second == b && second > first + 1
             }
-            Some(_) => false,
+            _ => false,
         };
     if !ok {
         return Err(err(N));
     }
-    lex::ascii_str(v).ok_or(err(N))
+    v.get(a..b).ok_or(err(N))
+}
+
+/// Checks a Call-ID (RFC 3261 §20.8: `word [ "@" word ]`) and returns it.
+pub fn parse_call_id(v: &[u8]) -> Result<&str, ParseError> {
+    parse_call_id_str(core::str::from_utf8(v).map_err(|_| err(HeaderName::CallId))?)
 }
 
 /// Parses Max-Forwards (RFC 3261 §20.22). The grammar is `1*DIGIT`; the
@@ -379,6 +440,108 @@ mod tests {
         }
         assert_eq!(parse_call_id(b" a "), Ok("a"));
         assert_eq!(parse_call_id(b"<x>@[y]"), Ok("<x>@[y]"));
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_4_u32_field_fast_path_agrees_with_parse_u32() {
+        // The unchecked nine-digit loop against the plain definition,
+        // every byte value at every position of every length up to ten.
+        let reference = |v: &[u8]| -> Result<u32, ErrorKind> {
+            let v = lex::trim_lws(v);
+            lex::parse_u32(v).ok_or(if !v.is_empty() && v.iter().all(|&c| lex::is_digit(c)) {
+                ErrorKind::OutOfRange
+            } else {
+                ErrorKind::Syntax
+            })
+        };
+        let digits = b"4294967296";
+        for len in 1..=digits.len() {
+            for pos in 0..len {
+                for c in 0..=255u8 {
+                    let mut v = *digits;
+                    v[pos] = c;
+                    let v = &v[..len];
+                    let got = parse_u32_field(v, HeaderName::ContentLength).map_err(|e| e.kind);
+                    assert_eq!(got, reference(v), "{v:?}");
+                }
+            }
+        }
+        assert_eq!(parse_u32_field(b"", HeaderName::ContentLength).unwrap_err().kind, ErrorKind::Syntax);
+        assert_eq!(parse_u32_field(b" 42 ", HeaderName::ContentLength), Ok(42));
+        assert_eq!(parse_u32_field(b"999999999", HeaderName::ContentLength), Ok(999_999_999));
+    }
+
+    #[test]
+    fn rfc4475_3_1_2_4_digit_run_read_as_parse_u32_reads_it() {
+        // Runs of every length to 25 around the nine-digit cut-over and
+        // the u32 boundary, with leading zeros, followed by a non-digit.
+        let mut buf = [b'0'; 32];
+        for tail in ["", "4294967295", "4294967296", "999999999", "1000000000", "7", "99999999999"] {
+            for zeros in 0..=(25 - tail.len()) {
+                let n = zeros + tail.len();
+                buf[..zeros].fill(b'0');
+                buf[zeros..n].copy_from_slice(tail.as_bytes());
+                buf[n] = b';';
+                let (end, v) = scan_u32(&buf[..=n], 0);
+                assert_eq!(end, n, "{zeros} {tail}");
+                let want = if n == 0 { Some(0) } else { lex::parse_u32(&buf[..n]) };
+                assert_eq!(v, want, "{zeros} {tail}");
+            }
+        }
+        assert_eq!(scan_u32(b"ab12x", 2), (4, Some(12)));
+        assert_eq!(scan_u32(b"12", 5), (5, Some(0)));
+    }
+
+    #[test]
+    fn rfc3261_20_16_cseq_usual_spelling_read_as_the_general_path_reads_it() {
+        // A leading SP sends a value down the general path; the result
+        // must be the same with and without it.
+        for s in [
+            "4711 INVITE",
+            "1 INVITE ",
+            "1  INVITE",
+            "1 IN VITE",
+            "1 \r\n",
+            "1 ",
+            "1 ;",
+            "0 ACK",
+            "123456789 BYE",
+            "1234567890 BYE",
+            "4294967295 X",
+            "4294967296 BYE",
+            "1 invite",
+            "1 FOO\u{e9}",
+        ] {
+            let mut spaced = heapless::String::<32>::new();
+            spaced.push(' ').unwrap();
+            spaced.push_str(s).unwrap();
+            assert_eq!(CSeq::parse_str(s), CSeq::parse_str(&spaced), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_20_16_20_8_text_and_byte_entry_points_agree() {
+        for s in [
+            "4711 INVITE",
+            " 1\r\n ACK ",
+            "12 ",
+            "12",
+            "1 FOO\u{e9}",
+            "x 1",
+            "1 IN VITE",
+            "1 INVITE ",
+            "1  INVITE",
+            "123456789 BYE",
+            "1234567890 BYE",
+            "4294967296 BYE",
+            "1 \r\n",
+        ] {
+            assert_eq!(CSeq::parse(s.as_bytes()), CSeq::parse_str(s), "{s:?}");
+        }
+        for s in ["a@b", " a@b ", "a@", "@", "a b", "x\u{e9}"] {
+            assert_eq!(parse_call_id(s.as_bytes()), parse_call_id_str(s), "{s:?}");
+        }
+        assert!(CSeq::parse(b"1 \xff").is_err() && parse_call_id(b"\xff").is_err());
     }
 
     #[test]

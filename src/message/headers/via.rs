@@ -5,6 +5,7 @@
 //! it at parse time; the others are decoded on demand.
 
 use super::lists::TypedValues;
+use super::scalar::scan_u32;
 use crate::message::error::{Element, ErrorKind, ParseError};
 use crate::message::lex;
 use crate::message::name::HeaderName;
@@ -40,24 +41,8 @@ pub struct Via<'a> {
     branch: Option<&'a str>,
 }
 
-/// A sent-protocol part as `&str`. The version and transport nearly always
-/// are one of a handful of tokens, which are returned as constants (same
-/// text, no UTF-8 check); anything else is checked as usual.
-#[inline]
-fn common_str(s: &[u8]) -> Option<&str> {
-    Some(match s {
-        b"2.0" => "2.0",
-        b"UDP" => "UDP",
-        b"TCP" => "TCP",
-        b"TLS" => "TLS",
-        b"SCTP" => "SCTP",
-        b"WS" => "WS",
-        b"WSS" => "WSS",
-        _ => return lex::ascii_str(s),
-    })
-}
-
-/// Splits `SWS "/" SWS`-separated sent-protocol parts.
+/// Splits `SWS "/" SWS`-separated sent-protocol parts (the general path,
+/// for spellings with LWS around the slashes, RFC 4475 §3.1.1.1).
 fn protocol_part(s: &[u8], i: usize) -> Result<(usize, usize, usize), ParseError> {
     let a = lex::skip_lws(s, i);
     let b = lex::scan_token(s, a);
@@ -67,135 +52,271 @@ fn protocol_part(s: &[u8], i: usize) -> Result<(usize, usize, usize), ParseError
     Ok((a, b, lex::skip_lws(s, b)))
 }
 
+/// `v[a..b]`, where both ends were found on ASCII bytes of `v` (so they
+/// are char boundaries; `get` checks it anyway and never panics).
+#[inline(always)]
+fn sub(v: &str, a: usize, b: usize) -> Result<&str, ParseError> {
+    v.get(a..b).ok_or(err())
+}
+
+/// "SIP/2.0/" read as one little-endian word, letters in lower case.
+const SIP_2_0: u64 = u64::from_le_bytes(*b"sip/2.0/");
+/// OR-ing 0x20 into the three letters of "SIP" lower-cases them; for a
+/// letter position, `c | 0x20 == b's'` holds for `S` and `s` only.
+const SIP_CASE: u64 = 0x0000_0000_0020_2020;
+
+/// The transport of the usual spellings, `UDP`, `TCP`, `TLS`, `WSS`
+/// followed by SP, as a four-byte word (RFC 3261 §20.42 `transport`).
+const fn word4(s: &[u8; 4]) -> u32 {
+    u32::from_le_bytes(*s)
+}
+const UDP_SP: u32 = word4(b"UDP ");
+const TCP_SP: u32 = word4(b"TCP ");
+const TLS_SP: u32 = word4(b"TLS ");
+const WSS_SP: u32 = word4(b"WSS ");
+const WS_SP: u32 = word4(b"WS \0") & 0x00ff_ffff;
+
+/// True if `name` is `lower` in any case, for a `lower` made of lower-case
+/// letters only: for a letter, `c | 0x20` equals it for its two cases and
+/// no other byte, so each byte is one OR and one compare, without
+/// branches (parameter names are case-insensitive, RFC 3261 §7.3.1).
+#[inline(always)]
+fn is_name<const L: usize>(name: &[u8], lower: &[u8; L]) -> bool {
+    let Ok(n) = <&[u8; L]>::try_from(name) else { return false };
+    let mut same = true;
+    let mut k = 0;
+    while k < L {
+        same &= n[k] | 0x20 == lower[k];
+        k += 1;
+    }
+    same
+}
+
+/// A via-params number, `1*DIGIT` read as `lex::parse_u32` reads it (no
+/// digit, a non-digit or a value past u32 is a syntax error) and at most
+/// `max` (RFC 3261 §25.1 `ttl = 1*3DIGIT ; 0 to 255`; RFC 3581 port).
+#[inline(always)]
+fn bounded(v: &[u8], max: u32) -> Result<(), ParseError> {
+    match scan_u32(v, 0) {
+        (end, Some(n)) if end == v.len() && end > 0 => {
+            if n > max {
+                return Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange));
+            }
+            Ok(())
+        }
+        _ => Err(err()),
+    }
+}
+
 impl<'a> Via<'a> {
-    /// Parses one via-parm given as text.
-    #[inline]
+    /// Parses one via-parm given as text, in one forward pass: the
+    /// sent-protocol (the usual `SIP/2.0/` and transport read as words),
+    /// the sent-by, then every via-param, checking `branch`, `received`,
+    /// `rport`, `maddr` and `ttl` as they are met (RFC 3261 §20.42,
+    /// §25.1; RFC 3581). Every piece is a sub-slice of `v`.
     pub fn parse_str(v: &'a str) -> Result<Via<'a>, ParseError> {
-        Self::parse(v.as_bytes())
+        Self::parse_text::<false>(v).map(|(via, _)| via)
     }
 
-    /// Parses one via-parm (one element of a Via field's comma list).
-    #[inline]
-    pub fn parse(v: &'a [u8]) -> Result<Via<'a>, ParseError> {
-        let v = lex::trim_lws(v);
-        let (version, transport_from) = match v.get(..8) {
-            // The usual spelling, without LWS around the slashes.
-            Some(p) if lex::eq_ic(&p[..4], b"SIP/") && &p[4..] == b"2.0/" => ("2.0", 8),
-            _ => {
-                let (n0, n1, i) = protocol_part(v, 0)?;
-                if !lex::eq_ic(&v[n0..n1], b"SIP") || v.get(i) != Some(&b'/') {
-                    return Err(err());
-                }
-                let (v0, v1, i) = protocol_part(v, i + 1)?;
-                if v.get(i) != Some(&b'/') {
-                    return Err(err());
-                }
-                (common_str(&v[v0..v1]).ok_or(err())?, i + 1)
+    /// Parses the via-parm at the start of `v`, the rest of a Via field
+    /// from one element on: it ends at the end of `v` or, if `LIST`, at a
+    /// `,`, whose position is returned (`v.len()` if none). A via-parm
+    /// holds no `<` and its quoted strings are skipped as the list
+    /// splitter skips them, so when it parses, that `,` is the one
+    /// [`lex::find_top_level_comma`] would find (RFC 3261 §7.3.1): the
+    /// list is split by the parse itself, without a search ahead of it.
+    #[inline(always)]
+    fn parse_text<const LIST: bool>(v: &'a str) -> Result<(Via<'a>, usize), ParseError> {
+        let full = v.len();
+        let s = v.as_bytes();
+        // Trim LWS (the list splitter has trimmed already; then this is
+        // two byte tests).
+        let mut a = 0;
+        let mut b = s.len();
+        while a < b && matches!(s[a], b' ' | b'\t' | b'\r' | b'\n') {
+            a += 1;
+        }
+        while b > a && matches!(s[b - 1], b' ' | b'\t' | b'\r' | b'\n') {
+            b -= 1;
+        }
+        let v = sub(v, a, b)?;
+        let s = v.as_bytes();
+        let at = |end: usize| if end == s.len() { full } else { a + end };
+
+        // sent-protocol = protocol-name SLASH protocol-version SLASH transport
+        let word = |at: usize| -> Option<u32> {
+            match s.get(at..at + 4)? {
+                &[a, b, c, d] => Some(u32::from_le_bytes([a, b, c, d])),
+                _ => None,
             }
         };
-        let (t0, t1, i) = protocol_part(v, transport_from)?;
-        if i == t1 {
+        let prefix = match s.get(..8) {
+            Some(&[a, b, c, d, e, f, g, h]) => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+            _ => 0,
+        };
+        let (version, t0) = if prefix | SIP_CASE == SIP_2_0 {
+            ("2.0", 8)
+        } else {
+            let (n0, n1, i) = protocol_part(s, 0)?;
+            if !lex::eq_ic(&s[n0..n1], b"SIP") || s.get(i) != Some(&b'/') {
+                return Err(err());
+            }
+            let (v0, v1, i) = protocol_part(s, i + 1)?;
+            if s.get(i) != Some(&b'/') {
+                return Err(err());
+            }
+            (sub(v, v0, v1)?, lex::skip_lws(s, i + 1))
+        };
+        // The transport: the usual ones by a word compare, any other
+        // token (RFC 4475 §3.1.1.10) by a scan. LWS must follow.
+        let mut t0 = t0;
+        let t1 = match word(t0) {
+            Some(UDP_SP | TCP_SP | TLS_SP | WSS_SP) => t0 + 3,
+            Some(w) if w & 0x00ff_ffff == WS_SP => t0 + 2,
+            _ => {
+                // SWS may follow the last SLASH.
+                t0 = lex::skip_lws(s, t0);
+                lex::scan_token(s, t0)
+            }
+        };
+        if t1 == t0 {
+            return Err(err());
+        }
+        let transport = sub(v, t0, t1)?;
+        let h0 = lex::skip_lws(s, t1);
+        if h0 == t1 {
             return Err(err()); // LWS is mandatory before sent-by
         }
+
         // sent-by = host [ COLON port ]
-        let h0 = i;
-        let h1 = if v.get(h0) == Some(&b'[') {
-            h0 + memchr::memchr(b']', &v[h0..]).ok_or(err())? + 1
+        let h1 = if s.get(h0) == Some(&b'[') {
+            h0 + lex::find_byte(b']', &s[h0..]).ok_or(err())? + 1
         } else {
             // Host bytes (alphanumerics, '-', '.') never end sent-by:
-            // skip them with the class scan, then stop as before.
-            let mut j = crate::message::uri::scan_host_chars(v, h0);
-            while let Some(&c) = v.get(j) {
-                if lex::is_ws(c) || matches!(c, b';' | b':' | b'\r' | b'\n') {
+            // skip them with the class scan; anything else up to the
+            // delimiter is left for Host::parse to reject.
+            let mut j = crate::message::uri::scan_host_chars(s, h0);
+            while let Some(&c) = s.get(j) {
+                if matches!(c, b' ' | b'\t' | b';' | b':' | b'\r' | b'\n' | b',') {
                     break;
                 }
                 j += 1;
             }
             j
         };
-        let host = Host::parse(&v[h0..h1]).map_err(|_| err())?;
-        let mut i = lex::skip_lws(v, h1);
+        let host = Host::parse(&s[h0..h1]).map_err(|_| err())?;
+        let mut i = lex::skip_lws(s, h1);
         let mut port = None;
-        if v.get(i) == Some(&b':') {
-            let p0 = lex::skip_lws(v, i + 1);
+        if s.get(i) == Some(&b':') {
+            let p0 = lex::skip_lws(s, i + 1);
             // The digits' end and value in one loop, as parse_u32 would
             // read them: a value past u32 is a syntax error, one past u16
             // out of range.
-            let mut p1 = p0;
-            let mut n: u64 = 0;
-            while let Some(&c) = v.get(p1) {
-                let d = c.wrapping_sub(b'0');
-                if d >= 10 {
-                    break;
-                }
-                if n <= u64::from(u32::MAX) {
-                    n = n * 10 + u64::from(d);
-                }
-                p1 += 1;
-            }
-            if p1 == p0 || n > u64::from(u32::MAX) {
-                return Err(err());
-            }
+            let (p1, n) = scan_u32(s, p0);
+            let n = match n {
+                Some(n) if p1 > p0 => n,
+                _ => return Err(err()),
+            };
             port = Some(
                 u16::try_from(n).map_err(|_| ParseError::new(Element::Header(N), ErrorKind::OutOfRange))?,
             );
-            i = lex::skip_lws(v, p1);
+            i = lex::skip_lws(s, p1);
         }
-        let params = lex::Params::new(&v[i..]);
-        let mut via = Via {
-            version,
-            transport: common_str(&v[t0..t1]).ok_or(err())?,
-            host,
-            port,
-            params,
-            branch: None,
-        };
-        via.branch = via.check_params()?;
-        Ok(via)
+        let (branch, last, end) = Self::check_params::<LIST>(v, i)?;
+        let params = lex::Params::new(&s[i..last]);
+        Ok((Via { version, transport, host, port, params, branch }, at(end)))
     }
 
-    /// Checks every parameter once so the accessors can be cheap
-    /// (RFC 3261 §25.1 via-params; RFC 3581 response-port).
+    /// Parses one via-parm (one element of a Via field's comma list).
+    #[inline]
+    pub fn parse(v: &'a [u8]) -> Result<Via<'a>, ParseError> {
+        Self::parse_str(core::str::from_utf8(v).map_err(|_| err())?)
+    }
+
+    /// Checks `*( SEMI via-params )` from `i` in one pass, with the
+    /// generic-param grammar of [`lex::Params`] (RFC 3261 §25.1), and the
+    /// values of the parameters RFC 3261 §20.42 and RFC 3581 give a
+    /// grammar, so the accessors can be cheap. Returns the first branch.
     #[inline(always)]
-    fn check_params(&self) -> Result<Option<&'a str>, ParseError> {
-        fn bounded(v: &[u8], max: u32) -> Result<(), ParseError> {
-            match lex::parse_u32(v) {
-                None => Err(err()),
-                Some(n) if n > max => Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange)),
-                Some(_) => Ok(()),
-            }
-        }
+    ///
+    /// Also returns where the last parameter ends (before any LWS) and
+    /// where the element ends (the end, or a `,` if `LIST`).
+    fn check_params<const LIST: bool>(
+        v: &'a str,
+        mut i: usize,
+    ) -> Result<(Option<&'a str>, usize, usize), ParseError> {
+        let s = v.as_bytes();
         let mut branch = None;
-        let mut params = self.params;
-        while let Some(p) = params.next_kind() {
-            let (p, token) = p.map_err(|_| err())?;
-            let (name, value) = (p.name, p.value);
+        let mut last = i;
+        loop {
+            match s.get(i) {
+                None => return Ok((branch, last, i)),
+                Some(b';') => {}
+                Some(b',') if LIST => return Ok((branch, last, i)),
+                Some(_) => return Err(err()),
+            }
+            let n0 = lex::skip_lws(s, i + 1);
+            let n1 = lex::scan_token(s, n0);
+            if n1 == n0 {
+                return Err(err());
+            }
+            let name = &s[n0..n1];
+            i = n1;
+            // `[ EQUAL gen-value ]`; `token` tells a plain token value.
+            let mut value = None;
+            let mut token = false;
+            let e = lex::skip_lws(s, n1);
+            if s.get(e) == Some(&b'=') {
+                let v0 = lex::skip_lws(s, e + 1);
+                let v1 = match s.get(v0) {
+                    // The common unquoted value: a token run, extended over
+                    // the rest of the gen-value alphabet if a ':' follows.
+                    Some(&c) if lex::is_token(c) => {
+                        let t = lex::scan_token(s, v0);
+                        if s.get(t) == Some(&b':') {
+                            lex::scan_gen_value(s, t).ok_or(err())?
+                        } else {
+                            token = true;
+                            t
+                        }
+                    }
+                    _ => lex::scan_gen_value(s, v0).ok_or(err())?,
+                };
+                value = Some((v0, v1));
+                i = v1;
+            }
             // Dispatch on length and first letter before comparing names.
+            let val = |(a, b): (usize, usize)| &s[a..b];
             match (name.len(), name[0] | 0x20) {
-                (6, b'b') if lex::eq_ic(name, b"branch") => match value {
-                    Some(b) if token => {
+                (6, b'b') if is_name(name, b"branch") => match value {
+                    Some((a, b)) if token => {
                         if branch.is_none() {
-                            branch = Some(lex::ascii_str(b).ok_or(err())?);
+                            branch = Some(sub(v, a, b)?);
                         }
                     }
                     _ => return Err(err()),
                 },
-                (8, b'r') if lex::eq_ic(name, b"received") => {
-                    Host::parse_lenient_ipv6(value.ok_or(err())?).map_err(|_| err())?;
+                (8, b'r') if is_name(name, b"received") => {
+                    let r = val(value.ok_or(err())?);
+                    // A plain token holds no ':' (nor '['), so it is no
+                    // bare IPv6 address: parse_lenient_ipv6 would give it
+                    // to Host::parse, without searching it for a ':'.
+                    if token { Host::parse(r) } else { Host::parse_lenient_ipv6(r) }.map_err(|_| err())?;
                 }
-                (5, b'm') if lex::eq_ic(name, b"maddr") => {
-                    Host::parse(value.ok_or(err())?).map_err(|_| err())?;
+                (5, b'm') if is_name(name, b"maddr") => {
+                    Host::parse(val(value.ok_or(err())?)).map_err(|_| err())?;
                 }
-                (3, b't') if lex::eq_ic(name, b"ttl") => bounded(value.ok_or(err())?, 255)?,
-                (5, b'r') if lex::eq_ic(name, b"rport") => {
-                    if let Some(v) = value {
-                        bounded(v, u32::from(u16::MAX))?;
+                (3, b't') if is_name(name, b"ttl") => bounded(val(value.ok_or(err())?), 255)?,
+                (5, b'r') if is_name(name, b"rport") => {
+                    if let Some(r) = value {
+                        bounded(val(r), u32::from(u16::MAX))?;
                     }
                 }
                 _ => {}
             }
+            last = i;
+            i = lex::skip_lws(s, i);
         }
-        Ok(branch)
     }
 
     /// A parameter's raw value: `Some(None)` if present without one.
@@ -260,27 +381,47 @@ pub struct Vias<'m, 'a> {
     inner: TypedValues<'m, 'a, Via<'a>>,
     left: usize,
     done: bool,
-    /// The top Via, already decoded at parse time.
-    cached_top: Option<Via<'a>>,
+    /// The top Via, already decoded at parse time (borrowed from the
+    /// message, so it is copied once, when yielded).
+    cached_top: Option<&'m Via<'a>>,
 }
 
 impl<'a> Iterator for Vias<'_, 'a> {
     type Item = Result<Via<'a>, ParseError>;
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
         }
-        // The inner iterator already stands past the cached top Via.
-        let v = match self.cached_top.take() {
-            Some(top) => Ok(top),
-            None => self.inner.next()?,
+        // The inner iterator already stands past the cached top Via. The
+        // next value is found first (the limit error is only due if there
+        // is one), but decoded only once the limit allows it, straight
+        // into the result.
+        let (top, rest) = match self.cached_top.take() {
+            Some(top) => (Some(top), Ok("")),
+            None => (None, self.inner.next_rest()?),
         };
         if self.left == 0 {
             self.done = true;
             return Some(Err(ParseError::new(Element::Header(N), ErrorKind::TooManyVias)));
         }
         self.left -= 1;
-        Some(v)
+        if let Some(top) = top {
+            return Some(Ok(*top));
+        }
+        // The via-parm is parsed from the rest of the field and ends the
+        // list element itself; if it fails, the element is found by the
+        // comma search as usual and yielded as this error.
+        Some(match rest.and_then(Via::parse_text::<true>) {
+            Ok((via, end)) => {
+                self.inner.end_element(Some(end));
+                Ok(via)
+            }
+            Err(e) => {
+                self.inner.end_element(None);
+                Err(e)
+            }
+        })
     }
 }
 
@@ -296,7 +437,7 @@ impl<'a> Message<'a> {
         // after the top Via, rather than splitting that field again. If
         // the list limit allows no value at all, nothing is yielded.
         let rest = self.top_via_rest.map(usize::from);
-        let resumed = self.top_via.and_then(|top| {
+        let resumed = self.top_via.as_ref().and_then(|top| {
             TypedValues::list_after_first(self, N, decode_via, rest).map(|inner| (inner, top))
         });
         let (inner, cached_top) = match resumed {
@@ -430,6 +571,182 @@ mod tests {
         assert_eq!(hosts(&with(|l| l.max_vias = 2)), ["a", "b", "many"]);
         let single = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\nCSeq: 1 BYE\r\n\r\n";
         assert_eq!(Message::parse(single).unwrap().vias().count(), 1);
+    }
+
+    /// The sent-protocol grammar read plainly (RFC 3261 §20.42, SLASH =
+    /// SWS "/" SWS), followed by LWS and the host `h`.
+    fn reference_sent_protocol(s: &[u8]) -> Option<(&[u8], &[u8])> {
+        fn token(s: &[u8], i: usize) -> Option<(usize, usize)> {
+            let a = lex::skip_lws(s, i);
+            let b = a + s.get(a..)?.iter().take_while(|&&c| lex::is_token(c)).count();
+            (b > a).then_some((a, b))
+        }
+        fn slash(s: &[u8], i: usize) -> Option<usize> {
+            let i = lex::skip_lws(s, i);
+            (s.get(i) == Some(&b'/')).then_some(i + 1)
+        }
+        let (n0, n1) = token(s, 0)?;
+        if !s[n0..n1].eq_ignore_ascii_case(b"SIP") {
+            return None;
+        }
+        let (v0, v1) = token(s, slash(s, n1)?)?;
+        let (t0, t1) = token(s, slash(s, v1)?)?;
+        let h = lex::skip_lws(s, t1);
+        (h > t1 && &s[h..] == b"h").then_some((&s[v0..v1], &s[t0..t1]))
+    }
+
+    #[test]
+    fn rfc3261_20_42_sent_protocol_word_compare_agrees_with_grammar() {
+        // Every byte value at every position of the common spellings,
+        // which the word compares read: the result must be the grammar's.
+        for base in [
+            "SIP/2.0/UDP h",
+            "SIP/2.0/TCP h",
+            "SIP/2.0/TLS h",
+            "SIP/2.0/WSS h",
+            "SIP/2.0/WS h",
+            "SIP/2.0/SCTP h",
+        ] {
+            let mut buf = [0u8; 16];
+            let n = base.len();
+            for pos in 0..n - 1 {
+                for c in 0..=255u8 {
+                    buf[..n].copy_from_slice(base.as_bytes());
+                    buf[pos] = c;
+                    let s = &buf[..n];
+                    let Ok(text) = core::str::from_utf8(s) else { continue };
+                    let got =
+                        Via::parse_str(text).ok().map(|v| (v.version.as_bytes(), v.transport.as_bytes()));
+                    assert_eq!(got, reference_sent_protocol(s), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_param_names_compare_case_insensitively() {
+        // The OR-0x20 compare against every byte value in every position.
+        let lower = b"received";
+        for pos in 0..lower.len() {
+            for c in 0..=255u8 {
+                let mut n = *lower;
+                n[pos] = c;
+                assert_eq!(is_name(&n, lower), n.eq_ignore_ascii_case(lower), "{pos} {c}");
+            }
+        }
+        assert!(!is_name(b"receive", lower) && !is_name(b"receivedx", lower));
+        assert!(is_name(b"BrAnCh", b"branch"));
+    }
+
+    #[test]
+    fn rfc3261_25_1_via_params_follow_the_generic_param_grammar() {
+        // Via checks its parameters in its own pass; for parameters it
+        // gives no meaning it must accept exactly what lex::Params does.
+        let pieces = [
+            ";x",
+            " ;x",
+            ";x ",
+            "; x",
+            ";x=",
+            ";x=a",
+            ";x = a",
+            ";x=a:b",
+            ";x=:a",
+            ";x=a:",
+            ";x=\"q\"",
+            ";x=\"q",
+            ";x=[::1]",
+            ";x=[zz]",
+            ";x=[]",
+            ";x=a b",
+            ";",
+            ";;",
+            " x",
+            ";x=<a>",
+            ";x\r\n ;y",
+            ";x\r\n;y",
+            ";x==a",
+            ";x=a=b",
+            ";x=%41",
+            ";x=a;",
+            ";lr",
+            ";=a",
+            ";x=\"a;b\"",
+        ];
+        let mut text = heapless::String::<96>::new();
+        for a in pieces {
+            for b in pieces {
+                for c in ["", ";y=1", " ;branch=z9hG4bKq"] {
+                    text.clear();
+                    for p in ["SIP/2.0/UDP h", a, b, c] {
+                        text.push_str(p).unwrap();
+                    }
+                    let tail = &text.as_bytes()["SIP/2.0/UDP h".len()..];
+                    let tail_start = lex::skip_lws(tail, 0);
+                    let want = lex::Params::new(&tail[tail_start..]).validate().is_ok();
+                    assert_eq!(Via::parse_str(&text).is_ok(), want, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_20_42_byte_and_text_entry_points_agree() {
+        for s in ["SIP/2.0/UDP h;branch=z9hG4bK1", " SIP/2.0/TCP [::1]:5 ;rport ", "SIP/2.0/UDP h;x=\u{e9}"] {
+            assert_eq!(Via::parse(s.as_bytes()), Via::parse_str(s));
+        }
+        assert!(Via::parse(b"SIP/2.0/UDP h;x=\xff").is_err());
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_vias_split_by_the_parse_as_by_the_comma_list() {
+        // vias() lets each via-parm end its own list element; the values
+        // and errors must be those of splitting each field with
+        // lex::CommaList and parsing each element.
+        let elements = [
+            "SIP/2.0/UDP a;branch=z9hG4bK1",
+            "SIP/2.0/UDP b:5060 ",
+            " SIP/2.0/TCP c;x=\"q,r\";branch=z9hG4bK2",
+            "SIP/2.0/UDP d;x=<e,f>",
+            "",
+            "SIP/2.0/UDP [::1]:5;rport",
+            "SIP/2.0/UDP [::1",
+            "SIP / 2.0 / UDP g\r\n ;received=192.0.2.1",
+            "SIP/2.0/UDP h;branch=\"open",
+            "SIP/2.0/UDP i ;ttl=1 ",
+            "junk",
+        ];
+        let mut field = heapless::String::<160>::new();
+        let mut msg = heapless::Vec::<u8, 512>::new();
+        for a in elements {
+            for b in elements {
+                for sep in [",", " , ", ",\r\n "] {
+                    field.clear();
+                    for p in ["SIP/2.0/UDP top;branch=z9hG4bK0,", a, sep, b] {
+                        field.push_str(p).unwrap();
+                    }
+                    msg.clear();
+                    for p in [
+                        "OPTIONS sip:b@h SIP/2.0\r\nVia: ",
+                        field.as_str(),
+                        "\r\nVia: ",
+                        b,
+                        "\r\nCSeq: 1 OPTIONS\r\n\r\n",
+                    ] {
+                        msg.extend_from_slice(p.as_bytes()).unwrap();
+                    }
+                    let m = Message::parse(&msg).unwrap();
+                    let got: heapless::Vec<Result<Via, ParseError>, 8> = m.vias().collect();
+                    let mut want: heapless::Vec<Result<Via, ParseError>, 8> = heapless::Vec::new();
+                    for f in [field.as_str(), b] {
+                        for e in lex::CommaList::new(f.as_bytes()) {
+                            want.push(Via::parse(e)).unwrap();
+                        }
+                    }
+                    assert_eq!(got, want, "{field:?} / {b:?}");
+                }
+            }
+        }
     }
 
     #[test]
