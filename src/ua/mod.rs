@@ -54,7 +54,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 use core::hash::{BuildHasherDefault, Hasher};
-use core::net::{IpAddr, SocketAddr};
+use core::net::SocketAddr;
 use core::time::Duration;
 
 use bytes::Bytes;
@@ -68,8 +68,6 @@ use crate::endpoint::{
     Destination, Endpoint, EndpointConfig, EndpointError, Event, Output, Received, TransactionId, Transmit,
 };
 use crate::message::builder::{OwnedMessage, RequestBuilder, ResponseBuilder, response_to};
-use crate::message::headers::NameAddr;
-use crate::message::uri::Host;
 use crate::message::{HeaderName, Message, Method, StatusCode};
 use crate::time::Instant;
 use crate::transport::{ConnectionId, Transport};
@@ -399,7 +397,9 @@ struct Session {
     /// from its builder until the session is answered, so that a 1xx or
     /// 2xx makes its dialog without parsing the INVITE again (later
     /// forks parse it).
-    uac_seed: Option<Box<UacSeed>>,
+    /// Inline: a box of its own would be one more allocation per call for
+    /// some 50 bytes.
+    uac_seed: Option<UacSeed>,
     /// UAC: the ACK sent for each 2xx, by (dialog index, CSeq number).
     acks: Vec<(usize, u32, Bytes, Destination)>,
     /// UAC: highest RSeq PRACKed per remote tag.
@@ -680,19 +680,9 @@ fn next_hop(dialog: &Dialog, fallback: Destination) -> Destination {
     if let Destination::Connection(_) = fallback {
         return fallback;
     }
-    let hop = match dialog.route_set().first() {
-        Some(r) => NameAddr::parse(r.as_bytes()).ok().and_then(|na| na.uri.sip().map(|s| (s.host, s.port))),
-        None => crate::message::uri::Uri::parse(dialog.remote_target().as_bytes())
-            .ok()
-            .and_then(|u| u.sip().map(|s| (s.host, s.port))),
-    };
-    let ip = match hop {
-        Some((Host::Ipv4(a), port)) => Some((IpAddr::from(a), port)),
-        Some((Host::Ipv6 { addr, .. }, port)) => Some((IpAddr::from(addr), port)),
-        _ => None,
-    };
-    match ip {
-        Some((ip, port)) => Destination::Datagram(SocketAddr::new(ip, port.unwrap_or(5060))),
+    // Decoded when the route set or the remote target was taken.
+    match dialog.next_hop_addr() {
+        Some(addr) => Destination::Datagram(addr),
         None => fallback,
     }
 }
@@ -895,7 +885,7 @@ impl UserAgent {
         // The sequence number from the builder: the request sent carries
         // that CSeq (the builder checked it), no need to parse it back.
         let seq = invite.cseq_seq().unwrap_or(0);
-        let seed = Box::new(UacSeed::of_builder(&invite));
+        let seed = UacSeed::of_builder(&invite);
         let tx = self.ep.send_request(now, invite, destination)?;
         let request = self.ep.client_request(tx).cloned();
         let id = self.new_session_id();
@@ -1637,7 +1627,7 @@ impl UserAgent {
                     if let Some(did) = DialogKey::of_response(msg) {
                         index = s.dialog_index(did);
                         if index.is_none() && s.dialogs.len() < self.config.max_forks {
-                            if let Ok(d) = uac_dialog(s.uac_seed.as_deref(), request, msg) {
+                            if let Ok(d) = uac_dialog(s.uac_seed.as_ref(), request, msg) {
                                 self.by_dialog.add(s, id, d);
                                 index = Some(s.dialogs.len() - 1);
                             }
@@ -1670,7 +1660,7 @@ impl UserAgent {
                     }
                     // Beyond max_forks: ignored (see UaConfig::max_forks).
                     None if full => return,
-                    None => match uac_dialog(s.uac_seed.as_deref(), request, msg) {
+                    None => match uac_dialog(s.uac_seed.as_ref(), request, msg) {
                         Ok(d) => {
                             self.by_dialog.add(s, id, d);
                             s.dialogs.len() - 1
