@@ -365,7 +365,7 @@ struct Orphan {
     invite_seq: u32,
     destination: Destination,
     /// The ACK sent for each 2xx, by remote tag.
-    acks: Vec<(String, Bytes, Destination)>,
+    acks: Few<(String, Bytes, Destination)>,
 }
 
 /// The INVITE (initial or re-) the UAS side has not answered with a final
@@ -383,7 +383,7 @@ struct Session {
     state: SessionState,
     destination: Destination,
     /// UAC: one dialog per answering fork; UAS: the one dialog.
-    dialogs: Vec<Dialog>,
+    dialogs: Dialogs,
     /// The UA's dialog index hash of the first dialog ([`DialogIndex`]).
     index_hash: u64,
     /// The session's dialog (the first confirmed one), by its index in
@@ -432,7 +432,7 @@ impl Session {
             role,
             state: SessionState::Initial,
             destination,
-            dialogs: Vec::new(),
+            dialogs: Dialogs::default(),
             index_hash: 0,
             chosen: None,
             invite_tx: None,
@@ -582,7 +582,7 @@ impl DialogIndex {
         if s.dialogs.is_empty() {
             s.index_hash = self.hash(&d.id().call_id, &d.id().local_tag);
         }
-        push_dialog(&mut s.dialogs, d);
+        s.dialogs.push(d);
         let hash = self.hash_of(s, s.dialogs.len() - 1);
         self.table.insert_unique(hash, (hash, session), |&(h, _)| h);
     }
@@ -654,7 +654,6 @@ fn response_body(b: ResponseBuilder, body: Option<(&str, Vec<u8>)>) -> ResponseB
     }
 }
 
-/// Most sessions have one dialog; a Vec's first push would reserve four.
 /// The UAC dialog a response to our INVITE creates: from the INVITE's
 /// seed while there is one, else from the INVITE parsed again.
 fn uac_dialog<'r>(
@@ -668,10 +667,94 @@ fn uac_dialog<'r>(
     }
 }
 
-fn push_dialog(dialogs: &mut Vec<Dialog>, d: Dialog) {
-    dialogs.reserve_exact(1);
-    dialogs.push(d);
+/// A short list whose first element sits inline: most sessions have one
+/// dialog and most ended calls one ACK to keep, and a Vec of one would be
+/// one more allocation per call.
+#[derive(Debug)]
+struct Few<T> {
+    first: Option<T>,
+    /// Elements 1.. (empty while `first` is `None`).
+    more: Vec<T>,
 }
+
+impl<T> Default for Few<T> {
+    fn default() -> Self {
+        Few { first: None, more: Vec::new() }
+    }
+}
+
+impl<T> Few<T> {
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    fn get(&self, i: usize) -> Option<&T> {
+        match i {
+            0 => self.first.as_ref(),
+            _ => self.more.get(i - 1),
+        }
+    }
+
+    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        match i {
+            0 => self.first.as_mut(),
+            _ => self.more.get_mut(i - 1),
+        }
+    }
+
+    /// Appends `x` as the last element.
+    fn push(&mut self, x: T) {
+        if self.first.is_none() {
+            self.first = Some(x);
+        } else {
+            // Exactly: these lists are short (at most `max_forks`), and a
+            // first push would reserve four.
+            self.more.reserve_exact(1);
+            self.more.push(x);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.first.iter().chain(self.more.iter())
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.first.iter_mut().chain(self.more.iter_mut())
+    }
+
+    fn clear(&mut self) {
+        self.first = None;
+        self.more = Vec::new();
+    }
+}
+
+impl<T> core::ops::Index<usize> for Few<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        match self.get(i) {
+            Some(x) => x,
+            None => panic!("element {i} of {}", self.len()),
+        }
+    }
+}
+
+impl<T> core::ops::IndexMut<usize> for Few<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        let n = self.len();
+        match self.get_mut(i) {
+            Some(x) => x,
+            None => panic!("element {i} of {n}"),
+        }
+    }
+}
+
+/// A session's dialogs, by number (see [`Few`]).
+type Dialogs = Few<Dialog>;
 
 /// The destination of an in-dialog request: the call's own when it runs
 /// over a connection, else the next hop (first route, or the remote
@@ -1328,13 +1411,15 @@ impl UserAgent {
                     // copied.
                     let invite_seq = s.invite_seq;
                     let dialogs = &mut s.dialogs;
-                    let acks = core::mem::take(&mut s.acks)
-                        .into_iter()
-                        .filter(|a| a.1 == invite_seq)
-                        .map(|(i, _, b, d)| {
-                            (dialogs.get_mut(i).map(Dialog::take_remote_tag).unwrap_or_default(), b, d)
-                        })
-                        .collect();
+                    let mut acks = Few::default();
+                    for (i, _, b, d) in core::mem::take(&mut s.acks).into_iter().filter(|a| a.1 == invite_seq)
+                    {
+                        acks.push((
+                            dialogs.get_mut(i).map(Dialog::take_remote_tag).unwrap_or_default(),
+                            b,
+                            d,
+                        ));
+                    }
                     let o = Orphan { invite, invite_seq, destination: s.destination, acks };
                     self.orphans.insert(tx, o);
                 }
@@ -2026,5 +2111,37 @@ impl UserAgent {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Few;
+
+    /// RFC 3261 §13.2.2.4: a forked INVITE's dialogs keep the numbers they
+    /// were made with (the session's chosen one is one of them), however
+    /// many forks come, with the first held inline.
+    #[test]
+    fn rfc3261_13_2_2_4_forks_keep_their_numbers() {
+        let mut f: Few<u32> = Few::default();
+        assert!(f.is_empty());
+        assert_eq!(f.get(0), None);
+        for n in 0..5 {
+            f.push(n * 10);
+            assert_eq!(f.len(), n as usize + 1);
+        }
+        assert!(!f.is_empty());
+        assert_eq!(f.iter().copied().collect::<alloc::vec::Vec<_>>(), [0, 10, 20, 30, 40]);
+        assert_eq!((f[0], f[3], f.get(5)), (0, 30, None));
+        f[3] = 33;
+        for x in f.iter_mut() {
+            *x += 1;
+        }
+        assert_eq!(f.iter().copied().collect::<alloc::vec::Vec<_>>(), [1, 11, 21, 34, 41]);
+        f.clear();
+        assert!(f.is_empty() && f.get(0).is_none() && f.get(1).is_none());
+        assert_eq!(f.len(), 0);
+        f.push(7);
+        assert_eq!((f.len(), f[0]), (1, 7));
     }
 }
