@@ -415,6 +415,28 @@ impl Dialog {
         confirmed: bool,
         over_tls: bool,
     ) -> Result<Dialog, DialogError> {
+        Self::uas_with(request, || local_tag.into(), local_contact, confirmed, over_tls)
+    }
+
+    /// [`uas`](Self::uas) with the local tag moved out of `local_tag`
+    /// (left empty) once the dialog is made; untouched on error.
+    pub(crate) fn uas_taking_tag(
+        request: &Message<'_>,
+        local_tag: &mut String,
+        local_contact: &str,
+        confirmed: bool,
+        over_tls: bool,
+    ) -> Result<Dialog, DialogError> {
+        Self::uas_with(request, || core::mem::take(local_tag), local_contact, confirmed, over_tls)
+    }
+
+    fn uas_with(
+        request: &Message<'_>,
+        local_tag: impl FnOnce() -> String,
+        local_contact: &str,
+        confirmed: bool,
+        over_tls: bool,
+    ) -> Result<Dialog, DialogError> {
         let cseq = request.cseq().map_err(|_| DialogError::BadHeader(HeaderName::CSeq))?;
         let call_id = request.call_id().map_err(|_| DialogError::BadHeader(HeaderName::CallId))?;
         let remote_tag =
@@ -428,11 +450,7 @@ impl Dialog {
         let route_set = record_routes(request);
         let hop = hop_of(&route_set, Some(&target), "");
         Ok(Dialog {
-            id: DialogId {
-                call_id: call_id.into(),
-                local_tag: local_tag.into(),
-                remote_tag: remote_tag.into(),
-            },
+            id: DialogId { call_id: call_id.into(), local_tag: local_tag(), remote_tag: remote_tag.into() },
             state: if confirmed { DialogState::Confirmed } else { DialogState::Early },
             role: DialogRole::Uas,
             local_seq: None,

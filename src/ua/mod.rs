@@ -405,7 +405,8 @@ struct Session {
     /// UAC: highest RSeq PRACKed per remote tag.
     rseqs: Vec<(String, u32)>,
     cancelled: bool,
-    /// UAS: our To tag.
+    /// UAS: our To tag until the dialog is made, which then holds it
+    /// (see [`Session::tag`]).
     local_tag: String,
     pending: Option<PendingInvite>,
     retransmit_2xx: Option<Box<Retransmit>>,
@@ -463,6 +464,15 @@ impl Session {
 
     fn dialog_mut(&mut self, key: DialogKey<'_>) -> Option<&mut Dialog> {
         self.dialogs.iter_mut().find(|d| d.id().key() == key)
+    }
+
+    /// UAS: our To tag, the dialog's local tag once there is a dialog
+    /// (moved into it: one copy less per call and per idle session).
+    fn tag(&self) -> &str {
+        match self.dialogs.get(0) {
+            Some(d) => &d.id().local_tag,
+            None => &self.local_tag,
+        }
     }
 
     fn chosen(&self) -> Option<&Dialog> {
@@ -1014,7 +1024,7 @@ impl UserAgent {
         if reliable && s.reliable_1xx.is_some() {
             return Err(UaError::InvalidState);
         }
-        let mut b = with_contact(response_to(msg, status, Some(&s.local_tag)), contact, self.contact_clean);
+        let mut b = with_contact(response_to(msg, status, Some(s.tag())), contact, self.contact_clean);
         let rseq = if reliable {
             let r = s.next_rseq;
             s.next_rseq += 1;
@@ -1027,7 +1037,7 @@ impl UserAgent {
         let tx = pending.transaction;
         let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
         if s.dialogs.is_empty() {
-            let d = Dialog::uas(msg, &s.local_tag, contact, false, false)?;
+            let d = Dialog::uas_taking_tag(msg, &mut s.local_tag, contact, false, false)?;
             self.by_dialog.add(s, session, d);
         }
         if let Some(rseq) = rseq {
@@ -1075,7 +1085,7 @@ impl UserAgent {
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
         let msg = pending.request.message();
         let response = response_body(
-            with_contact(response_to(msg, StatusCode::OK, Some(&s.local_tag)), contact, self.contact_clean),
+            with_contact(response_to(msg, StatusCode::OK, Some(s.tag())), contact, self.contact_clean),
             body,
         )
         .build()
@@ -1087,7 +1097,7 @@ impl UserAgent {
             }
         } else {
             if s.dialogs.is_empty() {
-                let d = Dialog::uas(msg, &s.local_tag, contact, true, false)?;
+                let d = Dialog::uas_taking_tag(msg, &mut s.local_tag, contact, true, false)?;
                 self.by_dialog.add(s, session, d);
             }
             s.dialogs[0].confirm(None);
@@ -1135,7 +1145,7 @@ impl UserAgent {
         }
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
-        let response = response_to(pending.request.message(), status, Some(&s.local_tag))
+        let response = response_to(pending.request.message(), status, Some(s.tag()))
             .build()
             .map_err(|_| UaError::Build)?;
         self.by_server_tx.remove(&pending.transaction);
@@ -1386,8 +1396,7 @@ impl UserAgent {
                 // application had not answered when it hung up), so that
                 // neither side's INVITE transaction is left waiting.
                 if let Ok(r) =
-                    response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&s.local_tag))
-                        .build()
+                    response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(s.tag())).build()
                 {
                     let _ = self.ep.send_response(now, p.transaction, r);
                 }
@@ -1604,7 +1613,7 @@ impl UserAgent {
             let _ = self.ep.send_response(now, tx, ok);
         }
         if let Some(p) = self.sessions.get_mut(&id).and_then(|s| s.pending.take()) {
-            let tag = self.sessions.get(&id).map(|s| s.local_tag.clone()).unwrap_or_default();
+            let tag = self.sessions.get(&id).map(|s| String::from(s.tag())).unwrap_or_default();
             if let Ok(r) =
                 response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).build()
             {
@@ -1659,7 +1668,7 @@ impl UserAgent {
         let Some(s) = self.sessions.get_mut(&id) else { return };
         let Some(p) = s.pending.take() else { return };
         self.by_server_tx.remove(&invite_tx);
-        let tag = s.local_tag.clone();
+        let tag = String::from(s.tag());
         let reinvite = p.reinvite;
         if let Ok(r) = response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).build() {
             let _ = self.ep.send_response(now, p.transaction, r);
@@ -2018,7 +2027,7 @@ impl UserAgent {
         if let Some(id) = self.by_server_tx.remove(&tx) {
             let Some(s) = self.sessions.get_mut(&id) else { return };
             let Some(p) = s.pending.take() else { return };
-            let tag = s.local_tag.clone();
+            let tag = String::from(s.tag());
             s.reliable_1xx = None;
             if let Ok(r) =
                 response_to(p.request.message(), StatusCode::SERVER_INTERNAL_ERROR, Some(&tag)).build()
@@ -2116,7 +2125,72 @@ impl UserAgent {
 
 #[cfg(test)]
 mod tests {
-    use super::Few;
+    use super::*;
+
+    fn ua(ip: [u8; 4], user: &str, seed: u8) -> UserAgent {
+        let host = core::net::IpAddr::from(ip).to_string();
+        let mut c = UaConfig::new(&host, &alloc::format!("<sip:{user}@{host}:5060>"), [seed; 32]);
+        c.endpoint.via_port = Some(5060);
+        c.endpoint.policy = None;
+        UserAgent::new(c)
+    }
+
+    /// Moves `a`'s transmits to `b` (from `from`), returning `a`'s events.
+    fn deliver(
+        a: &mut UserAgent,
+        b: &mut UserAgent,
+        from: SocketAddr,
+        sent: &mut Vec<Bytes>,
+    ) -> Vec<UaEvent> {
+        let mut evs = Vec::new();
+        while let Some(out) = a.poll_output() {
+            match out {
+                UaOutput::Transmit(t) => {
+                    sent.push(t.bytes.clone());
+                    b.handle_datagram(Instant::ZERO, from, t.bytes);
+                }
+                UaOutput::Event(e) => evs.push(e),
+            }
+        }
+        evs
+    }
+
+    fn to_tag(b: &Bytes) -> Option<String> {
+        Message::parse(b).ok()?.to().ok()?.tag().map(String::from)
+    }
+
+    /// RFC 3261 §8.2.6.2, §12.1.1: every response of the UAS in the dialog
+    /// carries the same To tag, the dialog's local tag, also once the
+    /// dialog made by the first of them holds it.
+    #[test]
+    fn rfc3261_12_1_1_uas_responses_keep_one_to_tag() {
+        let (sa, sb) = (SocketAddr::from(([192, 0, 2, 1], 5060)), SocketAddr::from(([192, 0, 2, 2], 5060)));
+        for reject in [false, true] {
+            let (mut a, mut b) = (ua([192, 0, 2, 1], "alice", 1), ua([192, 0, 2, 2], "bob", 2));
+            let inv = a.new_invite("sip:bob@192.0.2.2", "<sip:alice@192.0.2.1>", "<sip:bob@192.0.2.2>");
+            a.invite(Instant::ZERO, inv, Destination::Datagram(sb)).unwrap();
+            let (mut to_b, mut to_a) = (Vec::new(), Vec::new());
+            deliver(&mut a, &mut b, sa, &mut to_b);
+            let evs = deliver(&mut b, &mut a, sb, &mut to_a);
+            let Some(UaEvent::IncomingCall { session, .. }) = evs.first() else { panic!("{evs:?}") };
+            let session = *session;
+            b.ring(Instant::ZERO, session, StatusCode::RINGING, false, None).unwrap();
+            b.ring(Instant::ZERO, session, StatusCode(183), false, None).unwrap();
+            if reject {
+                b.reject(Instant::ZERO, session, StatusCode::BUSY_HERE).unwrap();
+            } else {
+                b.answer(Instant::ZERO, session, None).unwrap();
+            }
+            deliver(&mut b, &mut a, sb, &mut to_a);
+            let tags: Vec<_> = to_a.iter().map(to_tag).collect();
+            assert_eq!(tags.len(), 3, "{tags:?}");
+            assert!(tags[0].as_deref().is_some_and(|t| !t.is_empty()));
+            assert!(tags.iter().all(|t| *t == tags[0]), "{tags:?}");
+            if !reject {
+                assert_eq!(b.dialog(session).map(|d| d.id().local_tag.clone()), tags[0]);
+            }
+        }
+    }
 
     /// RFC 3261 §13.2.2.4: a forked INVITE's dialogs keep the numbers they
     /// were made with (the session's chosen one is one of them), however
