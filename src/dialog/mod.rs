@@ -24,10 +24,11 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::net::{IpAddr, SocketAddr};
 
 use crate::message::builder::RequestBuilder;
 use crate::message::headers::NameAddr;
-use crate::message::uri::Uri;
+use crate::message::uri::{Host, Uri};
 use crate::message::{HeaderName, Message, Method, StatusCode};
 
 /// The dialog ID (§12): Call-ID, local tag and remote tag, from this UA's
@@ -176,8 +177,37 @@ pub struct Dialog {
     ends: [usize; 3],
     /// Route set values as written (name-addrs with their parameters).
     route_set: Vec<String>,
+    /// The next hop's address when it names an IP literal (first route,
+    /// else the remote target; port 5060 when none): kept with the route
+    /// set and the remote target, from the URI decoded when either was
+    /// taken, so that each in-dialog request does not parse it again.
+    hop: Option<SocketAddr>,
     secure: bool,
     target_refresh: &'static [Method<'static>],
+}
+
+/// The address of a SIP or SIPS URI whose host is an IP literal.
+fn ip_hop(uri: &Uri<'_>) -> Option<SocketAddr> {
+    let s = uri.sip()?;
+    let ip = match s.host {
+        Host::Ipv4(a) => IpAddr::from(a),
+        Host::Ipv6 { addr, .. } => IpAddr::from(addr),
+        _ => return None,
+    };
+    Some(SocketAddr::new(ip, s.port.unwrap_or(5060)))
+}
+
+/// The next hop of a dialog with this route set and remote target
+/// (`target` decoded, when the caller has it so): the first route's URI,
+/// else the remote target's.
+fn hop_of(route_set: &[String], target: Option<&Uri<'_>>, target_text: &str) -> Option<SocketAddr> {
+    match route_set.first() {
+        Some(r) => NameAddr::parse(r.as_bytes()).ok().and_then(|na| ip_hop(&na.uri)),
+        None => match target {
+            Some(u) => ip_hop(u),
+            None => Uri::parse(target_text.as_bytes()).ok().and_then(|u| ip_hop(&u)),
+        },
+    }
 }
 
 /// Appends `b` to `s`, as `String::from_utf8_lossy` would (every message
@@ -278,14 +308,14 @@ fn bracket(uri: &[u8]) -> String {
 }
 
 /// The remote target: the Contact URI, which must be SIP or SIPS.
-fn contact_target<'a>(msg: &Message<'a>) -> Result<&'a [u8], DialogError> {
+fn contact_target<'a>(msg: &Message<'a>) -> Result<Uri<'a>, DialogError> {
     let c = msg.contacts().next().ok_or(DialogError::BadHeader(HeaderName::Contact))?;
     let c = c.map_err(|_| DialogError::BadHeader(HeaderName::Contact))?;
     let uri = c.uri().ok_or(DialogError::BadHeader(HeaderName::Contact))?;
     if !uri.is_sip() {
         return Err(DialogError::ContactNotSip);
     }
-    Ok(uri.as_bytes())
+    Ok(uri)
 }
 
 fn record_routes(msg: &Message<'_>) -> Vec<String> {
@@ -304,8 +334,8 @@ fn is_sips(uri: &[u8]) -> bool {
 pub(crate) struct UacSeed {
     text: String,
     /// Ends of From, To, Call-ID and Contact in `text`; the Request-URI
-    /// follows.
-    ends: [usize; 4],
+    /// follows. (u32: the seed sits inline in every session.)
+    ends: [u32; 4],
     seq: Option<u32>,
 }
 
@@ -323,7 +353,7 @@ impl UacSeed {
         let mut ends = [0; 4];
         for (end, p) in ends.iter_mut().zip(parts) {
             bytes.extend_from_slice(p);
-            *end = bytes.len();
+            *end = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
         }
         bytes.extend_from_slice(uri.as_bytes());
         let text = String::from_utf8(bytes).unwrap_or_default();
@@ -331,14 +361,45 @@ impl UacSeed {
     }
 
     fn part(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        let end = self.ends.get(i).copied().unwrap_or(self.text.len());
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = self.ends.get(i).map_or(self.text.len(), |&e| e as usize);
         self.text.get(start..end).unwrap_or_default()
     }
 
     fn present(&self, i: usize) -> Option<&str> {
         Some(self.part(i)).filter(|p| !p.is_empty())
     }
+}
+
+/// The From value `ours` (written by this UA, kept in its seed) decoded,
+/// when the response repeats it byte for byte (a UAS copies it, §8.2.6.2):
+/// the parser decoded those very bytes already, with the parser that would
+/// decode `ours`.
+fn echoed_from<'a>(ours: &'a str, response: &Message<'a>) -> Option<NameAddr<'a>> {
+    if response.header(HeaderName::From)? != ours.as_bytes() {
+        return None;
+    }
+    response.from().ok()
+}
+
+/// The URI of the To value `ours` (written by this UA), when it is
+/// `<uri>` and the response's To is that with parameters after it (the
+/// UAS adds its tag, §8.2.6.2): a name-addr's URI is what lies between
+/// its first `<` and the first `>`, so the response's To, which the parser
+/// decoded, holds the same URI, checked by the same URI parser.
+fn tagged_to<'a>(ours: &'a str, response: &Message<'a>) -> Option<Uri<'a>> {
+    let o = ours.as_bytes();
+    let (&first, inner) = o.split_first()?;
+    let (&last, inner) = inner.split_last()?;
+    if first != b'<' || last != b'>' || inner.contains(&b'>') {
+        return None;
+    }
+    let theirs = response.header(HeaderName::To)?;
+    if theirs.len() <= o.len() || &theirs[..o.len()] != o || theirs[o.len()] != b';' {
+        return None;
+    }
+    let to = response.to().ok()?;
+    (to.bracketed && to.uri.as_bytes() == inner).then_some(to.uri)
 }
 
 impl Dialog {
@@ -354,6 +415,28 @@ impl Dialog {
         confirmed: bool,
         over_tls: bool,
     ) -> Result<Dialog, DialogError> {
+        Self::uas_with(request, || local_tag.into(), local_contact, confirmed, over_tls)
+    }
+
+    /// [`uas`](Self::uas) with the local tag moved out of `local_tag`
+    /// (left empty) once the dialog is made; untouched on error.
+    pub(crate) fn uas_taking_tag(
+        request: &Message<'_>,
+        local_tag: &mut String,
+        local_contact: &str,
+        confirmed: bool,
+        over_tls: bool,
+    ) -> Result<Dialog, DialogError> {
+        Self::uas_with(request, || core::mem::take(local_tag), local_contact, confirmed, over_tls)
+    }
+
+    fn uas_with(
+        request: &Message<'_>,
+        local_tag: impl FnOnce() -> String,
+        local_contact: &str,
+        confirmed: bool,
+        over_tls: bool,
+    ) -> Result<Dialog, DialogError> {
         let cseq = request.cseq().map_err(|_| DialogError::BadHeader(HeaderName::CSeq))?;
         let call_id = request.call_id().map_err(|_| DialogError::BadHeader(HeaderName::CallId))?;
         let remote_tag =
@@ -361,22 +444,21 @@ impl Dialog {
         let secure = over_tls && request.request().is_some_and(|r| is_sips(r.raw_uri));
         let local_uri = uri_of(request, HeaderName::To)?;
         let remote_uri = uri_of(request, HeaderName::From)?;
-        let remote_target = contact_target(request)?;
-        let (text, ends) = pack(local_uri, remote_uri, local_contact.as_bytes(), remote_target);
+        let target = contact_target(request)?;
+        let (text, ends) = pack(local_uri, remote_uri, local_contact.as_bytes(), target.as_bytes());
+        // §12.1.1: Record-Route in order.
+        let route_set = record_routes(request);
+        let hop = hop_of(&route_set, Some(&target), "");
         Ok(Dialog {
-            id: DialogId {
-                call_id: call_id.into(),
-                local_tag: local_tag.into(),
-                remote_tag: remote_tag.into(),
-            },
+            id: DialogId { call_id: call_id.into(), local_tag: local_tag(), remote_tag: remote_tag.into() },
             state: if confirmed { DialogState::Confirmed } else { DialogState::Early },
             role: DialogRole::Uas,
             local_seq: None,
             remote_seq: Some(cseq.seq),
             text,
             ends,
-            // §12.1.1: Record-Route in order.
-            route_set: record_routes(request),
+            route_set,
+            hop,
             secure,
             target_refresh: INVITE_TARGET_REFRESH,
         })
@@ -408,11 +490,16 @@ impl Dialog {
         let remote_uri = uri_of(request, HeaderName::To)?;
         // A 1xx need not carry a Contact; the target then stays the
         // Request-URI until one does.
-        let remote_target = contact_target(response).or_else(|e| match request.request() {
-            Some(r) if (100..200).contains(&status) => Ok(r.raw_uri),
-            _ => Err(e),
-        })?;
+        let target = match contact_target(response) {
+            Ok(u) => Ok(u),
+            Err(e) => match request.request() {
+                Some(r) if (100..200).contains(&status) => Err(r.raw_uri),
+                _ => return Err(e),
+            },
+        };
+        let remote_target = target.as_ref().map_or_else(|raw| *raw, Uri::as_bytes);
         let (text, ends) = pack(local_uri, remote_uri, local_contact, remote_target);
+        let hop = hop_of(&route_set, target.as_ref().ok(), &text[ends[2]..]);
         Ok(Dialog {
             id: DialogId {
                 call_id: call_id.into(),
@@ -426,6 +513,7 @@ impl Dialog {
             text,
             ends,
             route_set,
+            hop,
             secure,
             target_refresh: INVITE_TARGET_REFRESH,
         })
@@ -448,7 +536,10 @@ impl Dialog {
         };
         let bad_from = DialogError::BadHeader(HeaderName::From);
         let from = seed.present(0).ok_or(bad_from)?;
-        let from = NameAddr::parse_for(from.as_bytes(), HeaderName::From).map_err(|_| bad_from)?;
+        let from = echoed_from(from, response).map_or_else(
+            || NameAddr::parse_for(from.as_bytes(), HeaderName::From).map_err(|_| bad_from),
+            Ok,
+        )?;
         let local_tag = from.tag().ok_or(bad_from)?;
         let seq = seed.seq.ok_or(DialogError::BadHeader(HeaderName::CSeq))?;
         let call_id = seed.present(2).ok_or(DialogError::BadHeader(HeaderName::CallId))?;
@@ -459,14 +550,23 @@ impl Dialog {
         let secure = over_tls && is_sips(request_uri.as_bytes());
         let local_contact = seed.present(3).ok_or(DialogError::BadHeader(HeaderName::Contact))?;
         let to_value = seed.present(1).ok_or(DialogError::BadHeader(HeaderName::To))?;
-        let remote_uri = NameAddr::parse_for(to_value.as_bytes(), HeaderName::To)
-            .map_err(|_| DialogError::BadHeader(HeaderName::To))?;
-        let remote_target = contact_target(response).or_else(|e| match status {
-            100..200 => Ok(request_uri.as_bytes()),
-            _ => Err(e),
-        })?;
+        let remote_uri = match tagged_to(to_value, response) {
+            Some(uri) => uri,
+            None => {
+                NameAddr::parse_for(to_value.as_bytes(), HeaderName::To)
+                    .map_err(|_| DialogError::BadHeader(HeaderName::To))?
+                    .uri
+            }
+        };
+        let target = match contact_target(response) {
+            Ok(u) => Ok(u),
+            Err(_) if (100..200).contains(&status) => Err(request_uri.as_bytes()),
+            Err(e) => return Err(e),
+        };
+        let remote_target = target.as_ref().map_or_else(|raw| *raw, Uri::as_bytes);
         let (text, ends) =
-            pack(from.uri.as_bytes(), remote_uri.uri.as_bytes(), local_contact.as_bytes(), remote_target);
+            pack(from.uri.as_bytes(), remote_uri.as_bytes(), local_contact.as_bytes(), remote_target);
+        let hop = hop_of(&route_set, target.as_ref().ok(), &text[ends[2]..]);
         Ok(Dialog {
             id: DialogId {
                 call_id: call_id.into(),
@@ -480,6 +580,7 @@ impl Dialog {
             text,
             ends,
             route_set,
+            hop,
             secure,
             target_refresh: INVITE_TARGET_REFRESH,
         })
@@ -532,11 +633,34 @@ impl Dialog {
     }
 
     /// A target refresh: `uri` becomes the remote target.
-    fn set_remote_target(&mut self, uri: &[u8]) {
+    fn set_remote_target(&mut self, uri: &Uri<'_>) {
         self.text.truncate(self.ends[2]);
         // Exactly: the dialog may stay idle for hours with it.
-        self.text.reserve_exact(uri.len());
-        push_lossy(&mut self.text, uri);
+        self.text.reserve_exact(uri.as_bytes().len());
+        push_lossy(&mut self.text, uri.as_bytes());
+        if self.route_set.is_empty() {
+            self.hop = ip_hop(uri);
+        }
+    }
+
+    /// The next hop's address, when it is an IP literal: the first
+    /// route's URI, else the remote target's (§12.2.1.1, §8.1.2).
+    pub(crate) fn next_hop_addr(&self) -> Option<SocketAddr> {
+        self.hop
+    }
+
+    /// Whether `msg`'s first Contact field is `<` the remote target `>`
+    /// exactly: decoding it would give the target we have (a URI holding
+    /// none of the bytes that could make the field parse otherwise), so
+    /// a 2xx that repeats the Contact of its 1xx changes nothing.
+    fn same_contact(&self, msg: &Message<'_>) -> bool {
+        let target = self.remote_target().as_bytes();
+        let Some(v) = msg.header(HeaderName::Contact) else { return false };
+        v.len() == target.len() + 2
+            && v[0] == b'<'
+            && v[v.len() - 1] == b'>'
+            && &v[1..v.len() - 1] == target
+            && !target.iter().any(|&c| matches!(c, b'<' | b'>' | b',' | b'"'))
     }
 
     /// The route set, first hop first.
@@ -564,8 +688,10 @@ impl Dialog {
             self.state = DialogState::Confirmed;
         }
         if let Some(r) = response {
-            if let Ok(t) = contact_target(r) {
-                self.set_remote_target(t);
+            if !self.same_contact(r) {
+                if let Ok(t) = contact_target(r) {
+                    self.set_remote_target(&t);
+                }
             }
             if was_early && self.role == DialogRole::Uac {
                 // §13.2.2.4: when a 2xx confirms an early dialog, "the
@@ -573,7 +699,10 @@ impl Dialog {
                 // 2xx response" (its Record-Route, reversed, §12.1.2).
                 let mut routes = record_routes(r);
                 routes.reverse();
-                self.route_set = routes;
+                if !(routes.is_empty() && self.route_set.is_empty()) {
+                    self.route_set = routes;
+                    self.hop = hop_of(&self.route_set, None, self.remote_target());
+                }
             }
         }
     }
@@ -698,7 +827,7 @@ impl Dialog {
         let refresh = request.method().is_some_and(|m| self.target_refresh.contains(&m));
         if refresh {
             if let Ok(t) = contact_target(request) {
-                self.set_remote_target(t);
+                self.set_remote_target(&t);
             }
         }
     }
@@ -713,7 +842,7 @@ impl Dialog {
         let reliable_1xx = status.0 / 100 == 1 && response.rseq().ok().flatten().is_some();
         if (status.0 / 100 == 2 || reliable_1xx) && self.target_refresh.contains(&method) {
             if let Ok(t) = contact_target(response) {
-                self.set_remote_target(t);
+                self.set_remote_target(&t);
             }
         }
         if matches!(status, StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST | StatusCode::REQUEST_TIMEOUT) {

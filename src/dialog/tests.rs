@@ -214,3 +214,107 @@ fn rfc3261_13_2_2_4_confirming_2xx_recomputes_the_route_set() {
     d.confirm(Some(&msg(&ringing)));
     assert_eq!(d.route_set(), ["<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"]);
 }
+
+fn without_routes(s: &str) -> String {
+    s.replace("Record-Route: <sip:p2.example.com;lr>\r\n", "")
+        .replace("Record-Route: <sip:p1.example.com;lr>\r\n", "")
+}
+
+fn addr(s: &str) -> Option<core::net::SocketAddr> {
+    Some(s.parse().unwrap())
+}
+
+#[test]
+fn rfc3261_8_1_2_next_hop_is_the_first_route_else_the_target() {
+    // Routes through a named proxy: no address of ours to give.
+    assert_eq!(uac().next_hop_addr(), None);
+    let invite = without_routes(INVITE);
+    let ringing = without_routes(&ok_for(&invite)).replace("200 OK", "180 Ringing");
+    let mut d = Dialog::uac(&msg(&invite), &msg(&ringing), false).unwrap();
+    assert_eq!(d.next_hop_addr(), addr("192.0.2.4:5060"));
+    // §13.2.2.4: the confirming 2xx's Record-Route becomes the route set,
+    // and its first hop the next one.
+    let ok = without_routes(&ok_for(&invite))
+        .replace("Contact:", "Record-Route: <sip:192.0.2.7:5080;lr>\r\nContact:");
+    d.confirm(Some(&msg(&ok)));
+    assert_eq!(d.route_set(), ["<sip:192.0.2.7:5080;lr>"]);
+    assert_eq!(d.next_hop_addr(), addr("192.0.2.7:5080"));
+    // Without routes, a target refresh moves the next hop (§12.2.1.2).
+    let mut d = Dialog::uac(&msg(&invite), &msg(&without_routes(&ok_for(&invite))), false).unwrap();
+    let ok = without_routes(&ok_for(&invite)).replace("<sip:bob@192.0.2.4>", "<sip:bob@[2001:db8::9]:5070>");
+    d.handle_response(Method::Invite, &msg(&ok));
+    assert_eq!(d.next_hop_addr(), addr("[2001:db8::9]:5070"));
+    let ok = without_routes(&ok_for(&invite)).replace("<sip:bob@192.0.2.4>", "<sip:bob@biloxi.example.com>");
+    d.handle_response(Method::Invite, &msg(&ok));
+    assert_eq!(d.next_hop_addr(), None);
+}
+
+#[test]
+fn rfc3261_12_1_2_confirming_2xx_with_the_same_or_another_contact() {
+    let ringing = ok_for(INVITE).replace("200 OK", "180 Ringing");
+    let early = Dialog::uac(&msg(INVITE), &msg(&ringing), false).unwrap();
+    // The same Contact as the 1xx: the target stays.
+    let mut d = early.clone();
+    d.confirm(Some(&msg(&ok_for(INVITE))));
+    assert_eq!(d.remote_target(), "sip:bob@192.0.2.4");
+    // Another one, or one with parameters: the 2xx's URI is the target.
+    for (contact, target) in [
+        ("<sip:bob@192.0.2.8>", "sip:bob@192.0.2.8"),
+        ("<sip:bob@192.0.2.4>;expires=60", "sip:bob@192.0.2.4"),
+        ("Bob <sip:bob@192.0.2.4;ob>", "sip:bob@192.0.2.4;ob"),
+        ("<sip:bob@192.0.2.4>, <sip:x@192.0.2.9>", "sip:bob@192.0.2.4"),
+    ] {
+        let mut d = early.clone();
+        d.confirm(Some(&msg(&ok_for(INVITE).replace("<sip:bob@192.0.2.4>", contact))));
+        assert_eq!(d.remote_target(), target, "{contact}");
+    }
+    // A Contact that is not SIP leaves the target as it was.
+    let mut d = early.clone();
+    d.confirm(Some(&msg(&ok_for(INVITE).replace("<sip:bob@192.0.2.4>", "<tel:+15550100>"))));
+    assert_eq!(d.remote_target(), "sip:bob@192.0.2.4");
+}
+
+#[test]
+fn rfc3261_12_1_2_seeded_dialog_equals_the_parsed_one() {
+    use crate::message::builder::RequestBuilder;
+    let froms = [
+        "<sip:alice@192.0.2.1>;tag=1928301774",
+        "Alice <sip:alice@192.0.2.1>;tag=1928301774",
+        "sip:alice@192.0.2.1;tag=1928301774",
+    ];
+    let tos =
+        ["<sip:bob@192.0.2.2>", "Bob <sip:bob@192.0.2.2>", "sip:bob@192.0.2.2", "<sip:bob@192.0.2.2>;x=1"];
+    for from in froms {
+        for to in tos {
+            let b = RequestBuilder::new(Method::Invite, "sip:bob@192.0.2.2")
+                .via("UDP", "192.0.2.1", "z9hG4bKseed")
+                .from(from)
+                .to(to)
+                .call_id("a84b4c76e66710")
+                .cseq(7)
+                .contact("<sip:alice@192.0.2.1:5060>");
+            let seed = UacSeed::of_builder(&b);
+            let req = b.build().unwrap();
+            let req = req.parse().unwrap();
+            // The UAS echoes From and To (tagged), or rewrites them.
+            for (their_from, their_to) in [
+                (String::from(from), format!("{to};tag=a6c85cf")),
+                (from.replace(";tag=", ";TAG="), format!("{to} ;tag=a6c85cf")),
+            ] {
+                for status in ["180 Ringing", "200 OK"] {
+                    let resp = format!(
+                        "SIP/2.0 {status}\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKseed\r\n\
+                         From: {their_from}\r\nTo: {their_to}\r\nCall-ID: a84b4c76e66710\r\nCSeq: 7 INVITE\r\n\
+                         Contact: <sip:bob@192.0.2.2>\r\nContent-Length: 0\r\n\r\n"
+                    );
+                    let resp = msg(&resp);
+                    assert_eq!(
+                        Dialog::uac_seeded(&seed, &resp, false),
+                        Dialog::uac(&req, &resp, false),
+                        "{from} / {to} / {their_from} / {their_to}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -54,7 +54,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 use core::hash::{BuildHasherDefault, Hasher};
-use core::net::{IpAddr, SocketAddr};
+use core::net::SocketAddr;
 use core::time::Duration;
 
 use bytes::Bytes;
@@ -68,8 +68,6 @@ use crate::endpoint::{
     Destination, Endpoint, EndpointConfig, EndpointError, Event, Output, Received, TransactionId, Transmit,
 };
 use crate::message::builder::{OwnedMessage, RequestBuilder, ResponseBuilder, response_to};
-use crate::message::headers::NameAddr;
-use crate::message::uri::Host;
 use crate::message::{HeaderName, Message, Method, StatusCode};
 use crate::time::Instant;
 use crate::transport::{ConnectionId, Transport};
@@ -367,7 +365,7 @@ struct Orphan {
     invite_seq: u32,
     destination: Destination,
     /// The ACK sent for each 2xx, by remote tag.
-    acks: Vec<(String, Bytes, Destination)>,
+    acks: Few<(String, Bytes, Destination)>,
 }
 
 /// The INVITE (initial or re-) the UAS side has not answered with a final
@@ -385,7 +383,7 @@ struct Session {
     state: SessionState,
     destination: Destination,
     /// UAC: one dialog per answering fork; UAS: the one dialog.
-    dialogs: Vec<Dialog>,
+    dialogs: Dialogs,
     /// The UA's dialog index hash of the first dialog ([`DialogIndex`]).
     index_hash: u64,
     /// The session's dialog (the first confirmed one), by its index in
@@ -399,13 +397,16 @@ struct Session {
     /// from its builder until the session is answered, so that a 1xx or
     /// 2xx makes its dialog without parsing the INVITE again (later
     /// forks parse it).
-    uac_seed: Option<Box<UacSeed>>,
+    /// Inline: a box of its own would be one more allocation per call for
+    /// some 50 bytes.
+    uac_seed: Option<UacSeed>,
     /// UAC: the ACK sent for each 2xx, by (dialog index, CSeq number).
     acks: Vec<(usize, u32, Bytes, Destination)>,
     /// UAC: highest RSeq PRACKed per remote tag.
     rseqs: Vec<(String, u32)>,
     cancelled: bool,
-    /// UAS: our To tag.
+    /// UAS: our To tag until the dialog is made, which then holds it
+    /// (see [`Session::tag`]).
     local_tag: String,
     pending: Option<PendingInvite>,
     retransmit_2xx: Option<Box<Retransmit>>,
@@ -432,7 +433,7 @@ impl Session {
             role,
             state: SessionState::Initial,
             destination,
-            dialogs: Vec::new(),
+            dialogs: Dialogs::default(),
             index_hash: 0,
             chosen: None,
             invite_tx: None,
@@ -463,6 +464,15 @@ impl Session {
 
     fn dialog_mut(&mut self, key: DialogKey<'_>) -> Option<&mut Dialog> {
         self.dialogs.iter_mut().find(|d| d.id().key() == key)
+    }
+
+    /// UAS: our To tag, the dialog's local tag once there is a dialog
+    /// (moved into it: one copy less per call and per idle session).
+    fn tag(&self) -> &str {
+        match self.dialogs.get(0) {
+            Some(d) => &d.id().local_tag,
+            None => &self.local_tag,
+        }
     }
 
     fn chosen(&self) -> Option<&Dialog> {
@@ -582,7 +592,7 @@ impl DialogIndex {
         if s.dialogs.is_empty() {
             s.index_hash = self.hash(&d.id().call_id, &d.id().local_tag);
         }
-        push_dialog(&mut s.dialogs, d);
+        s.dialogs.push(d);
         let hash = self.hash_of(s, s.dialogs.len() - 1);
         self.table.insert_unique(hash, (hash, session), |&(h, _)| h);
     }
@@ -654,7 +664,6 @@ fn response_body(b: ResponseBuilder, body: Option<(&str, Vec<u8>)>) -> ResponseB
     }
 }
 
-/// Most sessions have one dialog; a Vec's first push would reserve four.
 /// The UAC dialog a response to our INVITE creates: from the INVITE's
 /// seed while there is one, else from the INVITE parsed again.
 fn uac_dialog<'r>(
@@ -668,10 +677,94 @@ fn uac_dialog<'r>(
     }
 }
 
-fn push_dialog(dialogs: &mut Vec<Dialog>, d: Dialog) {
-    dialogs.reserve_exact(1);
-    dialogs.push(d);
+/// A short list whose first element sits inline: most sessions have one
+/// dialog and most ended calls one ACK to keep, and a Vec of one would be
+/// one more allocation per call.
+#[derive(Debug)]
+struct Few<T> {
+    first: Option<T>,
+    /// Elements 1.. (empty while `first` is `None`).
+    more: Vec<T>,
 }
+
+impl<T> Default for Few<T> {
+    fn default() -> Self {
+        Few { first: None, more: Vec::new() }
+    }
+}
+
+impl<T> Few<T> {
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    fn get(&self, i: usize) -> Option<&T> {
+        match i {
+            0 => self.first.as_ref(),
+            _ => self.more.get(i - 1),
+        }
+    }
+
+    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        match i {
+            0 => self.first.as_mut(),
+            _ => self.more.get_mut(i - 1),
+        }
+    }
+
+    /// Appends `x` as the last element.
+    fn push(&mut self, x: T) {
+        if self.first.is_none() {
+            self.first = Some(x);
+        } else {
+            // Exactly: these lists are short (at most `max_forks`), and a
+            // first push would reserve four.
+            self.more.reserve_exact(1);
+            self.more.push(x);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.first.iter().chain(self.more.iter())
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.first.iter_mut().chain(self.more.iter_mut())
+    }
+
+    fn clear(&mut self) {
+        self.first = None;
+        self.more = Vec::new();
+    }
+}
+
+impl<T> core::ops::Index<usize> for Few<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        match self.get(i) {
+            Some(x) => x,
+            None => panic!("element {i} of {}", self.len()),
+        }
+    }
+}
+
+impl<T> core::ops::IndexMut<usize> for Few<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        let n = self.len();
+        match self.get_mut(i) {
+            Some(x) => x,
+            None => panic!("element {i} of {n}"),
+        }
+    }
+}
+
+/// A session's dialogs, by number (see [`Few`]).
+type Dialogs = Few<Dialog>;
 
 /// The destination of an in-dialog request: the call's own when it runs
 /// over a connection, else the next hop (first route, or the remote
@@ -680,19 +773,9 @@ fn next_hop(dialog: &Dialog, fallback: Destination) -> Destination {
     if let Destination::Connection(_) = fallback {
         return fallback;
     }
-    let hop = match dialog.route_set().first() {
-        Some(r) => NameAddr::parse(r.as_bytes()).ok().and_then(|na| na.uri.sip().map(|s| (s.host, s.port))),
-        None => crate::message::uri::Uri::parse(dialog.remote_target().as_bytes())
-            .ok()
-            .and_then(|u| u.sip().map(|s| (s.host, s.port))),
-    };
-    let ip = match hop {
-        Some((Host::Ipv4(a), port)) => Some((IpAddr::from(a), port)),
-        Some((Host::Ipv6 { addr, .. }, port)) => Some((IpAddr::from(addr), port)),
-        _ => None,
-    };
-    match ip {
-        Some((ip, port)) => Destination::Datagram(SocketAddr::new(ip, port.unwrap_or(5060))),
+    // Decoded when the route set or the remote target was taken.
+    match dialog.next_hop_addr() {
+        Some(addr) => Destination::Datagram(addr),
         None => fallback,
     }
 }
@@ -895,7 +978,7 @@ impl UserAgent {
         // The sequence number from the builder: the request sent carries
         // that CSeq (the builder checked it), no need to parse it back.
         let seq = invite.cseq_seq().unwrap_or(0);
-        let seed = Box::new(UacSeed::of_builder(&invite));
+        let seed = UacSeed::of_builder(&invite);
         let tx = self.ep.send_request(now, invite, destination)?;
         let request = self.ep.client_request(tx).cloned();
         let id = self.new_session_id();
@@ -941,7 +1024,7 @@ impl UserAgent {
         if reliable && s.reliable_1xx.is_some() {
             return Err(UaError::InvalidState);
         }
-        let mut b = with_contact(response_to(msg, status, Some(&s.local_tag)), contact, self.contact_clean);
+        let mut b = with_contact(response_to(msg, status, Some(s.tag())), contact, self.contact_clean);
         let rseq = if reliable {
             let r = s.next_rseq;
             s.next_rseq += 1;
@@ -954,7 +1037,7 @@ impl UserAgent {
         let tx = pending.transaction;
         let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
         if s.dialogs.is_empty() {
-            let d = Dialog::uas(msg, &s.local_tag, contact, false, false)?;
+            let d = Dialog::uas_taking_tag(msg, &mut s.local_tag, contact, false, false)?;
             self.by_dialog.add(s, session, d);
         }
         if let Some(rseq) = rseq {
@@ -1002,7 +1085,7 @@ impl UserAgent {
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
         let msg = pending.request.message();
         let response = response_body(
-            with_contact(response_to(msg, StatusCode::OK, Some(&s.local_tag)), contact, self.contact_clean),
+            with_contact(response_to(msg, StatusCode::OK, Some(s.tag())), contact, self.contact_clean),
             body,
         )
         .build()
@@ -1014,7 +1097,7 @@ impl UserAgent {
             }
         } else {
             if s.dialogs.is_empty() {
-                let d = Dialog::uas(msg, &s.local_tag, contact, true, false)?;
+                let d = Dialog::uas_taking_tag(msg, &mut s.local_tag, contact, true, false)?;
                 self.by_dialog.add(s, session, d);
             }
             s.dialogs[0].confirm(None);
@@ -1062,7 +1145,7 @@ impl UserAgent {
         }
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
-        let response = response_to(pending.request.message(), status, Some(&s.local_tag))
+        let response = response_to(pending.request.message(), status, Some(s.tag()))
             .build()
             .map_err(|_| UaError::Build)?;
         self.by_server_tx.remove(&pending.transaction);
@@ -1313,8 +1396,7 @@ impl UserAgent {
                 // application had not answered when it hung up), so that
                 // neither side's INVITE transaction is left waiting.
                 if let Ok(r) =
-                    response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&s.local_tag))
-                        .build()
+                    response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(s.tag())).build()
                 {
                     let _ = self.ep.send_response(now, p.transaction, r);
                 }
@@ -1338,13 +1420,15 @@ impl UserAgent {
                     // copied.
                     let invite_seq = s.invite_seq;
                     let dialogs = &mut s.dialogs;
-                    let acks = core::mem::take(&mut s.acks)
-                        .into_iter()
-                        .filter(|a| a.1 == invite_seq)
-                        .map(|(i, _, b, d)| {
-                            (dialogs.get_mut(i).map(Dialog::take_remote_tag).unwrap_or_default(), b, d)
-                        })
-                        .collect();
+                    let mut acks = Few::default();
+                    for (i, _, b, d) in core::mem::take(&mut s.acks).into_iter().filter(|a| a.1 == invite_seq)
+                    {
+                        acks.push((
+                            dialogs.get_mut(i).map(Dialog::take_remote_tag).unwrap_or_default(),
+                            b,
+                            d,
+                        ));
+                    }
                     let o = Orphan { invite, invite_seq, destination: s.destination, acks };
                     self.orphans.insert(tx, o);
                 }
@@ -1529,7 +1613,7 @@ impl UserAgent {
             let _ = self.ep.send_response(now, tx, ok);
         }
         if let Some(p) = self.sessions.get_mut(&id).and_then(|s| s.pending.take()) {
-            let tag = self.sessions.get(&id).map(|s| s.local_tag.clone()).unwrap_or_default();
+            let tag = self.sessions.get(&id).map(|s| String::from(s.tag())).unwrap_or_default();
             if let Ok(r) =
                 response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).build()
             {
@@ -1584,7 +1668,7 @@ impl UserAgent {
         let Some(s) = self.sessions.get_mut(&id) else { return };
         let Some(p) = s.pending.take() else { return };
         self.by_server_tx.remove(&invite_tx);
-        let tag = s.local_tag.clone();
+        let tag = String::from(s.tag());
         let reinvite = p.reinvite;
         if let Ok(r) = response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).build() {
             let _ = self.ep.send_response(now, p.transaction, r);
@@ -1637,7 +1721,7 @@ impl UserAgent {
                     if let Some(did) = DialogKey::of_response(msg) {
                         index = s.dialog_index(did);
                         if index.is_none() && s.dialogs.len() < self.config.max_forks {
-                            if let Ok(d) = uac_dialog(s.uac_seed.as_deref(), request, msg) {
+                            if let Ok(d) = uac_dialog(s.uac_seed.as_ref(), request, msg) {
                                 self.by_dialog.add(s, id, d);
                                 index = Some(s.dialogs.len() - 1);
                             }
@@ -1670,7 +1754,7 @@ impl UserAgent {
                     }
                     // Beyond max_forks: ignored (see UaConfig::max_forks).
                     None if full => return,
-                    None => match uac_dialog(s.uac_seed.as_deref(), request, msg) {
+                    None => match uac_dialog(s.uac_seed.as_ref(), request, msg) {
                         Ok(d) => {
                             self.by_dialog.add(s, id, d);
                             s.dialogs.len() - 1
@@ -1943,7 +2027,7 @@ impl UserAgent {
         if let Some(id) = self.by_server_tx.remove(&tx) {
             let Some(s) = self.sessions.get_mut(&id) else { return };
             let Some(p) = s.pending.take() else { return };
-            let tag = s.local_tag.clone();
+            let tag = String::from(s.tag());
             s.reliable_1xx = None;
             if let Ok(r) =
                 response_to(p.request.message(), StatusCode::SERVER_INTERNAL_ERROR, Some(&tag)).build()
@@ -2036,5 +2120,102 @@ impl UserAgent {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ua(ip: [u8; 4], user: &str, seed: u8) -> UserAgent {
+        let host = core::net::IpAddr::from(ip).to_string();
+        let mut c = UaConfig::new(&host, &alloc::format!("<sip:{user}@{host}:5060>"), [seed; 32]);
+        c.endpoint.via_port = Some(5060);
+        c.endpoint.policy = None;
+        UserAgent::new(c)
+    }
+
+    /// Moves `a`'s transmits to `b` (from `from`), returning `a`'s events.
+    fn deliver(
+        a: &mut UserAgent,
+        b: &mut UserAgent,
+        from: SocketAddr,
+        sent: &mut Vec<Bytes>,
+    ) -> Vec<UaEvent> {
+        let mut evs = Vec::new();
+        while let Some(out) = a.poll_output() {
+            match out {
+                UaOutput::Transmit(t) => {
+                    sent.push(t.bytes.clone());
+                    b.handle_datagram(Instant::ZERO, from, t.bytes);
+                }
+                UaOutput::Event(e) => evs.push(e),
+            }
+        }
+        evs
+    }
+
+    fn to_tag(b: &Bytes) -> Option<String> {
+        Message::parse(b).ok()?.to().ok()?.tag().map(String::from)
+    }
+
+    /// RFC 3261 §8.2.6.2, §12.1.1: every response of the UAS in the dialog
+    /// carries the same To tag, the dialog's local tag, also once the
+    /// dialog made by the first of them holds it.
+    #[test]
+    fn rfc3261_12_1_1_uas_responses_keep_one_to_tag() {
+        let (sa, sb) = (SocketAddr::from(([192, 0, 2, 1], 5060)), SocketAddr::from(([192, 0, 2, 2], 5060)));
+        for reject in [false, true] {
+            let (mut a, mut b) = (ua([192, 0, 2, 1], "alice", 1), ua([192, 0, 2, 2], "bob", 2));
+            let inv = a.new_invite("sip:bob@192.0.2.2", "<sip:alice@192.0.2.1>", "<sip:bob@192.0.2.2>");
+            a.invite(Instant::ZERO, inv, Destination::Datagram(sb)).unwrap();
+            let (mut to_b, mut to_a) = (Vec::new(), Vec::new());
+            deliver(&mut a, &mut b, sa, &mut to_b);
+            let evs = deliver(&mut b, &mut a, sb, &mut to_a);
+            let Some(UaEvent::IncomingCall { session, .. }) = evs.first() else { panic!("{evs:?}") };
+            let session = *session;
+            b.ring(Instant::ZERO, session, StatusCode::RINGING, false, None).unwrap();
+            b.ring(Instant::ZERO, session, StatusCode(183), false, None).unwrap();
+            if reject {
+                b.reject(Instant::ZERO, session, StatusCode::BUSY_HERE).unwrap();
+            } else {
+                b.answer(Instant::ZERO, session, None).unwrap();
+            }
+            deliver(&mut b, &mut a, sb, &mut to_a);
+            let tags: Vec<_> = to_a.iter().map(to_tag).collect();
+            assert_eq!(tags.len(), 3, "{tags:?}");
+            assert!(tags[0].as_deref().is_some_and(|t| !t.is_empty()));
+            assert!(tags.iter().all(|t| *t == tags[0]), "{tags:?}");
+            if !reject {
+                assert_eq!(b.dialog(session).map(|d| d.id().local_tag.clone()), tags[0]);
+            }
+        }
+    }
+
+    /// RFC 3261 §13.2.2.4: a forked INVITE's dialogs keep the numbers they
+    /// were made with (the session's chosen one is one of them), however
+    /// many forks come, with the first held inline.
+    #[test]
+    fn rfc3261_13_2_2_4_forks_keep_their_numbers() {
+        let mut f: Few<u32> = Few::default();
+        assert!(f.is_empty());
+        assert_eq!(f.get(0), None);
+        for n in 0..5 {
+            f.push(n * 10);
+            assert_eq!(f.len(), n as usize + 1);
+        }
+        assert!(!f.is_empty());
+        assert_eq!(f.iter().copied().collect::<alloc::vec::Vec<_>>(), [0, 10, 20, 30, 40]);
+        assert_eq!((f[0], f[3], f.get(5)), (0, 30, None));
+        f[3] = 33;
+        for x in f.iter_mut() {
+            *x += 1;
+        }
+        assert_eq!(f.iter().copied().collect::<alloc::vec::Vec<_>>(), [1, 11, 21, 34, 41]);
+        f.clear();
+        assert!(f.is_empty() && f.get(0).is_none() && f.get(1).is_none());
+        assert_eq!(f.len(), 0);
+        f.push(7);
+        assert_eq!((f.len(), f[0]), (1, 7));
     }
 }
