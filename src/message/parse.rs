@@ -268,7 +268,9 @@ fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     Ok(StatusLine { status: StatusCode(n), reason })
 }
 
-fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
+/// Parses a request line into `dst` (written in place: a request line
+/// with its decoded URI is the larger part of a start line).
+fn parse_request_line<'a>(line: &'a [u8], dst: &mut StartLine<'a>) -> Result<(), ParseError> {
     // Request-Line = Method SP Request-URI SP SIP-Version: exactly two SPs.
     // Extra or trailing SPs and LWS inside the URI are rejected, which
     // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
@@ -299,7 +301,8 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     if uri.sip().is_some_and(|u| u.headers.is_some()) {
         return Err(ParseError::syntax(Element::RequestUri));
     }
-    Ok(RequestLine { method, uri, raw_uri })
+    *dst = StartLine::Request(RequestLine { method, uri, raw_uri });
+    Ok(())
 }
 
 impl<'a> Message<'a> {
@@ -349,18 +352,13 @@ impl<'a> Message<'a> {
             return Err(ParseError::new(Element::StartLine, ErrorKind::LineTooLong));
         }
         let line = &buf[pos..sl_end];
-        let start = if starts_with_sip_slash(line) {
-            StartLine::Response(parse_status_line(line)?)
-        } else {
-            StartLine::Request(parse_request_line(line)?)
-        };
 
-        // The message is built in place from here on: the index is pushed
-        // into it directly, so the 1 KiB index is not copied into the
-        // message after the loop (only the final move out remains).
+        // The message is built in place from here on: the start line and
+        // the index are written into it directly, so neither is copied
+        // into the message afterwards (only the final move out remains).
         let mut msg = Message {
             buf,
-            start,
+            start: StartLine::Response(StatusLine { status: StatusCode(0), reason: &[] }),
             index: heapless::Vec::new(),
             head_len: 0,
             head_str: None,
@@ -375,6 +373,11 @@ impl<'a> Message<'a> {
             to: None,
             limits: *limits,
         };
+        if starts_with_sip_slash(line) {
+            msg.start = StartLine::Response(parse_status_line(line)?);
+        } else {
+            parse_request_line(line, &mut msg.start)?;
+        }
         let tx = msg.scan_fields(finder, next, limits)?;
         let body_start = msg.head_len;
         msg.head_str = simdutf8::basic::from_utf8(buf.get(..body_start).unwrap_or(&[])).ok();
@@ -480,7 +483,9 @@ impl<'a> Message<'a> {
             if name_end > u8::MAX as usize {
                 return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
             }
-            let name_bytes = line.get(..name_end).unwrap_or(&[]);
+            let Some(name_bytes) = line.get(..name_end) else {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            };
             let name = HeaderName::classify(name_bytes, w);
             // A known name matched exactly, so it is a token; any other
             // must be checked (RFC 3261 §7.3.1: field-name is a token).
