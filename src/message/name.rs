@@ -156,7 +156,9 @@ pub enum HeaderName {
 /// A known name as the classifier compares it: the lower-case name read
 /// little-endian as up to three words (bytes 0..8, the last eight, and
 /// 8..16 for names over 16 bytes), and beside each word the bit 0x20 at
-/// every letter position.
+/// every letter position; `mask0` keeps the bytes of the first word that
+/// belong to the name (all eight for names of eight bytes or more), so
+/// the candidate's first word may carry whatever follows the name.
 ///
 /// OR-ing a candidate's word with `fold` and comparing with `lower` is an
 /// exact case-insensitive match (RFC 3261 §7.3.1): at a letter position
@@ -167,12 +169,14 @@ pub enum HeaderName {
 struct Pat {
     lower: [u64; 3],
     fold: [u64; 3],
+    mask0: u64,
 }
 
 const fn pat(name: &[u8]) -> Pat {
     let n = name.len();
     let mut lower = [0u64; 3];
     let mut fold = [0u64; 3];
+    let mask0 = if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
     // Word k starts at offs[k]; names of up to eight bytes use word 0 only,
     // zero-padded (the parser zero-pads the candidate the same way).
     let offs = [0, n.saturating_sub(8), 8];
@@ -196,7 +200,7 @@ const fn pat(name: &[u8]) -> Pat {
         }
         k += 1;
     }
-    Pat { lower, fold }
+    Pat { lower, fold, mask0 }
 }
 
 /// The eight bytes of `s` at `i` as a little-endian word (0 if `s` is too
@@ -213,12 +217,12 @@ fn word_at(s: &[u8], i: usize) -> u64 {
 }
 
 /// True if `name` (whose length is the pattern's) is the pattern's name in
-/// some letter case. `head` is the first `min(len, 8)` bytes of `name`,
-/// little-endian and zero-padded.
+/// some letter case. `head` holds the first `min(len, 8)` bytes of `name`,
+/// little-endian, in its low bytes; its other bytes are ignored.
 #[inline(always)]
 fn is(name: &[u8], head: u64, p: &Pat) -> bool {
     let n = name.len();
-    if head | p.fold[0] != p.lower[0] {
+    if (head | p.fold[0]) & p.mask0 != p.lower[0] {
         return false;
     }
     if n <= 8 {
@@ -266,7 +270,10 @@ impl HeaderName {
     }
 
     /// [`HeaderName::from_bytes`] with the name's first bytes already
-    /// loaded as a word (see [`head_word`]), as the parser has them.
+    /// loaded as a little-endian word, as the parser has them: the low
+    /// `min(len, 8)` bytes of `head` are the name's, the rest may hold
+    /// whatever follows it (the patterns mask them off), so the parser
+    /// need not cut the word to the name's length.
     ///
     /// Dispatches on length and first letter, then compares one to four
     /// candidates a word at a time (see [`Pat`]). The match is exact, so
@@ -275,9 +282,11 @@ impl HeaderName {
     #[inline(always)]
     pub(crate) fn classify(name: &[u8], head: u64) -> HeaderName {
         let n = name.len();
-        let Some(&first) = name.first() else {
+        if n == 0 {
             return HeaderName::Other;
-        };
+        }
+        // The name's first byte, already in the word.
+        let first = head as u8;
         // For a letter, `first | 0x20` is its lower case; any other byte
         // lands on an arm whose full compare then fails, or on `_`.
         match (n, first | 0x20) {
@@ -668,6 +677,27 @@ mod tests {
                     || h.compact().is_some_and(|c| name.eq_ignore_ascii_case(c.as_bytes()))
             })
             .unwrap_or(HeaderName::Other)
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_classifier_ignores_the_bytes_after_the_name() {
+        // The parser hands the classifier the line's first eight bytes,
+        // which may run past the name (the colon, the value): whatever
+        // follows must not change the result.
+        for &h in HeaderName::ALL {
+            for name in [Some(h.as_str()), h.compact()].into_iter().flatten() {
+                let n = name.len();
+                for junk in [0u8, b':', b' ', b'a', b'-', 0x0d, 0xff] {
+                    let mut buf = [junk; 32];
+                    buf[..n].copy_from_slice(name.as_bytes());
+                    let w = u64::from_le_bytes(buf[..8].try_into().unwrap());
+                    assert_eq!(HeaderName::classify(&buf[..n], w), h, "{name} + {junk}");
+                    // One byte short is a different (unknown or shorter) name.
+                    let short = &buf[..n - 1];
+                    assert_eq!(HeaderName::classify(short, w), reference(short), "{name} - 1");
+                }
+            }
+        }
     }
 
     #[test]

@@ -110,64 +110,52 @@ pub struct Message<'a> {
 /// past a proxy (RFC 3261 §7.3.1 allows only CRLF; a lone LF is accepted
 /// for robustness, as most deployed stacks do).
 #[inline(always)]
-fn line_end(finder: &Finder, buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
+fn line_end<F: LineBreaks>(finder: &F, buf: &[u8], i: usize) -> Result<Option<(usize, usize)>, ()> {
     let Some(rest) = buf.get(i..) else {
         return Ok(None);
     };
-    match find_break(finder, rest) {
+    match finder.find(rest) {
         None => Ok(None),
         Some(k) => {
             let p = i + k;
-            if buf[p] == b'\n' {
-                Ok(Some((p, p + 1)))
-            } else {
-                match buf.get(p + 1) {
-                    Some(b'\n') => Ok(Some((p, p + 2))),
-                    Some(_) => Err(()),
-                    None => Ok(None),
-                }
+            match (buf.get(p), buf.get(p + 1)) {
+                (Some(b'\n'), _) => Ok(Some((p, p + 1))),
+                (_, Some(b'\n')) => Ok(Some((p, p + 2))),
+                (_, Some(_)) => Err(()),
+                (_, None) => Ok(None),
             }
         }
     }
 }
 
-/// Finds the line breaks of the header section: the next CR or LF. Where
-/// AVX2 is known to be there (detected at run time with `std`, or enabled
-/// at compile time) the finder is built once per parse (`finder`) and
-/// called directly; elsewhere memchr's `memchr2` (which looks its
-/// implementation up on each call).
+/// Finds the line breaks of the header section: the next CR or LF.
 ///
 /// Searching for CR as well as LF is what refuses a bare CR without a
 /// second pass over the head: every CR is seen, and each must be followed
-/// by LF (see [`line_end`] for why).
-#[cfg(target_arch = "x86_64")]
-type Finder = Option<memchr::arch::x86_64::avx2::memchr::Two>;
-#[cfg(not(target_arch = "x86_64"))]
-type Finder = ();
-
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn finder() -> Finder {
-    memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n')
+/// by LF (see [`line_end`] for why). The parser is compiled once for each
+/// finder, so the choice is made once per message, not once per line.
+trait LineBreaks {
+    fn find(&self, hay: &[u8]) -> Option<usize>;
 }
 
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-fn finder() -> Finder {}
-
+/// memchr's AVX2 finder, called directly: built once per parse where AVX2
+/// is there (detected at run time with `std`, or enabled at compile time).
 #[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn find_break(finder: &Finder, hay: &[u8]) -> Option<usize> {
-    match finder {
-        Some(f) => f.find(hay),
-        None => memchr::memchr2(b'\r', b'\n', hay),
+impl LineBreaks for memchr::arch::x86_64::avx2::memchr::Two {
+    #[inline(always)]
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        memchr::arch::x86_64::avx2::memchr::Two::find(self, hay)
     }
 }
 
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-fn find_break(_: &Finder, hay: &[u8]) -> Option<usize> {
-    memchr::memchr2(b'\r', b'\n', hay)
+/// Elsewhere memchr's `memchr2` (which picks its implementation itself).
+struct Portable;
+
+impl LineBreaks for Portable {
+    #[inline(always)]
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        memchr::memchr2(b'\r', b'\n', hay)
+    }
 }
 
 /// The position of the first ':' in `line`, eight bytes at a time with the
@@ -280,7 +268,9 @@ fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     Ok(StatusLine { status: StatusCode(n), reason })
 }
 
-fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
+/// Parses a request line into `dst` (written in place: a request line
+/// with its decoded URI is the larger part of a start line).
+fn parse_request_line<'a>(line: &'a [u8], dst: &mut StartLine<'a>) -> Result<(), ParseError> {
     // Request-Line = Method SP Request-URI SP SIP-Version: exactly two SPs.
     // Extra or trailing SPs and LWS inside the URI are rejected, which
     // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
@@ -311,7 +301,8 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     if uri.sip().is_some_and(|u| u.headers.is_some()) {
         return Err(ParseError::syntax(Element::RequestUri));
     }
-    Ok(RequestLine { method, uri, raw_uri })
+    *dst = StartLine::Request(RequestLine { method, uri, raw_uri });
+    Ok(())
 }
 
 impl<'a> Message<'a> {
@@ -327,6 +318,19 @@ impl<'a> Message<'a> {
 
     /// Parses one complete message under the given limits.
     pub fn parse_with(buf: &'a [u8], limits: &Limits) -> Result<Message<'a>, ParseError> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(two) = &memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') {
+            return Self::parse_using(buf, limits, two);
+        }
+        Self::parse_using(buf, limits, &Portable)
+    }
+
+    #[inline(never)]
+    fn parse_using<F: LineBreaks>(
+        buf: &'a [u8],
+        limits: &Limits,
+        finder: &F,
+    ) -> Result<Message<'a>, ParseError> {
         if buf.len() > limits.max_message_size {
             return Err(ParseError::new(Element::Message, ErrorKind::MessageTooLarge));
         }
@@ -339,33 +343,22 @@ impl<'a> Message<'a> {
                 break;
             }
         }
-        let max_head = limits.effective_max_header_section();
-        let max_line = limits.max_line_length;
-        let max_headers = limits.effective_max_headers();
-        let head_limit_hit = || ParseError::new(Element::Message, ErrorKind::HeaderSectionTooLarge);
-
-        let finder = finder();
-        let (sl_end, mut next) = match line_end(&finder, buf, pos) {
+        let (sl_end, next) = match line_end(finder, buf, pos) {
             Ok(Some(v)) => v,
             Ok(None) => return Err(ParseError::new(Element::StartLine, ErrorKind::Incomplete)),
             Err(()) => return Err(ParseError::syntax(Element::StartLine)),
         };
-        if sl_end - pos > max_line {
+        if sl_end - pos > limits.max_line_length {
             return Err(ParseError::new(Element::StartLine, ErrorKind::LineTooLong));
         }
         let line = &buf[pos..sl_end];
-        let start = if starts_with_sip_slash(line) {
-            StartLine::Response(parse_status_line(line)?)
-        } else {
-            StartLine::Request(parse_request_line(line)?)
-        };
 
-        // The message is built in place from here on: the index is pushed
-        // into it directly, so the 1 KiB index is not copied into the
-        // message after the loop (only the final move out remains).
+        // The message is built in place from here on: the start line and
+        // the index are written into it directly, so neither is copied
+        // into the message afterwards (only the final move out remains).
         let mut msg = Message {
             buf,
-            start,
+            start: StartLine::Response(StatusLine { status: StatusCode(0), reason: &[] }),
             index: heapless::Vec::new(),
             head_len: 0,
             head_str: None,
@@ -380,118 +373,19 @@ impl<'a> Message<'a> {
             to: None,
             limits: *limits,
         };
-        let index = &mut msg.index;
-        let body_start;
-        // One SIMD search per line finds its end; nothing past the
-        // header-section limit is ever scanned.
-        let scan_end = buf.len().min(max_head + 1);
-        loop {
-            let line_start = next;
-            let hay = buf.get(line_start..scan_end).unwrap_or(&[]);
-            let Some(k) = find_break(&finder, hay) else {
-                if scan_end < buf.len() {
-                    return Err(head_limit_hit());
-                }
-                // The input ends right after a complete header line: the
-                // datagram boundary ends the header section (some UAs omit
-                // the final empty line of a bodiless UDP message; RFC 4475's
-                // archive has such a message). Stream framing never hands
-                // us such input.
-                if line_start == buf.len() && !index.is_empty() {
-                    body_start = buf.len();
-                    break;
-                }
-                return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
-            };
-            let end = line_start + k;
-            // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
-            // for robustness); a CR not followed by LF is refused, since
-            // some stacks end a line there and a header could be smuggled
-            // past a proxy.
-            next = match hay.get(k) {
-                Some(b'\r') => match hay.get(k + 1) {
-                    Some(b'\n') => end + 2,
-                    Some(_) => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
-                    // The LF would lie past the limit, or past the input.
-                    None if scan_end < buf.len() => return Err(head_limit_hit()),
-                    None => return Err(ParseError::new(Element::Message, ErrorKind::Incomplete)),
-                },
-                _ => end + 1,
-            };
-            let Some(line) = hay.get(..k) else {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            };
-            let Some(&first) = line.first() else {
-                body_start = next;
-                break;
-            };
-            if line.len() > max_line {
-                return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
-            }
-            if first == b' ' || first == b'\t' {
-                // RFC 3261 §7.3.1: a continuation line folds into the
-                // previous field's value.
-                let Some(last) = index.last_mut() else {
-                    return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-                };
-                if !lex::is_blank(line) {
-                    // end < scan_end <= max_head + 1 <= u16::MAX + 1.
-                    last.value_end = trim_end(buf, last.value_start as usize, end) as u16;
-                }
-                continue;
-            }
-            // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
-            // cannot hold ':', so the first colon ends it.
-            let w = word_at(hay, 0);
-            let Some(colon) = find_colon(line, w) else {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            };
-            let mut name_end = colon;
-            if colon > 0 && line.get(colon - 1).is_some_and(|&c| lex::is_ws(c)) {
-                // Rare: white space before the colon.
-                while name_end > 0 && line.get(name_end - 1).is_some_and(|&c| lex::is_ws(c)) {
-                    name_end -= 1;
-                }
-            }
-            if name_end == 0 || name_end > u8::MAX as usize {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            }
-            let name_bytes = &line[..name_end];
-            let head = if name_end >= 8 { w } else { w & ((1u64 << (8 * name_end)) - 1) };
-            let name = HeaderName::classify(name_bytes, head);
-            // A known name matched exactly, so it is a token; any other
-            // must be checked (RFC 3261 §7.3.1: field-name is a token).
-            if name == HeaderName::Other && lex::scan_token(name_bytes, 0) != name_end {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            }
-            let mut vs = line_start + colon + 1;
-            while vs < end && buf.get(vs).is_some_and(|&c| lex::is_ws(c)) {
-                vs += 1;
-            }
-            let ve = trim_end(buf, vs, end);
-            if index.len() >= max_headers {
-                return Err(ParseError::new(Element::Message, ErrorKind::TooManyHeaders));
-            }
-            // Offsets fit: every position here is at most max_head <= u16::MAX.
-            let _ = index.push(Entry {
-                name,
-                name_len: name_end as u8,
-                line_start: line_start as u16,
-                value_start: vs as u16,
-                value_end: ve as u16,
-            });
+        if starts_with_sip_slash(line) {
+            msg.start = StartLine::Response(parse_status_line(line)?);
+        } else {
+            parse_request_line(line, &mut msg.start)?;
         }
-        if body_start > max_head {
-            return Err(head_limit_hit());
-        }
-
-        msg.head_len = body_start;
-        msg.head_str = simdutf8::basic::from_utf8(&buf[..body_start]).ok();
-        msg.check_transaction_headers()?;
+        let tx = msg.scan_fields(finder, next, limits)?;
+        let body_start = msg.head_len;
+        msg.head_str = simdutf8::basic::from_utf8(buf.get(..body_start).unwrap_or(&[])).ok();
+        msg.check_transaction_headers(&tx)?;
 
         // Body: RFC 3261 §18.3. With Content-Length, exactly that many bytes;
         // more is ignored (RFC 4475 §3.1.1.8), fewer is an error (§3.1.2.2).
-        let available = &buf[body_start..];
+        let available = buf.get(body_start..).unwrap_or(&[]);
         msg.body = match msg.content_length {
             Some(n) => {
                 available.get(..n as usize).ok_or(ParseError::new(Element::Body, ErrorKind::Incomplete))?
@@ -501,67 +395,253 @@ impl<'a> Message<'a> {
         Ok(msg)
     }
 
-    /// Decodes and checks, once, the headers every transaction and framing
-    /// decision depends on; caches the scalar ones.
-    fn check_transaction_headers(&mut self) -> Result<(), ParseError> {
-        let mut seen_cl = false;
-        let mut seen_cseq = false;
-        let mut seen_mf = false;
-        let (buf, index, head_str) = (self.buf, &self.index, self.head_str);
-        for e in index.iter() {
-            // As value_of and value_str, without borrowing all of self.
-            let (vs, ve) = (e.value_start as usize, e.value_end as usize);
-            let v = buf.get(vs..ve).unwrap_or(&[]);
-            // The values decoded below are UTF-8 text by their grammar
-            // (RFC 3261 §25.1); one that is not is malformed.
-            let text = || match head_str {
-                Some(h) => h.get(vs..ve).ok_or(ParseError::header(e.name)),
-                None => core::str::from_utf8(v).map_err(|_| ParseError::header(e.name)),
+    /// The header loop: one line per turn, from the first header line at
+    /// `next` through the empty line. Fills the index and `head_len`, and
+    /// notes where the first field of each transaction header stands so
+    /// that [`Message::check_transaction_headers`] goes straight to them.
+    ///
+    /// Per line: one CR-or-LF search (SIMD), one eight-byte word loaded
+    /// for both the colon search and the name classifier, and the common
+    /// shapes (`Name: value`, no trailing white space, a known name) taken
+    /// without a byte loop. Folds, white space before the colon, unusual
+    /// white space around the value and unknown names go out of line.
+    #[inline(always)]
+    fn scan_fields<F: LineBreaks>(
+        &mut self,
+        finder: &F,
+        mut next: usize,
+        limits: &Limits,
+    ) -> Result<TxFields, ParseError> {
+        let buf = self.buf;
+        let max_head = limits.effective_max_header_section();
+        let max_line = limits.max_line_length;
+        let max_headers = limits.effective_max_headers();
+        let index = &mut self.index;
+        let mut tx = TxFields::NONE;
+        // Nothing past the header-section limit is ever scanned.
+        let head = buf.get(..max_head + 1).unwrap_or(buf);
+        loop {
+            let line_start = next;
+            // Each line starts at or before the end of `head` (after a line
+            // break found in it), so this never fails.
+            let Some(hay) = head.get(line_start..) else {
+                return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
             };
-            match e.name {
-                HeaderName::ContentLength => {
-                    // RFC 4475 §3.3.9: several Content-Length values make the
-                    // framing ambiguous; the message cannot be used.
-                    if seen_cl {
-                        return Err(ParseError::new(Element::Header(e.name), ErrorKind::Duplicate));
-                    }
-                    seen_cl = true;
-                    self.content_length = Some(super::headers::parse_u32_field(v, e.name)?);
-                }
-                HeaderName::CSeq if !seen_cseq => {
-                    seen_cseq = true;
-                    self.cseq = Some(CSeq::parse_str(text()?)?);
-                }
-                HeaderName::MaxForwards if !seen_mf => {
-                    seen_mf = true;
-                    self.max_forwards = Some(super::headers::parse_max_forwards(v)?);
-                }
-                HeaderName::CallId if self.call_id.is_none() => {
-                    self.call_id = Some(super::headers::parse_call_id_str(text()?)?);
-                }
-                HeaderName::Via if self.top_via.is_none() => {
-                    // The top Via is what §17 matches and §18.2.2 routes on.
-                    let t = text()?;
-                    let mut list = lex::CommaList::new(v);
-                    let first = list.next().unwrap_or(&[]);
-                    // The same element, cut from the value's text.
-                    let at = first.as_ptr() as usize - v.as_ptr() as usize;
-                    let first = t.get(at..at + first.len()).ok_or(ParseError::header(e.name))?;
-                    self.top_via = Some(Via::parse_str(first)?);
-                    // Positions inside a value are below the header-section
-                    // limit, so they fit in 16 bits.
-                    self.top_via_rest = list.resume_point().map(|p| p as u16);
-                }
-                HeaderName::From if self.from.is_none() => {
-                    self.from = Some(NameAddr::parse_for_str(text()?, e.name)?);
-                }
-                HeaderName::To if self.to.is_none() => {
-                    self.to = Some(NameAddr::parse_for_str(text()?, e.name)?);
-                }
-                _ => {}
+            let Some(k) = finder.find(hay) else {
+                let cut = head.len() < buf.len();
+                self.head_len = end_without_empty_line(buf, line_start, cut, max_head, index.is_empty())?;
+                return Ok(tx);
+            };
+            // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
+            // for robustness); a CR not followed by LF is refused, since
+            // some stacks end a line there and a header could be smuggled
+            // past a proxy.
+            next = line_start + k + 1;
+            match hay.get(k) {
+                Some(b'\r') => match hay.get(k + 1) {
+                    Some(b'\n') => next += 1,
+                    after => return Err(bare_cr(after.is_some(), head.len() < buf.len())),
+                },
+                Some(_) => {}
+                None => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
             }
+            if k == 0 {
+                // The empty line: the header section ends.
+                if next > max_head {
+                    return Err(head_limit_hit());
+                }
+                self.head_len = next;
+                return Ok(tx);
+            }
+            if k > max_line {
+                return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
+            }
+            let Some(line) = hay.get(..k) else {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            };
+            // The line's first eight bytes (or fewer, zero-padded), loaded
+            // once for the fold test, the colon search and the classifier.
+            let w = word_at(hay, 0);
+            let first = w as u8;
+            if first <= b' ' && lex::is_ws(first) {
+                // RFC 3261 §7.3.1: a continuation line folds into the
+                // previous field's value.
+                fold(index, line, line_start)?;
+                continue;
+            }
+            // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
+            // cannot hold ':', so the first colon ends it.
+            let Some(colon) = find_colon(line, w) else {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            };
+            let name_end = match colon.checked_sub(1).and_then(|i| line.get(i)) {
+                // A name byte: nearly always a letter.
+                Some(&c) if c > b' ' || !lex::is_ws(c) => colon,
+                // Rare: white space before the colon (or no name at all).
+                _ => name_end_before_ws(line, colon)?,
+            };
+            if name_end > u8::MAX as usize {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            }
+            let Some(name_bytes) = line.get(..name_end) else {
+                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+            };
+            let name = HeaderName::classify(name_bytes, w);
+            // A known name matched exactly, so it is a token; any other
+            // must be checked (RFC 3261 §7.3.1: field-name is a token).
+            if name == HeaderName::Other {
+                check_token_name(name_bytes)?;
+            }
+            // SWS after the colon: nearly always exactly one SP, then a
+            // byte above SP.
+            let mut vs = colon + 1;
+            if line.get(vs) == Some(&b' ') {
+                vs += 1;
+            }
+            if line.get(vs).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) {
+                vs = skip_ws(line, vs);
+            }
+            // Trailing white space is rare too (the line holds no CR/LF).
+            let mut ve = k;
+            if line.get(k - 1).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) && ve > vs {
+                ve = trim_ws_end(line, vs, ve);
+            }
+            let at = index.len();
+            if at >= max_headers {
+                return Err(ParseError::new(Element::Message, ErrorKind::TooManyHeaders));
+            }
+            tx.note(name, at);
+            // Offsets fit: a line's content ends before its line break,
+            // which lies in `head`, at most max_head + 1 <= u16::MAX + 1
+            // bytes long.
+            let _ = index.push(Entry {
+                name,
+                name_len: name_end as u8,
+                line_start: line_start as u16,
+                value_start: (line_start + vs) as u16,
+                value_end: (line_start + ve) as u16,
+            });
+        }
+    }
+
+    /// Decodes and checks, once, the headers every transaction and framing
+    /// decision depends on (the first Via, From, To, Call-ID, CSeq and
+    /// Max-Forwards fields, and the one Content-Length); caches them.
+    ///
+    /// The fields were located by the header loop, so this does not walk
+    /// the index again. On any failure the walk in field order
+    /// ([`Message::first_transaction_error`]) reports the same error the
+    /// first malformed field would.
+    #[inline(always)]
+    fn check_transaction_headers(&mut self, tx: &TxFields) -> Result<(), ParseError> {
+        if tx.dup_cl {
+            return Err(self.first_transaction_error());
+        }
+        let ok = self.decode_transaction_headers(tx).is_ok();
+        if ok { Ok(()) } else { Err(self.first_transaction_error()) }
+    }
+
+    fn decode_transaction_headers(&mut self, tx: &TxFields) -> Result<(), ParseError> {
+        let entry = |i: u8| self.index.get(i as usize).copied();
+        let (via, from, to, call_id, cseq, mf, cl) = (
+            entry(tx.first[TxFields::VIA]),
+            entry(tx.first[TxFields::FROM]),
+            entry(tx.first[TxFields::TO]),
+            entry(tx.first[TxFields::CALL_ID]),
+            entry(tx.first[TxFields::CSEQ]),
+            entry(tx.first[TxFields::MAX_FORWARDS]),
+            entry(tx.first[TxFields::CONTENT_LENGTH]),
+        );
+        if let Some(e) = cl {
+            self.content_length = Some(super::headers::parse_u32_field(self.value_of(&e), e.name)?);
+        }
+        if let Some(e) = cseq {
+            let t = self.text(&e)?;
+            decode_cseq(&mut self.cseq, t)?;
+        }
+        if let Some(e) = mf {
+            self.max_forwards = Some(super::headers::parse_max_forwards(self.value_of(&e))?);
+        }
+        if let Some(e) = call_id {
+            self.call_id = Some(decode_call_id(self.text(&e)?)?);
+        }
+        if let Some(e) = via {
+            self.decode_top_via(&e)?;
+        }
+        if let Some(e) = from {
+            let t = self.text(&e)?;
+            decode_name_addr(&mut self.from, t, e.name)?;
+        }
+        if let Some(e) = to {
+            let t = self.text(&e)?;
+            decode_name_addr(&mut self.to, t, e.name)?;
         }
         Ok(())
+    }
+
+    /// A transaction header's value as text: the values decoded at parse
+    /// time are UTF-8 by their grammar (RFC 3261 §25.1); one that is not
+    /// is malformed.
+    #[inline(always)]
+    fn text(&self, e: &Entry) -> Result<&'a str, ParseError> {
+        self.value_str(e).ok_or(ParseError::header(e.name))
+    }
+
+    /// The top Via is what §17 matches and §18.2.2 routes on.
+    #[inline(never)]
+    fn decode_top_via(&mut self, e: &Entry) -> Result<(), ParseError> {
+        let v = self.value_of(e);
+        let t = self.text(e)?;
+        let mut list = lex::CommaList::new(v);
+        let first = list.next().unwrap_or(&[]);
+        // The same element, cut from the value's text.
+        let at = first.as_ptr() as usize - v.as_ptr() as usize;
+        let first = t.get(at..at + first.len()).ok_or(ParseError::header(e.name))?;
+        self.top_via = Some(Via::parse_str(first)?);
+        // Positions inside a value are below the header-section limit, so
+        // they fit in 16 bits.
+        self.top_via_rest = list.resume_point().map(|p| p as u16);
+        Ok(())
+    }
+
+    /// The error of the first malformed transaction header in field order
+    /// (RFC 4475 §3.3.9: a second Content-Length is one), as a walk of the
+    /// whole index finds it. Only failing messages come here.
+    #[cold]
+    #[inline(never)]
+    fn first_transaction_error(&mut self) -> ParseError {
+        let mut seen = TxFields::NONE;
+        let mut at = 0;
+        while let Some(e) = self.index.get(at).copied() {
+            let before = seen.first;
+            seen.note(e.name, at);
+            at += 1;
+            if seen.dup_cl {
+                return ParseError::new(Element::Header(e.name), ErrorKind::Duplicate);
+            }
+            if seen.first == before {
+                continue; // not the first of its kind: not decoded
+            }
+            let r = match e.name {
+                HeaderName::ContentLength => {
+                    super::headers::parse_u32_field(self.value_of(&e), e.name).map(drop)
+                }
+                HeaderName::CSeq => self.text(&e).and_then(CSeq::parse_str).map(drop),
+                HeaderName::MaxForwards => super::headers::parse_max_forwards(self.value_of(&e)).map(drop),
+                HeaderName::CallId => self.text(&e).and_then(super::headers::parse_call_id_str).map(drop),
+                HeaderName::Via => self.decode_top_via(&e),
+                HeaderName::From | HeaderName::To => {
+                    self.text(&e).and_then(|t| NameAddr::parse_for_str(t, e.name)).map(drop)
+                }
+                _ => Ok(()),
+            };
+            if let Err(err) = r {
+                return err;
+            }
+        }
+        // Unreachable for a message the fast path refused; a typed error
+        // all the same.
+        ParseError::syntax(Element::Message)
     }
 
     #[inline(always)]
@@ -699,10 +779,189 @@ impl<'a> Message<'a> {
     }
 }
 
-/// Moves `end` back over trailing LWS, not before `start`.
-#[inline(always)]
-fn trim_end(buf: &[u8], start: usize, mut end: usize) -> usize {
-    while end > start && matches!(buf[end - 1], b' ' | b'\t' | b'\r' | b'\n') {
+/// Where the header loop found the first field of each header the
+/// transaction layer needs (its index position; `NONE` if absent), and
+/// whether Content-Length appeared twice.
+#[derive(Clone, Copy)]
+struct TxFields {
+    first: [u8; 8],
+    dup_cl: bool,
+}
+
+impl TxFields {
+    const VIA: usize = 0;
+    const FROM: usize = 1;
+    const TO: usize = 2;
+    const CALL_ID: usize = 3;
+    const CSEQ: usize = 4;
+    const MAX_FORWARDS: usize = 5;
+    const CONTENT_LENGTH: usize = 6;
+    /// The slot of every other name.
+    const OTHER: usize = 7;
+    /// No such field (positions are below `HEADER_CAPACITY` = 128).
+    const NONE: TxFields = TxFields { first: [u8::MAX; 8], dup_cl: false };
+
+    /// Records that field `at` is named `name`.
+    #[inline(always)]
+    fn note(&mut self, name: HeaderName, at: usize) {
+        let slot = TX_SLOT[name as u8 as usize] as usize;
+        if slot != Self::OTHER {
+            let Some(p) = self.first.get_mut(slot) else { return };
+            if *p == u8::MAX {
+                // at < HEADER_CAPACITY <= u8::MAX.
+                *p = at as u8;
+            } else if slot == Self::CONTENT_LENGTH {
+                self.dup_cl = true;
+            }
+        }
+    }
+}
+
+/// The `TxFields` slot of each header name (indexed by its discriminant).
+static TX_SLOT: [u8; 256] = {
+    let mut t = [TxFields::OTHER as u8; 256];
+    t[HeaderName::Via as usize] = TxFields::VIA as u8;
+    t[HeaderName::From as usize] = TxFields::FROM as u8;
+    t[HeaderName::To as usize] = TxFields::TO as u8;
+    t[HeaderName::CallId as usize] = TxFields::CALL_ID as u8;
+    t[HeaderName::CSeq as usize] = TxFields::CSEQ as u8;
+    t[HeaderName::MaxForwards as usize] = TxFields::MAX_FORWARDS as u8;
+    t[HeaderName::ContentLength as usize] = TxFields::CONTENT_LENGTH as u8;
+    t
+};
+
+// The strict decoders, called out of line: each runs once per message,
+// and keeping their bodies out of the header loop's function keeps that
+// loop's register use and code layout its own (and their cost visible on
+// its own in a profile). The larger values are written straight into the
+// message's field, not returned through a temporary and copied again.
+#[inline(never)]
+fn decode_cseq<'a>(dst: &mut Option<CSeq<'a>>, s: &'a str) -> Result<(), ParseError> {
+    *dst = Some(CSeq::parse_str(s)?);
+    Ok(())
+}
+
+#[inline(never)]
+fn decode_call_id(s: &str) -> Result<&str, ParseError> {
+    super::headers::parse_call_id_str(s)
+}
+
+#[inline(never)]
+fn decode_name_addr<'a>(
+    dst: &mut Option<NameAddr<'a>>,
+    s: &'a str,
+    name: HeaderName,
+) -> Result<(), ParseError> {
+    *dst = Some(NameAddr::parse_for_str(s, name)?);
+    Ok(())
+}
+
+fn head_limit_hit() -> ParseError {
+    ParseError::new(Element::Message, ErrorKind::HeaderSectionTooLarge)
+}
+
+/// A CR not followed by LF: refused if a byte follows it; otherwise the
+/// input (or, if `cut`, the header-section limit) ends right after it.
+#[cold]
+#[inline(never)]
+fn bare_cr(byte_after: bool, cut: bool) -> ParseError {
+    if byte_after {
+        ParseError::syntax(Element::Header(HeaderName::Other))
+    } else if cut {
+        // The LF would lie past the limit.
+        head_limit_hit()
+    } else {
+        ParseError::new(Element::Message, ErrorKind::Incomplete)
+    }
+}
+
+/// No line break after `line_start` before `scan_end`: the header section
+/// is too large, or it ends with the input. Returns the header length.
+#[cold]
+#[inline(never)]
+fn end_without_empty_line(
+    buf: &[u8],
+    line_start: usize,
+    cut: bool,
+    max_head: usize,
+    no_fields: bool,
+) -> Result<usize, ParseError> {
+    if cut {
+        return Err(head_limit_hit());
+    }
+    // The input ends right after a complete header line: the datagram
+    // boundary ends the header section (some UAs omit the final empty line
+    // of a bodiless UDP message; RFC 4475's archive has such a message).
+    // Stream framing never hands us such input.
+    if line_start == buf.len() && !no_fields {
+        if buf.len() > max_head {
+            return Err(head_limit_hit());
+        }
+        return Ok(buf.len());
+    }
+    Err(ParseError::new(Element::Message, ErrorKind::Incomplete))
+}
+
+/// A continuation line (RFC 3261 §7.3.1: it folds into the previous
+/// field's value): extends that value to the line's trimmed end.
+#[cold]
+#[inline(never)]
+fn fold(
+    index: &mut heapless::Vec<Entry, HEADER_CAPACITY>,
+    line: &[u8],
+    line_start: usize,
+) -> Result<(), ParseError> {
+    let Some(last) = index.last_mut() else {
+        return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+    };
+    if !lex::is_blank(line) {
+        // The line is not blank, so its last non-blank byte lies past
+        // the previous value's start. Below scan_end <= u16::MAX + 1.
+        last.value_end = (line_start + trim_ws_end(line, 0, line.len())) as u16;
+    }
+    Ok(())
+}
+
+/// The end of a field name followed by white space before its colon
+/// (HCOLON = *( SP / HTAB ) ":"); an empty name is refused.
+#[cold]
+#[inline(never)]
+fn name_end_before_ws(line: &[u8], colon: usize) -> Result<usize, ParseError> {
+    let mut end = colon;
+    while end > 0 && line.get(end - 1).is_some_and(|&c| lex::is_ws(c)) {
+        end -= 1;
+    }
+    if end == 0 {
+        return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+    }
+    Ok(end)
+}
+
+/// An unknown field name must still be a `token` (RFC 3261 §7.3.1).
+#[inline(never)]
+fn check_token_name(name: &[u8]) -> Result<(), ParseError> {
+    if lex::scan_token(name, 0) == name.len() {
+        Ok(())
+    } else {
+        Err(ParseError::syntax(Element::Header(HeaderName::Other)))
+    }
+}
+
+/// Skips SP / HTAB from `i`.
+#[cold]
+#[inline(never)]
+fn skip_ws(line: &[u8], mut i: usize) -> usize {
+    while line.get(i).is_some_and(|&c| lex::is_ws(c)) {
+        i += 1;
+    }
+    i
+}
+
+/// Moves `end` back over trailing SP / HTAB, not before `start`.
+#[cold]
+#[inline(never)]
+fn trim_ws_end(line: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && line.get(end - 1).is_some_and(|&c| lex::is_ws(c)) {
         end -= 1;
     }
     end
@@ -937,6 +1196,71 @@ CSeq: 1 OPTIONS\r\n";
             StatusCode::VERSION_NOT_SUPPORTED
         );
         assert_eq!(ok(b"OPTIONS sip:a@b XIP/2.0\r\n").unwrap_err().element, Element::Version);
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_sws_and_trailing_white_space_around_values() {
+        for (line, want) in [
+            (&b"Subject:x\r\n"[..], &b"x"[..]),
+            (b"Subject: x\r\n", b"x"),
+            (b"Subject:  \t x \t \r\n", b"x"),
+            (b"Subject:\tx y\t\r\n", b"x y"),
+            (b"Subject: \r\n", b""),
+            (b"Subject:\r\n", b""),
+            (b"Subject \t: x\r\n", b"x"),
+        ] {
+            let m = msg(line, b"");
+            let m = Message::parse(&m).unwrap();
+            assert_eq!(m.header(HeaderName::Subject), Some(want), "{:?}", core::str::from_utf8(line));
+        }
+        // No name before the colon, or white space only.
+        assert!(Message::parse(&msg(b": x\r\n", b"")).is_err());
+        assert!(Message::parse(&msg(b" \t: x\r\n", b"")).is_err());
+        // A control byte in a name is not a token (RFC 3261 §7.3.1).
+        assert!(Message::parse(&msg(b"X-A\x01: x\r\n", b"")).is_err());
+        assert!(Message::parse(&msg(b"X-A\x01 : x\r\n", b"")).is_err());
+    }
+
+    #[test]
+    fn rfc3261_17_transaction_header_errors_in_field_order() {
+        // The strict checks report the first malformed transaction header
+        // in field order, whichever order they are decoded in.
+        let base = b"OPTIONS sip:bob@biloxi.example.com SIP/2.0\r\n";
+        let parse = |fields: &[u8]| {
+            let mut v: heapless::Vec<u8, 1024> = heapless::Vec::new();
+            v.extend_from_slice(base).unwrap();
+            v.extend_from_slice(fields).unwrap();
+            v.extend_from_slice(b"\r\n").unwrap();
+            Message::parse(&v).map(|_| ()).map_err(|e| (e.element, e.kind))
+        };
+        let hdr = |n| Element::Header(n);
+        assert_eq!(
+            parse(b"From: <<bad\r\nVia: nonsense\r\nCSeq: x\r\n").unwrap_err().0,
+            hdr(HeaderName::From)
+        );
+        assert_eq!(parse(b"Via: nonsense\r\nFrom: <<bad\r\n").unwrap_err().0, hdr(HeaderName::Via));
+        assert_eq!(parse(b"To: <<bad\r\nCall-ID: \x01\r\n").unwrap_err().0, hdr(HeaderName::To));
+        // RFC 4475 §3.3.9: a second Content-Length, unless an earlier field
+        // is already malformed.
+        assert_eq!(
+            parse(b"l: 0\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n").unwrap_err(),
+            (hdr(HeaderName::ContentLength), ErrorKind::Duplicate)
+        );
+        assert_eq!(parse(b"CSeq: x\r\nl: 0\r\nContent-Length: 0\r\n").unwrap_err().0, hdr(HeaderName::CSeq));
+        assert_eq!(
+            parse(b"l: 0\r\nl: 0\r\nCSeq: x\r\n").unwrap_err(),
+            (hdr(HeaderName::ContentLength), ErrorKind::Duplicate)
+        );
+        // Only the first of the others is decoded at parse time.
+        assert_eq!(parse(b"Max-Forwards: 70\r\nMax-Forwards: lots\r\nCSeq: 1 OPTIONS\r\n"), Ok(()));
+        assert_eq!(
+            parse(b"Max-Forwards: lots\r\nMax-Forwards: 70\r\n").unwrap_err().0,
+            hdr(HeaderName::MaxForwards)
+        );
+        let m = msg(b"Via: SIP/2.0/UDP second.example.com;branch=z9hG4bK2\r\nCall-ID: other\r\n", b"");
+        let m = Message::parse(&m).unwrap();
+        assert_eq!(m.call_id(), Ok("a84b4c76e66710"));
+        assert_eq!(m.vias().count(), 2);
     }
 
     #[test]
