@@ -118,6 +118,21 @@ impl<'a> Via<'a> {
         Self::parse_text::<false>(v).map(|(via, _)| via)
     }
 
+    /// The top Via of a message: the first via-parm of the field's text
+    /// `v`, and where the list's next element starts (`None` if it has
+    /// none), as `lex::CommaList::new(v)`, its first element parsed with
+    /// [`Via::parse_str`] and [`lex::CommaList::resume_point`] would give,
+    /// but with the list split by the parse itself: no comma search over
+    /// the field ahead of the parse (see [`Via::parse_text`]).
+    #[inline]
+    // Called by the message scanner (parse.rs) once its call site moves
+    // over; until then only the tests use it.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn parse_top(v: &'a str) -> Result<(Via<'a>, Option<usize>), ParseError> {
+        let (via, end) = Self::parse_text::<true>(v)?;
+        Ok((via, (end < v.len()).then_some(end + 1)))
+    }
+
     /// Parses the via-parm at the start of `v`, the rest of a Via field
     /// from one element on: it ends at the end of `v` or, if `LIST`, at a
     /// `,`, whose position is returned (`v.len()` if none). A via-parm
@@ -189,22 +204,21 @@ impl<'a> Via<'a> {
         }
 
         // sent-by = host [ COLON port ]
-        let h1 = if s.get(h0) == Some(&b'[') {
-            h0 + lex::find_byte(b']', &s[h0..]).ok_or(err())? + 1
+        let (host, h1) = if s.get(h0) == Some(&b'[') {
+            let h1 = h0 + lex::find_byte(b']', &s[h0..]).ok_or(err())? + 1;
+            (Host::parse_str(sub(v, h0, h1)?).map_err(|_| err())?, h1)
         } else {
-            // Host bytes (alphanumerics, '-', '.') never end sent-by:
-            // skip them with the class scan; anything else up to the
-            // delimiter is left for Host::parse to reject.
-            let mut j = crate::message::uri::scan_host_chars(s, h0);
-            while let Some(&c) = s.get(j) {
-                if matches!(c, b' ' | b'\t' | b';' | b':' | b'\r' | b'\n' | b',') {
-                    break;
-                }
-                j += 1;
+            // The run of host bytes (alphanumerics, '-', '.') is scanned
+            // and classified in one pass; it must end sent-by, at LWS, ';',
+            // ':', ',' or the end (any other byte there would be part of
+            // the host, and no host holds it).
+            let (h1, host) = Host::scan_str(v, h0);
+            match s.get(h1) {
+                None | Some(b' ' | b'\t' | b';' | b':' | b'\r' | b'\n' | b',') => {}
+                Some(_) => return Err(err()),
             }
-            j
+            (host.ok_or(err())?, h1)
         };
-        let host = Host::parse(&s[h0..h1]).map_err(|_| err())?;
         let mut i = lex::skip_lws(s, h1);
         let mut port = None;
         if s.get(i) == Some(&b':') {
@@ -301,7 +315,10 @@ impl<'a> Via<'a> {
                     // A plain token holds no ':' (nor '['), so it is no
                     // bare IPv6 address: parse_lenient_ipv6 would give it
                     // to Host::parse, without searching it for a ':'.
-                    if token { Host::parse(r) } else { Host::parse_lenient_ipv6(r) }.map_err(|_| err())?;
+                    // The token is text already: no UTF-8 check for a name.
+                    let (a, b) = value.ok_or(err())?;
+                    if token { Host::parse_str(sub(v, a, b)?) } else { Host::parse_lenient_ipv6(r) }
+                        .map_err(|_| err())?;
                 }
                 (5, b'm') if is_name(name, b"maddr") => {
                     Host::parse(val(value.ok_or(err())?)).map_err(|_| err())?;
@@ -687,6 +704,107 @@ mod tests {
                     assert_eq!(Via::parse_str(&text).is_ok(), want, "{text:?}");
                 }
             }
+        }
+    }
+
+    /// The sent-by host as the previous implementation read it: the host
+    /// bytes, then anything up to a delimiter, given to `Host::parse`.
+    fn reference_sent_by(s: &[u8]) -> Result<(Host<'_>, usize), ParseError> {
+        let mut j = crate::message::uri::scan_host_chars(s, 0);
+        while let Some(&c) = s.get(j) {
+            if matches!(c, b' ' | b'\t' | b';' | b':' | b'\r' | b'\n' | b',') {
+                break;
+            }
+            j += 1;
+        }
+        Host::parse(&s[..j]).map(|h| (h, j)).map_err(|_| err())
+    }
+
+    #[test]
+    fn rfc3261_20_42_sent_by_host_scanned_once_as_by_host_parse() {
+        // Host::scan_str classifies the run of host bytes in the pass
+        // that finds its end; the host and the error must be those of
+        // delimiting the sent-by first and parsing it with Host::parse.
+        let hosts = [
+            "h",
+            "pc33.atlanta.com",
+            "pc33.atlanta.com.",
+            "192.0.2.1",
+            "192.0.2.256",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1.2.3.4a",
+            "a-b.c",
+            "-a.b",
+            "a-.b",
+            "a..b",
+            ".a",
+            "a.1",
+            "1a.b2",
+            "x_y",
+            "a+b",
+            "\u{e9}t\u{e9}",
+            "",
+        ];
+        let tails = ["", " ", "\t", ";", ":5060", ",", "\r\n", "x", "@", "/", "_z", "[", "]"];
+        for h in hosts {
+            for t in tails {
+                let text = [h, t].concat();
+                let new = match Host::scan_str(&text, 0) {
+                    (e, host)
+                        if matches!(
+                            text.as_bytes().get(e),
+                            None | Some(b' ' | b'\t' | b';' | b':' | b'\r' | b'\n' | b',')
+                        ) =>
+                    {
+                        host.map(|h| (h, e)).ok_or(err())
+                    }
+                    _ => Err(err()),
+                };
+                assert_eq!(new, reference_sent_by(text.as_bytes()), "{text:?}");
+                // And through the whole via-parm.
+                let via = ["SIP/2.0/UDP ", &text, ";branch=z9hG4bK1"].concat();
+                let host = Via::parse_str(&via).map(|v| v.host);
+                let want = reference_sent_by(text.as_bytes()).map(|(h, _)| h);
+                if want.is_err() {
+                    assert!(host.is_err(), "{via:?}");
+                } else if let Ok(host) = host {
+                    assert_eq!(Ok(host), want, "{via:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_18_2_2_top_via_split_by_the_parse_as_by_the_comma_list() {
+        // Via::parse_top must give the parse-time result of the comma list:
+        // the first element parsed, and where the next one starts.
+        let fields = [
+            "SIP/2.0/UDP a;branch=z9hG4bK1",
+            "SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/TCP b",
+            "SIP/2.0/UDP a:5060 ,SIP/2.0/TCP b,",
+            " SIP/2.0/TCP c;x=\"q,r\";branch=z9hG4bK2 , SIP/2.0/UDP d",
+            "SIP/2.0/UDP d;x=<e,f>, SIP/2.0/UDP g",
+            "SIP/2.0/UDP [::1]:5;rport,SIP/2.0/UDP h",
+            "SIP/2.0/UDP [::1, SIP/2.0/UDP h",
+            "SIP/2.0/UDP h;branch=\"open, SIP/2.0/UDP i",
+            "SIP / 2.0 / UDP g\r\n ;received=192.0.2.1,SIP/2.0/UDP i",
+            ", SIP/2.0/UDP j",
+            "",
+            "  ",
+            "junk, SIP/2.0/UDP k",
+        ];
+        for f in fields {
+            let mut list = lex::CommaList::new(f.as_bytes());
+            let first = match list.next() {
+                Some(first) => {
+                    let at = first.as_ptr() as usize - f.as_ptr() as usize;
+                    &f[at..at + first.len()]
+                }
+                None => "",
+            };
+            let want = Via::parse_str(first).map(|v| (v, list.resume_point()));
+            assert_eq!(Via::parse_top(f), want, "{f:?}");
         }
     }
 
