@@ -386,7 +386,9 @@ impl<'a> CommaList<'a> {
 }
 
 impl<'a> CommaList<'a> {
-    /// Where the next element starts, or `None` once the list is done.
+    /// Where the next element starts, or `None` once the list is done
+    /// (the reference the top Via's own split is tested against).
+    #[cfg(test)]
     pub(crate) fn resume_point(&self) -> Option<usize> {
         (!self.done).then_some(self.pos)
     }

@@ -590,17 +590,13 @@ impl<'a> Message<'a> {
     /// The top Via is what §17 matches and §18.2.2 routes on.
     #[inline(never)]
     fn decode_top_via(&mut self, e: &Entry) -> Result<(), ParseError> {
-        let v = self.value_of(e);
-        let t = self.text(e)?;
-        let mut list = lex::CommaList::new(v);
-        let first = list.next().unwrap_or(&[]);
-        // The same element, cut from the value's text.
-        let at = first.as_ptr() as usize - v.as_ptr() as usize;
-        let first = t.get(at..at + first.len()).ok_or(ParseError::header(e.name))?;
-        self.top_via = Some(Via::parse_str(first)?);
+        // The parse of the first via-parm ends its own list element, so the
+        // field is not searched for a comma first.
+        let (via, rest) = Via::parse_top(self.text(e)?)?;
+        self.top_via = Some(via);
         // Positions inside a value are below the header-section limit, so
         // they fit in 16 bits.
-        self.top_via_rest = list.resume_point().map(|p| p as u16);
+        self.top_via_rest = rest.map(|p| p as u16);
         Ok(())
     }
 
@@ -852,8 +848,8 @@ fn decode_name_addr<'a>(
     s: &'a str,
     name: HeaderName,
 ) -> Result<(), ParseError> {
-    *dst = Some(NameAddr::parse_for_str(s, name)?);
-    Ok(())
+    // Built in the message's own slot, not returned and copied there.
+    NameAddr::parse_into(s, name, dst)
 }
 
 fn head_limit_hit() -> ParseError {

@@ -87,9 +87,6 @@ impl<'a> NameAddr<'a> {
     /// or To slot): the value is built where it is kept, not built, returned
     /// and copied. On error `out` is `None`.
     #[inline]
-    // Called by the message scanner (parse.rs) once its From/To call sites
-    // move over; until then only the tests use it.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn parse_into(
         v: &'a str,
         name: HeaderName,

@@ -67,7 +67,7 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
 
     /// Values of a list header whose first value has been taken already:
     /// the iterator resumes inside the first field's comma list at `rest`
-    /// (see [`lex::CommaList::resume_point`]; `None`: that list is done), having counted that value
+    /// (where `Via::parse_top` found the next element; `None`: that list is done), having counted that value
     /// against the limit. Returns `None` if the limit allows no value at
     /// all (the first one is then not to be yielded either).
     #[inline]

@@ -121,13 +121,10 @@ impl<'a> Via<'a> {
     /// The top Via of a message: the first via-parm of the field's text
     /// `v`, and where the list's next element starts (`None` if it has
     /// none), as `lex::CommaList::new(v)`, its first element parsed with
-    /// [`Via::parse_str`] and [`lex::CommaList::resume_point`] would give,
+    /// [`Via::parse_str`] and `CommaList::resume_point` would give,
     /// but with the list split by the parse itself: no comma search over
     /// the field ahead of the parse (see [`Via::parse_text`]).
     #[inline]
-    // Called by the message scanner (parse.rs) once its call site moves
-    // over; until then only the tests use it.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn parse_top(v: &'a str) -> Result<(Via<'a>, Option<usize>), ParseError> {
         let (via, end) = Self::parse_text::<true>(v)?;
         Ok((via, (end < v.len()).then_some(end + 1)))
