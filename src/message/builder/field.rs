@@ -254,6 +254,21 @@ impl Fields {
         self.list.push(Field { kind, raw_name: Span { start, end: start }, value: span, folds: false });
     }
 
+    /// Inserts before all others a field of a known header whose value is
+    /// given as consecutive parts that this crate wrote, or that
+    /// [`is_clean`] accepted: copied as they are.
+    pub(super) fn prepend_clean_parts(&mut self, kind: HeaderName, parts: &[&[u8]]) {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        self.reserve_first(total);
+        let start = self.text.len();
+        for p in parts {
+            self.text.extend_from_slice(p);
+        }
+        debug_assert!(is_clean(&self.text[start..]));
+        let value = Span { start, end: self.text.len() };
+        self.list.insert(0, Field { kind, raw_name: Span { start, end: start }, value, folds: false });
+    }
+
     /// Appends a field with a checked user value.
     pub(super) fn append(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
         let f = self.new_field(key, value, false)?;
@@ -408,9 +423,22 @@ impl Fields {
         self.list.iter().find(|g| g.kind == kind).map(|g| self.span_of(g.value))
     }
 
-    /// Bytes of names and values, for capacity estimates.
-    pub(super) fn text_len(&self) -> usize {
-        self.text.len() + self.list.len() * 24
+    /// The number of bytes [`write`](Self::write) writes, without what
+    /// `after_vias` adds: exact, but for the CR that a fold written with a
+    /// bare LF gains (rare; not looked for, the buffer grows then).
+    pub(super) fn written_len(&self) -> usize {
+        self.list
+            .iter()
+            .filter(|g| g.kind != HeaderName::ContentLength)
+            .map(|g| {
+                let name = if g.kind == HeaderName::Other {
+                    g.raw_name.end - g.raw_name.start
+                } else {
+                    g.kind.as_str().len()
+                };
+                name + 2 + (g.value.end - g.value.start) + 2
+            })
+            .sum()
     }
 
     /// Writes every field but Content-Length as `Name: value CRLF`, calling
