@@ -227,7 +227,11 @@ macro_rules! common_methods {
         /// with its value as received (folds are written with CRLF).
         /// Nothing is checked again: the parser let no line break but a
         /// fold into a value, so a value of `msg` cannot end its line
-        /// early (RFC 3261 §7.3.1). This is how a registrar echoes the
+        /// early (RFC 3261 §7.3.1; a bare CR fails the parse, and an LF
+        /// is always followed by white space). Values are byte-exact, as
+        /// [`response_to`] copies them: a malformed one (a request that
+        /// failed [`validate`](crate::message::validate)) is the caller's
+        /// to reject first. This is how a registrar echoes the
         /// Contacts of a REGISTER (§10.3 step 8) without the cost of
         /// [`header`](Self::header)'s check on long values.
         pub fn copy_header<'n>(mut self, msg: &Message<'_>, name: impl Into<FieldName<'n>>) -> Self {
@@ -1122,6 +1126,19 @@ Contact: <sip:a@192.0.2.3>\r\nX-Odd: 1\r\nx-odd: 2\r\nContent-Length: 0\r\n\r\n"
         ));
         let back = m.parse().unwrap();
         assert_eq!(back.contacts().count(), 3);
+        // A fold with a bare LF is written with CRLF: a continuation line,
+        // never a field of its own.
+        let inj = Message::parse(
+            b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: k\r\nCSeq: 1 OPTIONS\r\n\
+Contact: <sip:x>\n Via: evil\r\n\r\n",
+        )
+        .unwrap();
+        let m = response_to(&inj, StatusCode::OK, Some("t")).copy_header(&inj, HeaderName::Contact).build();
+        let m = m.unwrap();
+        let back = m.parse().unwrap();
+        assert_eq!(back.header_all(HeaderName::Via).count(), 1);
+        assert_eq!(back.header(HeaderName::Contact), Some(&b"<sip:x>\r\n Via: evil"[..]));
         let bad = response_to(&msg, StatusCode::OK, Some("t")).copy_header(&msg, "X Y").build();
         assert_eq!(bad, Err(BuildError::InvalidHeaderName));
     }
