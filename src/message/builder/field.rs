@@ -431,12 +431,12 @@ impl Fields {
             .iter()
             .filter(|g| g.kind != HeaderName::ContentLength)
             .map(|g| {
-                let name = if g.kind == HeaderName::Other {
-                    g.raw_name.end - g.raw_name.start
-                } else {
-                    g.kind.as_str().len()
+                let head = match head_of(g.kind) {
+                    Some(h) => h.len(),
+                    None if g.kind == HeaderName::Other => g.raw_name.end - g.raw_name.start + 2,
+                    None => g.kind.as_str().len() + 2,
                 };
-                name + 2 + (g.value.end - g.value.start) + 2
+                head + (g.value.end - g.value.start) + 2
             })
             .sum()
     }
