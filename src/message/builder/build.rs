@@ -589,9 +589,19 @@ impl ResponseBuilder {
     }
 
     fn write_start_line<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
-        out.put(b"SIP/2.0 ")?;
-        put_uint(out, u64::from(self.status.as_u16()))?;
-        out.put(b" ")?;
+        let code = self.status.as_u16();
+        if (100..=999).contains(&code) {
+            // Three digits (`check` let only 100-699 through): the version,
+            // the code and the space in one piece.
+            let d = |n: u16| b'0' + (n % 10) as u8;
+            let mut head = *b"SIP/2.0 000 ";
+            head[8..11].copy_from_slice(&[d(code / 100), d(code / 10), d(code)]);
+            out.put(&head)?;
+        } else {
+            out.put(b"SIP/2.0 ")?;
+            put_uint(out, u64::from(code))?;
+            out.put(b" ")?;
+        }
         out.put(self.reason.as_bytes())?;
         out.put(b"\r\n")?;
         Ok(())
