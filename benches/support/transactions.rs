@@ -60,11 +60,13 @@ pub fn answer_all(ep: &mut Endpoint, now: Instant) -> usize {
         match out {
             Output::Event(Event::Request { transaction, request }) => {
                 let m = request.message();
-                let mut ok = response_to(m, StatusCode::OK, Some("reg7x"));
-                if let Some(c) = m.header(HeaderName::Contact) {
-                    ok = ok.header(HeaderName::Contact, c);
-                }
-                let ok = ok.header(HeaderName::Expires, "600").build().expect("a 200");
+                // §10.3 step 8: the 200 lists the bindings, here the
+                // Contacts of the request, copied as received.
+                let ok = response_to(m, StatusCode::OK, Some("reg7x"))
+                    .copy_header(m, HeaderName::Contact)
+                    .header(HeaderName::Expires, "600")
+                    .build()
+                    .expect("a 200");
                 ep.send_response(now, transaction, ok).expect("the transaction takes it");
             }
             Output::Transmit(t) => wire += t.bytes.len(),

@@ -388,6 +388,10 @@ pub struct Endpoint {
     connections: BTreeMap<ConnectionId, Connection>,
     outputs: VecDeque<Output>,
     stats: EndpointStats,
+    /// The configured Via host would go through the builder's value check
+    /// unchanged ([`is_clean`](crate::message::builder::is_clean)): our
+    /// Via is then written without the check.
+    via_host_clean: bool,
 }
 
 impl core::fmt::Debug for Endpoint {
@@ -408,13 +412,15 @@ impl Endpoint {
         let keys = (rng.next_u64(), rng.next_u64());
         let tag_keys = (rng.next_u64(), rng.next_u64());
         Endpoint {
-            config,
             rng,
             table: Table::new(keys),
             tag_keys,
             connections: BTreeMap::new(),
             outputs: VecDeque::new(),
             stats: EndpointStats::default(),
+            via_host_clean: crate::message::builder::is_clean(config.via_host.as_bytes())
+                && !config.via_host.is_empty(),
+            config,
         }
     }
 
@@ -601,25 +607,51 @@ impl Endpoint {
         destination: Destination,
     ) -> Result<TransactionId, EndpointError> {
         // The builder checked the request (CSeq method = method); the key
-        // comes from what we know, without parsing our own bytes again.
-        let method = String::from(request.method_str());
-        let (transport, branch, bytes) = self.build_with_our_via(request, destination)?;
-        let method = Method::from_bytes(method.as_bytes()).ok_or(EndpointError::InvalidMessage)?;
-        self.start_client_known(now, bytes, destination, transport, false, method, &branch)
+        // comes from what we know, without parsing our own bytes again. A
+        // known method needs no copy of its name.
+        let method =
+            Method::from_bytes(request.method_str().as_bytes()).ok_or(EndpointError::InvalidMessage)?;
+        let method = method_owned(method);
+        let mut branch = [0u8; via::BRANCH_LEN];
+        let branch = via::fill_branch(&mut self.rng, &mut branch);
+        let (transport, bytes) = self.build_with_our_via(request, destination, branch)?;
+        self.start_client_known(now, bytes, destination, transport, false, method.as_method(), branch)
     }
 
-    /// `request` with our Via on top (sent-by, a fresh branch, `rport`),
-    /// built: the transport, the branch and the bytes.
+    /// `request` with our Via on top (sent-by, `branch`, `rport`), built:
+    /// the transport and the bytes.
     fn build_with_our_via(
         &mut self,
         request: RequestBuilder,
         destination: Destination,
-    ) -> Result<(Transport, String, Bytes), EndpointError> {
+        branch: &str,
+    ) -> Result<(Transport, Bytes), EndpointError> {
         let transport = self.transport_of(destination)?;
-        let branch = self.new_branch();
-        let msg =
-            request.top_via(&self.via_value(transport, &branch)).build().map_err(|_| EndpointError::Build)?;
-        Ok((transport, branch, Bytes::from(msg.into_bytes())))
+        let request = if self.via_host_clean {
+            // Written straight into the builder: the host was checked once,
+            // the rest is ours.
+            let mut digits = [0u8; 5];
+            let (colon, port): (&[u8], &[u8]) = match self.config.via_port {
+                Some(p) => (b":", via::decimal(p, &mut digits)),
+                None => (b"", b""),
+            };
+            let rport: &[u8] = if self.config.rport { b";rport" } else { b"" };
+            request.top_via_clean(&[
+                b"SIP/2.0/",
+                transport.as_via_str().as_bytes(),
+                b" ",
+                self.config.via_host.as_bytes(),
+                colon,
+                port,
+                b";branch=",
+                branch.as_bytes(),
+                rport,
+            ])
+        } else {
+            request.top_via(&self.via_value(transport, branch))
+        };
+        let msg = request.build().map_err(|_| EndpointError::Build)?;
+        Ok((transport, Bytes::from(msg.into_bytes())))
     }
 
     /// Sends a request whose top Via the caller wrote (a proxy forwarding,
@@ -645,7 +677,9 @@ impl Endpoint {
         ack: RequestBuilder,
         destination: Destination,
     ) -> Result<Bytes, EndpointError> {
-        let (_, _, bytes) = self.build_with_our_via(ack, destination)?;
+        let mut branch = [0u8; via::BRANCH_LEN];
+        let branch = via::fill_branch(&mut self.rng, &mut branch);
+        let (_, bytes) = self.build_with_our_via(ack, destination, branch)?;
         self.transmit(destination, bytes.clone());
         Ok(bytes)
     }
@@ -687,6 +721,7 @@ impl Endpoint {
     ) -> Result<(), EndpointError> {
         let status = status_of(response.as_bytes()).ok_or(EndpointError::InvalidMessage)?;
         let entry = self.table.get_mut(transaction).ok_or(EndpointError::UnknownTransaction)?;
+        // Stamped in place, in the room response_to's builder leaves.
         let bytes = match &entry.stamp {
             Some(stamp) => stamp.apply(response.into_bytes()),
             None => response.into_bytes(),

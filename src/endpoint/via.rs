@@ -17,29 +17,53 @@ use crate::message::{HeaderName, Message, lex};
 /// 64 token characters (RFC 3261 §25.1), six random bits each.
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.";
 
-/// `n` random token characters: `6·n` bits of the caller-seeded RNG.
-pub(crate) fn random_token(rng: &mut impl Rng, n: usize, out: &mut String) {
-    let mut bits = 0u64;
-    let mut left = 0;
-    for _ in 0..n {
-        if left < 6 {
-            bits = rng.next_u64();
-            left = 64;
+/// Fills `out` with random token characters: `6·len` bits of the
+/// caller-seeded RNG, ten characters from each 64-bit draw. Written into
+/// the caller's buffer in bulk rather than pushed one `char` at a time
+/// (which costs a UTF-8 encode and a capacity check per character).
+pub(crate) fn fill_token(rng: &mut impl Rng, out: &mut [u8]) {
+    for chunk in out.chunks_mut(10) {
+        let mut bits = rng.next_u64();
+        for c in chunk {
+            *c = ALPHABET[(bits & 63) as usize];
+            bits >>= 6;
         }
-        out.push(char::from(ALPHABET[(bits & 63) as usize]));
-        bits >>= 6;
-        left -= 6;
     }
 }
 
-/// A new branch: the magic cookie and 96 random bits (RFC 3261 §8.1.1.7
-/// asks for uniqueness across space and time; the design asks for at
-/// least 64 unpredictable bits so that responses cannot be spoofed).
+/// `n` random token characters (see [`fill_token`]) appended to `out`.
+pub(crate) fn random_token(rng: &mut impl Rng, n: usize, out: &mut String) {
+    let mut buf = [0u8; 40];
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(buf.len());
+        fill_token(rng, &mut buf[..k]);
+        // ALPHABET is ASCII.
+        out.push_str(core::str::from_utf8(&buf[..k]).unwrap_or_default());
+        left -= k;
+    }
+}
+
+/// Random characters in a branch (96 bits).
+const BRANCH_RANDOM: usize = 16;
+/// The length of a branch [`fill_branch`] draws.
+pub(crate) const BRANCH_LEN: usize = MAGIC_COOKIE.len() + BRANCH_RANDOM;
+
+/// A new branch in `buf`: the magic cookie and 96 random bits (RFC 3261
+/// §8.1.1.7 asks for uniqueness across space and time; the design asks for
+/// at least 64 unpredictable bits so that responses cannot be spoofed).
+pub(crate) fn fill_branch<'b>(rng: &mut impl Rng, buf: &'b mut [u8; BRANCH_LEN]) -> &'b str {
+    let (cookie, random) = buf.split_at_mut(MAGIC_COOKIE.len());
+    cookie.copy_from_slice(MAGIC_COOKIE.as_bytes());
+    fill_token(rng, random);
+    // The cookie and ALPHABET are ASCII.
+    core::str::from_utf8(buf).unwrap_or_default()
+}
+
+/// [`fill_branch`] as a `String`.
 pub(crate) fn new_branch(rng: &mut impl Rng) -> String {
-    let mut b = String::with_capacity(MAGIC_COOKIE.len() + 16);
-    b.push_str(MAGIC_COOKIE);
-    random_token(rng, 16, &mut b);
-    b
+    let mut buf = [0u8; BRANCH_LEN];
+    String::from(fill_branch(rng, &mut buf))
 }
 
 pub(crate) fn host_is(host: &Host<'_>, ip: IpAddr) -> bool {
@@ -184,7 +208,11 @@ impl ViaStamp {
     /// `message` (a response to the stamped request, or the request itself)
     /// with its first copy of the original via-parm replaced by the stamped
     /// one; unchanged if it has none.
-    pub(crate) fn apply(&self, message: Vec<u8>) -> Vec<u8> {
+    ///
+    /// Done in place: the tail moves by the few bytes the stamp adds, in
+    /// the room that [`response_to`](crate::message::builder::response_to)'s
+    /// builder leaves (else the buffer grows by exactly that much).
+    pub(crate) fn apply(&self, mut message: Vec<u8>) -> Vec<u8> {
         // The Via sits near the top, so a scan for the needle's first byte
         // finds it within a few candidates; a memmem searcher would cost
         // more to build than the whole scan.
@@ -196,16 +224,22 @@ impl ViaStamp {
         };
         let parts = self.parts();
         let stamped_len: usize = parts.iter().map(|p| p.len()).sum();
-        // A new buffer of the exact size: the transaction keeps it (for
-        // retransmissions), and the builder's slack would cost memory for
-        // as long as it lives.
-        let mut out = Vec::with_capacity(message.len() - original.len() + stamped_len);
-        out.extend_from_slice(&message[..at]);
-        for p in parts {
-            out.extend_from_slice(p);
+        let (len, old_end, new_end) = (message.len(), at + original.len(), at + stamped_len);
+        if new_end >= old_end {
+            message.reserve_exact(new_end - old_end);
+            message.resize(len + (new_end - old_end), 0);
+            message.copy_within(old_end..len, new_end);
+        } else {
+            message.copy_within(old_end..len, new_end);
+            message.truncate(len - (old_end - new_end));
         }
-        out.extend_from_slice(&message[at + original.len()..]);
-        out
+        // The parts come from the stamp's own buffer, not from `message`.
+        let mut w = at;
+        for p in parts {
+            message[w..w + p.len()].copy_from_slice(p);
+            w += p.len();
+        }
+        message
     }
 }
 
@@ -412,6 +446,63 @@ Content-Length: 0\r\n\r\n"
         assert_eq!(via.rport(), Some(Some(9988)));
         assert_eq!(via.param("received"), Some(Some(&b"192.0.2.1"[..])));
         assert_eq!(ok.vias().nth(1).unwrap().unwrap().host, Host::Domain("upstream.example.com"));
+    }
+
+    /// The stamp goes in place, in the room response_to's builder leaves:
+    /// the same bytes as a copy into a new buffer, and no new buffer.
+    #[test]
+    fn rfc3581_4_the_stamp_is_applied_in_place() {
+        let bytes = req("SIP/2.0/UDP 10.1.1.1:4540;rport;branch=z9hG4bKkjshdyff");
+        let msg = Message::parse(&bytes).unwrap();
+        let stamp = via_stamp(&msg, &source("192.0.2.1:9988")).unwrap();
+        let ok = crate::message::builder::response_to(&msg, crate::message::StatusCode::OK, Some("t"))
+            .build()
+            .unwrap()
+            .into_bytes();
+        let at = ok.windows(stamp.original().len()).position(|w| w == stamp.original()).unwrap();
+        let mut expected = ok[..at].to_vec();
+        expected.extend_from_slice(&stamp.stamped());
+        expected.extend_from_slice(&ok[at + stamp.original().len()..]);
+        let ptr = ok.as_ptr();
+        let stamped = stamp.apply(ok);
+        assert_eq!(stamped, expected);
+        assert_eq!(stamped.as_ptr(), ptr, "no second buffer");
+        // Without room it grows, with the same result; a message without
+        // the Via is left alone.
+        let mut tight = expected.clone();
+        tight.truncate(at);
+        tight.extend_from_slice(stamp.original());
+        tight.extend_from_slice(&expected[at + stamp.stamped().len()..]);
+        tight.shrink_to_fit();
+        assert_eq!(stamp.apply(tight), expected);
+        assert_eq!(stamp.apply(b"SIP/2.0 200 OK\r\n\r\n".to_vec()), b"SIP/2.0 200 OK\r\n\r\n");
+    }
+
+    #[test]
+    fn rfc3261_8_1_1_7_branches_are_cookie_and_96_random_bits() {
+        use rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha12Rng::from_seed([3; 32]);
+        let mut buf = [0u8; BRANCH_LEN];
+        let a = String::from(fill_branch(&mut rng, &mut buf));
+        let b = new_branch(&mut rng);
+        for br in [&a, &b] {
+            assert!(br.starts_with(MAGIC_COOKIE) && br.len() == MAGIC_COOKIE.len() + 16);
+            assert!(lex::is_token_str(br.as_bytes()));
+        }
+        assert_ne!(a, b);
+        // Ten characters per 64-bit draw, as before the bulk fill.
+        let mut r1 = rand_chacha::ChaCha12Rng::from_seed([4; 32]);
+        let mut r2 = r1.clone();
+        let mut t = String::new();
+        random_token(&mut r1, 20, &mut t);
+        let (x, y) = (r2.next_u64(), r2.next_u64());
+        let expect: String = (0..20)
+            .map(|i| {
+                let w = if i < 10 { x } else { y };
+                char::from(ALPHABET[((w >> (6 * (i % 10))) & 63) as usize])
+            })
+            .collect();
+        assert_eq!(t, expect);
     }
 
     #[test]

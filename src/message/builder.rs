@@ -244,6 +244,10 @@ fn write_start_line<S: Sink + ?Sized>(msg: &Message<'_>, out: &mut S) -> Result<
 
 /// Writes `Content-Length: n CRLF CRLF` and the body.
 fn write_tail<S: Sink + ?Sized>(out: &mut S, body: &[u8]) -> Result<(), SinkError> {
+    if body.is_empty() {
+        // Most messages: the whole tail in one piece.
+        return out.put(b"Content-Length: 0\r\n\r\n");
+    }
     out.put(b"Content-Length: ")?;
     put_uint(out, body.len() as u64)?;
     out.put(b"\r\n\r\n")?;

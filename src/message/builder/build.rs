@@ -100,9 +100,28 @@ impl Draft {
         Ok(())
     }
 
-    fn capacity(&self, start_line: usize) -> usize {
-        start_line + self.fields.text_len() + self.body.len() + 48
+    /// The exact length of the message written with a start line of
+    /// `start_line` bytes and `defaults` after the Vias.
+    fn written_len(&self, start_line: usize, defaults: usize) -> usize {
+        let n = self.body.len();
+        start_line
+            + self.fields.written_len()
+            + defaults
+            + b"Content-Length: ".len()
+            + digits(n as u64)
+            + 4
+            + n
     }
+}
+
+/// How many decimal digits [`put_uint`] writes for `n`.
+fn digits(mut n: u64) -> usize {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
+    }
+    d
 }
 
 /// The methods both builders have; `$draft` names the [`Draft`] field.
@@ -182,8 +201,15 @@ macro_rules! common_methods {
         /// [`BuildError::MissingHeader`] if Via, From, To, Call-ID or CSeq
         /// is missing, or Content-Type with a non-empty body.
         pub fn build(&self) -> Result<OwnedMessage, BuildError> {
-            let mut out = Vec::with_capacity(self.capacity());
-            self.write_to(&mut out)?;
+            self.check()?;
+            // The exact size (but for folds with bare LFs): the buffer is
+            // what a transaction keeps for retransmissions, and
+            // `Bytes::from` takes an exactly full vector over without
+            // allocating.
+            let len = self.draft.written_len(self.start_line_len(), self.defaults().len());
+            let mut out = Vec::with_capacity(len + self.room());
+            self.write_checked(&mut out)?;
+            debug_assert!(out.len() >= len);
             Ok(OwnedMessage::from_vec(out))
         }
 
@@ -194,6 +220,43 @@ macro_rules! common_methods {
         /// partial message.
         pub fn write_to<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
             self.check()?;
+            self.write_checked(out)
+        }
+
+        /// Appends every field named `name` of a parsed message, in order,
+        /// with its value as received (folds are written with CRLF).
+        /// Nothing is checked again: the parser let no line break but a
+        /// fold into a value, so a value of `msg` cannot end its line
+        /// early (RFC 3261 §7.3.1; a bare CR fails the parse, and an LF
+        /// is always followed by white space). Values are byte-exact, as
+        /// [`response_to`] copies them: a malformed one (a request that
+        /// failed [`validate`](crate::message::validate)) is the caller's
+        /// to reject first. This is how a registrar echoes the
+        /// Contacts of a REGISTER (§10.3 step 8) without the cost of
+        /// [`header`](Self::header)'s check on long values.
+        pub fn copy_header<'n>(mut self, msg: &Message<'_>, name: impl Into<FieldName<'n>>) -> Self {
+            let key = match name.into().resolve() {
+                Ok(k) => k,
+                Err(e) => {
+                    self.draft.fail(e);
+                    return self;
+                }
+            };
+            self.draft.touch(key.kind);
+            if key.kind == HeaderName::Other {
+                for f in msg.headers().filter(|f| key.matches(f.name, f.raw_name)) {
+                    self.draft.fields.append_trusted(f.name, f.raw_name, f.value);
+                }
+            } else {
+                for v in msg.header_all(key.kind) {
+                    self.draft.fields.append_trusted(key.kind, b"", v);
+                }
+            }
+            self
+        }
+
+        /// [`write_to`](Self::write_to) after the checks.
+        fn write_checked<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
             self.write_start_line(out)?;
             let defaults = self.defaults();
             self.draft.fields.write(out, |o| o.put(defaults))?;
@@ -383,6 +446,15 @@ impl RequestBuilder {
         self
     }
 
+    /// [`top_via`](Self::top_via) with the value given as consecutive
+    /// parts that this crate wrote or [`is_clean`](super::field::is_clean)
+    /// accepted (the endpoint's own Via): not checked again, and joined in
+    /// the builder's buffer rather than in a string first.
+    pub(crate) fn top_via_clean(mut self, parts: &[&[u8]]) -> Self {
+        self.draft.fields.prepend_clean_parts(HeaderName::Via, parts);
+        self
+    }
+
     /// Sets Max-Forwards (RFC 3261 §8.1.1.6). Without it the request gets
     /// `Max-Forwards: 70`.
     pub fn max_forwards(mut self, hops: u8) -> Self {
@@ -427,9 +499,14 @@ impl RequestBuilder {
         Ok(())
     }
 
-    fn capacity(&self) -> usize {
-        // (The Request-URI is counted in the fields' text.)
-        self.draft.capacity(self.method.len() + 12)
+    /// Spare capacity `build` leaves: none, a request is sent as built.
+    fn room(&self) -> usize {
+        0
+    }
+
+    /// What [`write_start_line`](Self::write_start_line) writes.
+    fn start_line_len(&self) -> usize {
+        self.method.len() + 1 + self.uri_len + b" SIP/2.0\r\n".len()
     }
 
     fn defaults(&self) -> &'static [u8] {
@@ -453,7 +530,14 @@ pub struct ResponseBuilder {
     /// The canonical phrase borrowed, or the caller's.
     reason: alloc::borrow::Cow<'static, str>,
     draft: Draft,
+    /// Started by [`response_to`]: see [`room`](Self::room).
+    to_request: bool,
 }
+
+/// `;received=` and an IPv4 address (26 bytes) and `;rport=` and a port
+/// (12): the stamp of a request from an IPv4 peer always fits; an IPv6
+/// one (up to 39 more) may grow the buffer.
+const STAMP_ROOM: usize = 40;
 
 impl ResponseBuilder {
     /// Starts a response with `status` and its canonical reason phrase
@@ -463,7 +547,12 @@ impl ResponseBuilder {
         if !(100..=699).contains(&status.as_u16()) {
             draft.fail(BuildError::InvalidStatus(status.as_u16()));
         }
-        ResponseBuilder { status, reason: alloc::borrow::Cow::Borrowed(status.canonical_reason()), draft }
+        ResponseBuilder {
+            status,
+            reason: alloc::borrow::Cow::Borrowed(status.canonical_reason()),
+            draft,
+            to_request: false,
+        }
     }
 
     common_methods!();
@@ -483,8 +572,16 @@ impl ResponseBuilder {
         self.draft.check()
     }
 
-    fn capacity(&self) -> usize {
-        self.draft.capacity(self.reason.len() + 14)
+    /// Spare capacity `build` leaves: for a response to a request, room
+    /// for the `received` and `rport` the endpoint adds to its top Via
+    /// (RFC 3261 §18.2.1, RFC 3581 §4) in place, without a second buffer.
+    fn room(&self) -> usize {
+        if self.to_request { STAMP_ROOM } else { 0 }
+    }
+
+    /// What [`write_start_line`](Self::write_start_line) writes.
+    fn start_line_len(&self) -> usize {
+        b"SIP/2.0 ".len() + digits(u64::from(self.status.as_u16())) + 1 + self.reason.len() + 2
     }
 
     fn defaults(&self) -> &'static [u8] {
@@ -492,9 +589,19 @@ impl ResponseBuilder {
     }
 
     fn write_start_line<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
-        out.put(b"SIP/2.0 ")?;
-        put_uint(out, u64::from(self.status.as_u16()))?;
-        out.put(b" ")?;
+        let code = self.status.as_u16();
+        if (100..=999).contains(&code) {
+            // Three digits (`check` let only 100-699 through): the version,
+            // the code and the space in one piece.
+            let d = |n: u16| b'0' + (n % 10) as u8;
+            let mut head = *b"SIP/2.0 000 ";
+            head[8..11].copy_from_slice(&[d(code / 100), d(code / 10), d(code)]);
+            out.put(&head)?;
+        } else {
+            out.put(b"SIP/2.0 ")?;
+            put_uint(out, u64::from(code))?;
+            out.put(b" ")?;
+        }
         out.put(self.reason.as_bytes())?;
         out.put(b"\r\n")?;
         Ok(())
@@ -530,6 +637,7 @@ impl ResponseBuilder {
 /// ```
 pub fn response_to(request: &Message<'_>, status: StatusCode, to_tag: Option<&str>) -> ResponseBuilder {
     let mut b = ResponseBuilder::new(status);
+    b.to_request = true;
     let fields = &mut b.draft.fields;
     // Room for what is copied below and what the TU usually adds
     // (Contact, a tag, a few headers).
@@ -1004,6 +1112,59 @@ f: <sip:a@b>;tag=1\r\nt: \"x;<y\" <sip:c@d>\r\ni: k\r\nCSeq: 1 OPTIONS\r\n\r\n";
 From: <sip:a@b>;tag=1\r\nTo: \"x;<y\" <sip:c@d>;tag=t1\r\nCall-ID: k\r\nCSeq: 1 OPTIONS\r\n\
 Content-Length: 0\r\n\r\n"[..]
         );
+    }
+
+    /// RFC 3261 §10.3 step 8: a registrar's 200 lists the Contacts; copied
+    /// from the REGISTER as received (folds written with CRLF), all of
+    /// them, in order, not checked again.
+    #[test]
+    fn rfc3261_10_3_copy_header_echoes_every_contact() {
+        let src = b"REGISTER sip:r.example.com SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: k\r\nCSeq: 1 REGISTER\r\n\
+Contact: <sip:a@192.0.2.1>;expires=60,\n <sip:a@192.0.2.2>\r\nm: <sip:a@192.0.2.3>\r\n\
+X-Odd: 1\r\nx-odd: 2\r\n\r\n";
+        let msg = Message::parse(src).unwrap();
+        let m = response_to(&msg, StatusCode::OK, Some("t"))
+            .copy_header(&msg, HeaderName::Contact)
+            .copy_header(&msg, "X-Odd")
+            .build()
+            .unwrap();
+        let text = core::str::from_utf8(m.as_bytes()).unwrap();
+        assert!(text.contains(
+            "\r\nContact: <sip:a@192.0.2.1>;expires=60,\r\n <sip:a@192.0.2.2>\r\n\
+Contact: <sip:a@192.0.2.3>\r\nX-Odd: 1\r\nx-odd: 2\r\nContent-Length: 0\r\n\r\n"
+        ));
+        let back = m.parse().unwrap();
+        assert_eq!(back.contacts().count(), 3);
+        // A fold with a bare LF is written with CRLF: a continuation line,
+        // never a field of its own.
+        let inj = Message::parse(
+            b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: k\r\nCSeq: 1 OPTIONS\r\n\
+Contact: <sip:x>\n Via: evil\r\n\r\n",
+        )
+        .unwrap();
+        let m = response_to(&inj, StatusCode::OK, Some("t")).copy_header(&inj, HeaderName::Contact).build();
+        let m = m.unwrap();
+        let back = m.parse().unwrap();
+        assert_eq!(back.header_all(HeaderName::Via).count(), 1);
+        assert_eq!(back.header(HeaderName::Contact), Some(&b"<sip:x>\r\n Via: evil"[..]));
+        let bad = response_to(&msg, StatusCode::OK, Some("t")).copy_header(&msg, "X Y").build();
+        assert_eq!(bad, Err(BuildError::InvalidHeaderName));
+    }
+
+    /// The buffer `build` returns is sized exactly (a request), or with
+    /// just the room for the endpoint's Via stamp (a response to one).
+    #[test]
+    fn build_sizes_its_buffer_exactly() {
+        let m = invite().header("X-Trace", "42").body("application/sdp", SDP).build().unwrap();
+        let v = m.into_bytes();
+        assert_eq!(v.len(), v.capacity());
+        let m = response().reason("Fine").build().unwrap().into_bytes();
+        assert_eq!(m.len(), m.capacity());
+        let req = Message::parse(REQUEST).unwrap();
+        let m = response_to(&req, StatusCode::OK, Some("x")).build().unwrap().into_bytes();
+        assert_eq!(m.len() + STAMP_ROOM, m.capacity());
     }
 
     #[test]

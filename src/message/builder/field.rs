@@ -254,6 +254,21 @@ impl Fields {
         self.list.push(Field { kind, raw_name: Span { start, end: start }, value: span, folds: false });
     }
 
+    /// Inserts before all others a field of a known header whose value is
+    /// given as consecutive parts that this crate wrote, or that
+    /// [`is_clean`] accepted: copied as they are.
+    pub(super) fn prepend_clean_parts(&mut self, kind: HeaderName, parts: &[&[u8]]) {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        self.reserve_first(total);
+        let start = self.text.len();
+        for p in parts {
+            self.text.extend_from_slice(p);
+        }
+        debug_assert!(is_clean(&self.text[start..]));
+        let value = Span { start, end: self.text.len() };
+        self.list.insert(0, Field { kind, raw_name: Span { start, end: start }, value, folds: false });
+    }
+
     /// Appends a field with a checked user value.
     pub(super) fn append(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
         let f = self.new_field(key, value, false)?;
@@ -408,9 +423,22 @@ impl Fields {
         self.list.iter().find(|g| g.kind == kind).map(|g| self.span_of(g.value))
     }
 
-    /// Bytes of names and values, for capacity estimates.
-    pub(super) fn text_len(&self) -> usize {
-        self.text.len() + self.list.len() * 24
+    /// The number of bytes [`write`](Self::write) writes, without what
+    /// `after_vias` adds: exact, but for the CR that a fold written with a
+    /// bare LF gains (rare; not looked for, the buffer grows then).
+    pub(super) fn written_len(&self) -> usize {
+        self.list
+            .iter()
+            .filter(|g| g.kind != HeaderName::ContentLength)
+            .map(|g| {
+                let head = match head_of(g.kind) {
+                    Some(h) => h.len(),
+                    None if g.kind == HeaderName::Other => g.raw_name.end - g.raw_name.start + 2,
+                    None => g.kind.as_str().len() + 2,
+                };
+                head + (g.value.end - g.value.start) + 2
+            })
+            .sum()
     }
 
     /// Writes every field but Content-Length as `Name: value CRLF`, calling
@@ -433,12 +461,7 @@ impl Fields {
                 write_field(out, g.kind, self.span_of(g.raw_name), self.span_of(g.value))?;
             } else {
                 // No line break inside: no need to look for one.
-                if g.kind == HeaderName::Other {
-                    out.put(self.span_of(g.raw_name))?;
-                } else {
-                    out.put(g.kind.as_str().as_bytes())?;
-                }
-                out.put(b": ")?;
+                put_head(out, g.kind, self.span_of(g.raw_name))?;
                 out.put(self.span_of(g.value))?;
                 out.put(b"\r\n")?;
             }
@@ -459,14 +482,45 @@ pub(super) fn write_field<S: Sink + ?Sized>(
     raw_name: &[u8],
     value: &[u8],
 ) -> Result<(), SinkError> {
+    put_head(out, kind, raw_name)?;
+    put_folded(out, value)?;
+    out.put(b"\r\n")
+}
+
+/// `Name: ` of the fields nearly every message carries, in one piece (one
+/// `put` rather than two for each field written).
+fn head_of(kind: HeaderName) -> Option<&'static [u8]> {
+    Some(match kind {
+        HeaderName::Via => b"Via: ",
+        HeaderName::From => b"From: ",
+        HeaderName::To => b"To: ",
+        HeaderName::CallId => b"Call-ID: ",
+        HeaderName::CSeq => b"CSeq: ",
+        HeaderName::Contact => b"Contact: ",
+        HeaderName::Expires => b"Expires: ",
+        HeaderName::MaxForwards => b"Max-Forwards: ",
+        HeaderName::ContentType => b"Content-Type: ",
+        HeaderName::Route => b"Route: ",
+        HeaderName::RecordRoute => b"Record-Route: ",
+        HeaderName::Supported => b"Supported: ",
+        HeaderName::Allow => b"Allow: ",
+        _ => return None,
+    })
+}
+
+/// Writes `Name: `: the canonical name of a known header, `raw_name` for
+/// [`HeaderName::Other`].
+#[inline]
+fn put_head<S: Sink + ?Sized>(out: &mut S, kind: HeaderName, raw_name: &[u8]) -> Result<(), SinkError> {
+    if let Some(head) = head_of(kind) {
+        return out.put(head);
+    }
     if kind == HeaderName::Other {
         out.put(raw_name)?;
     } else {
         out.put(kind.as_str().as_bytes())?;
     }
-    out.put(b": ")?;
-    put_folded(out, value)?;
-    out.put(b"\r\n")
+    out.put(b": ")
 }
 
 #[cfg(test)]
@@ -514,6 +568,30 @@ mod tests {
         let k = FieldName::from("X-Foo").resolve().unwrap();
         assert!(k.matches(HeaderName::Other, b"x-foo"));
         assert!(!k.matches(HeaderName::Other, b"x-bar"));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_one_piece_heads_are_the_canonical_names() {
+        for k in [
+            HeaderName::Via,
+            HeaderName::From,
+            HeaderName::To,
+            HeaderName::CallId,
+            HeaderName::CSeq,
+            HeaderName::Contact,
+            HeaderName::Expires,
+            HeaderName::MaxForwards,
+            HeaderName::ContentType,
+            HeaderName::Route,
+            HeaderName::RecordRoute,
+            HeaderName::Supported,
+            HeaderName::Allow,
+        ] {
+            let mut v = k.as_str().as_bytes().to_vec();
+            v.extend_from_slice(b": ");
+            assert_eq!(head_of(k), Some(&v[..]), "{k:?}");
+        }
+        assert_eq!(head_of(HeaderName::Other), None);
     }
 
     #[test]
