@@ -583,7 +583,7 @@ fn forked_call(seed: u64, link: LinkConfig, policy: ForkPolicy) {
             _ => None,
         })
         .collect();
-    let mut tags: Vec<&str> = progress.iter().map(|d| d.remote_tag.as_str()).collect();
+    let mut tags: Vec<&str> = progress.iter().map(|d| d.remote_tag()).collect();
     tags.sort();
     tags.dedup();
     // Under loss an unreliable 180 may be lost for good.

@@ -33,17 +33,70 @@ use crate::message::{HeaderName, Message, Method, StatusCode};
 
 /// The dialog ID (§12): Call-ID, local tag and remote tag, from this UA's
 /// point of view.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// The three are kept one after the other in one shared, immutable
+/// buffer: the UA core names a dialog in the events it hands out
+/// ([`UaEvent::Progress`](crate::ua::UaEvent::Progress), `Answered`, ...),
+/// and a copy of the ID is then a reference count, not three strings.
+/// Compared, ordered and hashed as the tuple (Call-ID, local tag, remote
+/// tag).
+#[derive(Clone)]
 pub struct DialogId {
-    /// The Call-ID.
-    pub call_id: String,
-    /// This UA's tag (From of its requests, To of its responses).
-    pub local_tag: String,
-    /// The peer's tag; empty for an RFC 2543 peer that sent none.
-    pub remote_tag: String,
+    text: Shared<str>,
+    /// Where the Call-ID and the local tag end in `text`.
+    ends: [usize; 2],
 }
 
+// Atomic where the target has pointer-wide atomics (so that an ID can move
+// between threads with the event naming it), counted otherwise.
+#[cfg(target_has_atomic = "ptr")]
+type Shared<T> = alloc::sync::Arc<T>;
+#[cfg(not(target_has_atomic = "ptr"))]
+type Shared<T> = alloc::rc::Rc<T>;
+
 impl DialogId {
+    /// The ID with these parts.
+    pub fn new(call_id: &str, local_tag: &str, remote_tag: &str) -> DialogId {
+        let ends = [call_id.len(), call_id.len() + local_tag.len()];
+        let len = ends[1] + remote_tag.len();
+        // Joined on the stack when short (every ID this crate makes: a
+        // Call-ID and two tags), so that the shared buffer is the one
+        // allocation.
+        let mut buf = [0u8; 192];
+        let text = match buf.get_mut(..len) {
+            Some(b) => {
+                b[..ends[0]].copy_from_slice(call_id.as_bytes());
+                b[ends[0]..ends[1]].copy_from_slice(local_tag.as_bytes());
+                b[ends[1]..].copy_from_slice(remote_tag.as_bytes());
+                // Three `str`s joined: always UTF-8.
+                core::str::from_utf8(b).map(Shared::from).unwrap_or_default()
+            }
+            None => {
+                let mut s = String::with_capacity(len);
+                for part in [call_id, local_tag, remote_tag] {
+                    s.push_str(part);
+                }
+                Shared::from(s)
+            }
+        };
+        DialogId { text, ends }
+    }
+
+    /// The Call-ID.
+    pub fn call_id(&self) -> &str {
+        self.text.get(..self.ends[0]).unwrap_or_default()
+    }
+
+    /// This UA's tag (From of its requests, To of its responses).
+    pub fn local_tag(&self) -> &str {
+        self.text.get(self.ends[0]..self.ends[1]).unwrap_or_default()
+    }
+
+    /// The peer's tag; empty for an RFC 2543 peer that sent none.
+    pub fn remote_tag(&self) -> &str {
+        self.text.get(self.ends[1]..).unwrap_or_default()
+    }
+
     /// The ID of the dialog a received request belongs to, seen by the UAS:
     /// local tag from To, remote tag from From. `None` without a To tag
     /// (the request is outside any dialog).
@@ -59,7 +112,45 @@ impl DialogId {
 
     /// The ID borrowed, to compare with a [`DialogKey`].
     pub(crate) fn key(&self) -> DialogKey<'_> {
-        DialogKey { call_id: &self.call_id, local_tag: &self.local_tag, remote_tag: &self.remote_tag }
+        DialogKey { call_id: self.call_id(), local_tag: self.local_tag(), remote_tag: self.remote_tag() }
+    }
+}
+
+impl PartialEq for DialogId {
+    fn eq(&self, other: &Self) -> bool {
+        // Same parts in the same places: the same joined text and ends.
+        self.ends == other.ends && *self.text == *other.text
+    }
+}
+
+impl Eq for DialogId {}
+
+impl PartialOrd for DialogId {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DialogId {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        let (a, b) = (self.key(), other.key());
+        (a.call_id, a.local_tag, a.remote_tag).cmp(&(b.call_id, b.local_tag, b.remote_tag))
+    }
+}
+
+impl core::hash::Hash for DialogId {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl core::fmt::Debug for DialogId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DialogId")
+            .field("call_id", &self.call_id())
+            .field("local_tag", &self.local_tag())
+            .field("remote_tag", &self.remote_tag())
+            .finish()
     }
 }
 
@@ -90,11 +181,7 @@ impl<'a> DialogKey<'a> {
 
     /// The owned ID.
     pub(crate) fn to_owned(self) -> DialogId {
-        DialogId {
-            call_id: self.call_id.into(),
-            local_tag: self.local_tag.into(),
-            remote_tag: self.remote_tag.into(),
-        }
+        DialogId::new(self.call_id, self.local_tag, self.remote_tag)
     }
 }
 
@@ -415,11 +502,12 @@ impl Dialog {
         confirmed: bool,
         over_tls: bool,
     ) -> Result<Dialog, DialogError> {
-        Self::uas_with(request, || local_tag.into(), local_contact, confirmed, over_tls)
+        Self::uas_with(request, local_tag, local_contact, confirmed, over_tls)
     }
 
-    /// [`uas`](Self::uas) with the local tag moved out of `local_tag`
-    /// (left empty) once the dialog is made; untouched on error.
+    /// [`uas`](Self::uas) with the local tag taken out of `local_tag`
+    /// (left empty, its buffer freed) once the dialog is made; untouched
+    /// on error.
     pub(crate) fn uas_taking_tag(
         request: &Message<'_>,
         local_tag: &mut String,
@@ -427,12 +515,16 @@ impl Dialog {
         confirmed: bool,
         over_tls: bool,
     ) -> Result<Dialog, DialogError> {
-        Self::uas_with(request, || core::mem::take(local_tag), local_contact, confirmed, over_tls)
+        let d = Self::uas_with(request, local_tag, local_contact, confirmed, over_tls)?;
+        // The dialog holds its own copy, in its ID's one buffer: the
+        // caller's goes, not to be kept by every idle session.
+        *local_tag = String::new();
+        Ok(d)
     }
 
     fn uas_with(
         request: &Message<'_>,
-        local_tag: impl FnOnce() -> String,
+        local_tag: &str,
         local_contact: &str,
         confirmed: bool,
         over_tls: bool,
@@ -450,7 +542,7 @@ impl Dialog {
         let route_set = record_routes(request);
         let hop = hop_of(&route_set, Some(&target), "");
         Ok(Dialog {
-            id: DialogId { call_id: call_id.into(), local_tag: local_tag(), remote_tag: remote_tag.into() },
+            id: DialogId::new(call_id, local_tag, remote_tag),
             state: if confirmed { DialogState::Confirmed } else { DialogState::Early },
             role: DialogRole::Uas,
             local_seq: None,
@@ -501,11 +593,7 @@ impl Dialog {
         let (text, ends) = pack(local_uri, remote_uri, local_contact, remote_target);
         let hop = hop_of(&route_set, target.as_ref().ok(), &text[ends[2]..]);
         Ok(Dialog {
-            id: DialogId {
-                call_id: call_id.into(),
-                local_tag: local_tag.into(),
-                remote_tag: remote_tag.into(),
-            },
+            id: DialogId::new(call_id, local_tag, remote_tag),
             state: if (200..300).contains(&status) { DialogState::Confirmed } else { DialogState::Early },
             role: DialogRole::Uac,
             local_seq: Some(cseq.seq),
@@ -568,11 +656,7 @@ impl Dialog {
             pack(from.uri.as_bytes(), remote_uri.as_bytes(), local_contact.as_bytes(), remote_target);
         let hop = hop_of(&route_set, target.as_ref().ok(), &text[ends[2]..]);
         Ok(Dialog {
-            id: DialogId {
-                call_id: call_id.into(),
-                local_tag: local_tag.into(),
-                remote_tag: remote_tag.into(),
-            },
+            id: DialogId::new(call_id, local_tag, remote_tag),
             state: if (200..300).contains(&status) { DialogState::Confirmed } else { DialogState::Early },
             role: DialogRole::Uac,
             local_seq: Some(seq),
@@ -707,12 +791,6 @@ impl Dialog {
         }
     }
 
-    /// The remote tag, taken out (left empty) of a dialog about to be
-    /// dropped, for what outlives it.
-    pub(crate) fn take_remote_tag(&mut self) -> String {
-        core::mem::take(&mut self.id.remote_tag)
-    }
-
     /// The dialog ends.
     pub fn terminate(&mut self) {
         self.state = DialogState::Terminated;
@@ -761,11 +839,11 @@ impl Dialog {
             }
             b
         };
-        b = with_tag(b, HeaderName::To, self.remote_uri(), &self.id.remote_tag);
-        b = with_tag(b, HeaderName::From, self.local_uri(), &self.id.local_tag);
+        b = with_tag(b, HeaderName::To, self.remote_uri(), self.id.remote_tag());
+        b = with_tag(b, HeaderName::From, self.local_uri(), self.id.local_tag());
         // The Call-ID was checked where the dialog got it (the parser, or
         // the builder of our request).
-        b.call_id_checked(&self.id.call_id)
+        b.call_id_checked(self.id.call_id())
     }
 
     /// The Request-URI and Route values of an in-dialog request

@@ -43,9 +43,9 @@ fn uac() -> Dialog {
 #[test]
 fn rfc3261_12_1_2_uac_state_from_the_2xx() {
     let d = uac();
-    assert_eq!(d.id().call_id, "a84b4c76e66710");
-    assert_eq!(d.id().local_tag, "1928301774");
-    assert_eq!(d.id().remote_tag, "a6c85cf");
+    assert_eq!(d.id().call_id(), "a84b4c76e66710");
+    assert_eq!(d.id().local_tag(), "1928301774");
+    assert_eq!(d.id().remote_tag(), "a6c85cf");
     assert_eq!(d.state(), DialogState::Confirmed);
     assert_eq!(d.local_seq(), Some(314159));
     assert_eq!(d.remote_seq(), None);
@@ -57,8 +57,8 @@ fn rfc3261_12_1_2_uac_state_from_the_2xx() {
 #[test]
 fn rfc3261_12_1_1_uas_state_from_the_request() {
     let d = Dialog::uas(&msg(INVITE), "a6c85cf", "<sip:bob@192.0.2.4>", false, false).unwrap();
-    assert_eq!(d.id().local_tag, "a6c85cf");
-    assert_eq!(d.id().remote_tag, "1928301774");
+    assert_eq!(d.id().local_tag(), "a6c85cf");
+    assert_eq!(d.id().remote_tag(), "1928301774");
     assert_eq!(d.state(), DialogState::Early);
     assert_eq!(d.local_seq(), None);
     assert_eq!(d.remote_seq(), Some(314159));
@@ -190,8 +190,8 @@ fn rfc3261_12_dialog_ids_match_from_both_sides() {
     let ok = ok_for(INVITE);
     let uac_id = DialogId::of_response(&msg(&ok)).unwrap();
     let uas = Dialog::uas(&msg(INVITE), "a6c85cf", "<sip:bob@192.0.2.4>", true, false).unwrap();
-    assert_eq!(uac_id.local_tag, uas.id().remote_tag);
-    assert_eq!(uac_id.remote_tag, uas.id().local_tag);
+    assert_eq!(uac_id.local_tag(), uas.id().remote_tag());
+    assert_eq!(uac_id.remote_tag(), uas.id().local_tag());
 }
 
 #[test]
@@ -317,4 +317,26 @@ fn rfc3261_12_1_2_seeded_dialog_equals_the_parsed_one() {
             }
         }
     }
+}
+
+/// §12: the dialog ID is the triple (Call-ID, local tag, remote tag); its
+/// one joined buffer must not let parts run into each other, and an ID
+/// longer than the stack buffer it is joined in is kept whole.
+#[test]
+fn rfc3261_12_dialog_id_parts_stay_apart() {
+    let a = DialogId::new("ab", "c", "d");
+    let b = DialogId::new("a", "bc", "d");
+    assert_ne!(a, b);
+    assert_eq!((a.call_id(), a.local_tag(), a.remote_tag()), ("ab", "c", "d"));
+    assert_eq!((b.call_id(), b.local_tag(), b.remote_tag()), ("a", "bc", "d"));
+    // Ordered as the tuple is.
+    assert!(b < a);
+    assert_eq!(a.clone(), a);
+    let long = "x".repeat(300);
+    let l = DialogId::new(&long, "t1", "");
+    assert_eq!((l.call_id(), l.local_tag(), l.remote_tag()), (long.as_str(), "t1", ""));
+    let mut set = std::collections::HashSet::new();
+    set.insert(a.clone());
+    assert!(set.contains(&DialogId::new("ab", "c", "d")));
+    assert!(!set.contains(&b));
 }

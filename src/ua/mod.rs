@@ -364,8 +364,9 @@ struct Orphan {
     invite: Bytes,
     invite_seq: u32,
     destination: Destination,
-    /// The ACK sent for each 2xx, by remote tag.
-    acks: Few<(String, Bytes, Destination)>,
+    /// The ACK sent for each 2xx, by the dialog's ID (its remote tag
+    /// tells the forks apart).
+    acks: Few<(DialogId, Bytes, Destination)>,
 }
 
 /// The INVITE (initial or re-) the UAS side has not answered with a final
@@ -470,7 +471,7 @@ impl Session {
     /// (moved into it: one copy less per call and per idle session).
     fn tag(&self) -> &str {
         match self.dialogs.get(0) {
-            Some(d) => &d.id().local_tag,
+            Some(d) => d.id().local_tag(),
             None => &self.local_tag,
         }
     }
@@ -580,17 +581,17 @@ impl DialogIndex {
     fn hash_of(&self, s: &Session, i: usize) -> u64 {
         let d = s.dialogs[i].id();
         let first = s.dialogs[0].id();
-        if i == 0 || (first.call_id == d.call_id && first.local_tag == d.local_tag) {
+        if i == 0 || (first.call_id() == d.call_id() && first.local_tag() == d.local_tag()) {
             s.index_hash
         } else {
-            self.hash(&d.call_id, &d.local_tag)
+            self.hash(d.call_id(), d.local_tag())
         }
     }
 
     /// Adds `d` to the session's dialogs, and records it here.
     fn add(&mut self, s: &mut Session, session: SessionId, d: Dialog) {
         if s.dialogs.is_empty() {
-            s.index_hash = self.hash(&d.id().call_id, &d.id().local_tag);
+            s.index_hash = self.hash(d.id().call_id(), d.id().local_tag());
         }
         s.dialogs.push(d);
         let hash = self.hash_of(s, s.dialogs.len() - 1);
@@ -1415,16 +1416,15 @@ impl UserAgent {
             // can still come (§13.2.2.4).
             if let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.take()) {
                 if self.ep.client_request(tx).is_some() {
-                    // The session is going: its ACKs and their dialogs'
-                    // remote tags move to the orphan rather than being
-                    // copied.
+                    // The session is going: its ACKs move to the orphan,
+                    // each with its dialog's ID (shared, not copied).
                     let invite_seq = s.invite_seq;
-                    let dialogs = &mut s.dialogs;
+                    let dialogs = &s.dialogs;
                     let mut acks = Few::default();
                     for (i, _, b, d) in core::mem::take(&mut s.acks).into_iter().filter(|a| a.1 == invite_seq)
                     {
                         acks.push((
-                            dialogs.get_mut(i).map(Dialog::take_remote_tag).unwrap_or_default(),
+                            dialogs.get(i).map_or_else(|| DialogId::new("", "", ""), |d| d.id().clone()),
                             b,
                             d,
                         ));
@@ -1847,8 +1847,8 @@ impl UserAgent {
     fn on_orphan_2xx(&mut self, now: Instant, tx: TransactionId, response: &Received) {
         let msg = response.message();
         let Some(o) = self.orphans.get_mut(&tx) else { return };
-        let Some(did) = DialogId::of_response(msg) else { return };
-        if let Some((_, ack, dest)) = o.acks.iter().find(|(t, _, _)| *t == did.remote_tag) {
+        let Some(did) = DialogKey::of_response(msg) else { return };
+        if let Some((_, ack, dest)) = o.acks.iter().find(|(t, _, _)| t.remote_tag() == did.remote_tag) {
             let (ack, dest) = (ack.clone(), *dest);
             let _ = self.ep.send_raw(now, ack, dest);
             return;
@@ -1861,7 +1861,7 @@ impl UserAgent {
         drop(request);
         let dest = next_hop(&d, o.destination);
         let Ok(ack) = self.ep.send_ack(now, d.ack(o.invite_seq), dest) else { return };
-        o.acks.push((did.remote_tag, ack, dest));
+        o.acks.push((d.id().clone(), ack, dest));
         let seq0 = self.rng.next_u32() & 0xffff;
         if let Ok(bye) = d.request(Method::Bye, seq0) {
             if let Ok(bye_tx) = self.ep.send_request(now, bye, dest) {
@@ -1882,12 +1882,12 @@ impl UserAgent {
         let seq0 = self.rng.next_u32() & 0xffff;
         let Some(s) = self.sessions.get_mut(&id) else { return };
         let Some(d) = s.dialogs.get_mut(dialog) else { return };
-        let remote_tag = &d.id().remote_tag;
+        let remote_tag = d.id().remote_tag();
         match s.rseqs.iter_mut().find(|(t, _)| t == remote_tag) {
             // A retransmission (or out of order): no new PRACK.
             Some((_, last)) if rseq <= *last => return,
             Some((_, last)) => *last = rseq,
-            None => s.rseqs.push((remote_tag.clone(), rseq)),
+            None => s.rseqs.push((remote_tag.into(), rseq)),
         }
         let fallback = s.destination;
         // RFC 6141 §4.7: a reliable provisional refreshes the target.
@@ -2187,7 +2187,7 @@ mod tests {
             assert!(tags[0].as_deref().is_some_and(|t| !t.is_empty()));
             assert!(tags.iter().all(|t| *t == tags[0]), "{tags:?}");
             if !reject {
-                assert_eq!(b.dialog(session).map(|d| d.id().local_tag.clone()), tags[0]);
+                assert_eq!(b.dialog(session).map(|d| d.id().local_tag().into()), tags[0]);
             }
         }
     }
