@@ -450,6 +450,12 @@ impl Fields {
         mut after_vias: impl FnMut(&mut S) -> Result<(), SinkError>,
     ) -> Result<(), SinkError> {
         let vias = self.list.iter().take_while(|g| g.kind == HeaderName::Via).count();
+        // Only a value copied from a parsed message can hold a line break
+        // (push_value unfolds the others), and names never do: one scan of
+        // the whole text buffer clears every copied value at once, where
+        // a search per value costs a call each (a response to a request
+        // copies five or six).
+        let any_folds = self.list.iter().any(|g| g.folds) && memchr::memchr(b'\n', &self.text).is_some();
         for (i, g) in self.list.iter().enumerate() {
             if i == vias {
                 after_vias(out)?;
@@ -457,7 +463,7 @@ impl Fields {
             if g.kind == HeaderName::ContentLength {
                 continue;
             }
-            if g.folds {
+            if any_folds && g.folds {
                 write_field(out, g.kind, self.span_of(g.raw_name), self.span_of(g.value))?;
             } else {
                 // No line break inside: no need to look for one.
