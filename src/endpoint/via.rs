@@ -218,7 +218,11 @@ impl ViaStamp {
         // more to build than the whole scan.
         let original = self.original();
         let Some(&first) = original.first() else { return message };
-        let found = memchr::memchr_iter(first, &message).find(|&i| message[i..].starts_with(original));
+        // A response from response_to has it right after the status line,
+        // as the first Via's value: looked at first, then searched for.
+        let found = after_status_line_via(&message)
+            .filter(|&i| message[i..].starts_with(original))
+            .or_else(|| memchr::memchr_iter(first, &message).find(|&i| message[i..].starts_with(original)));
         let Some(at) = found else {
             return message;
         };
@@ -241,6 +245,17 @@ impl ViaStamp {
         }
         message
     }
+}
+
+/// Where the value of a `Via` field written first, right after the status
+/// line (as the builders write it), starts in `message`.
+#[inline]
+fn after_status_line_via(message: &[u8]) -> Option<usize> {
+    // The usual status line is short: a word-at-a-time look finds its end
+    // without a memchr call.
+    let head = message.get(..message.len().min(64))?;
+    let at = lex::find_byte(b'\n', head).or_else(|| memchr::memchr(b'\n', message))? + 1;
+    message.get(at..)?.starts_with(b"Via: ").then_some(at + 5)
 }
 
 /// The [`ViaStamp`] a request needs, or `None` when nothing is to be added.
@@ -476,6 +491,24 @@ Content-Length: 0\r\n\r\n"
         tight.shrink_to_fit();
         assert_eq!(stamp.apply(tight), expected);
         assert_eq!(stamp.apply(b"SIP/2.0 200 OK\r\n\r\n".to_vec()), b"SIP/2.0 200 OK\r\n\r\n");
+    }
+
+    #[test]
+    fn rfc3261_18_2_1_the_stamp_goes_in_the_via_not_a_reason_phrase_alike() {
+        // §18.2.1 adds received/rport to the top Via: text equal to the
+        // via-parm elsewhere (here a reason phrase before it) stays as is,
+        // and a Via not written first is still found.
+        let bytes = req("SIP/2.0/UDP 10.1.1.1:4540;rport;branch=z9hG4bKkjshdyff");
+        let msg = Message::parse(&bytes).unwrap();
+        let stamp = via_stamp(&msg, &source("192.0.2.1:9988")).unwrap();
+        let via = |v: &[u8]| [&b"Via: "[..], v, b"\r\n"].concat();
+        let reason = [&b"SIP/2.0 200 "[..], stamp.original(), b"\r\n"].concat();
+        let rest = b"Call-ID: x\r\n\r\n";
+        let sent = [&reason[..], &via(stamp.original()), rest].concat();
+        assert_eq!(stamp.apply(sent), [&reason[..], &via(&stamp.stamped()), rest].concat());
+        let sent = [&b"SIP/2.0 200 OK\r\nCall-ID: x\r\n"[..], &via(stamp.original()), b"\r\n"].concat();
+        let expected = [&b"SIP/2.0 200 OK\r\nCall-ID: x\r\n"[..], &via(&stamp.stamped()), b"\r\n"].concat();
+        assert_eq!(stamp.apply(sent), expected);
     }
 
     #[test]

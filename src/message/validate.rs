@@ -266,7 +266,9 @@ const SINGLE: &[HeaderName] = &[
 const MANDATORY: &[HeaderName] =
     &[HeaderName::Via, HeaderName::From, HeaderName::To, HeaderName::CallId, HeaderName::CSeq];
 
-fn check_common(msg: &Message<'_>) -> Result<(), ParseError> {
+/// Returns whether the request has exactly one Via field (known only when
+/// the index was walked; `false` otherwise).
+fn check_common(msg: &Message<'_>) -> Result<bool, ParseError> {
     // The mandatory headers are the ones the parser decoded (strictly, or
     // the parse failed) and cached: present exactly when cached.
     let present = [
@@ -286,18 +288,22 @@ fn check_common(msg: &Message<'_>) -> Result<(), ParseError> {
     // counts them, within the list limit). One pass over the index counts
     // them all, up to two each.
     if msg.limits().max_list_values < 2 {
-        return Ok(());
+        return Ok(false);
     }
     let mut counts = [0u8; SINGLE.len()];
+    let mut via_fields = 0usize;
     for e in msg.index.iter() {
-        let Some(i) = single_slot(e.name) else { continue };
+        let Some(i) = single_slot(e.name) else {
+            via_fields += usize::from(e.name == HeaderName::Via);
+            continue;
+        };
         if counts[i] < 2 {
             counts[i] += values_up_to_two(msg.value_of(e));
         }
     }
     match counts.iter().position(|&n| n >= 2) {
         Some(i) => Err(ParseError::new(super::Element::Header(SINGLE[i]), ErrorKind::Duplicate)),
-        None => Ok(()),
+        None => Ok(via_fields == 1),
     }
 }
 
@@ -451,11 +457,16 @@ pub fn check_request<'a>(msg: &Message<'a>, policy: &Policy<'_>) -> Result<(), R
     let Some(request) = msg.request() else {
         return Ok(());
     };
-    check_common(msg)?;
+    let one_via_field = check_common(msg)?;
     // The Via, From and To the transaction layer needs were decoded at
     // parse time; the rest of the Vias matter to every response we send.
-    for via in msg.vias() {
-        via?;
+    // With one Via field holding just the top Via (decoded at parse
+    // time, within the limits) there is no rest.
+    let only_top_via = one_via_field && msg.top_via_rest.is_none() && msg.limits().max_vias >= 1;
+    if !only_top_via {
+        for via in msg.vias() {
+            via?;
+        }
     }
     if policy.role != Role::Proxy && !uri_scheme_served(&request.uri, policy) {
         return Err(Rejection::new(StatusCode::UNSUPPORTED_URI_SCHEME, Problem::UnsupportedUriScheme));
@@ -598,5 +609,25 @@ To: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=1\r\nCall-ID: c\r\nCSeq
         assert_eq!(dup("Subject: a, b\r\nSubject: c\r\n"), None, "not a single-value header");
         let both = "Min-Expires: 1\r\nMin-Expires: 2\r\nExpires: 5, 6\r\n";
         assert_eq!(dup(both), expires, "reported in the order of the list");
+    }
+
+    #[test]
+    fn rfc3261_8_2_every_via_is_checked_not_only_the_top_one() {
+        // The top Via was decoded at parse time; one more, in the same
+        // field or a field of its own, must be decoded here (a malformed
+        // one is a 400), and a lone top Via needs nothing more.
+        let check = |bytes: &str| {
+            let msg = Message::parse(bytes.as_bytes()).unwrap();
+            let lenient = Policy { strict_headers: false, ..Policy::user_agent() };
+            check_request(&msg, &lenient).map_err(|r| r.status)
+        };
+        assert_eq!(check(&request("")), Ok(()));
+        let with_via = |via: &str| {
+            request("").replace("branch=z9hG4bK1\r\n", &alloc::format!("branch=z9hG4bK1{via}\r\n"))
+        };
+        assert_eq!(check(&with_via(", SIP/2.0/UDP b.example.com")), Ok(()));
+        assert_eq!(check(&with_via(", SIP/2.0/UDP b.example.com;=")), Err(StatusCode::BAD_REQUEST));
+        assert_eq!(check(&with_via("\r\nVia: SIP/2.0/UDP b.example.com;=")), Err(StatusCode::BAD_REQUEST));
+        assert_eq!(check(&with_via("\r\nv: nonsense")), Err(StatusCode::BAD_REQUEST));
     }
 }

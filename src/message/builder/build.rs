@@ -954,6 +954,39 @@ Content-Length: 0\r\n\r\n"
     }
 
     #[test]
+    fn rfc3261_7_3_1_each_field_ends_with_one_crlf_whatever_its_name() {
+        // Heads written with the CRLF before them, names without such a
+        // head (Subject, X-Y) and an empty value each end their line once.
+        let m = response().header("Subject", "s").header("X-Y", "").header("Expires", "60").build().unwrap();
+        assert_eq!(
+            std::str::from_utf8(m.as_bytes()).unwrap(),
+            "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n\
+To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf\r\n\
+From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\nCall-ID: a84b4c76e66710\r\n\
+CSeq: 314159 INVITE\r\nSubject: s\r\nX-Y: \r\nExpires: 60\r\nContent-Length: 0\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_a_fold_in_any_copied_value_is_written_with_crlf() {
+        // The fold check is one scan of all the copied text: a bare-LF fold
+        // in a middle field must still be written with CRLF, the others
+        // unchanged.
+        let req = Message::parse(
+            b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@b>;\n tag=1\r\nTo: <sip:a@b>\r\nCall-ID: k\r\nCSeq: 1 OPTIONS\r\n\r\n",
+        )
+        .unwrap();
+        let m = response_to(&req, StatusCode::OK, Some("t")).header("Subject", "s").build().unwrap();
+        let text = m.as_bytes();
+        assert!(text.windows(2).all(|w| w[1] != b'\n' || w[0] == b'\r'), "CRLF only");
+        let back = m.parse().unwrap();
+        assert_eq!(back.header(HeaderName::From), Some(&b"<sip:a@b>;\r\n tag=1"[..]));
+        assert_eq!(back.header(HeaderName::To), Some(&b"<sip:a@b>;tag=t"[..]));
+        assert_eq!(back.header(HeaderName::Subject), Some(&b"s"[..]));
+    }
+
+    #[test]
     fn rfc3261_7_3_1_folded_input_is_unfolded() {
         let m = response().header("Subject", "first line\r\n\tsecond").build().unwrap();
         let msg = m.parse().unwrap();

@@ -450,21 +450,45 @@ impl Fields {
         mut after_vias: impl FnMut(&mut S) -> Result<(), SinkError>,
     ) -> Result<(), SinkError> {
         let vias = self.list.iter().take_while(|g| g.kind == HeaderName::Via).count();
+        // Only a value copied from a parsed message can hold a line break
+        // (push_value unfolds the others), and names never do: one scan of
+        // the whole text buffer clears every copied value at once, where
+        // a search per value costs a call each (a response to a request
+        // copies five or six).
+        let any_folds = self.list.iter().any(|g| g.folds) && memchr::memchr(b'\n', &self.text).is_some();
+        // A field's CRLF is written with the next field's head when that
+        // head is one piece ("\r\nFrom: "): one put fewer per field.
+        let mut crlf_due = false;
         for (i, g) in self.list.iter().enumerate() {
             if i == vias {
+                if core::mem::take(&mut crlf_due) {
+                    out.put(b"\r\n")?;
+                }
                 after_vias(out)?;
             }
             if g.kind == HeaderName::ContentLength {
                 continue;
             }
-            if g.folds {
-                write_field(out, g.kind, self.span_of(g.raw_name), self.span_of(g.value))?;
+            match crlf_head_of(g.kind) {
+                Some(h) if crlf_due => out.put(h)?,
+                Some(h) => out.put(&h[2..])?,
+                None => {
+                    if crlf_due {
+                        out.put(b"\r\n")?;
+                    }
+                    put_head(out, g.kind, self.span_of(g.raw_name))?;
+                }
+            }
+            if any_folds && g.folds {
+                put_folded(out, self.span_of(g.value))?;
             } else {
                 // No line break inside: no need to look for one.
-                put_head(out, g.kind, self.span_of(g.raw_name))?;
                 out.put(self.span_of(g.value))?;
-                out.put(b"\r\n")?;
             }
+            crlf_due = true;
+        }
+        if crlf_due {
+            out.put(b"\r\n")?;
         }
         if vias == self.list.len() {
             after_vias(out)?;
@@ -490,20 +514,26 @@ pub(super) fn write_field<S: Sink + ?Sized>(
 /// `Name: ` of the fields nearly every message carries, in one piece (one
 /// `put` rather than two for each field written).
 fn head_of(kind: HeaderName) -> Option<&'static [u8]> {
+    crlf_head_of(kind).map(|h| &h[2..])
+}
+
+/// [`head_of`] after the CRLF that ends the field before.
+#[inline]
+fn crlf_head_of(kind: HeaderName) -> Option<&'static [u8]> {
     Some(match kind {
-        HeaderName::Via => b"Via: ",
-        HeaderName::From => b"From: ",
-        HeaderName::To => b"To: ",
-        HeaderName::CallId => b"Call-ID: ",
-        HeaderName::CSeq => b"CSeq: ",
-        HeaderName::Contact => b"Contact: ",
-        HeaderName::Expires => b"Expires: ",
-        HeaderName::MaxForwards => b"Max-Forwards: ",
-        HeaderName::ContentType => b"Content-Type: ",
-        HeaderName::Route => b"Route: ",
-        HeaderName::RecordRoute => b"Record-Route: ",
-        HeaderName::Supported => b"Supported: ",
-        HeaderName::Allow => b"Allow: ",
+        HeaderName::Via => b"\r\nVia: ",
+        HeaderName::From => b"\r\nFrom: ",
+        HeaderName::To => b"\r\nTo: ",
+        HeaderName::CallId => b"\r\nCall-ID: ",
+        HeaderName::CSeq => b"\r\nCSeq: ",
+        HeaderName::Contact => b"\r\nContact: ",
+        HeaderName::Expires => b"\r\nExpires: ",
+        HeaderName::MaxForwards => b"\r\nMax-Forwards: ",
+        HeaderName::ContentType => b"\r\nContent-Type: ",
+        HeaderName::Route => b"\r\nRoute: ",
+        HeaderName::RecordRoute => b"\r\nRecord-Route: ",
+        HeaderName::Supported => b"\r\nSupported: ",
+        HeaderName::Allow => b"\r\nAllow: ",
         _ => return None,
     })
 }
