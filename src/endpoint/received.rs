@@ -55,7 +55,10 @@ pub struct Received {
 impl Received {
     /// Parses `bytes` under `limits`.
     pub(crate) fn parse(bytes: Bytes, limits: &Limits, source: Source) -> Result<Received, ParseError> {
-        let parsed = Parsed::try_new(bytes, |b| Message::parse_with(b, limits))?;
+        // The message is parsed where it stays, inside the cell, instead of
+        // being parsed on the stack and moved in (it is nearly 2 KB).
+        let mut parsed = Parsed::new(bytes, |b| Message::unparsed(b, limits));
+        parsed.with_dependent_mut(|_, m| m.parse_in_place(limits))?;
         Ok(Received { parsed: Shared::new(parsed), source })
     }
 

@@ -268,9 +268,17 @@ fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     Ok(StatusLine { status: StatusCode(n), reason })
 }
 
-/// Parses a request line into `dst` (written in place: a request line
-/// with its decoded URI is the larger part of a start line).
-fn parse_request_line<'a>(line: &'a [u8], dst: &mut StartLine<'a>) -> Result<(), ParseError> {
+/// Splits a request line, writing its method and raw Request-URI into
+/// `dst` (in place: a request line is the larger part of a start line).
+/// Returns the Request-URI's span in the message buffer, given `at`, the
+/// line's offset in it: the URI is decoded once the header section is
+/// known to be text ([`Message::parse_request_uri`]), so that it is not
+/// checked as UTF-8 on its own.
+fn split_request_line<'a>(
+    line: &'a [u8],
+    at: usize,
+    dst: &mut StartLine<'a>,
+) -> Result<(usize, usize), ParseError> {
     // Request-Line = Method SP Request-URI SP SIP-Version: exactly two SPs.
     // Extra or trailing SPs and LWS inside the URI are rejected, which
     // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
@@ -295,13 +303,26 @@ fn parse_request_line<'a>(line: &'a [u8], dst: &mut StartLine<'a>) -> Result<(),
     if raw_uri.is_empty() || lex::has_ctl_or_sp(raw_uri) {
         return Err(ParseError::syntax(Element::RequestUri));
     }
-    let uri = Uri::parse(raw_uri).map_err(|e| ParseError::new(Element::RequestUri, e.kind))?;
-    // RFC 3261 §19.1.1 (table): headers are not allowed in a Request-URI
-    // (RFC 4475 §3.1.2.11).
+    *dst = StartLine::Request(RequestLine { method, uri: Uri::PLACEHOLDER, raw_uri });
+    Ok((at + sp1 + 1, at + sp2))
+}
+
+/// Checks a Request-URI, as the header loop failed: a malformed
+/// Request-URI is reported first, as the start line comes first.
+#[cold]
+#[inline(never)]
+fn check_request_uri(raw: &[u8]) -> Result<(), ParseError> {
+    let uri = Uri::parse(raw).map_err(|e| ParseError::new(Element::RequestUri, e.kind))?;
+    check_no_uri_headers(&uri)
+}
+
+/// RFC 3261 §19.1.1 (table): headers are not allowed in a Request-URI
+/// (RFC 4475 §3.1.2.11).
+#[inline(always)]
+fn check_no_uri_headers(uri: &Uri<'_>) -> Result<(), ParseError> {
     if uri.sip().is_some_and(|u| u.headers.is_some()) {
         return Err(ParseError::syntax(Element::RequestUri));
     }
-    *dst = StartLine::Request(RequestLine { method, uri, raw_uri });
     Ok(())
 }
 
@@ -325,12 +346,65 @@ impl<'a> Message<'a> {
         Self::parse_using(buf, limits, &Portable)
     }
 
+    /// Builds the message in the value it returns: the parse that returns
+    /// a message is compiled apart from [`Message::parse_in_place`] so that
+    /// neither moves the large value once more than it must.
     #[inline(never)]
     fn parse_using<F: LineBreaks>(
         buf: &'a [u8],
         limits: &Limits,
         finder: &F,
     ) -> Result<Message<'a>, ParseError> {
+        let mut msg = Message::unparsed(buf, limits);
+        msg.fill(limits, finder)?;
+        Ok(msg)
+    }
+
+    /// An empty message over `buf`, for [`Message::parse_in_place`] to
+    /// fill: a caller that keeps the message in a place of its own (the
+    /// endpoint's `Received`) builds it there, so the large value is
+    /// filled where it stays instead of being moved in.
+    #[inline(always)]
+    pub(crate) fn unparsed(buf: &'a [u8], limits: &Limits) -> Message<'a> {
+        Message {
+            buf,
+            start: StartLine::Response(StatusLine { status: StatusCode(0), reason: &[] }),
+            index: heapless::Vec::new(),
+            head_len: 0,
+            head_str: None,
+            body: &[],
+            content_length: None,
+            cseq: None,
+            max_forwards: None,
+            call_id: None,
+            top_via: None,
+            top_via_rest: None,
+            from: None,
+            to: None,
+            limits: *limits,
+        }
+    }
+
+    /// Parses `self.buf` into `self`, which must be fresh from
+    /// [`Message::unparsed`] with the same `limits`. After an error the
+    /// value is partly filled and must not be used.
+    pub(crate) fn parse_in_place(&mut self, limits: &Limits) -> Result<(), ParseError> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(two) = &memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') {
+            return self.fill_using(limits, two);
+        }
+        self.fill_using(limits, &Portable)
+    }
+
+    #[inline(never)]
+    fn fill_using<F: LineBreaks>(&mut self, limits: &Limits, finder: &F) -> Result<(), ParseError> {
+        self.fill(limits, finder)
+    }
+
+    /// The parse proper, over `self.buf`, into `self`.
+    #[inline(always)]
+    fn fill<F: LineBreaks>(&mut self, limits: &Limits, finder: &F) -> Result<(), ParseError> {
+        let buf = self.buf;
         if buf.len() > limits.max_message_size {
             return Err(ParseError::new(Element::Message, ErrorKind::MessageTooLarge));
         }
@@ -353,46 +427,63 @@ impl<'a> Message<'a> {
         }
         let line = &buf[pos..sl_end];
 
-        // The message is built in place from here on: the start line and
-        // the index are written into it directly, so neither is copied
-        // into the message afterwards (only the final move out remains).
-        let mut msg = Message {
-            buf,
-            start: StartLine::Response(StatusLine { status: StatusCode(0), reason: &[] }),
-            index: heapless::Vec::new(),
-            head_len: 0,
-            head_str: None,
-            body: &[],
-            content_length: None,
-            cseq: None,
-            max_forwards: None,
-            call_id: None,
-            top_via: None,
-            top_via_rest: None,
-            from: None,
-            to: None,
-            limits: *limits,
-        };
-        if starts_with_sip_slash(line) {
-            msg.start = StartLine::Response(parse_status_line(line)?);
+        // The message is filled in place: the start line and the index are
+        // written into it directly, so neither is copied afterwards.
+        let uri_span = if starts_with_sip_slash(line) {
+            self.start = StartLine::Response(parse_status_line(line)?);
+            None
         } else {
-            parse_request_line(line, &mut msg.start)?;
+            Some(split_request_line(line, pos, &mut self.start)?)
+        };
+        let tx = match self.scan_fields(finder, next, limits) {
+            Ok(tx) => tx,
+            Err(e) => {
+                // A malformed Request-URI is reported before anything in
+                // the header section, as the start line comes first.
+                if let Some((a, b)) = uri_span {
+                    check_request_uri(buf.get(a..b).unwrap_or(&[]))?;
+                }
+                return Err(e);
+            }
+        };
+        let body_start = self.head_len;
+        self.head_str = simdutf8::basic::from_utf8(buf.get(..body_start).unwrap_or(&[])).ok();
+        if let Some((a, b)) = uri_span {
+            self.parse_request_uri(a, b)?;
         }
-        let tx = msg.scan_fields(finder, next, limits)?;
-        let body_start = msg.head_len;
-        msg.head_str = simdutf8::basic::from_utf8(buf.get(..body_start).unwrap_or(&[])).ok();
-        msg.check_transaction_headers(&tx)?;
+        self.check_transaction_headers(&tx)?;
 
         // Body: RFC 3261 §18.3. With Content-Length, exactly that many bytes;
         // more is ignored (RFC 4475 §3.1.1.8), fewer is an error (§3.1.2.2).
         let available = buf.get(body_start..).unwrap_or(&[]);
-        msg.body = match msg.content_length {
+        self.body = match self.content_length {
             Some(n) => {
                 available.get(..n as usize).ok_or(ParseError::new(Element::Body, ErrorKind::Incomplete))?
             }
             None => available,
         };
-        Ok(msg)
+        Ok(())
+    }
+
+    /// Decodes the Request-URI at `a..b` into the request line, sliced
+    /// out of the header section's text (checked as UTF-8 once with the
+    /// rest of the section) rather than checked on its own.
+    #[inline(always)]
+    fn parse_request_uri(&mut self, a: usize, b: usize) -> Result<(), ParseError> {
+        // Two one-sided cuts rather than `get(a..b)`: a second caller of the
+        // two-sided cut makes it go out of line for every value slicing
+        // (`value_str`), which costs more than this saves.
+        let text = self.head_str.and_then(|h| h.get(..b)).and_then(|h| h.get(a..));
+        let StartLine::Request(r) = &mut self.start else {
+            return Ok(());
+        };
+        // Decoded straight into its place in the request line.
+        r.uri = match text {
+            Some(t) => Uri::parse_str(t),
+            None => Uri::parse(r.raw_uri),
+        }
+        .map_err(|e| ParseError::new(Element::RequestUri, e.kind))?;
+        check_no_uri_headers(&r.uri)
     }
 
     /// The header loop: one line per turn, from the first header line at
@@ -1192,6 +1283,51 @@ CSeq: 1 OPTIONS\r\n";
             StatusCode::VERSION_NOT_SUPPORTED
         );
         assert_eq!(ok(b"OPTIONS sip:a@b XIP/2.0\r\n").unwrap_err().element, Element::Version);
+    }
+
+    /// The Request-URI is decoded after the header loop (from the header
+    /// section's text), yet its errors still come first, as the start line
+    /// does; and a header section that is not UTF-8 elsewhere still has
+    /// its Request-URI decoded (from the bytes).
+    #[test]
+    fn rfc3261_7_1_request_uri_decoded_after_the_header_loop() {
+        let with = |line: &[u8], extra: &[u8]| {
+            let mut v: heapless::Vec<u8, 512> = heapless::Vec::new();
+            v.extend_from_slice(line).unwrap();
+            v.extend_from_slice(&BASE[BASE.iter().position(|&c| c == b'\n').unwrap() + 1..]).unwrap();
+            v.extend_from_slice(extra).unwrap();
+            v.extend_from_slice(b"\r\n").unwrap();
+            v
+        };
+        // A bad URI and a bare CR in the head: the URI is reported.
+        let v = with(b"OPTIONS sip:a@b:99999 SIP/2.0\r\n", b"X: a\rb\r\n");
+        assert_eq!(err(&v, &Limits::DEFAULT).element, Element::RequestUri);
+        let v = with(b"OPTIONS sip:a@b?Route=x SIP/2.0\r\n", b"X: a\rb\r\n");
+        assert_eq!(err(&v, &Limits::DEFAULT).element, Element::RequestUri);
+        // A good URI with the same head: the header error.
+        let v = with(b"OPTIONS sip:a@b SIP/2.0\r\n", b"X: a\rb\r\n");
+        assert_ne!(err(&v, &Limits::DEFAULT).element, Element::RequestUri);
+        // A bad URI and a malformed CSeq: the URI is reported.
+        let v = with(b"OPTIONS sip:a@b:99999 SIP/2.0\r\n", b"CSeq: x\r\n");
+        assert_eq!(err(&v, &Limits::DEFAULT).element, Element::RequestUri);
+        // Not UTF-8 in an unused header: the URI is decoded all the same.
+        let v = with(b"OPTIONS sip:carol@chicago.example.com;transport=tcp SIP/2.0\r\n", b"X: \xff\r\n");
+        let m = Message::parse(&v).unwrap();
+        assert!(m.head_str.is_none());
+        let u = m.request().unwrap().uri.sip().unwrap();
+        assert_eq!(u.host, super::super::uri::Host::Domain("chicago.example.com"));
+        // Not UTF-8 inside the URI itself: refused as a URI error.
+        let v = with(b"OPTIONS sip:\xc3\xa9@b SIP/2.0\r\n", b"");
+        assert_eq!(err(&v, &Limits::DEFAULT).element, Element::RequestUri);
+        // And from the text when the head is UTF-8.
+        let v = with(b"OPTIONS sip:carol@chicago.example.com SIP/2.0\r\n", b"");
+        let m = Message::parse(&v).unwrap();
+        assert!(m.head_str.is_some());
+        assert_eq!(m.request().unwrap().raw_uri, b"sip:carol@chicago.example.com");
+        assert_eq!(
+            m.request().unwrap().uri.sip().unwrap().host,
+            super::super::uri::Host::Domain("chicago.example.com")
+        );
     }
 
     #[test]
