@@ -68,6 +68,16 @@ impl<'a> Method<'a> {
     /// The method as written on the wire.
     pub fn as_str(&self) -> &'a str {
         match self {
+            Method::Extension(s) => s,
+            known => known.known_name().unwrap_or_default(),
+        }
+    }
+
+    /// The name of a method RFC 3261 or its extensions define, as a
+    /// `'static` string (builders keep it without copying); `None` for an
+    /// extension method.
+    pub(crate) fn known_name(&self) -> Option<&'static str> {
+        Some(match self {
             Method::Invite => "INVITE",
             Method::Ack => "ACK",
             Method::Bye => "BYE",
@@ -82,8 +92,8 @@ impl<'a> Method<'a> {
             Method::Refer => "REFER",
             Method::Message => "MESSAGE",
             Method::Update => "UPDATE",
-            Method::Extension(s) => s,
-        }
+            Method::Extension(_) => return None,
+        })
     }
 }
 

@@ -305,33 +305,12 @@ pub struct RequestBuilder {
     draft: Draft,
 }
 
-/// The name of a method this crate knows, as a `'static` string.
-fn static_name(method: Method<'_>) -> Option<&'static str> {
-    Some(match method {
-        Method::Invite => "INVITE",
-        Method::Ack => "ACK",
-        Method::Bye => "BYE",
-        Method::Cancel => "CANCEL",
-        Method::Options => "OPTIONS",
-        Method::Register => "REGISTER",
-        Method::Prack => "PRACK",
-        Method::Subscribe => "SUBSCRIBE",
-        Method::Notify => "NOTIFY",
-        Method::Publish => "PUBLISH",
-        Method::Info => "INFO",
-        Method::Refer => "REFER",
-        Method::Message => "MESSAGE",
-        Method::Update => "UPDATE",
-        Method::Extension(_) => return None,
-    })
-}
-
 impl RequestBuilder {
     /// Starts a request for `method` to `uri` (the Request-URI, written as
     /// given; RFC 3261 §8.1.1.1).
     pub fn new(method: Method<'_>, uri: &str) -> Self {
         let mut draft = Draft::default();
-        let name = match static_name(method) {
+        let name = match method.known_name() {
             Some(name) => Cow::Borrowed(name),
             None => {
                 if !lex::is_token_str(method.as_str().as_bytes()) {
