@@ -387,7 +387,9 @@ impl<'a> Message<'a> {
 
     /// Parses `self.buf` into `self`, which must be fresh from
     /// [`Message::unparsed`] with the same `limits`. After an error the
-    /// value is partly filled and must not be used.
+    /// value is partly filled and must not be used. (Only the endpoint's
+    /// shared received message needs it, and the endpoint needs `alloc`.)
+    #[cfg(feature = "alloc")]
     pub(crate) fn parse_in_place(&mut self, limits: &Limits) -> Result<(), ParseError> {
         #[cfg(target_arch = "x86_64")]
         if let Some(two) = &memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') {
@@ -396,6 +398,7 @@ impl<'a> Message<'a> {
         self.fill_using(limits, &Portable)
     }
 
+    #[cfg(feature = "alloc")]
     #[inline(never)]
     fn fill_using<F: LineBreaks>(&mut self, limits: &Limits, finder: &F) -> Result<(), ParseError> {
         self.fill(limits, finder)
