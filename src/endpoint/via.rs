@@ -10,7 +10,7 @@ use core::net::{IpAddr, SocketAddr};
 use rand_core::Rng;
 
 use super::{Destination, Source};
-use crate::message::headers::{MAGIC_COOKIE, Via};
+use crate::message::headers::{MAGIC_COOKIE, Via, ViaMarks};
 use crate::message::uri::Host;
 use crate::message::{HeaderName, Message, lex};
 
@@ -90,6 +90,17 @@ struct TopViaParams<'a> {
 
 impl<'a> TopViaParams<'a> {
     fn of(via: &Via<'a>) -> Self {
+        // The parser noted, while checking the parameters, which of these
+        // are present; unless a value must be read (a `maddr`, or an
+        // `rport` whose first copy has one), that is the whole answer.
+        let m = via.marks();
+        if !m.has(ViaMarks::MADDR) && (!m.has(ViaMarks::RPORT) || m.has(ViaMarks::RPORT_VALUELESS)) {
+            return TopViaParams {
+                received: m.has(ViaMarks::RECEIVED),
+                rport: m.has(ViaMarks::RPORT).then_some(None),
+                maddr: None,
+            };
+        }
         let raw = via.params.as_bytes();
         // The parser checked every parameter of the top Via: each is a
         // token name with, optionally, a token, IPv6 reference or quoted
@@ -561,7 +572,7 @@ Content-Length: 0\r\n\r\n"
     }
 
     #[test]
-    fn the_light_parameter_scan_reads_what_the_lexer_reads() {
+    fn rfc3261_18_2_2_routing_params_from_marks_or_scan_read_what_the_lexer_reads() {
         for v in [
             "SIP/2.0/UDP h;branch=z9hG4bK1",
             "SIP/2.0/UDP h:5060;alias;branch=z9hG4bK.q4Xyz3RpE;rport",
@@ -571,6 +582,11 @@ Content-Length: 0\r\n\r\n"
             "SIP/2.0/UDP h;x=\"a;rport;maddr=1.2.3.4\";branch=z9hG4bK1",
             "SIP/2.0/UDP h;branch=z9hG4bK1;x=\";received\";rport",
             "SIP/2.0/UDP h",
+            "SIP/2.0/TLS 192.168.1.23:50312;alias;branch=z9hG4bK.q4Xyz3RpE;rport",
+            "SIP/2.0/UDP h;rport;rport=5;received=192.0.2.1",
+            "SIP/2.0/UDP h;rport=5;rport",
+            "SIP/2.0/UDP h;Received=192.0.2.1;branch=z9hG4bK1",
+            "SIP/2.0/UDP h;branch=z9hG4bK1;x=\"rport\";y=\"maddr=1\"",
         ] {
             let via = Via::parse(v.as_bytes()).unwrap();
             let (light, lexed) = (TopViaParams::of(&via), TopViaParams::lexed(&via));

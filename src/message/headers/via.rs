@@ -39,6 +39,28 @@ pub struct Via<'a> {
     /// The branch parameter, found while the parameters were checked
     /// (it is read on every transaction match, §17.1.3, §17.2.3).
     branch: Option<&'a str>,
+    /// Which of `received`, `rport` (and whether the first is valueless)
+    /// and `maddr` the parameters hold, noted in the same pass: the
+    /// endpoint routes every response on them (RFC 3261 §18.2.2, RFC 3581
+    /// §4) and need not walk the parameters again when they say enough.
+    marks: ViaMarks,
+}
+
+/// Parameter presence bits of a [`Via`] (see its `marks` field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct ViaMarks(u8);
+
+impl ViaMarks {
+    pub(crate) const RECEIVED: u8 = 1;
+    pub(crate) const RPORT: u8 = 2;
+    /// The first `rport` has no value (RFC 3581 §4: the client asks for it).
+    pub(crate) const RPORT_VALUELESS: u8 = 4;
+    pub(crate) const MADDR: u8 = 8;
+
+    /// True if every bit of `bits` is set.
+    pub(crate) fn has(self, bits: u8) -> bool {
+        self.0 & bits == bits
+    }
 }
 
 /// Splits `SWS "/" SWS`-separated sent-protocol parts (the general path,
@@ -233,9 +255,9 @@ impl<'a> Via<'a> {
             );
             i = lex::skip_lws(s, p1);
         }
-        let (branch, last, end) = Self::check_params::<LIST>(v, i)?;
+        let (branch, marks, last, end) = Self::check_params::<LIST>(v, i)?;
         let params = lex::Params::new(&s[i..last]);
-        Ok((Via { version, transport, host, port, params, branch }, at(end)))
+        Ok((Via { version, transport, host, port, params, branch, marks }, at(end)))
     }
 
     /// Parses one via-parm (one element of a Via field's comma list).
@@ -255,15 +277,16 @@ impl<'a> Via<'a> {
     fn check_params<const LIST: bool>(
         v: &'a str,
         mut i: usize,
-    ) -> Result<(Option<&'a str>, usize, usize), ParseError> {
+    ) -> Result<(Option<&'a str>, ViaMarks, usize, usize), ParseError> {
         let s = v.as_bytes();
         let mut branch = None;
+        let mut marks = 0u8;
         let mut last = i;
         loop {
             match s.get(i) {
-                None => return Ok((branch, last, i)),
+                None => return Ok((branch, ViaMarks(marks), last, i)),
                 Some(b';') => {}
-                Some(b',') if LIST => return Ok((branch, last, i)),
+                Some(b',') if LIST => return Ok((branch, ViaMarks(marks), last, i)),
                 Some(_) => return Err(err()),
             }
             let n0 = lex::skip_lws(s, i + 1);
@@ -316,14 +339,22 @@ impl<'a> Via<'a> {
                     let (a, b) = value.ok_or(err())?;
                     if token { Host::parse_str(sub(v, a, b)?) } else { Host::parse_lenient_ipv6(r) }
                         .map_err(|_| err())?;
+                    marks |= ViaMarks::RECEIVED;
                 }
                 (5, b'm') if is_name(name, b"maddr") => {
                     Host::parse(val(value.ok_or(err())?)).map_err(|_| err())?;
+                    marks |= ViaMarks::MADDR;
                 }
                 (3, b't') if is_name(name, b"ttl") => bounded(val(value.ok_or(err())?), 255)?,
                 (5, b'r') if is_name(name, b"rport") => {
                     if let Some(r) = value {
                         bounded(val(r), u32::from(u16::MAX))?;
+                    }
+                    if marks & ViaMarks::RPORT == 0 {
+                        marks |= ViaMarks::RPORT;
+                        if value.is_none() {
+                            marks |= ViaMarks::RPORT_VALUELESS;
+                        }
                     }
                 }
                 _ => {}
@@ -341,6 +372,11 @@ impl<'a> Via<'a> {
     /// The branch parameter (§8.1.1.7).
     pub fn branch(&self) -> Option<&'a str> {
         self.branch
+    }
+
+    /// Which routing parameters the via-parm holds.
+    pub(crate) fn marks(&self) -> ViaMarks {
+        self.marks
     }
 
     /// True if the branch starts with the RFC 3261 magic cookie, so the
