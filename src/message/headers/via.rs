@@ -58,6 +58,7 @@ impl ViaMarks {
     pub(crate) const MADDR: u8 = 8;
 
     /// True if every bit of `bits` is set.
+    #[cfg(feature = "alloc")] // read by the endpoint only
     pub(crate) fn has(self, bits: u8) -> bool {
         self.0 & bits == bits
     }
@@ -375,6 +376,7 @@ impl<'a> Via<'a> {
     }
 
     /// Which routing parameters the via-parm holds.
+    #[cfg(feature = "alloc")] // read by the endpoint only
     pub(crate) fn marks(&self) -> ViaMarks {
         self.marks
     }
