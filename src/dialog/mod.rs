@@ -556,18 +556,26 @@ impl Dialog {
         })
     }
 
-    /// The UAC side (§12.1.2): the dialog `response` (a 1xx with a To tag,
-    /// or a 2xx) to our `request` creates. A response without a To tag is
-    /// refused with [`DialogError::MissingTag`] unless it is a 2xx (an
-    /// RFC 2543 peer; the remote tag is then empty).
-    pub fn uac(request: &Message<'_>, response: &Message<'_>, over_tls: bool) -> Result<Dialog, DialogError> {
-        let status = response.status().map(|s| s.0).unwrap_or(0);
+    /// The remote tag a dialog-creating response carries in its To: a 2xx
+    /// without one is an RFC 2543 peer (empty tag), a 1xx without one
+    /// creates no dialog (§12.1.2).
+    fn remote_tag_of<'m>(response: &Message<'m>, status: u16) -> Result<&'m str, DialogError> {
         let to = response.to().map_err(|_| DialogError::BadHeader(HeaderName::To))?;
         let remote_tag = match to.tag() {
             Some(t) => t,
             None if (200..300).contains(&status) => "",
             None => return Err(DialogError::MissingTag),
         };
+        Ok(remote_tag)
+    }
+
+    /// The UAC side (§12.1.2): the dialog `response` (a 1xx with a To tag,
+    /// or a 2xx) to our `request` creates. A response without a To tag is
+    /// refused with [`DialogError::MissingTag`] unless it is a 2xx (an
+    /// RFC 2543 peer; the remote tag is then empty).
+    pub fn uac(request: &Message<'_>, response: &Message<'_>, over_tls: bool) -> Result<Dialog, DialogError> {
+        let status = response.status().map(|s| s.0).unwrap_or(0);
+        let remote_tag = Self::remote_tag_of(response, status)?;
         let from = request.from().map_err(|_| DialogError::BadHeader(HeaderName::From))?;
         let local_tag = from.tag().ok_or(DialogError::BadHeader(HeaderName::From))?;
         let cseq = request.cseq().map_err(|_| DialogError::BadHeader(HeaderName::CSeq))?;
@@ -616,12 +624,7 @@ impl Dialog {
         over_tls: bool,
     ) -> Result<Dialog, DialogError> {
         let status = response.status().map(|s| s.0).unwrap_or(0);
-        let to = response.to().map_err(|_| DialogError::BadHeader(HeaderName::To))?;
-        let remote_tag = match to.tag() {
-            Some(t) => t,
-            None if (200..300).contains(&status) => "",
-            None => return Err(DialogError::MissingTag),
-        };
+        let remote_tag = Self::remote_tag_of(response, status)?;
         let bad_from = DialogError::BadHeader(HeaderName::From);
         let from = seed.present(0).ok_or(bad_from)?;
         let from = echoed_from(from, response).map_or_else(

@@ -192,6 +192,17 @@ pub fn trim_lws(s: &[u8]) -> &[u8] {
     &s[a..b]
 }
 
+/// The word trick behind the eight-bytes-at-a-time scans here and in the
+/// parser: the high bit of each byte of the result is set where `x` has a
+/// zero byte, exactly for the first (lowest) one; bytes above a zero byte
+/// may be flagged falsely, so callers use only the lowest flag or "any".
+#[inline(always)]
+pub(crate) const fn zero_byte_flags(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
 /// The position of the first `needle` in `s`, like `memchr::memchr`.
 ///
 /// Header pieces are short (a URI, a parameter), where memchr's setup
@@ -201,7 +212,6 @@ pub fn trim_lws(s: &[u8]) -> &[u8] {
 #[inline]
 pub fn find_byte(needle: u8, s: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     if s.len() >= 64 {
         return memchr::memchr(needle, s);
     }
@@ -210,7 +220,7 @@ pub fn find_byte(needle: u8, s: &[u8]) -> Option<usize> {
     while let Some(chunk) = s.get(i..i + 8) {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
         let x = u64::from_le_bytes(word) ^ pattern;
-        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        let found = zero_byte_flags(x);
         if found != 0 {
             return Some(i + (found.trailing_zeros() / 8) as usize);
         }
@@ -235,7 +245,7 @@ pub fn has_ctl_or_sp(s: &[u8]) -> bool {
         let x = u64::from_le_bytes(word);
         let below_sp = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
         let y = x ^ (ONES * 0x7f);
-        let del = y.wrapping_sub(ONES) & !y & HIGH;
+        let del = zero_byte_flags(y);
         if below_sp | del != 0 {
             return true;
         }
@@ -399,7 +409,6 @@ impl<'a> CommaList<'a> {
 #[inline]
 fn has_quote_or_laquot(s: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut chunks = s.chunks_exact(8);
     for chunk in &mut chunks {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else {
@@ -408,7 +417,7 @@ fn has_quote_or_laquot(s: &[u8]) -> bool {
         let x = u64::from_le_bytes(word);
         let q = x ^ (ONES * u64::from(b'"'));
         let l = x ^ (ONES * u64::from(b'<'));
-        if (q.wrapping_sub(ONES) & !q | l.wrapping_sub(ONES) & !l) & HIGH != 0 {
+        if zero_byte_flags(q) | zero_byte_flags(l) != 0 {
             return true;
         }
     }

@@ -166,12 +166,8 @@ impl LineBreaks for Portable {
 #[inline(always)]
 fn find_colon(line: &[u8], first: u64) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     const COLONS: u64 = ONES * b':' as u64;
-    let hit = |w: u64| {
-        let x = w ^ COLONS;
-        x.wrapping_sub(ONES) & !x & HIGH
-    };
+    let hit = |w: u64| lex::zero_byte_flags(w ^ COLONS);
     let m = hit(first);
     if m != 0 {
         let at = (m.trailing_zeros() / 8) as usize;

@@ -344,13 +344,7 @@ impl Fields {
                 return Err(e);
             }
         }
-        let f = Field {
-            kind: key.kind,
-            raw_name: Span { start, end: start },
-            value: Span { start, end: self.text.len() },
-            folds: false,
-        };
-        self.place(key, f);
+        self.place_written(key, start);
         Ok(())
     }
 
@@ -373,6 +367,13 @@ impl Fields {
         for p in rest {
             self.text.extend_from_slice(p);
         }
+        self.place_written(key, start);
+        Ok(())
+    }
+
+    /// Places the value just written from `start` to the end of the text
+    /// (no folds: nothing but checked or crate-written bytes) as `key`.
+    fn place_written(&mut self, key: Key<'_>, start: usize) {
         let f = Field {
             kind: key.kind,
             raw_name: Span { start, end: start },
@@ -380,7 +381,6 @@ impl Fields {
             folds: false,
         };
         self.place(key, f);
-        Ok(())
     }
 
     /// [`set`](Self::set) with a value of consecutive parts this crate
@@ -392,13 +392,7 @@ impl Fields {
         for p in parts {
             self.text.extend_from_slice(p);
         }
-        let f = Field {
-            kind: key.kind,
-            raw_name: Span { start, end: start },
-            value: Span { start, end: self.text.len() },
-            folds: false,
-        };
-        self.place(key, f);
+        self.place_written(key, start);
     }
 
     /// Removes every field named `key`; returns how many.
