@@ -77,9 +77,17 @@ fn protocol_part(s: &[u8], i: usize) -> Result<(usize, usize, usize), ParseError
 
 /// `v[a..b]`, where both ends were found on ASCII bytes of `v` (so they
 /// are char boundaries; `get` checks it anyway and never panics).
+/// (Split in two so both boundary checks inline: `str::get` with a range
+/// stays an out-of-line call here.)
 #[inline(always)]
 fn sub(v: &str, a: usize, b: usize) -> Result<&str, ParseError> {
-    v.get(a..b).ok_or(err())
+    match v.split_at_checked(b) {
+        Some((head, _)) => match head.split_at_checked(a) {
+            Some((_, piece)) => Ok(piece),
+            None => Err(err()),
+        },
+        None => Err(err()),
+    }
 }
 
 /// "SIP/2.0/" read as one little-endian word, letters in lower case.
@@ -118,10 +126,12 @@ fn is_name<const L: usize>(name: &[u8], lower: &[u8; L]) -> bool {
 /// A via-params number, `1*DIGIT` read as `lex::parse_u32` reads it (no
 /// digit, a non-digit or a value past u32 is a syntax error) and at most
 /// `max` (RFC 3261 §25.1 `ttl = 1*3DIGIT ; 0 to 255`; RFC 3581 port).
+/// The value is `s[a..b]`; its digits are read in `s`, where the bytes
+/// after it let the run be read as one word.
 #[inline(always)]
-fn bounded(v: &[u8], max: u32) -> Result<(), ParseError> {
-    match scan_u32(v, 0) {
-        (end, Some(n)) if end == v.len() && end > 0 => {
+fn bounded(s: &[u8], (a, b): (usize, usize), max: u32) -> Result<(), ParseError> {
+    match scan_u32(s, a) {
+        (end, Some(n)) if end == b && end > a => {
             if n > max {
                 return Err(ParseError::new(Element::Header(N), ErrorKind::OutOfRange));
             }
@@ -129,6 +139,77 @@ fn bounded(v: &[u8], max: u32) -> Result<(), ParseError> {
         }
         _ => Err(err()),
     }
+}
+
+/// The via-params RFC 3261 §20.42 and RFC 3581 give a grammar of their
+/// own; any other is a plain generic-param.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Known {
+    Branch,
+    Received,
+    Maddr,
+    Ttl,
+    Rport,
+    Other,
+}
+
+/// The kind of a via-param named `name`, a token run (empty: a syntax
+/// error). Dispatched on length and first letter before the names are
+/// compared (case-insensitively, RFC 3261 §7.3.1).
+#[inline(always)]
+fn name_kind(name: &[u8]) -> Result<Known, ParseError> {
+    let Some(&first) = name.first() else { return Err(err()) };
+    Ok(match (name.len(), first | 0x20) {
+        (6, b'b') if is_name(name, b"branch") => Known::Branch,
+        (8, b'r') if is_name(name, b"received") => Known::Received,
+        (5, b'm') if is_name(name, b"maddr") => Known::Maddr,
+        (3, b't') if is_name(name, b"ttl") => Known::Ttl,
+        (5, b'r') if is_name(name, b"rport") => Known::Rport,
+        _ => Known::Other,
+    })
+}
+
+/// `name`, a lower-case letter-only via-param name of at most 8 bytes, as
+/// a little-endian word and the mask of its bytes.
+const fn name_word(name: &[u8]) -> (u64, u64) {
+    let mut w = 0u64;
+    let mut k = 0;
+    while k < name.len() {
+        w |= (name[k] as u64) << (8 * k);
+        k += 1;
+    }
+    let mask = if name.len() == 8 { u64::MAX } else { (1u64 << (8 * name.len())) - 1 };
+    (w, mask)
+}
+const BRANCH: (u64, u64) = name_word(b"branch");
+const RECEIVED: (u64, u64) = name_word(b"received");
+const RPORT: (u64, u64) = name_word(b"rport");
+const MADDR: (u64, u64) = name_word(b"maddr");
+const TTL: (u64, u64) = name_word(b"ttl");
+
+/// The known via-param whose name starts at `n0`, and the name's end, read
+/// from the eight bytes there with one word compare: what
+/// `name_kind(&s[n0..lex::scan_token(s, n0)])` gives for those names, as
+/// the name must be followed by a byte that ends the token. `None` if the
+/// eight bytes are not there or the name is none of them (the caller then
+/// scans). OR-ing 0x20 into every byte lower-cases letters, and for a
+/// letter position `c | 0x20` equals a lower-case letter exactly for that
+/// letter's two cases; every known name is letters only.
+#[inline(always)]
+fn known_name(s: &[u8], n0: usize) -> Option<(Known, usize)> {
+    let w = u64::from_le_bytes(*s.get(n0..)?.first_chunk::<8>()?);
+    let lower = w | 0x2020_2020_2020_2020;
+    let ends = |k: usize| !lex::is_token((w >> (8 * k)) as u8);
+    let is = |(name, mask): (u64, u64)| lower & mask == name;
+    let (kind, len) = match w as u8 | 0x20 {
+        b'b' if is(BRANCH) && ends(6) => (Known::Branch, 6),
+        b'r' if is(RPORT) && ends(5) => (Known::Rport, 5),
+        b'r' if is(RECEIVED) && s.get(n0 + 8).is_none_or(|&c| !lex::is_token(c)) => (Known::Received, 8),
+        b'm' if is(MADDR) && ends(5) => (Known::Maddr, 5),
+        b't' if is(TTL) && ends(3) => (Known::Ttl, 3),
+        _ => return None,
+    };
+    Some((kind, n0 + len))
 }
 
 impl<'a> Via<'a> {
@@ -270,11 +351,10 @@ impl<'a> Via<'a> {
     /// Checks `*( SEMI via-params )` from `i` in one pass, with the
     /// generic-param grammar of [`lex::Params`] (RFC 3261 §25.1), and the
     /// values of the parameters RFC 3261 §20.42 and RFC 3581 give a
-    /// grammar, so the accessors can be cheap. Returns the first branch.
+    /// grammar, so the accessors can be cheap. Returns the first branch,
+    /// the routing marks, where the last parameter ends (before any LWS)
+    /// and where the element ends (the end, or a `,` if `LIST`).
     #[inline(always)]
-    ///
-    /// Also returns where the last parameter ends (before any LWS) and
-    /// where the element ends (the end, or a `,` if `LIST`).
     fn check_params<const LIST: bool>(
         v: &'a str,
         mut i: usize,
@@ -291,11 +371,15 @@ impl<'a> Via<'a> {
                 Some(_) => return Err(err()),
             }
             let n0 = lex::skip_lws(s, i + 1);
-            let n1 = lex::scan_token(s, n0);
-            if n1 == n0 {
-                return Err(err());
-            }
-            let name = &s[n0..n1];
+            // The known names by one word compare where the text allows
+            // it; any other name (or a short tail) by the token scan.
+            let (kind, n1) = match known_name(s, n0) {
+                Some(k) => k,
+                None => {
+                    let n1 = lex::scan_token(s, n0);
+                    (name_kind(s.get(n0..n1).ok_or(err())?)?, n1)
+                }
+            };
             i = n1;
             // `[ EQUAL gen-value ]`; `token` tells a plain token value.
             let mut value = None;
@@ -303,6 +387,22 @@ impl<'a> Via<'a> {
             let e = lex::skip_lws(s, n1);
             if s.get(e) == Some(&b'=') {
                 let v0 = lex::skip_lws(s, e + 1);
+                // A received IPv4 address or name: its host run, scanned
+                // and classified at once, ends the token value when a
+                // delimiter follows it (host bytes are token bytes; no ':'
+                // follows, so the value is that token). Otherwise the
+                // general scan below decides.
+                if kind == Known::Received {
+                    let (h1, host) = Host::scan_str(v, v0);
+                    if h1 > v0 && matches!(s.get(h1), None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n'))
+                    {
+                        host.ok_or(err())?;
+                        marks |= ViaMarks::RECEIVED;
+                        last = h1;
+                        i = lex::skip_lws(s, h1);
+                        continue;
+                    }
+                }
                 let v1 = match s.get(v0) {
                     // The common unquoted value: a token run, extended over
                     // the rest of the gen-value alphabet if a ':' follows.
@@ -320,10 +420,10 @@ impl<'a> Via<'a> {
                 value = Some((v0, v1));
                 i = v1;
             }
-            // Dispatch on length and first letter before comparing names.
-            let val = |(a, b): (usize, usize)| &s[a..b];
-            match (name.len(), name[0] | 0x20) {
-                (6, b'b') if is_name(name, b"branch") => match value {
+            let val = |(a, b): (usize, usize)| s.get(a..b).ok_or(err());
+            match kind {
+                Known::Other => {}
+                Known::Branch => match value {
                     Some((a, b)) if token => {
                         if branch.is_none() {
                             branch = Some(sub(v, a, b)?);
@@ -331,25 +431,28 @@ impl<'a> Via<'a> {
                     }
                     _ => return Err(err()),
                 },
-                (8, b'r') if is_name(name, b"received") => {
-                    let r = val(value.ok_or(err())?);
+                Known::Received => {
+                    let (a, b) = value.ok_or(err())?;
                     // A plain token holds no ':' (nor '['), so it is no
                     // bare IPv6 address: parse_lenient_ipv6 would give it
                     // to Host::parse, without searching it for a ':'.
                     // The token is text already: no UTF-8 check for a name.
-                    let (a, b) = value.ok_or(err())?;
-                    if token { Host::parse_str(sub(v, a, b)?) } else { Host::parse_lenient_ipv6(r) }
-                        .map_err(|_| err())?;
+                    if token {
+                        Host::parse_str(sub(v, a, b)?)
+                    } else {
+                        Host::parse_lenient_ipv6(val((a, b))?)
+                    }
+                    .map_err(|_| err())?;
                     marks |= ViaMarks::RECEIVED;
                 }
-                (5, b'm') if is_name(name, b"maddr") => {
-                    Host::parse(val(value.ok_or(err())?)).map_err(|_| err())?;
+                Known::Maddr => {
+                    Host::parse(val(value.ok_or(err())?)?).map_err(|_| err())?;
                     marks |= ViaMarks::MADDR;
                 }
-                (3, b't') if is_name(name, b"ttl") => bounded(val(value.ok_or(err())?), 255)?,
-                (5, b'r') if is_name(name, b"rport") => {
+                Known::Ttl => bounded(s, value.ok_or(err())?, 255)?,
+                Known::Rport => {
                     if let Some(r) = value {
-                        bounded(val(r), u32::from(u16::MAX))?;
+                        bounded(s, r, u32::from(u16::MAX))?;
                     }
                     if marks & ViaMarks::RPORT == 0 {
                         marks |= ViaMarks::RPORT;
@@ -358,7 +461,6 @@ impl<'a> Via<'a> {
                         }
                     }
                 }
-                _ => {}
             }
             last = i;
             i = lex::skip_lws(s, i);
@@ -897,6 +999,109 @@ mod tests {
                         }
                     }
                     assert_eq!(got, want, "{field:?} / {b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_known_via_param_names_read_by_word_as_by_the_token_scan() {
+        // known_name reads a name from the eight bytes at its start; where
+        // it answers, the kind and the end must be the token scan's and
+        // name_kind's, for every byte value at every position it reads.
+        for base in [
+            &b"branch=z9hG4bK"[..],
+            b"received=192.0.2.1",
+            b"rport;branch",
+            b"rport=5060",
+            b"maddr=h;x",
+            b"ttl=16;x=1",
+            b"alias;branch",
+            b"BrAnCh=1;x=2",
+            b"rports=1;x=2",
+            b"receivedx=1;",
+        ] {
+            let mut buf = [0u8; 24];
+            buf[..base.len()].copy_from_slice(base);
+            let n = base.len();
+            for pos in 0..n.min(9) {
+                for c in 0..=255u8 {
+                    let mut b = buf;
+                    b[pos] = c;
+                    let s = &b[..n];
+                    if let Some((kind, e)) = known_name(s, 0) {
+                        assert_eq!(e, lex::scan_token(s, 0), "{s:?}");
+                        assert_eq!(Ok(kind), name_kind(&s[..e]), "{s:?}");
+                        assert_ne!(kind, Known::Other);
+                    }
+                }
+            }
+        }
+        // The word read answers for the usual spellings (so the fast path
+        // is taken), and leaves short tails to the scan.
+        assert_eq!(known_name(b"branch=z9hG4bK1", 0), Some((Known::Branch, 6)));
+        assert_eq!(known_name(b"Received=1.2.3.4", 0), Some((Known::Received, 8)));
+        assert_eq!(known_name(b"rport;branch=1", 0), Some((Known::Rport, 5)));
+        assert_eq!(known_name(b"x;rport", 2), None);
+        assert_eq!(known_name(b"branchy=1", 0), None);
+    }
+
+    #[test]
+    fn rfc5118_4_5_received_host_run_read_as_the_general_value_path() {
+        // A received value whose host run ends at a delimiter is taken from
+        // that run; the result must be the general one: the generic-param
+        // grammar (lex::Params) holds and every received value is an IPv4
+        // address, a host name or an IPv6 address, bracketed or not.
+        let values = [
+            "192.0.2.1",
+            "192.0.2.256",
+            "1.2.3",
+            "1.2.3.4.5",
+            "pc33.atlanta.com",
+            "h.",
+            "a..b",
+            "a-.b",
+            "-a",
+            "x_y",
+            "a%41",
+            "2001:db8::1",
+            "[2001:db8::1]",
+            "[zz]",
+            "\"q\"",
+            "",
+            "1.2.3.4:5",
+            "\u{e9}",
+            "a=b",
+            "a b",
+        ];
+        let tails = ["", ";rport", ",SIP/2.0/UDP x", " ;x", "\r\n ;y", ";", ":", "x"];
+        let mut text = heapless::String::<96>::new();
+        for v in values {
+            for t in tails {
+                text.clear();
+                for p in ["SIP/2.0/UDP h;branch=z9hG4bK1;received=", v, t] {
+                    text.push_str(p).unwrap();
+                }
+                let got =
+                    Via::parse_top(&text).map(|(via, _)| (via.marks.0 & ViaMarks::RECEIVED, via.received()));
+                let s = text.as_bytes();
+                let tail_start = "SIP/2.0/UDP h".len();
+                let end = tail_start + lex::find_top_level_comma(&s[tail_start..], 0);
+                let params = lex::Params::new(&s[tail_start..end]);
+                let want_ok = params.validate().is_ok()
+                    && params
+                        .filter_map(Result::ok)
+                        .filter(|p| p.name.eq_ignore_ascii_case(b"received"))
+                        .all(|p| p.value.is_some_and(|v| Host::parse_lenient_ipv6(v).is_ok()));
+                match got {
+                    Ok((mark, host)) => {
+                        assert!(want_ok, "{text:?}");
+                        assert_eq!(mark, ViaMarks::RECEIVED, "{text:?}");
+                        let first =
+                            params.get("received").flatten().and_then(|v| Host::parse_lenient_ipv6(v).ok());
+                        assert_eq!(host, first, "{text:?}");
+                    }
+                    Err(e) => assert!(!want_ok && e == err(), "{text:?}"),
                 }
             }
         }
