@@ -45,8 +45,18 @@ fn trimmed(s: &[u8]) -> (usize, usize) {
 /// that is past u32 (RFC 4475 §3.1.2.4). Up to nine digits, the loop needs
 /// no overflow check; a longer run (leading zeros, or an overflow) is read
 /// again with [`lex::parse_u32`], which checks.
+///
+/// Where eight bytes follow `i`, the run is found and read as one word
+/// (SWAR): the lowest byte flagged non-digit ends it, exactly (see
+/// [`digit_run`]), and up to seven digits are converted by three
+/// multiplies instead of a multiply-add and a bounds check per digit.
 #[inline(always)]
 pub(crate) fn scan_u32(s: &[u8], i: usize) -> (usize, Option<u32>) {
+    if let Some(w) = s.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        if let Some((n, value)) = digit_run(u64::from_le_bytes(*w)) {
+            return (i + n, Some(value));
+        }
+    }
     let mut end = i;
     let mut n: u32 = 0;
     while let Some(&c) = s.get(end) {
@@ -61,6 +71,35 @@ pub(crate) fn scan_u32(s: &[u8], i: usize) -> (usize, Option<u32>) {
         return (end, Some(n));
     }
     (end, s.get(i..end).and_then(lex::parse_u32))
+}
+
+/// The leading run of ASCII digits of the eight bytes `w` (first byte
+/// lowest) and its value, if the run is shorter than eight.
+///
+/// `t = w ^ 0x30..` maps a digit to its value 0..=9. A byte of
+/// `t + 0x76` has its high bit set exactly when `t >= 10`, unless a carry
+/// came in from the byte below, which happens only above a byte with
+/// `t >= 0x8a`, itself flagged by `t`'s high bit; so the lowest flag of
+/// `(t + 0x76..) | t` is the first non-digit. The digits, moved to the top
+/// bytes (zeros below them are leading zeros), are then combined pairwise:
+/// tens with units, hundreds with tens, ten-thousands with thousands.
+#[inline(always)]
+fn digit_run(w: u64) -> Option<(usize, u32)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let t = w ^ (ONES * 0x30);
+    let flags = (t.wrapping_add(ONES * 0x76) | t) & (ONES * 0x80);
+    if flags == 0 {
+        return None; // eight digits or more: the general loop
+    }
+    let n = (flags.trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return Some((0, 0));
+    }
+    let d = t << (64 - 8 * n as u32);
+    let d = d.wrapping_mul(10 * 256 + 1) >> 8;
+    let d = (d & 0x00ff_00ff_00ff_00ff).wrapping_mul(100 * 65_536 + 1) >> 16;
+    let d = (d & 0x0000_ffff_0000_ffff).wrapping_mul(10_000 * (1 << 32) + 1) >> 32;
+    Some((n, d as u32))
 }
 
 /// Parses a `1*DIGIT` header value as u32, telling overflow (RFC 4475
@@ -490,6 +529,32 @@ mod tests {
         }
         assert_eq!(scan_u32(b"ab12x", 2), (4, Some(12)));
         assert_eq!(scan_u32(b"12", 5), (5, Some(0)));
+    }
+
+    /// The digit run read one byte at a time, as the loop of `scan_u32`.
+    fn digits_bytewise(s: &[u8], i: usize) -> (usize, Option<u32>) {
+        let end = i + s.get(i..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+        (end, if end == i { Some(0) } else { lex::parse_u32(&s[i..end]) })
+    }
+
+    #[test]
+    fn rfc3261_25_1_digit_run_word_read_agrees_with_the_bytewise_read() {
+        // The eight-byte SWAR read: every byte value at every position of
+        // words made of digit runs of each length, and runs that start at
+        // every offset of a longer text, must give the bytewise end and value.
+        for base in [*b"00000000", *b"12345678", *b"98765432", *b"5060;bra", *b"9;;;;;;;"] {
+            for pos in 0..8 {
+                for c in 0..=255u8 {
+                    let mut w = base;
+                    w[pos] = c;
+                    assert_eq!(scan_u32(&w, 0), digits_bytewise(&w, 0), "{w:?}");
+                }
+            }
+        }
+        let text = b"x0123456789876543210;65535 4294967295 4294967296 7;rport";
+        for i in 0..=text.len() + 1 {
+            assert_eq!(scan_u32(text, i), digits_bytewise(text, i), "{i}");
+        }
     }
 
     #[test]
