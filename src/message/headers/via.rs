@@ -141,6 +141,65 @@ fn bounded(s: &[u8], (a, b): (usize, usize), max: u32) -> Result<(), ParseError>
     }
 }
 
+/// True for what may follow a sent-by host: LWS, `;`, `:` (the port),
+/// `,` (the next via-parm) or the end. Any other byte would be part of the
+/// host, and no host holds it.
+#[inline(always)]
+fn ends_sent_by(c: Option<&u8>) -> bool {
+    matches!(c, None | Some(b' ' | b'\t' | b';' | b':' | b'\r' | b'\n' | b','))
+}
+
+/// The dotted quad at `i` (RFC 3261 §25.1 `IPv4address`, each octet 1-3
+/// digits at most 255, leading zeros tolerated as in
+/// `Host::scan_str`), if one is there and the byte after it ends the
+/// host: a sent-by's (`SENT_BY`, see [`ends_sent_by`]) or a token
+/// value's (`;`, `,`, LWS or the end). Then it is exactly the address
+/// `Host::scan_str` classifies (it reads the same octets, and a byte that
+/// is no host byte ends its run there); any other text gives `None`, and
+/// the caller takes that general path.
+///
+/// The bytes are read from the sixteen at `i` (an address and the byte
+/// after it take at most that, `j <= 15` below), so no read needs a
+/// bounds check: `& 15` only tells the compiler what holds. A shorter
+/// tail goes the general way. Out of line: inlined into the via-parm
+/// parser, its registers spill (measured: 10,808 vs 10,722 instr/msg).
+#[inline(never)]
+fn dotted_quad<const SENT_BY: bool>(s: &[u8], i: usize) -> Option<([u8; 4], usize)> {
+    let b: &[u8; 16] = s.get(i..)?.first_chunk()?;
+    let digit = |j: usize| {
+        let d = b[j & 15].wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
+    };
+    let mut out = [0u8; 4];
+    let mut j = 0;
+    for (n, o) in out.iter_mut().enumerate() {
+        if n > 0 {
+            if b[j & 15] != b'.' {
+                return None;
+            }
+            j += 1;
+        }
+        let mut v = digit(j)?;
+        j += 1;
+        if let Some(d) = digit(j) {
+            v = v * 10 + d;
+            j += 1;
+            if let Some(d) = digit(j) {
+                v = v * 10 + d;
+                j += 1;
+            }
+        }
+        *o = u8::try_from(v).ok()?;
+    }
+    let end = s.get(i + j);
+    let ends = if SENT_BY {
+        ends_sent_by(end)
+    } else {
+        matches!(end, None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n'))
+    };
+    ends.then_some((out, i + j))
+}
+
 /// The via-params RFC 3261 §20.42 and RFC 3581 give a grammar of their
 /// own; any other is a plain generic-param.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -313,12 +372,18 @@ impl<'a> Via<'a> {
             // and classified in one pass; it must end sent-by, at LWS, ';',
             // ':', ',' or the end (any other byte there would be part of
             // the host, and no host holds it).
-            let (h1, host) = Host::scan_str(v, h0);
-            match s.get(h1) {
-                None | Some(b' ' | b'\t' | b';' | b':' | b'\r' | b'\n' | b',') => {}
-                Some(_) => return Err(err()),
+            // A dotted quad, the usual sent-by, is read from a fixed-size
+            // copy first.
+            match dotted_quad::<true>(s, h0) {
+                Some((addr, h1)) => (Host::Ipv4(addr), h1),
+                None => {
+                    let (h1, host) = Host::scan_str(v, h0);
+                    if !ends_sent_by(s.get(h1)) {
+                        return Err(err());
+                    }
+                    (host.ok_or(err())?, h1)
+                }
             }
-            (host.ok_or(err())?, h1)
         };
         let mut i = lex::skip_lws(s, h1);
         let mut port = None;
@@ -393,6 +458,12 @@ impl<'a> Via<'a> {
                 // follows, so the value is that token). Otherwise the
                 // general scan below decides.
                 if kind == Known::Received {
+                    if let Some((_, h1)) = dotted_quad::<false>(s, v0) {
+                        marks |= ViaMarks::RECEIVED;
+                        last = h1;
+                        i = lex::skip_lws(s, h1);
+                        continue;
+                    }
                     let (h1, host) = Host::scan_str(v, v0);
                     if h1 > v0 && matches!(s.get(h1), None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n'))
                     {
@@ -1105,6 +1176,53 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn rfc3261_25_1_dotted_quad_read_as_the_host_scan_reads_it() {
+        // Where dotted_quad answers, it must be what Host::scan_str gives
+        // (the same address and end) with a byte after it that ends the
+        // sent-by or the token value; every byte value at every position
+        // of the sixteen bytes it reads.
+        for base in [
+            "192.168.1.23:51372;rport",
+            "1.2.3.4;branch=z9hG4bK1",
+            "255.255.255.255,SIP/2.0/UDP",
+            "010.001.000.9 ;received=1",
+            "203.0.113.10\r\n ;branch=x",
+        ] {
+            let mut buf = [0u8; 32];
+            let n = base.len();
+            buf[..n].copy_from_slice(base.as_bytes());
+            for pos in 0..16 {
+                for c in 0..=255u8 {
+                    let mut b = buf;
+                    b[pos] = c;
+                    let Ok(text) = core::str::from_utf8(&b[..n]) else { continue };
+                    let s = text.as_bytes();
+                    for (got, sent_by) in
+                        [(dotted_quad::<true>(s, 0), true), (dotted_quad::<false>(s, 0), false)]
+                    {
+                        let Some((addr, e)) = got else { continue };
+                        assert_eq!(Host::scan_str(text, 0), (e, Some(Host::Ipv4(addr))), "{text:?}");
+                        let after = s.get(e);
+                        let want = if sent_by {
+                            ends_sent_by(after)
+                        } else {
+                            matches!(after, None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n'))
+                        };
+                        assert!(want, "{text:?}");
+                    }
+                }
+            }
+        }
+        // It answers for the usual forms, and leaves the rest to the scan.
+        assert_eq!(dotted_quad::<true>(b"192.168.1.23:51372;rport", 0), Some(([192, 168, 1, 23], 12)));
+        assert_eq!(dotted_quad::<false>(b"198.51.100.77;rport=5060", 0), Some(([198, 51, 100, 77], 13)));
+        assert_eq!(dotted_quad::<false>(b"198.51.100.77:5060;rport", 0), None);
+        assert_eq!(dotted_quad::<true>(b"1.2.3.4.example.com;x", 0), None);
+        assert_eq!(dotted_quad::<true>(b"1.2.3.256;branch=z9hG4bK", 0), None);
+        assert_eq!(dotted_quad::<true>(b"1.2.3.4", 0), None);
     }
 
     #[test]
