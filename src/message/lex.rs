@@ -192,6 +192,34 @@ pub fn trim_lws(s: &[u8]) -> &[u8] {
     &s[a..b]
 }
 
+/// The eight bytes of `s` from `i` as a little-endian word, with zero
+/// bytes past the end of `s` (`None` if `i` is past the end, or if `s` is
+/// shorter than eight bytes and the tail short). Near the end the word is
+/// the last eight bytes shifted down, one load and a shift instead of a
+/// byte loop, so word readers work on a value's last bytes too; a zero
+/// byte is no token, digit or delimiter byte, and readers that may see
+/// one tell the end from `s` itself.
+#[inline(always)]
+pub(crate) fn word8_at(s: &[u8], i: usize) -> Option<u64> {
+    if let Some(w) = s.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        return Some(u64::from_le_bytes(*w));
+    }
+    let rest = s.len().checked_sub(i).filter(|&r| r > 0)?;
+    let last = s.last_chunk::<8>()?;
+    Some(u64::from_le_bytes(*last) >> (8 * (8 - rest)))
+}
+
+/// [`word8_at`] for sixteen bytes, as an array.
+#[inline(always)]
+pub(crate) fn bytes16_at(s: &[u8], i: usize) -> Option<[u8; 16]> {
+    if let Some(w) = s.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        return Some(*w);
+    }
+    let rest = s.len().checked_sub(i).filter(|&r| r > 0)?;
+    let last = s.last_chunk::<16>()?;
+    Some((u128::from_le_bytes(*last) >> (8 * (16 - rest))).to_le_bytes())
+}
+
 /// The word trick behind the eight-bytes-at-a-time scans here and in the
 /// parser: the high bit of each byte of the result is set where `x` has a
 /// zero byte, exactly for the first (lowest) one; bytes above a zero byte
@@ -908,6 +936,33 @@ mod tests {
         }
         assert!(!has_ctl_or_sp(b""));
         assert!(!has_ctl_or_sp("sip:\u{e9}t\u{e9}@h".as_bytes()));
+    }
+
+    #[test]
+    fn rfc3261_25_1_words_at_a_position_zero_padded_past_the_end() {
+        // word8_at / bytes16_at against a bytewise zero-padded copy, at
+        // every position of texts of every length up to 40 (the shifted
+        // last-bytes load near the end must give the same bytes).
+        let text: [u8; 40] = core::array::from_fn(|k| b'a' + (k * 7 % 26) as u8);
+        for len in 0..=text.len() {
+            let s = &text[..len];
+            for i in 0..=len + 1 {
+                let padded = |n: usize| -> [u8; 16] {
+                    let mut b = [0u8; 16];
+                    for (k, slot) in b.iter_mut().enumerate().take(n) {
+                        *slot = s.get(i + k).copied().unwrap_or(0);
+                    }
+                    b
+                };
+                let want8 = (i < len && (len >= 8)).then(|| {
+                    let b = padded(8);
+                    u64::from_le_bytes(b[..8].try_into().unwrap())
+                });
+                assert_eq!(word8_at(s, i), want8, "{len} {i}");
+                let want16 = (i < len && len >= 16).then(|| padded(16));
+                assert_eq!(bytes16_at(s, i), want16, "{len} {i}");
+            }
+        }
     }
 
     #[test]

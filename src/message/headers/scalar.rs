@@ -46,14 +46,14 @@ fn trimmed(s: &[u8]) -> (usize, usize) {
 /// no overflow check; a longer run (leading zeros, or an overflow) is read
 /// again with [`lex::parse_u32`], which checks.
 ///
-/// Where eight bytes follow `i`, the run is found and read as one word
-/// (SWAR): the lowest byte flagged non-digit ends it, exactly (see
+/// The eight bytes at `i` (zeros past the end, [`lex::word8_at`]; a zero
+/// is no digit) are read as one word (SWAR): the lowest byte flagged non-digit ends it, exactly (see
 /// [`digit_run`]), and up to seven digits are converted by three
 /// multiplies instead of a multiply-add and a bounds check per digit.
 #[inline(always)]
 pub(crate) fn scan_u32(s: &[u8], i: usize) -> (usize, Option<u32>) {
-    if let Some(w) = s.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-        if let Some((n, value)) = digit_run(u64::from_le_bytes(*w)) {
+    if let Some(w) = lex::word8_at(s, i) {
+        if let Some((n, value)) = digit_run(w) {
             return (i + n, Some(value));
         }
     }
@@ -551,9 +551,12 @@ mod tests {
                 }
             }
         }
-        let text = b"x0123456789876543210;65535 4294967295 4294967296 7;rport";
-        for i in 0..=text.len() + 1 {
-            assert_eq!(scan_u32(text, i), digits_bytewise(text, i), "{i}");
+        let text = b"x0123456789876543210;65535 4294967295 4294967296 7;rport=5060";
+        for len in 0..=text.len() {
+            let t = &text[..len];
+            for i in 0..=len + 1 {
+                assert_eq!(scan_u32(t, i), digits_bytewise(t, i), "{len} {i}");
+            }
         }
     }
 
