@@ -446,6 +446,56 @@ impl<'a> Via<'a> {
                     (name_kind(s.get(n0..n1).ok_or(err())?)?, n1)
                 }
             };
+            // The usual spellings, `name=value` without LWS, of the values
+            // read on every message: each is settled here when its value
+            // ends as the general path below would find it (a token, no
+            // ':' after it), with the same checks; anything else goes on.
+            if s.get(n1) == Some(&b'=') {
+                let v0 = n1 + 1;
+                let end = match kind {
+                    Known::Branch if s.get(v0).is_some_and(|&c| lex::is_token(c)) => {
+                        let t = lex::scan_token(s, v0);
+                        if s.get(t) == Some(&b':') {
+                            None
+                        } else {
+                            if branch.is_none() {
+                                branch = Some(sub(v, v0, t)?);
+                            }
+                            Some(t)
+                        }
+                    }
+                    // A received IPv4 address or name: its host run, scanned
+                    // and classified at once, ends the token value when a
+                    // delimiter follows it (host bytes are token bytes; no
+                    // ':' follows, so the value is that token).
+                    Known::Received => match dotted_quad::<false>(s, v0) {
+                        Some((_, h1)) => Some(h1),
+                        None => {
+                            let (h1, host) = Host::scan_str(v, v0);
+                            if h1 > v0
+                                && matches!(
+                                    s.get(h1),
+                                    None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n')
+                                )
+                            {
+                                host.ok_or(err())?;
+                                Some(h1)
+                            } else {
+                                None
+                            }
+                        }
+                    },
+                    _ => None,
+                };
+                if let Some(end) = end {
+                    if kind == Known::Received {
+                        marks |= ViaMarks::RECEIVED;
+                    }
+                    last = end;
+                    i = lex::skip_lws(s, end);
+                    continue;
+                }
+            }
             i = n1;
             // `[ EQUAL gen-value ]`; `token` tells a plain token value.
             let mut value = None;
@@ -453,28 +503,6 @@ impl<'a> Via<'a> {
             let e = lex::skip_lws(s, n1);
             if s.get(e) == Some(&b'=') {
                 let v0 = lex::skip_lws(s, e + 1);
-                // A received IPv4 address or name: its host run, scanned
-                // and classified at once, ends the token value when a
-                // delimiter follows it (host bytes are token bytes; no ':'
-                // follows, so the value is that token). Otherwise the
-                // general scan below decides.
-                if kind == Known::Received {
-                    if let Some((_, h1)) = dotted_quad::<false>(s, v0) {
-                        marks |= ViaMarks::RECEIVED;
-                        last = h1;
-                        i = lex::skip_lws(s, h1);
-                        continue;
-                    }
-                    let (h1, host) = Host::scan_str(v, v0);
-                    if h1 > v0 && matches!(s.get(h1), None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n'))
-                    {
-                        host.ok_or(err())?;
-                        marks |= ViaMarks::RECEIVED;
-                        last = h1;
-                        i = lex::skip_lws(s, h1);
-                        continue;
-                    }
-                }
                 let v1 = match s.get(v0) {
                     // The common unquoted value: a token run, extended over
                     // the rest of the gen-value alphabet if a ':' follows.
@@ -1244,6 +1272,44 @@ mod tests {
         assert_eq!(dotted_quad::<true>(b"1.2.3.4.example.com;x", 0), None);
         assert_eq!(dotted_quad::<true>(b"1.2.3.256;branch=z9hG4bK", 0), None);
         assert_eq!(dotted_quad::<true>(b"1.2.3.4", 0), None);
+    }
+
+    #[test]
+    fn rfc3261_25_1_unspaced_known_params_read_as_spaced_ones() {
+        // `name=value` without LWS is settled by the fast path, `name =
+        // value` by the general one (RFC 3261 §25.1 EQUAL = SWS "=" SWS
+        // allows LWS): both must accept the same values and read the same.
+        let values = [
+            "z9hG4bK1",
+            "z9hG4bK.a-1!%*_+`'~",
+            "192.0.2.1",
+            "1.2.3.256",
+            "h.example.com",
+            "2001:db8::1",
+            "[2001:db8::1]",
+            "a:b",
+            "\"q\"",
+            "",
+            "5060",
+            "99999",
+        ];
+        for name in ["branch", "received", "BRANCH", "Received"] {
+            for v in values {
+                for tail in ["", ";x", ",SIP/2.0/UDP i", " ;x"] {
+                    let tight = ["SIP/2.0/UDP h;", name, "=", v, tail].concat();
+                    let spaced = ["SIP/2.0/UDP h;", name, " = ", v, tail].concat();
+                    // The next element's start, counted from the end.
+                    type Read<'t> =
+                        Result<(Option<&'t str>, ViaMarks, Option<Host<'t>>, Option<usize>), ParseError>;
+                    fn read(t: &str) -> Read<'_> {
+                        Via::parse_top(t).map(|(via, rest)| {
+                            (via.branch(), via.marks, via.received(), rest.map(|r| t.len() - r))
+                        })
+                    }
+                    assert_eq!(read(&tight), read(&spaced), "{tight:?}");
+                }
+            }
+        }
     }
 
     #[test]
