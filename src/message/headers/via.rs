@@ -246,6 +246,7 @@ const RECEIVED: (u64, u64) = name_word(b"received");
 const RPORT: (u64, u64) = name_word(b"rport");
 const MADDR: (u64, u64) = name_word(b"maddr");
 const TTL: (u64, u64) = name_word(b"ttl");
+const ALIAS: (u64, u64) = name_word(b"alias");
 
 /// The known via-param whose name starts at `n0`, and the name's end, read
 /// from the eight bytes there with one word compare: what
@@ -267,6 +268,9 @@ fn known_name(s: &[u8], n0: usize) -> Option<(Known, usize)> {
         b'r' if is(RECEIVED) && s.get(n0 + 8).is_none_or(|&c| !lex::is_token(c)) => (Known::Received, 8),
         b'm' if is(MADDR) && ends(5) => (Known::Maddr, 5),
         b't' if is(TTL) && ends(3) => (Known::Ttl, 3),
+        // RFC 5923 connection reuse: no value of its own to check, but as
+        // common on TLS Vias as the others.
+        b'a' if is(ALIAS) && ends(5) => (Known::Other, 5),
         _ => return None,
     };
     Some((kind, n0 + len))
@@ -1133,7 +1137,7 @@ mod tests {
                     if let Some((kind, e)) = known_name(s, 0) {
                         assert_eq!(e, lex::scan_token(s, 0), "{s:?}");
                         assert_eq!(Ok(kind), name_kind(&s[..e]), "{s:?}");
-                        assert_ne!(kind, Known::Other);
+                        assert!(kind != Known::Other || s[..e].eq_ignore_ascii_case(b"alias"), "{s:?}");
                     }
                 }
             }
@@ -1148,6 +1152,7 @@ mod tests {
         assert_eq!(known_name(b"SIP/2.0/UDP h;rpor", 14), None);
         assert_eq!(known_name(b"SIP/2.0/UDP h;ttl", 14), Some((Known::Ttl, 17)));
         assert_eq!(known_name(b"branchy=1", 0), None);
+        assert_eq!(known_name(b"alias;branch=1", 0), Some((Known::Other, 5)));
     }
 
     #[test]
