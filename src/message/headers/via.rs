@@ -253,8 +253,9 @@ const ALIAS: (u64, u64) = name_word(b"alias");
 /// `name_kind(&s[n0..lex::scan_token(s, n0)])` gives for those names, as
 /// the name must be followed by a byte that ends the token (past the end
 /// of `s` the word holds zeros, [`lex::word8_at`], which end it as the end
-/// does). `None` if the name is none of them (the caller then scans). OR-ing 0x20 into every byte lower-cases letters, and for a
-/// letter position `c | 0x20` equals a lower-case letter exactly for that
+/// does). `None` if the name is none of them (the caller then scans).
+/// OR-ing 0x20 into every byte lower-cases letters, and for a letter
+/// position `c | 0x20` equals a lower-case letter exactly for that
 /// letter's two cases; every known name is letters only.
 #[inline(always)]
 fn known_name(s: &[u8], n0: usize) -> Option<(Known, usize)> {
@@ -377,8 +378,8 @@ impl<'a> Via<'a> {
             // and classified in one pass; it must end sent-by, at LWS, ';',
             // ':', ',' or the end (any other byte there would be part of
             // the host, and no host holds it).
-            // A dotted quad, the usual sent-by, is read from a fixed-size
-            // copy first.
+            // A dotted quad, the usual sent-by, is read from its
+            // sixteen-byte window first.
             match dotted_quad::<true>(s, h0) {
                 Some((addr, h1)) => (Host::Ipv4(addr), h1),
                 None => {
