@@ -499,119 +499,12 @@ impl<'a> Message<'a> {
     fn scan_fields<F: LineBreaks>(
         &mut self,
         finder: &F,
-        mut next: usize,
+        next: usize,
         limits: &Limits,
     ) -> Result<TxFields, ParseError> {
-        let buf = self.buf;
-        let max_head = limits.effective_max_header_section();
-        let max_line = limits.max_line_length;
-        let max_headers = limits.effective_max_headers();
-        let index = &mut self.index;
-        let mut tx = TxFields::NONE;
-        // Nothing past the header-section limit is ever scanned.
-        let head = buf.get(..max_head + 1).unwrap_or(buf);
-        loop {
-            let line_start = next;
-            // Each line starts at or before the end of `head` (after a line
-            // break found in it), so this never fails.
-            let Some(hay) = head.get(line_start..) else {
-                return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
-            };
-            let Some(k) = finder.find(hay) else {
-                let cut = head.len() < buf.len();
-                self.head_len = end_without_empty_line(buf, line_start, cut, max_head, index.is_empty())?;
-                return Ok(tx);
-            };
-            // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
-            // for robustness); a CR not followed by LF is refused, since
-            // some stacks end a line there and a header could be smuggled
-            // past a proxy.
-            next = line_start + k + 1;
-            match hay.get(k) {
-                Some(b'\r') => match hay.get(k + 1) {
-                    Some(b'\n') => next += 1,
-                    after => return Err(bare_cr(after.is_some(), head.len() < buf.len())),
-                },
-                Some(_) => {}
-                None => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
-            }
-            if k == 0 {
-                // The empty line: the header section ends.
-                if next > max_head {
-                    return Err(head_limit_hit());
-                }
-                self.head_len = next;
-                return Ok(tx);
-            }
-            if k > max_line {
-                return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
-            }
-            let Some(line) = hay.get(..k) else {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            };
-            // The line's first eight bytes (or fewer, zero-padded), loaded
-            // once for the fold test, the colon search and the classifier.
-            let w = word_at(hay, 0);
-            let first = w as u8;
-            if first <= b' ' && lex::is_ws(first) {
-                // RFC 3261 §7.3.1: a continuation line folds into the
-                // previous field's value.
-                fold(index, line, line_start)?;
-                continue;
-            }
-            // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
-            // cannot hold ':', so the first colon ends it.
-            let Some(colon) = find_colon(line, w) else {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            };
-            let name_end = match colon.checked_sub(1).and_then(|i| line.get(i)) {
-                // A name byte: nearly always a letter.
-                Some(&c) if c > b' ' || !lex::is_ws(c) => colon,
-                // Rare: white space before the colon (or no name at all).
-                _ => name_end_before_ws(line, colon)?,
-            };
-            if name_end > u8::MAX as usize {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            }
-            let Some(name_bytes) = line.get(..name_end) else {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            };
-            let name = HeaderName::classify(name_bytes, w);
-            // A known name matched exactly, so it is a token; any other
-            // must be checked (RFC 3261 §7.3.1: field-name is a token).
-            if name == HeaderName::Other {
-                check_token_name(name_bytes)?;
-            }
-            // SWS after the colon: nearly always exactly one SP, then a
-            // byte above SP.
-            let mut vs = colon + 1;
-            if line.get(vs) == Some(&b' ') {
-                vs += 1;
-            }
-            if line.get(vs).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) {
-                vs = skip_ws(line, vs);
-            }
-            // Trailing white space is rare too (the line holds no CR/LF).
-            let mut ve = k;
-            if line.get(k - 1).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) && ve > vs {
-                ve = trim_ws_end(line, vs, ve);
-            }
-            let at = index.len();
-            if at >= max_headers {
-                return Err(ParseError::new(Element::Message, ErrorKind::TooManyHeaders));
-            }
-            tx.note(name, at);
-            // Offsets fit: a line's content ends before its line break,
-            // which lies in `head`, at most max_head + 1 <= u16::MAX + 1
-            // bytes long.
-            let _ = index.push(Entry {
-                name,
-                name_len: name_end as u8,
-                line_start: line_start as u16,
-                value_start: (line_start + vs) as u16,
-                value_end: (line_start + ve) as u16,
-            });
-        }
+        let (tx, head_len) = scan_fields(finder, self.buf, next, limits, &mut self.index)?;
+        self.head_len = head_len;
+        Ok(tx)
     }
 
     /// Decodes and checks, once, the headers every transaction and framing
@@ -862,6 +755,128 @@ impl<'a> Message<'a> {
     /// `Route: b`). At most [`Limits::max_list_values`] values are yielded.
     pub fn header_values(&self, name: HeaderName) -> impl Iterator<Item = &'a [u8]> + '_ {
         self.header_all(name).flat_map(lex::CommaList::new).take(self.limits.max_list_values)
+    }
+}
+
+/// The header loop proper (see [`Message::scan_fields`]), out of line and
+/// given only what it reads and the index it fills, so that it keeps its
+/// values in registers whether the message it fills is a local or lies
+/// behind a reference. Returns where the fields stand and the header
+/// section's length.
+#[inline(never)]
+fn scan_fields<F: LineBreaks>(
+    finder: &F,
+    buf: &[u8],
+    mut next: usize,
+    limits: &Limits,
+    index: &mut heapless::Vec<Entry, HEADER_CAPACITY>,
+) -> Result<(TxFields, usize), ParseError> {
+    let max_head = limits.effective_max_header_section();
+    let max_line = limits.max_line_length;
+    let max_headers = limits.effective_max_headers();
+    let mut tx = TxFields::NONE;
+    // Nothing past the header-section limit is ever scanned.
+    let head = buf.get(..max_head + 1).unwrap_or(buf);
+    loop {
+        let line_start = next;
+        // Each line starts at or before the end of `head` (after a line
+        // break found in it), so this never fails.
+        let Some(hay) = head.get(line_start..) else {
+            return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
+        };
+        let Some(k) = finder.find(hay) else {
+            let cut = head.len() < buf.len();
+            let head_len = end_without_empty_line(buf, line_start, cut, max_head, index.is_empty())?;
+            return Ok((tx, head_len));
+        };
+        // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
+        // for robustness); a CR not followed by LF is refused, since
+        // some stacks end a line there and a header could be smuggled
+        // past a proxy.
+        next = line_start + k + 1;
+        match hay.get(k) {
+            Some(b'\r') => match hay.get(k + 1) {
+                Some(b'\n') => next += 1,
+                after => return Err(bare_cr(after.is_some(), head.len() < buf.len())),
+            },
+            Some(_) => {}
+            None => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
+        }
+        if k == 0 {
+            // The empty line: the header section ends.
+            if next > max_head {
+                return Err(head_limit_hit());
+            }
+            return Ok((tx, next));
+        }
+        if k > max_line {
+            return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
+        }
+        let Some(line) = hay.get(..k) else {
+            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+        };
+        // The line's first eight bytes (or fewer, zero-padded), loaded
+        // once for the fold test, the colon search and the classifier.
+        let w = word_at(hay, 0);
+        let first = w as u8;
+        if first <= b' ' && lex::is_ws(first) {
+            // RFC 3261 §7.3.1: a continuation line folds into the
+            // previous field's value.
+            fold(index, line, line_start)?;
+            continue;
+        }
+        // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
+        // cannot hold ':', so the first colon ends it.
+        let Some(colon) = find_colon(line, w) else {
+            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+        };
+        let name_end = match colon.checked_sub(1).and_then(|i| line.get(i)) {
+            // A name byte: nearly always a letter.
+            Some(&c) if c > b' ' || !lex::is_ws(c) => colon,
+            // Rare: white space before the colon (or no name at all).
+            _ => name_end_before_ws(line, colon)?,
+        };
+        if name_end > u8::MAX as usize {
+            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+        }
+        let Some(name_bytes) = line.get(..name_end) else {
+            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+        };
+        let name = HeaderName::classify(name_bytes, w);
+        // A known name matched exactly, so it is a token; any other
+        // must be checked (RFC 3261 §7.3.1: field-name is a token).
+        if name == HeaderName::Other {
+            check_token_name(name_bytes)?;
+        }
+        // SWS after the colon: nearly always exactly one SP, then a
+        // byte above SP.
+        let mut vs = colon + 1;
+        if line.get(vs) == Some(&b' ') {
+            vs += 1;
+        }
+        if line.get(vs).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) {
+            vs = skip_ws(line, vs);
+        }
+        // Trailing white space is rare too (the line holds no CR/LF).
+        let mut ve = k;
+        if line.get(k - 1).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) && ve > vs {
+            ve = trim_ws_end(line, vs, ve);
+        }
+        let at = index.len();
+        if at >= max_headers {
+            return Err(ParseError::new(Element::Message, ErrorKind::TooManyHeaders));
+        }
+        tx.note(name, at);
+        // Offsets fit: a line's content ends before its line break,
+        // which lies in `head`, at most max_head + 1 <= u16::MAX + 1
+        // bytes long.
+        let _ = index.push(Entry {
+            name,
+            name_len: name_end as u8,
+            line_start: line_start as u16,
+            value_start: (line_start + vs) as u16,
+            value_end: (line_start + ve) as u16,
+        });
     }
 }
 
