@@ -777,6 +777,10 @@ fn scan_fields<F: LineBreaks>(
     let mut tx = TxFields::NONE;
     // Nothing past the header-section limit is ever scanned.
     let head = buf.get(..max_head + 1).unwrap_or(buf);
+    // Whether the header-section limit cut the input short (so that a
+    // missing line end lies past the limit rather than past the input).
+    let cut = head.len() < buf.len();
+    let buf_len = buf.len();
     loop {
         let line_start = next;
         // Each line starts at or before the end of `head` (after a line
@@ -785,8 +789,7 @@ fn scan_fields<F: LineBreaks>(
             return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
         };
         let Some(k) = finder.find(hay) else {
-            let cut = head.len() < buf.len();
-            let head_len = end_without_empty_line(buf, line_start, cut, max_head, index.is_empty())?;
+            let head_len = end_without_empty_line(buf_len, line_start, cut, max_head, index.is_empty())?;
             return Ok((tx, head_len));
         };
         // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
@@ -797,19 +800,21 @@ fn scan_fields<F: LineBreaks>(
         match hay.get(k) {
             Some(b'\r') => match hay.get(k + 1) {
                 Some(b'\n') => next += 1,
-                after => return Err(bare_cr(after.is_some(), head.len() < buf.len())),
+                after => return Err(bare_cr(after.is_some(), cut)),
             },
             Some(_) => {}
             None => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
         }
-        if k == 0 {
-            // The empty line: the header section ends.
-            if next > max_head {
-                return Err(head_limit_hit());
+        // One compare for both rare cases: the empty line (k = 0 wraps
+        // around) and a line over the limit.
+        if k.wrapping_sub(1) >= max_line {
+            if k == 0 {
+                // The empty line: the header section ends.
+                if next > max_head {
+                    return Err(head_limit_hit());
+                }
+                return Ok((tx, next));
             }
-            return Ok((tx, next));
-        }
-        if k > max_line {
             return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
         }
         let Some(line) = hay.get(..k) else {
@@ -836,15 +841,13 @@ fn scan_fields<F: LineBreaks>(
             // Rare: white space before the colon (or no name at all).
             _ => name_end_before_ws(line, colon)?,
         };
-        if name_end > u8::MAX as usize {
-            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-        }
         let Some(name_bytes) = line.get(..name_end) else {
             return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
         };
         let name = HeaderName::classify(name_bytes, w);
-        // A known name matched exactly, so it is a token; any other
-        // must be checked (RFC 3261 §7.3.1: field-name is a token).
+        // A known name matched exactly, so it is a token (and at most 20
+        // bytes long); any other must be checked (RFC 3261 §7.3.1:
+        // field-name is a token), and its length must fit the entry.
         if name == HeaderName::Other {
             check_token_name(name_bytes)?;
         }
@@ -981,7 +984,7 @@ fn bare_cr(byte_after: bool, cut: bool) -> ParseError {
 #[cold]
 #[inline(never)]
 fn end_without_empty_line(
-    buf: &[u8],
+    buf_len: usize,
     line_start: usize,
     cut: bool,
     max_head: usize,
@@ -994,11 +997,11 @@ fn end_without_empty_line(
     // boundary ends the header section (some UAs omit the final empty line
     // of a bodiless UDP message; RFC 4475's archive has such a message).
     // Stream framing never hands us such input.
-    if line_start == buf.len() && !no_fields {
-        if buf.len() > max_head {
+    if line_start == buf_len && !no_fields {
+        if buf_len > max_head {
             return Err(head_limit_hit());
         }
-        return Ok(buf.len());
+        return Ok(buf_len);
     }
     Err(ParseError::new(Element::Message, ErrorKind::Incomplete))
 }
@@ -1038,10 +1041,11 @@ fn name_end_before_ws(line: &[u8], colon: usize) -> Result<usize, ParseError> {
     Ok(end)
 }
 
-/// An unknown field name must still be a `token` (RFC 3261 §7.3.1).
+/// An unknown field name must still be a `token` (RFC 3261 §7.3.1), and
+/// short enough for the entry to record its length.
 #[inline(never)]
 fn check_token_name(name: &[u8]) -> Result<(), ParseError> {
-    if lex::scan_token(name, 0) == name.len() {
+    if name.len() <= u8::MAX as usize && lex::scan_token(name, 0) == name.len() {
         Ok(())
     } else {
         Err(ParseError::syntax(Element::Header(HeaderName::Other)))
@@ -1342,6 +1346,51 @@ CSeq: 1 OPTIONS\r\n";
             m.request().unwrap().uri.sip().unwrap().host,
             super::super::uri::Host::Domain("chicago.example.com")
         );
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_field_name_length_and_line_limit_edges() {
+        // An unknown name of 255 bytes fits its entry; one of 256 is
+        // refused (the entry records a name's length in a byte).
+        let mut line: heapless::Vec<u8, 512> = heapless::Vec::new();
+        for n in [255usize, 256] {
+            line.clear();
+            for _ in 0..n {
+                line.push(b'x').unwrap();
+            }
+            line.extend_from_slice(b": v\r\n").unwrap();
+            let m = msg(&line, b"");
+            let r = Message::parse(&m);
+            if n == 255 {
+                let m = r.unwrap();
+                assert_eq!(
+                    m.header_by_name(core::str::from_utf8(&line[..n]).unwrap()).next(),
+                    Some(&b"v"[..])
+                );
+            } else {
+                assert_eq!(r.unwrap_err().element, Element::Header(HeaderName::Other));
+            }
+        }
+        // The empty line and the line limit share one compare: a line of
+        // exactly max_line_length bytes passes, one more is refused, and
+        // the empty line (length 0) still ends the section.
+        let m = msg(b"Subject: abc\r\n", b"");
+        let mut l = Limits::DEFAULT;
+        l.max_line_length =
+            "Subject: abc".len().max(BASE.split(|&c| c == b'\n').map(|x| x.len()).max().unwrap());
+        assert!(Message::parse_with(&m, &l).is_ok());
+        let long =
+            msg(b"Subject: abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopq\r\n", b"");
+        assert_eq!(Message::parse_with(&long, &l).unwrap_err().kind, ErrorKind::LineTooLong);
+        l.max_line_length = "SIP/2.0 200 OK".len();
+        assert!(Message::parse_with(b"SIP/2.0 200 OK\r\n\r\n", &l).is_ok());
+        assert_eq!(
+            Message::parse_with(b"SIP/2.0 200 OK\r\nX: 0123456789abc\r\n\r\n", &l).unwrap_err().kind,
+            ErrorKind::LineTooLong
+        );
+        l.max_line_length = "X: 0123456789abc".len();
+        let ok = Message::parse_with(b"SIP/2.0 200 OK\r\nX: 0123456789abc\r\n\r\n", &l).unwrap();
+        assert_eq!(ok.header_by_name("x").next(), Some(&b"0123456789abc"[..]));
     }
 
     #[test]
