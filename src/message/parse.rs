@@ -201,7 +201,13 @@ fn word_at(buf: &[u8], i: usize) -> u64 {
 /// True if `s` starts with `SIP/` in any case (a status line).
 #[inline]
 fn starts_with_sip_slash(s: &[u8]) -> bool {
-    s.len() >= 4 && lex::eq_ic(&s[..4], b"SIP/")
+    // One word compare: OR-ing 0x20 into the three letters folds exactly
+    // their two cases onto the lower one (no other byte lands on 's', 'i'
+    // or 'p'); the '/' is compared as it is.
+    match s.get(..4) {
+        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]) | 0x0020_2020 == u32::from_le_bytes(*b"sip/"),
+        _ => false,
+    }
 }
 
 /// Checks a SIP-Version (RFC 3261 §25.1: `"SIP" "/" 1*DIGIT "." 1*DIGIT`,
@@ -1253,6 +1259,20 @@ CSeq: 1 OPTIONS\r\n";
     }
 
     #[test]
+    fn rfc3261_7_2_sip_slash_word_compare_matches_a_case_insensitive_one() {
+        // Every byte at every one of the four positions.
+        for i in 0..4 {
+            for b in 0..=255u8 {
+                let mut v = *b"SIP/2.0";
+                v[i] = b;
+                assert_eq!(starts_with_sip_slash(&v), lex::eq_ic(&v[..4], b"SIP/"), "{i} {b}");
+            }
+        }
+        assert!(!starts_with_sip_slash(b"SIP"));
+        assert!(starts_with_sip_slash(b"sIp/"));
+    }
+
+    #[test]
     fn rfc3261_7_2_status_lines() {
         let ok = |s: &[u8]| Message::parse(s).map(|m| m.status().unwrap().0);
         assert_eq!(ok(b"SIP/2.0 180 Ringing\r\n\r\n"), Ok(180));
@@ -1456,6 +1476,53 @@ CSeq: 1 OPTIONS\r\n";
         let m = Message::parse(&m).unwrap();
         assert_eq!(m.call_id(), Ok("a84b4c76e66710"));
         assert_eq!(m.vias().count(), 2);
+    }
+
+    /// The parse is compiled once per line finder; the AVX2 one serves on
+    /// this machine, so the portable one (memchr2, every other target) is
+    /// checked against it here: same fields, same framing, same errors,
+    /// over the bench messages, every prefix of them, and a CR or LF put
+    /// at every position of their heads (RFC 3261 §7.3.1 line ends).
+    #[test]
+    fn rfc3261_7_3_1_portable_line_finder_agrees_with_avx2() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let Some(two) = memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') else {
+                return;
+            };
+            type Seen =
+                Result<(heapless::Vec<Entry, HEADER_CAPACITY>, usize, usize, Option<u32>), ParseError>;
+            let seen = |m: Result<Message<'_>, ParseError>| -> Seen {
+                m.map(|m| (m.index.clone(), m.head_len, m.body.len(), m.content_length))
+            };
+            let check = |bytes: &[u8]| {
+                let l = Limits::DEFAULT;
+                let a = seen(Message::parse_using(bytes, &l, &two));
+                let b = seen(Message::parse_using(bytes, &l, &Portable));
+                assert_eq!(a, b, "{:?}", core::str::from_utf8(bytes));
+            };
+            for m in [
+                &include_bytes!("../../benches/messages/01_invite_sdp.sip")[..],
+                include_bytes!("../../benches/messages/02_180_ringing.sip"),
+                include_bytes!("../../benches/messages/04_ack.sip"),
+                include_bytes!("../../benches/messages/07_401_unauthorized.sip"),
+                include_bytes!("../../benches/messages/12_invite_heavy.sip"),
+            ] {
+                for i in 0..=m.len() {
+                    check(&m[..i]);
+                }
+                let head = m.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                let mut v: heapless::Vec<u8, 4096> = heapless::Vec::new();
+                for i in 0..head {
+                    for c in [b'\r', b'\n'] {
+                        v.clear();
+                        v.extend_from_slice(m).unwrap();
+                        v[i] = c;
+                        check(&v);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
