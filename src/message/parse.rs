@@ -243,8 +243,16 @@ fn check_version(v: &[u8]) -> Result<(), ParseError> {
 
 fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    let sp = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
-    check_version(&line[..sp])?;
+    // Nearly every response starts "SIP/2.0 ": one compare settles the
+    // version and finds the first SP; any other start takes the search
+    // and the full version check, in the same order.
+    let sp = if line.get(..8) == Some(&b"SIP/2.0 "[..]) {
+        7
+    } else {
+        let sp = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+        check_version(&line[..sp])?;
+        sp
+    };
     let rest = &line[sp + 1..];
     // Exactly three digits, then SP (RFC 4475 §3.1.1.13 keeps the SP even
     // with an empty reason) or, leniently, the end of the line.
@@ -1286,6 +1294,12 @@ CSeq: 1 OPTIONS\r\n";
         assert_eq!(ok(b"SIP/2.1 200 OK\r\n\r\n").unwrap_err().status(), StatusCode::VERSION_NOT_SUPPORTED);
         assert_eq!(ok(b"SIP/2.0x 200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
         assert_eq!(ok(b"SIP/20 200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
+        // The "SIP/2.0 " fast path still needs exactly one SP and a code.
+        assert_eq!(ok(b"SIP/2.0  200 OK\r\n\r\n").unwrap_err().element, Element::StatusCode);
+        assert_eq!(ok(b"SIP/2.0 \r\n\r\n").unwrap_err().element, Element::StatusCode);
+        assert_eq!(ok(b"SIP/2.0 20\r\n\r\n").unwrap_err().element, Element::StatusCode);
+        assert_eq!(ok(b"SIP/2.0 200\r\n\r\n"), Ok(200));
+        assert_eq!(ok(b"SIP/2.0\t200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
     }
 
     #[test]
