@@ -278,6 +278,26 @@ fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     Ok(StatusLine { status: StatusCode(n), reason })
 }
 
+/// The first SP of a request line: in the line's first word for a method
+/// of up to seven bytes (INVITE, ACK, BYE, ...) or its second for one of
+/// up to fifteen, else searched for past them. A word is zero-padded past
+/// a short line, and a zero byte never matches SP, so the position found
+/// lies in the line.
+#[inline(always)]
+fn first_sp(line: &[u8]) -> Option<usize> {
+    const SPACES: u64 = 0x0101_0101_0101_0101 * b' ' as u64;
+    let first = lex::zero_byte_flags(word_at(line, 0) ^ SPACES);
+    if first != 0 {
+        return Some((first.trailing_zeros() / 8) as usize);
+    }
+    // REGISTER, SUBSCRIBE: the second word.
+    let second = lex::zero_byte_flags(word_at(line, 8) ^ SPACES);
+    if second != 0 {
+        return Some(8 + (second.trailing_zeros() / 8) as usize);
+    }
+    line.get(16..).and_then(|rest| lex::find_byte(b' ', rest)).map(|k| k + 16)
+}
+
 /// Splits a request line, writing its method and raw Request-URI into
 /// `dst` (in place: a request line is the larger part of a start line).
 /// Returns the Request-URI's span in the message buffer, given `at`, the
@@ -292,7 +312,7 @@ fn split_request_line<'a>(
     // Request-Line = Method SP Request-URI SP SIP-Version: exactly two SPs.
     // Extra or trailing SPs and LWS inside the URI are rejected, which
     // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
-    let sp1 = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+    let sp1 = first_sp(line).ok_or(ParseError::syntax(Element::StartLine))?;
     // Nearly every request ends in " SIP/2.0": one word compare finds the
     // second SP and settles the version; other endings take the search.
     let tail = line.len().checked_sub(8).and_then(|i| line.get(i..));
@@ -1209,6 +1229,24 @@ CSeq: 1 OPTIONS\r\n";
                 assert_eq!(find_colon(line, word_at(&buf, 0)), want, "len {len} at {at}");
                 // The zero-padded word the parser builds at the buffer's end.
                 assert_eq!(find_colon(line, word_at(line, 0)), want, "len {len} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_1_first_sp_matches_a_plain_search() {
+        // Every line length up to 80 (past find_byte's memchr threshold)
+        // with an SP at every position or none, and an SP just past the
+        // line, which must not count.
+        for len in 0..80usize {
+            for at in 0..=len {
+                let mut buf = [b'A'; 96];
+                if at < len {
+                    buf[at] = b' ';
+                }
+                buf[len] = b' ';
+                let line = &buf[..len];
+                assert_eq!(first_sp(line), line.iter().position(|&c| c == b' '), "len {len} at {at}");
             }
         }
     }
