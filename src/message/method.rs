@@ -40,29 +40,54 @@ pub enum Method<'a> {
 
 impl<'a> Method<'a> {
     /// Recognises a method token. Returns `None` if `s` is not a `token`.
+    ///
+    /// A known method is told by its length and one compare of its bytes
+    /// as a word (two for SUBSCRIBE), rather than byte strings compared in
+    /// turn. The compare is exact: methods are case-sensitive (§7.1).
+    #[inline]
     pub fn from_bytes(s: &'a [u8]) -> Option<Method<'a>> {
-        Some(match s {
-            b"INVITE" => Method::Invite,
-            b"ACK" => Method::Ack,
-            b"BYE" => Method::Bye,
-            b"CANCEL" => Method::Cancel,
-            b"OPTIONS" => Method::Options,
-            b"REGISTER" => Method::Register,
-            b"PRACK" => Method::Prack,
-            b"SUBSCRIBE" => Method::Subscribe,
-            b"NOTIFY" => Method::Notify,
-            b"PUBLISH" => Method::Publish,
-            b"INFO" => Method::Info,
-            b"REFER" => Method::Refer,
-            b"MESSAGE" => Method::Message,
-            b"UPDATE" => Method::Update,
-            _ => {
-                if !lex::is_token_str(s) {
-                    return None;
-                }
-                Method::Extension(lex::ascii_str(s)?)
-            }
-        })
+        let known = match s.len() {
+            3 => match load::<3>(s) {
+                ACK => Some(Method::Ack),
+                BYE => Some(Method::Bye),
+                _ => None,
+            },
+            4 => (load::<4>(s) == INFO).then_some(Method::Info),
+            5 => match load::<5>(s) {
+                PRACK => Some(Method::Prack),
+                REFER => Some(Method::Refer),
+                _ => None,
+            },
+            6 => match load::<6>(s) {
+                INVITE => Some(Method::Invite),
+                CANCEL => Some(Method::Cancel),
+                NOTIFY => Some(Method::Notify),
+                UPDATE => Some(Method::Update),
+                _ => None,
+            },
+            7 => match load::<7>(s) {
+                OPTIONS => Some(Method::Options),
+                PUBLISH => Some(Method::Publish),
+                MESSAGE => Some(Method::Message),
+                _ => None,
+            },
+            8 => (load::<8>(s) == REGISTER).then_some(Method::Register),
+            9 => (load::<8>(s) == SUBSCRIB && s.get(8) == Some(&b'E')).then_some(Method::Subscribe),
+            _ => None,
+        };
+        match known {
+            Some(m) => Some(m),
+            None => Self::extension(s),
+        }
+    }
+
+    /// Any other method: an `extension-method` token (RFC 3261 §25.1).
+    #[inline(never)]
+    fn extension(s: &'a [u8]) -> Option<Method<'a>> {
+        if !lex::is_token_str(s) {
+            return None;
+        }
+        Some(Method::Extension(lex::ascii_str(s)?))
     }
 
     /// The method as written on the wire.
@@ -96,6 +121,44 @@ impl<'a> Method<'a> {
         })
     }
 }
+
+/// The first `min(len, 8)` bytes of `s` as a little-endian word,
+/// zero-padded: what [`load`] reads for a method of that length.
+const fn word(s: &[u8]) -> u64 {
+    let mut w = 0u64;
+    let mut i = 0;
+    while i < s.len() && i < 8 {
+        w |= (s[i] as u64) << (8 * i);
+        i += 1;
+    }
+    w
+}
+
+/// The first `N` (at most eight) bytes of `s` as a little-endian word,
+/// zero-padded; 0 if `s` is shorter (no method word is 0).
+#[inline(always)]
+fn load<const N: usize>(s: &[u8]) -> u64 {
+    let mut a = [0u8; 8];
+    if let (Some(d), Some(src)) = (a.get_mut(..N), s.get(..N)) {
+        d.copy_from_slice(src);
+    }
+    u64::from_le_bytes(a)
+}
+
+const ACK: u64 = word(b"ACK");
+const BYE: u64 = word(b"BYE");
+const INFO: u64 = word(b"INFO");
+const PRACK: u64 = word(b"PRACK");
+const REFER: u64 = word(b"REFER");
+const INVITE: u64 = word(b"INVITE");
+const CANCEL: u64 = word(b"CANCEL");
+const NOTIFY: u64 = word(b"NOTIFY");
+const UPDATE: u64 = word(b"UPDATE");
+const OPTIONS: u64 = word(b"OPTIONS");
+const PUBLISH: u64 = word(b"PUBLISH");
+const MESSAGE: u64 = word(b"MESSAGE");
+const REGISTER: u64 = word(b"REGISTER");
+const SUBSCRIB: u64 = word(b"SUBSCRIB");
 
 impl core::fmt::Display for Method<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -151,6 +214,9 @@ mod tests {
             );
         }
         assert_eq!(Method::from_bytes(b"invite"), Some(Method::Extension("invite")));
+        assert_eq!(Method::from_bytes(b"SUBSCRIBX"), Some(Method::Extension("SUBSCRIBX")));
+        assert_eq!(Method::from_bytes(b"SUBSCRIBE "), None);
+        assert_eq!(Method::from_bytes(b"ACK\0"), None);
         assert_eq!(Method::from_bytes(b""), None);
     }
 }

@@ -201,7 +201,13 @@ fn word_at(buf: &[u8], i: usize) -> u64 {
 /// True if `s` starts with `SIP/` in any case (a status line).
 #[inline]
 fn starts_with_sip_slash(s: &[u8]) -> bool {
-    s.len() >= 4 && lex::eq_ic(&s[..4], b"SIP/")
+    // One word compare: OR-ing 0x20 into the three letters folds exactly
+    // their two cases onto the lower one (no other byte lands on 's', 'i'
+    // or 'p'); the '/' is compared as it is.
+    match s.get(..4) {
+        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]) | 0x0020_2020 == u32::from_le_bytes(*b"sip/"),
+        _ => false,
+    }
 }
 
 /// Checks a SIP-Version (RFC 3261 §25.1: `"SIP" "/" 1*DIGIT "." 1*DIGIT`,
@@ -237,8 +243,16 @@ fn check_version(v: &[u8]) -> Result<(), ParseError> {
 
 fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    let sp = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
-    check_version(&line[..sp])?;
+    // Nearly every response starts "SIP/2.0 ": one compare settles the
+    // version and finds the first SP; any other start takes the search
+    // and the full version check, in the same order.
+    let sp = if line.get(..8) == Some(&b"SIP/2.0 "[..]) {
+        7
+    } else {
+        let sp = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+        check_version(&line[..sp])?;
+        sp
+    };
     let rest = &line[sp + 1..];
     // Exactly three digits, then SP (RFC 4475 §3.1.1.13 keeps the SP even
     // with an empty reason) or, leniently, the end of the line.
@@ -264,6 +278,26 @@ fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     Ok(StatusLine { status: StatusCode(n), reason })
 }
 
+/// The first SP of a request line: in the line's first word for a method
+/// of up to seven bytes (INVITE, ACK, BYE, ...) or its second for one of
+/// up to fifteen, else searched for past them. A word is zero-padded past
+/// a short line, and a zero byte never matches SP, so the position found
+/// lies in the line.
+#[inline(always)]
+fn first_sp(line: &[u8]) -> Option<usize> {
+    const SPACES: u64 = 0x0101_0101_0101_0101 * b' ' as u64;
+    let first = lex::zero_byte_flags(word_at(line, 0) ^ SPACES);
+    if first != 0 {
+        return Some((first.trailing_zeros() / 8) as usize);
+    }
+    // REGISTER, SUBSCRIBE: the second word.
+    let second = lex::zero_byte_flags(word_at(line, 8) ^ SPACES);
+    if second != 0 {
+        return Some(8 + (second.trailing_zeros() / 8) as usize);
+    }
+    line.get(16..).and_then(|rest| lex::find_byte(b' ', rest)).map(|k| k + 16)
+}
+
 /// Splits a request line, writing its method and raw Request-URI into
 /// `dst` (in place: a request line is the larger part of a start line).
 /// Returns the Request-URI's span in the message buffer, given `at`, the
@@ -278,7 +312,7 @@ fn split_request_line<'a>(
     // Request-Line = Method SP Request-URI SP SIP-Version: exactly two SPs.
     // Extra or trailing SPs and LWS inside the URI are rejected, which
     // RFC 4475 §3.1.2.8-10 permits (a liberal parser must never forward them).
-    let sp1 = lex::find_byte(b' ', line).ok_or(ParseError::syntax(Element::StartLine))?;
+    let sp1 = first_sp(line).ok_or(ParseError::syntax(Element::StartLine))?;
     // Nearly every request ends in " SIP/2.0": one word compare finds the
     // second SP and settles the version; other endings take the search.
     let tail = line.len().checked_sub(8).and_then(|i| line.get(i..));
@@ -499,119 +533,12 @@ impl<'a> Message<'a> {
     fn scan_fields<F: LineBreaks>(
         &mut self,
         finder: &F,
-        mut next: usize,
+        next: usize,
         limits: &Limits,
     ) -> Result<TxFields, ParseError> {
-        let buf = self.buf;
-        let max_head = limits.effective_max_header_section();
-        let max_line = limits.max_line_length;
-        let max_headers = limits.effective_max_headers();
-        let index = &mut self.index;
-        let mut tx = TxFields::NONE;
-        // Nothing past the header-section limit is ever scanned.
-        let head = buf.get(..max_head + 1).unwrap_or(buf);
-        loop {
-            let line_start = next;
-            // Each line starts at or before the end of `head` (after a line
-            // break found in it), so this never fails.
-            let Some(hay) = head.get(line_start..) else {
-                return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
-            };
-            let Some(k) = finder.find(hay) else {
-                let cut = head.len() < buf.len();
-                self.head_len = end_without_empty_line(buf, line_start, cut, max_head, index.is_empty())?;
-                return Ok(tx);
-            };
-            // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
-            // for robustness); a CR not followed by LF is refused, since
-            // some stacks end a line there and a header could be smuggled
-            // past a proxy.
-            next = line_start + k + 1;
-            match hay.get(k) {
-                Some(b'\r') => match hay.get(k + 1) {
-                    Some(b'\n') => next += 1,
-                    after => return Err(bare_cr(after.is_some(), head.len() < buf.len())),
-                },
-                Some(_) => {}
-                None => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
-            }
-            if k == 0 {
-                // The empty line: the header section ends.
-                if next > max_head {
-                    return Err(head_limit_hit());
-                }
-                self.head_len = next;
-                return Ok(tx);
-            }
-            if k > max_line {
-                return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
-            }
-            let Some(line) = hay.get(..k) else {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            };
-            // The line's first eight bytes (or fewer, zero-padded), loaded
-            // once for the fold test, the colon search and the classifier.
-            let w = word_at(hay, 0);
-            let first = w as u8;
-            if first <= b' ' && lex::is_ws(first) {
-                // RFC 3261 §7.3.1: a continuation line folds into the
-                // previous field's value.
-                fold(index, line, line_start)?;
-                continue;
-            }
-            // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
-            // cannot hold ':', so the first colon ends it.
-            let Some(colon) = find_colon(line, w) else {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            };
-            let name_end = match colon.checked_sub(1).and_then(|i| line.get(i)) {
-                // A name byte: nearly always a letter.
-                Some(&c) if c > b' ' || !lex::is_ws(c) => colon,
-                // Rare: white space before the colon (or no name at all).
-                _ => name_end_before_ws(line, colon)?,
-            };
-            if name_end > u8::MAX as usize {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            }
-            let Some(name_bytes) = line.get(..name_end) else {
-                return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-            };
-            let name = HeaderName::classify(name_bytes, w);
-            // A known name matched exactly, so it is a token; any other
-            // must be checked (RFC 3261 §7.3.1: field-name is a token).
-            if name == HeaderName::Other {
-                check_token_name(name_bytes)?;
-            }
-            // SWS after the colon: nearly always exactly one SP, then a
-            // byte above SP.
-            let mut vs = colon + 1;
-            if line.get(vs) == Some(&b' ') {
-                vs += 1;
-            }
-            if line.get(vs).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) {
-                vs = skip_ws(line, vs);
-            }
-            // Trailing white space is rare too (the line holds no CR/LF).
-            let mut ve = k;
-            if line.get(k - 1).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) && ve > vs {
-                ve = trim_ws_end(line, vs, ve);
-            }
-            let at = index.len();
-            if at >= max_headers {
-                return Err(ParseError::new(Element::Message, ErrorKind::TooManyHeaders));
-            }
-            tx.note(name, at);
-            // Offsets fit: a line's content ends before its line break,
-            // which lies in `head`, at most max_head + 1 <= u16::MAX + 1
-            // bytes long.
-            let _ = index.push(Entry {
-                name,
-                name_len: name_end as u8,
-                line_start: line_start as u16,
-                value_start: (line_start + vs) as u16,
-                value_end: (line_start + ve) as u16,
-            });
-        }
+        let (tx, head_len) = scan_fields(finder, self.buf, next, limits, &mut self.index)?;
+        self.head_len = head_len;
+        Ok(tx)
     }
 
     /// Decodes and checks, once, the headers every transaction and framing
@@ -865,6 +792,131 @@ impl<'a> Message<'a> {
     }
 }
 
+/// The header loop proper (see [`Message::scan_fields`]), out of line and
+/// given only what it reads and the index it fills, so that it keeps its
+/// values in registers whether the message it fills is a local or lies
+/// behind a reference. Returns where the fields stand and the header
+/// section's length.
+#[inline(never)]
+fn scan_fields<F: LineBreaks>(
+    finder: &F,
+    buf: &[u8],
+    mut next: usize,
+    limits: &Limits,
+    index: &mut heapless::Vec<Entry, HEADER_CAPACITY>,
+) -> Result<(TxFields, usize), ParseError> {
+    let max_head = limits.effective_max_header_section();
+    let max_line = limits.max_line_length;
+    let max_headers = limits.effective_max_headers();
+    let mut tx = TxFields::NONE;
+    // Nothing past the header-section limit is ever scanned.
+    let head = buf.get(..max_head + 1).unwrap_or(buf);
+    // Whether the header-section limit cut the input short (so that a
+    // missing line end lies past the limit rather than past the input).
+    let cut = head.len() < buf.len();
+    let buf_len = buf.len();
+    loop {
+        let line_start = next;
+        // Each line starts at or before the end of `head` (after a line
+        // break found in it), so this never fails.
+        let Some(hay) = head.get(line_start..) else {
+            return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
+        };
+        let Some(k) = finder.find(hay) else {
+            let head_len = end_without_empty_line(buf_len, line_start, cut, max_head, index.is_empty())?;
+            return Ok((tx, head_len));
+        };
+        // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
+        // for robustness); a CR not followed by LF is refused, since
+        // some stacks end a line there and a header could be smuggled
+        // past a proxy.
+        next = line_start + k + 1;
+        match hay.get(k) {
+            Some(b'\r') => match hay.get(k + 1) {
+                Some(b'\n') => next += 1,
+                after => return Err(bare_cr(after.is_some(), cut)),
+            },
+            Some(_) => {}
+            None => return Err(ParseError::syntax(Element::Header(HeaderName::Other))),
+        }
+        // One compare for both rare cases: the empty line (k = 0 wraps
+        // around) and a line over the limit.
+        if k.wrapping_sub(1) >= max_line {
+            if k == 0 {
+                // The empty line: the header section ends.
+                if next > max_head {
+                    return Err(head_limit_hit());
+                }
+                return Ok((tx, next));
+            }
+            return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
+        }
+        let Some(line) = hay.get(..k) else {
+            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+        };
+        // The line's first eight bytes (or fewer, zero-padded), loaded
+        // once for the fold test, the colon search and the classifier.
+        let w = word_at(hay, 0);
+        let first = w as u8;
+        if first <= b' ' && lex::is_ws(first) {
+            // RFC 3261 §7.3.1: a continuation line folds into the
+            // previous field's value.
+            fold(index, line, line_start)?;
+            continue;
+        }
+        // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
+        // cannot hold ':', so the first colon ends it.
+        let Some(colon) = find_colon(line, w) else {
+            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+        };
+        let name_end = match colon.checked_sub(1).and_then(|i| line.get(i)) {
+            // A name byte: nearly always a letter.
+            Some(&c) if c > b' ' || !lex::is_ws(c) => colon,
+            // Rare: white space before the colon (or no name at all).
+            _ => name_end_before_ws(line, colon)?,
+        };
+        let Some(name_bytes) = line.get(..name_end) else {
+            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
+        };
+        let name = HeaderName::classify(name_bytes, w);
+        // A known name matched exactly, so it is a token (and at most 20
+        // bytes long); any other must be checked (RFC 3261 §7.3.1:
+        // field-name is a token), and its length must fit the entry.
+        if name == HeaderName::Other {
+            check_token_name(name_bytes)?;
+        }
+        // SWS after the colon: nearly always exactly one SP, then a
+        // byte above SP.
+        let mut vs = colon + 1;
+        if line.get(vs) == Some(&b' ') {
+            vs += 1;
+        }
+        if line.get(vs).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) {
+            vs = skip_ws(line, vs);
+        }
+        // Trailing white space is rare too (the line holds no CR/LF).
+        let mut ve = k;
+        if line.get(k - 1).is_some_and(|&c| c <= b' ' && lex::is_ws(c)) && ve > vs {
+            ve = trim_ws_end(line, vs, ve);
+        }
+        let at = index.len();
+        if at >= max_headers {
+            return Err(ParseError::new(Element::Message, ErrorKind::TooManyHeaders));
+        }
+        tx.note(name, at);
+        // Offsets fit: a line's content ends before its line break,
+        // which lies in `head`, at most max_head + 1 <= u16::MAX + 1
+        // bytes long.
+        let _ = index.push(Entry {
+            name,
+            name_len: name_end as u8,
+            line_start: line_start as u16,
+            value_start: (line_start + vs) as u16,
+            value_end: (line_start + ve) as u16,
+        });
+    }
+}
+
 /// Where the header loop found the first field of each header the
 /// transaction layer needs (its index position; `NONE` if absent), and
 /// whether Content-Length appeared twice.
@@ -966,7 +1018,7 @@ fn bare_cr(byte_after: bool, cut: bool) -> ParseError {
 #[cold]
 #[inline(never)]
 fn end_without_empty_line(
-    buf: &[u8],
+    buf_len: usize,
     line_start: usize,
     cut: bool,
     max_head: usize,
@@ -979,11 +1031,11 @@ fn end_without_empty_line(
     // boundary ends the header section (some UAs omit the final empty line
     // of a bodiless UDP message; RFC 4475's archive has such a message).
     // Stream framing never hands us such input.
-    if line_start == buf.len() && !no_fields {
-        if buf.len() > max_head {
+    if line_start == buf_len && !no_fields {
+        if buf_len > max_head {
             return Err(head_limit_hit());
         }
-        return Ok(buf.len());
+        return Ok(buf_len);
     }
     Err(ParseError::new(Element::Message, ErrorKind::Incomplete))
 }
@@ -1023,10 +1075,11 @@ fn name_end_before_ws(line: &[u8], colon: usize) -> Result<usize, ParseError> {
     Ok(end)
 }
 
-/// An unknown field name must still be a `token` (RFC 3261 §7.3.1).
+/// An unknown field name must still be a `token` (RFC 3261 §7.3.1), and
+/// short enough for the entry to record its length.
 #[inline(never)]
 fn check_token_name(name: &[u8]) -> Result<(), ParseError> {
-    if lex::scan_token(name, 0) == name.len() {
+    if name.len() <= u8::MAX as usize && lex::scan_token(name, 0) == name.len() {
         Ok(())
     } else {
         Err(ParseError::syntax(Element::Header(HeaderName::Other)))
@@ -1181,6 +1234,24 @@ CSeq: 1 OPTIONS\r\n";
     }
 
     #[test]
+    fn rfc3261_7_1_first_sp_matches_a_plain_search() {
+        // Every line length up to 80 (past find_byte's memchr threshold)
+        // with an SP at every position or none, and an SP just past the
+        // line, which must not count.
+        for len in 0..80usize {
+            for at in 0..=len {
+                let mut buf = [b'A'; 96];
+                if at < len {
+                    buf[at] = b' ';
+                }
+                buf[len] = b' ';
+                let line = &buf[..len];
+                assert_eq!(first_sp(line), line.iter().position(|&c| c == b' '), "len {len} at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn rfc3261_7_bare_lf_line_ends_accepted() {
         let m = b"SIP/2.0 200 OK\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nCSeq: 1 OPTIONS\n\nbody";
         let m = Message::parse(m).unwrap();
@@ -1234,6 +1305,20 @@ CSeq: 1 OPTIONS\r\n";
     }
 
     #[test]
+    fn rfc3261_7_2_sip_slash_word_compare_matches_a_case_insensitive_one() {
+        // Every byte at every one of the four positions.
+        for i in 0..4 {
+            for b in 0..=255u8 {
+                let mut v = *b"SIP/2.0";
+                v[i] = b;
+                assert_eq!(starts_with_sip_slash(&v), lex::eq_ic(&v[..4], b"SIP/"), "{i} {b}");
+            }
+        }
+        assert!(!starts_with_sip_slash(b"SIP"));
+        assert!(starts_with_sip_slash(b"sIp/"));
+    }
+
+    #[test]
     fn rfc3261_7_2_status_lines() {
         let ok = |s: &[u8]| Message::parse(s).map(|m| m.status().unwrap().0);
         assert_eq!(ok(b"SIP/2.0 180 Ringing\r\n\r\n"), Ok(180));
@@ -1247,6 +1332,12 @@ CSeq: 1 OPTIONS\r\n";
         assert_eq!(ok(b"SIP/2.1 200 OK\r\n\r\n").unwrap_err().status(), StatusCode::VERSION_NOT_SUPPORTED);
         assert_eq!(ok(b"SIP/2.0x 200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
         assert_eq!(ok(b"SIP/20 200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
+        // The "SIP/2.0 " fast path still needs exactly one SP and a code.
+        assert_eq!(ok(b"SIP/2.0  200 OK\r\n\r\n").unwrap_err().element, Element::StatusCode);
+        assert_eq!(ok(b"SIP/2.0 \r\n\r\n").unwrap_err().element, Element::StatusCode);
+        assert_eq!(ok(b"SIP/2.0 20\r\n\r\n").unwrap_err().element, Element::StatusCode);
+        assert_eq!(ok(b"SIP/2.0 200\r\n\r\n"), Ok(200));
+        assert_eq!(ok(b"SIP/2.0\t200 OK\r\n\r\n").unwrap_err().kind, ErrorKind::Syntax);
     }
 
     #[test]
@@ -1330,6 +1421,51 @@ CSeq: 1 OPTIONS\r\n";
     }
 
     #[test]
+    fn rfc3261_7_3_1_field_name_length_and_line_limit_edges() {
+        // An unknown name of 255 bytes fits its entry; one of 256 is
+        // refused (the entry records a name's length in a byte).
+        let mut line: heapless::Vec<u8, 512> = heapless::Vec::new();
+        for n in [255usize, 256] {
+            line.clear();
+            for _ in 0..n {
+                line.push(b'x').unwrap();
+            }
+            line.extend_from_slice(b": v\r\n").unwrap();
+            let m = msg(&line, b"");
+            let r = Message::parse(&m);
+            if n == 255 {
+                let m = r.unwrap();
+                assert_eq!(
+                    m.header_by_name(core::str::from_utf8(&line[..n]).unwrap()).next(),
+                    Some(&b"v"[..])
+                );
+            } else {
+                assert_eq!(r.unwrap_err().element, Element::Header(HeaderName::Other));
+            }
+        }
+        // The empty line and the line limit share one compare: a line of
+        // exactly max_line_length bytes passes, one more is refused, and
+        // the empty line (length 0) still ends the section.
+        let m = msg(b"Subject: abc\r\n", b"");
+        let mut l = Limits::DEFAULT;
+        l.max_line_length =
+            "Subject: abc".len().max(BASE.split(|&c| c == b'\n').map(|x| x.len()).max().unwrap());
+        assert!(Message::parse_with(&m, &l).is_ok());
+        let long =
+            msg(b"Subject: abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopq\r\n", b"");
+        assert_eq!(Message::parse_with(&long, &l).unwrap_err().kind, ErrorKind::LineTooLong);
+        l.max_line_length = "SIP/2.0 200 OK".len();
+        assert!(Message::parse_with(b"SIP/2.0 200 OK\r\n\r\n", &l).is_ok());
+        assert_eq!(
+            Message::parse_with(b"SIP/2.0 200 OK\r\nX: 0123456789abc\r\n\r\n", &l).unwrap_err().kind,
+            ErrorKind::LineTooLong
+        );
+        l.max_line_length = "X: 0123456789abc".len();
+        let ok = Message::parse_with(b"SIP/2.0 200 OK\r\nX: 0123456789abc\r\n\r\n", &l).unwrap();
+        assert_eq!(ok.header_by_name("x").next(), Some(&b"0123456789abc"[..]));
+    }
+
+    #[test]
     fn rfc3261_7_3_1_sws_and_trailing_white_space_around_values() {
         for (line, want) in [
             (&b"Subject:x\r\n"[..], &b"x"[..]),
@@ -1392,6 +1528,53 @@ CSeq: 1 OPTIONS\r\n";
         let m = Message::parse(&m).unwrap();
         assert_eq!(m.call_id(), Ok("a84b4c76e66710"));
         assert_eq!(m.vias().count(), 2);
+    }
+
+    /// The parse is compiled once per line finder; the AVX2 one serves on
+    /// this machine, so the portable one (memchr2, every other target) is
+    /// checked against it here: same fields, same framing, same errors,
+    /// over the bench messages, every prefix of them, and a CR or LF put
+    /// at every position of their heads (RFC 3261 §7.3.1 line ends).
+    #[test]
+    fn rfc3261_7_3_1_portable_line_finder_agrees_with_avx2() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let Some(two) = memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') else {
+                return;
+            };
+            type Seen =
+                Result<(heapless::Vec<Entry, HEADER_CAPACITY>, usize, usize, Option<u32>), ParseError>;
+            let seen = |m: Result<Message<'_>, ParseError>| -> Seen {
+                m.map(|m| (m.index.clone(), m.head_len, m.body.len(), m.content_length))
+            };
+            let check = |bytes: &[u8]| {
+                let l = Limits::DEFAULT;
+                let a = seen(Message::parse_using(bytes, &l, &two));
+                let b = seen(Message::parse_using(bytes, &l, &Portable));
+                assert_eq!(a, b, "{:?}", core::str::from_utf8(bytes));
+            };
+            for m in [
+                &include_bytes!("../../benches/messages/01_invite_sdp.sip")[..],
+                include_bytes!("../../benches/messages/02_180_ringing.sip"),
+                include_bytes!("../../benches/messages/04_ack.sip"),
+                include_bytes!("../../benches/messages/07_401_unauthorized.sip"),
+                include_bytes!("../../benches/messages/12_invite_heavy.sip"),
+            ] {
+                for i in 0..=m.len() {
+                    check(&m[..i]);
+                }
+                let head = m.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                let mut v: heapless::Vec<u8, 4096> = heapless::Vec::new();
+                for i in 0..head {
+                    for c in [b'\r', b'\n'] {
+                        v.clear();
+                        v.extend_from_slice(m).unwrap();
+                        v[i] = c;
+                        check(&v);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
