@@ -5,8 +5,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::field::{FieldName, Fields, Key, valid_request_uri};
-use super::sink::{Sink, SliceSink, put_uint};
-use super::{BuildError, OwnedMessage, write_tail};
+use super::sink::{Sink, SinkError, SliceSink, put_uint};
+use super::{BuildError, OwnedMessage};
 use crate::message::headers::{CSeq, parse_call_id};
 use crate::message::{HeaderName, Message, Method, StatusCode, lex};
 
@@ -101,17 +101,31 @@ impl Draft {
     }
 
     /// The exact length of the message written with a start line of
-    /// `start_line` bytes and `defaults` after the Vias.
+    /// `start_line` bytes (without its CRLF) and `defaults` after the Vias.
     fn written_len(&self, start_line: usize, defaults: usize) -> usize {
         let n = self.body.len();
         start_line
             + self.fields.written_len()
             + defaults
-            + b"Content-Length: ".len()
+            + b"\r\nContent-Length: ".len()
             + digits(n as u64)
             + 4
             + n
     }
+}
+
+/// Writes `CRLF Content-Length: n CRLF CRLF` and the body: the CRLF that
+/// ends the last field (or the start line) comes first, as it does in
+/// every field's stored line.
+fn write_tail<S: Sink + ?Sized>(out: &mut S, body: &[u8]) -> Result<(), SinkError> {
+    if body.is_empty() {
+        // Most messages: the whole tail in one piece.
+        return out.put(b"\r\nContent-Length: 0\r\n\r\n");
+    }
+    out.put(b"\r\nContent-Length: ")?;
+    put_uint(out, body.len() as u64)?;
+    out.put(b"\r\n\r\n")?;
+    out.put(body)
 }
 
 /// How many decimal digits [`put_uint`] writes for `n`.
@@ -259,7 +273,7 @@ macro_rules! common_methods {
         fn write_checked<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
             self.write_start_line(out)?;
             let defaults = self.defaults();
-            self.draft.fields.write(out, |o| o.put(defaults))?;
+            self.draft.fields.write(out, self.prefix_len(), |o| o.put(defaults))?;
             write_tail(out, &self.draft.body)?;
             Ok(())
         }
@@ -299,8 +313,10 @@ macro_rules! common_methods {
 pub struct RequestBuilder {
     /// A known method's name borrowed, an extension's copied.
     method: Cow<'static, str>,
-    /// The Request-URI's length: it is kept at the start of the fields'
-    /// text buffer, which saves it an allocation of its own.
+    /// The Request-URI's length. The request line (without its CRLF) is
+    /// kept at the start of the fields' text buffer, which saves it an
+    /// allocation of its own and a copy of its own when written: it goes
+    /// out with the fields after it.
     uri_len: usize,
     draft: Draft,
 }
@@ -322,7 +338,7 @@ impl RequestBuilder {
         if !valid_request_uri(uri.as_bytes()) {
             draft.fail(BuildError::InvalidRequestUri);
         }
-        draft.fields.push_prefix(uri.as_bytes());
+        draft.fields.push_prefix(&[name.as_bytes(), b" ", uri.as_bytes(), b" SIP/2.0"]);
         RequestBuilder { method: name, uri_len: uri.len(), draft }
     }
 
@@ -396,7 +412,9 @@ impl RequestBuilder {
     /// The Request-URI, as given to [`new`](Self::new).
     pub(crate) fn uri_str(&self) -> &str {
         // Copied from a &str in `new`.
-        core::str::from_utf8(self.draft.fields.prefix(self.uri_len)).unwrap_or_default()
+        let line = self.draft.fields.prefix(self.prefix_len());
+        let uri = line.get(self.method.len() + 1..self.method.len() + 1 + self.uri_len).unwrap_or_default();
+        core::str::from_utf8(uri).unwrap_or_default()
     }
 
     /// The CSeq sequence number set so far, if a valid CSeq is set (the
@@ -483,20 +501,22 @@ impl RequestBuilder {
         0
     }
 
-    /// What [`write_start_line`](Self::write_start_line) writes.
+    /// The request line's length, without its CRLF.
     fn start_line_len(&self) -> usize {
-        self.method.len() + 1 + self.uri_len + b" SIP/2.0\r\n".len()
+        self.method.len() + 1 + self.uri_len + b" SIP/2.0".len()
+    }
+
+    /// The request line, written with the fields from the text buffer.
+    fn prefix_len(&self) -> usize {
+        self.start_line_len()
     }
 
     fn defaults(&self) -> &'static [u8] {
-        if self.draft.fields.contains(HeaderName::MaxForwards) { b"" } else { b"Max-Forwards: 70\r\n" }
+        if self.draft.fields.contains(HeaderName::MaxForwards) { b"" } else { b"\r\nMax-Forwards: 70" }
     }
 
-    fn write_start_line<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
-        out.put(self.method.as_bytes())?;
-        out.put(b" ")?;
-        out.put(self.draft.fields.prefix(self.uri_len))?;
-        out.put(b" SIP/2.0\r\n")?;
+    /// Nothing: the request line is the text buffer's prefix.
+    fn write_start_line<S: Sink + ?Sized>(&self, _out: &mut S) -> Result<(), BuildError> {
         Ok(())
     }
 }
@@ -558,9 +578,15 @@ impl ResponseBuilder {
         if self.to_request { STAMP_ROOM } else { 0 }
     }
 
-    /// What [`write_start_line`](Self::write_start_line) writes.
+    /// What [`write_start_line`](Self::write_start_line) writes (the
+    /// first field's line starts with the CRLF that ends it).
     fn start_line_len(&self) -> usize {
-        b"SIP/2.0 ".len() + digits(u64::from(self.status.as_u16())) + 1 + self.reason.len() + 2
+        b"SIP/2.0 ".len() + digits(u64::from(self.status.as_u16())) + 1 + self.reason.len()
+    }
+
+    /// No prefix in the text buffer: the status line is written apart.
+    fn prefix_len(&self) -> usize {
+        0
     }
 
     fn defaults(&self) -> &'static [u8] {
@@ -582,7 +608,6 @@ impl ResponseBuilder {
             out.put(b" ")?;
         }
         out.put(self.reason.as_bytes())?;
-        out.put(b"\r\n")?;
         Ok(())
     }
 }
