@@ -433,3 +433,48 @@ CSeq: 4712 BYE\r\n\
 Content-Length: 0\r\n\r\n"
     );
 }
+
+/// §12.2.1.1: the Request-URI, To and From of an in-dialog request are
+/// the dialog's, which come from URIs the parser decoded, and go into the
+/// builder unchecked. Differential: every such request equals the one the
+/// checked builder calls make, over From/To forms, a remote tag that is
+/// empty (RFC 2543 peer) or a token, UAC and UAS side.
+#[test]
+fn rfc3261_12_2_1_1_unchecked_dialog_parts_equal_the_checked_build() {
+    use crate::message::builder::RequestBuilder;
+    fn via(b: RequestBuilder) -> Vec<u8> {
+        b.top_via("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx").build().unwrap().into_bytes()
+    }
+    fn checked(d: &Dialog, method: Method<'_>, seq: u32) -> Vec<u8> {
+        let mut b = RequestBuilder::new(method, d.remote_target());
+        for (name, uri, tag) in [
+            (HeaderName::To, d.remote_uri(), d.id().remote_tag()),
+            (HeaderName::From, d.local_uri(), d.id().local_tag()),
+        ] {
+            let v = if tag.is_empty() { String::from(uri) } else { format!("{uri};tag={tag}") };
+            b = b.set_header(name, v.as_bytes());
+        }
+        via(b.call_id(d.id().call_id()).cseq(seq))
+    }
+    let tos = [
+        "Bob <sip:bob@biloxi.example.com>",
+        "sip:bob@biloxi.example.com;x=1",
+        "<sips:b%40c@[2001:db8::1]:5061>",
+    ];
+    for to in tos {
+        for tag in [";tag=a6c85cf", ""] {
+            let invite =
+                without_routes(INVITE).replace("To: Bob <sip:bob@biloxi.example.com>", &format!("To: {to}"));
+            let ok = without_routes(&ok_for(&invite))
+                .replace("To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf", &format!("To: {to}{tag}"));
+            let mut uac = Dialog::uac(&msg(&invite), &msg(&ok), false).unwrap();
+            let ack = via(uac.ack(314159));
+            assert_eq!(ack, checked(&uac, Method::Ack, 314159), "{to}{tag}");
+            let bye = via(uac.request(Method::Bye, 1).unwrap());
+            assert_eq!(bye, checked(&uac, Method::Bye, 314160), "{to}{tag}");
+            let mut uas = Dialog::uas(&msg(&invite), "t9", "<sip:bob@192.0.2.4>", true, false).unwrap();
+            let bye = via(uas.request(Method::Bye, 77).unwrap());
+            assert_eq!(bye, checked(&uas, Method::Bye, 77), "{to}{tag}");
+        }
+    }
+}

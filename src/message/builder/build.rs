@@ -342,6 +342,26 @@ impl RequestBuilder {
         RequestBuilder { method: name, uri_len: uri.len(), draft }
     }
 
+    /// [`new`](Self::new) for a Request-URI known to be one: a URI the
+    /// parser decoded (a dialog's remote target, §12.2.1.1), which holds
+    /// no white space or control character and has a scheme. Not checked
+    /// again (debug builds assert it).
+    pub(crate) fn new_trusted(method: Method<'_>, uri: &str) -> Self {
+        debug_assert!(valid_request_uri(uri.as_bytes()), "{uri:?}");
+        let mut draft = Draft::default();
+        let name = match method.known_name() {
+            Some(name) => Cow::Borrowed(name),
+            None => {
+                if !lex::is_token_str(method.as_str().as_bytes()) {
+                    draft.fail(BuildError::InvalidMethod);
+                }
+                Cow::Owned(method.as_str().into())
+            }
+        };
+        draft.fields.push_prefix(&[name.as_bytes(), b" ", uri.as_bytes(), b" SIP/2.0"]);
+        RequestBuilder { method: name, uri_len: uri.len(), draft }
+    }
+
     common_methods!();
 
     /// Appends a Via (RFC 3261 §8.1.1.7): `SIP/2.0/<transport> <sent_by>;branch=<branch>`.
@@ -369,17 +389,6 @@ impl RequestBuilder {
         self
     }
 
-    /// Sets a known header (From, To) from consecutive parts, without
-    /// joining them in a string first; checked as [`set_header`] checks.
-    ///
-    /// [`set_header`]: Self::set_header
-    pub(crate) fn set_header_parts(mut self, name: HeaderName, parts: &[&[u8]]) -> Self {
-        self.draft.touch(name);
-        let r = FieldName::from(name).resolve().and_then(|k| self.draft.fields.set_parts(k, parts));
-        self.draft.record(r);
-        self
-    }
-
     /// Sets Call-ID to a value that is known to be one (read from a parsed
     /// message, whose Call-ID the parser checked, or given to
     /// [`call_id`](Self::call_id) before): no second check.
@@ -401,6 +410,26 @@ impl RequestBuilder {
             self.draft.fields.set_parts(key, &[uri, b";tag=", tag])
         };
         self.draft.record(r);
+        self
+    }
+
+    /// Sets a known header (From, To) to `uri`, a value this crate keeps
+    /// that [`is_clean`](super::field::is_clean) accepts (a dialog's
+    /// `<uri>`, the brackets around a URI the parser decoded), with
+    /// `;tag=<tag>` unless `tag` is empty: the URI is not checked again
+    /// (debug builds assert it), a tag that is not a token is.
+    pub(crate) fn set_header_tagged_trusted(mut self, name: HeaderName, uri: &[u8], tag: &[u8]) -> Self {
+        debug_assert!(super::field::is_clean(uri), "{uri:?}");
+        self.draft.touch(name);
+        let key = Key { kind: name, raw: &[] };
+        if tag.is_empty() {
+            self.draft.fields.set_parts_unchecked(key, &[uri]);
+        } else if lex::is_token_str(tag) {
+            self.draft.fields.set_parts_unchecked(key, &[uri, b";tag=", tag]);
+        } else {
+            let r = self.draft.fields.set_parts(key, &[uri, b";tag=", tag]);
+            self.draft.record(r);
+        }
         self
     }
 
