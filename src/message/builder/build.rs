@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::field::{FieldName, Fields, Key, valid_request_uri};
-use super::sink::{Sink, SinkError, SliceSink, put_uint};
+use super::sink::{Sink, SinkError, put_uint};
 use super::{BuildError, OwnedMessage};
 use crate::message::headers::{CSeq, parse_call_id};
 use crate::message::{HeaderName, Message, Method, StatusCode, lex};
@@ -21,7 +21,10 @@ struct Draft {
     /// [`RequestBuilder::cseq`] wrote (its method the request's): read and
     /// checked without parsing the field again. Any other change to CSeq
     /// forgets it.
-    cseq: Option<u32>,
+    /// (Kept as the number plus one, 0 for none: four bytes less than an
+    /// `Option`, which keeps the builders at 128 bytes, the most that a
+    /// move copies inline; the number is below 2**31.)
+    cseq: u32,
 }
 
 /// RFC 3261 §8.1.1 (requests) and §8.2.6.2 (responses): the fields every
@@ -43,7 +46,7 @@ impl Draft {
     /// A field of kind `kind` is about to change.
     fn touch(&mut self, kind: HeaderName) {
         if kind == HeaderName::CSeq {
-            self.cseq = None;
+            self.cseq = 0;
         }
     }
 
@@ -126,6 +129,21 @@ fn write_tail<S: Sink + ?Sized>(out: &mut S, body: &[u8]) -> Result<(), SinkErro
     put_uint(out, body.len() as u64)?;
     out.put(b"\r\n\r\n")?;
     out.put(body)
+}
+
+/// `n` in decimal and a space, written from the end of `buf`.
+fn decimal_sp(mut n: u32, buf: &mut [u8; 11]) -> &[u8] {
+    buf[10] = b' ';
+    let mut i = 10;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    &buf[i..]
 }
 
 /// How many decimal digits [`put_uint`] writes for `n`.
@@ -449,8 +467,8 @@ impl RequestBuilder {
     /// The CSeq sequence number set so far, if a valid CSeq is set (the
     /// UA core records it without parsing the request it sends).
     pub(crate) fn cseq_seq(&self) -> Option<u32> {
-        if self.draft.cseq.is_some() {
-            return self.draft.cseq;
+        if let Some(seq) = self.draft.cseq.checked_sub(1) {
+            return Some(seq);
         }
         CSeq::parse(self.draft.fields.get(HeaderName::CSeq)?).ok().map(|c| c.seq)
     }
@@ -500,19 +518,16 @@ impl RequestBuilder {
         }
         // Digits, a space and the method (a token, or the builder holds
         // an error and writes nothing): no check, no temporary buffer.
-        let mut digits = [0u8; 10];
-        let mut sink = SliceSink::new(&mut digits);
-        let _ = put_uint(&mut sink, u64::from(seq));
-        let n = sink.len();
+        let mut digits = [0u8; 11];
         let key = Key { kind: HeaderName::CSeq, raw: &[] };
-        self.draft.fields.set_parts_unchecked(key, &[&digits[..n], b" ", self.method.as_bytes()]);
-        self.draft.cseq = Some(seq);
+        self.draft.fields.set_parts_unchecked(key, &[decimal_sp(seq, &mut digits), self.method.as_bytes()]);
+        self.draft.cseq = seq + 1;
         self
     }
 
     fn check(&self) -> Result<(), BuildError> {
         self.draft.check()?;
-        if self.draft.cseq.is_some() {
+        if self.draft.cseq != 0 {
             // Written by `cseq`, with this request's method.
             return Ok(());
         }
@@ -1231,6 +1246,28 @@ Contact: <sip:x>\n Via: evil\r\n\r\n",
         let req = Message::parse(REQUEST).unwrap();
         let m = response_to(&req, StatusCode::OK, Some("x")).build().unwrap().into_bytes();
         assert_eq!(m.len() + STAMP_ROOM, m.capacity());
+    }
+
+    /// RFC 3261 §8.1.1.5: the CSeq number is written in decimal, whatever
+    /// its number of digits up to 2**31 - 1.
+    #[test]
+    fn rfc3261_8_1_1_5_cseq_number_in_decimal() {
+        for n in [0u32, 7, 10, 99, 100, 314159, (1 << 31) - 1, u32::MAX] {
+            let mut buf = [0u8; 11];
+            assert_eq!(decimal_sp(n, &mut buf), alloc::format!("{n} ").as_bytes());
+        }
+        let m = invite().cseq((1 << 31) - 1).build().unwrap();
+        assert_eq!(m.parse().unwrap().header(HeaderName::CSeq), Some(&b"2147483647 INVITE"[..]));
+    }
+
+    /// The builders move by value through every chained call; up to 128
+    /// bytes such a move is copied inline, past that by a memcpy call
+    /// (measured +1,000 instructions per call at 136 bytes).
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn builders_stay_within_128_bytes() {
+        assert!(core::mem::size_of::<RequestBuilder>() <= 128);
+        assert!(core::mem::size_of::<ResponseBuilder>() <= 128);
     }
 
     #[test]

@@ -191,7 +191,27 @@ pub(super) struct Fields {
     /// How many LFs the heads put in `text` (one per line written, kept
     /// or replaced): any LF beyond those is in a value copied from a
     /// parsed message, a fold.
-    own_lfs: usize,
+    own_lfs: u32,
+    /// A bit (see [`bit`]) for each kind of field in `list`, kept exact,
+    /// so that asking for a kind (a field set for the first time, the
+    /// checks of `build`) reads one bit instead of the list. Bytes, not a
+    /// `u128`: the builders move by value, and its alignment would make
+    /// them too big to move inline.
+    kinds: [u8; KIND_BYTES],
+    /// A field copied from a parsed message (which may hold folds) was
+    /// added.
+    copied: bool,
+}
+
+/// Bytes of [`Fields::kinds`]: a bit for each of the 70 kinds and room.
+const KIND_BYTES: usize = 9;
+
+/// The byte and bit of `kind` in [`Fields::kinds`]; `None` for a kind past
+/// them, which is then looked for in the list.
+#[inline]
+fn bit(kind: HeaderName) -> Option<(usize, u8)> {
+    let d = usize::from(kind as u8);
+    (d / 8 < KIND_BYTES).then(|| (d / 8, 1u8 << (d % 8)))
 }
 
 impl Fields {
@@ -261,14 +281,34 @@ impl Fields {
                 self.text.extend_from_slice(b": ");
             }
         }
-        self.own_lfs += 1;
+        self.own_lfs = self.own_lfs.saturating_add(1);
         start
+    }
+
+    #[inline]
+    fn mark(&mut self, kind: HeaderName) {
+        if let Some((i, b)) = bit(kind) {
+            self.kinds[i] |= b;
+        }
+    }
+
+    #[inline]
+    fn push_field(&mut self, f: Field) {
+        self.mark(f.kind);
+        self.copied |= f.folds;
+        self.list.push(f);
+    }
+
+    fn insert_first(&mut self, f: Field) {
+        self.mark(f.kind);
+        self.copied |= f.folds;
+        self.list.insert(0, f);
     }
 
     /// Drops a line begun at `start` whose value was refused.
     fn abandon(&mut self, start: usize) {
         self.text.truncate(start);
-        self.own_lfs -= 1;
+        self.own_lfs = self.own_lfs.saturating_sub(1);
     }
 
     /// The field whose line began at `start` and ends at the end of the
@@ -306,7 +346,7 @@ impl Fields {
     pub(super) fn append_clean(&mut self, kind: HeaderName, value: &[u8]) {
         debug_assert!(is_clean(value));
         let f = self.field_of_parts(Key { kind, raw: &[] }, &[value], false);
-        self.list.push(f);
+        self.push_field(f);
     }
 
     /// Inserts before all others a field of a known header whose value is
@@ -315,29 +355,30 @@ impl Fields {
     pub(super) fn prepend_clean_parts(&mut self, kind: HeaderName, parts: &[&[u8]]) {
         let f = self.field_of_parts(Key { kind, raw: &[] }, parts, false);
         debug_assert!(is_clean(self.value_of(&f)));
-        self.list.insert(0, f);
+        self.insert_first(f);
     }
 
     /// Appends a field with a checked user value.
     pub(super) fn append(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
         let f = self.new_field(key, value, false)?;
-        self.list.push(f);
+        self.push_field(f);
         Ok(())
     }
 
     /// Inserts a field with a checked user value before all others.
     pub(super) fn prepend(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
         let f = self.new_field(key, value, false)?;
-        self.list.insert(0, f);
+        self.insert_first(f);
         Ok(())
     }
 
     /// Appends a value taken from a parsed message (already safe; folds are
     /// normalized when written).
+    #[inline]
     pub(super) fn append_trusted(&mut self, kind: HeaderName, raw_name: &[u8], value: &[u8]) {
         let raw = if kind == HeaderName::Other { raw_name } else { &[] };
         let f = self.field_of_parts(Key { kind, raw }, &[value], true);
-        self.list.push(f);
+        self.push_field(f);
     }
 
     /// [`append_trusted`](Self::append_trusted) of a known header whose
@@ -345,7 +386,7 @@ impl Fields {
     /// token).
     pub(super) fn append_trusted_parts(&mut self, kind: HeaderName, parts: &[&[u8]]) {
         let f = self.field_of_parts(Key { kind, raw: &[] }, parts, true);
-        self.list.push(f);
+        self.push_field(f);
     }
 
     /// Replaces the first field named `key` (keeping its place) and removes
@@ -372,7 +413,7 @@ impl Fields {
                     self.list = list;
                 }
             }
-            None => self.list.push(f),
+            None => self.push_field(f),
         }
     }
 
@@ -428,20 +469,39 @@ impl Fields {
         let mut list = core::mem::take(&mut self.list);
         list.retain(|g| !key.matches(g.kind, self.raw_name_of(g)));
         self.list = list;
+        self.kinds = [0; KIND_BYTES];
+        for i in 0..self.list.len() {
+            self.mark(self.list[i].kind);
+        }
         before - self.list.len()
     }
 
+    /// False if no field of this kind is in the list; true if one may be.
+    #[inline]
+    fn may_contain(&self, kind: HeaderName) -> bool {
+        bit(kind).is_none_or(|(i, b)| self.kinds[i] & b != 0)
+    }
+
     fn position(&self, key: Key<'_>) -> Option<usize> {
+        if !self.may_contain(key.kind) {
+            return None;
+        }
         self.list.iter().position(|g| key.matches(g.kind, self.raw_name_of(g)))
     }
 
     /// True if a field of this kind is present.
     pub(super) fn contains(&self, kind: HeaderName) -> bool {
-        self.list.iter().any(|g| g.kind == kind)
+        match bit(kind) {
+            Some((i, b)) => self.kinds[i] & b != 0,
+            None => self.list.iter().any(|g| g.kind == kind),
+        }
     }
 
     /// The value of the first field of this kind.
     pub(super) fn get(&self, kind: HeaderName) -> Option<&[u8]> {
+        if !self.may_contain(kind) {
+            return None;
+        }
         self.list.iter().find(|g| g.kind == kind).map(|g| self.value_of(g))
     }
 
@@ -476,8 +536,8 @@ impl Fields {
         // line holds none): one count over the whole text, against the LFs
         // of the heads, clears every copied value at once, where a search
         // per value costs a call each (a response copies five or six).
-        let any_folds = self.list.iter().any(|g| g.folds)
-            && memchr::memchr_iter(b'\n', &self.text).count() != self.own_lfs;
+        let any_folds =
+            self.copied && memchr::memchr_iter(b'\n', &self.text).count() != self.own_lfs as usize;
         // A run of text to copy; a bare LF in it can only be a fold of a
         // copied value (the heads' LFs follow their CR): written with CRLF.
         let put = |out: &mut S, a: usize, b: usize| match &self.text[a..b] {
@@ -726,9 +786,22 @@ mod tests {
             let mut out = Vec::new();
             f.write(&mut out, 0, |_| Ok(())).unwrap();
             let expected = one_by_one(&f);
-            out == expected && out.windows(2).all(|w| w[1] != b'\n' || w[0] == b'\r')
+            // The kinds word says exactly which kinds the list holds.
+            let kinds_exact = [HeaderName::Via, HeaderName::Route, HeaderName::Other, HeaderName::Subject]
+                .into_iter()
+                .all(|k| f.contains(k) == f.list.iter().any(|g| g.kind == k));
+            kinds_exact && out == expected && out.windows(2).all(|w| w[1] != b'\n' || w[0] == b'\r')
         }
         quickcheck::QuickCheck::new().tests(500).quickcheck(prop as fn(_) -> bool);
+    }
+
+    /// Every kind has its own bit in the kinds bytes (Other is the last
+    /// variant), so that `contains` never reads the list.
+    #[test]
+    fn every_header_kind_has_a_bit() {
+        let (i, b) = bit(HeaderName::Other).unwrap();
+        assert!(i < KIND_BYTES && b != 0);
+        assert_ne!(bit(HeaderName::Via), bit(HeaderName::Accept));
     }
 
     /// RFC 3261 §7.3.1: a refused value leaves no line and no count of
