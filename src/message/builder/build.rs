@@ -1,6 +1,5 @@
 //! [`RequestBuilder`], [`ResponseBuilder`] and [`response_to`].
 
-use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -329,12 +328,12 @@ macro_rules! common_methods {
 /// ```
 #[derive(Clone, Debug)]
 pub struct RequestBuilder {
-    /// A known method's name borrowed, an extension's copied.
-    method: Cow<'static, str>,
-    /// The Request-URI's length. The request line (without its CRLF) is
-    /// kept at the start of the fields' text buffer, which saves it an
-    /// allocation of its own and a copy of its own when written: it goes
-    /// out with the fields after it.
+    /// The method's and the Request-URI's lengths. The request line
+    /// (without its CRLF) is kept at the start of the fields' text buffer,
+    /// which saves it an allocation of its own and a copy of its own when
+    /// written (it goes out with the fields after it), and keeps the
+    /// builder small to move.
+    method_len: usize,
     uri_len: usize,
     draft: Draft,
 }
@@ -343,21 +342,11 @@ impl RequestBuilder {
     /// Starts a request for `method` to `uri` (the Request-URI, written as
     /// given; RFC 3261 §8.1.1.1).
     pub fn new(method: Method<'_>, uri: &str) -> Self {
-        let mut draft = Draft::default();
-        let name = match method.known_name() {
-            Some(name) => Cow::Borrowed(name),
-            None => {
-                if !lex::is_token_str(method.as_str().as_bytes()) {
-                    draft.fail(BuildError::InvalidMethod);
-                }
-                Cow::Owned(method.as_str().into())
-            }
-        };
+        let mut b = Self::start(method, uri);
         if !valid_request_uri(uri.as_bytes()) {
-            draft.fail(BuildError::InvalidRequestUri);
+            b.draft.fail(BuildError::InvalidRequestUri);
         }
-        draft.fields.push_prefix(&[name.as_bytes(), b" ", uri.as_bytes(), b" SIP/2.0"]);
-        RequestBuilder { method: name, uri_len: uri.len(), draft }
+        b
     }
 
     /// [`new`](Self::new) for a Request-URI known to be one: a URI the
@@ -366,18 +355,23 @@ impl RequestBuilder {
     /// again (debug builds assert it).
     pub(crate) fn new_trusted(method: Method<'_>, uri: &str) -> Self {
         debug_assert!(valid_request_uri(uri.as_bytes()), "{uri:?}");
+        Self::start(method, uri)
+    }
+
+    /// The builder with its request line; the method checked, not the URI.
+    fn start(method: Method<'_>, uri: &str) -> Self {
         let mut draft = Draft::default();
-        let name = match method.known_name() {
-            Some(name) => Cow::Borrowed(name),
-            None => {
-                if !lex::is_token_str(method.as_str().as_bytes()) {
-                    draft.fail(BuildError::InvalidMethod);
-                }
-                Cow::Owned(method.as_str().into())
-            }
-        };
+        let name = method.as_str();
+        if method.known_name().is_none() && !lex::is_token_str(name.as_bytes()) {
+            draft.fail(BuildError::InvalidMethod);
+        }
         draft.fields.push_prefix(&[name.as_bytes(), b" ", uri.as_bytes(), b" SIP/2.0"]);
-        RequestBuilder { method: name, uri_len: uri.len(), draft }
+        RequestBuilder { method_len: name.len(), uri_len: uri.len(), draft }
+    }
+
+    /// The method's name, from the request line.
+    fn method_bytes(&self) -> &[u8] {
+        self.draft.fields.prefix(self.method_len)
     }
 
     common_methods!();
@@ -460,7 +454,7 @@ impl RequestBuilder {
     pub(crate) fn uri_str(&self) -> &str {
         // Copied from a &str in `new`.
         let line = self.draft.fields.prefix(self.prefix_len());
-        let uri = line.get(self.method.len() + 1..self.method.len() + 1 + self.uri_len).unwrap_or_default();
+        let uri = line.get(self.method_len + 1..self.method_len + 1 + self.uri_len).unwrap_or_default();
         core::str::from_utf8(uri).unwrap_or_default()
     }
 
@@ -475,7 +469,8 @@ impl RequestBuilder {
 
     /// The request method, as given to [`new`](Self::new).
     pub fn method_str(&self) -> &str {
-        &self.method
+        // Copied from a &str in `new`.
+        core::str::from_utf8(self.method_bytes()).unwrap_or_default()
     }
 
     /// Puts a Via value (`SIP/2.0/UDP host:port;branch=...`) above every
@@ -520,7 +515,7 @@ impl RequestBuilder {
         // an error and writes nothing): no check, no temporary buffer.
         let mut digits = [0u8; 11];
         let key = Key { kind: HeaderName::CSeq, raw: &[] };
-        self.draft.fields.set_parts_unchecked(key, &[decimal_sp(seq, &mut digits), self.method.as_bytes()]);
+        self.draft.fields.set_part_then_prefix(key, decimal_sp(seq, &mut digits), self.method_len);
         self.draft.cseq = seq + 1;
         self
     }
@@ -534,7 +529,7 @@ impl RequestBuilder {
         // RFC 3261 §8.1.1.5: the CSeq method MUST match the request's.
         let cseq = self.draft.fields.get(HeaderName::CSeq).unwrap_or_default();
         let cseq = CSeq::parse(cseq).map_err(|_| BuildError::InvalidHeaderValue(HeaderName::CSeq))?;
-        if cseq.method.as_str() != self.method {
+        if cseq.method.as_str().as_bytes() != self.method_bytes() {
             return Err(BuildError::CSeqMethodMismatch);
         }
         Ok(())
@@ -547,7 +542,7 @@ impl RequestBuilder {
 
     /// The request line's length, without its CRLF.
     fn start_line_len(&self) -> usize {
-        self.method.len() + 1 + self.uri_len + b" SIP/2.0".len()
+        self.method_len + 1 + self.uri_len + b" SIP/2.0".len()
     }
 
     /// The request line, written with the fields from the text buffer.

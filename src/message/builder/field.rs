@@ -463,6 +463,18 @@ impl Fields {
         self.place(key, f);
     }
 
+    /// [`set_parts_unchecked`](Self::set_parts_unchecked) of `part` and
+    /// then the first `prefix` bytes of the text (a request's method, from
+    /// its request line).
+    pub(super) fn set_part_then_prefix(&mut self, key: Key<'_>, part: &[u8], prefix: usize) {
+        let start = self.push_head(key, part.len() + prefix);
+        let value_start = self.text.len();
+        self.text.extend_from_slice(part);
+        self.text.extend_from_within(..prefix);
+        let f = self.ended(key.kind, start, value_start, false);
+        self.place(key, f);
+    }
+
     /// Removes every field named `key`; returns how many.
     pub(super) fn remove(&mut self, key: Key<'_>) -> usize {
         let before = self.list.len();
