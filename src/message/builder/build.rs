@@ -77,6 +77,13 @@ impl Draft {
 
     fn call_id(&mut self, value: &str) {
         match parse_call_id(value.as_bytes()) {
+            // Exactly `word [ "@" word ]`: word characters are neither
+            // control characters nor white space, so the header check
+            // would write it unchanged.
+            Ok(id) if id.len() == value.len() => {
+                self.touch(HeaderName::CallId);
+                self.fields.set_parts_unchecked(Key { kind: HeaderName::CallId, raw: &[] }, &[id.as_bytes()]);
+            }
             Ok(_) => self.set(HeaderName::CallId.into(), value.as_bytes()),
             Err(_) => self.fail(BuildError::InvalidHeaderValue(HeaderName::CallId)),
         }
@@ -978,6 +985,11 @@ Content-Length: 0\r\n\r\n"
         assert_eq!(invite().header("X-A", "hi\r\n\r\nBODY").build(), hv(HeaderName::Other));
         assert_eq!(invite().to("<sip:b@c>\r\nContact: <sip:evil>").build(), hv(HeaderName::To));
         assert_eq!(invite().call_id("a\r\nVia: x").build(), hv(HeaderName::CallId));
+        // A Call-ID that is exactly word@word goes in unchecked; anything
+        // around it still takes the header check (trimmed, or refused).
+        assert_eq!(invite().call_id("k\r\n").build(), hv(HeaderName::CallId));
+        let trimmed = invite().call_id(" k@x\t").build().unwrap();
+        assert_eq!(trimmed.parse().unwrap().header(HeaderName::CallId), Some(&b"k@x"[..]));
         assert_eq!(invite().contact("<sip:a>\r").build(), hv(HeaderName::Contact));
         assert_eq!(invite().body("text/plain\r\nX: y", b"a".to_vec()).build(), hv(HeaderName::ContentType));
         assert_eq!(invite().header("X-A\r\nVia", "1").build(), Err(BuildError::InvalidHeaderName));
