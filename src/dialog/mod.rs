@@ -832,8 +832,9 @@ impl Dialog {
 
     fn base(&self, method: Method<'_>) -> RequestBuilder {
         let mut b = if self.route_set.is_empty() {
-            // The common case: no copy of the remote target or the routes.
-            RequestBuilder::new(method, self.remote_target())
+            // The common case: no copy of the remote target or the routes,
+            // and no check of the target, a URI the parser decoded.
+            RequestBuilder::new_trusted(method, self.remote_target())
         } else {
             let (uri, routes) = self.request_target();
             let mut b = RequestBuilder::new(method, &uri);
@@ -842,8 +843,18 @@ impl Dialog {
             }
             b
         };
-        b = with_tag(b, HeaderName::To, self.remote_uri(), self.id.remote_tag());
-        b = with_tag(b, HeaderName::From, self.local_uri(), self.id.local_tag());
+        // The two URIs are `<uri>` around URIs the parser decoded (or our
+        // own From, which the builder checked): nothing to check again.
+        b = b.set_header_tagged_trusted(
+            HeaderName::To,
+            self.remote_uri().as_bytes(),
+            self.id.remote_tag().as_bytes(),
+        );
+        b = b.set_header_tagged_trusted(
+            HeaderName::From,
+            self.local_uri().as_bytes(),
+            self.id.local_tag().as_bytes(),
+        );
         // The Call-ID was checked where the dialog got it (the parser, or
         // the builder of our request).
         b.call_id_checked(self.id.call_id())
@@ -938,15 +949,6 @@ impl Dialog {
     pub fn handle_timeout(&mut self) -> bool {
         self.terminate();
         true
-    }
-}
-
-/// Sets `name` to `uri`, with `;tag=<tag>` unless the tag is empty.
-fn with_tag(b: RequestBuilder, name: HeaderName, uri: &str, tag: &str) -> RequestBuilder {
-    if tag.is_empty() {
-        b.set_header_parts(name, &[uri.as_bytes()])
-    } else {
-        b.set_header_tagged(name, uri.as_bytes(), tag.as_bytes())
     }
 }
 

@@ -340,3 +340,141 @@ fn rfc3261_12_dialog_id_parts_stay_apart() {
     assert!(set.contains(&DialogId::new("ab", "c", "d")));
     assert!(!set.contains(&b));
 }
+
+/// The bytes of every message of a basic call (RFC 3261 §8.1.1 INVITE,
+/// §8.2.6 180 and 200, §13.2.2.4 ACK, §12.2.1.1 BYE and its 200), built
+/// the way the UA core builds them: pinned, so that faster builders and
+/// dialogs keep writing exactly this canonical SIP.
+#[test]
+fn rfc3261_8_1_1_12_2_1_1_basic_call_bytes_are_pinned() {
+    use crate::message::builder::response_to;
+    let via = |b: RequestBuilder, branch: &str| {
+        b.top_via_clean(&[
+            b"SIP/2.0/",
+            b"UDP",
+            b" ",
+            b"192.0.2.1",
+            b":",
+            b"5060",
+            b";branch=",
+            branch.as_bytes(),
+            b";rport",
+        ])
+    };
+    let text = |m: &crate::message::builder::OwnedMessage| String::from_utf8(m.as_bytes().to_vec()).unwrap();
+    let invite = RequestBuilder::new(Method::Invite, "sip:bob@192.0.2.2")
+        .set_header_tagged(HeaderName::From, b"<sip:alice@192.0.2.1>", b"aTag1")
+        .to("<sip:bob@192.0.2.2>")
+        .call_id("cid0123456789")
+        .cseq(4711)
+        .header_clean(HeaderName::Contact, "<sip:alice@192.0.2.1:5060>");
+    let seed = UacSeed::of_builder(&invite);
+    let invite = via(invite, "z9hG4bKinv").build().unwrap();
+    assert_eq!(
+        text(&invite),
+        "INVITE sip:bob@192.0.2.2 SIP/2.0\r\n\
+Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKinv;rport\r\n\
+Max-Forwards: 70\r\n\
+From: <sip:alice@192.0.2.1>;tag=aTag1\r\n\
+To: <sip:bob@192.0.2.2>\r\n\
+Call-ID: cid0123456789\r\n\
+CSeq: 4711 INVITE\r\n\
+Contact: <sip:alice@192.0.2.1:5060>\r\n\
+Content-Length: 0\r\n\r\n"
+    );
+    let inv = invite.parse().unwrap();
+    let ringing = response_to(&inv, StatusCode::RINGING, Some("bTag2"))
+        .header_clean(HeaderName::Contact, "<sip:bob@192.0.2.2:5060>")
+        .build()
+        .unwrap();
+    let ok = response_to(&inv, StatusCode::OK, Some("bTag2"))
+        .header_clean(HeaderName::Contact, "<sip:bob@192.0.2.2:5060>")
+        .body("application/sdp", b"v=0\r\n".to_vec())
+        .build()
+        .unwrap();
+    let head = "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKinv;rport\r\n\
+From: <sip:alice@192.0.2.1>;tag=aTag1\r\n\
+To: <sip:bob@192.0.2.2>;tag=bTag2\r\n\
+Call-ID: cid0123456789\r\n\
+CSeq: 4711 INVITE\r\n\
+Contact: <sip:bob@192.0.2.2:5060>\r\n";
+    assert_eq!(text(&ringing), format!("SIP/2.0 180 Ringing\r\n{head}Content-Length: 0\r\n\r\n"));
+    assert_eq!(
+        text(&ok),
+        format!("SIP/2.0 200 OK\r\n{head}Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n")
+    );
+    let mut d = Dialog::uac_seeded(&seed, &ok.parse().unwrap(), false).unwrap();
+    let ack = via(d.ack(4711), "z9hG4bKack").build().unwrap();
+    let in_dialog = |method: &str, seq: u32, branch: &str| {
+        format!(
+            "{method} sip:bob@192.0.2.2:5060 SIP/2.0\r\n\
+Via: SIP/2.0/UDP 192.0.2.1:5060;branch={branch};rport\r\n\
+Max-Forwards: 70\r\n\
+To: <sip:bob@192.0.2.2>;tag=bTag2\r\n\
+From: <sip:alice@192.0.2.1>;tag=aTag1\r\n\
+Call-ID: cid0123456789\r\n\
+CSeq: {seq} {method}\r\n\
+Content-Length: 0\r\n\r\n"
+        )
+    };
+    assert_eq!(text(&ack), in_dialog("ACK", 4711, "z9hG4bKack"));
+    let bye = via(d.request(Method::Bye, 1).unwrap(), "z9hG4bKbye").build().unwrap();
+    assert_eq!(text(&bye), in_dialog("BYE", 4712, "z9hG4bKbye"));
+    let bye = bye.parse().unwrap();
+    let bye_ok = response_to(&bye, StatusCode::OK, Some("aTag1")).build().unwrap();
+    assert_eq!(
+        text(&bye_ok),
+        "SIP/2.0 200 OK\r\n\
+Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKbye;rport\r\n\
+From: <sip:alice@192.0.2.1>;tag=aTag1\r\n\
+To: <sip:bob@192.0.2.2>;tag=bTag2\r\n\
+Call-ID: cid0123456789\r\n\
+CSeq: 4712 BYE\r\n\
+Content-Length: 0\r\n\r\n"
+    );
+}
+
+/// §12.2.1.1: the Request-URI, To and From of an in-dialog request are
+/// the dialog's, which come from URIs the parser decoded, and go into the
+/// builder unchecked. Differential: every such request equals the one the
+/// checked builder calls make, over From/To forms, a remote tag that is
+/// empty (RFC 2543 peer) or a token, UAC and UAS side.
+#[test]
+fn rfc3261_12_2_1_1_unchecked_dialog_parts_equal_the_checked_build() {
+    use crate::message::builder::RequestBuilder;
+    fn via(b: RequestBuilder) -> Vec<u8> {
+        b.top_via("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx").build().unwrap().into_bytes()
+    }
+    fn checked(d: &Dialog, method: Method<'_>, seq: u32) -> Vec<u8> {
+        let mut b = RequestBuilder::new(method, d.remote_target());
+        for (name, uri, tag) in [
+            (HeaderName::To, d.remote_uri(), d.id().remote_tag()),
+            (HeaderName::From, d.local_uri(), d.id().local_tag()),
+        ] {
+            let v = if tag.is_empty() { String::from(uri) } else { format!("{uri};tag={tag}") };
+            b = b.set_header(name, v.as_bytes());
+        }
+        via(b.call_id(d.id().call_id()).cseq(seq))
+    }
+    let tos = [
+        "Bob <sip:bob@biloxi.example.com>",
+        "sip:bob@biloxi.example.com;x=1",
+        "<sips:b%40c@[2001:db8::1]:5061>",
+    ];
+    for to in tos {
+        for tag in [";tag=a6c85cf", ""] {
+            let invite =
+                without_routes(INVITE).replace("To: Bob <sip:bob@biloxi.example.com>", &format!("To: {to}"));
+            let ok = without_routes(&ok_for(&invite))
+                .replace("To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf", &format!("To: {to}{tag}"));
+            let mut uac = Dialog::uac(&msg(&invite), &msg(&ok), false).unwrap();
+            let ack = via(uac.ack(314159));
+            assert_eq!(ack, checked(&uac, Method::Ack, 314159), "{to}{tag}");
+            let bye = via(uac.request(Method::Bye, 1).unwrap());
+            assert_eq!(bye, checked(&uac, Method::Bye, 314160), "{to}{tag}");
+            let mut uas = Dialog::uas(&msg(&invite), "t9", "<sip:bob@192.0.2.4>", true, false).unwrap();
+            let bye = via(uas.request(Method::Bye, 77).unwrap());
+            assert_eq!(bye, checked(&uas, Method::Bye, 77), "{to}{tag}");
+        }
+    }
+}

@@ -162,38 +162,67 @@ struct Span {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Field {
     kind: HeaderName,
-    /// The name text, for [`HeaderName::Other`] only.
-    raw_name: Span,
-    value: Span,
+    /// The whole field as it is written, `CRLF Name ": " value`: the CRLF
+    /// ends the line before (the start line or the previous field), so
+    /// that fields stored one after the other in the text are written
+    /// with one copy.
+    line: Span,
+    /// Where the value starts in the line (it ends with the line).
+    value_start: usize,
     /// The value may hold folds (a value copied from a parsed message);
     /// checked user values never do ([`push_value`] unfolds them).
     folds: bool,
 }
 
-/// The header fields of a message under construction, in order. Names and
-/// values live in one buffer; a replaced value leaves its old bytes behind,
-/// which costs memory only until the builder is dropped.
+/// The header fields of a message under construction, in order. Each
+/// field is kept in one buffer as the bytes it is written as (see
+/// [`Field::line`]); a replaced field leaves its old bytes behind, which
+/// costs memory only until the builder is dropped.
 /// Fields reserved at the first one: a dialog request or a response to
 /// one carries about ten.
 const FIRST_FIELDS: usize = 12;
-/// Bytes of names and values reserved at the first field.
-const FIRST_TEXT: usize = 320;
+/// Bytes of the start line, names and values reserved at the first field.
+const FIRST_TEXT: usize = 384;
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct Fields {
     text: Vec<u8>,
     list: Vec<Field>,
+    /// How many LFs the heads put in `text` (one per line written, kept
+    /// or replaced): any LF beyond those is in a value copied from a
+    /// parsed message, a fold.
+    own_lfs: u32,
+    /// A bit (see [`bit`]) for each kind of field in `list`, kept exact,
+    /// so that asking for a kind (a field set for the first time, the
+    /// checks of `build`) reads one bit instead of the list. Bytes, not a
+    /// `u128`: the builders move by value, and its alignment would make
+    /// them too big to move inline.
+    kinds: [u8; KIND_BYTES],
+    /// A field copied from a parsed message (which may hold folds) was
+    /// added.
+    copied: bool,
+}
+
+/// Bytes of [`Fields::kinds`]: a bit for each of the 70 kinds and room.
+const KIND_BYTES: usize = 9;
+
+/// The byte and bit of `kind` in [`Fields::kinds`]; `None` for a kind past
+/// them, which is then looked for in the list.
+#[inline]
+fn bit(kind: HeaderName) -> Option<(usize, u8)> {
+    let d = usize::from(kind as u8);
+    (d / 8 < KIND_BYTES).then(|| (d / 8, 1u8 << (d % 8)))
 }
 
 impl Fields {
-    fn span_of(&self, s: Span) -> &[u8] {
-        &self.text[s.start..s.end]
+    fn value_of(&self, g: &Field) -> &[u8] {
+        &self.text[g.value_start..g.line.end]
     }
 
-    fn push_text(&mut self, b: &[u8]) -> Span {
-        let start = self.text.len();
-        self.text.extend_from_slice(b);
-        Span { start, end: self.text.len() }
+    /// The name text of a [`HeaderName::Other`] field, empty for the
+    /// others (their kind names them).
+    fn raw_name_of(&self, g: &Field) -> &[u8] {
+        if g.kind == HeaderName::Other { &self.text[g.line.start + 2..g.value_start - 2] } else { &[] }
     }
 
     /// Room for a typical message's fields at the first one, so that a
@@ -208,13 +237,16 @@ impl Fields {
         }
     }
 
-    /// Puts bytes that belong to no field (a request's Request-URI) at the
-    /// start of the text buffer, before any field: they share its
-    /// allocation. Read back with [`prefix`](Self::prefix).
-    pub(super) fn push_prefix(&mut self, b: &[u8]) {
+    /// Puts the start line, without its CRLF (the first field's line, or
+    /// the tail, starts with one), at the start of the text buffer, before
+    /// any field: it shares its allocation and is written with the fields
+    /// that follow it in one copy. Read back with [`prefix`](Self::prefix).
+    pub(super) fn push_prefix(&mut self, parts: &[&[u8]]) {
         debug_assert!(self.text.is_empty());
-        self.reserve_first(b.len());
-        self.text.extend_from_slice(b);
+        self.reserve_first(parts.iter().map(|p| p.len()).sum());
+        for p in parts {
+            self.text.extend_from_slice(p);
+        }
     }
 
     /// The first `len` bytes of the text buffer (see
@@ -230,16 +262,78 @@ impl Fields {
         self.text.reserve(text);
     }
 
-    fn new_field(&mut self, key: Key<'_>, value: &[u8], trusted: bool) -> Result<Field, BuildError> {
-        self.reserve_first(value.len() + key.raw.len());
-        let raw_name = self.push_text(key.raw);
+    /// Writes `CRLF Name ": "` for `key` at the end of the text; returns
+    /// where the line starts.
+    #[inline]
+    fn push_head(&mut self, key: Key<'_>, more: usize) -> usize {
+        self.reserve_first(more + key.raw.len());
         let start = self.text.len();
-        if trusted {
-            self.text.extend_from_slice(value);
-        } else {
-            push_value(&mut self.text, key.kind, value)?;
+        match crlf_head16_of(key.kind) {
+            // A fixed 16-byte copy (two stores, no call) cut to the head's
+            // length.
+            Some((h, n)) => {
+                self.text.extend_from_slice(h);
+                self.text.truncate(start + n);
+            }
+            None => push_named_head(&mut self.text, key),
         }
-        Ok(Field { kind: key.kind, raw_name, value: Span { start, end: self.text.len() }, folds: trusted })
+        self.own_lfs = self.own_lfs.saturating_add(1);
+        start
+    }
+
+    #[inline]
+    fn mark(&mut self, kind: HeaderName) {
+        if let Some((i, b)) = bit(kind) {
+            self.kinds[i] |= b;
+        }
+    }
+
+    #[inline]
+    fn push_field(&mut self, f: Field) {
+        self.mark(f.kind);
+        self.copied |= f.folds;
+        self.list.push(f);
+    }
+
+    fn insert_first(&mut self, f: Field) {
+        self.mark(f.kind);
+        self.copied |= f.folds;
+        self.list.insert(0, f);
+    }
+
+    /// Drops a line begun at `start` whose value was refused.
+    fn abandon(&mut self, start: usize) {
+        self.text.truncate(start);
+        self.own_lfs = self.own_lfs.saturating_sub(1);
+    }
+
+    /// The field whose line began at `start` and ends at the end of the
+    /// text, its value after `value_start`.
+    fn ended(&self, kind: HeaderName, start: usize, value_start: usize, folds: bool) -> Field {
+        Field { kind, line: Span { start, end: self.text.len() }, value_start, folds }
+    }
+
+    /// A field with `parts` as its value, copied as they are.
+    fn field_of_parts(&mut self, key: Key<'_>, parts: &[&[u8]], folds: bool) -> Field {
+        let start = self.push_head(key, parts.iter().map(|p| p.len()).sum());
+        let value_start = self.text.len();
+        for p in parts {
+            self.text.extend_from_slice(p);
+        }
+        self.ended(key.kind, start, value_start, folds)
+    }
+
+    fn new_field(&mut self, key: Key<'_>, value: &[u8], trusted: bool) -> Result<Field, BuildError> {
+        if trusted {
+            return Ok(self.field_of_parts(key, &[value], true));
+        }
+        let start = self.push_head(key, value.len());
+        let value_start = self.text.len();
+        if let Err(e) = push_value(&mut self.text, key.kind, value) {
+            self.abandon(start);
+            return Err(e);
+        }
+        Ok(self.ended(key.kind, start, value_start, false))
     }
 
     /// Appends a known header's field with a value that [`is_clean`]
@@ -247,64 +341,48 @@ impl Fields {
     /// would write for it.
     pub(super) fn append_clean(&mut self, kind: HeaderName, value: &[u8]) {
         debug_assert!(is_clean(value));
-        self.reserve_first(value.len());
-        let start = self.text.len();
-        self.text.extend_from_slice(value);
-        let span = Span { start, end: self.text.len() };
-        self.list.push(Field { kind, raw_name: Span { start, end: start }, value: span, folds: false });
+        let f = self.field_of_parts(Key { kind, raw: &[] }, &[value], false);
+        self.push_field(f);
     }
 
     /// Inserts before all others a field of a known header whose value is
     /// given as consecutive parts that this crate wrote, or that
     /// [`is_clean`] accepted: copied as they are.
     pub(super) fn prepend_clean_parts(&mut self, kind: HeaderName, parts: &[&[u8]]) {
-        let total: usize = parts.iter().map(|p| p.len()).sum();
-        self.reserve_first(total);
-        let start = self.text.len();
-        for p in parts {
-            self.text.extend_from_slice(p);
-        }
-        debug_assert!(is_clean(&self.text[start..]));
-        let value = Span { start, end: self.text.len() };
-        self.list.insert(0, Field { kind, raw_name: Span { start, end: start }, value, folds: false });
+        let f = self.field_of_parts(Key { kind, raw: &[] }, parts, false);
+        debug_assert!(is_clean(self.value_of(&f)));
+        self.insert_first(f);
     }
 
     /// Appends a field with a checked user value.
     pub(super) fn append(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
         let f = self.new_field(key, value, false)?;
-        self.list.push(f);
+        self.push_field(f);
         Ok(())
     }
 
     /// Inserts a field with a checked user value before all others.
     pub(super) fn prepend(&mut self, key: Key<'_>, value: &[u8]) -> Result<(), BuildError> {
         let f = self.new_field(key, value, false)?;
-        self.list.insert(0, f);
+        self.insert_first(f);
         Ok(())
     }
 
     /// Appends a value taken from a parsed message (already safe; folds are
     /// normalized when written).
+    #[inline]
     pub(super) fn append_trusted(&mut self, kind: HeaderName, raw_name: &[u8], value: &[u8]) {
         let raw = if kind == HeaderName::Other { raw_name } else { &[] };
-        // Cannot fail: trusted values are not checked.
-        if let Ok(f) = self.new_field(Key { kind, raw }, value, true) {
-            self.list.push(f);
-        }
+        let f = self.field_of_parts(Key { kind, raw }, &[value], true);
+        self.push_field(f);
     }
 
     /// [`append_trusted`](Self::append_trusted) of a known header whose
     /// value is given as consecutive parts (a parsed value, `;tag=`, a
     /// token).
     pub(super) fn append_trusted_parts(&mut self, kind: HeaderName, parts: &[&[u8]]) {
-        let total: usize = parts.iter().map(|p| p.len()).sum();
-        self.reserve_first(total);
-        let start = self.text.len();
-        for p in parts {
-            self.text.extend_from_slice(p);
-        }
-        let value = Span { start, end: self.text.len() };
-        self.list.push(Field { kind, raw_name: Span { start, end: start }, value, folds: true });
+        let f = self.field_of_parts(Key { kind, raw: &[] }, parts, true);
+        self.push_field(f);
     }
 
     /// Replaces the first field named `key` (keeping its place) and removes
@@ -321,30 +399,33 @@ impl Fields {
         match self.position(key) {
             Some(i) => {
                 self.list[i] = f;
-                let text = &self.text;
-                let mut j = 0;
-                self.list.retain(|g| {
-                    j += 1;
-                    j - 1 == i || !key.matches(g.kind, &text[g.raw_name.start..g.raw_name.end])
-                });
+                if self.list[i + 1..].iter().any(|g| g.kind == key.kind) {
+                    let mut j = 0;
+                    let mut list = core::mem::take(&mut self.list);
+                    list.retain(|g| {
+                        j += 1;
+                        j - 1 == i || !key.matches(g.kind, self.raw_name_of(g))
+                    });
+                    self.list = list;
+                }
             }
-            None => self.list.push(f),
+            None => self.push_field(f),
         }
     }
 
     /// [`set`](Self::set) with the value given as consecutive parts (a
     /// URI, `;tag=`, a tag), each checked as a user value.
     pub(super) fn set_parts(&mut self, key: Key<'_>, parts: &[&[u8]]) -> Result<(), BuildError> {
-        let total: usize = parts.iter().map(|p| p.len()).sum();
-        self.reserve_first(total);
-        let start = self.text.len();
+        let start = self.push_head(key, parts.iter().map(|p| p.len()).sum());
+        let value_start = self.text.len();
         for p in parts {
             if let Err(e) = push_value(&mut self.text, key.kind, p) {
-                self.text.truncate(start);
+                self.abandon(start);
                 return Err(e);
             }
         }
-        self.place_written(key, start);
+        let f = self.ended(key.kind, start, value_start, false);
+        self.place(key, f);
         Ok(())
     }
 
@@ -357,133 +438,139 @@ impl Fields {
         checked: &[u8],
         rest: &[&[u8]],
     ) -> Result<(), BuildError> {
-        let total: usize = checked.len() + rest.iter().map(|p| p.len()).sum::<usize>();
-        self.reserve_first(total);
-        let start = self.text.len();
+        let start = self.push_head(key, checked.len() + rest.iter().map(|p| p.len()).sum::<usize>());
+        let value_start = self.text.len();
         if let Err(e) = push_value(&mut self.text, key.kind, checked) {
-            self.text.truncate(start);
+            self.abandon(start);
             return Err(e);
         }
         for p in rest {
             self.text.extend_from_slice(p);
         }
-        self.place_written(key, start);
-        Ok(())
-    }
-
-    /// Places the value just written from `start` to the end of the text
-    /// (no folds: nothing but checked or crate-written bytes) as `key`.
-    fn place_written(&mut self, key: Key<'_>, start: usize) {
-        let f = Field {
-            kind: key.kind,
-            raw_name: Span { start, end: start },
-            value: Span { start, end: self.text.len() },
-            folds: false,
-        };
+        let f = self.ended(key.kind, start, value_start, false);
         self.place(key, f);
+        Ok(())
     }
 
     /// [`set`](Self::set) with a value of consecutive parts this crate
     /// wrote (digits, a space, a checked token): copied as they are.
     pub(super) fn set_parts_unchecked(&mut self, key: Key<'_>, parts: &[&[u8]]) {
-        let total: usize = parts.iter().map(|p| p.len()).sum();
-        self.reserve_first(total);
-        let start = self.text.len();
-        for p in parts {
-            self.text.extend_from_slice(p);
-        }
-        self.place_written(key, start);
+        let f = self.field_of_parts(key, parts, false);
+        self.place(key, f);
+    }
+
+    /// [`set_parts_unchecked`](Self::set_parts_unchecked) of `part` and
+    /// then the first `prefix` bytes of the text (a request's method, from
+    /// its request line).
+    pub(super) fn set_part_then_prefix(&mut self, key: Key<'_>, part: &[u8], prefix: usize) {
+        let start = self.push_head(key, part.len() + prefix);
+        let value_start = self.text.len();
+        self.text.extend_from_slice(part);
+        self.text.extend_from_within(..prefix);
+        let f = self.ended(key.kind, start, value_start, false);
+        self.place(key, f);
     }
 
     /// Removes every field named `key`; returns how many.
     pub(super) fn remove(&mut self, key: Key<'_>) -> usize {
         let before = self.list.len();
-        let text = &self.text;
-        self.list.retain(|g| !key.matches(g.kind, &text[g.raw_name.start..g.raw_name.end]));
+        let mut list = core::mem::take(&mut self.list);
+        list.retain(|g| !key.matches(g.kind, self.raw_name_of(g)));
+        self.list = list;
+        self.kinds = [0; KIND_BYTES];
+        for i in 0..self.list.len() {
+            self.mark(self.list[i].kind);
+        }
         before - self.list.len()
     }
 
+    /// False if no field of this kind is in the list; true if one may be.
+    #[inline]
+    fn may_contain(&self, kind: HeaderName) -> bool {
+        bit(kind).is_none_or(|(i, b)| self.kinds[i] & b != 0)
+    }
+
     fn position(&self, key: Key<'_>) -> Option<usize> {
-        self.list.iter().position(|g| key.matches(g.kind, self.span_of(g.raw_name)))
+        if !self.may_contain(key.kind) {
+            return None;
+        }
+        self.list.iter().position(|g| key.matches(g.kind, self.raw_name_of(g)))
     }
 
     /// True if a field of this kind is present.
     pub(super) fn contains(&self, kind: HeaderName) -> bool {
-        self.list.iter().any(|g| g.kind == kind)
+        match bit(kind) {
+            Some((i, b)) => self.kinds[i] & b != 0,
+            None => self.list.iter().any(|g| g.kind == kind),
+        }
     }
 
     /// The value of the first field of this kind.
     pub(super) fn get(&self, kind: HeaderName) -> Option<&[u8]> {
-        self.list.iter().find(|g| g.kind == kind).map(|g| self.span_of(g.value))
+        if !self.may_contain(kind) {
+            return None;
+        }
+        self.list.iter().find(|g| g.kind == kind).map(|g| self.value_of(g))
     }
 
-    /// The number of bytes [`write`](Self::write) writes, without what
-    /// `after_vias` adds: exact, but for the CR that a fold written with a
-    /// bare LF gains (rare; not looked for, the buffer grows then).
+    /// The number of bytes [`write`](Self::write) writes, without the
+    /// prefix and what `after_vias` adds: exact, but for the CR that a
+    /// fold written with a bare LF gains (rare; not looked for, the buffer
+    /// grows then).
     pub(super) fn written_len(&self) -> usize {
         self.list
             .iter()
             .filter(|g| g.kind != HeaderName::ContentLength)
-            .map(|g| {
-                let head = match head_of(g.kind) {
-                    Some(h) => h.len(),
-                    None if g.kind == HeaderName::Other => g.raw_name.end - g.raw_name.start + 2,
-                    None => g.kind.as_str().len() + 2,
-                };
-                head + (g.value.end - g.value.start) + 2
-            })
+            .map(|g| g.line.end - g.line.start)
             .sum()
     }
 
-    /// Writes every field but Content-Length as `Name: value CRLF`, calling
-    /// `after_vias` once right after the last leading Via field (or before
-    /// the first field if the list does not start with Via).
+    /// Writes the first `prefix` bytes of the text (the start line, see
+    /// [`push_prefix`](Self::push_prefix)), then every field but
+    /// Content-Length as `CRLF Name ": " value`, calling `after_vias` once
+    /// right after the last leading Via field (or before the first field
+    /// if the list does not start with Via). Fields that lie one after the
+    /// other in the text, as fields appended in order do, go out in one
+    /// copy.
     pub(super) fn write<S: Sink + ?Sized>(
         &self,
         out: &mut S,
+        prefix: usize,
         mut after_vias: impl FnMut(&mut S) -> Result<(), SinkError>,
     ) -> Result<(), SinkError> {
         let vias = self.list.iter().take_while(|g| g.kind == HeaderName::Via).count();
         // Only a value copied from a parsed message can hold a line break
-        // (push_value unfolds the others), and names never do: one scan of
-        // the whole text buffer clears every copied value at once, where
-        // a search per value costs a call each (a response to a request
-        // copies five or six).
-        let any_folds = self.list.iter().any(|g| g.folds) && memchr::memchr(b'\n', &self.text).is_some();
-        // A field's CRLF is written with the next field's head when that
-        // head is one piece ("\r\nFrom: "): one put fewer per field.
-        let mut crlf_due = false;
+        // (push_value unfolds the others, names never do, and the start
+        // line holds none): one count over the whole text, against the LFs
+        // of the heads, clears every copied value at once, where a search
+        // per value costs a call each (a response copies five or six).
+        let any_folds =
+            self.copied && memchr::memchr_iter(b'\n', &self.text).count() != self.own_lfs as usize;
+        // A run of text to copy; a bare LF in it can only be a fold of a
+        // copied value (the heads' LFs follow their CR): written with CRLF.
+        let put = |out: &mut S, a: usize, b: usize| match &self.text[a..b] {
+            [] => Ok(()),
+            run if any_folds => put_folded(out, run),
+            run => out.put(run),
+        };
+        // The run of text still to copy: [start, end).
+        let (mut start, mut end) = (0, prefix);
         for (i, g) in self.list.iter().enumerate() {
             if i == vias {
-                if core::mem::take(&mut crlf_due) {
-                    out.put(b"\r\n")?;
-                }
+                put(out, start, end)?;
                 after_vias(out)?;
+                (start, end) = (g.line.start, g.line.start);
             }
             if g.kind == HeaderName::ContentLength {
                 continue;
             }
-            match crlf_head_of(g.kind) {
-                Some(h) if crlf_due => out.put(h)?,
-                Some(h) => out.put(&h[2..])?,
-                None => {
-                    if crlf_due {
-                        out.put(b"\r\n")?;
-                    }
-                    put_head(out, g.kind, self.span_of(g.raw_name))?;
-                }
+            if g.line.start != end {
+                put(out, start, end)?;
+                start = g.line.start;
             }
-            if any_folds && g.folds {
-                put_folded(out, self.span_of(g.value))?;
-            } else {
-                // No line break inside: no need to look for one.
-                out.put(self.span_of(g.value))?;
-            }
-            crlf_due = true;
+            end = g.line.end;
         }
-        if crlf_due {
-            out.put(b"\r\n")?;
-        }
+        put(out, start, end)?;
         if vias == self.list.len() {
             after_vias(out)?;
         }
@@ -530,6 +617,59 @@ fn crlf_head_of(kind: HeaderName) -> Option<&'static [u8]> {
         HeaderName::Allow => b"\r\nAllow: ",
         _ => return None,
     })
+}
+
+/// `CRLF Name ": "` of a name without a one-piece head: out of line, so
+/// that the common heads' path stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn push_named_head(text: &mut Vec<u8>, key: Key<'_>) {
+    let name = if key.kind == HeaderName::Other { key.raw } else { key.kind.as_str().as_bytes() };
+    text.extend_from_slice(b"\r\n");
+    text.extend_from_slice(name);
+    text.extend_from_slice(b": ");
+}
+
+/// [`crlf_head_of`] padded to 16 bytes, with its length: copied as a whole
+/// and cut, which costs less than a copy of a length known only at run
+/// time.
+#[inline]
+fn crlf_head16_of(kind: HeaderName) -> Option<(&'static [u8; 16], usize)> {
+    const fn pad(h: &[u8]) -> ([u8; 16], usize) {
+        let mut out = [0u8; 16];
+        let mut i = 0;
+        while i < h.len() {
+            out[i] = h[i];
+            i += 1;
+        }
+        (out, h.len())
+    }
+    macro_rules! heads {
+        ($($kind:ident => $text:literal,)*) => {{
+            $(const $kind: ([u8; 16], usize) = pad($text);)*
+            match kind {
+                $(HeaderName::$kind => Some((&$kind.0, $kind.1)),)*
+                _ => None,
+            }
+        }};
+    }
+    #[allow(non_upper_case_globals)]
+    let h = heads! {
+        Via => b"\r\nVia: ",
+        From => b"\r\nFrom: ",
+        To => b"\r\nTo: ",
+        CallId => b"\r\nCall-ID: ",
+        CSeq => b"\r\nCSeq: ",
+        Contact => b"\r\nContact: ",
+        Expires => b"\r\nExpires: ",
+        MaxForwards => b"\r\nMax-Forwards: ",
+        ContentType => b"\r\nContent-Type: ",
+        Route => b"\r\nRoute: ",
+        RecordRoute => b"\r\nRecord-Route: ",
+        Supported => b"\r\nSupported: ",
+        Allow => b"\r\nAllow: ",
+    };
+    h
 }
 
 /// Writes `Name: `: the canonical name of a known header, `raw_name` for
@@ -618,6 +758,85 @@ mod tests {
         assert_eq!(head_of(HeaderName::Other), None);
     }
 
+    /// What [`Fields::write`] must give: each field in list order as
+    /// `CRLF Name ": " value`, its folds written with CRLF.
+    fn one_by_one(f: &Fields) -> Vec<u8> {
+        let mut out = Vec::new();
+        for g in f.list.iter().filter(|g| g.kind != HeaderName::ContentLength) {
+            out.extend_from_slice(b"\r\n");
+            put_head(&mut out, g.kind, f.raw_name_of(g)).unwrap();
+            put_folded(&mut out, f.value_of(g)).unwrap();
+        }
+        out
+    }
+
+    /// RFC 3261 §7.3.1: the run copy of stored lines writes every field
+    /// once, in list order, whatever appends, sets, removals, prepends,
+    /// refused values and copied folds left in the text: differential
+    /// against writing the fields one by one.
+    #[test]
+    fn rfc3261_7_3_1_run_copy_equals_fields_written_one_by_one() {
+        fn prop(ops: Vec<(u8, u8, alloc::string::String)>) -> bool {
+            const NAMES: [&str; 6] = ["Via", "Route", "X-A", "x-b", "Subject", "Content-Length"];
+            let mut f = Fields::default();
+            for (op, n, v) in &ops {
+                let key = FieldName::from(NAMES[usize::from(*n) % NAMES.len()]).resolve().unwrap();
+                let v = v.as_bytes();
+                match op % 6 {
+                    0 => drop(f.append(key, v)),
+                    1 => drop(f.set(key, v)),
+                    2 => drop(f.prepend(key, v)),
+                    3 => drop(f.remove(key)),
+                    // A value copied from a parsed message: any LF in it
+                    // is followed by white space (a fold).
+                    4 => {
+                        let mut t = v.to_vec();
+                        t.retain(|&c| c != b'\r' && c != b'\n');
+                        t.extend_from_slice(b"\n x");
+                        f.append_trusted(key.kind, key.raw, &t);
+                    }
+                    _ => f.append_trusted(
+                        key.kind,
+                        key.raw,
+                        v.split(|&c| c == b'\r' || c == b'\n').next().unwrap(),
+                    ),
+                }
+            }
+            let mut out = Vec::new();
+            f.write(&mut out, 0, |_| Ok(())).unwrap();
+            let expected = one_by_one(&f);
+            // The kinds word says exactly which kinds the list holds.
+            let kinds_exact = [HeaderName::Via, HeaderName::Route, HeaderName::Other, HeaderName::Subject]
+                .into_iter()
+                .all(|k| f.contains(k) == f.list.iter().any(|g| g.kind == k));
+            kinds_exact && out == expected && out.windows(2).all(|w| w[1] != b'\n' || w[0] == b'\r')
+        }
+        quickcheck::QuickCheck::new().tests(500).quickcheck(prop as fn(_) -> bool);
+    }
+
+    /// Every kind has its own bit in the kinds bytes (Other is the last
+    /// variant), so that `contains` never reads the list.
+    #[test]
+    fn every_header_kind_has_a_bit() {
+        let (i, b) = bit(HeaderName::Other).unwrap();
+        assert!(i < KIND_BYTES && b != 0);
+        assert_ne!(bit(HeaderName::Via), bit(HeaderName::Accept));
+    }
+
+    /// RFC 3261 §7.3.1: a refused value leaves no line and no count of
+    /// its head's LF behind, so that one bare-LF fold copied later is still
+    /// told from the heads' LFs and written with CRLF.
+    #[test]
+    fn rfc3261_7_3_1_a_refused_value_does_not_hide_a_later_fold() {
+        let mut f = Fields::default();
+        let subj = FieldName::from(HeaderName::Subject).resolve().unwrap();
+        assert!(f.set(subj, b"bad\r\nVia: x").is_err());
+        f.append_trusted(HeaderName::Subject, b"", b"a,\n b");
+        let mut out = Vec::new();
+        f.write(&mut out, 0, |_| Ok(())).unwrap();
+        assert_eq!(out, b"\r\nSubject: a,\r\n b");
+    }
+
     #[test]
     fn set_replaces_first_and_removes_rest() {
         let mut f = Fields::default();
@@ -628,8 +847,8 @@ mod tests {
         f.append(route, b"<sip:b>").unwrap();
         f.set(route, b"<sip:c>").unwrap();
         let mut out = Vec::new();
-        f.write(&mut out, |_| Ok(())).unwrap();
-        assert_eq!(out, b"Route: <sip:c>\r\nSubject: s\r\n");
+        f.write(&mut out, 0, |_| Ok(())).unwrap();
+        assert_eq!(out, b"\r\nRoute: <sip:c>\r\nSubject: s");
         assert_eq!(f.remove(route), 1);
         assert!(!f.contains(HeaderName::Route));
     }
