@@ -58,6 +58,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod hash;
 mod received;
 mod table;
 mod via;
@@ -72,6 +73,7 @@ use bytes::Bytes;
 use rand_chacha::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
 
+pub(crate) use hash::KeyedHash;
 pub use received::{Received, Source};
 pub use table::TransactionId;
 
