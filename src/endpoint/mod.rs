@@ -893,22 +893,22 @@ impl Endpoint {
         }
         let reliable = transport.is_reliable();
         let timers = self.config.timers;
-        let machine = if method == Method::Invite {
-            Machine::Ict(ClientInviteTransaction::new(now, bytes.clone(), reliable, timers))
-        } else {
-            Machine::Nict(ClientNonInviteTransaction::new(now, bytes.clone(), reliable, timers))
-        };
-        let entry = Entry {
+        let invite = method == Method::Invite;
+        // Made in its slot (see insert_hashed_with).
+        let id = self.table.insert_hashed_with(hash, None, || Entry {
             key,
             merge_key: None,
-            machine,
+            machine: if invite {
+                Machine::Ict(ClientInviteTransaction::new(now, bytes, reliable, timers))
+            } else {
+                Machine::Nict(ClientNonInviteTransaction::new(now, bytes, reliable, timers))
+            },
             destination,
             internal,
             scheduled: None,
             cancel: CancelState::None,
             stamp: None,
-        };
-        let id = self.table.insert_hashed(entry, hash, None);
+        });
         self.track_connection(destination, id);
         self.after(now, id);
         Ok(id)
@@ -1220,25 +1220,25 @@ impl Endpoint {
         let reliable = received.source().transport.is_reliable();
         let timers = self.config.timers;
         let is_invite = msg.method() == Some(Method::Invite);
-        let machine = if is_invite {
-            Machine::Ist(ServerInviteTransaction::new(now, received.bytes().clone(), reliable, timers))
-        } else {
-            // The non-INVITE machine keeps no request (it never builds a
-            // message of its own): a clone would only share the buffer to
-            // drop it again.
-            Machine::Nist(ServerNonInviteTransaction::new(now, Bytes::new(), reliable, timers))
-        };
-        let entry = Entry {
+        let stamp = route.1;
+        // Made in its slot (see insert_hashed_with).
+        let id = self.table.insert_hashed_with(hash, merge_hash, || Entry {
             key,
             merge_key,
-            machine,
+            machine: if is_invite {
+                Machine::Ist(ServerInviteTransaction::new(now, received.bytes().clone(), reliable, timers))
+            } else {
+                // The non-INVITE machine keeps no request (it never builds
+                // a message of its own): a clone would only share the
+                // buffer to drop it again.
+                Machine::Nist(ServerNonInviteTransaction::new(now, Bytes::new(), reliable, timers))
+            },
             destination,
             internal: false,
             scheduled: None,
             cancel: CancelState::None,
-            stamp: route.1,
-        };
-        let id = self.table.insert_hashed(entry, hash, merge_hash);
+            stamp,
+        });
         self.track_connection(destination, id);
         self.event(Event::Request { transaction: id, request: received });
         self.after(now, id);

@@ -166,23 +166,35 @@ impl<T: Indexed> Table<T> {
     /// [`insert`](Self::insert) with the hashes of the key and of the
     /// merge key (if any) already computed ([`hash_of`](Self::hash_of)).
     pub(crate) fn insert_hashed(&mut self, value: T, h: u64, mh: Option<u64>) -> TransactionId {
-        debug_assert_eq!(h, Self::hash(&self.hasher, value.key()));
-        debug_assert_eq!(mh, value.merge_key().map(|k| Self::hash(&self.hasher, k)));
+        self.insert_hashed_with(h, mh, || value)
+    }
+
+    /// [`insert_hashed`](Self::insert_hashed) of the value `make` returns,
+    /// made once its slot is known, so that it can be written where it
+    /// stays (an entry is several hundred bytes: built on the caller's
+    /// stack, it was copied into the argument and again into the slot).
+    #[inline]
+    pub(crate) fn insert_hashed_with(
+        &mut self,
+        h: u64,
+        mh: Option<u64>,
+        make: impl FnOnce() -> T,
+    ) -> TransactionId {
         let merge_hash = mh.unwrap_or(0);
         let slot = match self.free.pop() {
-            Some(s) => {
-                let slot = &mut self.slots[s as usize];
-                slot.value = Some(value);
-                slot.hash = h;
-                slot.merge_hash = merge_hash;
-                s
-            }
+            Some(s) => s,
             None => {
                 let s = u32::try_from(self.slots.len()).expect("fewer than 2^32 transactions");
-                self.slots.push(Slot { generation: 0, value: Some(value), hash: h, merge_hash });
+                self.slots.push(Slot { generation: 0, value: None, hash: h, merge_hash });
                 s
             }
         };
+        let entry = &mut self.slots[slot as usize];
+        entry.hash = h;
+        entry.merge_hash = merge_hash;
+        let value = entry.value.insert(make());
+        debug_assert_eq!(h, Self::hash(&self.hasher, value.key()));
+        debug_assert_eq!(mh, value.merge_key().map(|k| Self::hash(&self.hasher, k)));
         self.len += 1;
         let slots = &self.slots;
         let rehash = |&s: &u32| slots.get(s as usize).map_or(0, |v| v.hash);
