@@ -1589,8 +1589,10 @@ impl UserAgent {
         let mut s = Box::new(Session::new(DialogRole::Uas, destination));
         s.local_tag = self.ep.new_tag();
         s.next_rseq = (self.rng.next_u32() & 0x3fff_ffff) + 1;
-        let copy = request.clone();
-        let ev_request = request;
+        // Kept to be answered, and handed to the application: one parse,
+        // shared.
+        let ev_request = request.into_shared();
+        let copy = ev_request.clone();
         s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: false });
         self.sessions.insert(id, s);
         self.by_server_tx.insert(tx, id);
@@ -1611,6 +1613,7 @@ impl UserAgent {
             self.respond_status(now, tx, &request, StatusCode::SERVER_INTERNAL_ERROR, Some(secs));
             return;
         }
+        let request = request.into_shared();
         let copy = request.clone();
         s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: true });
         self.by_server_tx.insert(tx, id);
