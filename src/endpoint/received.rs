@@ -9,10 +9,19 @@ use super::via::ViaStamp;
 use crate::message::{Limits, Message, ParseError};
 use crate::transport::{ConnectionId, Transport};
 
+/// What the parse borrows from, with where it came from: kept in the
+/// cell's one allocation, so that a [`Received`] handed through the event
+/// queues is a pointer and a tag, not the 56-byte [`Source`] beside them.
+#[derive(Debug)]
+struct Owner {
+    bytes: Bytes,
+    source: Source,
+}
+
 self_cell::self_cell!(
     /// The bytes and the parsed view over them, kept together.
     struct Parsed {
-        owner: Bytes,
+        owner: Owner,
         #[covariant]
         dependent: Message,
     }
@@ -53,7 +62,6 @@ type Shared<T> = alloc::rc::Rc<T>;
 #[derive(Debug)]
 pub struct Received {
     parsed: Holder,
-    source: Source,
 }
 
 /// The parse, held alone (as nearly every received message is: the TU
@@ -76,13 +84,15 @@ impl Clone for Received {
                 // function of both, so it succeeds as it did the first time
                 // and gives the same message.
                 let limits = p.borrow_dependent().limits;
-                let mut again = Parsed::new(p.borrow_owner().clone(), |b| Message::unparsed(b, &limits));
+                let owner = p.borrow_owner();
+                let owner = Owner { bytes: owner.bytes.clone(), source: owner.source };
+                let mut again = Parsed::new(owner, |o| Message::unparsed(&o.bytes, &limits));
                 let parsed = again.with_dependent_mut(|_, m| m.parse_in_place(&limits));
                 debug_assert!(parsed.is_ok(), "a received message parses again");
                 Holder::Alone(again)
             }
         };
-        Received { parsed, source: self.source }
+        Received { parsed }
     }
 }
 
@@ -91,9 +101,9 @@ impl Received {
     pub(crate) fn parse(bytes: Bytes, limits: &Limits, source: Source) -> Result<Received, ParseError> {
         // The message is parsed where it stays, inside the cell, instead of
         // being parsed on the stack and moved in (it is nearly 2 KB).
-        let mut parsed = Parsed::new(bytes, |b| Message::unparsed(b, limits));
+        let mut parsed = Parsed::new(Owner { bytes, source }, |o| Message::unparsed(&o.bytes, limits));
         parsed.with_dependent_mut(|_, m| m.parse_in_place(limits))?;
-        Ok(Received { parsed: Holder::Alone(parsed), source })
+        Ok(Received { parsed: Holder::Alone(parsed) })
     }
 
     /// The same message, held so that its clones share the parse instead
@@ -102,7 +112,7 @@ impl Received {
     /// the INVITE it will answer while the application gets it in an event.
     pub fn into_shared(self) -> Received {
         match self.parsed {
-            Holder::Alone(p) => Received { parsed: Holder::Shared(Shared::new(p)), source: self.source },
+            Holder::Alone(p) => Received { parsed: Holder::Shared(Shared::new(p)) },
             Holder::Shared(_) => self,
         }
     }
@@ -117,7 +127,7 @@ impl Received {
     /// The Via stamp of a request (computed again: it is needed only where
     /// a response or a forwarded request is built).
     pub(crate) fn stamp(&self) -> Option<ViaStamp> {
-        super::via::via_stamp(self.message(), &self.source)
+        super::via::via_stamp(self.message(), self.source())
     }
 
     /// The top Via value with the `received` and `rport` parameters that
@@ -137,12 +147,12 @@ impl Received {
     /// The bytes as received. (The `received` and `rport` of RFC 3261
     /// §18.2.1 are in [`stamped_top_via`](Self::stamped_top_via).)
     pub fn bytes(&self) -> &Bytes {
-        self.cell().borrow_owner()
+        &self.cell().borrow_owner().bytes
     }
 
     /// Where it came from.
     pub fn source(&self) -> &Source {
-        &self.source
+        &self.cell().borrow_owner().source
     }
 }
 
@@ -189,5 +199,14 @@ CSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n";
         same(&shared, &copy);
         assert!(core::ptr::eq(shared.message(), copy.message()), "held shared, clones share the parse");
         same(&shared.into_shared(), &copy);
+    }
+
+    /// A received message goes through the endpoint's and the UA's output
+    /// queues inside every event: it stays a pointer and a tag, its source
+    /// in the cell's allocation.
+    #[test]
+    fn received_is_a_pointer_and_a_tag() {
+        assert!(core::mem::size_of::<Received>() <= 2 * core::mem::size_of::<usize>());
+        assert_eq!(received().source().peer, "192.0.2.4:5060".parse().unwrap());
     }
 }
