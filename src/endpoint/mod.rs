@@ -89,6 +89,13 @@ use crate::transaction::{
 };
 use crate::transport::{BytesDeframer, ConnectionId, Frame, FramingError, PONG, Transport};
 
+/// Characters of a tag [`Endpoint::new_tag`] draws (72 bits).
+pub(crate) const TAG_LEN: usize = 12;
+
+/// Random characters of a Call-ID [`Endpoint::new_call_id`] draws (120
+/// bits).
+const CALL_ID_RANDOM: usize = 20;
+
 /// Where bytes go: the adapter maps this to a socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Destination {
@@ -450,19 +457,44 @@ impl Endpoint {
     /// A fresh tag for a From or To (RFC 3261 §19.3: at least 32 random
     /// bits; this gives 72).
     pub fn new_tag(&mut self) -> String {
-        let mut s = String::with_capacity(12);
-        via::random_token(&mut self.rng, 12, &mut s);
+        let mut s = String::with_capacity(TAG_LEN);
+        via::random_token(&mut self.rng, TAG_LEN, &mut s);
         s
     }
 
     /// A fresh Call-ID (RFC 3261 §8.1.1.4): 120 random bits at the
     /// endpoint's host.
     pub fn new_call_id(&mut self) -> String {
-        let mut s = String::with_capacity(21 + self.config.via_host.len());
-        via::random_token(&mut self.rng, 20, &mut s);
+        let mut s = String::with_capacity(CALL_ID_RANDOM + 1 + self.config.via_host.len());
+        via::random_token(&mut self.rng, CALL_ID_RANDOM, &mut s);
         s.push('@');
         s.push_str(&self.config.via_host);
         s
+    }
+
+    /// [`new_tag`](Self::new_tag) written into `buf`: the same draw, for
+    /// a tag that is only copied into a message (no allocation).
+    pub(crate) fn fill_tag<'b>(&mut self, buf: &'b mut [u8; TAG_LEN]) -> &'b str {
+        via::fill_token(&mut self.rng, buf);
+        // Token characters are ASCII.
+        core::str::from_utf8(buf).unwrap_or_default()
+    }
+
+    /// `f` given a fresh Call-ID ([`new_call_id`](Self::new_call_id), the
+    /// same draw), joined on the stack when the host is of a usual length:
+    /// for a Call-ID that is only copied into a message.
+    pub(crate) fn with_call_id<R>(&mut self, f: impl FnOnce(&str) -> R) -> R {
+        let host = self.config.via_host.as_bytes();
+        let mut buf = [0u8; 128];
+        if let Some(b) = buf.get_mut(..CALL_ID_RANDOM + 1 + host.len()) {
+            let (random, rest) = b.split_at_mut(CALL_ID_RANDOM);
+            via::fill_token(&mut self.rng, random);
+            rest[0] = b'@';
+            rest[1..].copy_from_slice(host);
+            // Token characters and the configured host (a String) are UTF-8.
+            return f(core::str::from_utf8(b).unwrap_or_default());
+        }
+        f(&self.new_call_id())
     }
 
     /// A fresh branch (magic cookie and 96 random bits), for a caller that
@@ -1370,4 +1402,30 @@ fn status_of(bytes: &[u8]) -> Option<StatusCode> {
 /// The CANCEL of §9.1 for a parsed INVITE.
 fn build_cancel(invite: &Message<'_>) -> Vec<u8> {
     crate::transaction::hop_request(invite, "CANCEL", invite.header(HeaderName::To).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 3261 §19.3 (tags: at least 32 random bits) and §8.1.1.4
+    /// (Call-ID): the stack-buffer draws give exactly what new_tag and
+    /// new_call_id give from the same state, for a usual host and for one
+    /// too long for the buffer.
+    #[test]
+    fn rfc3261_19_3_stack_tag_and_call_id_are_the_same_draws() {
+        let long = "h".repeat(200);
+        for host in ["192.0.2.10", "pc33.atlanta.example.com", long.as_str()] {
+            let mut a = Endpoint::new(EndpointConfig::new(host, [7; 32]));
+            let mut b = Endpoint::new(EndpointConfig::new(host, [7; 32]));
+            for _ in 0..3 {
+                let mut buf = [0u8; TAG_LEN];
+                assert_eq!(a.fill_tag(&mut buf), b.new_tag());
+                let want = b.new_call_id();
+                assert_eq!(a.with_call_id(|c| String::from(c)), want);
+                assert!(want.ends_with(&alloc::format!("@{host}")));
+                assert_eq!(want.len(), CALL_ID_RANDOM + 1 + host.len());
+            }
+        }
+    }
 }

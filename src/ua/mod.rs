@@ -955,14 +955,16 @@ impl UserAgent {
     /// `to`, with a fresh Call-ID and CSeq: complete it (body, headers) and
     /// pass it to [`invite`](Self::invite).
     pub fn new_invite(&mut self, request_uri: &str, from: &str, to: &str) -> RequestBuilder {
-        let tag = self.ep.new_tag();
-        let call_id = self.ep.new_call_id();
-        let seq = (self.rng.next_u32() & 0xffff) + 1;
-        RequestBuilder::new(Method::Invite, request_uri)
+        // The tag and the Call-ID are only copied into the request: drawn
+        // into stack buffers (the same draws as new_tag and new_call_id).
+        let mut tag = [0u8; crate::endpoint::TAG_LEN];
+        let tag = self.ep.fill_tag(&mut tag);
+        let b = RequestBuilder::new(Method::Invite, request_uri)
             .set_header_tagged(HeaderName::From, from.as_bytes(), tag.as_bytes())
-            .to(to)
-            .call_id(&call_id)
-            .cseq(seq)
+            .to(to);
+        let b = self.ep.with_call_id(|call_id| b.call_id(call_id));
+        let seq = (self.rng.next_u32() & 0xffff) + 1;
+        b.cseq(seq)
     }
 
     /// Places a call: sends `invite` (an INVITE without Via or Contact:
