@@ -58,6 +58,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod hash;
 mod received;
 mod table;
 mod via;
@@ -72,6 +73,7 @@ use bytes::Bytes;
 use rand_chacha::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
 
+pub(crate) use hash::KeyedHash;
 pub use received::{Received, Source};
 pub use table::TransactionId;
 
@@ -86,6 +88,13 @@ use crate::transaction::{
     ServerInviteTransaction, ServerNonInviteTransaction, TimerConfig, TransactionError, Verdict,
 };
 use crate::transport::{BytesDeframer, ConnectionId, Frame, FramingError, PONG, Transport};
+
+/// Characters of a tag [`Endpoint::new_tag`] draws (72 bits).
+pub(crate) const TAG_LEN: usize = 12;
+
+/// Random characters of a Call-ID [`Endpoint::new_call_id`] draws (120
+/// bits).
+const CALL_ID_RANDOM: usize = 20;
 
 /// Where bytes go: the adapter maps this to a socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -448,19 +457,44 @@ impl Endpoint {
     /// A fresh tag for a From or To (RFC 3261 §19.3: at least 32 random
     /// bits; this gives 72).
     pub fn new_tag(&mut self) -> String {
-        let mut s = String::with_capacity(12);
-        via::random_token(&mut self.rng, 12, &mut s);
+        let mut s = String::with_capacity(TAG_LEN);
+        via::random_token(&mut self.rng, TAG_LEN, &mut s);
         s
     }
 
     /// A fresh Call-ID (RFC 3261 §8.1.1.4): 120 random bits at the
     /// endpoint's host.
     pub fn new_call_id(&mut self) -> String {
-        let mut s = String::with_capacity(21 + self.config.via_host.len());
-        via::random_token(&mut self.rng, 20, &mut s);
+        let mut s = String::with_capacity(CALL_ID_RANDOM + 1 + self.config.via_host.len());
+        via::random_token(&mut self.rng, CALL_ID_RANDOM, &mut s);
         s.push('@');
         s.push_str(&self.config.via_host);
         s
+    }
+
+    /// [`new_tag`](Self::new_tag) written into `buf`: the same draw, for
+    /// a tag that is only copied into a message (no allocation).
+    pub(crate) fn fill_tag<'b>(&mut self, buf: &'b mut [u8; TAG_LEN]) -> &'b str {
+        via::fill_token(&mut self.rng, buf);
+        // Token characters are ASCII.
+        core::str::from_utf8(buf).unwrap_or_default()
+    }
+
+    /// `f` given a fresh Call-ID ([`new_call_id`](Self::new_call_id), the
+    /// same draw), joined on the stack when the host is of a usual length:
+    /// for a Call-ID that is only copied into a message.
+    pub(crate) fn with_call_id<R>(&mut self, f: impl FnOnce(&str) -> R) -> R {
+        let host = self.config.via_host.as_bytes();
+        let mut buf = [0u8; 128];
+        if let Some(b) = buf.get_mut(..CALL_ID_RANDOM + 1 + host.len()) {
+            let (random, rest) = b.split_at_mut(CALL_ID_RANDOM);
+            via::fill_token(&mut self.rng, random);
+            rest[0] = b'@';
+            rest[1..].copy_from_slice(host);
+            // Token characters and the configured host (a String) are UTF-8.
+            return f(core::str::from_utf8(b).unwrap_or_default());
+        }
+        f(&self.new_call_id())
     }
 
     /// A fresh branch (magic cookie and 96 random bits), for a caller that
@@ -891,22 +925,22 @@ impl Endpoint {
         }
         let reliable = transport.is_reliable();
         let timers = self.config.timers;
-        let machine = if method == Method::Invite {
-            Machine::Ict(ClientInviteTransaction::new(now, bytes.clone(), reliable, timers))
-        } else {
-            Machine::Nict(ClientNonInviteTransaction::new(now, bytes.clone(), reliable, timers))
-        };
-        let entry = Entry {
+        let invite = method == Method::Invite;
+        // Made in its slot (see insert_hashed_with).
+        let id = self.table.insert_hashed_with(hash, None, || Entry {
             key,
             merge_key: None,
-            machine,
+            machine: if invite {
+                Machine::Ict(ClientInviteTransaction::new(now, bytes, reliable, timers))
+            } else {
+                Machine::Nict(ClientNonInviteTransaction::new(now, bytes, reliable, timers))
+            },
             destination,
             internal,
             scheduled: None,
             cancel: CancelState::None,
             stamp: None,
-        };
-        let id = self.table.insert_hashed(entry, hash, None);
+        });
         self.track_connection(destination, id);
         self.after(now, id);
         Ok(id)
@@ -1218,25 +1252,25 @@ impl Endpoint {
         let reliable = received.source().transport.is_reliable();
         let timers = self.config.timers;
         let is_invite = msg.method() == Some(Method::Invite);
-        let machine = if is_invite {
-            Machine::Ist(ServerInviteTransaction::new(now, received.bytes().clone(), reliable, timers))
-        } else {
-            // The non-INVITE machine keeps no request (it never builds a
-            // message of its own): a clone would only share the buffer to
-            // drop it again.
-            Machine::Nist(ServerNonInviteTransaction::new(now, Bytes::new(), reliable, timers))
-        };
-        let entry = Entry {
+        let stamp = route.1;
+        // Made in its slot (see insert_hashed_with).
+        let id = self.table.insert_hashed_with(hash, merge_hash, || Entry {
             key,
             merge_key,
-            machine,
+            machine: if is_invite {
+                Machine::Ist(ServerInviteTransaction::new(now, received.bytes().clone(), reliable, timers))
+            } else {
+                // The non-INVITE machine keeps no request (it never builds
+                // a message of its own): a clone would only share the
+                // buffer to drop it again.
+                Machine::Nist(ServerNonInviteTransaction::new(now, Bytes::new(), reliable, timers))
+            },
             destination,
             internal: false,
             scheduled: None,
             cancel: CancelState::None,
-            stamp: route.1,
-        };
-        let id = self.table.insert_hashed(entry, hash, merge_hash);
+            stamp,
+        });
         self.track_connection(destination, id);
         self.event(Event::Request { transaction: id, request: received });
         self.after(now, id);
@@ -1368,4 +1402,30 @@ fn status_of(bytes: &[u8]) -> Option<StatusCode> {
 /// The CANCEL of §9.1 for a parsed INVITE.
 fn build_cancel(invite: &Message<'_>) -> Vec<u8> {
     crate::transaction::hop_request(invite, "CANCEL", invite.header(HeaderName::To).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 3261 §19.3 (tags: at least 32 random bits) and §8.1.1.4
+    /// (Call-ID): the stack-buffer draws give exactly what new_tag and
+    /// new_call_id give from the same state, for a usual host and for one
+    /// too long for the buffer.
+    #[test]
+    fn rfc3261_19_3_stack_tag_and_call_id_are_the_same_draws() {
+        let long = "h".repeat(200);
+        for host in ["192.0.2.10", "pc33.atlanta.example.com", long.as_str()] {
+            let mut a = Endpoint::new(EndpointConfig::new(host, [7; 32]));
+            let mut b = Endpoint::new(EndpointConfig::new(host, [7; 32]));
+            for _ in 0..3 {
+                let mut buf = [0u8; TAG_LEN];
+                assert_eq!(a.fill_tag(&mut buf), b.new_tag());
+                let want = b.new_call_id();
+                assert_eq!(a.with_call_id(|c| String::from(c)), want);
+                assert!(want.ends_with(&alloc::format!("@{host}")));
+                assert_eq!(want.len(), CALL_ID_RANDOM + 1 + host.len());
+            }
+        }
+    }
 }

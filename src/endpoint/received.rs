@@ -9,10 +9,19 @@ use super::via::ViaStamp;
 use crate::message::{Limits, Message, ParseError};
 use crate::transport::{ConnectionId, Transport};
 
+/// What the parse borrows from, with where it came from: kept in the
+/// cell's one allocation, so that a [`Received`] handed through the event
+/// queues is a pointer and a tag, not the 56-byte [`Source`] beside them.
+#[derive(Debug)]
+struct Owner {
+    bytes: Bytes,
+    source: Source,
+}
+
 self_cell::self_cell!(
     /// The bytes and the parsed view over them, kept together.
     struct Parsed {
-        owner: Bytes,
+        owner: Owner,
         #[covariant]
         dependent: Message,
     }
@@ -45,11 +54,46 @@ type Shared<T> = alloc::rc::Rc<T>;
 ///
 /// It owns its bytes (a cheap [`Bytes`] handle, shared with the
 /// transaction where one keeps it) and the parse result, so the TU reads
-/// typed headers without parsing again. Cloning it shares both.
-#[derive(Clone, Debug)]
+/// typed headers without parsing again. A clone shares the bytes; it
+/// shares the parse too once the message is [`into_shared`](Self::into_shared)
+/// (as the UA core holds the INVITE it answers later), and otherwise parses
+/// the bytes again, under the same limits: most received messages are read
+/// once and dropped, and sharing would cost them an allocation each.
+#[derive(Debug)]
 pub struct Received {
-    parsed: Shared<Parsed>,
-    source: Source,
+    parsed: Holder,
+}
+
+/// The parse, held alone (as nearly every received message is: the TU
+/// reads it and drops it) or shared.
+///
+/// Sharing needs a counted allocation of its own beside the cell's, so a
+/// message gets one only when something keeps it while the TU has it too.
+#[derive(Debug)]
+enum Holder {
+    Alone(Parsed),
+    Shared(Shared<Parsed>),
+}
+
+impl Clone for Received {
+    fn clone(&self) -> Self {
+        let parsed = match &self.parsed {
+            Holder::Shared(p) => Holder::Shared(p.clone()),
+            Holder::Alone(p) => {
+                // The same bytes under the same limits: the parse is a pure
+                // function of both, so it succeeds as it did the first time
+                // and gives the same message.
+                let limits = p.borrow_dependent().limits;
+                let owner = p.borrow_owner();
+                let owner = Owner { bytes: owner.bytes.clone(), source: owner.source };
+                let mut again = Parsed::new(owner, |o| Message::unparsed(&o.bytes, &limits));
+                let parsed = again.with_dependent_mut(|_, m| m.parse_in_place(&limits));
+                debug_assert!(parsed.is_ok(), "a received message parses again");
+                Holder::Alone(again)
+            }
+        };
+        Received { parsed }
+    }
 }
 
 impl Received {
@@ -57,15 +101,33 @@ impl Received {
     pub(crate) fn parse(bytes: Bytes, limits: &Limits, source: Source) -> Result<Received, ParseError> {
         // The message is parsed where it stays, inside the cell, instead of
         // being parsed on the stack and moved in (it is nearly 2 KB).
-        let mut parsed = Parsed::new(bytes, |b| Message::unparsed(b, limits));
+        let mut parsed = Parsed::new(Owner { bytes, source }, |o| Message::unparsed(&o.bytes, limits));
         parsed.with_dependent_mut(|_, m| m.parse_in_place(limits))?;
-        Ok(Received { parsed: Shared::new(parsed), source })
+        Ok(Received { parsed: Holder::Alone(parsed) })
+    }
+
+    /// The same message, held so that its clones share the parse instead
+    /// of parsing the bytes again (one small allocation, once): for a TU
+    /// that keeps the message while handing it on, as the UA core keeps
+    /// the INVITE it will answer while the application gets it in an event.
+    pub fn into_shared(self) -> Received {
+        match self.parsed {
+            Holder::Alone(p) => Received { parsed: Holder::Shared(Shared::new(p)) },
+            Holder::Shared(_) => self,
+        }
+    }
+
+    fn cell(&self) -> &Parsed {
+        match &self.parsed {
+            Holder::Alone(p) => p,
+            Holder::Shared(p) => p,
+        }
     }
 
     /// The Via stamp of a request (computed again: it is needed only where
     /// a response or a forwarded request is built).
     pub(crate) fn stamp(&self) -> Option<ViaStamp> {
-        super::via::via_stamp(self.message(), &self.source)
+        super::via::via_stamp(self.message(), self.source())
     }
 
     /// The top Via value with the `received` and `rport` parameters that
@@ -79,17 +141,72 @@ impl Received {
 
     /// The parsed message.
     pub fn message(&self) -> &Message<'_> {
-        self.parsed.borrow_dependent()
+        self.cell().borrow_dependent()
     }
 
     /// The bytes as received. (The `received` and `rport` of RFC 3261
     /// §18.2.1 are in [`stamped_top_via`](Self::stamped_top_via).)
     pub fn bytes(&self) -> &Bytes {
-        self.parsed.borrow_owner()
+        &self.cell().borrow_owner().bytes
     }
 
     /// Where it came from.
     pub fn source(&self) -> &Source {
-        &self.source
+        &self.cell().borrow_owner().source
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INVITE: &[u8] = b"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;rport\r\n\
+Max-Forwards: 70\r\nTo: <sip:bob@biloxi.example.com>\r\n\
+From: <sip:alice@atlanta.example.com>;tag=1928301774\r\nCall-ID: a84b4c76e66710\r\n\
+CSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n";
+
+    fn received() -> Received {
+        let source =
+            Source { transport: Transport::Udp, peer: "192.0.2.4:5060".parse().unwrap(), connection: None };
+        Received::parse(Bytes::from_static(INVITE), &Limits::DEFAULT, source).unwrap()
+    }
+
+    fn same(a: &Received, b: &Received) {
+        let (m, n) = (a.message(), b.message());
+        assert_eq!(a.bytes(), b.bytes());
+        assert_eq!(a.source(), b.source());
+        assert_eq!(m.method(), n.method());
+        assert_eq!(m.call_id().ok(), n.call_id().ok());
+        assert_eq!(m.cseq().ok().map(|c| c.seq), n.cseq().ok().map(|c| c.seq));
+        assert_eq!(m.from().ok().and_then(|f| f.tag()), n.from().ok().and_then(|f| f.tag()));
+        assert_eq!(m.top_via().ok().and_then(|v| v.branch()), n.top_via().ok().and_then(|v| v.branch()));
+        assert_eq!(m.limits, n.limits);
+        assert_eq!(a.stamped_top_via(), b.stamped_top_via());
+    }
+
+    /// RFC 3261 §17.2.3, §18.2.1: a clone is the same message, whether it
+    /// parses the bytes again (held alone) or shares the parse (held
+    /// shared); only the shared one points at the very same parse.
+    #[test]
+    fn rfc3261_18_2_1_received_clone_is_the_same_message() {
+        let alone = received();
+        let again = alone.clone();
+        same(&alone, &again);
+        assert!(!core::ptr::eq(alone.message(), again.message()), "held alone, a clone parses again");
+        let shared = alone.into_shared();
+        let copy = shared.clone();
+        same(&shared, &copy);
+        assert!(core::ptr::eq(shared.message(), copy.message()), "held shared, clones share the parse");
+        same(&shared.into_shared(), &copy);
+    }
+
+    /// A received message goes through the endpoint's and the UA's output
+    /// queues inside every event: it stays a pointer and a tag, its source
+    /// in the cell's allocation.
+    #[test]
+    fn received_is_a_pointer_and_a_tag() {
+        assert!(core::mem::size_of::<Received>() <= 2 * core::mem::size_of::<usize>());
+        assert_eq!(received().source().peer, "192.0.2.4:5060".parse().unwrap());
     }
 }

@@ -6,10 +6,9 @@
 use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::vec::Vec;
 use core::cmp::Reverse;
-use core::hash::Hasher;
-
 use hashbrown::HashTable;
-use siphasher::sip::SipHasher13;
+
+use super::hash::KeyedHash;
 
 use crate::time::Instant;
 use crate::transaction::key::Key;
@@ -74,7 +73,7 @@ pub(crate) struct Table<T> {
     len: usize,
     by_key: HashTable<u32>,
     by_merge_key: HashTable<u32>,
-    keys: (u64, u64),
+    hasher: KeyedHash,
     /// Wake-ups, earliest first: those scheduled no earlier than the last
     /// one queued (nearly all: every transaction's timers run a fixed
     /// time from now) wait in `in_order`, where a push and a pop cost
@@ -92,7 +91,7 @@ impl<T: Indexed> Table<T> {
             len: 0,
             by_key: HashTable::new(),
             by_merge_key: HashTable::new(),
-            keys,
+            hasher: KeyedHash::new(keys),
             timers: BinaryHeap::new(),
             in_order: VecDeque::new(),
         }
@@ -102,10 +101,8 @@ impl<T: Indexed> Table<T> {
         self.len
     }
 
-    fn hash(keys: (u64, u64), key: &Key) -> u64 {
-        let mut h = SipHasher13::new_with_keys(keys.0, keys.1);
-        h.write(key.as_bytes());
-        h.finish()
+    fn hash(hasher: &KeyedHash, key: &Key) -> u64 {
+        hasher.hash(key.as_bytes())
     }
 
     fn id_of(&self, slot: u32) -> TransactionId {
@@ -139,7 +136,7 @@ impl<T: Indexed> Table<T> {
     /// The index hash of `key`, for [`find_hashed`](Self::find_hashed)
     /// and [`insert_hashed`](Self::insert_hashed).
     pub(crate) fn hash_of(&self, key: &Key) -> u64 {
-        Self::hash(self.keys, key)
+        Self::hash(&self.hasher, key)
     }
 
     /// [`find`](Self::find) with the key's hash already computed.
@@ -169,24 +166,35 @@ impl<T: Indexed> Table<T> {
     /// [`insert`](Self::insert) with the hashes of the key and of the
     /// merge key (if any) already computed ([`hash_of`](Self::hash_of)).
     pub(crate) fn insert_hashed(&mut self, value: T, h: u64, mh: Option<u64>) -> TransactionId {
-        let keys = self.keys;
-        debug_assert_eq!(h, Self::hash(keys, value.key()));
-        debug_assert_eq!(mh, value.merge_key().map(|k| Self::hash(keys, k)));
+        self.insert_hashed_with(h, mh, || value)
+    }
+
+    /// [`insert_hashed`](Self::insert_hashed) of the value `make` returns,
+    /// made once its slot is known, so that it can be written where it
+    /// stays (an entry is several hundred bytes: built on the caller's
+    /// stack, it was copied into the argument and again into the slot).
+    #[inline]
+    pub(crate) fn insert_hashed_with(
+        &mut self,
+        h: u64,
+        mh: Option<u64>,
+        make: impl FnOnce() -> T,
+    ) -> TransactionId {
         let merge_hash = mh.unwrap_or(0);
         let slot = match self.free.pop() {
-            Some(s) => {
-                let slot = &mut self.slots[s as usize];
-                slot.value = Some(value);
-                slot.hash = h;
-                slot.merge_hash = merge_hash;
-                s
-            }
+            Some(s) => s,
             None => {
                 let s = u32::try_from(self.slots.len()).expect("fewer than 2^32 transactions");
-                self.slots.push(Slot { generation: 0, value: Some(value), hash: h, merge_hash });
+                self.slots.push(Slot { generation: 0, value: None, hash: h, merge_hash });
                 s
             }
         };
+        let entry = &mut self.slots[slot as usize];
+        entry.hash = h;
+        entry.merge_hash = merge_hash;
+        let value = entry.value.insert(make());
+        debug_assert_eq!(h, Self::hash(&self.hasher, value.key()));
+        debug_assert_eq!(mh, value.merge_key().map(|k| Self::hash(&self.hasher, k)));
         self.len += 1;
         let slots = &self.slots;
         let rehash = |&s: &u32| slots.get(s as usize).map_or(0, |v| v.hash);

@@ -61,11 +61,11 @@ use bytes::Bytes;
 use hashbrown::HashTable;
 use rand_chacha::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
-use siphasher::sip::SipHasher13;
 
 use crate::dialog::{Dialog, DialogId, DialogKey, DialogRole, DialogState, UacSeed};
 use crate::endpoint::{
-    Destination, Endpoint, EndpointConfig, EndpointError, Event, Output, Received, TransactionId, Transmit,
+    Destination, Endpoint, EndpointConfig, EndpointError, Event, KeyedHash, Output, Received, TransactionId,
+    Transmit,
 };
 use crate::message::builder::{OwnedMessage, RequestBuilder, ResponseBuilder, response_to};
 use crate::message::{HeaderName, Message, Method, StatusCode};
@@ -545,9 +545,9 @@ fn trim<K: core::hash::Hash + Eq, V>(map: &mut IdMap<K, V>) {
 #[derive(Debug)]
 struct DialogIndex {
     table: HashTable<(u64, SessionId)>,
-    /// SipHash keys, from the seed: peers choose Call-IDs and tags, and
-    /// must not be able to force collisions.
-    keys: (u64, u64),
+    /// Keyed from the seed: peers choose Call-IDs and tags, and must not
+    /// be able to force collisions (see [`KeyedHash`]).
+    hasher: KeyedHash,
 }
 
 impl DialogIndex {
@@ -556,26 +556,24 @@ impl DialogIndex {
     /// once per session ([`Session::index_hash`]); they are few
     /// (`max_forks`), and the lookup compares whole IDs.
     fn hash(&self, call_id: &str, local_tag: &str) -> u64 {
-        use core::hash::Hasher;
-        let h = SipHasher13::new_with_keys(self.keys.0, self.keys.1);
         // The parts joined by a byte no Call-ID holds, so that they cannot
-        // run into each other. Joined on the stack and hashed in one pass
-        // when short (as IDs nearly always are): the streaming writes'
-        // tail bookkeeping costs about as much as the hashing. Both ways
-        // hash the same byte string, so they give the same value.
-        let mut buf = [0u8; 128];
+        // run into each other. Joined on the stack when short (as IDs
+        // nearly always are), into a vector otherwise: the same byte
+        // string, so the same value.
         let (c, t) = (call_id.as_bytes(), local_tag.as_bytes());
-        if let Some(b) = buf.get_mut(..c.len() + 1 + t.len()) {
+        let mut buf = [0u8; 128];
+        let join = |b: &mut [u8]| {
             b[..c.len()].copy_from_slice(c);
             b[c.len()] = 0xff;
             b[c.len() + 1..].copy_from_slice(t);
-            return h.hash(b);
+        };
+        if let Some(b) = buf.get_mut(..c.len() + 1 + t.len()) {
+            join(b);
+            return self.hasher.hash(b);
         }
-        let mut h = h;
-        h.write(c);
-        h.write_u8(0xff);
-        h.write(t);
-        h.finish()
+        let mut v = alloc::vec![0u8; c.len() + 1 + t.len()];
+        join(&mut v);
+        self.hasher.hash(&v)
     }
 
     /// The session holding the dialog with this ID.
@@ -812,7 +810,7 @@ impl UserAgent {
         let mut hash_seed = seed;
         hash_seed[7] ^= 0x69;
         let mut keys = ChaCha12Rng::from_seed(hash_seed);
-        let dialog_hash_keys = (keys.next_u64(), keys.next_u64());
+        let dialog_hasher = KeyedHash::new((keys.next_u64(), keys.next_u64()));
         UserAgent {
             contact_clean: crate::message::builder::is_clean(config.contact.as_bytes()),
             digest,
@@ -821,7 +819,7 @@ impl UserAgent {
             rng: ChaCha12Rng::from_seed(seed),
             next_session: 1,
             sessions: IdMap::default(),
-            by_dialog: DialogIndex { table: HashTable::new(), keys: dialog_hash_keys },
+            by_dialog: DialogIndex { table: HashTable::new(), hasher: dialog_hasher },
             by_transaction: IdMap::default(),
             by_server_tx: IdMap::default(),
             timers: BinaryHeap::new(),
@@ -957,14 +955,16 @@ impl UserAgent {
     /// `to`, with a fresh Call-ID and CSeq: complete it (body, headers) and
     /// pass it to [`invite`](Self::invite).
     pub fn new_invite(&mut self, request_uri: &str, from: &str, to: &str) -> RequestBuilder {
-        let tag = self.ep.new_tag();
-        let call_id = self.ep.new_call_id();
-        let seq = (self.rng.next_u32() & 0xffff) + 1;
-        RequestBuilder::new(Method::Invite, request_uri)
+        // The tag and the Call-ID are only copied into the request: drawn
+        // into stack buffers (the same draws as new_tag and new_call_id).
+        let mut tag = [0u8; crate::endpoint::TAG_LEN];
+        let tag = self.ep.fill_tag(&mut tag);
+        let b = RequestBuilder::new(Method::Invite, request_uri)
             .set_header_tagged(HeaderName::From, from.as_bytes(), tag.as_bytes())
-            .to(to)
-            .call_id(&call_id)
-            .cseq(seq)
+            .to(to);
+        let b = self.ep.with_call_id(|call_id| b.call_id(call_id));
+        let seq = (self.rng.next_u32() & 0xffff) + 1;
+        b.cseq(seq)
     }
 
     /// Places a call: sends `invite` (an INVITE without Via or Contact:
@@ -1591,8 +1591,10 @@ impl UserAgent {
         let mut s = Box::new(Session::new(DialogRole::Uas, destination));
         s.local_tag = self.ep.new_tag();
         s.next_rseq = (self.rng.next_u32() & 0x3fff_ffff) + 1;
-        let copy = request.clone();
-        let ev_request = request;
+        // Kept to be answered, and handed to the application: one parse,
+        // shared.
+        let ev_request = request.into_shared();
+        let copy = ev_request.clone();
         s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: false });
         self.sessions.insert(id, s);
         self.by_server_tx.insert(tx, id);
@@ -1613,6 +1615,7 @@ impl UserAgent {
             self.respond_status(now, tx, &request, StatusCode::SERVER_INTERNAL_ERROR, Some(secs));
             return;
         }
+        let request = request.into_shared();
         let copy = request.clone();
         s.pending = Some(PendingInvite { transaction: tx, request: copy, reinvite: true });
         self.by_server_tx.insert(tx, id);
@@ -2168,24 +2171,25 @@ mod tests {
     }
 
     /// RFC 3261 §12.2.2: a request is matched to its dialog by Call-ID and
-    /// tags, whatever their length: the dialog index hashes a long ID in
-    /// pieces and a short one in one pass, and both must give the value
+    /// tags, whatever their length: the dialog index joins a short ID on
+    /// the stack and a long one in a vector, and both must give the value
     /// the same bytes give.
     #[test]
     fn rfc3261_12_2_2_dialog_index_hash_same_for_any_length() {
         let a = ua([192, 0, 2, 1], "alice", 1);
         let idx = &a.by_dialog;
-        let stream = |c: &str, t: &str| {
-            use core::hash::Hasher;
-            let mut h = SipHasher13::new_with_keys(idx.keys.0, idx.keys.1);
-            h.write(c.as_bytes());
-            h.write_u8(0xff);
-            h.write(t.as_bytes());
-            h.finish()
+        let joined = |c: &str, t: &str| {
+            let mut v = alloc::vec::Vec::from(c.as_bytes());
+            v.push(0xff);
+            v.extend_from_slice(t.as_bytes());
+            idx.hasher.hash(&v)
         };
         let long = "c".repeat(200);
-        for (c, t) in [("a84b4c76e66710@pc33", "1928301774"), (long.as_str(), "t"), ("", "")] {
-            assert_eq!(idx.hash(c, t), stream(c, t), "{c}");
+        let edge = "c".repeat(126);
+        for (c, t) in
+            [("a84b4c76e66710@pc33", "1928301774"), (long.as_str(), "t"), (edge.as_str(), "t"), ("", "")]
+        {
+            assert_eq!(idx.hash(c, t), joined(c, t), "{c}");
         }
         assert_ne!(idx.hash("ab", "c"), idx.hash("a", "bc"));
     }
