@@ -613,10 +613,10 @@ fn ipv4_prefix(b: &[u8], i: usize) -> Option<([u8; 4], usize)> {
 /// run's end and whether it is an IPv4 address, a `hostname` (RFC 3261
 /// §25.1: labels of alphanumerics and inner hyphens, the top one starting
 /// with a letter, an optional trailing dot) or neither. A dotted string of
-/// digits is an address or nothing. Label by label, each label with the
-/// four-bytes-a-step class scan, so a name costs little more than finding
-/// its end; the result is that of [`parse_ipv4`] / [`is_hostname_shape`]
-/// on the run.
+/// digits is an address or nothing. Each label is checked where it ends
+/// (a few compares, no flags carried through the loop), so a name costs
+/// little more than finding its end; the result is that of [`parse_ipv4`]
+/// / [`is_hostname_shape`] on the run.
 #[inline(always)]
 fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
     if b.get(i).is_some_and(u8::is_ascii_digit) {
@@ -628,38 +628,49 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
             }
         }
     }
+    // Label by label: a label starts with an alphanumeric, runs over
+    // alphanumerics and hyphens (a plain byte loop: labels are short, the
+    // chunked scan's setup cost more than it saved) and does not end with
+    // a hyphen; a '.' starts the next one. The first byte that breaks the
+    // shape sends the rest of the run to a cold scan for its end.
     let mut j = i;
-    let mut ok = true;
-    let mut top_alpha = false;
+    let mut top = i;
     loop {
-        // Labels are short: a plain byte loop beats the chunked scan's
-        // setup.
-        let start = j;
+        match b.get(j) {
+            Some(&c) if URI_CLASS[c as usize] & C_LABEL != 0 && c != b'-' => {}
+            // After a '.', a byte that is no host byte at all ends the run
+            // with a trailing dot (`top` is still the last label's start).
+            Some(&c) if j > i && URI_CLASS[c as usize] & C_HOST == 0 => break,
+            None if j > i => break,
+            _ => return host_run_invalid(b, j),
+        }
+        top = j;
+        j += 1;
         while let Some(&c) = b.get(j) {
             if URI_CLASS[c as usize] & C_LABEL == 0 {
                 break;
             }
             j += 1;
         }
-        match (b.get(start), b.get(j.wrapping_sub(1))) {
-            (Some(&first), Some(&last)) if j > start => {
-                ok &= first != b'-' && last != b'-';
-                top_alpha = first.is_ascii_alphabetic();
-            }
-            _ => {
-                // An empty label: only a trailing dot after a label may
-                // leave one, at the end of the run.
-                if start == i || b.get(j) == Some(&b'.') {
-                    ok = false;
-                }
-            }
+        if b.get(j - 1) == Some(&b'-') {
+            return host_run_invalid(b, j);
         }
         if b.get(j) == Some(&b'.') {
             j += 1;
         } else {
-            return (j, if ok && top_alpha { HostRun::Name } else { HostRun::Invalid });
+            break;
         }
     }
+    // The top label starts with a letter (so a dotted quad is no name).
+    (j, if b.get(top).is_some_and(u8::is_ascii_alphabetic) { HostRun::Name } else { HostRun::Invalid })
+}
+
+/// The rest of a host run found malformed at `j`: its end, for the
+/// caller's error (or its reading of the run as a user part).
+#[cold]
+#[inline(never)]
+fn host_run_invalid(b: &[u8], j: usize) -> (usize, HostRun) {
+    (scan_uri_class(b, j, C_HOST), HostRun::Invalid)
 }
 
 impl<'a> Host<'a> {
