@@ -159,7 +159,7 @@ impl<'a> NameAddr<'a> {
         let (display_name, lt) = match bt.get(a) {
             Some(b'"') => {
                 // RFC 4475 §3.1.2.6: an unterminated quote is an error.
-                let end = lex::scan_quoted(bt, a).ok_or(err)?;
+                let end = scan_display_quoted(bt, a).ok_or(err)?;
                 let lt = lex::skip_lws(bt, end);
                 if bt.get(lt) != Some(&b'<') {
                     return Err(err);
@@ -239,10 +239,54 @@ impl<'a> NameAddr<'a> {
 /// is cut from it as text with no UTF-8 check.
 #[inline(always)]
 fn note_tag<'a>(tag: &mut Option<&'a str>, p: &lex::Param<'a>, seen: &mut bool, text: &'a str, end: usize) {
-    if !*seen && p.name.len() == 3 && lex::eq_ic(p.name, b"tag") {
+    // Tested before `seen`, so that the test is not a branch of its own
+    // (measured: -36 instr/msg against the other order).
+    let is_tag = is_tag_name(p.name);
+    if !*seen && is_tag {
         *seen = true;
         *tag = p.value.and_then(|v| text.get(end - v.len()..end));
     }
+}
+
+/// `name` is `tag` in any case. `c | 0x20` is `t`, `a` or `g` exactly
+/// when `c` is that letter in either case: the case-insensitive compare
+/// without folding both sides byte by byte.
+#[inline(always)]
+fn is_tag_name(name: &[u8]) -> bool {
+    matches!(name, &[t, a, g] if t | 0x20 == b't' && a | 0x20 == b'a' && g | 0x20 == b'g')
+}
+
+/// [`lex::scan_quoted`] of the quoted display name opening at `a`: the
+/// position just past its closing DQUOTE. Display names are short and the
+/// search there is a call into memchr over the rest of the value; here
+/// the first sixteen bytes after the DQUOTE are tested eight at a time for
+/// the bytes that matter inside a quoted string (RFC 3261 §25.1: DQUOTE
+/// ends it, `\` starts a quoted-pair, a line break must be a fold). The
+/// lowest flag of the has-a-zero-byte trick is exact, so a DQUOTE found
+/// first ends the string as scan_quoted would end it; anything else (an
+/// escape, a fold, a longer name) is left to scan_quoted itself.
+#[inline(always)]
+fn scan_display_quoted(v: &[u8], a: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut j = a + 1;
+    for _ in 0..2 {
+        let Some(w) = v.get(j..j + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) else {
+            break;
+        };
+        let w = u64::from_le_bytes(w);
+        let f = lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\\')))
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')));
+        if f != 0 {
+            let k = j + (f.trailing_zeros() / 8) as usize;
+            if v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
+                return Some(k + 1);
+            }
+            break;
+        }
+        j += 8;
+    }
+    lex::scan_quoted(v, a)
 }
 
 /// True for SP, HTAB, CR and LF, what trimming a value removes.
@@ -449,6 +493,56 @@ mod tests {
                 assert_eq!(slot, None, "{v:?}");
             }
         }
+    }
+
+    #[test]
+    fn rfc3261_25_1_display_name_quoted_scan_agrees_with_scan_quoted() {
+        // The word-at-a-time display-name scan against lex::scan_quoted on
+        // every string over the bytes that matter in a quoted string (and
+        // ordinary ones), at every start, up to the lengths its two words
+        // and its fallback cover.
+        const ALPHABET: &[u8] = b"\"\\\n\r a\t";
+        let mut buf = [0u8; 20];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..40_000usize {
+            let len = 1 + round % 20;
+            for c in buf.iter_mut().take(len) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Mostly ordinary bytes, as names are.
+                *c = if state % 4 == 0 { ALPHABET[(state >> 8) as usize % ALPHABET.len()] } else { b'x' };
+            }
+            buf[0] = b'"';
+            let s = &buf[..len];
+            for a in 0..len {
+                assert_eq!(scan_display_quoted(s, a), lex::scan_quoted(s, a), "{s:?} at {a}");
+            }
+        }
+        for s in
+            [&b"\"Alice Liddell\" <sip:a@b>"[..], b"\"a\\\"b\" <sip:a@b>", b"\"a\r\n b\"<x>", b"\"\"", b"\""]
+        {
+            assert_eq!(scan_display_quoted(s, 0), lex::scan_quoted(s, 0), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_19_3_tag_name_test_is_case_insensitive_compare() {
+        // Every byte at each position, the others from the spellings of
+        // "tag" and a few near misses, against eq_ignore_ascii_case.
+        let others = [b't', b'T', b'a', b'A', b'g', b'G', b'x', b'\r', b'-'];
+        for pos in 0..3 {
+            for c in 0..=255u8 {
+                for &o1 in &others {
+                    for &o2 in &others {
+                        let mut n = [o1, o2, o2];
+                        n[pos] = c;
+                        assert_eq!(is_tag_name(&n), n.eq_ignore_ascii_case(b"tag"), "{n:?}");
+                    }
+                }
+            }
+        }
+        assert!(!is_tag_name(b"ta") && !is_tag_name(b"tags") && !is_tag_name(b""));
     }
 
     #[test]
