@@ -1716,6 +1716,16 @@ impl<'a> Uri<'a> {
         Ok(u)
     }
 
+    /// [`Uri::parse_str`] straight into `out` (the Request-URI's place in
+    /// the request line): the URI is built where it is kept, not built in a
+    /// local, returned through a `Result` and copied twice (a `Uri` is 128
+    /// bytes). On error `out` is left as it was.
+    #[inline]
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn parse_str_into(s: &'a str, out: &mut Uri<'a>) -> Result<(), ParseError> {
+        Self::parse_prefix::<false>(s, &mut 0, out)
+    }
+
     /// As [`Uri::parse_str`], for bytes not yet known to be text (a URI is
     /// ASCII, so anything else is a syntax error).
     pub fn parse(s: &'a [u8]) -> Result<Uri<'a>, ParseError> {
@@ -3046,6 +3056,23 @@ mod differential {
 
     fn kind<T>(r: &Result<T, ParseError>) -> Option<ErrorKind> {
         r.as_ref().err().map(|e| e.kind)
+    }
+
+    #[test]
+    fn rfc3261_19_1_request_uri_parsed_into_its_place_as_by_value() {
+        // parse_str_into writes what parse_str returns, and leaves the
+        // place as it was on an error (over a URI an earlier parse left).
+        let old = Uri::parse_str("sip:old@h;lr").expect("valid");
+        for x in inputs() {
+            let Ok(t) = core::str::from_utf8(&x) else { continue };
+            let want = Uri::parse_str(t);
+            let mut place = old;
+            let got = Uri::parse_str_into(t, &mut place);
+            match want {
+                Ok(u) => assert_eq!((got, place), (Ok(()), u), "{t:?}"),
+                Err(e) => assert_eq!((got, place), (Err(e), old), "{t:?}"),
+            }
+        }
     }
 
     #[test]
