@@ -1007,9 +1007,41 @@ enum KnownParam {
 /// case: `c | 0x20` is a lower-case letter exactly when `c` is that letter
 /// in either case, and is `-` only for `-` or CR, which no parameter name
 /// holds (the caller's scan admitted only paramchars).
+///
+/// Names of four bytes or more are compared as two overlapping words
+/// (`transport`: bytes 0-7 and 1-8), OR-ing 0x20 onto every byte at once:
+/// the same per-byte test, a few instructions instead of four per byte.
 #[inline(always)]
 fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
-    name.len() == lower.len() && name.iter().zip(lower).all(|(&c, &l)| c | 0x20 == l)
+    #[inline(always)]
+    fn word<const N: usize>(s: &[u8], at: usize) -> Option<[u8; N]> {
+        s.get(at..at + N).and_then(|w| <[u8; N]>::try_from(w).ok())
+    }
+    let n = name.len();
+    if n != lower.len() {
+        return false;
+    }
+    if n >= 8 {
+        let (Some(a), Some(b), Some(x), Some(y)) =
+            (word::<8>(name, 0), word::<8>(name, n - 8), word::<8>(lower, 0), word::<8>(lower, n - 8))
+        else {
+            return false;
+        };
+        const FOLD: u64 = 0x2020_2020_2020_2020;
+        (u64::from_le_bytes(a) | FOLD) == u64::from_le_bytes(x)
+            && (u64::from_le_bytes(b) | FOLD) == u64::from_le_bytes(y)
+    } else if n >= 4 {
+        let (Some(a), Some(b), Some(x), Some(y)) =
+            (word::<4>(name, 0), word::<4>(name, n - 4), word::<4>(lower, 0), word::<4>(lower, n - 4))
+        else {
+            return false;
+        };
+        const FOLD: u32 = 0x2020_2020;
+        (u32::from_le_bytes(a) | FOLD) == u32::from_le_bytes(x)
+            && (u32::from_le_bytes(b) | FOLD) == u32::from_le_bytes(y)
+    } else {
+        name.iter().zip(lower).all(|(&c, &l)| c | 0x20 == l)
+    }
 }
 
 #[inline(always)]
@@ -3093,6 +3125,20 @@ mod differential {
                 }
             }
             assert!(!eq_lower(&lit[1..], lit));
+        }
+        // The word compare against the byte-wise definition at every
+        // length either word size covers, each byte position varied.
+        let lower = b"abcdefghijk-mnop";
+        for n in 0..=lower.len() {
+            let lit = &lower[..n];
+            for pos in 0..n {
+                for c in 0..=255u8 {
+                    let mut name = lit.to_vec();
+                    name[pos] = c;
+                    let bytewise = name.iter().zip(lit).all(|(&c, &l)| c | 0x20 == l);
+                    assert_eq!(eq_lower(&name, lit), bytewise, "{name:?}");
+                }
+            }
         }
     }
 
