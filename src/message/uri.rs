@@ -577,28 +577,46 @@ enum HostRun {
 /// The dotted quad at `i`, if one starts there, and the position after it
 /// (RFC 5954 `dec-octet`, tolerating leading zeros as the RFC 3261
 /// `1*3DIGIT` did). Whether the host ends there is the caller's question.
+///
+/// A dotted quad is at most fifteen bytes, so its reader never looks past
+/// the fifteenth byte from `i`. When sixteen bytes follow `i` (any host
+/// with a port, parameters or more text after it), they are read through
+/// a fixed window with the index masked to it, so no read has a bounds
+/// check of its own; nearer the end of the text each read is checked, a
+/// missing byte reading as 0 (neither digit nor dot, as `None` was).
 #[inline(always)]
 fn ipv4_prefix(b: &[u8], i: usize) -> Option<([u8; 4], usize)> {
-    #[inline(always)]
-    fn digit(b: &[u8], i: usize) -> Option<u32> {
-        let d = b.get(i)?.wrapping_sub(b'0');
+    let (addr, e) = match b.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        Some(w) => ipv4_read(|k| w[k & 15]),
+        None => ipv4_read(|k| b.get(i + k).copied().unwrap_or(0)),
+    }?;
+    Some((addr, i + e))
+}
+
+/// The reader of [`ipv4_prefix`], over the bytes `at(0)`, `at(1)`, ... of
+/// the text from the quad's start (`at(k)` is read for `k <= 14` only):
+/// each octet's one to three digits unrolled, each <= 255, dots between.
+#[inline(always)]
+fn ipv4_read(at: impl Fn(usize) -> u8) -> Option<([u8; 4], usize)> {
+    let digit = |k: usize| {
+        let d = at(k).wrapping_sub(b'0');
         (d < 10).then_some(u32::from(d))
-    }
+    };
     let mut out = [0u8; 4];
-    let mut j = i;
+    let mut j = 0;
     for (n, o) in out.iter_mut().enumerate() {
         if n > 0 {
-            if b.get(j) != Some(&b'.') {
+            if at(j) != b'.' {
                 return None;
             }
             j += 1;
         }
-        let mut v = digit(b, j)?;
+        let mut v = digit(j)?;
         j += 1;
-        if let Some(d) = digit(b, j) {
+        if let Some(d) = digit(j) {
             v = v * 10 + d;
             j += 1;
-            if let Some(d) = digit(b, j) {
+            if let Some(d) = digit(j) {
                 v = v * 10 + d;
                 j += 1;
             }
@@ -2155,6 +2173,61 @@ mod tests {
             b"999.1.1.1",
         ] {
             assert_eq!(parse_ipv4(bad), None, "{:?}", core::str::from_utf8(bad));
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_ipv4_window_reader_agrees_with_checked_reads() {
+        // The dotted-quad reader as it was, every read bounds-checked.
+        fn reference(b: &[u8], i: usize) -> Option<([u8; 4], usize)> {
+            let digit = |i: usize| b.get(i).and_then(|&c| c.checked_sub(b'0')).filter(|&d| d < 10);
+            let mut out = [0u8; 4];
+            let mut j = i;
+            for (n, o) in out.iter_mut().enumerate() {
+                if n > 0 {
+                    if b.get(j) != Some(&b'.') {
+                        return None;
+                    }
+                    j += 1;
+                }
+                let mut v = u32::from(digit(j)?);
+                j += 1;
+                for _ in 0..2 {
+                    let Some(d) = digit(j) else { break };
+                    v = v * 10 + u32::from(d);
+                    j += 1;
+                }
+                *o = u8::try_from(v).ok()?;
+            }
+            Some((out, j))
+        }
+        // Strings over digits, dots and a stop byte, read where they end
+        // the text (checked reads) and with more text after them (the
+        // window), from several starts.
+        const ALPHABET: &[u8] = b"0129.5x";
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut buf = [0u8; 40];
+        for round in 0..200_000usize {
+            let len = round % 20;
+            for c in buf.iter_mut().take(len) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *c = ALPHABET[(state >> 11) as usize % ALPHABET.len()];
+            }
+            let s = &buf[..len];
+            let mut padded = s.to_vec();
+            padded.extend_from_slice(b":5060;transport=udp>");
+            for i in 0..=len.min(3) {
+                let want = reference(s, i);
+                assert_eq!(ipv4_prefix(s, i), want, "{s:?} at {i}");
+                let got = ipv4_prefix(&padded, i);
+                // With text after it, a quad may read on where `s` ended.
+                assert_eq!(got, reference(&padded, i), "{padded:?} at {i}");
+                if want.is_some() {
+                    assert_eq!(got, want, "{padded:?} at {i}");
+                }
+            }
         }
     }
 
