@@ -80,9 +80,16 @@ impl<'a> NameAddr<'a> {
         // its URI) through a `Result` is a copy.
         let mut a = NameAddr::placeholder_at(v);
         let rest = Self::parse_unchecked_params(v, name, &mut a)?;
-        // The tag is found while the parameters are checked, in one pass.
+        // The tag is found while the parameters are checked, in one pass;
+        // a `;tag=` first, as From and To nearly always have it, without
+        // the general parameter walk.
         let mut seen_tag = false;
         let mut params = a.params;
+        if let Some((tag, end)) = leading_tag(rest) {
+            a.tag = Some(tag);
+            seen_tag = true;
+            params = params.resumed_at(end);
+        }
         while let Some(p) = params.next_kind() {
             let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
@@ -114,9 +121,16 @@ impl<'a> NameAddr<'a> {
     #[cfg_attr(not(test), allow(dead_code))]
     fn parse_in_place(v: &'a str, name: HeaderName, a: &mut NameAddr<'a>) -> Result<(), ParseError> {
         let rest = Self::parse_unchecked_params(v, name, a)?;
-        // The tag is found while the parameters are checked, in one pass.
+        // The tag is found while the parameters are checked, in one pass;
+        // a `;tag=` first, as From and To nearly always have it, without
+        // the general parameter walk.
         let mut seen_tag = false;
         let mut params = a.params;
+        if let Some((tag, end)) = leading_tag(rest) {
+            a.tag = Some(tag);
+            seen_tag = true;
+            params = params.resumed_at(end);
+        }
         while let Some(p) = params.next_kind() {
             let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
@@ -246,6 +260,25 @@ fn note_tag<'a>(tag: &mut Option<&'a str>, p: &lex::Param<'a>, seen: &mut bool, 
         *seen = true;
         *tag = p.value.and_then(|v| text.get(end - v.len()..end));
     }
+}
+
+/// A `;tag=` at the start of the parameters `rest`, spelled without LWS
+/// and with a token value not followed by `:`: the tag and where it ends.
+/// That is what [`lex::Params`] reads there (first parameter `tag`, its
+/// value the token run, the walk resuming after it), found by one word
+/// test and the token scan; any other spelling is left to the walk.
+#[inline(always)]
+fn leading_tag(rest: &str) -> Option<(&str, usize)> {
+    let b = rest.as_bytes();
+    let &[semi, t, a, g, eq] = b.first_chunk::<5>()?;
+    if semi != b';' || eq != b'=' || !is_tag_name(&[t, a, g]) {
+        return None;
+    }
+    let e = lex::scan_token(b, 5);
+    if e == 5 || b.get(e) == Some(&b':') {
+        return None;
+    }
+    Some((rest.get(5..e)?, e))
 }
 
 /// `name` is `tag` in any case. `c | 0x20` is `t`, `a` or `g` exactly
@@ -543,6 +576,57 @@ mod tests {
             }
         }
         assert!(!is_tag_name(b"ta") && !is_tag_name(b"tags") && !is_tag_name(b""));
+    }
+
+    #[test]
+    fn rfc3261_19_3_leading_tag_read_as_the_parameter_walk_reads_it() {
+        let seeds = [
+            ";tag=1928301774",
+            ";TaG=a6c85cf;x=1",
+            ";tag=a:b",
+            ";tag= x",
+            ";tag =x",
+            "; tag=x",
+            ";tag=\"q\"",
+            ";tag=[::1]",
+            ";tag=;x",
+            ";tag",
+            ";tags=1",
+            ";tag=a b;tag=c",
+            ";tag=a;tag=b",
+            ";x=1;tag=y",
+            ";tag=a\r\n ;y",
+        ];
+        let mut n = 0;
+        for seed in seeds {
+            for cut in 0..=seed.len() {
+                let Some(s) = seed.get(..cut) else { continue };
+                // The walk's first parameter, and where it left off.
+                let mut walk = lex::Params::new(s.as_bytes());
+                let first = walk.next_kind();
+                if let Some((tag, end)) = leading_tag(s) {
+                    n += 1;
+                    let Some(Ok((p, _))) = first else { panic!("{s:?}: walk fails") };
+                    assert!(is_tag_name(p.name), "{s:?}");
+                    assert_eq!(p.value, Some(tag.as_bytes()), "{s:?}");
+                    assert_eq!(walk.offset(), end, "{s:?}");
+                }
+                // The whole value: the tag is the first tag parameter's
+                // value, as a lookup finds it; errors where the walk fails
+                // (over the parameters as the value's trimming leaves them).
+                let v = std::format!("<sip:a@b>{s}");
+                let walked = lex::Params::new(lex::trim_lws(s.as_bytes()));
+                match NameAddr::parse_for_str(&v, HeaderName::To) {
+                    Ok(a) => {
+                        assert!(walked.validate().is_ok(), "{v:?}");
+                        let want = walked.get("tag").flatten();
+                        assert_eq!(a.tag().map(str::as_bytes), want, "{v:?}");
+                    }
+                    Err(_) => assert!(walked.validate().is_err(), "{v:?}"),
+                }
+            }
+        }
+        assert!(n > 20, "{n}");
     }
 
     #[test]
