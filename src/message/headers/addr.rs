@@ -358,7 +358,11 @@ pub enum ContactValue<'a> {
 impl<'a> ContactValue<'a> {
     /// Parses one Contact value given as text.
     pub fn parse_str(v: &'a str) -> Result<ContactValue<'a>, ParseError> {
-        if lex::trim_lws(v.as_bytes()) == b"*" {
+        // `*` (§20.10). Only a value whose first byte past LWS is '*' (a
+        // display-name token may start with one too) is trimmed to see.
+        let b = v.as_bytes();
+        let first = b.iter().position(|&c| !is_lws_byte(c));
+        if first.is_some_and(|k| b.get(k) == Some(&b'*')) && lex::trim_lws(b) == b"*" {
             return Ok(ContactValue::Star);
         }
         const C: HeaderName = HeaderName::Contact;
@@ -679,6 +683,11 @@ mod tests {
     #[test]
     fn rfc3261_20_10_contact_star_expires_q_instance() {
         assert_eq!(ContactValue::parse(b" * ").unwrap(), ContactValue::Star);
+        assert_eq!(ContactValue::parse(b"\r\n\t*").unwrap(), ContactValue::Star);
+        // A display-name token may start with '*' too.
+        let c = ContactValue::parse(b"*x <sip:a@b>").unwrap();
+        assert_eq!(c.addr().unwrap().display_name, Some(DisplayName::Tokens(b"*x")));
+        assert!(ContactValue::parse(b"* *").is_err() && ContactValue::parse(b"").is_err());
         let c = ContactValue::parse(
             br#"<sip:alice@192.0.2.4;ob>;expires=3600;q=0.7;+sip.instance="<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>";reg-id=1"#,
         )
