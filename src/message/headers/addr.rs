@@ -381,7 +381,12 @@ impl<'a> ContactValue<'a> {
             let Some(value) = p.value else { continue };
             match (p.name.len(), p.name[0] | 0x20) {
                 (7, b'e') if lex::eq_ic(p.name, b"expires") => {
-                    super::scalar::parse_u32_field(value, C)?;
+                    // One to nine digits cannot overflow: checked here,
+                    // without the call; anything else as the field rule.
+                    let short = (1..=9).contains(&value.len()) && value.iter().all(u8::is_ascii_digit);
+                    if !short {
+                        super::scalar::parse_u32_field(value, C)?;
+                    }
                 }
                 (1, b'q') => {
                     parse_qvalue(value).ok_or(ParseError::header(C))?;
@@ -699,6 +704,14 @@ mod tests {
         assert_eq!(c.uri().unwrap().sip().unwrap().host, Host::Ipv4([192, 0, 2, 4]));
         // RFC 4475 §3.1.2.4: expires above 2**32-1.
         assert!(ContactValue::parse(b"<sip:a@b>;expires=280297596632815").is_err());
+        assert_eq!(
+            ContactValue::parse(b"<sip:a@b>;expires=4294967296").unwrap_err().kind,
+            ErrorKind::OutOfRange
+        );
+        assert!(ContactValue::parse(b"<sip:a@b>;expires=4294967295").is_ok());
+        assert!(ContactValue::parse(b"<sip:a@b>;expires=999999999").is_ok());
+        assert!(ContactValue::parse(b"<sip:a@b>;expires=12a").is_err());
+        assert!(ContactValue::parse(b"<sip:a@b>;expires=-1").is_err());
         assert!(ContactValue::parse(b"<sip:a@b>;q=2").is_err());
         // Valueless `q` / `expires` are contact-extensions (generic-param).
         let bare = ContactValue::parse(b"<sip:a@b>;q;expires").unwrap();
