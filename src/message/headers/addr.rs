@@ -187,7 +187,9 @@ impl<'a> NameAddr<'a> {
             },
             _ => return Self::parse_addr_spec(v, a, z, name, out),
         };
-        let inner = v.get(lt + 1..z).ok_or(err)?;
+        // One-sided cuts here and below: a two-sided `str::get` is called
+        // out of line, with the same char-boundary checks.
+        let inner = v.get(..z).and_then(|t| t.get(lt + 1..)).ok_or(err)?;
         let mut gt = 0;
         Uri::parse_bracketed(inner, &mut gt, &mut out.uri)
             .map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
@@ -258,7 +260,7 @@ fn note_tag<'a>(tag: &mut Option<&'a str>, p: &lex::Param<'a>, seen: &mut bool, 
     let is_tag = is_tag_name(p.name);
     if !*seen && is_tag {
         *seen = true;
-        *tag = p.value.and_then(|v| text.get(end - v.len()..end));
+        *tag = p.value.and_then(|v| text.get(..end)?.get(end - v.len()..));
     }
 }
 
@@ -278,7 +280,7 @@ fn leading_tag(rest: &str) -> Option<(&str, usize)> {
     if e == 5 || b.get(e) == Some(&b':') {
         return None;
     }
-    Some((rest.get(5..e)?, e))
+    Some((rest.get(..e)?.get(5..)?, e))
 }
 
 /// `name` is `tag` in any case. `c | 0x20` is `t`, `a` or `g` exactly
