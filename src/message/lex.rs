@@ -586,6 +586,14 @@ impl<'a> Params<'a> {
         self.pos
     }
 
+    /// The same list with the iteration standing at `pos` of its text, as
+    /// if the parameters before `pos` had been read (for a caller that
+    /// read a leading one itself).
+    #[inline(always)]
+    pub(crate) fn resumed_at(self, pos: usize) -> Self {
+        Params { s: self.s, pos }
+    }
+
     /// Finds the first parameter named `name` (case-insensitive). Returns
     /// `Some(None)` for a parameter present without a value.
     pub fn get(&self, name: &str) -> Option<Option<&'a [u8]>> {

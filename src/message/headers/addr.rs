@@ -13,7 +13,7 @@ use crate::message::error::{Element, ErrorKind, ParseError};
 use crate::message::lex;
 use crate::message::name::HeaderName;
 use crate::message::parse::Message;
-use crate::message::uri::Uri;
+use crate::message::uri::{AbsoluteUri, Uri};
 
 /// A display name (RFC 3261 §25.1 `display-name`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,14 +51,21 @@ pub struct NameAddr<'a> {
 }
 
 impl<'a> NameAddr<'a> {
-    /// What a NameAddr is before the parser fills it in.
-    const PLACEHOLDER: NameAddr<'static> = NameAddr {
-        display_name: None,
-        uri: Uri::PLACEHOLDER,
-        bracketed: false,
-        params: lex::Params::EMPTY,
-        tag: None,
-    };
+    /// What a NameAddr is before the parser fills it in: no display name,
+    /// no parameters, and as its URI the empty text at the start of `v`. A
+    /// value made at run time is written field by field (a dozen stores),
+    /// where a 200-byte constant placeholder was a `memcpy` call.
+    #[inline(always)]
+    fn placeholder_at(v: &'a str) -> NameAddr<'a> {
+        let empty = v.get(..0).unwrap_or("");
+        NameAddr {
+            display_name: None,
+            uri: Uri::Other(AbsoluteUri { scheme: empty, raw: empty.as_bytes() }),
+            bracketed: false,
+            params: lex::Params::EMPTY,
+            tag: None,
+        }
+    }
 
     /// Parses one value; errors are reported against [`HeaderName::Other`]
     /// (use [`NameAddr::parse_for`] to name the header).
@@ -71,11 +78,18 @@ impl<'a> NameAddr<'a> {
     pub fn parse_for_str(v: &'a str, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
         // Filled in place: a NameAddr is large, and each move of it (or of
         // its URI) through a `Result` is a copy.
-        let mut a = NameAddr::PLACEHOLDER;
+        let mut a = NameAddr::placeholder_at(v);
         let rest = Self::parse_unchecked_params(v, name, &mut a)?;
-        // The tag is found while the parameters are checked, in one pass.
+        // The tag is found while the parameters are checked, in one pass;
+        // a `;tag=` first, as From and To nearly always have it, without
+        // the general parameter walk.
         let mut seen_tag = false;
         let mut params = a.params;
+        if let Some((tag, end)) = leading_tag(rest) {
+            a.tag = Some(tag);
+            seen_tag = true;
+            params = params.resumed_at(end);
+        }
         while let Some(p) = params.next_kind() {
             let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
@@ -92,7 +106,7 @@ impl<'a> NameAddr<'a> {
         name: HeaderName,
         out: &mut Option<NameAddr<'a>>,
     ) -> Result<(), ParseError> {
-        let a = out.insert(NameAddr::PLACEHOLDER);
+        let a = out.insert(NameAddr::placeholder_at(v));
         let r = Self::parse_in_place(v, name, a);
         if r.is_err() {
             *out = None;
@@ -107,9 +121,16 @@ impl<'a> NameAddr<'a> {
     #[cfg_attr(not(test), allow(dead_code))]
     fn parse_in_place(v: &'a str, name: HeaderName, a: &mut NameAddr<'a>) -> Result<(), ParseError> {
         let rest = Self::parse_unchecked_params(v, name, a)?;
-        // The tag is found while the parameters are checked, in one pass.
+        // The tag is found while the parameters are checked, in one pass;
+        // a `;tag=` first, as From and To nearly always have it, without
+        // the general parameter walk.
         let mut seen_tag = false;
         let mut params = a.params;
+        if let Some((tag, end)) = leading_tag(rest) {
+            a.tag = Some(tag);
+            seen_tag = true;
+            params = params.resumed_at(end);
+        }
         while let Some(p) = params.next_kind() {
             let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
@@ -152,7 +173,7 @@ impl<'a> NameAddr<'a> {
         let (display_name, lt) = match bt.get(a) {
             Some(b'"') => {
                 // RFC 4475 §3.1.2.6: an unterminated quote is an error.
-                let end = lex::scan_quoted(bt, a).ok_or(err)?;
+                let end = scan_display_quoted(bt, a).ok_or(err)?;
                 let lt = lex::skip_lws(bt, end);
                 if bt.get(lt) != Some(&b'<') {
                     return Err(err);
@@ -166,7 +187,9 @@ impl<'a> NameAddr<'a> {
             },
             _ => return Self::parse_addr_spec(v, a, z, name, out),
         };
-        let inner = v.get(lt + 1..z).ok_or(err)?;
+        // One-sided cuts here and below: a two-sided `str::get` is called
+        // out of line, with the same char-boundary checks.
+        let inner = v.get(..z).and_then(|t| t.get(lt + 1..)).ok_or(err)?;
         let mut gt = 0;
         Uri::parse_bracketed(inner, &mut gt, &mut out.uri)
             .map_err(|e| ParseError::new(Element::Header(name), e.kind))?;
@@ -232,10 +255,73 @@ impl<'a> NameAddr<'a> {
 /// is cut from it as text with no UTF-8 check.
 #[inline(always)]
 fn note_tag<'a>(tag: &mut Option<&'a str>, p: &lex::Param<'a>, seen: &mut bool, text: &'a str, end: usize) {
-    if !*seen && p.name.len() == 3 && lex::eq_ic(p.name, b"tag") {
+    // Tested before `seen`, so that the test is not a branch of its own
+    // (measured: -36 instr/msg against the other order).
+    let is_tag = is_tag_name(p.name);
+    if !*seen && is_tag {
         *seen = true;
-        *tag = p.value.and_then(|v| text.get(end - v.len()..end));
+        *tag = p.value.and_then(|v| text.get(..end)?.get(end - v.len()..));
     }
+}
+
+/// A `;tag=` at the start of the parameters `rest`, spelled without LWS
+/// and with a token value not followed by `:`: the tag and where it ends.
+/// That is what [`lex::Params`] reads there (first parameter `tag`, its
+/// value the token run, the walk resuming after it), found by one word
+/// test and the token scan; any other spelling is left to the walk.
+#[inline(always)]
+fn leading_tag(rest: &str) -> Option<(&str, usize)> {
+    let b = rest.as_bytes();
+    let &[semi, t, a, g, eq] = b.first_chunk::<5>()?;
+    if semi != b';' || eq != b'=' || !is_tag_name(&[t, a, g]) {
+        return None;
+    }
+    let e = lex::scan_token(b, 5);
+    if e == 5 || b.get(e) == Some(&b':') {
+        return None;
+    }
+    Some((rest.get(..e)?.get(5..)?, e))
+}
+
+/// `name` is `tag` in any case. `c | 0x20` is `t`, `a` or `g` exactly
+/// when `c` is that letter in either case: the case-insensitive compare
+/// without folding both sides byte by byte.
+#[inline(always)]
+fn is_tag_name(name: &[u8]) -> bool {
+    matches!(name, &[t, a, g] if t | 0x20 == b't' && a | 0x20 == b'a' && g | 0x20 == b'g')
+}
+
+/// [`lex::scan_quoted`] of the quoted display name opening at `a`: the
+/// position just past its closing DQUOTE. Display names are short and the
+/// search there is a call into memchr over the rest of the value; here
+/// the first sixteen bytes after the DQUOTE are tested eight at a time for
+/// the bytes that matter inside a quoted string (RFC 3261 §25.1: DQUOTE
+/// ends it, `\` starts a quoted-pair, a line break must be a fold). The
+/// lowest flag of the has-a-zero-byte trick is exact, so a DQUOTE found
+/// first ends the string as scan_quoted would end it; anything else (an
+/// escape, a fold, a longer name) is left to scan_quoted itself.
+#[inline(always)]
+fn scan_display_quoted(v: &[u8], a: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut j = a + 1;
+    for _ in 0..2 {
+        let Some(w) = v.get(j..j + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) else {
+            break;
+        };
+        let w = u64::from_le_bytes(w);
+        let f = lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\\')))
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')));
+        if f != 0 {
+            let k = j + (f.trailing_zeros() / 8) as usize;
+            if v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
+                return Some(k + 1);
+            }
+            break;
+        }
+        j += 8;
+    }
+    lex::scan_quoted(v, a)
 }
 
 /// True for SP, HTAB, CR and LF, what trimming a value removes.
@@ -274,11 +360,15 @@ pub enum ContactValue<'a> {
 impl<'a> ContactValue<'a> {
     /// Parses one Contact value given as text.
     pub fn parse_str(v: &'a str) -> Result<ContactValue<'a>, ParseError> {
-        const C: HeaderName = HeaderName::Contact;
-        if lex::trim_lws(v.as_bytes()) == b"*" {
+        // `*` (§20.10). Only a value whose first byte past LWS is '*' (a
+        // display-name token may start with one too) is trimmed to see.
+        let b = v.as_bytes();
+        let first = b.iter().position(|&c| !is_lws_byte(c));
+        if first.is_some_and(|k| b.get(k) == Some(&b'*')) && lex::trim_lws(b) == b"*" {
             return Ok(ContactValue::Star);
         }
-        let mut a = NameAddr::PLACEHOLDER;
+        const C: HeaderName = HeaderName::Contact;
+        let mut a = NameAddr::placeholder_at(v);
         let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
         // The contact-params are checked in one pass, the scalar ones by
         // value (RFC 4475 §3.1.2.4: an expires above 2**32-1 is invalid).
@@ -293,7 +383,12 @@ impl<'a> ContactValue<'a> {
             let Some(value) = p.value else { continue };
             match (p.name.len(), p.name[0] | 0x20) {
                 (7, b'e') if lex::eq_ic(p.name, b"expires") => {
-                    super::scalar::parse_u32_field(value, C)?;
+                    // One to nine digits cannot overflow: checked here,
+                    // without the call; anything else as the field rule.
+                    let short = (1..=9).contains(&value.len()) && value.iter().all(u8::is_ascii_digit);
+                    if !short {
+                        super::scalar::parse_u32_field(value, C)?;
+                    }
                 }
                 (1, b'q') => {
                     parse_qvalue(value).ok_or(ParseError::header(C))?;
@@ -445,6 +540,107 @@ mod tests {
     }
 
     #[test]
+    fn rfc3261_25_1_display_name_quoted_scan_agrees_with_scan_quoted() {
+        // The word-at-a-time display-name scan against lex::scan_quoted on
+        // every string over the bytes that matter in a quoted string (and
+        // ordinary ones), at every start, up to the lengths its two words
+        // and its fallback cover.
+        const ALPHABET: &[u8] = b"\"\\\n\r a\t";
+        let mut buf = [0u8; 20];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..40_000usize {
+            let len = 1 + round % 20;
+            for c in buf.iter_mut().take(len) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Mostly ordinary bytes, as names are.
+                *c = if state % 4 == 0 { ALPHABET[(state >> 8) as usize % ALPHABET.len()] } else { b'x' };
+            }
+            buf[0] = b'"';
+            let s = &buf[..len];
+            for a in 0..len {
+                assert_eq!(scan_display_quoted(s, a), lex::scan_quoted(s, a), "{s:?} at {a}");
+            }
+        }
+        for s in
+            [&b"\"Alice Liddell\" <sip:a@b>"[..], b"\"a\\\"b\" <sip:a@b>", b"\"a\r\n b\"<x>", b"\"\"", b"\""]
+        {
+            assert_eq!(scan_display_quoted(s, 0), lex::scan_quoted(s, 0), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_19_3_tag_name_test_is_case_insensitive_compare() {
+        // Every byte at each position, the others from the spellings of
+        // "tag" and a few near misses, against eq_ignore_ascii_case.
+        let others = [b't', b'T', b'a', b'A', b'g', b'G', b'x', b'\r', b'-'];
+        for pos in 0..3 {
+            for c in 0..=255u8 {
+                for &o1 in &others {
+                    for &o2 in &others {
+                        let mut n = [o1, o2, o2];
+                        n[pos] = c;
+                        assert_eq!(is_tag_name(&n), n.eq_ignore_ascii_case(b"tag"), "{n:?}");
+                    }
+                }
+            }
+        }
+        assert!(!is_tag_name(b"ta") && !is_tag_name(b"tags") && !is_tag_name(b""));
+    }
+
+    #[test]
+    fn rfc3261_19_3_leading_tag_read_as_the_parameter_walk_reads_it() {
+        let seeds = [
+            ";tag=1928301774",
+            ";TaG=a6c85cf;x=1",
+            ";tag=a:b",
+            ";tag= x",
+            ";tag =x",
+            "; tag=x",
+            ";tag=\"q\"",
+            ";tag=[::1]",
+            ";tag=;x",
+            ";tag",
+            ";tags=1",
+            ";tag=a b;tag=c",
+            ";tag=a;tag=b",
+            ";x=1;tag=y",
+            ";tag=a\r\n ;y",
+        ];
+        let mut n = 0;
+        for seed in seeds {
+            for cut in 0..=seed.len() {
+                let Some(s) = seed.get(..cut) else { continue };
+                // The walk's first parameter, and where it left off.
+                let mut walk = lex::Params::new(s.as_bytes());
+                let first = walk.next_kind();
+                if let Some((tag, end)) = leading_tag(s) {
+                    n += 1;
+                    let Some(Ok((p, _))) = first else { panic!("{s:?}: walk fails") };
+                    assert!(is_tag_name(p.name), "{s:?}");
+                    assert_eq!(p.value, Some(tag.as_bytes()), "{s:?}");
+                    assert_eq!(walk.offset(), end, "{s:?}");
+                }
+                // The whole value: the tag is the first tag parameter's
+                // value, as a lookup finds it; errors where the walk fails
+                // (over the parameters as the value's trimming leaves them).
+                let v = std::format!("<sip:a@b>{s}");
+                let walked = lex::Params::new(lex::trim_lws(s.as_bytes()));
+                match NameAddr::parse_for_str(&v, HeaderName::To) {
+                    Ok(a) => {
+                        assert!(walked.validate().is_ok(), "{v:?}");
+                        let want = walked.get("tag").flatten();
+                        assert_eq!(a.tag().map(str::as_bytes), want, "{v:?}");
+                    }
+                    Err(_) => assert!(walked.validate().is_err(), "{v:?}"),
+                }
+            }
+        }
+        assert!(n > 20, "{n}");
+    }
+
+    #[test]
     fn rfc3261_25_1_name_addr_forms() {
         let a = na(br#""A. G. Bell \"x\"" <sip:agb@bell-telephone.com> ;tag=a48s"#).unwrap();
         assert_eq!(a.display_name, Some(DisplayName::Quoted(br#"A. G. Bell \"x\""#)));
@@ -494,6 +690,11 @@ mod tests {
     #[test]
     fn rfc3261_20_10_contact_star_expires_q_instance() {
         assert_eq!(ContactValue::parse(b" * ").unwrap(), ContactValue::Star);
+        assert_eq!(ContactValue::parse(b"\r\n\t*").unwrap(), ContactValue::Star);
+        // A display-name token may start with '*' too.
+        let c = ContactValue::parse(b"*x <sip:a@b>").unwrap();
+        assert_eq!(c.addr().unwrap().display_name, Some(DisplayName::Tokens(b"*x")));
+        assert!(ContactValue::parse(b"* *").is_err() && ContactValue::parse(b"").is_err());
         let c = ContactValue::parse(
             br#"<sip:alice@192.0.2.4;ob>;expires=3600;q=0.7;+sip.instance="<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>";reg-id=1"#,
         )
@@ -505,6 +706,14 @@ mod tests {
         assert_eq!(c.uri().unwrap().sip().unwrap().host, Host::Ipv4([192, 0, 2, 4]));
         // RFC 4475 §3.1.2.4: expires above 2**32-1.
         assert!(ContactValue::parse(b"<sip:a@b>;expires=280297596632815").is_err());
+        assert_eq!(
+            ContactValue::parse(b"<sip:a@b>;expires=4294967296").unwrap_err().kind,
+            ErrorKind::OutOfRange
+        );
+        assert!(ContactValue::parse(b"<sip:a@b>;expires=4294967295").is_ok());
+        assert!(ContactValue::parse(b"<sip:a@b>;expires=999999999").is_ok());
+        assert!(ContactValue::parse(b"<sip:a@b>;expires=12a").is_err());
+        assert!(ContactValue::parse(b"<sip:a@b>;expires=-1").is_err());
         assert!(ContactValue::parse(b"<sip:a@b>;q=2").is_err());
         // Valueless `q` / `expires` are contact-extensions (generic-param).
         let bare = ContactValue::parse(b"<sip:a@b>;q;expires").unwrap();
