@@ -511,9 +511,9 @@ impl<'a> Message<'a> {
             return Ok(());
         };
         // Decoded straight into its place in the request line.
-        r.uri = match text {
-            Some(t) => Uri::parse_str(t),
-            None => Uri::parse(r.raw_uri),
+        match text {
+            Some(t) => Uri::parse_str_into(t, &mut r.uri),
+            None => Uri::parse(r.raw_uri).map(|u| r.uri = u),
         }
         .map_err(|e| ParseError::new(Element::RequestUri, e.kind))?;
         check_no_uri_headers(&r.uri)

@@ -1779,7 +1779,6 @@ impl<'a> Uri<'a> {
     /// local, returned through a `Result` and copied twice (a `Uri` is 128
     /// bytes). On error `out` is left as it was.
     #[inline]
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn parse_str_into(s: &'a str, out: &mut Uri<'a>) -> Result<(), ParseError> {
         Self::parse_prefix::<false>(s, &mut 0, out)
     }
