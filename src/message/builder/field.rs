@@ -230,11 +230,14 @@ impl Fields {
     /// builder does not grow its buffers field by field.
     #[inline]
     fn reserve_first(&mut self, value_len: usize) {
+        // A new vector in place of the empty one: `with_capacity`
+        // allocates directly, where `reserve` goes through the growth path
+        // (its overflow checks and `finish_grow`) for the same result.
         if self.list.capacity() == 0 {
-            self.list.reserve(FIRST_FIELDS);
+            self.list = Vec::with_capacity(FIRST_FIELDS);
         }
         if self.text.capacity() == 0 {
-            self.text.reserve(FIRST_TEXT.max(value_len + 64));
+            self.text = Vec::with_capacity(FIRST_TEXT.max(value_len + 64));
         }
     }
 
@@ -257,10 +260,20 @@ impl Fields {
     }
 
     /// Room for `fields` more fields and `text` more bytes of names and
-    /// values.
+    /// values. For fields that have no buffers yet (a builder just
+    /// started) they are allocated directly, as in
+    /// [`reserve_first`](Self::reserve_first).
     pub(super) fn reserve(&mut self, fields: usize, text: usize) {
-        self.list.reserve(fields);
-        self.text.reserve(text);
+        if self.list.capacity() == 0 {
+            self.list = Vec::with_capacity(fields);
+        } else {
+            self.list.reserve(fields);
+        }
+        if self.text.capacity() == 0 {
+            self.text = Vec::with_capacity(text);
+        } else {
+            self.text.reserve(text);
+        }
     }
 
     /// Writes `CRLF Name ": "` for `key` at the end of the text; returns
