@@ -249,8 +249,12 @@ impl ViaStamp {
             message.truncate(len - (old_end - new_end));
         }
         // The parts come from the stamp's own buffer, not from `message`.
-        let mut w = at;
-        for p in parts {
+        // The first is a prefix of the original via-parm (all of it, or
+        // what comes before a valueless rport), which already stands at
+        // `at`: only the rest is written.
+        let [kept, rest @ ..] = parts;
+        let mut w = at + kept.len();
+        for p in rest {
             message[w..w + p.len()].copy_from_slice(p);
             w += p.len();
         }
