@@ -249,8 +249,12 @@ impl ViaStamp {
             message.truncate(len - (old_end - new_end));
         }
         // The parts come from the stamp's own buffer, not from `message`.
-        let mut w = at;
-        for p in parts {
+        // The first is a prefix of the original via-parm (all of it, or
+        // what comes before a valueless rport), which already stands at
+        // `at`: only the rest is written.
+        let [kept, rest @ ..] = parts;
+        let mut w = at + kept.len();
+        for p in rest {
             message[w..w + p.len()].copy_from_slice(p);
             w += p.len();
         }
@@ -293,34 +297,88 @@ fn stamp_for(
         Some(next) => lex::trim_lws(field.get(..next.checked_sub(1)?)?),
         None => lex::trim_lws(field),
     };
-    let mut buf = Vec::with_capacity(value.len() + 64);
-    buf.extend_from_slice(value);
     let cut = if rport { valueless_rport(value) } else { None };
+    // The added parameters are written on the stack, then the buffer is
+    // allocated once at its size and filled with two copies (a push per
+    // digit group costs a length check and a copy call each).
+    let mut added = Added::default();
     if needs_received && !params.received {
-        buf.extend_from_slice(b";received=");
+        added.put(b";received=");
         match source.peer.ip() {
             // Written by hand: the formatter costs more than the rest of
             // the stamp.
             IpAddr::V4(a) => {
                 let [a, b, c, d] = a.octets();
-                push_decimal(&mut buf, a.into());
+                added.decimal(a.into());
                 for o in [b, c, d] {
-                    buf.push(b'.');
-                    push_decimal(&mut buf, o.into());
+                    added.put(b".");
+                    added.decimal(o.into());
                 }
             }
             ip @ IpAddr::V6(_) => {
                 let mut text = heapless::String::<48>::new();
                 let _ = write!(text, "{ip}");
-                buf.extend_from_slice(text.as_bytes());
+                added.put(text.as_bytes());
             }
         }
     }
     if rport {
-        buf.extend_from_slice(b";rport=");
-        push_decimal(&mut buf, source.peer.port());
+        added.put(b";rport=");
+        added.decimal(source.peer.port());
     }
+    let added = added.as_bytes();
+    let mut buf = Vec::with_capacity(value.len() + added.len());
+    buf.extend_from_slice(value);
+    buf.extend_from_slice(added);
     Some(ViaStamp { buf, split: value.len(), cut })
+}
+
+/// The parameters a stamp adds, written on the stack: `;received=` and an
+/// address (an IPv6 one is at most 39 characters as `Display` writes it)
+/// and `;rport=` and a port fit in 64 bytes.
+struct Added {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Default for Added {
+    fn default() -> Self {
+        Added { buf: [0; 64], len: 0 }
+    }
+}
+
+impl Added {
+    fn put(&mut self, s: &[u8]) {
+        let end = self.len + s.len();
+        if let Some(to) = self.buf.get_mut(self.len..end) {
+            to.copy_from_slice(s);
+            self.len = end;
+        }
+    }
+
+    /// `n` in decimal, as `Display` writes it: its digits counted first,
+    /// then written from the last.
+    fn decimal(&mut self, n: u16) {
+        let digits = match n {
+            0..=9 => 1,
+            10..=99 => 2,
+            100..=999 => 3,
+            1000..=9999 => 4,
+            _ => 5,
+        };
+        let end = self.len + digits;
+        let Some(to) = self.buf.get_mut(self.len..end) else { return };
+        let mut n = n;
+        for d in to.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        self.len = end;
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
 }
 
 /// Finds a valueless `rport` parameter in a via-parm: the range from its
@@ -340,12 +398,6 @@ fn valueless_rport(v: &[u8]) -> Option<(usize, usize)> {
         i = semi + 1;
     }
     None
-}
-
-/// Appends `n` in decimal, as `Display` writes it.
-fn push_decimal(buf: &mut Vec<u8>, n: u16) {
-    let mut digits = [0u8; 5];
-    buf.extend_from_slice(decimal(n, &mut digits));
 }
 
 /// `n` in decimal (as `Display` writes it), in `digits`.
@@ -414,6 +466,35 @@ To: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=1\r\nCall-ID: c\r\nCSeq
 Content-Length: 0\r\n\r\n"
         )
         .into_bytes()
+    }
+
+    /// RFC 3261 §18.2.1, RFC 3581 §4: the stack writer of the stamp's
+    /// parameters writes every port and octet as `Display` does, and the
+    /// stamp of an IPv4 and an IPv6 peer (the longest address form) holds
+    /// the text the formatter writes.
+    #[test]
+    fn rfc3581_4_stamp_digits_are_written_as_display_writes_them() {
+        for n in 0..=u16::MAX {
+            let mut a = Added::default();
+            a.put(b";rport=");
+            a.decimal(n);
+            assert_eq!(a.as_bytes(), alloc::format!(";rport={n}").as_bytes());
+        }
+        let bytes = req("SIP/2.0/UDP 10.1.1.1:4540;rport;branch=z9hG4bKkjshdyff");
+        let msg = Message::parse(&bytes).unwrap();
+        for peer in
+            ["0.9.10.99:0", "100.199.200.255:65535", "[ffff:eeee:dddd:cccc:bbbb:aaaa:9999:8888]:10000"]
+        {
+            let src = source(peer);
+            let stamp = via_stamp(&msg, &src).unwrap();
+            let want = alloc::format!(
+                "SIP/2.0/UDP 10.1.1.1:4540;branch=z9hG4bKkjshdyff;received={};rport={}",
+                src.peer.ip(),
+                src.peer.port()
+            );
+            assert_eq!(stamp.stamped(), want.as_bytes(), "{peer}");
+            assert_eq!(stamp.buf.len(), stamp.buf.capacity(), "allocated at its size");
+        }
     }
 
     #[test]

@@ -101,6 +101,11 @@ pub struct Message<'a> {
     pub(crate) from: Option<NameAddr<'a>>,
     pub(crate) to: Option<NameAddr<'a>>,
     pub(crate) limits: Limits,
+    /// Whether a header line was a continuation (RFC 3261 §7.3.1), set
+    /// by the cold [`fold`] path: without one, no value holds a line
+    /// break (a line ends at its LF, and a CR not before it fails the
+    /// parse), so a builder copies the values without looking for one.
+    folded: bool,
 }
 
 /// Finds the next line end at or after `i`. Returns `(content_end, next)`:
@@ -412,6 +417,7 @@ impl<'a> Message<'a> {
             from: None,
             to: None,
             limits: *limits,
+            folded: false,
         }
     }
 
@@ -538,6 +544,7 @@ impl<'a> Message<'a> {
     ) -> Result<TxFields, ParseError> {
         let (tx, head_len) = scan_fields(finder, self.buf, next, limits, &mut self.index)?;
         self.head_len = head_len;
+        self.folded = tx.folded;
         Ok(tx)
     }
 
@@ -717,6 +724,17 @@ impl<'a> Message<'a> {
         self.response().map(|r| r.status)
     }
 
+    /// Whether any header line was a continuation (RFC 3261 §7.3.1). When
+    /// not, no header value of this message holds CR or LF, so the
+    /// builders copy them without the check a fold needs (a bare-LF fold
+    /// written with CRLF).
+    /// (Read only by the builders, which need `alloc`.)
+    #[cfg(feature = "alloc")]
+    #[inline]
+    pub(crate) fn has_folds(&self) -> bool {
+        self.folded
+    }
+
     /// The body (exactly Content-Length bytes when that header is present).
     pub fn body(&self) -> &'a [u8] {
         self.body
@@ -861,7 +879,7 @@ fn scan_fields<F: LineBreaks>(
         if first <= b' ' && lex::is_ws(first) {
             // RFC 3261 §7.3.1: a continuation line folds into the
             // previous field's value.
-            fold(index, line, line_start)?;
+            fold(index, line, line_start, &mut tx.folded)?;
             continue;
         }
         // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
@@ -924,6 +942,8 @@ fn scan_fields<F: LineBreaks>(
 struct TxFields {
     first: [u8; 8],
     dup_cl: bool,
+    /// A continuation line was met (see [`Message::has_folds`]).
+    folded: bool,
 }
 
 impl TxFields {
@@ -937,7 +957,7 @@ impl TxFields {
     /// The slot of every other name.
     const OTHER: usize = 7;
     /// No such field (positions are below `HEADER_CAPACITY` = 128).
-    const NONE: TxFields = TxFields { first: [u8::MAX; 8], dup_cl: false };
+    const NONE: TxFields = TxFields { first: [u8::MAX; 8], dup_cl: false, folded: false };
 
     /// Records that field `at` is named `name`.
     #[inline(always)]
@@ -1048,10 +1068,14 @@ fn fold(
     index: &mut heapless::Vec<Entry, HEADER_CAPACITY>,
     line: &[u8],
     line_start: usize,
+    folded: &mut bool,
 ) -> Result<(), ParseError> {
     let Some(last) = index.last_mut() else {
         return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
     };
+    // Set for a blank continuation too (its line break stays out of the
+    // value): the flag may only err towards looking.
+    *folded = true;
     if !lex::is_blank(line) {
         // The line is not blank, so its last non-blank byte lies past
         // the previous value's start. Below scan_end <= u16::MAX + 1.

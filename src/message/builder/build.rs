@@ -281,13 +281,14 @@ macro_rules! common_methods {
                 }
             };
             self.draft.touch(key.kind);
+            let folds = msg.has_folds();
             if key.kind == HeaderName::Other {
                 for f in msg.headers().filter(|f| key.matches(f.name, f.raw_name)) {
-                    self.draft.fields.append_trusted(f.name, f.raw_name, f.value);
+                    self.draft.fields.append_trusted(f.name, f.raw_name, f.value, folds);
                 }
             } else {
                 for v in msg.header_all(key.kind) {
-                    self.draft.fields.append_trusted(key.kind, b"", v);
+                    self.draft.fields.append_trusted(key.kind, b"", v, folds);
                 }
             }
             self
@@ -689,14 +690,17 @@ pub fn response_to(request: &Message<'_>, status: StatusCode, to_tag: Option<&st
     let mut b = ResponseBuilder::new(status);
     b.to_request = true;
     let fields = &mut b.draft.fields;
+    // RFC 3261 §7.3.1: only a message with a continuation line has a
+    // value with a line break; without one, writing skips the LF count.
+    let folds = request.has_folds();
     // Room for what is copied below and what the TU usually adds
     // (Contact, a tag, a few headers).
     fields.reserve(12, (request.as_bytes().len() - request.body().len()).min(1024) + 64);
     for v in request.header_all(HeaderName::Via) {
-        fields.append_trusted(HeaderName::Via, b"", v);
+        fields.append_trusted(HeaderName::Via, b"", v, folds);
     }
     if let Some(v) = request.header(HeaderName::From) {
-        fields.append_trusted(HeaderName::From, b"", v);
+        fields.append_trusted(HeaderName::From, b"", v, folds);
     }
     let mut bad_tag = false;
     if let Some(v) = request.header(HeaderName::To) {
@@ -706,23 +710,23 @@ pub fn response_to(request: &Message<'_>, status: StatusCode, to_tag: Option<&st
         match to_tag {
             Some(tag) if !has_tag && status != StatusCode::TRYING => {
                 if lex::is_token_str(tag.as_bytes()) {
-                    fields.append_trusted_parts(HeaderName::To, &[v, b";tag=", tag.as_bytes()]);
+                    fields.append_trusted_parts(HeaderName::To, &[v, b";tag=", tag.as_bytes()], folds);
                 } else {
                     bad_tag = true;
-                    fields.append_trusted(HeaderName::To, b"", v);
+                    fields.append_trusted(HeaderName::To, b"", v, folds);
                 }
             }
-            _ => fields.append_trusted(HeaderName::To, b"", v),
+            _ => fields.append_trusted(HeaderName::To, b"", v, folds),
         }
     }
     for name in [HeaderName::CallId, HeaderName::CSeq] {
         if let Some(v) = request.header(name) {
-            fields.append_trusted(name, b"", v);
+            fields.append_trusted(name, b"", v, folds);
         }
     }
     if status == StatusCode::TRYING {
         if let Some(v) = request.header(HeaderName::Timestamp) {
-            fields.append_trusted(HeaderName::Timestamp, b"", v);
+            fields.append_trusted(HeaderName::Timestamp, b"", v, folds);
         }
     }
     if bad_tag {
@@ -1039,6 +1043,57 @@ From: <sip:a@b>;\n tag=1\r\nTo: <sip:a@b>\r\nCall-ID: k\r\nCSeq: 1 OPTIONS\r\n\r
         assert_eq!(back.header(HeaderName::From), Some(&b"<sip:a@b>;\r\n tag=1"[..]));
         assert_eq!(back.header(HeaderName::To), Some(&b"<sip:a@b>;tag=t"[..]));
         assert_eq!(back.header(HeaderName::Subject), Some(&b"s"[..]));
+    }
+
+    /// RFC 3261 §7.3.1: folds in the Via, From and To of a request (a
+    /// bare-LF one and a CRLF one) are copied as received and written with
+    /// CRLF (the To's value starts with its fold, as the parser keeps
+    /// it): the response is the canonical one it always was.
+    #[test]
+    fn rfc3261_7_3_1_folded_via_from_to_give_the_same_canonical_response() {
+        let req = Message::parse(
+            b"INVITE sip:b@c SIP/2.0\r\nVia: SIP/2.0/UDP a\n ;branch=z9hG4bK1\r\n\
+From: <sip:a@b>\r\n\t;tag=1\r\nTo:\n <sip:b@c>\r\nCall-ID: k\r\nCSeq: 1 INVITE\r\n\r\n",
+        )
+        .unwrap();
+        assert!(req.has_folds());
+        let m = response_to(&req, StatusCode::RINGING, Some("t")).build().unwrap();
+        assert_eq!(
+            std::str::from_utf8(m.as_bytes()).unwrap(),
+            "SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP a\r\n ;branch=z9hG4bK1\r\n\
+From: <sip:a@b>\r\n\t;tag=1\r\nTo: \r\n <sip:b@c>;tag=t\r\nCall-ID: k\r\nCSeq: 1 INVITE\r\n\
+Content-Length: 0\r\n\r\n"
+        );
+        let back = m.parse().unwrap();
+        assert_eq!(back.top_via().unwrap().branch(), Some("z9hG4bK1"));
+        assert_eq!(back.from().unwrap().params.get("tag"), Some(Some(&b"1"[..])));
+    }
+
+    /// RFC 3261 §7.3.1: the LF count over the copied text is skipped only
+    /// for a request without a continuation line (whose values can hold
+    /// no line break); one fold anywhere, even in a field not copied,
+    /// keeps it, for response_to and copy_header alike.
+    #[test]
+    fn rfc3261_7_3_1_lf_count_skipped_only_without_folds() {
+        const PLAIN: &[u8] = b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: k\r\nCSeq: 1 OPTIONS\r\nContact: <sip:a@b>\r\n\r\n";
+        const FOLDED: &[u8] = b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: k\r\nCSeq: 1 OPTIONS\r\nContact: <sip:a@b>\r\n\
+Subject: x\n y\r\n\r\n";
+        for (bytes, folded) in [(PLAIN, false), (FOLDED, true)] {
+            let req = Message::parse(bytes).unwrap();
+            assert_eq!(req.has_folds(), folded);
+            let b = response_to(&req, StatusCode::OK, Some("t"));
+            assert_eq!(b.draft.fields.may_hold_folds(), folded);
+            let b = ResponseBuilder::new(StatusCode::OK).copy_header(&req, HeaderName::Contact);
+            assert_eq!(b.draft.fields.may_hold_folds(), folded);
+            let b = ResponseBuilder::new(StatusCode::OK).copy_header(&req, "Subject");
+            assert_eq!(b.draft.fields.may_hold_folds(), folded);
+        }
+        // The two requests answer alike but for what was not copied.
+        let ok =
+            |b: &[u8]| response_to(&Message::parse(b).unwrap(), StatusCode::OK, Some("t")).build().unwrap();
+        assert_eq!(ok(PLAIN).as_bytes(), ok(FOLDED).as_bytes());
     }
 
     #[test]

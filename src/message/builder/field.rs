@@ -198,8 +198,9 @@ pub(super) struct Fields {
     /// `u128`: the builders move by value, and its alignment would make
     /// them too big to move inline.
     kinds: [u8; KIND_BYTES],
-    /// A field copied from a parsed message (which may hold folds) was
-    /// added.
+    /// A field copied from a parsed message that had a continuation line
+    /// (so the value may hold a fold) was added; copies from fold-free
+    /// messages leave it clear, and writing then skips the LF count.
     copied: bool,
 }
 
@@ -229,11 +230,14 @@ impl Fields {
     /// builder does not grow its buffers field by field.
     #[inline]
     fn reserve_first(&mut self, value_len: usize) {
+        // A new vector in place of the empty one: `with_capacity`
+        // allocates directly, where `reserve` goes through the growth path
+        // (its overflow checks and `finish_grow`) for the same result.
         if self.list.capacity() == 0 {
-            self.list.reserve(FIRST_FIELDS);
+            self.list = Vec::with_capacity(FIRST_FIELDS);
         }
         if self.text.capacity() == 0 {
-            self.text.reserve(FIRST_TEXT.max(value_len + 64));
+            self.text = Vec::with_capacity(FIRST_TEXT.max(value_len + 64));
         }
     }
 
@@ -256,10 +260,20 @@ impl Fields {
     }
 
     /// Room for `fields` more fields and `text` more bytes of names and
-    /// values.
+    /// values. For fields that have no buffers yet (a builder just
+    /// started) they are allocated directly, as in
+    /// [`reserve_first`](Self::reserve_first).
     pub(super) fn reserve(&mut self, fields: usize, text: usize) {
-        self.list.reserve(fields);
-        self.text.reserve(text);
+        if self.list.capacity() == 0 {
+            self.list = Vec::with_capacity(fields);
+        } else {
+            self.list.reserve(fields);
+        }
+        if self.text.capacity() == 0 {
+            self.text = Vec::with_capacity(text);
+        } else {
+            self.text.reserve(text);
+        }
     }
 
     /// Writes `CRLF Name ": "` for `key` at the end of the text; returns
@@ -369,19 +383,24 @@ impl Fields {
     }
 
     /// Appends a value taken from a parsed message (already safe; folds are
-    /// normalized when written).
+    /// normalized when written). `folds` is the message's
+    /// `Message::has_folds`: a value of a message without a
+    /// continuation line holds no CR or LF (RFC 3261 §7.3.1), so it does
+    /// not make [`write`](Self::write) count the text's LFs.
     #[inline]
-    pub(super) fn append_trusted(&mut self, kind: HeaderName, raw_name: &[u8], value: &[u8]) {
+    pub(super) fn append_trusted(&mut self, kind: HeaderName, raw_name: &[u8], value: &[u8], folds: bool) {
+        debug_assert!(folds || !value.iter().any(|&c| c == b'\r' || c == b'\n'), "a fold not flagged");
         let raw = if kind == HeaderName::Other { raw_name } else { &[] };
-        let f = self.field_of_parts(Key { kind, raw }, &[value], true);
+        let f = self.field_of_parts(Key { kind, raw }, &[value], folds);
         self.push_field(f);
     }
 
     /// [`append_trusted`](Self::append_trusted) of a known header whose
     /// value is given as consecutive parts (a parsed value, `;tag=`, a
     /// token).
-    pub(super) fn append_trusted_parts(&mut self, kind: HeaderName, parts: &[&[u8]]) {
-        let f = self.field_of_parts(Key { kind, raw: &[] }, parts, true);
+    pub(super) fn append_trusted_parts(&mut self, kind: HeaderName, parts: &[&[u8]], folds: bool) {
+        debug_assert!(folds || !parts.iter().flat_map(|p| p.iter()).any(|&c| c == b'\r' || c == b'\n'));
+        let f = self.field_of_parts(Key { kind, raw: &[] }, parts, folds);
         self.push_field(f);
     }
 
@@ -523,6 +542,13 @@ impl Fields {
             .filter(|g| g.kind != HeaderName::ContentLength)
             .map(|g| g.line.end - g.line.start)
             .sum()
+    }
+
+    /// Whether a copied value may hold a fold, so that [`write`](Self::write)
+    /// counts the text's LFs.
+    #[cfg(test)]
+    pub(super) fn may_hold_folds(&self) -> bool {
+        self.copied
     }
 
     /// Writes the first `prefix` bytes of the text (the start line, see
@@ -793,12 +819,14 @@ mod tests {
                         let mut t = v.to_vec();
                         t.retain(|&c| c != b'\r' && c != b'\n');
                         t.extend_from_slice(b"\n x");
-                        f.append_trusted(key.kind, key.raw, &t);
+                        f.append_trusted(key.kind, key.raw, &t, true);
                     }
+                    // And one from a message without folds.
                     _ => f.append_trusted(
                         key.kind,
                         key.raw,
                         v.split(|&c| c == b'\r' || c == b'\n').next().unwrap(),
+                        false,
                     ),
                 }
             }
@@ -831,7 +859,7 @@ mod tests {
         let mut f = Fields::default();
         let subj = FieldName::from(HeaderName::Subject).resolve().unwrap();
         assert!(f.set(subj, b"bad\r\nVia: x").is_err());
-        f.append_trusted(HeaderName::Subject, b"", b"a,\n b");
+        f.append_trusted(HeaderName::Subject, b"", b"a,\n b", true);
         let mut out = Vec::new();
         f.write(&mut out, 0, |_| Ok(())).unwrap();
         assert_eq!(out, b"\r\nSubject: a,\r\n b");
