@@ -103,3 +103,29 @@ impl Outputs {
         self.0.pop_front()
     }
 }
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+    use core::mem::{offset_of, size_of};
+
+    /// Each machine keeps its RFC 3261 Table 4 timer values as 8-byte
+    /// delays rather than the whole `TimerConfig`, and the four keep their
+    /// output queue and timers at the same offsets (the endpoint's poll
+    /// is then one piece of code for all of them).
+    #[test]
+    fn rfc3261_17_machines_stay_small_and_share_their_queue_offsets() {
+        assert!(size_of::<ClientInviteTransaction>() <= 312, "{}", size_of::<ClientInviteTransaction>());
+        assert!(size_of::<ClientNonInviteTransaction>() <= 280);
+        assert!(size_of::<ServerInviteTransaction>() <= 320, "{}", size_of::<ServerInviteTransaction>());
+        assert!(size_of::<ServerNonInviteTransaction>() <= 272);
+        assert_eq!(offset_of!(ClientInviteTransaction, out), 0);
+        assert_eq!(offset_of!(ClientNonInviteTransaction, out), 0);
+        assert_eq!(offset_of!(ServerInviteTransaction, out), 0);
+        assert_eq!(offset_of!(ServerNonInviteTransaction, out), 0);
+        let t = offset_of!(ClientInviteTransaction, timers);
+        assert_eq!(offset_of!(ClientNonInviteTransaction, timers), t);
+        assert_eq!(offset_of!(ServerInviteTransaction, timers), t);
+        assert_eq!(offset_of!(ServerNonInviteTransaction, timers), t);
+    }
+}
