@@ -2,11 +2,10 @@
 //! RFC 6026 §8.4 and its Figure 5).
 
 use alloc::vec::Vec;
-use core::time::Duration;
 
 use bytes::Bytes;
 
-use super::timers::{MIN_RETRANSMIT_INTERVAL, Timer, TimerConfig, TimerSet};
+use super::timers::{Delay, MIN_RETRANSMIT_INTERVAL, Timer, TimerConfig, TimerSet};
 use super::{Output, Outputs, Verdict};
 use crate::message::{HeaderName, Message};
 use crate::time::Instant;
@@ -56,18 +55,28 @@ pub enum IctState {
 /// assert_eq!(ict.state(), IctState::Calling);
 /// ```
 #[derive(Debug)]
+// The queue and the timers first and in C order, at the same offsets in
+// all four machines, so that the endpoint's poll of whichever machine an
+// entry holds is one piece of code rather than one per variant. (The state
+// last would let the endpoint's enum hide its tag in the largest machine's
+// state niche, 8 bytes less, but decoding that niche on every dispatch
+// measured 250 instructions more per call.)
+#[repr(C)]
 pub struct ClientInviteTransaction {
+    pub(super) out: Outputs,
+    pub(super) timers: TimerSet,
     state: IctState,
     reliable: bool,
-    config: TimerConfig,
+    /// T1 (Timer A's first interval; B and M are 64·T1).
+    t1: Delay,
+    /// Timer D on unreliable transports.
+    timer_d: Delay,
     request: Bytes,
     /// The ACK for the non-2xx final response, resent for each of its
     /// retransmissions (§17.1.1.2).
     ack: Option<Bytes>,
     /// The current Timer A interval.
-    interval: Duration,
-    timers: TimerSet,
-    out: Outputs,
+    interval: Delay,
 }
 
 impl ClientInviteTransaction {
@@ -79,10 +88,11 @@ impl ClientInviteTransaction {
         let mut t = ClientInviteTransaction {
             state: IctState::Calling,
             reliable,
-            config,
+            t1: config.t1_delay(),
+            timer_d: Delay::of(config.timer_d),
             request,
             ack: None,
-            interval: config.t1,
+            interval: config.t1_delay(),
             timers: TimerSet::default(),
             out: Outputs::default(),
         };
@@ -143,7 +153,7 @@ impl ClientInviteTransaction {
                 // RFC 6026 §8.4: Accepted, Timer M = 64·T1, no ACK here.
                 self.state = IctState::Accepted;
                 self.timers.clear();
-                self.timers.start(Timer::M, now + self.config.timeout_64t1());
+                self.timers.start(Timer::M, now + self.t1.saturating_mul(64));
                 Verdict::ToTransactionUser
             }
             (IctState::Calling | IctState::Proceeding, _) => {
@@ -154,7 +164,7 @@ impl ClientInviteTransaction {
                 self.out.push(Output::Transmit(ack.clone()));
                 self.ack = Some(ack);
                 self.timers.clear();
-                let d = if self.reliable { Duration::ZERO } else { self.config.timer_d };
+                let d = if self.reliable { Delay::ZERO } else { self.timer_d };
                 self.timers.start(Timer::D, now + d);
                 if d.is_zero() {
                     self.handle_timeout(now);
@@ -185,7 +195,7 @@ impl ClientInviteTransaction {
     /// ends the transaction with a timeout as in Calling.
     pub fn handle_cancel_sent(&mut self, now: Instant) {
         if matches!(self.state, IctState::Calling | IctState::Proceeding) {
-            self.timers.start(Timer::B, now + self.config.timeout_64t1());
+            self.timers.start(Timer::B, now + self.t1.saturating_mul(64));
         }
     }
 

@@ -85,9 +85,12 @@ pub enum Verdict {
 
 /// The few outputs one input can produce (a transmit and a termination at
 /// most, plus a notice), kept inline so a transaction allocates nothing
-/// beyond the messages it must keep.
+/// beyond the messages it must keep. Three slots, not four: no input
+/// queues more than three (the worst is Timers A and B, or G and H, due
+/// at once: a retransmission, the timeout and the termination), and the
+/// fourth slot was 40 bytes in every table entry.
 #[derive(Debug, Default)]
-pub(crate) struct Outputs(heapless::Deque<Output, 4>);
+pub(crate) struct Outputs(heapless::Deque<Output, 3>);
 
 impl Outputs {
     pub(crate) fn push(&mut self, o: Output) {
@@ -101,5 +104,70 @@ impl Outputs {
 
     pub(crate) fn pop(&mut self) -> Option<Output> {
         self.0.pop_front()
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+    use crate::time::Instant;
+    use core::mem::{offset_of, size_of};
+
+    /// Each machine keeps its RFC 3261 Table 4 timer values as 8-byte
+    /// delays rather than the whole `TimerConfig`, and the four keep their
+    /// output queue and timers at the same offsets (the endpoint's poll
+    /// is then one piece of code for all of them).
+    #[test]
+    fn rfc3261_17_machines_stay_small_and_share_their_queue_offsets() {
+        assert!(size_of::<ClientInviteTransaction>() <= 272, "{}", size_of::<ClientInviteTransaction>());
+        assert!(size_of::<ClientNonInviteTransaction>() <= 240);
+        assert!(size_of::<ServerInviteTransaction>() <= 280, "{}", size_of::<ServerInviteTransaction>());
+        assert!(size_of::<ServerNonInviteTransaction>() <= 232);
+        assert_eq!(offset_of!(ClientInviteTransaction, out), 0);
+        assert_eq!(offset_of!(ClientNonInviteTransaction, out), 0);
+        assert_eq!(offset_of!(ServerInviteTransaction, out), 0);
+        assert_eq!(offset_of!(ServerNonInviteTransaction, out), 0);
+        let t = offset_of!(ClientInviteTransaction, timers);
+        assert_eq!(offset_of!(ClientNonInviteTransaction, timers), t);
+        assert_eq!(offset_of!(ServerInviteTransaction, timers), t);
+        assert_eq!(offset_of!(ServerNonInviteTransaction, timers), t);
+    }
+
+    /// RFC 3261 §17.1.1.2: Timers A and B due in one `handle_timeout` (the
+    /// owner woke late) give the three outputs the queue holds at most —
+    /// the retransmission, the timeout and the termination — none dropped.
+    #[test]
+    fn rfc3261_17_1_1_2_timers_a_and_b_due_at_once_lose_no_output() {
+        let invite = Bytes::from_static(b"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\r\n");
+        let mut ict =
+            ClientInviteTransaction::new(Instant::ZERO, invite.clone(), false, TimerConfig::RFC3261);
+        assert_eq!(ict.poll_output(), Some(Output::Transmit(invite.clone())));
+        ict.handle_timeout(Instant::from_millis(40_000));
+        assert_eq!(ict.poll_output(), Some(Output::Transmit(invite)));
+        assert_eq!(ict.poll_output(), Some(Output::Timeout));
+        assert_eq!(ict.poll_output(), Some(Output::Terminated));
+        assert_eq!(ict.poll_output(), None);
+    }
+
+    /// RFC 3261 §17.2.1: Timers G and H due together in Completed give a
+    /// retransmitted final, the timeout and the termination, in order.
+    #[test]
+    fn rfc3261_17_2_1_timers_g_and_h_due_at_once_lose_no_output() {
+        let invite = Bytes::from_static(
+            b"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n\
+Max-Forwards: 70\r\nTo: Bob <sip:bob@biloxi.example.com>\r\n\
+From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\nCSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n",
+        );
+        let mut ist = ServerInviteTransaction::new(Instant::ZERO, invite, false, TimerConfig::RFC3261);
+        let busy = Bytes::from_static(b"SIP/2.0 486 Busy Here\r\n\r\n");
+        ist.send_response(Instant::ZERO, crate::message::StatusCode(486), busy.clone()).unwrap();
+        assert_eq!(ist.poll_output(), Some(Output::Transmit(busy.clone())));
+        ist.handle_timeout(Instant::from_millis(40_000));
+        assert_eq!(ist.poll_output(), Some(Output::Transmit(busy)));
+        assert_eq!(ist.poll_output(), Some(Output::Timeout));
+        assert_eq!(ist.poll_output(), Some(Output::Terminated));
+        assert_eq!(ist.poll_output(), None);
     }
 }

@@ -49,7 +49,49 @@ pub enum Timer {
 /// floor; but with a zero T1 (Timer A) or T2 (Timers E and G) the timer
 /// would be re-armed at `now`, already due, and `handle_timeout` would
 /// retransmit forever without returning.
-pub(crate) const MIN_RETRANSMIT_INTERVAL: Duration = Duration::from_millis(1);
+pub(crate) const MIN_RETRANSMIT_INTERVAL: Delay = Delay::of(Duration::from_millis(1));
+
+/// A timer value as the nanoseconds `Instant + Duration` adds (clamped to
+/// `u64::MAX`, where that sum saturates anyway): eight bytes where a
+/// `Duration` takes sixteen. Each machine keeps the few values it reads in
+/// this form instead of the whole 80-byte [`TimerConfig`], so a table
+/// entry, sized by its largest machine, is smaller; every deadline is the
+/// same instant the `Duration` would give (tested below).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Delay(u64);
+
+impl Delay {
+    pub(crate) const ZERO: Delay = Delay(0);
+
+    /// `d` in nanoseconds, clamped as [`Instant::saturating_add`] clamps it.
+    pub(crate) const fn of(d: Duration) -> Delay {
+        let n = d.as_nanos();
+        Delay(if n > u64::MAX as u128 { u64::MAX } else { n as u64 })
+    }
+
+    /// `self · n`, saturating (as `Duration::saturating_mul` then the
+    /// clamp would).
+    pub(crate) const fn saturating_mul(self, n: u64) -> Delay {
+        Delay(self.0.saturating_mul(n))
+    }
+
+    pub(crate) const fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The deadline `self` after `now`, saturating at [`Instant::MAX`].
+    pub(crate) const fn after(self, now: Instant) -> Instant {
+        Instant::from_nanos(now.as_nanos().saturating_add(self.0))
+    }
+}
+
+impl core::ops::Add<Delay> for Instant {
+    type Output = Instant;
+    #[inline]
+    fn add(self, d: Delay) -> Instant {
+        d.after(self)
+    }
+}
 
 /// Timer values (RFC 3261 §17.1.1.1, Table 4), configurable per endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +126,11 @@ impl TimerConfig {
     /// 64·T1: Timers B, F, H, J (unreliable), L and M.
     pub fn timeout_64t1(&self) -> Duration {
         self.t1.saturating_mul(64)
+    }
+
+    /// T1 as a [`Delay`].
+    pub(crate) const fn t1_delay(&self) -> Delay {
+        Delay::of(self.t1)
     }
 }
 
@@ -149,6 +196,56 @@ impl TimerSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 3261 §17.1.1.2, §17.1.2.2, §17.2.1 (Table 4): a machine keeps
+    /// its timer values as [`Delay`]s; every deadline, doubling, cap and
+    /// 64·T1 it computes must be the instant the `Duration` arithmetic of
+    /// [`TimerConfig`] gives, up to and past the end of time.
+    #[test]
+    fn rfc3261_17_timer_delays_give_the_deadlines_of_durations() {
+        let durations = [
+            Duration::ZERO,
+            Duration::from_nanos(1),
+            Duration::from_millis(1),
+            Duration::from_millis(500),
+            Duration::from_secs(4),
+            Duration::from_secs(32),
+            Duration::from_nanos(u64::MAX / 64),
+            Duration::from_nanos(u64::MAX / 64 + 1),
+            Duration::from_nanos(u64::MAX / 2 + 1),
+            Duration::from_nanos(u64::MAX),
+            Duration::from_nanos(u64::MAX) + Duration::from_nanos(1),
+            Duration::from_secs(u64::MAX / 1_000_000_000 + 1),
+            Duration::MAX,
+        ];
+        let nows =
+            [Instant::ZERO, Instant::from_millis(1500), Instant::from_nanos(u64::MAX - 7), Instant::MAX];
+        for &a in &durations {
+            let da = Delay::of(a);
+            for &now in &nows {
+                assert_eq!(now + da, now + a, "{a:?} after {now:?}");
+                assert_eq!(now + da.saturating_mul(2), now + a.saturating_mul(2), "2·{a:?}");
+                assert_eq!(now + da.saturating_mul(64), now + a.saturating_mul(64), "64·{a:?}");
+                assert_eq!(
+                    now + da.max(MIN_RETRANSMIT_INTERVAL),
+                    now + a.max(Duration::from_millis(1)),
+                    "{a:?} floored"
+                );
+                for &b in &durations {
+                    let db = Delay::of(b);
+                    assert_eq!(now + da.min(db), now + a.min(b), "min({a:?}, {b:?})");
+                    assert_eq!(
+                        now + da.saturating_mul(2).min(db),
+                        now + a.saturating_mul(2).min(b),
+                        "min(2·{a:?}, {b:?})"
+                    );
+                }
+            }
+            assert_eq!(da.is_zero(), a.is_zero());
+        }
+        let c = TimerConfig::RFC3261;
+        assert_eq!(Instant::ZERO + c.t1_delay().saturating_mul(64), Instant::ZERO + c.timeout_64t1());
+    }
 
     #[test]
     fn rfc3261_table4_defaults() {
