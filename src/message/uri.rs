@@ -134,23 +134,27 @@ fn out_of_range() -> ParseError {
 
 // Character classes of the URI grammar (RFC 3261 §25.1), one bit each in
 // one table, so validating a component is one lookup per byte.
-const C_USER: u8 = 1; // unreserved / user-unreserved
-const C_PASSWORD: u8 = 2; // unreserved / "&" / "=" / "+" / "$" / ","
-const C_PARAM: u8 = 4; // paramchar: param-unreserved / unreserved
-const C_HEADER: u8 = 8; // hname / hvalue characters
-const C_HOST: u8 = 16; // hostname and IPv4 characters: alphanum / "-" / "."
-const C_HOSTPORT: u8 = 32; // C_HOST / ":" / "[" / "]" (any hostport byte)
-const C_LABEL: u8 = 64; // domain label characters: alphanum / "-"
-const C_HEADERS: u8 = 128; // C_HEADER / "=" / "&": any byte of a headers part
+const C_USER: u16 = 1; // unreserved / user-unreserved
+const C_PASSWORD: u16 = 2; // unreserved / "&" / "=" / "+" / "$" / ","
+const C_PARAM: u16 = 4; // paramchar: param-unreserved / unreserved
+const C_HEADER: u16 = 8; // hname / hvalue characters
+const C_HOST: u16 = 16; // hostname and IPv4 characters: alphanum / "-" / "."
+const C_HOSTPORT: u16 = 32; // C_HOST / ":" / "[" / "]" (any hostport byte)
+const C_LABEL: u16 = 64; // domain label characters: alphanum / "-"
+const C_HEADERS: u16 = 128; // C_HEADER / "=" / "&": any byte of a headers part
+// paramchar bytes that are also `token` bytes (RFC 3261 §25.1): a value of
+// these alone is a token, so the token-valued parameters (transport, user,
+// method) need no second look at a value scanned with this class.
+const C_PTOKEN: u16 = 256;
 
-const fn uri_class_table() -> [u8; 256] {
-    let mut t = [0u8; 256];
+const fn uri_class_table() -> [u16; 256] {
+    let mut t = [0u16; 256];
     let mut i = 0usize;
     while i < 256 {
         let c = i as u8;
         let unreserved = c.is_ascii_alphanumeric()
             || matches!(c, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')');
-        let mut v = 0u8;
+        let mut v = 0u16;
         if unreserved || matches!(c, b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/') {
             v |= C_USER;
         }
@@ -175,13 +179,18 @@ const fn uri_class_table() -> [u8; 256] {
         if v & C_HEADER != 0 || matches!(c, b'=' | b'&') {
             v |= C_HEADERS;
         }
+        let token = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
+        if v & C_PARAM != 0 && token {
+            v |= C_PTOKEN;
+        }
         t[i] = v;
         i += 1;
     }
     t
 }
 
-static URI_CLASS: [u8; 256] = uri_class_table();
+static URI_CLASS: [u16; 256] = uri_class_table();
 
 /// `reserved` of RFC 2396, the characters whose escaped and unescaped forms
 /// are *not* equivalent (RFC 3261 §19.1.4).
@@ -199,7 +208,7 @@ fn is_visual_separator(c: u8) -> bool {
 /// The first position at or after `i` whose byte is not in class `mask`
 /// (a `C_*` bit), four bytes per step (see `lex::scan_class`).
 #[inline(always)]
-fn scan_uri_class(s: &[u8], mut i: usize, mask: u8) -> usize {
+fn scan_uri_class(s: &[u8], mut i: usize, mask: u16) -> usize {
     // Fixed-size chunks of the rest: no index arithmetic to check per step.
     let Some(rest) = s.get(i..) else { return i };
     for ch in rest.chunks_exact(4) {
@@ -235,7 +244,7 @@ pub(crate) fn scan_host_chars(s: &[u8], i: usize) -> usize {
 /// The first position at or after `i` that is neither in class `mask` nor
 /// the start of a well-formed `%HH` escape.
 #[inline]
-fn scan_escaped_class(s: &[u8], mut i: usize, mask: u8) -> usize {
+fn scan_escaped_class(s: &[u8], mut i: usize, mask: u16) -> usize {
     loop {
         i = scan_uri_class(s, i, mask);
         match s.get(i) {
@@ -252,7 +261,7 @@ fn scan_escaped_class(s: &[u8], mut i: usize, mask: u8) -> usize {
 /// [`scan_escaped_class`], also telling whether an escape was seen (so a
 /// value known to hold none needs no unescaping to be checked).
 #[inline(always)]
-fn scan_escaped_flagged(s: &[u8], mut i: usize, mask: u8) -> (usize, bool) {
+fn scan_escaped_flagged(s: &[u8], mut i: usize, mask: u16) -> (usize, bool) {
     let mut escaped = false;
     loop {
         i = scan_uri_class(s, i, mask);
@@ -290,7 +299,7 @@ fn uri_limit<const GT: bool>(b: &[u8]) -> usize {
 /// True if every byte of `s` is either in the class `mask` (a `C_*` bit) or
 /// starts a well-formed `%HH` escape.
 #[inline]
-fn valid_escaped_class(s: &[u8], mask: u8) -> bool {
+fn valid_escaped_class(s: &[u8], mask: u16) -> bool {
     scan_escaped_class(s, 0, mask) == s.len()
 }
 
@@ -1117,37 +1126,55 @@ fn scan_sip_param<const GT: bool>(b: &[u8], i: usize) -> Result<usize, ParseErro
     if name.is_empty() {
         return Err(syntax());
     }
-    let (end, value, value_escaped) = if b.get(ne) == Some(&b'=') {
-        let (ve, esc) = scan_escaped_flagged(b, ne + 1, C_PARAM);
+    // The value is scanned as a token first (nearly every value is one);
+    // only a paramchar that is no token byte, or an escape, takes the
+    // general scan on from there. Either way the value ends where the
+    // paramchar scan alone would end it.
+    let (end, value, value_escaped, plain_token) = if b.get(ne) == Some(&b'=') {
+        let t = scan_uri_class(b, ne + 1, C_PTOKEN);
+        let (ve, esc, plain) = match b.get(t) {
+            Some(&c) if c == b'%' || URI_CLASS[c as usize] & C_PARAM != 0 => {
+                let (ve, esc) = scan_escaped_flagged(b, t, C_PARAM);
+                (ve, esc, false)
+            }
+            _ => (t, false, true),
+        };
         if ve == ne + 1 {
             return Err(syntax());
         }
-        (ve, b.get(ne + 1..ve), esc)
+        (ve, b.get(ne + 1..ve), esc, plain)
     } else {
-        (ne, None, false)
+        (ne, None, false, false)
     };
     if !matches!(b.get(end), Some(b';' | b'?')) && !at_uri_end::<GT>(b, end) {
         return Err(syntax());
     }
-    check_known_param(name, name_escaped, value, value_escaped)?;
+    check_known_param(name, name_escaped, value, value_escaped, plain_token)?;
     Ok(end)
 }
 
 /// Checks the values of the parameters this module has accessors for;
-/// `*_escaped` tell whether the name or value holds a `%HH` escape.
+/// `*_escaped` tell whether the name or value holds a `%HH` escape, and
+/// `plain_token` that the value is known to be of `C_PTOKEN` bytes alone
+/// (so a token, RFC 3261 §25.1).
 #[inline(always)]
 fn check_known_param(
     name: &[u8],
     name_escaped: bool,
     value: Option<&[u8]>,
     value_escaped: bool,
+    plain_token: bool,
 ) -> Result<(), ParseError> {
     let value = || value.ok_or_else(syntax);
     match known_param(name, name_escaped) {
         KnownParam::Token => {
             let v = value()?;
-            let token =
-                if value_escaped { Unescaped::new(v).all(is_token) } else { v.iter().all(|&c| is_token(c)) };
+            let token = plain_token
+                || if value_escaped {
+                    Unescaped::new(v).all(is_token)
+                } else {
+                    v.iter().all(|&c| is_token(c))
+                };
             if !token {
                 return Err(syntax());
             }
@@ -3185,6 +3212,71 @@ mod differential {
                 Err(e) => assert_eq!((got, place), (Err(e), old), "{t:?}"),
             }
         }
+    }
+
+    #[test]
+    fn rfc3261_25_1_token_paramchar_class_matches_grammar() {
+        // C_PTOKEN is exactly paramchar's plain bytes that are token bytes,
+        // for all 256 bytes.
+        for c in 0..=255u8 {
+            let want = URI_CLASS[c as usize] & C_PARAM != 0 && is_token(c);
+            assert_eq!(URI_CLASS[c as usize] & C_PTOKEN != 0, want, "{c:#04x}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_token_param_values_agree_with_reference() {
+        // A value scanned as a token first, then (at a paramchar that is no
+        // token byte, or an escape) by the general scan: every byte at
+        // every position of token-valued and other parameters' values, in
+        // a Request-URI and in a name-addr, against the reference parser.
+        let mut n = 0usize;
+        for (pre, post) in [("transport=", ""), ("user=", ";lr"), ("method=", "?h=v"), ("ftag=", ";lr")] {
+            for base in ["udp", "ab%41c", "x"] {
+                for pos in 0..=base.len() {
+                    for c in 0..=255u8 {
+                        for replace in [false, true] {
+                            if replace && pos == base.len() {
+                                continue;
+                            }
+                            let mut v = base.as_bytes().to_vec();
+                            if replace {
+                                v[pos] = c;
+                            } else {
+                                v.insert(pos, c);
+                            }
+                            let mut x = b"sip:a@h;".to_vec();
+                            x.extend_from_slice(pre.as_bytes());
+                            x.extend_from_slice(&v);
+                            x.extend_from_slice(post.as_bytes());
+                            let (new, old) = (Uri::parse(&x), reference::parse(&x));
+                            match (&new, &old) {
+                                (Ok(a), Ok(b)) => assert_eq!(a, b, "{:?}", String::from_utf8_lossy(&x)),
+                                _ => assert_eq!(kind(&new), kind(&old), "{:?}", String::from_utf8_lossy(&x)),
+                            }
+                            // Inside <...>: ends at the first '>'.
+                            let Ok(t) = core::str::from_utf8(&x) else { continue };
+                            let mut y = String::from(t);
+                            y.push_str(">;tag=1");
+                            let mut end = 0;
+                            let mut out = Uri::PLACEHOLDER;
+                            let got = Uri::parse_bracketed(&y, &mut end, &mut out).map(|()| (out, end));
+                            let yb = y.as_bytes();
+                            if let (Ok((u, e)), Some(gt)) = (&got, yb.iter().position(|&b| b == b'>')) {
+                                assert_eq!(*e, gt, "{y:?}");
+                                assert_eq!(Ok(*u), reference::parse(&yb[..gt]), "{y:?}");
+                            } else if let Some(gt) = yb.iter().position(|&b| b == b'>') {
+                                if gt == t.len() {
+                                    assert!(reference::parse(&yb[..gt]).is_err(), "{y:?}");
+                                }
+                            }
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 10_000);
     }
 
     #[test]
