@@ -1115,13 +1115,74 @@ fn known_escaped_param(name: &[u8]) -> KnownParam {
     TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k)
 }
 
+/// A name of up to eight bytes as a pattern over the little-endian word of
+/// the eight bytes where a name starts: its bytes, the mask of its length,
+/// and 0x20 at each letter (`c | 0x20` is a lower-case letter exactly when
+/// `c` is that letter in either case; other bytes are compared as they are).
+const fn name_pattern(name: &[u8]) -> (u64, u64, u64) {
+    let (mut pat, mut mask, mut fold) = (0u64, 0u64, 0u64);
+    let mut k = 0;
+    while k < name.len() {
+        pat |= (name[k] as u64) << (8 * k);
+        mask |= 0xff << (8 * k);
+        if name[k].is_ascii_lowercase() {
+            fold |= 0x20 << (8 * k);
+        }
+        k += 1;
+    }
+    (pat, mask, fold)
+}
+
+/// The parameter name at `i` when it is `lr` or one of the names
+/// [`known_param`] knows without escapes: its length and kind, told from the
+/// word of the eight bytes at `i` and the byte after the name, which must
+/// not go on with a paramchar or an escape (RFC 3261 §25.1 `pname =
+/// 1*paramchar`). `None` for any other name (or fewer than eight bytes
+/// left), which the caller scans; the result is then the same as that of
+/// the scan and [`known_param`].
+#[inline(always)]
+fn known_name_at(b: &[u8], i: usize) -> Option<(usize, KnownParam)> {
+    const LR: (u64, u64, u64) = name_pattern(b"lr");
+    const TTL: (u64, u64, u64) = name_pattern(b"ttl");
+    const USER: (u64, u64, u64) = name_pattern(b"user");
+    const MADDR: (u64, u64, u64) = name_pattern(b"maddr");
+    const METHOD: (u64, u64, u64) = name_pattern(b"method");
+    const TRANSPOR: (u64, u64, u64) = name_pattern(b"transpor");
+    const PN_PRID: (u64, u64, u64) = name_pattern(b"pn-prid");
+    const PN_PURR: (u64, u64, u64) = name_pattern(b"pn-purr");
+    const PN_PARAM: (u64, u64, u64) = name_pattern(b"pn-param");
+    let w = u64::from_le_bytes(*b.get(i..)?.first_chunk::<8>()?);
+    let is = |(pat, mask, fold): (u64, u64, u64)| (w | fold) & mask == pat;
+    let ends = |n: usize| b.get(i + n).is_none_or(|&c| c != b'%' && URI_CLASS[c as usize] & C_PARAM == 0);
+    let (n, kind) = match w as u8 | 0x20 {
+        b'l' if is(LR) => (2, KnownParam::Other),
+        b't' if is(TRANSPOR) && b.get(i + 8).is_some_and(|&c| c | 0x20 == b't') => (9, KnownParam::Token),
+        b't' if is(TTL) => (3, KnownParam::Ttl),
+        b'u' if is(USER) => (4, KnownParam::Token),
+        b'm' if is(METHOD) => (6, KnownParam::Token),
+        b'm' if is(MADDR) => (5, KnownParam::Maddr),
+        b'p' if is(PN_PRID) || is(PN_PURR) => (7, KnownParam::Valued),
+        b'p' if is(PN_PARAM) => (8, KnownParam::Valued),
+        _ => return None,
+    };
+    ends(n).then_some((n, kind))
+}
+
 /// Scans one `uri-parameter` of a SIP URI from `i` (just after its `;`),
 /// checks its syntax and, for the parameters this module has accessors
 /// for, its value; returns where it ends (at `;`, `?` or the end of the
 /// URI). Each byte is looked at once.
 #[inline(always)]
 fn scan_sip_param<const GT: bool>(b: &[u8], i: usize) -> Result<usize, ParseError> {
-    let (ne, name_escaped) = scan_escaped_flagged(b, i, C_PARAM);
+    // The common names are told from the word at the name's start, which
+    // also gives their end; any other name is scanned.
+    let (ne, name_escaped, kind) = match known_name_at(b, i) {
+        Some((n, kind)) => (i + n, false, Some(kind)),
+        None => {
+            let (ne, esc) = scan_escaped_flagged(b, i, C_PARAM);
+            (ne, esc, None)
+        }
+    };
     let name = b.get(i..ne).ok_or_else(syntax)?;
     if name.is_empty() {
         return Err(syntax());
@@ -1149,24 +1210,27 @@ fn scan_sip_param<const GT: bool>(b: &[u8], i: usize) -> Result<usize, ParseErro
     if !matches!(b.get(end), Some(b';' | b'?')) && !at_uri_end::<GT>(b, end) {
         return Err(syntax());
     }
-    check_known_param(name, name_escaped, value, value_escaped, plain_token)?;
+    let kind = match kind {
+        Some(k) => k,
+        None => known_param(name, name_escaped),
+    };
+    check_known_param(kind, value, value_escaped, plain_token)?;
     Ok(end)
 }
 
-/// Checks the values of the parameters this module has accessors for;
-/// `*_escaped` tell whether the name or value holds a `%HH` escape, and
-/// `plain_token` that the value is known to be of `C_PTOKEN` bytes alone
-/// (so a token, RFC 3261 §25.1).
+/// Checks the value of a parameter of kind `kind` (the parameters this
+/// module has accessors for); `value_escaped` tells whether the value holds
+/// a `%HH` escape, and `plain_token` that it is known to be of `C_PTOKEN`
+/// bytes alone (so a token, RFC 3261 §25.1).
 #[inline(always)]
 fn check_known_param(
-    name: &[u8],
-    name_escaped: bool,
+    kind: KnownParam,
     value: Option<&[u8]>,
     value_escaped: bool,
     plain_token: bool,
 ) -> Result<(), ParseError> {
     let value = || value.ok_or_else(syntax);
-    match known_param(name, name_escaped) {
+    match kind {
         KnownParam::Token => {
             let v = value()?;
             let token = plain_token
@@ -3211,6 +3275,75 @@ mod differential {
                 Ok(u) => assert_eq!((got, place), (Ok(()), u), "{t:?}"),
                 Err(e) => assert_eq!((got, place), (Err(e), old), "{t:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_known_param_names_by_word_agree_with_scan() {
+        // known_name_at against the paramchar scan and known_param: every
+        // byte substituted at every position of each name it knows (and of
+        // its neighbours in length), then every byte after the name, with
+        // text after that (so the word fits) and without it.
+        let names: [&[u8]; 12] = [
+            b"lr",
+            b"ttl",
+            b"user",
+            b"maddr",
+            b"method",
+            b"transport",
+            b"pn-prid",
+            b"pn-purr",
+            b"pn-param",
+            b"lrx",
+            b"transpor",
+            b"pn-pri",
+        ];
+        let mut hits = 0usize;
+        for name in names {
+            for pos in 0..=name.len() {
+                for c in 0..=255u8 {
+                    let mut v = name.to_vec();
+                    if pos < name.len() {
+                        v[pos] = c;
+                    }
+                    for &stop in [b'=', b';', b'>', b'?', b'a', b'%', b'-', b'\r', c].iter() {
+                        let mut t = v.clone();
+                        t.push(stop);
+                        let short = t.clone();
+                        t.extend_from_slice(b"udp;lr>xxxxxxxx");
+                        for x in [&short, &t] {
+                            let (ne, esc) = scan_escaped_flagged(x, 0, C_PARAM);
+                            match known_name_at(x, 0) {
+                                Some((n, kind)) => {
+                                    hits += 1;
+                                    assert_eq!((n, esc), (ne, false), "{x:?}");
+                                    assert!(kind == known_param(&x[..ne], esc), "{x:?}");
+                                }
+                                None => {
+                                    // Only names it does not know are left,
+                                    // or too little text for the word, or a
+                                    // '%' after the name (an escape or not,
+                                    // left to the scan).
+                                    let k = known_param(&x[..ne], esc);
+                                    let lr = x[..ne].eq_ignore_ascii_case(b"lr");
+                                    let pct = x.get(ne) == Some(&b'%');
+                                    assert!(
+                                        x.len() < 8 || esc || pct || (k == KnownParam::Other && !lr),
+                                        "{x:?}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(hits > 1000);
+        // Every name it knows, in any case, taken by the word.
+        for name in ["lr", "TTL", "User", "mAddr", "METHOD", "Transport", "pn-PRID", "PN-purr", "pn-param"] {
+            let mut x = alloc::string::String::from(name);
+            x.push_str(";lr>xxxxxxxx");
+            assert!(known_name_at(x.as_bytes(), 0).is_some_and(|(n, _)| n == name.len()), "{x}");
         }
     }
 
