@@ -1410,6 +1410,13 @@ impl<'a> SipUri<'a> {
             let (he, run) = scan_host_run(b, h);
             return Self::parse_from_host::<GT>(s, secure, b.get(i0..u), None, h, he, run, end, out);
         }
+        // A first byte that is no host byte and cannot end or start a
+        // hostport (a telephone-subscriber's '+', '%', '_', ...): the host
+        // reading below would end at once on it and hand over to the
+        // userinfo rule, which is taken straight away.
+        if u == i0 && !matches!(b.get(i0), None | Some(b';' | b'?' | b':' | b'[' | b'>')) {
+            return Self::parse_userinfo::<GT>(s, secure, i0, end, out);
+        }
         let (k, run) = scan_host_run(b, i0);
         match b.get(k) {
             Some(b'@') if k > i0 => {
@@ -3344,6 +3351,37 @@ mod differential {
             let mut x = alloc::string::String::from(name);
             x.push_str(";lr>xxxxxxxx");
             assert!(known_name_at(x.as_bytes(), 0).is_some_and(|(n, _)| n == name.len()), "{x}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_19_1_1_user_starting_with_no_host_byte_agrees_with_reference() {
+        // A first byte that is no host byte goes to the userinfo rule
+        // before any host reading: every byte there, with and without an
+        // '@' after it, as Request-URI and inside <...>, against the
+        // reference parser.
+        for c in 0..=255u8 {
+            for rest in [&b"12125550199@h;user=phone"[..], b"h;lr", b"@h", b"", b"[::1]", b":5060@h"] {
+                let mut x = b"sip:".to_vec();
+                x.push(c);
+                x.extend_from_slice(rest);
+                let (new, old) = (Uri::parse(&x), reference::parse(&x));
+                match (&new, &old) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{x:?}"),
+                    _ if core::str::from_utf8(&x).is_err() => assert!(new.is_err() && old.is_err(), "{x:?}"),
+                    _ => assert_eq!(kind(&new), kind(&old), "{x:?}"),
+                }
+                let Ok(t) = core::str::from_utf8(&x) else { continue };
+                let mut y = String::from(t);
+                y.push_str(">;tag=1");
+                let (mut end, mut out) = (0, Uri::PLACEHOLDER);
+                let got = Uri::parse_bracketed(&y, &mut end, &mut out);
+                let gt = y.bytes().position(|b| b == b'>').expect("a '>' was added");
+                match reference::parse(&y.as_bytes()[..gt]) {
+                    Ok(u) => assert_eq!((got, out, end), (Ok(()), u, gt), "{y:?}"),
+                    Err(_) => assert!(got.is_err() || end != gt, "{y:?}"),
+                }
+            }
         }
     }
 
