@@ -134,23 +134,27 @@ fn out_of_range() -> ParseError {
 
 // Character classes of the URI grammar (RFC 3261 §25.1), one bit each in
 // one table, so validating a component is one lookup per byte.
-const C_USER: u8 = 1; // unreserved / user-unreserved
-const C_PASSWORD: u8 = 2; // unreserved / "&" / "=" / "+" / "$" / ","
-const C_PARAM: u8 = 4; // paramchar: param-unreserved / unreserved
-const C_HEADER: u8 = 8; // hname / hvalue characters
-const C_HOST: u8 = 16; // hostname and IPv4 characters: alphanum / "-" / "."
-const C_HOSTPORT: u8 = 32; // C_HOST / ":" / "[" / "]" (any hostport byte)
-const C_LABEL: u8 = 64; // domain label characters: alphanum / "-"
-const C_HEADERS: u8 = 128; // C_HEADER / "=" / "&": any byte of a headers part
+const C_USER: u16 = 1; // unreserved / user-unreserved
+const C_PASSWORD: u16 = 2; // unreserved / "&" / "=" / "+" / "$" / ","
+const C_PARAM: u16 = 4; // paramchar: param-unreserved / unreserved
+const C_HEADER: u16 = 8; // hname / hvalue characters
+const C_HOST: u16 = 16; // hostname and IPv4 characters: alphanum / "-" / "."
+const C_HOSTPORT: u16 = 32; // C_HOST / ":" / "[" / "]" (any hostport byte)
+const C_LABEL: u16 = 64; // domain label characters: alphanum / "-"
+const C_HEADERS: u16 = 128; // C_HEADER / "=" / "&": any byte of a headers part
+// paramchar bytes that are also `token` bytes (RFC 3261 §25.1): a value of
+// these alone is a token, so the token-valued parameters (transport, user,
+// method) need no second look at a value scanned with this class.
+const C_PTOKEN: u16 = 256;
 
-const fn uri_class_table() -> [u8; 256] {
-    let mut t = [0u8; 256];
+const fn uri_class_table() -> [u16; 256] {
+    let mut t = [0u16; 256];
     let mut i = 0usize;
     while i < 256 {
         let c = i as u8;
         let unreserved = c.is_ascii_alphanumeric()
             || matches!(c, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')');
-        let mut v = 0u8;
+        let mut v = 0u16;
         if unreserved || matches!(c, b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/') {
             v |= C_USER;
         }
@@ -175,13 +179,18 @@ const fn uri_class_table() -> [u8; 256] {
         if v & C_HEADER != 0 || matches!(c, b'=' | b'&') {
             v |= C_HEADERS;
         }
+        let token = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
+        if v & C_PARAM != 0 && token {
+            v |= C_PTOKEN;
+        }
         t[i] = v;
         i += 1;
     }
     t
 }
 
-static URI_CLASS: [u8; 256] = uri_class_table();
+static URI_CLASS: [u16; 256] = uri_class_table();
 
 /// `reserved` of RFC 2396, the characters whose escaped and unescaped forms
 /// are *not* equivalent (RFC 3261 §19.1.4).
@@ -199,7 +208,7 @@ fn is_visual_separator(c: u8) -> bool {
 /// The first position at or after `i` whose byte is not in class `mask`
 /// (a `C_*` bit), four bytes per step (see `lex::scan_class`).
 #[inline(always)]
-fn scan_uri_class(s: &[u8], mut i: usize, mask: u8) -> usize {
+fn scan_uri_class(s: &[u8], mut i: usize, mask: u16) -> usize {
     // Fixed-size chunks of the rest: no index arithmetic to check per step.
     let Some(rest) = s.get(i..) else { return i };
     for ch in rest.chunks_exact(4) {
@@ -235,7 +244,7 @@ pub(crate) fn scan_host_chars(s: &[u8], i: usize) -> usize {
 /// The first position at or after `i` that is neither in class `mask` nor
 /// the start of a well-formed `%HH` escape.
 #[inline]
-fn scan_escaped_class(s: &[u8], mut i: usize, mask: u8) -> usize {
+fn scan_escaped_class(s: &[u8], mut i: usize, mask: u16) -> usize {
     loop {
         i = scan_uri_class(s, i, mask);
         match s.get(i) {
@@ -252,7 +261,7 @@ fn scan_escaped_class(s: &[u8], mut i: usize, mask: u8) -> usize {
 /// [`scan_escaped_class`], also telling whether an escape was seen (so a
 /// value known to hold none needs no unescaping to be checked).
 #[inline(always)]
-fn scan_escaped_flagged(s: &[u8], mut i: usize, mask: u8) -> (usize, bool) {
+fn scan_escaped_flagged(s: &[u8], mut i: usize, mask: u16) -> (usize, bool) {
     let mut escaped = false;
     loop {
         i = scan_uri_class(s, i, mask);
@@ -290,7 +299,7 @@ fn uri_limit<const GT: bool>(b: &[u8]) -> usize {
 /// True if every byte of `s` is either in the class `mask` (a `C_*` bit) or
 /// starts a well-formed `%HH` escape.
 #[inline]
-fn valid_escaped_class(s: &[u8], mask: u8) -> bool {
+fn valid_escaped_class(s: &[u8], mask: u16) -> bool {
     scan_escaped_class(s, 0, mask) == s.len()
 }
 
@@ -1106,48 +1115,130 @@ fn known_escaped_param(name: &[u8]) -> KnownParam {
     TABLE.iter().find(|(n, _)| eq_unescaped(name, n.as_bytes(), true)).map_or(Other, |&(_, k)| k)
 }
 
+/// A name of up to eight bytes as a pattern over the little-endian word of
+/// the eight bytes where a name starts: its bytes, the mask of its length,
+/// and 0x20 at each letter (`c | 0x20` is a lower-case letter exactly when
+/// `c` is that letter in either case; other bytes are compared as they are).
+const fn name_pattern(name: &[u8]) -> (u64, u64, u64) {
+    let (mut pat, mut mask, mut fold) = (0u64, 0u64, 0u64);
+    let mut k = 0;
+    while k < name.len() {
+        pat |= (name[k] as u64) << (8 * k);
+        mask |= 0xff << (8 * k);
+        if name[k].is_ascii_lowercase() {
+            fold |= 0x20 << (8 * k);
+        }
+        k += 1;
+    }
+    (pat, mask, fold)
+}
+
+/// The parameter name at `i` when it is `lr` or one of the names
+/// [`known_param`] knows without escapes: its length and kind, told from the
+/// word of the eight bytes at `i` and the byte after the name, which must
+/// not go on with a paramchar or an escape (RFC 3261 §25.1 `pname =
+/// 1*paramchar`). `None` for any other name (or fewer than eight bytes
+/// left), which the caller scans; the result is then the same as that of
+/// the scan and [`known_param`].
+#[inline(always)]
+fn known_name_at(b: &[u8], i: usize) -> Option<(usize, KnownParam)> {
+    const LR: (u64, u64, u64) = name_pattern(b"lr");
+    const TTL: (u64, u64, u64) = name_pattern(b"ttl");
+    const USER: (u64, u64, u64) = name_pattern(b"user");
+    const MADDR: (u64, u64, u64) = name_pattern(b"maddr");
+    const METHOD: (u64, u64, u64) = name_pattern(b"method");
+    const TRANSPOR: (u64, u64, u64) = name_pattern(b"transpor");
+    const PN_PRID: (u64, u64, u64) = name_pattern(b"pn-prid");
+    const PN_PURR: (u64, u64, u64) = name_pattern(b"pn-purr");
+    const PN_PARAM: (u64, u64, u64) = name_pattern(b"pn-param");
+    let w = u64::from_le_bytes(*b.get(i..)?.first_chunk::<8>()?);
+    let is = |(pat, mask, fold): (u64, u64, u64)| (w | fold) & mask == pat;
+    let ends = |n: usize| b.get(i + n).is_none_or(|&c| c != b'%' && URI_CLASS[c as usize] & C_PARAM == 0);
+    let (n, kind) = match w as u8 | 0x20 {
+        b'l' if is(LR) => (2, KnownParam::Other),
+        b't' if is(TRANSPOR) && b.get(i + 8).is_some_and(|&c| c | 0x20 == b't') => (9, KnownParam::Token),
+        b't' if is(TTL) => (3, KnownParam::Ttl),
+        b'u' if is(USER) => (4, KnownParam::Token),
+        b'm' if is(METHOD) => (6, KnownParam::Token),
+        b'm' if is(MADDR) => (5, KnownParam::Maddr),
+        b'p' if is(PN_PRID) || is(PN_PURR) => (7, KnownParam::Valued),
+        b'p' if is(PN_PARAM) => (8, KnownParam::Valued),
+        _ => return None,
+    };
+    ends(n).then_some((n, kind))
+}
+
 /// Scans one `uri-parameter` of a SIP URI from `i` (just after its `;`),
 /// checks its syntax and, for the parameters this module has accessors
 /// for, its value; returns where it ends (at `;`, `?` or the end of the
 /// URI). Each byte is looked at once.
 #[inline(always)]
 fn scan_sip_param<const GT: bool>(b: &[u8], i: usize) -> Result<usize, ParseError> {
-    let (ne, name_escaped) = scan_escaped_flagged(b, i, C_PARAM);
+    // The common names are told from the word at the name's start, which
+    // also gives their end; any other name is scanned.
+    let (ne, name_escaped, kind) = match known_name_at(b, i) {
+        Some((n, kind)) => (i + n, false, Some(kind)),
+        None => {
+            let (ne, esc) = scan_escaped_flagged(b, i, C_PARAM);
+            (ne, esc, None)
+        }
+    };
     let name = b.get(i..ne).ok_or_else(syntax)?;
     if name.is_empty() {
         return Err(syntax());
     }
-    let (end, value, value_escaped) = if b.get(ne) == Some(&b'=') {
-        let (ve, esc) = scan_escaped_flagged(b, ne + 1, C_PARAM);
+    // The value is scanned as a token first (nearly every value is one);
+    // only a paramchar that is no token byte, or an escape, takes the
+    // general scan on from there. Either way the value ends where the
+    // paramchar scan alone would end it.
+    let (end, value, value_escaped, plain_token) = if b.get(ne) == Some(&b'=') {
+        let t = scan_uri_class(b, ne + 1, C_PTOKEN);
+        let (ve, esc, plain) = match b.get(t) {
+            Some(&c) if c == b'%' || URI_CLASS[c as usize] & C_PARAM != 0 => {
+                let (ve, esc) = scan_escaped_flagged(b, t, C_PARAM);
+                (ve, esc, false)
+            }
+            _ => (t, false, true),
+        };
         if ve == ne + 1 {
             return Err(syntax());
         }
-        (ve, b.get(ne + 1..ve), esc)
+        (ve, b.get(ne + 1..ve), esc, plain)
     } else {
-        (ne, None, false)
+        (ne, None, false, false)
     };
     if !matches!(b.get(end), Some(b';' | b'?')) && !at_uri_end::<GT>(b, end) {
         return Err(syntax());
     }
-    check_known_param(name, name_escaped, value, value_escaped)?;
+    let kind = match kind {
+        Some(k) => k,
+        None => known_param(name, name_escaped),
+    };
+    check_known_param(kind, value, value_escaped, plain_token)?;
     Ok(end)
 }
 
-/// Checks the values of the parameters this module has accessors for;
-/// `*_escaped` tell whether the name or value holds a `%HH` escape.
+/// Checks the value of a parameter of kind `kind` (the parameters this
+/// module has accessors for); `value_escaped` tells whether the value holds
+/// a `%HH` escape, and `plain_token` that it is known to be of `C_PTOKEN`
+/// bytes alone (so a token, RFC 3261 §25.1).
 #[inline(always)]
 fn check_known_param(
-    name: &[u8],
-    name_escaped: bool,
+    kind: KnownParam,
     value: Option<&[u8]>,
     value_escaped: bool,
+    plain_token: bool,
 ) -> Result<(), ParseError> {
     let value = || value.ok_or_else(syntax);
-    match known_param(name, name_escaped) {
+    match kind {
         KnownParam::Token => {
             let v = value()?;
-            let token =
-                if value_escaped { Unescaped::new(v).all(is_token) } else { v.iter().all(|&c| is_token(c)) };
+            let token = plain_token
+                || if value_escaped {
+                    Unescaped::new(v).all(is_token)
+                } else {
+                    v.iter().all(|&c| is_token(c))
+                };
             if !token {
                 return Err(syntax());
             }
@@ -1318,6 +1409,13 @@ impl<'a> SipUri<'a> {
             let h = u + 1;
             let (he, run) = scan_host_run(b, h);
             return Self::parse_from_host::<GT>(s, secure, b.get(i0..u), None, h, he, run, end, out);
+        }
+        // A first byte that is no host byte and cannot end or start a
+        // hostport (a telephone-subscriber's '+', '%', '_', ...): the host
+        // reading below would end at once on it and hand over to the
+        // userinfo rule, which is taken straight away.
+        if u == i0 && !matches!(b.get(i0), None | Some(b';' | b'?' | b':' | b'[' | b'>')) {
+            return Self::parse_userinfo::<GT>(s, secure, i0, end, out);
         }
         let (k, run) = scan_host_run(b, i0);
         match b.get(k) {
@@ -3185,6 +3283,171 @@ mod differential {
                 Err(e) => assert_eq!((got, place), (Err(e), old), "{t:?}"),
             }
         }
+    }
+
+    #[test]
+    fn rfc3261_25_1_known_param_names_by_word_agree_with_scan() {
+        // known_name_at against the paramchar scan and known_param: every
+        // byte substituted at every position of each name it knows (and of
+        // its neighbours in length), then every byte after the name, with
+        // text after that (so the word fits) and without it.
+        let names: [&[u8]; 12] = [
+            b"lr",
+            b"ttl",
+            b"user",
+            b"maddr",
+            b"method",
+            b"transport",
+            b"pn-prid",
+            b"pn-purr",
+            b"pn-param",
+            b"lrx",
+            b"transpor",
+            b"pn-pri",
+        ];
+        let mut hits = 0usize;
+        for name in names {
+            for pos in 0..=name.len() {
+                for c in 0..=255u8 {
+                    let mut v = name.to_vec();
+                    if pos < name.len() {
+                        v[pos] = c;
+                    }
+                    for &stop in [b'=', b';', b'>', b'?', b'a', b'%', b'-', b'\r', c].iter() {
+                        let mut t = v.clone();
+                        t.push(stop);
+                        let short = t.clone();
+                        t.extend_from_slice(b"udp;lr>xxxxxxxx");
+                        for x in [&short, &t] {
+                            let (ne, esc) = scan_escaped_flagged(x, 0, C_PARAM);
+                            match known_name_at(x, 0) {
+                                Some((n, kind)) => {
+                                    hits += 1;
+                                    assert_eq!((n, esc), (ne, false), "{x:?}");
+                                    assert!(kind == known_param(&x[..ne], esc), "{x:?}");
+                                }
+                                None => {
+                                    // Only names it does not know are left,
+                                    // or too little text for the word, or a
+                                    // '%' after the name (an escape or not,
+                                    // left to the scan).
+                                    let k = known_param(&x[..ne], esc);
+                                    let lr = x[..ne].eq_ignore_ascii_case(b"lr");
+                                    let pct = x.get(ne) == Some(&b'%');
+                                    assert!(
+                                        x.len() < 8 || esc || pct || (k == KnownParam::Other && !lr),
+                                        "{x:?}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(hits > 1000);
+        // Every name it knows, in any case, taken by the word.
+        for name in ["lr", "TTL", "User", "mAddr", "METHOD", "Transport", "pn-PRID", "PN-purr", "pn-param"] {
+            let mut x = alloc::string::String::from(name);
+            x.push_str(";lr>xxxxxxxx");
+            assert!(known_name_at(x.as_bytes(), 0).is_some_and(|(n, _)| n == name.len()), "{x}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_19_1_1_user_starting_with_no_host_byte_agrees_with_reference() {
+        // A first byte that is no host byte goes to the userinfo rule
+        // before any host reading: every byte there, with and without an
+        // '@' after it, as Request-URI and inside <...>, against the
+        // reference parser.
+        for c in 0..=255u8 {
+            for rest in [&b"12125550199@h;user=phone"[..], b"h;lr", b"@h", b"", b"[::1]", b":5060@h"] {
+                let mut x = b"sip:".to_vec();
+                x.push(c);
+                x.extend_from_slice(rest);
+                let (new, old) = (Uri::parse(&x), reference::parse(&x));
+                match (&new, &old) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{x:?}"),
+                    _ if core::str::from_utf8(&x).is_err() => assert!(new.is_err() && old.is_err(), "{x:?}"),
+                    _ => assert_eq!(kind(&new), kind(&old), "{x:?}"),
+                }
+                let Ok(t) = core::str::from_utf8(&x) else { continue };
+                let mut y = String::from(t);
+                y.push_str(">;tag=1");
+                let (mut end, mut out) = (0, Uri::PLACEHOLDER);
+                let got = Uri::parse_bracketed(&y, &mut end, &mut out);
+                let gt = y.bytes().position(|b| b == b'>').expect("a '>' was added");
+                match reference::parse(&y.as_bytes()[..gt]) {
+                    Ok(u) => assert_eq!((got, out, end), (Ok(()), u, gt), "{y:?}"),
+                    Err(_) => assert!(got.is_err() || end != gt, "{y:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_token_paramchar_class_matches_grammar() {
+        // C_PTOKEN is exactly paramchar's plain bytes that are token bytes,
+        // for all 256 bytes.
+        for c in 0..=255u8 {
+            let want = URI_CLASS[c as usize] & C_PARAM != 0 && is_token(c);
+            assert_eq!(URI_CLASS[c as usize] & C_PTOKEN != 0, want, "{c:#04x}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_token_param_values_agree_with_reference() {
+        // A value scanned as a token first, then (at a paramchar that is no
+        // token byte, or an escape) by the general scan: every byte at
+        // every position of token-valued and other parameters' values, in
+        // a Request-URI and in a name-addr, against the reference parser.
+        let mut n = 0usize;
+        for (pre, post) in [("transport=", ""), ("user=", ";lr"), ("method=", "?h=v"), ("ftag=", ";lr")] {
+            for base in ["udp", "ab%41c", "x"] {
+                for pos in 0..=base.len() {
+                    for c in 0..=255u8 {
+                        for replace in [false, true] {
+                            if replace && pos == base.len() {
+                                continue;
+                            }
+                            let mut v = base.as_bytes().to_vec();
+                            if replace {
+                                v[pos] = c;
+                            } else {
+                                v.insert(pos, c);
+                            }
+                            let mut x = b"sip:a@h;".to_vec();
+                            x.extend_from_slice(pre.as_bytes());
+                            x.extend_from_slice(&v);
+                            x.extend_from_slice(post.as_bytes());
+                            let (new, old) = (Uri::parse(&x), reference::parse(&x));
+                            match (&new, &old) {
+                                (Ok(a), Ok(b)) => assert_eq!(a, b, "{:?}", String::from_utf8_lossy(&x)),
+                                _ => assert_eq!(kind(&new), kind(&old), "{:?}", String::from_utf8_lossy(&x)),
+                            }
+                            // Inside <...>: ends at the first '>'.
+                            let Ok(t) = core::str::from_utf8(&x) else { continue };
+                            let mut y = String::from(t);
+                            y.push_str(">;tag=1");
+                            let mut end = 0;
+                            let mut out = Uri::PLACEHOLDER;
+                            let got = Uri::parse_bracketed(&y, &mut end, &mut out).map(|()| (out, end));
+                            let yb = y.as_bytes();
+                            if let (Ok((u, e)), Some(gt)) = (&got, yb.iter().position(|&b| b == b'>')) {
+                                assert_eq!(*e, gt, "{y:?}");
+                                assert_eq!(Ok(*u), reference::parse(&yb[..gt]), "{y:?}");
+                            } else if let Some(gt) = yb.iter().position(|&b| b == b'>') {
+                                if gt == t.len() {
+                                    assert!(reference::parse(&yb[..gt]).is_err(), "{y:?}");
+                                }
+                            }
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 10_000);
     }
 
     #[test]
