@@ -274,7 +274,8 @@ impl<'a> NameAddr<'a> {
         while ub > ua && b.get(ub - 1).is_some_and(|&c| is_lws_byte(c)) {
             ub -= 1;
         }
-        let uri_raw = v.get(ua..ub).ok_or(err)?;
+        // One-sided cuts: a two-sided `str::get` is an out-of-line call.
+        let uri_raw = v.get(..ub).and_then(|t| t.get(ua..)).ok_or(err)?;
         if uri_raw.is_empty() || lex::has_ctl_or_sp(uri_raw.as_bytes()) {
             return Err(err);
         }
@@ -282,7 +283,7 @@ impl<'a> NameAddr<'a> {
         if uri.sip().is_some_and(|u| u.headers.is_some()) {
             return Err(err);
         }
-        let rest = v.get(end..z).ok_or(err)?;
+        let rest = v.get(..z).and_then(|t| t.get(end..)).ok_or(err)?;
         out.uri = uri;
         out.params = lex::Params::new(rest.as_bytes());
         Ok(rest)
