@@ -303,6 +303,8 @@ impl<'a> Via<'a> {
     /// [`Via::parse_top`] straight into `out` (the message's top Via
     /// slot): the Via is built where it is kept, not built on the stack,
     /// returned and copied (120 bytes). On error `out` is left `None`.
+    /// Inlined into its one caller, the parser's out-of-line top-Via step.
+    #[inline(always)]
     pub(crate) fn parse_top_into(v: &'a str, out: &mut Option<Via<'a>>) -> Result<Option<usize>, ParseError> {
         let end = Self::parse_text_into::<true>(v, out)?;
         Ok((end < v.len()).then_some(end + 1))
