@@ -616,8 +616,9 @@ impl<'a> Message<'a> {
     fn decode_top_via(&mut self, e: &Entry) -> Result<(), ParseError> {
         // The parse of the first via-parm ends its own list element, so the
         // field is not searched for a comma first.
-        let (via, rest) = Via::parse_top(self.text(e)?)?;
-        self.top_via = Some(via);
+        // Built in the message's own slot (on error it stays `None`, and
+        // the parse fails).
+        let rest = Via::parse_top_into(self.text(e)?, &mut self.top_via)?;
         // Positions inside a value are below the header-section limit, so
         // they fit in 16 bits.
         self.top_via_rest = rest.map(|p| p as u16);

@@ -138,6 +138,55 @@ impl<'a> NameAddr<'a> {
         Ok(())
     }
 
+    /// One element of the name-addr list header `name` from `v`, the rest
+    /// of its field, into `out`, ending its own element as
+    /// [`ContactValue::parse_rest_into`] does (same forms, same reasons).
+    pub(crate) fn parse_rest_into(
+        v: &'a str,
+        name: HeaderName,
+        out: &mut Option<Result<NameAddr<'a>, ParseError>>,
+    ) -> Option<usize> {
+        let b = v.as_bytes();
+        let first = lex::skip_lws(b, 0);
+        if !matches!(b.get(first), Some(b'<' | b'"')) {
+            let end = lex::find_top_level_comma(b, 0);
+            *out =
+                Some(v.get(..end).ok_or(ParseError::header(name)).and_then(|e| Self::parse_for_str(e, name)));
+            return Some(end);
+        }
+        let Ok(a) = out.insert(Ok(NameAddr::placeholder_at(v))) else {
+            return None;
+        };
+        let r = (|| {
+            let rest = Self::parse_unchecked_params(v, name, a)?;
+            let mut seen_tag = false;
+            let mut params = a.params;
+            if let Some((tag, end)) = leading_tag(rest) {
+                a.tag = Some(tag);
+                seen_tag = true;
+                params = params.resumed_at(end);
+            }
+            loop {
+                let at = params.offset();
+                match params.next_kind() {
+                    None => return Ok(v.len()),
+                    Some(Ok((p, _))) => note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset()),
+                    Some(Err(_)) => {
+                        return params_end_at_comma(v, rest, at, &mut a.params)
+                            .ok_or(ParseError::header(name));
+                    }
+                }
+            }
+        })();
+        match r {
+            Ok(end) => Some(end),
+            Err(e) => {
+                *out = Some(Err(e));
+                None
+            }
+        }
+    }
+
     /// Parses one value of header `name`.
     pub fn parse_for(v: &'a [u8], name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
         Self::parse_for_str(core::str::from_utf8(v).map_err(|_| ParseError::header(name))?, name)
@@ -225,7 +274,8 @@ impl<'a> NameAddr<'a> {
         while ub > ua && b.get(ub - 1).is_some_and(|&c| is_lws_byte(c)) {
             ub -= 1;
         }
-        let uri_raw = v.get(ua..ub).ok_or(err)?;
+        // One-sided cuts: a two-sided `str::get` is an out-of-line call.
+        let uri_raw = v.get(..ub).and_then(|t| t.get(ua..)).ok_or(err)?;
         if uri_raw.is_empty() || lex::has_ctl_or_sp(uri_raw.as_bytes()) {
             return Err(err);
         }
@@ -233,7 +283,7 @@ impl<'a> NameAddr<'a> {
         if uri.sip().is_some_and(|u| u.headers.is_some()) {
             return Err(err);
         }
-        let rest = v.get(end..z).ok_or(err)?;
+        let rest = v.get(..z).and_then(|t| t.get(end..)).ok_or(err)?;
         out.uri = uri;
         out.params = lex::Params::new(rest.as_bytes());
         Ok(rest)
@@ -367,36 +417,63 @@ impl<'a> ContactValue<'a> {
         if first.is_some_and(|k| b.get(k) == Some(&b'*')) && lex::trim_lws(b) == b"*" {
             return Ok(ContactValue::Star);
         }
-        const C: HeaderName = HeaderName::Contact;
         let mut a = NameAddr::placeholder_at(v);
         let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
-        // The contact-params are checked in one pass, the scalar ones by
-        // value (RFC 4475 §3.1.2.4: an expires above 2**32-1 is invalid).
-        let mut seen_tag = false;
         let mut params = a.params;
+        let mut seen_tag = false;
         while let Some(p) = params.next_kind() {
             let (p, _) = p.map_err(|_| ParseError::header(C))?;
-            note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
-            // Without a value these are contact-extensions (generic-param,
-            // RFC 3261 §25.1); with one, the value must fit c-p-expires /
-            // c-p-q.
-            let Some(value) = p.value else { continue };
-            match (p.name.len(), p.name[0] | 0x20) {
-                (7, b'e') if lex::eq_ic(p.name, b"expires") => {
-                    // One to nine digits cannot overflow: checked here,
-                    // without the call; anything else as the field rule.
-                    let short = (1..=9).contains(&value.len()) && value.iter().all(u8::is_ascii_digit);
-                    if !short {
-                        super::scalar::parse_u32_field(value, C)?;
-                    }
-                }
-                (1, b'q') => {
-                    parse_qvalue(value).ok_or(ParseError::header(C))?;
-                }
-                _ => {}
-            }
+            check_contact_param(&mut a, &p, &mut seen_tag, rest, params.offset())?;
         }
         Ok(ContactValue::Addr(a))
+    }
+
+    /// One Contact list element from `v`, the rest of its field, into
+    /// `out` (see [`lists::DecodeIntoFn`](super::lists::DecodeIntoFn)).
+    /// The usual bracketed form (first byte past LWS `<` or `"`) ends its
+    /// own element: the parameter walk after `>` stops where it meets a
+    /// `,` instead of a `;`. That is the comma the list splitter finds
+    /// (RFC 3261 §7.3.1): it skips the `<...>` and quoted strings the
+    /// parse has read, and a parameter holds no other `<` or `"`. Other
+    /// forms (`*`, a token display name, an addr-spec) are cut at the
+    /// splitter's comma and parsed as one element.
+    pub(crate) fn parse_rest_into(
+        v: &'a str,
+        out: &mut Option<Result<ContactValue<'a>, ParseError>>,
+    ) -> Option<usize> {
+        let b = v.as_bytes();
+        let first = lex::skip_lws(b, 0);
+        if !matches!(b.get(first), Some(b'<' | b'"')) {
+            let end = lex::find_top_level_comma(b, 0);
+            *out = Some(v.get(..end).ok_or(ParseError::header(C)).and_then(Self::parse_str));
+            return Some(end);
+        }
+        let Ok(ContactValue::Addr(a)) = out.insert(Ok(ContactValue::Addr(NameAddr::placeholder_at(v))))
+        else {
+            return None;
+        };
+        let r = (|| {
+            let rest = NameAddr::parse_unchecked_params(v, C, a)?;
+            let mut params = a.params;
+            let mut seen_tag = false;
+            loop {
+                let at = params.offset();
+                match params.next_kind() {
+                    None => return Ok(v.len()),
+                    Some(Ok((p, _))) => check_contact_param(a, &p, &mut seen_tag, rest, params.offset())?,
+                    Some(Err(_)) => {
+                        return params_end_at_comma(v, rest, at, &mut a.params).ok_or(ParseError::header(C));
+                    }
+                }
+            }
+        })();
+        match r {
+            Ok(end) => Some(end),
+            Err(e) => {
+                *out = Some(Err(e));
+                None
+            }
+        }
     }
 
     /// Parses one Contact value.
@@ -451,12 +528,85 @@ impl<'a> ContactValue<'a> {
     }
 }
 
+const C: HeaderName = HeaderName::Contact;
+
+/// Checks one contact-param `p` of `a` (and notes a tag): the scalar ones
+/// by value (RFC 4475 §3.1.2.4: an expires above 2**32-1 is invalid).
+/// `text` is the parameters' text, `end` where `p` ends in it.
+#[inline(always)]
+fn check_contact_param<'a>(
+    a: &mut NameAddr<'a>,
+    p: &lex::Param<'a>,
+    seen_tag: &mut bool,
+    text: &'a str,
+    end: usize,
+) -> Result<(), ParseError> {
+    note_tag(&mut a.tag, p, seen_tag, text, end);
+    // Without a value these are contact-extensions (generic-param,
+    // RFC 3261 §25.1); with one, the value must fit c-p-expires / c-p-q.
+    let Some(value) = p.value else { return Ok(()) };
+    match (p.name.len(), p.name.first().map_or(0, |c| c | 0x20)) {
+        (7, b'e') if lex::eq_ic(p.name, b"expires") => {
+            // One to nine digits cannot overflow: checked here, without
+            // the call; anything else as the field rule.
+            let short = (1..=9).contains(&value.len()) && value.iter().all(u8::is_ascii_digit);
+            if !short {
+                super::scalar::parse_u32_field(value, C)?;
+            }
+        }
+        (1, b'q') => {
+            parse_qvalue(value).ok_or(ParseError::header(C))?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The parameter walk over `rest` (a slice of the list's rest `v`) failed
+/// just after offset `at`, where the last good parameter ended: if a `,`
+/// follows there past LWS, the list element ends at it (RFC 3261 §7.3.1),
+/// and `params` is cut to the parameters before it, as they read for the
+/// element cut and trimmed by the splitter. Returns that comma's position
+/// in `v`; `None` if the walk failed on anything else.
+#[inline(always)]
+fn params_end_at_comma<'a>(
+    v: &'a str,
+    rest: &'a str,
+    at: usize,
+    params: &mut lex::Params<'a>,
+) -> Option<usize> {
+    let pb = rest.as_bytes();
+    let k = lex::skip_lws(pb, at);
+    if pb.get(k) != Some(&b',') {
+        return None;
+    }
+    *params = lex::Params::new(pb.get(..at)?);
+    // `rest` is a slice of `v`: its offset there, by address.
+    Some(rest.as_ptr() as usize - v.as_ptr() as usize + k)
+}
+
 fn decode_name_addr<'a>(v: &'a str, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
     NameAddr::parse_for_str(v, name)
 }
 
+fn decode_name_addr_into<'a>(
+    v: &'a str,
+    name: HeaderName,
+    out: &mut Option<Result<NameAddr<'a>, ParseError>>,
+) -> Option<usize> {
+    NameAddr::parse_rest_into(v, name, out)
+}
+
 fn decode_contact<'a>(v: &'a str, _: HeaderName) -> Result<ContactValue<'a>, ParseError> {
     ContactValue::parse_str(v)
+}
+
+fn decode_contact_into<'a>(
+    v: &'a str,
+    _: HeaderName,
+    out: &mut Option<Result<ContactValue<'a>, ParseError>>,
+) -> Option<usize> {
+    ContactValue::parse_rest_into(v, out)
 }
 
 impl<'a> Message<'a> {
@@ -477,13 +627,13 @@ impl<'a> Message<'a> {
 
     /// Every Contact value, across fields.
     pub fn contacts(&self) -> TypedValues<'_, 'a, ContactValue<'a>> {
-        TypedValues::list(self, HeaderName::Contact, decode_contact)
+        TypedValues::list_into(self, HeaderName::Contact, decode_contact, decode_contact_into)
     }
 
     /// Every value of a name-addr list header (Route, Record-Route, Path,
     /// P-Asserted-Identity, ...), across fields.
     pub fn name_addrs(&self, name: HeaderName) -> TypedValues<'_, 'a, NameAddr<'a>> {
-        TypedValues::list(self, name, decode_name_addr)
+        TypedValues::list_into(self, name, decode_name_addr, decode_name_addr_into)
     }
 
     /// Route values in order (§20.34).
@@ -758,5 +908,84 @@ mod tests {
             let _ = ContactValue::parse(&s[..i]);
         }
         assert_eq!(ContactValue::parse(s).unwrap().q(), Some(Ok(330)));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_contact_and_route_lists_split_by_the_parse_as_by_the_comma_search() {
+        // contacts() and name_addrs() let the parse of a bracketed element
+        // end it; the values, errors and where the next element starts
+        // must be those of the comma search splitting the field first
+        // (TypedValues::list with the one-element decoders).
+        let pool = [
+            "<sip:a@b>",
+            "<sip:a@b>;expires=60",
+            "\"A, B\" <sip:x@y;lr>;q=0.5",
+            "<sip:a@b>;+sip.instance=\"<urn:x,y>\";reg-id=1",
+            "Bob <sip:b@c>",
+            "sip:c@d;tag=1",
+            "*",
+            "<sip:a@b>;tag=x;TAG=y",
+            ";tag=1",
+            "<sip:a@b>;tag=t ;x = 1 ",
+            "<sip:a@b>;x=\"a,b\"junk",
+            "<sip:a@b",
+            "\"unterminated <sip:x>",
+            "<sip:a,b@c>;p",
+            "<sip:a@b>;",
+            "<sip:a@b>;x=<y,z>",
+            "<sip:a@b>;expires=99999999999",
+            "",
+            " ",
+            "<sip:a@b>junk",
+            "<sip:a@b>;x=[::1];q=2",
+            "\"q\" <sip:a@b>;p\r\n ;r",
+        ];
+        let seps = [",", " , ", ",\r\n ", "\t,"];
+        let mut fields: heapless::Vec<heapless::String<256>, 2048> = heapless::Vec::new();
+        for a in pool {
+            let mut f = heapless::String::new();
+            f.push_str(a).unwrap();
+            fields.push(f).unwrap();
+            for b in pool {
+                let sep = seps[(a.len() + b.len()) % seps.len()];
+                let mut f = heapless::String::new();
+                for part in [a, sep, b] {
+                    f.push_str(part).unwrap();
+                }
+                fields.push(f.clone()).unwrap();
+                f.push_str(seps[a.len() % seps.len()]).unwrap();
+                f.push_str(pool[(a.len() * 7 + b.len()) % pool.len()]).unwrap();
+                fields.push(f).unwrap();
+            }
+        }
+        for f in &fields {
+            for name in ["Contact", "Route"] {
+                let mut b = heapless::Vec::<u8, 1024>::new();
+                for part in [
+                    "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\n",
+                    "From: <sip:c@d>;tag=1\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\n",
+                    name,
+                    ": ",
+                    f,
+                    "\r\n",
+                    name,
+                    ": <sip:last@z>\r\nContent-Length: 0\r\n\r\n",
+                ] {
+                    b.extend_from_slice(part.as_bytes()).unwrap();
+                }
+                let Ok(m) = Message::parse(&b) else { continue };
+                if name == "Contact" {
+                    let got: heapless::Vec<_, 8> = m.contacts().collect();
+                    let want: heapless::Vec<_, 8> =
+                        TypedValues::list(&m, HeaderName::Contact, decode_contact).collect();
+                    assert_eq!(got, want, "{f:?}");
+                } else {
+                    let got: heapless::Vec<_, 8> = m.routes().collect();
+                    let want: heapless::Vec<_, 8> =
+                        TypedValues::list(&m, HeaderName::Route, decode_name_addr).collect();
+                    assert_eq!(got, want, "{f:?}");
+                }
+            }
+        }
     }
 }

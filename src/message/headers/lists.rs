@@ -14,6 +14,16 @@ use crate::message::parse::Message;
 /// which header failed.
 pub type DecodeFn<'a, T> = fn(&'a str, HeaderName) -> Result<T, ParseError>;
 
+/// Decodes one list element given as the rest of its field from the
+/// element on, writing the value (or its error) into `out`, the iterator's
+/// result, so a large value is built where it is returned rather than
+/// built and copied. Returns where the element ends in the rest (the
+/// position of its top-level `,`, or the rest's length) when the decoder
+/// found it; `None` leaves the comma search to the iterator (RFC 3261
+/// §7.3.1), as for an element that failed.
+pub(crate) type DecodeIntoFn<'a, T> =
+    fn(&'a str, HeaderName, &mut Option<Result<T, ParseError>>) -> Option<usize>;
+
 /// Iterates the values of every field of one header kind, in message order,
 /// decoding each on demand.
 ///
@@ -38,6 +48,9 @@ pub struct TypedValues<'m, 'a, T> {
     split: bool,
     left: usize,
     decode: DecodeFn<'a, T>,
+    /// For list headers whose decoder ends its own element (name-addr
+    /// lists, Contact): used instead of `decode`.
+    decode_into: Option<DecodeIntoFn<'a, T>>,
 }
 
 impl<T> core::fmt::Debug for TypedValues<'_, '_, T> {
@@ -56,13 +69,37 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     /// Values of a comma-separated list header.
     pub(crate) fn list(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
         let left = msg.limits().max_list_values;
-        TypedValues { msg, name, field: 0, text: "", pos: None, split: true, left, decode }
+        TypedValues { msg, name, field: 0, text: "", pos: None, split: true, left, decode, decode_into: None }
     }
 
     /// One value per field (headers that are not comma lists).
     pub(crate) fn fields(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
         let left = msg.limits().max_list_values;
-        TypedValues { msg, name, field: 0, text: "", pos: None, split: false, left, decode }
+        TypedValues {
+            msg,
+            name,
+            field: 0,
+            text: "",
+            pos: None,
+            split: false,
+            left,
+            decode,
+            decode_into: None,
+        }
+    }
+
+    /// Values of a comma-separated list header whose decoder ends each
+    /// element itself and writes it in place ([`DecodeIntoFn`]); `decode`
+    /// is the same decoder given one element.
+    pub(crate) fn list_into(
+        msg: &'m Message<'a>,
+        name: HeaderName,
+        decode: DecodeFn<'a, T>,
+        decode_into: DecodeIntoFn<'a, T>,
+    ) -> Self {
+        let left = msg.limits().max_list_values;
+        let decode_into = Some(decode_into);
+        TypedValues { msg, name, field: 0, text: "", pos: None, split: true, left, decode, decode_into }
     }
 
     /// Values of a list header whose first value has been taken already:
@@ -81,7 +118,17 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         let first = msg.index.iter().position(|e| e.name == name)?;
         // The first field decoded at parse time, so its value is text.
         let text = msg.value_str(&msg.index[first])?;
-        Some(TypedValues { msg, name, field: first + 1, text, pos: rest, split: true, left, decode })
+        Some(TypedValues {
+            msg,
+            name,
+            field: first + 1,
+            text,
+            pos: rest,
+            split: true,
+            left,
+            decode,
+            decode_into: None,
+        })
     }
 
     /// The next raw value, before decoding: `Err` for a field that is not
@@ -162,7 +209,7 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     /// at the end, `Some(Some(value))` for a value to yield whole (a field
     /// that is not split, or not text), `Some(None)` when a comma list
     /// was started (or the field was blank).
-    #[inline]
+    #[inline(always)]
     fn next_field(&mut self) -> Option<Option<Result<&'a str, ParseError>>> {
         let idx = &self.msg.index;
         let name = self.name;
@@ -206,6 +253,23 @@ impl<'a, T> Iterator for TypedValues<'_, 'a, T> {
     type Item = Result<T, ParseError>;
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(decode_into) = self.decode_into {
+            // The element is decoded from the rest of its field, into the
+            // result, and ends where the decoder says (or, if it could not
+            // tell, where the comma search finds it).
+            let rest = match self.next_rest()? {
+                Ok(rest) => rest,
+                Err(e) => return Some(Err(e)),
+            };
+            let mut out = None;
+            let end = decode_into(rest, self.name, &mut out);
+            self.end_element(end);
+            if out.is_none() {
+                // Every decoder writes a result; none must end the list.
+                out = Some(Err(ParseError::header(self.name)));
+            }
+            return out;
+        }
         Some(self.next_raw()?.and_then(|v| (self.decode)(v, self.name)))
     }
 }

@@ -294,9 +294,28 @@ impl<'a> Via<'a> {
     /// but with the list split by the parse itself: no comma search over
     /// the field ahead of the parse (see [`Via::parse_text`]).
     #[inline]
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn parse_top(v: &'a str) -> Result<(Via<'a>, Option<usize>), ParseError> {
         let (via, end) = Self::parse_text::<true>(v)?;
         Ok((via, (end < v.len()).then_some(end + 1)))
+    }
+
+    /// [`Via::parse_top`] straight into `out` (the message's top Via
+    /// slot): the Via is built where it is kept, not built on the stack,
+    /// returned and copied (120 bytes). On error `out` is left `None`.
+    /// Inlined into its one caller, the parser's out-of-line top-Via step.
+    #[inline(always)]
+    pub(crate) fn parse_top_into(v: &'a str, out: &mut Option<Via<'a>>) -> Result<Option<usize>, ParseError> {
+        let end = Self::parse_text_into::<true>(v, out)?;
+        Ok((end < v.len()).then_some(end + 1))
+    }
+
+    /// [`Via::parse_text`] by value.
+    #[inline(always)]
+    fn parse_text<const LIST: bool>(v: &'a str) -> Result<(Via<'a>, usize), ParseError> {
+        let mut out = None;
+        let end = Self::parse_text_into::<LIST>(v, &mut out)?;
+        Ok((out.ok_or(err())?, end))
     }
 
     /// Parses the via-parm at the start of `v`, the rest of a Via field
@@ -306,8 +325,10 @@ impl<'a> Via<'a> {
     /// splitter skips them, so when it parses, that `,` is the one
     /// [`lex::find_top_level_comma`] would find (RFC 3261 §7.3.1): the
     /// list is split by the parse itself, without a search ahead of it.
+    /// The Via is written into `out` only once it has parsed (`out` is
+    /// untouched on error).
     #[inline(always)]
-    fn parse_text<const LIST: bool>(v: &'a str) -> Result<(Via<'a>, usize), ParseError> {
+    fn parse_text_into<const LIST: bool>(v: &'a str, out: &mut Option<Via<'a>>) -> Result<usize, ParseError> {
         let full = v.len();
         let s = v.as_bytes();
         // Trim LWS (the list splitter has trimmed already; then this is
@@ -410,7 +431,8 @@ impl<'a> Via<'a> {
         }
         let (branch, marks, last, end) = Self::check_params::<LIST>(v, i)?;
         let params = lex::Params::new(&s[i..last]);
-        Ok((Via { version, transport, host, port, params, branch, marks }, at(end)))
+        *out = Some(Via { version, transport, host, port, params, branch, marks });
+        Ok(at(end))
     }
 
     /// Parses one via-parm (one element of a Via field's comma list).
@@ -1048,6 +1070,12 @@ mod tests {
             };
             let want = Via::parse_str(first).map(|v| (v, list.resume_point()));
             assert_eq!(Via::parse_top(f), want, "{f:?}");
+            // The in-place entry the parser uses gives the same, and
+            // leaves its slot empty on error.
+            let mut slot = None;
+            let r = Via::parse_top_into(f, &mut slot);
+            assert_eq!(r.map(|rest| (slot.unwrap(), rest)), want, "{f:?}");
+            assert!(want.is_ok() || slot.is_none(), "{f:?}");
         }
     }
 
