@@ -606,7 +606,7 @@ fn ipv4_prefix(b: &[u8], i: usize) -> Option<([u8; 4], usize)> {
 /// the text from the quad's start (`at(k)` is read for `k <= 14` only):
 /// each octet's one to three digits unrolled, each <= 255, dots between.
 #[inline(always)]
-fn ipv4_read(at: impl Fn(usize) -> u8) -> Option<([u8; 4], usize)> {
+pub(crate) fn ipv4_read(at: impl Fn(usize) -> u8) -> Option<([u8; 4], usize)> {
     let digit = |k: usize| {
         let d = at(k).wrapping_sub(b'0');
         (d < 10).then_some(u32::from(d))

@@ -83,13 +83,7 @@ impl<'a> NameAddr<'a> {
         // The tag is found while the parameters are checked, in one pass;
         // a `;tag=` first, as From and To nearly always have it, without
         // the general parameter walk.
-        let mut seen_tag = false;
-        let mut params = a.params;
-        if let Some((tag, end)) = leading_tag(rest) {
-            a.tag = Some(tag);
-            seen_tag = true;
-            params = params.resumed_at(end);
-        }
+        let (mut params, mut seen_tag) = params_after_leading_tag(&mut a, rest);
         while let Some(p) = params.next_kind() {
             let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
@@ -124,13 +118,7 @@ impl<'a> NameAddr<'a> {
         // The tag is found while the parameters are checked, in one pass;
         // a `;tag=` first, as From and To nearly always have it, without
         // the general parameter walk.
-        let mut seen_tag = false;
-        let mut params = a.params;
-        if let Some((tag, end)) = leading_tag(rest) {
-            a.tag = Some(tag);
-            seen_tag = true;
-            params = params.resumed_at(end);
-        }
+        let (mut params, mut seen_tag) = params_after_leading_tag(a, rest);
         while let Some(p) = params.next_kind() {
             let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
@@ -159,13 +147,7 @@ impl<'a> NameAddr<'a> {
         };
         let r = (|| {
             let rest = Self::parse_unchecked_params(v, name, a)?;
-            let mut seen_tag = false;
-            let mut params = a.params;
-            if let Some((tag, end)) = leading_tag(rest) {
-                a.tag = Some(tag);
-                seen_tag = true;
-                params = params.resumed_at(end);
-            }
+            let (mut params, mut seen_tag) = params_after_leading_tag(a, rest);
             loop {
                 let at = params.offset();
                 match params.next_kind() {
@@ -311,6 +293,21 @@ fn note_tag<'a>(tag: &mut Option<&'a str>, p: &lex::Param<'a>, seen: &mut bool, 
     if !*seen && is_tag {
         *seen = true;
         *tag = p.value.and_then(|v| text.get(..end)?.get(end - v.len()..));
+    }
+}
+
+/// The walk over the parameters of `a` (their text `rest`) that checks
+/// them and finds the tag, with a leading `;tag=` (as From and To nearly
+/// always have) already taken into `a.tag` by [`leading_tag`], without the
+/// general walk; and whether the tag was seen.
+#[inline(always)]
+fn params_after_leading_tag<'a>(a: &mut NameAddr<'a>, rest: &'a str) -> (lex::Params<'a>, bool) {
+    match leading_tag(rest) {
+        Some((tag, end)) => {
+            a.tag = Some(tag);
+            (a.params.resumed_at(end), true)
+        }
+        None => (a.params, false),
     }
 }
 

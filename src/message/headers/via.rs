@@ -10,7 +10,7 @@ use crate::message::error::{Element, ErrorKind, ParseError};
 use crate::message::lex;
 use crate::message::name::HeaderName;
 use crate::message::parse::Message;
-use crate::message::uri::Host;
+use crate::message::uri::{Host, ipv4_read};
 
 const N: HeaderName = HeaderName::Via;
 
@@ -158,8 +158,8 @@ fn ends_sent_by(c: Option<&u8>) -> bool {
 /// is no host byte ends its run there); any other text gives `None`, and
 /// the caller takes that general path.
 ///
-/// The bytes are read from the sixteen at `i` (an address and the byte
-/// after it take at most that, `j <= 15` below), so no read needs a
+/// The octets are read by the URI parser's own reader (`ipv4_read`, at
+/// most fifteen bytes) from the sixteen at `i`, so no read needs a
 /// bounds check: `& 15` only tells the compiler what holds. Past the end
 /// of `s` they are zeros ([`lex::bytes16_at`]), no digit or dot, and the
 /// end is read from `s`. Out of line: inlined into the via-parm
@@ -167,31 +167,7 @@ fn ends_sent_by(c: Option<&u8>) -> bool {
 #[inline(never)]
 fn dotted_quad<const SENT_BY: bool>(s: &[u8], i: usize) -> Option<([u8; 4], usize)> {
     let b = lex::bytes16_at(s, i)?;
-    let digit = |j: usize| {
-        let d = b[j & 15].wrapping_sub(b'0');
-        (d < 10).then_some(u32::from(d))
-    };
-    let mut out = [0u8; 4];
-    let mut j = 0;
-    for (n, o) in out.iter_mut().enumerate() {
-        if n > 0 {
-            if b[j & 15] != b'.' {
-                return None;
-            }
-            j += 1;
-        }
-        let mut v = digit(j)?;
-        j += 1;
-        if let Some(d) = digit(j) {
-            v = v * 10 + d;
-            j += 1;
-            if let Some(d) = digit(j) {
-                v = v * 10 + d;
-                j += 1;
-            }
-        }
-        *o = u8::try_from(v).ok()?;
-    }
+    let (out, j) = ipv4_read(|k| b[k & 15])?;
     let end = s.get(i + j);
     let ends = if SENT_BY {
         ends_sent_by(end)
