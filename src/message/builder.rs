@@ -242,13 +242,23 @@ fn write_start_line<S: Sink + ?Sized>(msg: &Message<'_>, out: &mut S) -> Result<
     }
 }
 
-/// Writes `Content-Length: n CRLF CRLF` and the body.
-fn write_tail<S: Sink + ?Sized>(out: &mut S, body: &[u8]) -> Result<(), SinkError> {
+/// Writes `Content-Length: n CRLF CRLF` and the body, after the CRLF that
+/// ends the last field if `crlf_first` (the builder stores each field as
+/// the line it starts, CRLF first; this serializer ends each line itself).
+#[inline(always)]
+pub(crate) fn write_tail<S: Sink + ?Sized>(
+    out: &mut S,
+    body: &[u8],
+    crlf_first: bool,
+) -> Result<(), SinkError> {
+    // Most messages have no body: the whole tail in one piece.
+    const EMPTY: &[u8] = b"\r\nContent-Length: 0\r\n\r\n";
+    const HEAD: &[u8] = b"\r\nContent-Length: ";
+    let skip = if crlf_first { 0 } else { 2 };
     if body.is_empty() {
-        // Most messages: the whole tail in one piece.
-        return out.put(b"Content-Length: 0\r\n\r\n");
+        return out.put(EMPTY.get(skip..).unwrap_or(EMPTY));
     }
-    out.put(b"Content-Length: ")?;
+    out.put(HEAD.get(skip..).unwrap_or(HEAD))?;
     put_uint(out, body.len() as u64)?;
     out.put(b"\r\n\r\n")?;
     out.put(body)
@@ -271,7 +281,7 @@ pub fn write_canonical<S: Sink + ?Sized>(msg: &Message<'_>, out: &mut S) -> Resu
         }
         field::write_field(out, f.name, f.raw_name, f.value)?;
     }
-    write_tail(out, msg.body())
+    write_tail(out, msg.body(), false)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::field::{FieldName, Fields, Key, valid_request_uri};
-use super::sink::{Sink, SinkError, put_uint};
+use super::sink::{Sink, put_uint};
 use super::{BuildError, OwnedMessage};
 use crate::message::headers::{CSeq, parse_call_id};
 use crate::message::{HeaderName, Message, Method, StatusCode, lex};
@@ -121,20 +121,6 @@ impl Draft {
             + 4
             + n
     }
-}
-
-/// Writes `CRLF Content-Length: n CRLF CRLF` and the body: the CRLF that
-/// ends the last field (or the start line) comes first, as it does in
-/// every field's stored line.
-fn write_tail<S: Sink + ?Sized>(out: &mut S, body: &[u8]) -> Result<(), SinkError> {
-    if body.is_empty() {
-        // Most messages: the whole tail in one piece.
-        return out.put(b"\r\nContent-Length: 0\r\n\r\n");
-    }
-    out.put(b"\r\nContent-Length: ")?;
-    put_uint(out, body.len() as u64)?;
-    out.put(b"\r\n\r\n")?;
-    out.put(body)
 }
 
 /// `n` in decimal and a space, written from the end of `buf`.
@@ -299,7 +285,9 @@ macro_rules! common_methods {
             self.write_start_line(out)?;
             let defaults = self.defaults();
             self.draft.fields.write(out, self.prefix_len(), |o| o.put(defaults))?;
-            write_tail(out, &self.draft.body)?;
+            // The CRLF that ends the last field (or the start line) comes
+            // first, as it does in every field's stored line.
+            super::write_tail(out, &self.draft.body, true)?;
             Ok(())
         }
     };
