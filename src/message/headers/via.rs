@@ -270,7 +270,9 @@ impl<'a> Via<'a> {
     /// sent-protocol (the usual `SIP/2.0/` and transport read as words),
     /// the sent-by, then every via-param, checking `branch`, `received`,
     /// `rport`, `maddr` and `ttl` as they are met (RFC 3261 §20.42,
-    /// §25.1; RFC 3581). Every piece is a sub-slice of `v`.
+    /// §25.1; RFC 3581). Every piece is a sub-slice of `v`, except a
+    /// `2.0` version and a word-matched transport, which are constants
+    /// holding the same bytes.
     pub fn parse_str(v: &'a str) -> Result<Via<'a>, ParseError> {
         Self::parse_text::<false>(v).map(|(via, _)| via)
     }
@@ -359,24 +361,28 @@ impl<'a> Via<'a> {
         };
         // The transport: the usual ones by a word compare, any other
         // token (RFC 4475 §3.1.1.10) by a scan. LWS must follow.
-        let mut t0 = t0;
-        let t1 = match word(t0) {
-            Some(UDP_SP | TCP_SP | TLS_SP | WSS_SP) => t0 + 3,
-            Some(w) if w & 0x00ff_ffff == WS_SP => t0 + 2,
+        // A word-matched transport is the constant of the same bytes (no
+        // slicing), and the SP after it is the LWS sent-by needs.
+        let (transport, h0) = match word(t0) {
+            Some(UDP_SP) => ("UDP", lex::skip_lws(s, t0 + 4)),
+            Some(TCP_SP) => ("TCP", lex::skip_lws(s, t0 + 4)),
+            Some(TLS_SP) => ("TLS", lex::skip_lws(s, t0 + 4)),
+            Some(WSS_SP) => ("WSS", lex::skip_lws(s, t0 + 4)),
+            Some(w) if w & 0x00ff_ffff == WS_SP => ("WS", lex::skip_lws(s, t0 + 3)),
             _ => {
                 // SWS may follow the last SLASH.
-                t0 = lex::skip_lws(s, t0);
-                lex::scan_token(s, t0)
+                let t0 = lex::skip_lws(s, t0);
+                let t1 = lex::scan_token(s, t0);
+                if t1 == t0 {
+                    return Err(err());
+                }
+                let h0 = lex::skip_lws(s, t1);
+                if h0 == t1 {
+                    return Err(err()); // LWS is mandatory before sent-by
+                }
+                (sub(v, t0, t1)?, h0)
             }
         };
-        if t1 == t0 {
-            return Err(err());
-        }
-        let transport = sub(v, t0, t1)?;
-        let h0 = lex::skip_lws(s, t1);
-        if h0 == t1 {
-            return Err(err()); // LWS is mandatory before sent-by
-        }
 
         // sent-by = host [ COLON port ]
         let (host, h1) = if s.get(h0) == Some(&b'[') {
