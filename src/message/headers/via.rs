@@ -663,6 +663,8 @@ pub struct Vias<'m, 'a> {
 
 impl<'a> Iterator for Vias<'_, 'a> {
     type Item = Result<Via<'a>, ParseError>;
+    /// Small: the cached top Via and the end of the list are answered
+    /// here, only a via-parm to parse calls [`Vias::parse_rest`].
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
@@ -670,8 +672,7 @@ impl<'a> Iterator for Vias<'_, 'a> {
         }
         // The inner iterator already stands past the cached top Via. The
         // next value is found first (the limit error is only due if there
-        // is one), but decoded only once the limit allows it, straight
-        // into the result.
+        // is one), but decoded only once the limit allows it.
         let (top, rest) = match self.cached_top.take() {
             Some(top) => (Some(top), Ok("")),
             None => (None, self.inner.next_rest()?),
@@ -684,10 +685,18 @@ impl<'a> Iterator for Vias<'_, 'a> {
         if let Some(top) = top {
             return Some(Ok(*top));
         }
-        // The via-parm is parsed from the rest of the field and ends the
-        // list element itself; if it fails, the element is found by the
-        // comma search as usual and yielded as this error.
-        Some(match rest.and_then(Via::parse_text::<true>) {
+        Some(self.parse_rest(rest))
+    }
+}
+
+impl<'a> Vias<'_, 'a> {
+    /// The via-parm at the start of `rest` (the rest of a field), parsed
+    /// straight into the result; it ends the list element itself. If it
+    /// fails, the element is found by the comma search as usual and
+    /// yielded as this error.
+    #[inline(never)]
+    fn parse_rest(&mut self, rest: Result<&'a str, ParseError>) -> Result<Via<'a>, ParseError> {
+        match rest.and_then(Via::parse_text::<true>) {
             Ok((via, end)) => {
                 self.inner.end_element(Some(end));
                 Ok(via)
@@ -696,7 +705,7 @@ impl<'a> Iterator for Vias<'_, 'a> {
                 self.inner.end_element(None);
                 Err(e)
             }
-        })
+        }
     }
 }
 
