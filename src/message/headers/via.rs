@@ -296,7 +296,7 @@ impl<'a> Via<'a> {
     /// Inlined into its one caller, the parser's out-of-line top-Via step.
     #[inline(always)]
     pub(crate) fn parse_top_into(v: &'a str, out: &mut Option<Via<'a>>) -> Result<Option<usize>, ParseError> {
-        let end = Self::parse_text_into::<true>(v, out)?;
+        let end = Self::parse_text_into::<true, true>(v, out)?;
         Ok((end < v.len()).then_some(end + 1))
     }
 
@@ -304,7 +304,7 @@ impl<'a> Via<'a> {
     #[inline(always)]
     fn parse_text<const LIST: bool>(v: &'a str) -> Result<(Via<'a>, usize), ParseError> {
         let mut out = None;
-        let end = Self::parse_text_into::<LIST>(v, &mut out)?;
+        let end = Self::parse_text_into::<LIST, false>(v, &mut out)?;
         Ok((out.ok_or(err())?, end))
     }
 
@@ -315,10 +315,16 @@ impl<'a> Via<'a> {
     /// splitter skips them, so when it parses, that `,` is the one
     /// [`lex::find_top_level_comma`] would find (RFC 3261 §7.3.1): the
     /// list is split by the parse itself, without a search ahead of it.
-    /// The Via is written into `out` only once it has parsed (`out` is
-    /// untouched on error).
+    /// Without `EARLY`, the Via is written into `out` only once it has
+    /// parsed (`out` is untouched on error). With it (the message's own
+    /// slot), the sent-protocol and sent-by are written as soon as they
+    /// are read and the parameters' results after the walk, so they are
+    /// not held across it; on error `out` is set to `None`.
     #[inline(always)]
-    fn parse_text_into<const LIST: bool>(v: &'a str, out: &mut Option<Via<'a>>) -> Result<usize, ParseError> {
+    fn parse_text_into<const LIST: bool, const EARLY: bool>(
+        v: &'a str,
+        out: &mut Option<Via<'a>>,
+    ) -> Result<usize, ParseError> {
         let full = v.len();
         let s = v.as_bytes();
         // Trim LWS (the list splitter has trimmed already; then this is
@@ -423,10 +429,30 @@ impl<'a> Via<'a> {
             );
             i = lex::skip_lws(s, p1);
         }
-        let (branch, marks, last, end) = Self::check_params::<LIST>(v, i)?;
-        let params = lex::Params::new(&s[i..last]);
-        *out = Some(Via { version, transport, host, port, params, branch, marks });
-        Ok(at(end))
+        if !EARLY {
+            let (branch, marks, last, end) = Self::check_params::<LIST>(v, i)?;
+            let params = lex::Params::new(&s[i..last]);
+            *out = Some(Via { version, transport, host, port, params, branch, marks });
+            return Ok(at(end));
+        }
+        // What is known so far goes into the slot now, not kept live (or
+        // spilled) across the parameter walk; the walk's results follow.
+        // On error the slot is emptied again.
+        let params = lex::Params::EMPTY;
+        let via =
+            out.insert(Via { version, transport, host, port, params, branch: None, marks: ViaMarks(0) });
+        match Self::check_params::<LIST>(v, i) {
+            Ok((branch, marks, last, end)) => {
+                via.params = lex::Params::new(&s[i..last]);
+                via.branch = branch;
+                via.marks = marks;
+                Ok(at(end))
+            }
+            Err(e) => {
+                *out = None;
+                Err(e)
+            }
+        }
     }
 
     /// Parses one via-parm (one element of a Via field's comma list).
