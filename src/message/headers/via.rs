@@ -317,7 +317,7 @@ impl<'a> Via<'a> {
     /// list is split by the parse itself, without a search ahead of it.
     /// Without `EARLY`, the Via is written into `out` only once it has
     /// parsed (`out` is untouched on error). With it (the message's own
-    /// slot), the sent-protocol and sent-by are written as soon as they
+    /// slot, or the slot in the frame of `Vias::next`'s caller), the sent-protocol and sent-by are written as soon as they
     /// are read and the parameters' results after the walk, so they are
     /// not held across it; on error `out` is set to `None`.
     #[inline(always)]
@@ -711,7 +711,13 @@ impl<'a> Iterator for Vias<'_, 'a> {
         if let Some(top) = top {
             return Some(Ok(*top));
         }
-        Some(self.parse_rest(rest))
+        // Parsed into a slot of the caller's frame: once this is inlined
+        // the caller copies out only the fields it reads.
+        let mut slot = None;
+        Some(match self.parse_rest(rest, &mut slot) {
+            Ok(()) => slot.ok_or(err()),
+            Err(e) => Err(e),
+        })
     }
 }
 
@@ -721,11 +727,15 @@ impl<'a> Vias<'_, 'a> {
     /// fails, the element is found by the comma search as usual and
     /// yielded as this error.
     #[inline(never)]
-    fn parse_rest(&mut self, rest: Result<&'a str, ParseError>) -> Result<Via<'a>, ParseError> {
-        match rest.and_then(Via::parse_text::<true>) {
-            Ok((via, end)) => {
+    fn parse_rest(
+        &mut self,
+        rest: Result<&'a str, ParseError>,
+        out: &mut Option<Via<'a>>,
+    ) -> Result<(), ParseError> {
+        match rest.and_then(|r| Via::parse_text_into::<true, true>(r, out)) {
+            Ok(end) => {
                 self.inner.end_element(Some(end));
-                Ok(via)
+                Ok(())
             }
             Err(e) => {
                 self.inner.end_element(None);
