@@ -532,6 +532,23 @@ impl<'a> Via<'a> {
                             }
                         }
                     },
+                    // A filled-in rport (RFC 3581 §4): a digit run that
+                    // ends the token value is that value; one past 65535
+                    // takes the general path to its range error.
+                    Known::Rport => match scan_u32(s, v0) {
+                        (d, Some(n))
+                            if d > v0
+                                && n <= u32::from(u16::MAX)
+                                && matches!(
+                                    s.get(d),
+                                    None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n')
+                                ) =>
+                        {
+                            marks |= ViaMarks::RPORT;
+                            Some(d)
+                        }
+                        _ => None,
+                    },
                     _ => None,
                 };
                 if let Some(end) = end {
@@ -1351,7 +1368,8 @@ mod tests {
     fn rfc3261_25_1_unspaced_known_params_read_as_spaced_ones() {
         // `name=value` without LWS is settled by the fast path, `name =
         // value` by the general one (RFC 3261 §25.1 EQUAL = SWS "=" SWS
-        // allows LWS): both must accept the same values and read the same.
+        // allows LWS): both must accept the same values and read the same
+        // (branch, received, and rport's digits and range, RFC 3581 §4).
         let values = [
             "z9hG4bK1",
             "z9hG4bK.a-1!%*_+`'~",
@@ -1365,18 +1383,28 @@ mod tests {
             "",
             "5060",
             "99999",
+            "0",
+            "65535",
+            "65536",
+            "0005060",
+            "4294967296",
+            "12345678901",
+            "5060a",
+            "50.60",
         ];
-        for name in ["branch", "received", "BRANCH", "Received"] {
+        for name in ["branch", "received", "BRANCH", "Received", "rport", "RPort"] {
             for v in values {
-                for tail in ["", ";x", ",SIP/2.0/UDP i", " ;x"] {
+                for tail in ["", ";x", ",SIP/2.0/UDP i", " ;x", ";rport", ";rport=1"] {
                     let tight = ["SIP/2.0/UDP h;", name, "=", v, tail].concat();
                     let spaced = ["SIP/2.0/UDP h;", name, " = ", v, tail].concat();
                     // The next element's start, counted from the end.
-                    type Read<'t> =
-                        Result<(Option<&'t str>, ViaMarks, Option<Host<'t>>, Option<usize>), ParseError>;
+                    type Read<'t> = Result<
+                        (Option<&'t str>, ViaMarks, Option<Host<'t>>, Option<Option<u16>>, Option<usize>),
+                        ParseError,
+                    >;
                     fn read(t: &str) -> Read<'_> {
                         Via::parse_top(t).map(|(via, rest)| {
-                            (via.branch(), via.marks, via.received(), rest.map(|r| t.len() - r))
+                            (via.branch(), via.marks, via.received(), via.rport(), rest.map(|r| t.len() - r))
                         })
                     }
                     assert_eq!(read(&tight), read(&spaced), "{tight:?}");
