@@ -430,7 +430,8 @@ impl<'a> Via<'a> {
             i = lex::skip_lws(s, p1);
         }
         if !EARLY {
-            let (branch, marks, last, end) = Self::check_params::<LIST>(v, i)?;
+            let mut branch = None;
+            let (marks, last, end) = Self::check_params::<LIST>(v, i, &mut branch)?;
             let params = lex::Params::new(&s[i..last]);
             *out = Some(Via { version, transport, host, port, params, branch, marks });
             return Ok(at(end));
@@ -441,10 +442,10 @@ impl<'a> Via<'a> {
         let params = lex::Params::EMPTY;
         let via =
             out.insert(Via { version, transport, host, port, params, branch: None, marks: ViaMarks(0) });
-        match Self::check_params::<LIST>(v, i) {
-            Ok((branch, marks, last, end)) => {
+        // The branch is written into the slot where it is found.
+        match Self::check_params::<LIST>(v, i, &mut via.branch) {
+            Ok((marks, last, end)) => {
                 via.params = lex::Params::new(&s[i..last]);
-                via.branch = branch;
                 via.marks = marks;
                 Ok(at(end))
             }
@@ -464,23 +465,25 @@ impl<'a> Via<'a> {
     /// Checks `*( SEMI via-params )` from `i` in one pass, with the
     /// generic-param grammar of [`lex::Params`] (RFC 3261 §25.1), and the
     /// values of the parameters RFC 3261 §20.42 and RFC 3581 give a
-    /// grammar, so the accessors can be cheap. Returns the first branch,
-    /// the routing marks, where the last parameter ends (before any LWS)
-    /// and where the element ends (the end, or a `,` if `LIST`).
+    /// grammar, so the accessors can be cheap. Writes the first branch
+    /// into `branch` (given `None`; for the top Via, the message's slot,
+    /// so it is not held through the walk) and returns the routing marks,
+    /// where the last parameter ends (before any LWS) and where the
+    /// element ends (the end, or a `,` if `LIST`).
     #[inline(always)]
     fn check_params<const LIST: bool>(
         v: &'a str,
         mut i: usize,
-    ) -> Result<(Option<&'a str>, ViaMarks, usize, usize), ParseError> {
+        branch: &mut Option<&'a str>,
+    ) -> Result<(ViaMarks, usize, usize), ParseError> {
         let s = v.as_bytes();
-        let mut branch = None;
         let mut marks = 0u8;
         let mut last = i;
         loop {
             match s.get(i) {
-                None => return Ok((branch, ViaMarks(marks), last, i)),
+                None => return Ok((ViaMarks(marks), last, i)),
                 Some(b';') => {}
-                Some(b',') if LIST => return Ok((branch, ViaMarks(marks), last, i)),
+                Some(b',') if LIST => return Ok((ViaMarks(marks), last, i)),
                 Some(_) => return Err(err()),
             }
             let n0 = lex::skip_lws(s, i + 1);
@@ -506,7 +509,7 @@ impl<'a> Via<'a> {
                             None
                         } else {
                             if branch.is_none() {
-                                branch = Some(sub(v, v0, t)?);
+                                *branch = Some(sub(v, v0, t)?);
                             }
                             Some(t)
                         }
@@ -590,7 +593,7 @@ impl<'a> Via<'a> {
                 Known::Branch => match value {
                     Some((a, b)) if token => {
                         if branch.is_none() {
-                            branch = Some(sub(v, a, b)?);
+                            *branch = Some(sub(v, a, b)?);
                         }
                     }
                     _ => return Err(err()),
