@@ -548,7 +548,7 @@ fn check_contact_param<'a>(
     // RFC 3261 §25.1); with one, the value must fit c-p-expires / c-p-q.
     let Some(value) = p.value else { return Ok(()) };
     match (p.name.len(), p.name.first().map_or(0, |c| c | 0x20)) {
-        (7, b'e') if lex::eq_ic(p.name, b"expires") => {
+        (7, b'e') if is_expires_name(p.name) => {
             // One to nine digits cannot overflow: checked here, without
             // the call; anything else as the field rule.
             let short = (1..=9).contains(&value.len()) && value.iter().all(u8::is_ascii_digit);
@@ -562,6 +562,22 @@ fn check_contact_param<'a>(
         _ => {}
     }
     Ok(())
+}
+
+/// `name` is `expires` in any case, told by two overlapping four-byte
+/// words with `0x20` OR-ed in: exact, as in [`is_tag_name`], since every
+/// byte it is compared with is a letter (`c | 0x20` is a lower-case
+/// letter exactly when `c` is that letter in either case).
+#[inline(always)]
+fn is_expires_name(name: &[u8]) -> bool {
+    const FOLD: u32 = 0x2020_2020;
+    match name {
+        &[a, b, c, d, e, f, g] => {
+            u32::from_le_bytes([a, b, c, d]) | FOLD == u32::from_le_bytes(*b"expi")
+                && u32::from_le_bytes([d, e, f, g]) | FOLD == u32::from_le_bytes(*b"ires")
+        }
+        _ => false,
+    }
 }
 
 /// The parameter walk over `rest` (a slice of the list's rest `v`) failed
@@ -750,6 +766,22 @@ mod tests {
         {
             assert_eq!(scan_display_quoted(s, 0), lex::scan_quoted(s, 0), "{s:?}");
         }
+    }
+
+    #[test]
+    fn rfc3261_20_10_expires_name_test_is_case_insensitive_compare() {
+        // Every byte at each position of "expires" in both cases, against
+        // eq_ignore_ascii_case; other lengths never match.
+        for base in [*b"expires", *b"EXPIRES", *b"ExPiReS"] {
+            for pos in 0..7 {
+                for c in 0..=255u8 {
+                    let mut n = base;
+                    n[pos] = c;
+                    assert_eq!(is_expires_name(&n), n.eq_ignore_ascii_case(b"expires"), "{n:?}");
+                }
+            }
+        }
+        assert!(!is_expires_name(b"expire") && !is_expires_name(b"expiress") && !is_expires_name(b""));
     }
 
     #[test]
