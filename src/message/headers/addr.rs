@@ -84,6 +84,20 @@ impl<'a> NameAddr<'a> {
         // a `;tag=` first, as From and To nearly always have it, without
         // the general parameter walk.
         let (mut params, mut seen_tag) = params_after_leading_tag(&mut a, rest);
+        while let Some(p) = params.next_plain() {
+            let (p, _) = p.map_err(|_| ParseError::header(name))?;
+            note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
+        }
+        Ok(a)
+    }
+
+    /// [`NameAddr::parse_for_str`] with the general parameter walk: the
+    /// tests' reference for the plain reading.
+    #[cfg(test)]
+    fn parse_for_str_general(v: &'a str, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
+        let mut a = NameAddr::placeholder_at(v);
+        let rest = Self::parse_unchecked_params(v, name, &mut a)?;
+        let (mut params, mut seen_tag) = params_after_leading_tag(&mut a, rest);
         while let Some(p) = params.next_kind() {
             let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
@@ -119,7 +133,9 @@ impl<'a> NameAddr<'a> {
         // a `;tag=` first, as From and To nearly always have it, without
         // the general parameter walk.
         let (mut params, mut seen_tag) = params_after_leading_tag(a, rest);
-        while let Some(p) = params.next_kind() {
+        // The plain spelling (and the end right after the tag) read
+        // without the general walk's LWS skips.
+        while let Some(p) = params.next_plain() {
             let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
         }
@@ -150,7 +166,7 @@ impl<'a> NameAddr<'a> {
             let (mut params, mut seen_tag) = params_after_leading_tag(a, rest);
             loop {
                 let at = params.offset();
-                match params.next_kind() {
+                match params.next_plain() {
                     None => return Ok(v.len()),
                     Some(Ok((p, _))) => note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset()),
                     Some(Err(_)) => {
@@ -418,6 +434,26 @@ impl<'a> ContactValue<'a> {
         let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
         let mut params = a.params;
         let mut seen_tag = false;
+        while let Some(p) = params.next_plain() {
+            let (p, _) = p.map_err(|_| ParseError::header(C))?;
+            check_contact_param(&mut a, &p, &mut seen_tag, rest, params.offset())?;
+        }
+        Ok(ContactValue::Addr(a))
+    }
+
+    /// [`ContactValue::parse_str`] with the general parameter walk: the
+    /// tests' reference for the plain reading.
+    #[cfg(test)]
+    fn parse_str_general(v: &'a str) -> Result<ContactValue<'a>, ParseError> {
+        let b = v.as_bytes();
+        let first = b.iter().position(|&c| !is_lws_byte(c));
+        if first.is_some_and(|k| b.get(k) == Some(&b'*')) && lex::trim_lws(b) == b"*" {
+            return Ok(ContactValue::Star);
+        }
+        let mut a = NameAddr::placeholder_at(v);
+        let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
+        let mut params = a.params;
+        let mut seen_tag = false;
         while let Some(p) = params.next_kind() {
             let (p, _) = p.map_err(|_| ParseError::header(C))?;
             check_contact_param(&mut a, &p, &mut seen_tag, rest, params.offset())?;
@@ -455,7 +491,7 @@ impl<'a> ContactValue<'a> {
             let mut seen_tag = false;
             loop {
                 let at = params.offset();
-                match params.next_kind() {
+                match params.next_plain() {
                     None => return Ok(v.len()),
                     Some(Ok((p, _))) => check_contact_param(a, &p, &mut seen_tag, rest, params.offset())?,
                     Some(Err(_)) => {
@@ -543,7 +579,7 @@ fn check_contact_param<'a>(
     // RFC 3261 §25.1); with one, the value must fit c-p-expires / c-p-q.
     let Some(value) = p.value else { return Ok(()) };
     match (p.name.len(), p.name.first().map_or(0, |c| c | 0x20)) {
-        (7, b'e') if lex::eq_ic(p.name, b"expires") => {
+        (7, b'e') if is_expires_name(p.name) => {
             // One to nine digits cannot overflow: checked here, without
             // the call; anything else as the field rule.
             let short = (1..=9).contains(&value.len()) && value.iter().all(u8::is_ascii_digit);
@@ -557,6 +593,22 @@ fn check_contact_param<'a>(
         _ => {}
     }
     Ok(())
+}
+
+/// `name` is `expires` in any case, told by two overlapping four-byte
+/// words with `0x20` OR-ed in: exact, as in [`is_tag_name`], since every
+/// byte it is compared with is a letter (`c | 0x20` is a lower-case
+/// letter exactly when `c` is that letter in either case).
+#[inline(always)]
+fn is_expires_name(name: &[u8]) -> bool {
+    const FOLD: u32 = 0x2020_2020;
+    match name {
+        &[a, b, c, d, e, f, g] => {
+            u32::from_le_bytes([a, b, c, d]) | FOLD == u32::from_le_bytes(*b"expi")
+                && u32::from_le_bytes([d, e, f, g]) | FOLD == u32::from_le_bytes(*b"ires")
+        }
+        _ => false,
+    }
 }
 
 /// The parameter walk over `rest` (a slice of the list's rest `v`) failed
@@ -687,6 +739,47 @@ mod tests {
     }
 
     #[test]
+    fn rfc3261_20_20_parse_time_walk_equals_the_general_one_for_every_byte() {
+        // parse_into (From/To at parse time), parse_for_str and
+        // parse_rest_into (name-addr lists), which read parameters the
+        // plain way, against a copy with the general walk, with every byte
+        // at every position of the bench set's From/To/Route spellings and
+        // of RFC 4475 ones.
+        for v in [
+            "\"Alice Liddell\" <sip:alice@atlanta.example.com>;tag=hsT3xq9Vq",
+            "<sip:alice@sip.example.com>;tag=8f2a71c3e5d0b6a4c19e",
+            "\"+1 212 555 0199\" <sip:+12125550199@ims.atlanta.example.com;user=phone>;tag=6f1c2d",
+            "<tel:+14155550123>",
+            "sip:caller@example.net;tag=242etr;x=\"a b\";y",
+            "caller<sip:caller@example.com>;tag=323 ; a = b",
+            "<sip:203.0.113.150:5060;lr;r2=on>;x;y=\"q\";tag=z",
+        ] {
+            let mut buf = [0u8; 128];
+            let n = v.len();
+            for pos in 0..n {
+                for c in 0..=255u8 {
+                    buf[..n].copy_from_slice(v.as_bytes());
+                    buf[pos] = c;
+                    let Ok(s) = core::str::from_utf8(&buf[..n]) else { continue };
+                    let want = NameAddr::parse_for_str_general(s, HeaderName::From);
+                    assert_eq!(NameAddr::parse_for_str(s, HeaderName::From), want, "{s:?}");
+                    let mut slot = None;
+                    let got = NameAddr::parse_into(s, HeaderName::From, &mut slot);
+                    assert_eq!(got.map(|()| slot.expect("filled")), want, "{s:?}");
+                    // A whole value without a top-level comma is one
+                    // element of a name-addr list (Route, ...).
+                    if !s.contains(',') {
+                        let mut out = None;
+                        let end = NameAddr::parse_rest_into(s, HeaderName::From, &mut out);
+                        assert_eq!(out, Some(want), "{s:?}");
+                        assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn rfc3261_25_1_display_name_quoted_scan_agrees_with_scan_quoted() {
         // The word-at-a-time display-name scan against lex::scan_quoted on
         // every string over the bytes that matter in a quoted string (and
@@ -715,6 +808,56 @@ mod tests {
         {
             assert_eq!(scan_display_quoted(s, 0), lex::scan_quoted(s, 0), "{s:?}");
         }
+    }
+
+    #[test]
+    fn rfc3261_20_10_contact_plain_walk_equals_the_general_one_for_every_byte() {
+        // parse_str (the plain parameter reading) against the general walk,
+        // and contacts() against both, with every byte at every position
+        // of the bench set's Contact spellings and RFC 4475 ones.
+        for v in [
+            "<sip:alice@198.51.100.77:51372;transport=udp>;+sip.instance=\"<urn:uuid:5b8e1c2a-7d3f>\"",
+            "<sip:alice@203.0.113.45:5062;ob>;expires=1187;+sip.instance=\"<urn:x>\";reg-id=1",
+            "<sip:alice@192.0.2.33:5060>;expires=45;q=0.5",
+            "<sip:+1@h;ob>;+g.3gpp.icsi-ref=\"urn%3Aurn-7%3A3gpp\";+g.3gpp.mid-call;audio;video",
+            "\"Quoted\" <sip:j@example.com> ; newparam = newvalue ; secondparam ; q = 0.33",
+            "sip:+19725552222@gw1.example.net;unknownparam;expires=0",
+        ] {
+            let mut buf = [0u8; 128];
+            let n = v.len();
+            for pos in 0..n {
+                for c in 0..=255u8 {
+                    buf[..n].copy_from_slice(v.as_bytes());
+                    buf[pos] = c;
+                    let Ok(s) = core::str::from_utf8(&buf[..n]) else { continue };
+                    let want = ContactValue::parse_str_general(s);
+                    assert_eq!(ContactValue::parse_str(s), want, "{s:?}");
+                    let mut out = None;
+                    let end = ContactValue::parse_rest_into(s, &mut out);
+                    // A whole value without a top-level comma is one element.
+                    if !s.contains(',') {
+                        assert_eq!(out, Some(want), "{s:?}");
+                        assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_20_10_expires_name_test_is_case_insensitive_compare() {
+        // Every byte at each position of "expires" in both cases, against
+        // eq_ignore_ascii_case; other lengths never match.
+        for base in [*b"expires", *b"EXPIRES", *b"ExPiReS"] {
+            for pos in 0..7 {
+                for c in 0..=255u8 {
+                    let mut n = base;
+                    n[pos] = c;
+                    assert_eq!(is_expires_name(&n), n.eq_ignore_ascii_case(b"expires"), "{n:?}");
+                }
+            }
+        }
+        assert!(!is_expires_name(b"expire") && !is_expires_name(b"expiress") && !is_expires_name(b""));
     }
 
     #[test]
