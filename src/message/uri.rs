@@ -1932,9 +1932,10 @@ impl<'a> Uri<'a> {
             Some(w) if w | FOLD4 == SIPS && b.get(4) == Some(&b':') => (true, 5),
             _ => return Self::parse_other_scheme::<GT>(s, end, out),
         };
-        if at_uri_end::<GT>(b, i) {
-            return Err(syntax());
-        }
+        // Nothing after the scheme (the end, or '>' in a name-addr) needs
+        // no test of its own: it is an empty host run, which the host
+        // reading rejects with the same syntax error, and it holds no '@'
+        // for the userinfo rule to try.
         // One call site, so the SIP parser is inlined here once and its
         // result built in place.
         SipUri::parse_after_scheme::<GT>(s, secure, i, end, out)
@@ -2515,6 +2516,23 @@ mod tests {
         );
         assert!(SipUri::parse(b"sip:h").is_ok());
         assert_eq!(SipUri::parse(b"sip:").unwrap_err().kind, ErrorKind::Syntax);
+    }
+
+    #[test]
+    fn rfc3261_25_1_nothing_after_the_scheme_is_a_syntax_error() {
+        // No test of its own in parse_prefix: the empty host run is
+        // rejected by the host reading, with no '@' for the userinfo rule.
+        for s in ["sip:", "sips:", "SIP:", "sIpS:"] {
+            assert_eq!(Uri::parse_str(s).unwrap_err().kind, ErrorKind::Syntax, "{s}");
+            for tail in [">", ">;tag=1", ""] {
+                let y = alloc::format!("{s}{tail}");
+                let mut end = 0;
+                let mut u = Uri::PLACEHOLDER;
+                let e = Uri::parse_bracketed(&y, &mut end, &mut u).unwrap_err();
+                assert_eq!(e.kind, ErrorKind::Syntax, "{y}");
+                assert_eq!(u, Uri::PLACEHOLDER, "{y}");
+            }
+        }
     }
 
     #[test]
