@@ -1710,8 +1710,18 @@ impl<'a> SipUri<'a> {
 /// `global-number-digits = "+" *phonedigit DIGIT *phonedigit`.
 fn is_global_number_digits(s: &[u8]) -> bool {
     match s.split_first() {
+        // One pass: every byte a digit or a visual separator, at least one
+        // a digit (a digit is the common byte, settled by its first test).
         Some((b'+', rest)) => {
-            rest.iter().all(|&c| is_digit(c) || is_visual_separator(c)) && rest.iter().any(|&c| is_digit(c))
+            let mut any = false;
+            for &c in rest {
+                if is_digit(c) {
+                    any = true;
+                } else if !is_visual_separator(c) {
+                    return false;
+                }
+            }
+            any
         }
         _ => false,
     }
@@ -1720,7 +1730,16 @@ fn is_global_number_digits(s: &[u8]) -> bool {
 /// `local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#") *phonedigit-hex`.
 fn is_local_number_digits(s: &[u8]) -> bool {
     let is_core = |c: u8| is_hex(c) || c == b'*' || c == b'#';
-    s.iter().all(|&c| is_core(c) || is_visual_separator(c)) && s.iter().any(|&c| is_core(c))
+    // One pass, as for a global number.
+    let mut any = false;
+    for &c in s {
+        if is_core(c) {
+            any = true;
+        } else if !is_visual_separator(c) {
+            return false;
+        }
+    }
+    any
 }
 
 /// Iterator over the digits of a telephone number, without visual
@@ -1951,6 +1970,17 @@ impl<'a> Uri<'a> {
         *end = uri_limit::<GT>(s.as_bytes());
         let s = s.get(..*end).ok_or_else(syntax)?;
         let b = s.as_bytes();
+        // `tel:` in any case told by one word compare, as `sip:` is: the
+        // scheme is known without searching for its colon or checking it.
+        const TEL: u32 = u32::from_le_bytes(*b"tel:");
+        const FOLD: u32 = u32::from_le_bytes([0x20, 0x20, 0x20, 0]);
+        if let Some(w) = b.first_chunk::<4>()
+            && u32::from_le_bytes(*w) | FOLD == TEL
+        {
+            let rest = b.get(4..).filter(|r| !r.is_empty()).ok_or_else(syntax)?;
+            *out = Uri::Tel(TelUri::parse_rest(b, rest)?);
+            return Ok(());
+        }
         let colon = find_byte(b':', b).ok_or_else(syntax)?;
         let (scheme, rest) = (&b[..colon], &b[colon + 1..]);
         if !is_scheme(scheme) || rest.is_empty() {
@@ -3540,6 +3570,81 @@ mod differential {
             [("255.255.255.255", true), ("256.1.1.1", false), ("1.2.3.4.5", false), ("010.1.1.1", true)]
         {
             assert_eq!(matches!(scan_host_run(s.as_bytes(), 0).1, HostRun::Ipv4(_)), v4, "{s}");
+        }
+    }
+
+    #[test]
+    fn rfc3966_3_number_digits_one_pass_agrees_with_definition() {
+        // global-number-digits = "+" *phonedigit DIGIT *phonedigit;
+        // local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#")
+        // *phonedigit-hex, as the two-pass definitions read them.
+        fn global(s: &[u8]) -> bool {
+            match s.split_first() {
+                Some((b'+', r)) => {
+                    r.iter().all(|&c| is_digit(c) || is_visual_separator(c)) && r.iter().any(|&c| is_digit(c))
+                }
+                _ => false,
+            }
+        }
+        fn local(s: &[u8]) -> bool {
+            let core = |c: u8| is_hex(c) || c == b'*' || c == b'#';
+            s.iter().all(|&c| core(c) || is_visual_separator(c)) && s.iter().any(|&c| core(c))
+        }
+        const ALPHABET: &[u8] = b"+09aF*#-.()x;%";
+        let mut buf = [0u8; 5];
+        for len in 0..=buf.len() {
+            let mut n = 0usize;
+            loop {
+                let mut k = n;
+                for c in buf.iter_mut().take(len) {
+                    *c = ALPHABET[k % ALPHABET.len()];
+                    k /= ALPHABET.len();
+                }
+                if k > 0 {
+                    break;
+                }
+                let s = &buf[..len];
+                assert_eq!(is_global_number_digits(s), global(s), "{s:?}");
+                assert_eq!(is_local_number_digits(s), local(s), "{s:?}");
+                n += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3966_3_tel_scheme_word_agrees_with_the_general_route() {
+        // `tel:` told by one word compare in any case, against the
+        // reference parser's colon search and scheme check.
+        for scheme in ["tel", "TEL", "Tel", "tEl", "teL", "TEl", "tEL", "TeL", "tel+", "te", "tl"] {
+            for rest in [
+                "",
+                "+14155550123",
+                "+1-415-555-0123;ext=12",
+                "7042;phone-context=example.com",
+                "+",
+                "x",
+                ":+1",
+                "+1>",
+            ] {
+                let x = alloc::format!("{scheme}:{rest}");
+                let new = Uri::parse(x.as_bytes());
+                let old = reference::parse(x.as_bytes());
+                match (&new, &old) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{x}"),
+                    _ => assert_eq!(kind(&new), kind(&old), "{x}"),
+                }
+                let y = alloc::format!("{x}>;tag=1");
+                let (mut end, mut u) = (0, Uri::PLACEHOLDER);
+                let got = Uri::parse_bracketed(&y, &mut end, &mut u).map(|()| (u, end));
+                let want = match find_byte(b'>', y.as_bytes()) {
+                    Some(gt) => reference::parse(&y.as_bytes()[..gt]).map(|u| (u, gt)),
+                    None => Err(syntax()),
+                };
+                match (&got, &want) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{y}"),
+                    _ => assert_eq!(kind(&got), kind(&want), "{y}"),
+                }
+            }
         }
     }
 
