@@ -146,6 +146,10 @@ const C_HEADERS: u16 = 128; // C_HEADER / "=" / "&": any byte of a headers part
 // these alone is a token, so the token-valued parameters (transport, user,
 // method) need no second look at a value scanned with this class.
 const C_PTOKEN: u16 = 256;
+// alphanum: the bytes a domain label starts with (RFC 3261 §25.1
+// `domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum`), one
+// test where a label's start was a class test and a compare with '-'.
+const C_ALNUM: u16 = 512;
 
 const fn uri_class_table() -> [u16; 256] {
     let mut t = [0u16; 256];
@@ -169,6 +173,9 @@ const fn uri_class_table() -> [u16; 256] {
         }
         if c.is_ascii_alphanumeric() || c == b'-' {
             v |= C_LABEL;
+        }
+        if c.is_ascii_alphanumeric() {
+            v |= C_ALNUM;
         }
         if c.is_ascii_alphanumeric() || c == b'-' || c == b'.' {
             v |= C_HOST | C_HOSTPORT;
@@ -667,7 +674,7 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
     let mut top = i;
     loop {
         match b.get(j) {
-            Some(&c) if URI_CLASS[c as usize] & C_LABEL != 0 && c != b'-' => {}
+            Some(&c) if URI_CLASS[c as usize] & C_ALNUM != 0 => {}
             // After a '.', a byte that is no host byte at all ends the run
             // with a trailing dot (`top` is still the last label's start).
             Some(&c) if j > i && URI_CLASS[c as usize] & C_HOST == 0 => break,
@@ -3435,6 +3442,17 @@ mod differential {
                     Err(_) => assert!(got.is_err() || end != gt, "{y:?}"),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_alphanum_class_matches_grammar() {
+        // C_ALNUM is exactly alphanum, for all 256 bytes: the label bytes
+        // but '-'.
+        for c in 0..=255u8 {
+            assert_eq!(URI_CLASS[c as usize] & C_ALNUM != 0, c.is_ascii_alphanumeric(), "{c:#04x}");
+            let label_not_hyphen = URI_CLASS[c as usize] & C_LABEL != 0 && c != b'-';
+            assert_eq!(URI_CLASS[c as usize] & C_ALNUM != 0, label_not_hyphen, "{c:#04x}");
         }
     }
 
