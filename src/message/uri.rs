@@ -146,6 +146,10 @@ const C_HEADERS: u16 = 128; // C_HEADER / "=" / "&": any byte of a headers part
 // these alone is a token, so the token-valued parameters (transport, user,
 // method) need no second look at a value scanned with this class.
 const C_PTOKEN: u16 = 256;
+// alphanum: the bytes a domain label starts with (RFC 3261 §25.1
+// `domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum`), one
+// test where a label's start was a class test and a compare with '-'.
+const C_ALNUM: u16 = 512;
 
 const fn uri_class_table() -> [u16; 256] {
     let mut t = [0u16; 256];
@@ -169,6 +173,9 @@ const fn uri_class_table() -> [u16; 256] {
         }
         if c.is_ascii_alphanumeric() || c == b'-' {
             v |= C_LABEL;
+        }
+        if c.is_ascii_alphanumeric() {
+            v |= C_ALNUM;
         }
         if c.is_ascii_alphanumeric() || c == b'-' || c == b'.' {
             v |= C_HOST | C_HOSTPORT;
@@ -575,8 +582,11 @@ fn is_hostname_shape(s: &[u8]) -> bool {
 /// scan that delimits it.
 #[derive(Clone, Copy)]
 enum HostRun {
-    /// A dotted quad, each octet 0-255 (see [`parse_ipv4`]).
-    Ipv4([u8; 4]),
+    /// A dotted quad, each octet 0-255 (see [`parse_ipv4`]), its octets
+    /// as the bytes of a little-endian word: a run is returned with its
+    /// end in two registers, where the four-byte array beside a tag byte
+    /// went through the stack one byte at a time.
+    Ipv4(u32),
     /// A `hostname` (see [`is_hostname`]).
     Name,
     /// Neither: a syntax error as a host (it may still be a user part).
@@ -651,7 +661,7 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
             // Four octets, and the run ends there (a fifth digit or label
             // would make it a malformed name instead).
             if b.get(e).is_none_or(|&c| URI_CLASS[c as usize] & C_HOST == 0) {
-                return (e, HostRun::Ipv4(addr));
+                return (e, HostRun::Ipv4(u32::from_le_bytes(addr)));
             }
         }
     }
@@ -664,7 +674,7 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
     let mut top = i;
     loop {
         match b.get(j) {
-            Some(&c) if URI_CLASS[c as usize] & C_LABEL != 0 && c != b'-' => {}
+            Some(&c) if URI_CLASS[c as usize] & C_ALNUM != 0 => {}
             // After a '.', a byte that is no host byte at all ends the run
             // with a trailing dot (`top` is still the last label's start).
             Some(&c) if j > i && URI_CLASS[c as usize] & C_HOST == 0 => break,
@@ -728,7 +738,7 @@ impl<'a> Host<'a> {
             return Host::parse_ipv6_literal(inner);
         }
         match scan_host_run(s, 0) {
-            (e, HostRun::Ipv4(a)) if e == s.len() => Ok(Host::Ipv4(a)),
+            (e, HostRun::Ipv4(a)) if e == s.len() => Ok(Host::Ipv4(a.to_le_bytes())),
             (e, HostRun::Name) if e == s.len() => text().map(Host::Domain).ok_or_else(syntax),
             _ => Err(syntax()),
         }
@@ -738,7 +748,7 @@ impl<'a> Host<'a> {
     #[inline(always)]
     fn from_run(s: &'a str, a: usize, b: usize, run: HostRun) -> Result<Host<'a>, ParseError> {
         match run {
-            HostRun::Ipv4(addr) => Ok(Host::Ipv4(addr)),
+            HostRun::Ipv4(addr) => Ok(Host::Ipv4(addr.to_le_bytes())),
             // Two one-sided cuts: the two-sided `get(a..b)` of `str` is
             // called out of line from here (its char-boundary checks are
             // the same either way).
@@ -772,7 +782,7 @@ impl<'a> Host<'a> {
         // search of the whole text.
         match scan_host_run(s, 0) {
             (e, _) if s.get(e) == Some(&b':') => Host::parse_ipv6_literal(s),
-            (e, HostRun::Ipv4(a)) if e == s.len() => Ok(Host::Ipv4(a)),
+            (e, HostRun::Ipv4(a)) if e == s.len() => Ok(Host::Ipv4(a.to_le_bytes())),
             (e, HostRun::Name) if e == s.len() => ascii_str(s).map(Host::Domain).ok_or_else(syntax),
             _ => Host::parse(s),
         }
@@ -1550,10 +1560,12 @@ impl<'a> SipUri<'a> {
                     return Err(syntax());
                 }
                 (host, Some(u16::try_from(v).map_err(|_| out_of_range())?), end)
-            } else if ends_hostport(he) {
-                (host, None, he)
             } else {
-                return Err(syntax());
+                // Whatever follows is checked below: a ';' starts the
+                // parameters, a '?' the headers, and anything else must end
+                // the URI, so a byte that cannot end the hostport is the
+                // same syntax error there.
+                (host, None, he)
             }
         };
         // The parameters, each delimited and checked in one scan.
@@ -1705,8 +1717,18 @@ impl<'a> SipUri<'a> {
 /// `global-number-digits = "+" *phonedigit DIGIT *phonedigit`.
 fn is_global_number_digits(s: &[u8]) -> bool {
     match s.split_first() {
+        // One pass: every byte a digit or a visual separator, at least one
+        // a digit (a digit is the common byte, settled by its first test).
         Some((b'+', rest)) => {
-            rest.iter().all(|&c| is_digit(c) || is_visual_separator(c)) && rest.iter().any(|&c| is_digit(c))
+            let mut any = false;
+            for &c in rest {
+                if is_digit(c) {
+                    any = true;
+                } else if !is_visual_separator(c) {
+                    return false;
+                }
+            }
+            any
         }
         _ => false,
     }
@@ -1715,7 +1737,16 @@ fn is_global_number_digits(s: &[u8]) -> bool {
 /// `local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#") *phonedigit-hex`.
 fn is_local_number_digits(s: &[u8]) -> bool {
     let is_core = |c: u8| is_hex(c) || c == b'*' || c == b'#';
-    s.iter().all(|&c| is_core(c) || is_visual_separator(c)) && s.iter().any(|&c| is_core(c))
+    // One pass, as for a global number.
+    let mut any = false;
+    for &c in s {
+        if is_core(c) {
+            any = true;
+        } else if !is_visual_separator(c) {
+            return false;
+        }
+    }
+    any
 }
 
 /// Iterator over the digits of a telephone number, without visual
@@ -1927,9 +1958,10 @@ impl<'a> Uri<'a> {
             Some(w) if w | FOLD4 == SIPS && b.get(4) == Some(&b':') => (true, 5),
             _ => return Self::parse_other_scheme::<GT>(s, end, out),
         };
-        if at_uri_end::<GT>(b, i) {
-            return Err(syntax());
-        }
+        // Nothing after the scheme (the end, or '>' in a name-addr) needs
+        // no test of its own: it is an empty host run, which the host
+        // reading rejects with the same syntax error, and it holds no '@'
+        // for the userinfo rule to try.
         // One call site, so the SIP parser is inlined here once and its
         // result built in place.
         SipUri::parse_after_scheme::<GT>(s, secure, i, end, out)
@@ -1945,6 +1977,17 @@ impl<'a> Uri<'a> {
         *end = uri_limit::<GT>(s.as_bytes());
         let s = s.get(..*end).ok_or_else(syntax)?;
         let b = s.as_bytes();
+        // `tel:` in any case told by one word compare, as `sip:` is: the
+        // scheme is known without searching for its colon or checking it.
+        const TEL: u32 = u32::from_le_bytes(*b"tel:");
+        const FOLD: u32 = u32::from_le_bytes([0x20, 0x20, 0x20, 0]);
+        if let Some(w) = b.first_chunk::<4>()
+            && u32::from_le_bytes(*w) | FOLD == TEL
+        {
+            let rest = b.get(4..).filter(|r| !r.is_empty()).ok_or_else(syntax)?;
+            *out = Uri::Tel(TelUri::parse_rest(b, rest)?);
+            return Ok(());
+        }
         let colon = find_byte(b':', b).ok_or_else(syntax)?;
         let (scheme, rest) = (&b[..colon], &b[colon + 1..]);
         if !is_scheme(scheme) || rest.is_empty() {
@@ -2510,6 +2553,23 @@ mod tests {
         );
         assert!(SipUri::parse(b"sip:h").is_ok());
         assert_eq!(SipUri::parse(b"sip:").unwrap_err().kind, ErrorKind::Syntax);
+    }
+
+    #[test]
+    fn rfc3261_25_1_nothing_after_the_scheme_is_a_syntax_error() {
+        // No test of its own in parse_prefix: the empty host run is
+        // rejected by the host reading, with no '@' for the userinfo rule.
+        for s in ["sip:", "sips:", "SIP:", "sIpS:"] {
+            assert_eq!(Uri::parse_str(s).unwrap_err().kind, ErrorKind::Syntax, "{s}");
+            for tail in [">", ">;tag=1", ""] {
+                let y = alloc::format!("{s}{tail}");
+                let mut end = 0;
+                let mut u = Uri::PLACEHOLDER;
+                let e = Uri::parse_bracketed(&y, &mut end, &mut u).unwrap_err();
+                assert_eq!(e.kind, ErrorKind::Syntax, "{y}");
+                assert_eq!(u, Uri::PLACEHOLDER, "{y}");
+            }
+        }
     }
 
     #[test]
@@ -3386,6 +3446,17 @@ mod differential {
     }
 
     #[test]
+    fn rfc3261_25_1_alphanum_class_matches_grammar() {
+        // C_ALNUM is exactly alphanum, for all 256 bytes: the label bytes
+        // but '-'.
+        for c in 0..=255u8 {
+            assert_eq!(URI_CLASS[c as usize] & C_ALNUM != 0, c.is_ascii_alphanumeric(), "{c:#04x}");
+            let label_not_hyphen = URI_CLASS[c as usize] & C_LABEL != 0 && c != b'-';
+            assert_eq!(URI_CLASS[c as usize] & C_ALNUM != 0, label_not_hyphen, "{c:#04x}");
+        }
+    }
+
+    #[test]
     fn rfc3261_25_1_token_paramchar_class_matches_grammar() {
         // C_PTOKEN is exactly paramchar's plain bytes that are token bytes,
         // for all 256 bytes.
@@ -3507,7 +3578,7 @@ mod differential {
                 let (e, got) = scan_host_run(s, 0);
                 assert_eq!(e, end, "{s:?}");
                 match got {
-                    HostRun::Ipv4(a) => assert_eq!(Some(a), want_v4, "{s:?}"),
+                    HostRun::Ipv4(a) => assert_eq!(Some(a.to_le_bytes()), want_v4, "{s:?}"),
                     HostRun::Name => assert!(want_v4.is_none() && is_hostname_shape(run), "{s:?}"),
                     HostRun::Invalid => assert!(want_v4.is_none() && !is_hostname_shape(run), "{s:?}"),
                 }
@@ -3517,6 +3588,81 @@ mod differential {
             [("255.255.255.255", true), ("256.1.1.1", false), ("1.2.3.4.5", false), ("010.1.1.1", true)]
         {
             assert_eq!(matches!(scan_host_run(s.as_bytes(), 0).1, HostRun::Ipv4(_)), v4, "{s}");
+        }
+    }
+
+    #[test]
+    fn rfc3966_3_number_digits_one_pass_agrees_with_definition() {
+        // global-number-digits = "+" *phonedigit DIGIT *phonedigit;
+        // local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#")
+        // *phonedigit-hex, as the two-pass definitions read them.
+        fn global(s: &[u8]) -> bool {
+            match s.split_first() {
+                Some((b'+', r)) => {
+                    r.iter().all(|&c| is_digit(c) || is_visual_separator(c)) && r.iter().any(|&c| is_digit(c))
+                }
+                _ => false,
+            }
+        }
+        fn local(s: &[u8]) -> bool {
+            let core = |c: u8| is_hex(c) || c == b'*' || c == b'#';
+            s.iter().all(|&c| core(c) || is_visual_separator(c)) && s.iter().any(|&c| core(c))
+        }
+        const ALPHABET: &[u8] = b"+09aF*#-.()x;%";
+        let mut buf = [0u8; 5];
+        for len in 0..=buf.len() {
+            let mut n = 0usize;
+            loop {
+                let mut k = n;
+                for c in buf.iter_mut().take(len) {
+                    *c = ALPHABET[k % ALPHABET.len()];
+                    k /= ALPHABET.len();
+                }
+                if k > 0 {
+                    break;
+                }
+                let s = &buf[..len];
+                assert_eq!(is_global_number_digits(s), global(s), "{s:?}");
+                assert_eq!(is_local_number_digits(s), local(s), "{s:?}");
+                n += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3966_3_tel_scheme_word_agrees_with_the_general_route() {
+        // `tel:` told by one word compare in any case, against the
+        // reference parser's colon search and scheme check.
+        for scheme in ["tel", "TEL", "Tel", "tEl", "teL", "TEl", "tEL", "TeL", "tel+", "te", "tl"] {
+            for rest in [
+                "",
+                "+14155550123",
+                "+1-415-555-0123;ext=12",
+                "7042;phone-context=example.com",
+                "+",
+                "x",
+                ":+1",
+                "+1>",
+            ] {
+                let x = alloc::format!("{scheme}:{rest}");
+                let new = Uri::parse(x.as_bytes());
+                let old = reference::parse(x.as_bytes());
+                match (&new, &old) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{x}"),
+                    _ => assert_eq!(kind(&new), kind(&old), "{x}"),
+                }
+                let y = alloc::format!("{x}>;tag=1");
+                let (mut end, mut u) = (0, Uri::PLACEHOLDER);
+                let got = Uri::parse_bracketed(&y, &mut end, &mut u).map(|()| (u, end));
+                let want = match find_byte(b'>', y.as_bytes()) {
+                    Some(gt) => reference::parse(&y.as_bytes()[..gt]).map(|u| (u, gt)),
+                    None => Err(syntax()),
+                };
+                match (&got, &want) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{y}"),
+                    _ => assert_eq!(kind(&got), kind(&want), "{y}"),
+                }
+            }
         }
     }
 
