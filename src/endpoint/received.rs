@@ -98,6 +98,7 @@ impl Clone for Received {
 
 impl Received {
     /// Parses `bytes` under `limits`.
+    #[inline]
     pub(crate) fn parse(bytes: Bytes, limits: &Limits, source: Source) -> Result<Received, ParseError> {
         // The message is parsed where it stays, inside the cell, instead of
         // being parsed on the stack and moved in (it is nearly 2 KB).
