@@ -1455,6 +1455,121 @@ impl<'a> SipUri<'a> {
         }
     }
 
+    /// The common shape of a SIP URI, `[user "@"] host [":" port]
+    /// *(";" pname ["=" pvalue])` up to the end of the URI (the end of the
+    /// text, or with `GT` a `>`), read in one small forward pass: a user of
+    /// `C_PASSWORD` bytes (unreserved and `&=+$,`, all of them `user`
+    /// bytes, RFC 3261 §25.1, and none of them `@`, `:`, `;`, `?` or `%`),
+    /// a domain name or dotted quad, up to five port digits, parameter
+    /// names and values of `C_PTOKEN` bytes (paramchars that are token
+    /// bytes, no escapes). Returns false, having written nothing, for any
+    /// other URI, which the full parser then reads from the start: so every
+    /// error and every other spelling is exactly as it was.
+    ///
+    /// Every byte this path takes is in a class without `@`, and it takes
+    /// all of them up to the URI's end, so when it answers the URI holds no
+    /// `@` but the one that ended the user: the userinfo is what the full
+    /// parser finds too. A parameter it takes is one the full parser
+    /// accepts: a value of token bytes is a token (`transport`, `user`,
+    /// `method`) and present (`pn-*`); `ttl` and `maddr` values, and the
+    /// known names without a value (errors), are left to the full parser.
+    #[inline(always)]
+    fn parse_fast<const GT: bool>(
+        s: &'a str,
+        secure: bool,
+        i0: usize,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> bool {
+        let b = s.as_bytes();
+        let u = scan_uri_class(b, i0, C_PASSWORD);
+        let (user, h) = match b.get(u) {
+            Some(b'@') if u > i0 => (b.get(i0..u), u + 1),
+            _ => (None, i0),
+        };
+        let (he, run) = scan_host_run(b, h);
+        let Ok(host) = Host::from_run(s, h, he, run) else { return false };
+        let mut i = he;
+        let mut port = None;
+        if b.get(i) == Some(&b':') {
+            // One to five digits, at most 65535 (RFC 3261 §25.1 `port =
+            // 1*DIGIT`; more digits or a larger value to the full parser).
+            let mut v: u32 = 0;
+            let p = i + 1;
+            i = p;
+            while let Some(&c) = b.get(i) {
+                let d = c.wrapping_sub(b'0');
+                if d >= 10 {
+                    break;
+                }
+                v = v * 10 + u32::from(d);
+                i += 1;
+                if i - p > 5 {
+                    return false;
+                }
+            }
+            let Ok(v) = u16::try_from(v) else { return false };
+            if i == p {
+                return false;
+            }
+            port = Some(v);
+        }
+        let p0 = i;
+        while b.get(i) == Some(&b';') {
+            let n = i + 1;
+            let ne = scan_uri_class(b, n, C_PTOKEN);
+            let Some(name) = b.get(n..ne) else { return false };
+            if name.is_empty() {
+                return false;
+            }
+            if b.get(ne) == Some(&b'=') {
+                let ve = scan_uri_class(b, ne + 1, C_PTOKEN);
+                // An empty value, or a ttl / maddr one, which has checks of
+                // its own.
+                let first = name.first().map_or(0, |&c| c | 0x20);
+                if ve == ne + 1 || matches!((name.len(), first), (3, b't') | (5, b'm')) {
+                    return false;
+                }
+                i = ve;
+            } else {
+                // No value: a known name that needs one.
+                if known_param(name, false) != KnownParam::Other {
+                    return false;
+                }
+                i = ne;
+            }
+        }
+        if !at_uri_end::<GT>(b, i) {
+            return false;
+        }
+        let (Some(params), Some(raw)) = (b.get(p0..i), b.get(..i)) else { return false };
+        *end = i;
+        *out = Uri::Sip(SipUri {
+            secure,
+            user,
+            password: None,
+            host,
+            port,
+            params: UriParams { raw: params },
+            headers: None,
+            raw,
+        });
+        true
+    }
+
+    /// [`SipUri::parse_after_scheme`] out of line: the URIs the fast path
+    /// leaves are few, and the callers stay small.
+    #[inline(never)]
+    fn parse_general<const GT: bool>(
+        s: &'a str,
+        secure: bool,
+        i0: usize,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> Result<(), ParseError> {
+        Self::parse_after_scheme::<GT>(s, secure, i0, end, out)
+    }
+
     /// The general path: the userinfo ends at the first `@` (if any), is
     /// `user [ ":" password ]`, each in its alphabet with `%HH` escapes.
     #[inline(never)]
@@ -1962,9 +2077,13 @@ impl<'a> Uri<'a> {
         // no test of its own: it is an empty host run, which the host
         // reading rejects with the same syntax error, and it holds no '@'
         // for the userinfo rule to try.
-        // One call site, so the SIP parser is inlined here once and its
-        // result built in place.
-        SipUri::parse_after_scheme::<GT>(s, secure, i, end, out)
+        // The common shape first (see `SipUri::parse_fast`); anything else,
+        // from the start, to the full parser. One call site, so the SIP
+        // parser is inlined here once and its result built in place.
+        if SipUri::parse_fast::<GT>(s, secure, i, end, out) {
+            return Ok(());
+        }
+        SipUri::parse_general::<GT>(s, secure, i, end, out)
     }
 
     /// Any scheme but `sip` / `sips`.
@@ -3714,5 +3833,155 @@ mod differential {
                 assert_eq!(new, old, "{y:?}");
             }
         }
+    }
+
+    /// The fast path of `parse_prefix` on `s` (after its `sip:` / `sips:`):
+    /// `Some((uri, end))` if it answered.
+    fn fast<const GT: bool>(s: &str) -> Option<(Uri<'_>, usize)> {
+        let i = if s.len() >= 5 && s.as_bytes()[3] == b':' { 4 } else { 5 };
+        let mut out = Uri::PLACEHOLDER;
+        let mut end = usize::MAX;
+        SipUri::parse_fast::<GT>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end, &mut out)
+            .then_some((out, end))
+    }
+
+    /// The full parser alone on the same text.
+    fn general<const GT: bool>(s: &str) -> Result<(Uri<'_>, usize), ParseError> {
+        let i = if s.len() >= 5 && s.as_bytes()[3] == b':' { 4 } else { 5 };
+        let mut out = Uri::PLACEHOLDER;
+        let mut end = usize::MAX;
+        SipUri::parse_after_scheme::<GT>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end, &mut out)
+            .map(|()| (out, end))
+    }
+
+    /// Where the fast path answers, the full parser gives the same URI and
+    /// end; where it does not, it wrote nothing.
+    fn fast_agrees(s: &str) {
+        if !(s.len() >= 4
+            && (s[..4].eq_ignore_ascii_case("sip:")
+                || s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("sips:"))))
+        {
+            return;
+        }
+        if let Some(f) = fast::<true>(s) {
+            assert_eq!(general::<true>(s).ok(), Some(f), "{s:?} in <...>");
+        }
+        if let Some(f) = fast::<false>(s) {
+            assert_eq!(general::<false>(s).ok(), Some(f), "{s:?}");
+            assert_eq!(reference::parse(s.as_bytes()).ok(), Some(f.0), "{s:?} against the reference");
+        }
+    }
+
+    const FAST_SHAPES: [&str; 16] = [
+        "sip:bob@biloxi.example.com",
+        "sip:alice@atlanta.example.com>;tag=9fxced76sl",
+        "sip:203.0.113.10;lr;ftag=hsT3xq9Vq",
+        "sip:bob@198.51.100.20:5060;transport=udp",
+        "sip:alice@192.168.1.23:50312;transport=tls;pn-provider=apns;pn-param=ABCD1234EF.com.example.softphone.voip;pn-prid=00fc13adff78",
+        "sip:+12125550199@ims.atlanta.example.com;user=phone",
+        "sip:scscf.ims.atlanta.example.com:6060;lr",
+        "sip:alice@203.0.113.45:5062;transport=tcp;ob",
+        "sip:203.0.113.150:5060;lr;r2=on;did=8a1.c2f3",
+        "sip:+14155550123@ims.biloxi.example.com;user=phone;cause=302",
+        "sips:j_user@example.com.",
+        "sip:127.0.0.1:5080",
+        "SIP:Remote-Target@EXAMPLE.com;Method=INVITE",
+        "sip:a@b;ttl=1;maddr=x",
+        "sip:a:b@c;lr?x=y",
+        "sip:vivekg@chair-dnrc.example.com;unknownparam",
+    ];
+
+    #[test]
+    fn rfc3261_19_1_1_fast_path_answers_for_the_common_shape() {
+        // The fast path exists for these: a test that fails without it.
+        for s in &FAST_SHAPES[..13] {
+            let cut = s.find('>').unwrap_or(s.len());
+            assert!(fast::<true>(s).is_some(), "{s:?}");
+            assert_eq!(fast::<true>(s).map(|f| f.1), Some(cut), "{s:?}");
+            assert!(fast::<false>(&s[..cut]).is_some(), "{s:?}");
+        }
+        // ... and leaves the rest, errors included, to the full parser.
+        for s in [
+            "sip:a@b;ttl=1",
+            "sip:a@b;maddr=x",
+            "sip:a:b@c",
+            "sip:a@b?x=y",
+            "sip:a@b;lr=",
+            "sip:a@b;=x",
+            "sip:a@b;;",
+            "sip:a@b;transport",
+            "sip:a@b:65536",
+            "sip:a@b:000005060",
+            "sip:a@b:",
+            "sip:%61@b",
+            "sip:host;x=y@z",
+            "sip:[::1]",
+            "sip:",
+            "sip:@b",
+            "sip:a@b>",
+        ] {
+            assert!(fast::<false>(s).is_none(), "{s:?}");
+            fast_agrees(s);
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_fast_path_agrees_for_every_byte_at_every_position() {
+        let mut uris: Vec<&str> = FAST_SHAPES.to_vec();
+        uris.extend([
+            "sip:user@example.com:6000;unknownparam1=verylongvalue;longparamname=shortvalue;NoValue",
+            "sip:services.example.com;lr;unknownwith=value;unknown-no-value",
+            "sip:user;par=u%40example.net@example.com",
+            "sip:[2001:db8::10]:5070;transport=tcp",
+            "sip:user@[::ffff:192.0.2.1];lr",
+            "sip:a-b.c-d.example.com:1;x=a-b.c",
+            "sip:1.2.3.4.example.com",
+            "sip:alice@1.2.3.4;maddr=1.2.3.4;ttl=255;method=REGISTER",
+        ]);
+        let mut buf = Vec::new();
+        for u in uris {
+            for pos in 0..=u.len() {
+                for c in 0..=255u8 {
+                    for insert in [false, true] {
+                        if !insert && pos == u.len() {
+                            continue;
+                        }
+                        buf.clear();
+                        buf.extend_from_slice(&u.as_bytes()[..pos]);
+                        buf.push(c);
+                        buf.extend_from_slice(&u.as_bytes()[pos + usize::from(!insert)..]);
+                        if let Ok(s) = core::str::from_utf8(&buf) {
+                            fast_agrees(s);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_fast_path_agrees_on_generated_uris() {
+        use quickcheck::QuickCheck;
+        // URIs over the bytes that steer the fast path, in shapes near the
+        // common one: user, host labels, port digits, parameters.
+        fn prop(parts: Vec<(u8, u8)>) -> bool {
+            const ALPHABET: &[u8] = b"aZ09-._+!%@:;=?>[]&$,/~*xyz5";
+            let mut s = String::from("sip:");
+            for (k, v) in parts.iter().take(40) {
+                let c = ALPHABET[usize::from(*v) % ALPHABET.len()];
+                match k % 8 {
+                    0 => s.push_str("alice@"),
+                    1 => s.push_str("example.com"),
+                    2 => s.push_str(":5060"),
+                    3 => s.push_str(";lr"),
+                    4 => s.push_str(";transport=udp"),
+                    5 => s.push_str("192.0.2.1"),
+                    _ => s.push(char::from(c)),
+                }
+            }
+            fast_agrees(&s);
+            true
+        }
+        QuickCheck::new().tests(3000).quickcheck(prop as fn(Vec<(u8, u8)>) -> bool);
     }
 }
