@@ -335,7 +335,12 @@ fn split_request_line<'a>(
     if !common {
         check_version(&line[sp2 + 1..])?;
     }
-    if raw_uri.is_empty() || lex::has_ctl_or_sp(raw_uri) {
+    // A control byte, SP or DEL in the Request-URI is refused by the URI
+    // grammar itself (RFC 3261 §25.1: no URI component holds one), with
+    // the same error, when the URI is decoded after the header loop, or
+    // before a header error is reported (`check_request_uri`); so the
+    // line is not scanned for them here too.
+    if raw_uri.is_empty() {
         return Err(ParseError::syntax(Element::RequestUri));
     }
     *dst = StartLine::Request(RequestLine { method, uri: Uri::PLACEHOLDER, raw_uri });
@@ -1476,6 +1481,60 @@ CSeq: 1 OPTIONS\r\n";
             m.request().unwrap().uri.sip().unwrap().host,
             super::super::uri::Host::Domain("chicago.example.com")
         );
+    }
+
+    /// RFC 3261 §25.1 / RFC 4475 §3.1.2.8-10: a control byte, SP or DEL
+    /// anywhere in a Request-URI is refused as a syntax error of the
+    /// Request-URI (the error the removed pre-check gave), whether the
+    /// header section is text, is not UTF-8 elsewhere, or holds a header
+    /// error after the start line. Every such byte at every position of
+    /// URIs of each scheme form, inserted and in place of a byte.
+    #[test]
+    fn rfc3261_25_1_request_uri_refuses_every_ctl_sp_and_del_byte() {
+        let uris: [&[u8]; 7] = [
+            b"sip:alice:pw@atlanta.example.com:5060;transport=tcp;lr;maddr=10.0.0.1",
+            b"sips:%61lice@[2001:db8::1]:5061;x=y",
+            b"sip:192.0.2.4",
+            b"SIP:bob@biloxi.example.com",
+            b"tel:+1-201-555-0123;phone-context=example.com",
+            b"urn:service:sos",
+            b"mailto:a@b.example.com",
+        ];
+        let tails: [&[u8]; 3] = [b"", b"X: \xff\r\n", b"X: a\rb\r\n"];
+        let rest = &BASE[BASE.iter().position(|&c| c == b'\n').unwrap() + 1..];
+        let bad: heapless::Vec<u8, 40> =
+            (0u8..=0x20).chain([0x7f]).filter(|&c| c != b'\r' && c != b'\n').collect();
+        let want = ParseError::syntax(Element::RequestUri);
+        for uri in uris {
+            for tail in tails {
+                let mut ok: heapless::Vec<u8, 1024> = heapless::Vec::new();
+                ok.extend_from_slice(b"OPTIONS ").unwrap();
+                ok.extend_from_slice(uri).unwrap();
+                ok.extend_from_slice(b" SIP/2.0\r\n").unwrap();
+                ok.extend_from_slice(rest).unwrap();
+                ok.extend_from_slice(tail).unwrap();
+                ok.extend_from_slice(b"\r\n").unwrap();
+                if tail.is_empty() {
+                    assert!(Message::parse(&ok).is_ok(), "{:?}", core::str::from_utf8(&ok));
+                }
+                for at in 0..=uri.len() {
+                    for &c in &bad {
+                        for replace in [false, true] {
+                            if replace && at == uri.len() {
+                                continue;
+                            }
+                            let mut v: heapless::Vec<u8, 1024> = heapless::Vec::new();
+                            v.extend_from_slice(b"OPTIONS ").unwrap();
+                            v.extend_from_slice(&uri[..at]).unwrap();
+                            v.push(c).unwrap();
+                            v.extend_from_slice(&uri[at + usize::from(replace)..]).unwrap();
+                            v.extend_from_slice(&ok[8 + uri.len()..]).unwrap();
+                            assert_eq!(Message::parse(&v).map(drop), Err(want), "{}", v.escape_ascii());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
