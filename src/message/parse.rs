@@ -582,7 +582,7 @@ impl<'a> Message<'a> {
             entry(tx.first[TxFields::CONTENT_LENGTH]),
         );
         if let Some(e) = cl {
-            self.content_length = Some(super::headers::parse_u32_field(self.value_of(&e), e.name)?);
+            self.content_length = Some(super::headers::parse_u32_field_inline(self.value_of(&e), e.name)?);
         }
         if let Some(e) = cseq {
             let t = self.text(&e)?;
