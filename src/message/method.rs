@@ -44,7 +44,10 @@ impl<'a> Method<'a> {
     /// A known method is told by its length and one compare of its bytes
     /// as a word (two for SUBSCRIBE), rather than byte strings compared in
     /// turn. The compare is exact: methods are case-sensitive (§7.1).
-    #[inline]
+    // Always inlined: its callers (the request line, CSeq) are the
+    // parse's hot path, and the call and its spills cost about as much
+    // as the compare itself.
+    #[inline(always)]
     pub fn from_bytes(s: &'a [u8]) -> Option<Method<'a>> {
         let known = match s.len() {
             3 => match load::<3>(s) {

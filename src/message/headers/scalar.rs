@@ -106,6 +106,14 @@ fn digit_run(w: u64) -> Option<(usize, u32)> {
 /// §3.1.2.4) from bad syntax.
 #[inline]
 pub fn parse_u32_field(v: &[u8], name: HeaderName) -> Result<u32, ParseError> {
+    parse_u32_field_inline(v, name)
+}
+
+/// [`parse_u32_field`] inlined, for the parse-time Content-Length and
+/// Max-Forwards (once per message each, where the call cost as much as
+/// the digit loop).
+#[inline(always)]
+pub(crate) fn parse_u32_field_inline(v: &[u8], name: HeaderName) -> Result<u32, ParseError> {
     // The usual value: one to nine digits, nothing around them. Nine
     // digits cannot overflow, so the loop has no check but the digit one.
     if (1..=9).contains(&v.len()) {
@@ -208,9 +216,10 @@ pub fn parse_call_id(v: &[u8]) -> Result<&str, ParseError> {
 /// Parses Max-Forwards (RFC 3261 §20.22). The grammar is `1*DIGIT`; the
 /// value is an integer 0-255 (§8.1.1.6), so larger values are rejected
 /// (RFC 4475 §3.1.2.4).
+#[inline(always)]
 pub fn parse_max_forwards(v: &[u8]) -> Result<u8, ParseError> {
     const N: HeaderName = HeaderName::MaxForwards;
-    let n = parse_u32_field(v, N)?;
+    let n = parse_u32_field_inline(v, N)?;
     u8::try_from(n).map_err(|_| range(N))
 }
 
