@@ -117,7 +117,13 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         let left = msg.limits().max_list_values.checked_sub(1)?;
         let first = msg.index.iter().position(|e| e.name == name)?;
         // The first field decoded at parse time, so its value is text.
-        let text = msg.value_str(&msg.index[first])?;
+        // Its comma list is read on only if something followed the first
+        // value (nearly every message has one Via per field): otherwise
+        // the text is not cut at all.
+        let text = match rest {
+            Some(_) => msg.value_str(msg.index.get(first)?)?,
+            None => "",
+        };
         Some(TypedValues {
             msg,
             name,

@@ -1147,6 +1147,44 @@ mod tests {
     }
 
     #[test]
+    fn rfc3261_7_3_1_vias_after_a_lone_top_via() {
+        // When nothing follows the top Via in its field, vias() does not
+        // cut that field's text again: the later fields must still come
+        // out in order, as the comma lists split anew, under every limit.
+        for first in [
+            "SIP/2.0/UDP a;branch=z9hG4bK1",
+            "SIP/2.0/UDP a ;branch=z9hG4bK1 \t",
+            "SIP/2.0/UDP a,",
+            "SIP/2.0/UDP a, ",
+            "SIP/2.0/UDP a, SIP/2.0/UDP a2",
+        ] {
+            let mut msg = heapless::Vec::<u8, 256>::new();
+            for p in [
+                "OPTIONS sip:b@h SIP/2.0\r\nVia: ",
+                first,
+                "\r\nCSeq: 1 OPTIONS\r\nVia: SIP/2.0/UDP b, SIP/2.0/UDP c\r\nVia: x\r\n\r\n",
+            ] {
+                msg.extend_from_slice(p.as_bytes()).unwrap();
+            }
+            for max in 0..6 {
+                let mut l = crate::message::Limits::DEFAULT;
+                l.max_list_values = max;
+                let m = Message::parse_with(&msg, &l).unwrap();
+                let got: heapless::Vec<Result<Via, ParseError>, 8> = m.vias().collect();
+                let mut want: heapless::Vec<Result<Via, ParseError>, 8> = heapless::Vec::new();
+                for f in [first, "SIP/2.0/UDP b, SIP/2.0/UDP c", "x"] {
+                    for e in lex::CommaList::new(f.as_bytes()) {
+                        if want.len() < max {
+                            want.push(Via::parse(e)).unwrap();
+                        }
+                    }
+                }
+                assert_eq!(got, want, "{first:?} max {max}");
+            }
+        }
+    }
+
+    #[test]
     fn rfc3261_7_3_1_vias_split_by_the_parse_as_by_the_comma_list() {
         // vias() lets each via-parm end its own list element; the values
         // and errors must be those of splitting each field with
