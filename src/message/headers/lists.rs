@@ -117,7 +117,13 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         let left = msg.limits().max_list_values.checked_sub(1)?;
         let first = msg.index.iter().position(|e| e.name == name)?;
         // The first field decoded at parse time, so its value is text.
-        let text = msg.value_str(&msg.index[first])?;
+        // Its comma list is read on only if something followed the first
+        // value (nearly every message has one Via per field): otherwise
+        // the text is not cut at all.
+        let text = match rest {
+            Some(_) => msg.value_str(msg.index.get(first)?)?,
+            None => "",
+        };
         Some(TypedValues {
             msg,
             name,
@@ -215,12 +221,17 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         let name = self.name;
         let mut f = self.field;
         // Most entries are other headers: test four names per step (one
-        // combined branch), then find which one matched.
-        while let Some(&[a, b, c, d]) = idx.get(f..f + 4) {
-            if a.name == name || b.name == name || c.name == name || d.name == name {
-                break;
+        // combined branch), then find which one matched. The steps walk
+        // a shrinking slice, so a step costs one length test and no
+        // overflow test of the position.
+        if let Some(mut rest) = idx.get(f..) {
+            while let [a, b, c, d, tail @ ..] = rest {
+                if a.name == name || b.name == name || c.name == name || d.name == name {
+                    break;
+                }
+                rest = tail;
+                f += 4;
             }
-            f += 4;
         }
         let entry = loop {
             let Some(e) = idx.get(f) else {

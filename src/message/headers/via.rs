@@ -733,6 +733,13 @@ impl<'a> Iterator for Vias<'_, 'a> {
         }
         // Parsed into a slot of the caller's frame: once this is inlined
         // the caller copies out only the fields it reads.
+        let rest = match rest {
+            Ok(rest) => rest,
+            Err(e) => {
+                self.inner.end_element(None);
+                return Some(Err(e));
+            }
+        };
         let mut slot = None;
         Some(match self.parse_rest(rest, &mut slot) {
             Ok(()) => slot.ok_or(err()),
@@ -747,12 +754,8 @@ impl<'a> Vias<'_, 'a> {
     /// fails, the element is found by the comma search as usual and
     /// yielded as this error.
     #[inline(never)]
-    fn parse_rest(
-        &mut self,
-        rest: Result<&'a str, ParseError>,
-        out: &mut Option<Via<'a>>,
-    ) -> Result<(), ParseError> {
-        match rest.and_then(|r| Via::parse_text_into::<true, true>(r, out)) {
+    fn parse_rest(&mut self, rest: &'a str, out: &mut Option<Via<'a>>) -> Result<(), ParseError> {
+        match Via::parse_text_into::<true, true>(rest, out) {
             Ok(end) => {
                 self.inner.end_element(Some(end));
                 Ok(())
@@ -1144,6 +1147,58 @@ mod tests {
             assert_eq!(Via::parse(s.as_bytes()), Via::parse_str(s));
         }
         assert!(Via::parse(b"SIP/2.0/UDP h;x=\xff").is_err());
+    }
+
+    #[test]
+    fn rfc3261_25_1_a_via_field_that_is_not_text_is_one_error() {
+        // A later Via field that is not UTF-8 (RFC 3261 §25.1) yields one
+        // error from Vias::next itself, and the fields after it still
+        // come out.
+        let m = b"OPTIONS sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nCSeq: 1 OPTIONS\r\nVia: SIP/2.0/UDP \xff, SIP/2.0/UDP x\r\nVia: SIP/2.0/UDP c\r\n\r\n";
+        let msg = Message::parse(m).unwrap();
+        let got: heapless::Vec<Result<Via, ParseError>, 4> = msg.vias().collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].as_ref().map(|v| v.host), Ok(Host::Domain("a")));
+        assert_eq!(got[1].as_ref().err().map(|e| e.element), Some(Element::Header(N)));
+        assert_eq!(got[2].as_ref().map(|v| v.host), Ok(Host::Domain("c")));
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_vias_after_a_lone_top_via() {
+        // When nothing follows the top Via in its field, vias() does not
+        // cut that field's text again: the later fields must still come
+        // out in order, as the comma lists split anew, under every limit.
+        for first in [
+            "SIP/2.0/UDP a;branch=z9hG4bK1",
+            "SIP/2.0/UDP a ;branch=z9hG4bK1 \t",
+            "SIP/2.0/UDP a,",
+            "SIP/2.0/UDP a, ",
+            "SIP/2.0/UDP a, SIP/2.0/UDP a2",
+        ] {
+            let mut msg = heapless::Vec::<u8, 256>::new();
+            for p in [
+                "OPTIONS sip:b@h SIP/2.0\r\nVia: ",
+                first,
+                "\r\nCSeq: 1 OPTIONS\r\nVia: SIP/2.0/UDP b, SIP/2.0/UDP c\r\nVia: x\r\n\r\n",
+            ] {
+                msg.extend_from_slice(p.as_bytes()).unwrap();
+            }
+            for max in 0..6 {
+                let mut l = crate::message::Limits::DEFAULT;
+                l.max_list_values = max;
+                let m = Message::parse_with(&msg, &l).unwrap();
+                let got: heapless::Vec<Result<Via, ParseError>, 8> = m.vias().collect();
+                let mut want: heapless::Vec<Result<Via, ParseError>, 8> = heapless::Vec::new();
+                for f in [first, "SIP/2.0/UDP b, SIP/2.0/UDP c", "x"] {
+                    for e in lex::CommaList::new(f.as_bytes()) {
+                        if want.len() < max {
+                            want.push(Via::parse(e)).unwrap();
+                        }
+                    }
+                }
+                assert_eq!(got, want, "{first:?} max {max}");
+            }
+        }
     }
 
     #[test]
