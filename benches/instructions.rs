@@ -6,12 +6,14 @@
 //! message = (total − a run with 0 rounds) / (12 × rounds).
 //!
 //! A second argument `parse` skips the decode step, to count the parser
-//! alone.
+//! alone; `serialize` counts writing the parsed messages in canonical
+//! form instead.
 //!
 //! ```text
 //! cargo bench --bench instructions --no-run
 //! valgrind --tool=cachegrind --cache-sim=no target/release/deps/instructions-* 1000
 //! valgrind --tool=cachegrind --cache-sim=no target/release/deps/instructions-* 1000 parse
+//! valgrind --tool=cachegrind --cache-sim=no target/release/deps/instructions-* 1000 serialize
 //! ```
 
 use std::hint::black_box;
@@ -80,6 +82,23 @@ fn calls(n: usize) {
     println!("{n} calls, {} sessions left", a.session_count() + b.session_count());
 }
 
+/// `instructions N serialize`: N rounds of writing each message of the
+/// set, parsed once beforehand, in canonical form into a reused buffer
+/// (per message = (I(N) - I(0)) / 12N, as for the parse).
+fn serialize(rounds: usize) {
+    let parsed: Vec<Message<'_>> = MESSAGES.iter().map(|m| Message::parse(m).unwrap()).collect();
+    let mut out = Vec::with_capacity(8192);
+    let mut sum = 0usize;
+    for _ in 0..rounds {
+        for m in &parsed {
+            out.clear();
+            sip_proto::message::builder::write_canonical(black_box(m), &mut out).unwrap();
+            sum += out.len();
+        }
+    }
+    println!("{rounds} rounds, {sum} bytes written");
+}
+
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("calls") {
         calls(std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(1000));
@@ -90,7 +109,12 @@ fn main() {
         return;
     }
     let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
-    let parse_only = std::env::args().nth(2).as_deref() == Some("parse");
+    let mode = std::env::args().nth(2);
+    if mode.as_deref() == Some("serialize") {
+        serialize(rounds);
+        return;
+    }
+    let parse_only = mode.as_deref() == Some("parse");
     let mut sum = 0usize;
     for _ in 0..rounds {
         for m in MESSAGES {
