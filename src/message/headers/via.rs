@@ -710,7 +710,7 @@ pub struct Vias<'m, 'a> {
 impl<'a> Iterator for Vias<'_, 'a> {
     type Item = Result<Via<'a>, ParseError>;
     /// Small: the cached top Via and the end of the list are answered
-    /// here, only a via-parm to parse calls [`Vias::parse_rest`].
+    /// here, only a via-parm to parse calls `Vias::parse_rest`.
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
