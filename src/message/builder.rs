@@ -275,11 +275,14 @@ pub(crate) fn write_tail<S: Sink + ?Sized>(
 /// always correct.
 pub fn write_canonical<S: Sink + ?Sized>(msg: &Message<'_>, out: &mut S) -> Result<(), SinkError> {
     write_start_line(msg, out)?;
+    // Without a folded line no value holds a line break, so none is
+    // looked for (RFC 3261 §7.3.1: only a fold puts one inside a value).
+    let folds = msg.has_folds();
     for f in msg.headers() {
         if f.name == HeaderName::ContentLength {
             continue;
         }
-        field::write_field(out, f.name, f.raw_name, f.value)?;
+        field::write_field(out, f.name, f.raw_name, f.value, folds)?;
     }
     write_tail(out, msg.body(), false)
 }
@@ -323,6 +326,31 @@ abc"[..]
         let b: Vec<_> = back.headers().map(|f| (f.name, f.value)).collect();
         assert_eq!(a, b);
         assert_eq!(back.body(), b"abc");
+    }
+
+    /// Values are copied without a line-break search only when the
+    /// message had no folded line; a fold after a bare LF (which the
+    /// parser accepts) is still written with CRLF, by the canonical writer
+    /// and by an edit that leaves the line untouched (RFC 3261 §7.3.1).
+    #[test]
+    fn rfc3261_7_3_1_bare_lf_fold_written_as_crlf_and_plain_values_copied() {
+        let folded = b"SIP/2.0 200 OK\nCall-ID: x\nSubject: one,\n two\nX-A: b\n\n";
+        let msg = Message::parse(folded).unwrap();
+        assert!(msg.has_folds());
+        let mut out = Vec::new();
+        write_canonical(&msg, &mut out).unwrap();
+        let want: &[u8] = b"SIP/2.0 200 OK\r\nCall-ID: x\r\nSubject: one,\r\n two\r\nX-A: b\r\n";
+        assert!(out.starts_with(want), "{:?}", alloc::string::String::from_utf8_lossy(&out));
+        let edited = MessageEdit::new(&msg).to_vec();
+        assert!(edited.starts_with(want), "{:?}", alloc::string::String::from_utf8_lossy(&edited));
+
+        let plain = b"SIP/2.0 200 OK\nCall-ID: x\nSubject: one, two\n\n";
+        let msg = Message::parse(plain).unwrap();
+        assert!(!msg.has_folds());
+        let mut out = Vec::new();
+        write_canonical(&msg, &mut out).unwrap();
+        assert!(out.starts_with(b"SIP/2.0 200 OK\r\nCall-ID: x\r\nSubject: one, two\r\n"));
+        assert_eq!(MessageEdit::new(&msg).to_vec(), out);
     }
 
     #[test]

@@ -376,12 +376,19 @@ impl<'m, 'a> MessageEdit<'m, 'a> {
                         kept_length = true;
                     }
                     let line = self.bytes(Src::Msg(usize::from(e.line_start), usize::from(e.value_end)));
-                    put_folded(out, line)?;
+                    // A line of a message without folds holds no line
+                    // break: copied without looking for one.
+                    if self.msg.has_folds() {
+                        put_folded(out, line)?;
+                    } else {
+                        out.put(line)?;
+                    }
                     out.put(b"\r\n")?;
                 }
                 Item::New { kind: HeaderName::ContentLength, .. } => {}
                 Item::New { kind, raw_name, value } => {
-                    write_field(out, kind, self.bytes(raw_name), self.bytes(value))?;
+                    // An added value may come from anywhere: looked at.
+                    write_field(out, kind, self.bytes(raw_name), self.bytes(value), true)?;
                 }
             }
         }

@@ -606,15 +606,23 @@ impl Fields {
 
 /// Writes `Name: value CRLF` with the canonical name for known headers and
 /// `raw_name` for the others. The value is copied as is except that bare LF
-/// in folds becomes CRLF.
+/// in folds becomes CRLF; `folds` false says the value holds no line break
+/// at all (it comes from a message without folded lines, see
+/// `Message::has_folds`), so it is copied without looking for one.
+#[inline(always)]
 pub(super) fn write_field<S: Sink + ?Sized>(
     out: &mut S,
     kind: HeaderName,
     raw_name: &[u8],
     value: &[u8],
+    folds: bool,
 ) -> Result<(), SinkError> {
     put_head(out, kind, raw_name)?;
-    put_folded(out, value)?;
+    if folds {
+        put_folded(out, value)?;
+    } else {
+        out.put(value)?;
+    }
     out.put(b"\r\n")
 }
 
