@@ -830,6 +830,25 @@ pub fn ascii_str(s: &[u8]) -> Option<&str> {
     core::str::from_utf8(s).ok()
 }
 
+/// Calls `f` with every text that `v` becomes when the byte at one position
+/// is replaced by any byte value (variants that are not UTF-8 are left
+/// out): the input set of the fast-path-against-general-path tests.
+#[cfg(test)]
+pub(crate) fn each_byte_variant(v: &str, mut f: impl FnMut(&str)) {
+    let mut buf = [0u8; 256];
+    let n = v.len();
+    assert!(n <= buf.len(), "test value too long");
+    for pos in 0..n {
+        for c in 0..=255u8 {
+            buf[..n].copy_from_slice(v.as_bytes());
+            buf[pos] = c;
+            if let Ok(s) = core::str::from_utf8(&buf[..n]) {
+                f(s);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

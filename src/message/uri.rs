@@ -1832,30 +1832,23 @@ impl<'a> SipUri<'a> {
 /// `global-number-digits = "+" *phonedigit DIGIT *phonedigit`.
 fn is_global_number_digits(s: &[u8]) -> bool {
     match s.split_first() {
-        // One pass: every byte a digit or a visual separator, at least one
-        // a digit (a digit is the common byte, settled by its first test).
-        Some((b'+', rest)) => {
-            let mut any = false;
-            for &c in rest {
-                if is_digit(c) {
-                    any = true;
-                } else if !is_visual_separator(c) {
-                    return false;
-                }
-            }
-            any
-        }
+        Some((b'+', rest)) => is_digits_with_separators(rest, is_digit),
         _ => false,
     }
 }
 
 /// `local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#") *phonedigit-hex`.
 fn is_local_number_digits(s: &[u8]) -> bool {
-    let is_core = |c: u8| is_hex(c) || c == b'*' || c == b'#';
-    // One pass, as for a global number.
+    is_digits_with_separators(s, |c| is_hex(c) || c == b'*' || c == b'#')
+}
+
+/// In one pass: every byte a `core` digit or a visual separator, at least
+/// one a digit (a digit is the common byte, settled by its first test).
+#[inline(always)]
+fn is_digits_with_separators(s: &[u8], core: impl Fn(u8) -> bool) -> bool {
     let mut any = false;
     for &c in s {
-        if is_core(c) {
+        if core(c) {
             any = true;
         } else if !is_visual_separator(c) {
             return false;

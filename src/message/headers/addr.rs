@@ -754,28 +754,21 @@ mod tests {
             "caller<sip:caller@example.com>;tag=323 ; a = b",
             "<sip:203.0.113.150:5060;lr;r2=on>;x;y=\"q\";tag=z",
         ] {
-            let mut buf = [0u8; 128];
-            let n = v.len();
-            for pos in 0..n {
-                for c in 0..=255u8 {
-                    buf[..n].copy_from_slice(v.as_bytes());
-                    buf[pos] = c;
-                    let Ok(s) = core::str::from_utf8(&buf[..n]) else { continue };
-                    let want = NameAddr::parse_for_str_general(s, HeaderName::From);
-                    assert_eq!(NameAddr::parse_for_str(s, HeaderName::From), want, "{s:?}");
-                    let mut slot = None;
-                    let got = NameAddr::parse_into(s, HeaderName::From, &mut slot);
-                    assert_eq!(got.map(|()| slot.expect("filled")), want, "{s:?}");
-                    // A whole value without a top-level comma is one
-                    // element of a name-addr list (Route, ...).
-                    if !s.contains(',') {
-                        let mut out = None;
-                        let end = NameAddr::parse_rest_into(s, HeaderName::From, &mut out);
-                        assert_eq!(out, Some(want), "{s:?}");
-                        assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
-                    }
+            lex::each_byte_variant(v, |s| {
+                let want = NameAddr::parse_for_str_general(s, HeaderName::From);
+                assert_eq!(NameAddr::parse_for_str(s, HeaderName::From), want, "{s:?}");
+                let mut slot = None;
+                let got = NameAddr::parse_into(s, HeaderName::From, &mut slot);
+                assert_eq!(got.map(|()| slot.expect("filled")), want, "{s:?}");
+                // A whole value without a top-level comma is one
+                // element of a name-addr list (Route, ...).
+                if !s.contains(',') {
+                    let mut out = None;
+                    let end = NameAddr::parse_rest_into(s, HeaderName::From, &mut out);
+                    assert_eq!(out, Some(want), "{s:?}");
+                    assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
                 }
-            }
+            });
         }
     }
 
@@ -823,24 +816,17 @@ mod tests {
             "\"Quoted\" <sip:j@example.com> ; newparam = newvalue ; secondparam ; q = 0.33",
             "sip:+19725552222@gw1.example.net;unknownparam;expires=0",
         ] {
-            let mut buf = [0u8; 128];
-            let n = v.len();
-            for pos in 0..n {
-                for c in 0..=255u8 {
-                    buf[..n].copy_from_slice(v.as_bytes());
-                    buf[pos] = c;
-                    let Ok(s) = core::str::from_utf8(&buf[..n]) else { continue };
-                    let want = ContactValue::parse_str_general(s);
-                    assert_eq!(ContactValue::parse_str(s), want, "{s:?}");
-                    let mut out = None;
-                    let end = ContactValue::parse_rest_into(s, &mut out);
-                    // A whole value without a top-level comma is one element.
-                    if !s.contains(',') {
-                        assert_eq!(out, Some(want), "{s:?}");
-                        assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
-                    }
+            lex::each_byte_variant(v, |s| {
+                let want = ContactValue::parse_str_general(s);
+                assert_eq!(ContactValue::parse_str(s), want, "{s:?}");
+                let mut out = None;
+                let end = ContactValue::parse_rest_into(s, &mut out);
+                // A whole value without a top-level comma is one element.
+                if !s.contains(',') {
+                    assert_eq!(out, Some(want), "{s:?}");
+                    assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
                 }
-            }
+            });
         }
     }
 
