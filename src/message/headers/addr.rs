@@ -76,6 +76,17 @@ impl<'a> NameAddr<'a> {
     /// Parses one value of header `name`, given as text (a slice of the
     /// message's once-checked header section).
     pub fn parse_for_str(v: &'a str, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
+        Self::parse_for_str_walk::<true>(v, name)
+    }
+
+    /// [`NameAddr::parse_for_str`] with the plain parameter reading
+    /// ([`lex::Params::next_plain`]) or, for `PLAIN` false, the general
+    /// walk alone: the tests' reference for the plain reading.
+    #[inline(always)]
+    fn parse_for_str_walk<const PLAIN: bool>(
+        v: &'a str,
+        name: HeaderName,
+    ) -> Result<NameAddr<'a>, ParseError> {
         // Filled in place: a NameAddr is large, and each move of it (or of
         // its URI) through a `Result` is a copy.
         let mut a = NameAddr::placeholder_at(v);
@@ -84,21 +95,7 @@ impl<'a> NameAddr<'a> {
         // a `;tag=` first, as From and To nearly always have it, without
         // the general parameter walk.
         let (mut params, mut seen_tag) = params_after_leading_tag(&mut a, rest);
-        while let Some(p) = params.next_plain() {
-            let (p, _) = p.map_err(|_| ParseError::header(name))?;
-            note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
-        }
-        Ok(a)
-    }
-
-    /// [`NameAddr::parse_for_str`] with the general parameter walk: the
-    /// tests' reference for the plain reading.
-    #[cfg(test)]
-    fn parse_for_str_general(v: &'a str, name: HeaderName) -> Result<NameAddr<'a>, ParseError> {
-        let mut a = NameAddr::placeholder_at(v);
-        let rest = Self::parse_unchecked_params(v, name, &mut a)?;
-        let (mut params, mut seen_tag) = params_after_leading_tag(&mut a, rest);
-        while let Some(p) = params.next_kind() {
+        while let Some(p) = if PLAIN { params.next_plain() } else { params.next_kind() } {
             let (p, _) = p.map_err(|_| ParseError::header(name))?;
             note_tag(&mut a.tag, &p, &mut seen_tag, rest, params.offset());
         }
@@ -423,6 +420,14 @@ pub enum ContactValue<'a> {
 impl<'a> ContactValue<'a> {
     /// Parses one Contact value given as text.
     pub fn parse_str(v: &'a str) -> Result<ContactValue<'a>, ParseError> {
+        Self::parse_str_walk::<true>(v)
+    }
+
+    /// [`ContactValue::parse_str`] with the plain parameter reading or, for
+    /// `PLAIN` false, the general walk alone: the tests' reference for the
+    /// plain reading.
+    #[inline(always)]
+    fn parse_str_walk<const PLAIN: bool>(v: &'a str) -> Result<ContactValue<'a>, ParseError> {
         // `*` (§20.10). Only a value whose first byte past LWS is '*' (a
         // display-name token may start with one too) is trimmed to see.
         let b = v.as_bytes();
@@ -434,27 +439,7 @@ impl<'a> ContactValue<'a> {
         let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
         let mut params = a.params;
         let mut seen_tag = false;
-        while let Some(p) = params.next_plain() {
-            let (p, _) = p.map_err(|_| ParseError::header(C))?;
-            check_contact_param(&mut a, &p, &mut seen_tag, rest, params.offset())?;
-        }
-        Ok(ContactValue::Addr(a))
-    }
-
-    /// [`ContactValue::parse_str`] with the general parameter walk: the
-    /// tests' reference for the plain reading.
-    #[cfg(test)]
-    fn parse_str_general(v: &'a str) -> Result<ContactValue<'a>, ParseError> {
-        let b = v.as_bytes();
-        let first = b.iter().position(|&c| !is_lws_byte(c));
-        if first.is_some_and(|k| b.get(k) == Some(&b'*')) && lex::trim_lws(b) == b"*" {
-            return Ok(ContactValue::Star);
-        }
-        let mut a = NameAddr::placeholder_at(v);
-        let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
-        let mut params = a.params;
-        let mut seen_tag = false;
-        while let Some(p) = params.next_kind() {
+        while let Some(p) = if PLAIN { params.next_plain() } else { params.next_kind() } {
             let (p, _) = p.map_err(|_| ParseError::header(C))?;
             check_contact_param(&mut a, &p, &mut seen_tag, rest, params.offset())?;
         }
@@ -755,7 +740,7 @@ mod tests {
             "<sip:203.0.113.150:5060;lr;r2=on>;x;y=\"q\";tag=z",
         ] {
             lex::each_byte_variant(v, |s| {
-                let want = NameAddr::parse_for_str_general(s, HeaderName::From);
+                let want = NameAddr::parse_for_str_walk::<false>(s, HeaderName::From);
                 assert_eq!(NameAddr::parse_for_str(s, HeaderName::From), want, "{s:?}");
                 let mut slot = None;
                 let got = NameAddr::parse_into(s, HeaderName::From, &mut slot);
@@ -817,7 +802,7 @@ mod tests {
             "sip:+19725552222@gw1.example.net;unknownparam;expires=0",
         ] {
             lex::each_byte_variant(v, |s| {
-                let want = ContactValue::parse_str_general(s);
+                let want = ContactValue::parse_str_walk::<false>(s);
                 assert_eq!(ContactValue::parse_str(s), want, "{s:?}");
                 let mut out = None;
                 let end = ContactValue::parse_rest_into(s, &mut out);
