@@ -229,6 +229,7 @@ pub enum EndpointError {
 #[derive(Clone, Debug)]
 pub struct EndpointConfig {
     /// Transaction timers (T1, T2, T4, Timer D, the 100 Trying delay).
+    /// [`TimerConfig::check`] tells whether RFC 3261 §17 allows them.
     pub timers: TimerConfig,
     /// Parser limits for everything received.
     pub limits: Limits,

@@ -36,7 +36,7 @@ pub use client_invite::{ClientInviteTransaction, IctState};
 pub use client_non_invite::{ClientNonInviteTransaction, NictState};
 pub use server_invite::{IstState, ServerInviteTransaction};
 pub use server_non_invite::{NistState, ServerNonInviteTransaction};
-pub use timers::{Timer, TimerConfig};
+pub use timers::{Timer, TimerConfig, TimerConfigError};
 
 use bytes::Bytes;
 

@@ -132,6 +132,60 @@ impl TimerConfig {
     pub(crate) const fn t1_delay(&self) -> Delay {
         Delay::of(self.t1)
     }
+
+    /// Checks the values against what RFC 3261 §17 requires of them.
+    ///
+    /// The state machines never hang on any value (a zero T1 or T2 is
+    /// floored when a retransmit timer is re-armed), so an unchecked
+    /// configuration is safe; but a value this refuses breaks the
+    /// protocol with peers, and a configuration read from a file should be
+    /// checked before an endpoint is built with it.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sip_proto::transaction::{TimerConfig, TimerConfigError};
+    ///
+    /// assert_eq!(TimerConfig::RFC3261.check(), Ok(()));
+    /// let bad = TimerConfig { t2: Duration::from_millis(100), ..TimerConfig::RFC3261 };
+    /// assert_eq!(bad.check(), Err(TimerConfigError::T2BelowT1));
+    /// ```
+    pub fn check(&self) -> Result<(), TimerConfigError> {
+        // §17.1.1.2: T1 is an RTT estimate, and "whatever the value of
+        // T1, the exponential backoffs on retransmissions ... MUST be
+        // used": from zero nothing backs off.
+        if self.t1.is_zero() {
+            return Err(TimerConfigError::T1Zero);
+        }
+        // §17.1.2.2, §17.2.1: intervals double from T1 and are capped at
+        // T2; a cap below the start inverts the schedule.
+        if self.t2 < self.t1 {
+            return Err(TimerConfigError::T2BelowT1);
+        }
+        // §17.1.1.2: Timer D is "at least 32 seconds for unreliable
+        // transports", because it covers the server's Timer H (64·T1 of
+        // the server's T1, which the client cannot know).
+        if self.timer_d < Duration::from_secs(32) {
+            return Err(TimerConfigError::TimerDTooShort);
+        }
+        Ok(())
+    }
+}
+
+/// A [`TimerConfig`] value RFC 3261 §17 does not allow (see
+/// [`TimerConfig::check`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TimerConfigError {
+    /// T1 is zero (§17.1.1.2: retransmissions must back off from it).
+    #[error("T1 is zero: retransmissions could not back off (RFC 3261 §17.1.1.2)")]
+    T1Zero,
+    /// T2, the cap of the retransmit interval, is below T1, where the
+    /// interval starts (§17.1.2.2).
+    #[error("T2 is below T1: the retransmit cap lies under its start (RFC 3261 §17.1.2.2)")]
+    T2BelowT1,
+    /// Timer D is under the 32 s §17.1.1.2 requires on unreliable
+    /// transports.
+    #[error("Timer D is under 32 s (RFC 3261 §17.1.1.2)")]
+    TimerDTooShort,
 }
 
 impl Default for TimerConfig {
@@ -245,6 +299,28 @@ mod tests {
         }
         let c = TimerConfig::RFC3261;
         assert_eq!(Instant::ZERO + c.t1_delay().saturating_mul(64), Instant::ZERO + c.timeout_64t1());
+    }
+
+    /// RFC 3261 §17.1.1.2 and §17.1.2.2: the checks refuse a zero T1, a
+    /// T2 below T1 and a Timer D under 32 s, and nothing else.
+    #[test]
+    fn rfc3261_17_timer_config_check() {
+        let ok = TimerConfig::RFC3261;
+        assert_eq!(ok.check(), Ok(()));
+        let with = |f: fn(&mut TimerConfig)| {
+            let mut c = ok;
+            f(&mut c);
+            c.check()
+        };
+        assert_eq!(with(|c| c.t1 = Duration::ZERO), Err(TimerConfigError::T1Zero));
+        assert_eq!(with(|c| c.t1 = Duration::from_millis(50)), Ok(()), "small T1 in closed networks");
+        assert_eq!(with(|c| c.t1 = Duration::from_secs(4)), Ok(()), "T2 equal to T1");
+        assert_eq!(with(|c| c.t1 = Duration::from_secs(5)), Err(TimerConfigError::T2BelowT1));
+        assert_eq!(with(|c| c.t2 = Duration::from_millis(499)), Err(TimerConfigError::T2BelowT1));
+        assert_eq!(with(|c| c.timer_d = Duration::from_secs(31)), Err(TimerConfigError::TimerDTooShort));
+        assert_eq!(with(|c| c.timer_d = Duration::from_secs(32)), Ok(()));
+        assert_eq!(with(|c| c.t4 = Duration::ZERO), Ok(()), "T4 has no floor in §17");
+        assert_eq!(with(|c| c.trying_delay = Duration::ZERO), Ok(()), "an immediate 100 Trying");
     }
 
     #[test]
