@@ -201,6 +201,23 @@ fn dotted_quad_word<const SENT_BY: bool>(s: &[u8], i: usize) -> u64 {
     if ends(s.get(i + j)) { word(out, j) } else { 0 }
 }
 
+/// "z9hG4bK", the magic cookie (RFC 3261 §8.1.1.7), as the low seven
+/// bytes of a little-endian word.
+const COOKIE: u64 = u64::from_le_bytes(*b"z9hG4bK\0");
+
+/// Where the token scan of a branch value at `v0` may start: past the
+/// magic cookie when the value starts with it (seven token bytes, known
+/// by one compare instead of being scanned; every RFC 3261 branch starts
+/// with it, §8.1.1.7), else at `v0`. `scan_token` from there ends where it
+/// ends from `v0`.
+#[inline(always)]
+fn after_cookie(s: &[u8], v0: usize) -> usize {
+    match s.get(v0..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(w) if u64::from_le_bytes(*w) & 0x00ff_ffff_ffff_ffff == COOKIE => v0 + 7,
+        _ => v0,
+    }
+}
+
 /// The via-params RFC 3261 §20.42 and RFC 3581 give a grammar of their
 /// own; any other is a plain generic-param.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -516,7 +533,7 @@ impl<'a> Via<'a> {
                 let v0 = n1 + 1;
                 let end = match kind {
                     Known::Branch if s.get(v0).is_some_and(|&c| lex::is_token(c)) => {
-                        let t = lex::scan_token(s, v0);
+                        let t = lex::scan_token(s, after_cookie(s, v0));
                         if s.get(t) == Some(&b':') {
                             None
                         } else {
@@ -1495,6 +1512,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn rfc3261_8_1_1_7_branch_scan_past_the_cookie_ends_where_the_full_scan_does() {
+        // The seven cookie bytes are skipped by one compare; the token scan
+        // from there must end where the scan from the value's start ends,
+        // and the Via must read the same branch as with LWS before the
+        // value (the general path, which scans it all), for every byte
+        // value at every position of cookie-like values and what follows.
+        for base in
+            ["z9hG4bK776asdhds;rport", "z9hG4bK;x", "z9hG4bK", "z9hG4b", "z9hG4bKz9hG4bK,x", "Z9HG4BK1"]
+        {
+            let n = base.len();
+            for pos in 0..n {
+                for c in 0..=255u8 {
+                    let mut b = base.as_bytes().to_vec();
+                    b[pos] = c;
+                    let s = &b[..];
+                    assert_eq!(lex::scan_token(s, after_cookie(s, 0)), lex::scan_token(s, 0), "{s:?}");
+                    let Ok(text) = core::str::from_utf8(s) else { continue };
+                    let tight = ["SIP/2.0/UDP h;branch=", text].concat();
+                    let spaced = ["SIP/2.0/UDP h;branch= ", text].concat();
+                    fn read(t: &str) -> Result<(Option<&str>, Option<usize>), ParseError> {
+                        Via::parse_top(t).map(|(via, rest)| (via.branch(), rest.map(|r| t.len() - r)))
+                    }
+                    assert_eq!(read(&tight), read(&spaced), "{tight:?}");
+                }
+            }
+        }
+        assert_eq!(after_cookie(b"z9hG4bK776asdhds", 0), 7);
+        assert_eq!(after_cookie(b"x;z9hG4bK776asdhds", 2), 9);
+        assert_eq!(after_cookie(b"z9hG4bK", 0), 0); // shorter than a word: scanned
+        assert_eq!(after_cookie(b"Z9hG4bK776asdhds", 0), 0); // the cookie is case-sensitive
     }
 
     #[test]
