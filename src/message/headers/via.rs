@@ -1559,6 +1559,154 @@ mod tests {
         assert_eq!(after_cookie(b"Z9hG4bK776asdhds", 0), 0); // the cookie is case-sensitive
     }
 
+    /// What a via-parm reads to, compared by the differential test below.
+    type ViaRead<'t> = (&'t [u8], &'t [u8], Host<'t>, Option<u16>, Option<&'t [u8]>, &'t [u8]);
+
+    /// The via-parm grammar read plainly, one rule after the other (RFC
+    /// 3261 §20.42, §25.1; RFC 3581 §4; RFC 5118 §4.5): the sent-protocol
+    /// as three SLASH-separated tokens, the sent-by delimited first and
+    /// given to `Host::parse`, the port's digits, the parameters walked by
+    /// `lex::Params` and each known one checked on its own value. Only the
+    /// error kind is compared (every error names Via).
+    fn reference_via(t: &str) -> Result<ViaRead<'_>, ErrorKind> {
+        let syntax = ErrorKind::Syntax;
+        let lws = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+        let mut s = t.as_bytes();
+        while let [first, rest @ ..] = s
+            && lws(first)
+        {
+            s = rest;
+        }
+        while let [rest @ .., last] = s
+            && lws(last)
+        {
+            s = rest;
+        }
+        let token = |i: usize| -> Result<(usize, usize), ErrorKind> {
+            let a = lex::skip_lws(s, i);
+            let b = a + s[a..].iter().take_while(|&&c| lex::is_token(c)).count();
+            if b > a { Ok((a, b)) } else { Err(syntax) }
+        };
+        let slash = |i: usize| -> Result<usize, ErrorKind> {
+            let i = lex::skip_lws(s, i);
+            if s.get(i) == Some(&b'/') { Ok(i + 1) } else { Err(syntax) }
+        };
+        let (n0, n1) = token(0)?;
+        if !s[n0..n1].eq_ignore_ascii_case(b"SIP") {
+            return Err(syntax);
+        }
+        let (v0, v1) = token(slash(n1)?)?;
+        let (t0, t1) = token(slash(v1)?)?;
+        let h0 = lex::skip_lws(s, t1);
+        if h0 == t1 {
+            return Err(syntax);
+        }
+        let (host, h1) = if s.get(h0) == Some(&b'[') {
+            let close = h0 + s[h0..].iter().position(|&c| c == b']').ok_or(syntax)?;
+            (Host::parse(&s[h0..=close]).map_err(|_| syntax)?, close + 1)
+        } else {
+            let (host, n) = reference_sent_by(&s[h0..]).map_err(|_| syntax)?;
+            (host, h0 + n)
+        };
+        let mut i = lex::skip_lws(s, h1);
+        let mut port = None;
+        if s.get(i) == Some(&b':') {
+            let p0 = lex::skip_lws(s, i + 1);
+            let p1 = p0 + s[p0..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let n = lex::parse_u32(&s[p0..p1]).ok_or(syntax)?;
+            port = Some(u16::try_from(n).map_err(|_| ErrorKind::OutOfRange)?);
+            i = lex::skip_lws(s, p1);
+        }
+        let raw = &s[i..];
+        lex::Params::new(raw).validate().map_err(|_| syntax)?;
+        let number = |v: Option<&[u8]>, max: u32| -> Result<(), ErrorKind> {
+            let v = v.ok_or(syntax)?;
+            if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
+                return Err(syntax);
+            }
+            match lex::parse_u32(v) {
+                Some(n) if n <= max => Ok(()),
+                Some(_) => Err(ErrorKind::OutOfRange),
+                None => Err(syntax),
+            }
+        };
+        let mut branch = None;
+        for p in lex::Params::new(raw) {
+            let p = p.map_err(|_| syntax)?;
+            let name = |n: &str| p.name.eq_ignore_ascii_case(n.as_bytes());
+            if name("branch") {
+                let v = p.value.filter(|v| lex::is_token_str(v)).ok_or(syntax)?;
+                branch = branch.or(Some(v));
+            } else if name("received") {
+                Host::parse_lenient_ipv6(p.value.ok_or(syntax)?).map_err(|_| syntax)?;
+            } else if name("maddr") {
+                Host::parse(p.value.ok_or(syntax)?).map_err(|_| syntax)?;
+            } else if name("ttl") {
+                number(p.value, 255)?;
+            } else if name("rport") && p.value.is_some() {
+                number(p.value, 65_535)?;
+            }
+        }
+        Ok((&s[v0..v1], &s[t0..t1], host, port, branch, raw))
+    }
+
+    #[test]
+    fn rfc3261_20_42_one_pass_via_parse_agrees_with_the_grammar_read_plainly() {
+        // Every fast path of the one-pass parser (the SIP/2.0/ and
+        // transport words, the in-place dotted quad, the port and rport
+        // digit words, the branch= compare, the cookie skip, the received
+        // host run) against the plain reading, for every byte value at
+        // every position of the bench set's Vias and RFC 4475/5118 ones.
+        let vias = [
+            "SIP/2.0/UDP 203.0.113.10:5060;branch=z9hG4bK7f3a.9c1e8a4b;rport",
+            "SIP/2.0/UDP 192.168.1.23:51372;received=198.51.100.77;rport=51372;branch=z9hG4bK.Zp3s9KdQe",
+            "SIP/2.0/TLS 192.168.1.23:50312;alias;branch=z9hG4bK.aB4mZ8pQ1;rport=50312;received=198.51.100.77",
+            "SIP/2.0/TCP 192.168.1.23:50313;alias;branch=z9hG4bK.m5Rt2WqZ;rport",
+            "SIP/2.0/UDP 203.0.113.200:5060;branch=z9hG4bKe3b1.7a2f9c4d1e8b0a3c5d7e9f1a",
+            "SIP/2.0/TCP 203.0.113.140:5070;branch=z9hG4bK9a8b.6c5d4e3f2a1b0c9d8e7f6a5b;received=203.0.113.140",
+            "SIP/2.0/UDP 10.20.30.40:5060;received=198.51.100.40;rport=5060;branch=z9hG4bK-524287-1---0bd1c9f2e7a3",
+            "SIP/2.0/WSS 198.51.100.50:5060;branch=z9hG4bK77aa.3c2b1a0f9e8d7c6b5a4f3e2d;alias",
+            // RFC 4475 §3.1.1.1, §3.1.1.10 and RFC 5118 §4.5 shapes.
+            "SIP / 2.0 / UDP 192.0.2.2;branch=390skdjuw;ttl=16;maddr=224.2.0.1",
+            "SIP/2.0/TCP t1.example.com;branch=z9hG4bKkdjuw2349i",
+            "SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3-111",
+            "SIP/2.0/UDP [2001:db8::9:1]:5060;received=2001:db8::9:255;branch=z9hG4bKas3",
+        ];
+        for base in vias {
+            let n = base.len();
+            for pos in 0..n {
+                for c in 0..=255u8 {
+                    let mut b = base.as_bytes().to_vec();
+                    b[pos] = c;
+                    let Ok(text) = core::str::from_utf8(&b) else { continue };
+                    let got = Via::parse_str(text)
+                        .map(|v| {
+                            (
+                                v.version.as_bytes(),
+                                v.transport.as_bytes(),
+                                v.host,
+                                v.port,
+                                v.branch().map(str::as_bytes),
+                                v.params.as_bytes(),
+                            )
+                        })
+                        .map_err(|e| e.kind);
+                    let want = reference_via(text).map(|(ver, tr, h, p, br, raw)| {
+                        // The parser keeps the parameters without trailing LWS.
+                        let keep = raw.len()
+                            - raw
+                                .iter()
+                                .rev()
+                                .take_while(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+                                .count();
+                        (ver, tr, h, p, br, &raw[..keep])
+                    });
+                    assert_eq!(got, want, "{text:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn rfc3261_25_1_unspaced_known_params_read_as_spaced_ones() {
         // `name=value` without LWS is settled by the fast path, `name =
