@@ -160,9 +160,12 @@ fn ends_sent_by(c: Option<&u8>) -> bool {
 ///
 /// The octets are read by the URI parser's own reader (`ipv4_read`, at
 /// most fifteen bytes) from the sixteen at `i`, so no read needs a
-/// bounds check: `& 15` only tells the compiler what holds. Past the end
-/// of `s` they are zeros ([`lex::bytes16_at`]), no digit or dot, and the
-/// end is read from `s`. Out of line: inlined into the via-parm
+/// bounds check: `& 15` only tells the compiler what holds. Where `s`
+/// holds sixteen bytes at `i` they are read in place, and so is the byte
+/// after the address (among them, as the address is at most fifteen);
+/// nearer the end, they are the last sixteen shifted down with zeros past
+/// the end ([`lex::bytes16_at`]), no digit or dot, and the end is read
+/// from `s`. Out of line: inlined into the via-parm
 /// parser, its registers spill (measured: 10,808 vs 10,722 instr/msg).
 #[inline(always)]
 fn dotted_quad<const SENT_BY: bool>(s: &[u8], i: usize) -> Option<([u8; 4], usize)> {
@@ -178,15 +181,41 @@ fn dotted_quad<const SENT_BY: bool>(s: &[u8], i: usize) -> Option<([u8; 4], usiz
 /// `Option` of an array and a position came back through memory.
 #[inline(never)]
 fn dotted_quad_word<const SENT_BY: bool>(s: &[u8], i: usize) -> u64 {
+    let ends = |end: Option<&u8>| {
+        if SENT_BY {
+            ends_sent_by(end)
+        } else {
+            matches!(end, None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n'))
+        }
+    };
+    let word = |out: [u8; 4], j: usize| u64::from(u32::from_le_bytes(out)) | ((i + j) as u64) << 32;
+    // The usual case: sixteen bytes of the text at `i`, read where they
+    // are (no copy), the byte after the address among them (it ends at
+    // most fifteen bytes after `i`).
+    if let Some(b) = s.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let Some((out, j)) = ipv4_read(|k| b[k & 15]) else { return 0 };
+        return if ends(Some(&b[j & 15])) { word(out, j) } else { 0 };
+    }
     let Some(b) = lex::bytes16_at(s, i) else { return 0 };
     let Some((out, j)) = ipv4_read(|k| b[k & 15]) else { return 0 };
-    let end = s.get(i + j);
-    let ends = if SENT_BY {
-        ends_sent_by(end)
-    } else {
-        matches!(end, None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n'))
-    };
-    if ends { u64::from(u32::from_le_bytes(out)) | ((i + j) as u64) << 32 } else { 0 }
+    if ends(s.get(i + j)) { word(out, j) } else { 0 }
+}
+
+/// "z9hG4bK", the magic cookie (RFC 3261 §8.1.1.7), as the low seven
+/// bytes of a little-endian word.
+const COOKIE: u64 = u64::from_le_bytes(*b"z9hG4bK\0");
+
+/// Where the token scan of a branch value at `v0` may start: past the
+/// magic cookie when the value starts with it (seven token bytes, known
+/// by one compare instead of being scanned; every RFC 3261 branch starts
+/// with it, §8.1.1.7), else at `v0`. `scan_token` from there ends where it
+/// ends from `v0`.
+#[inline(always)]
+fn after_cookie(s: &[u8], v0: usize) -> usize {
+    match s.get(v0..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(w) if u64::from_le_bytes(*w) & 0x00ff_ffff_ffff_ffff == COOKIE => v0 + 7,
+        _ => v0,
+    }
 }
 
 /// The via-params RFC 3261 §20.42 and RFC 3581 give a grammar of their
@@ -235,6 +264,8 @@ const RPORT: (u64, u64) = name_word(b"rport");
 const MADDR: (u64, u64) = name_word(b"maddr");
 const TTL: (u64, u64) = name_word(b"ttl");
 const ALIAS: (u64, u64) = name_word(b"alias");
+/// `branch=` as a word (the name in lower case) and the mask of its bytes.
+const BRANCH_EQ: (u64, u64) = name_word(b"branch=");
 
 /// The known via-param whose name starts at `n0`, and the name's end, read
 /// from the eight bytes there with one word compare: what
@@ -244,13 +275,21 @@ const ALIAS: (u64, u64) = name_word(b"alias");
 /// does). `None` if the name is none of them (the caller then scans).
 /// OR-ing 0x20 into every byte lower-cases letters, and for a letter
 /// position `c | 0x20` equals a lower-case letter exactly for that
-/// letter's two cases; every known name is letters only.
+/// letter's two cases; every known name is letters only. `branch=`, on
+/// every Via, is compared first with its '=' (a byte that ends the
+/// token), so it needs no dispatch and no class lookup.
 #[inline(always)]
 fn known_name(s: &[u8], n0: usize) -> Option<(Known, usize)> {
     let w = lex::word8_at(s, n0)?;
     let lower = w | 0x2020_2020_2020_2020;
     let ends = |k: usize| !lex::is_token((w >> (8 * k)) as u8);
     let is = |(name, mask): (u64, u64)| lower & mask == name;
+    // The usual spelling first, by a compare that takes the '=' after
+    // the name with it (`=` ends the token, RFC 3261 §25.1 EQUAL): one
+    // masked word compare, no byte class lookup and no dispatch.
+    if w & BRANCH_EQ.1 | 0x2020_2020_2020 == BRANCH_EQ.0 {
+        return Some((Known::Branch, n0 + 6));
+    }
     let (kind, len) = match w as u8 | 0x20 {
         b'b' if is(BRANCH) && ends(6) => (Known::Branch, 6),
         b'r' if is(RPORT) && ends(5) => (Known::Rport, 5),
@@ -504,7 +543,7 @@ impl<'a> Via<'a> {
                 let v0 = n1 + 1;
                 let end = match kind {
                     Known::Branch if s.get(v0).is_some_and(|&c| lex::is_token(c)) => {
-                        let t = lex::scan_token(s, v0);
+                        let t = lex::scan_token(s, after_cookie(s, v0));
                         if s.get(t) == Some(&b':') {
                             None
                         } else {
@@ -1266,6 +1305,8 @@ mod tests {
             b"ttl=16;x=1",
             b"alias;branch",
             b"BrAnCh=1;x=2",
+            b"BRANCH=z9hG4bK",
+            b"branch==1;x=2",
             b"rports=1;x=2",
             b"receivedx=1;",
         ] {
@@ -1420,6 +1461,250 @@ mod tests {
         assert_eq!(dotted_quad::<true>(b"1.2.3.4.example.com;x", 0), None);
         assert_eq!(dotted_quad::<true>(b"1.2.3.256;branch=z9hG4bK", 0), None);
         assert_eq!(dotted_quad::<true>(b"1.2.3.4", 0), None);
+    }
+
+    #[test]
+    fn rfc3261_25_1_dotted_quad_read_in_place_as_near_the_end() {
+        // The sixteen bytes at the address are read where they are when
+        // the text holds them, and from the shifted last sixteen when it
+        // does not: for every shape, every prefix and every cut of what
+        // follows (so the text ends before, at and past the window's last
+        // byte), the answer is Host::scan_str's address and end with a
+        // delimiter after it, or nothing.
+        for shape in [
+            "192.168.1.23",
+            "1.2.3.4",
+            "255.255.255.255",
+            "203.0.113.200",
+            "010.001.000.9",
+            "1.2.3.256",
+            "1.2.3.4a",
+            "1.2.3",
+            "1..2.3",
+            "1.2.3.4.5",
+        ] {
+            for prefix in ["", "x;received="] {
+                for tail in [";rport=5060;branch=z9hG4bK1", ":5060;x", ",SIP/2.0/UDP h", " ;x", "a;x", ".5;x"]
+                {
+                    let full = [prefix, shape, tail].concat();
+                    let at = prefix.len();
+                    for cut in at..=full.len() {
+                        let text = &full[..cut];
+                        let s = text.as_bytes();
+                        for sent_by in [true, false] {
+                            let got = if sent_by {
+                                dotted_quad::<true>(s, at)
+                            } else {
+                                dotted_quad::<false>(s, at)
+                            };
+                            let want = match Host::scan_str(text, at) {
+                                (e, Some(Host::Ipv4(a)))
+                                    if if sent_by {
+                                        ends_sent_by(s.get(e))
+                                    } else {
+                                        matches!(
+                                            s.get(e),
+                                            None | Some(b';' | b',' | b' ' | b'\t' | b'\r' | b'\n')
+                                        )
+                                    } =>
+                                {
+                                    Some((a, e))
+                                }
+                                _ => None,
+                            };
+                            // Shorter than sixteen bytes from the start of
+                            // the text: the general path answers instead.
+                            if s.len() >= 16 {
+                                assert_eq!(got, want, "{text:?} {sent_by}");
+                            } else {
+                                assert_eq!(got, None, "{text:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_8_1_1_7_branch_scan_past_the_cookie_ends_where_the_full_scan_does() {
+        // The seven cookie bytes are skipped by one compare; the token scan
+        // from there must end where the scan from the value's start ends,
+        // and the Via must read the same branch as with LWS before the
+        // value (the general path, which scans it all), for every byte
+        // value at every position of cookie-like values and what follows.
+        for base in
+            ["z9hG4bK776asdhds;rport", "z9hG4bK;x", "z9hG4bK", "z9hG4b", "z9hG4bKz9hG4bK,x", "Z9HG4BK1"]
+        {
+            let n = base.len();
+            for pos in 0..n {
+                for c in 0..=255u8 {
+                    let mut b = base.as_bytes().to_vec();
+                    b[pos] = c;
+                    let s = &b[..];
+                    assert_eq!(lex::scan_token(s, after_cookie(s, 0)), lex::scan_token(s, 0), "{s:?}");
+                    let Ok(text) = core::str::from_utf8(s) else { continue };
+                    let tight = ["SIP/2.0/UDP h;branch=", text].concat();
+                    let spaced = ["SIP/2.0/UDP h;branch= ", text].concat();
+                    fn read(t: &str) -> Result<(Option<&str>, Option<usize>), ParseError> {
+                        Via::parse_top(t).map(|(via, rest)| (via.branch(), rest.map(|r| t.len() - r)))
+                    }
+                    assert_eq!(read(&tight), read(&spaced), "{tight:?}");
+                }
+            }
+        }
+        assert_eq!(after_cookie(b"z9hG4bK776asdhds", 0), 7);
+        assert_eq!(after_cookie(b"x;z9hG4bK776asdhds", 2), 9);
+        assert_eq!(after_cookie(b"z9hG4bK", 0), 0); // shorter than a word: scanned
+        assert_eq!(after_cookie(b"Z9hG4bK776asdhds", 0), 0); // the cookie is case-sensitive
+    }
+
+    /// What a via-parm reads to, compared by the differential test below.
+    type ViaRead<'t> = (&'t [u8], &'t [u8], Host<'t>, Option<u16>, Option<&'t [u8]>, &'t [u8]);
+
+    /// The via-parm grammar read plainly, one rule after the other (RFC
+    /// 3261 §20.42, §25.1; RFC 3581 §4; RFC 5118 §4.5): the sent-protocol
+    /// as three SLASH-separated tokens, the sent-by delimited first and
+    /// given to `Host::parse`, the port's digits, the parameters walked by
+    /// `lex::Params` and each known one checked on its own value. Only the
+    /// error kind is compared (every error names Via).
+    fn reference_via(t: &str) -> Result<ViaRead<'_>, ErrorKind> {
+        let syntax = ErrorKind::Syntax;
+        let lws = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+        let mut s = t.as_bytes();
+        while let [first, rest @ ..] = s
+            && lws(first)
+        {
+            s = rest;
+        }
+        while let [rest @ .., last] = s
+            && lws(last)
+        {
+            s = rest;
+        }
+        let token = |i: usize| -> Result<(usize, usize), ErrorKind> {
+            let a = lex::skip_lws(s, i);
+            let b = a + s[a..].iter().take_while(|&&c| lex::is_token(c)).count();
+            if b > a { Ok((a, b)) } else { Err(syntax) }
+        };
+        let slash = |i: usize| -> Result<usize, ErrorKind> {
+            let i = lex::skip_lws(s, i);
+            if s.get(i) == Some(&b'/') { Ok(i + 1) } else { Err(syntax) }
+        };
+        let (n0, n1) = token(0)?;
+        if !s[n0..n1].eq_ignore_ascii_case(b"SIP") {
+            return Err(syntax);
+        }
+        let (v0, v1) = token(slash(n1)?)?;
+        let (t0, t1) = token(slash(v1)?)?;
+        let h0 = lex::skip_lws(s, t1);
+        if h0 == t1 {
+            return Err(syntax);
+        }
+        let (host, h1) = if s.get(h0) == Some(&b'[') {
+            let close = h0 + s[h0..].iter().position(|&c| c == b']').ok_or(syntax)?;
+            (Host::parse(&s[h0..=close]).map_err(|_| syntax)?, close + 1)
+        } else {
+            let (host, n) = reference_sent_by(&s[h0..]).map_err(|_| syntax)?;
+            (host, h0 + n)
+        };
+        let mut i = lex::skip_lws(s, h1);
+        let mut port = None;
+        if s.get(i) == Some(&b':') {
+            let p0 = lex::skip_lws(s, i + 1);
+            let p1 = p0 + s[p0..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let n = lex::parse_u32(&s[p0..p1]).ok_or(syntax)?;
+            port = Some(u16::try_from(n).map_err(|_| ErrorKind::OutOfRange)?);
+            i = lex::skip_lws(s, p1);
+        }
+        let raw = &s[i..];
+        lex::Params::new(raw).validate().map_err(|_| syntax)?;
+        let number = |v: Option<&[u8]>, max: u32| -> Result<(), ErrorKind> {
+            let v = v.ok_or(syntax)?;
+            if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
+                return Err(syntax);
+            }
+            match lex::parse_u32(v) {
+                Some(n) if n <= max => Ok(()),
+                Some(_) => Err(ErrorKind::OutOfRange),
+                None => Err(syntax),
+            }
+        };
+        let mut branch = None;
+        for p in lex::Params::new(raw) {
+            let p = p.map_err(|_| syntax)?;
+            let name = |n: &str| p.name.eq_ignore_ascii_case(n.as_bytes());
+            if name("branch") {
+                let v = p.value.filter(|v| lex::is_token_str(v)).ok_or(syntax)?;
+                branch = branch.or(Some(v));
+            } else if name("received") {
+                Host::parse_lenient_ipv6(p.value.ok_or(syntax)?).map_err(|_| syntax)?;
+            } else if name("maddr") {
+                Host::parse(p.value.ok_or(syntax)?).map_err(|_| syntax)?;
+            } else if name("ttl") {
+                number(p.value, 255)?;
+            } else if name("rport") && p.value.is_some() {
+                number(p.value, 65_535)?;
+            }
+        }
+        Ok((&s[v0..v1], &s[t0..t1], host, port, branch, raw))
+    }
+
+    #[test]
+    fn rfc3261_20_42_one_pass_via_parse_agrees_with_the_grammar_read_plainly() {
+        // Every fast path of the one-pass parser (the SIP/2.0/ and
+        // transport words, the in-place dotted quad, the port and rport
+        // digit words, the branch= compare, the cookie skip, the received
+        // host run) against the plain reading, for every byte value at
+        // every position of the bench set's Vias and RFC 4475/5118 ones.
+        let vias = [
+            "SIP/2.0/UDP 203.0.113.10:5060;branch=z9hG4bK7f3a.9c1e8a4b;rport",
+            "SIP/2.0/UDP 192.168.1.23:51372;received=198.51.100.77;rport=51372;branch=z9hG4bK.Zp3s9KdQe",
+            "SIP/2.0/TLS 192.168.1.23:50312;alias;branch=z9hG4bK.aB4mZ8pQ1;rport=50312;received=198.51.100.77",
+            "SIP/2.0/TCP 192.168.1.23:50313;alias;branch=z9hG4bK.m5Rt2WqZ;rport",
+            "SIP/2.0/UDP 203.0.113.200:5060;branch=z9hG4bKe3b1.7a2f9c4d1e8b0a3c5d7e9f1a",
+            "SIP/2.0/TCP 203.0.113.140:5070;branch=z9hG4bK9a8b.6c5d4e3f2a1b0c9d8e7f6a5b;received=203.0.113.140",
+            "SIP/2.0/UDP 10.20.30.40:5060;received=198.51.100.40;rport=5060;branch=z9hG4bK-524287-1---0bd1c9f2e7a3",
+            "SIP/2.0/WSS 198.51.100.50:5060;branch=z9hG4bK77aa.3c2b1a0f9e8d7c6b5a4f3e2d;alias",
+            // RFC 4475 §3.1.1.1, §3.1.1.10 and RFC 5118 §4.5 shapes.
+            "SIP / 2.0 / UDP 192.0.2.2;branch=390skdjuw;ttl=16;maddr=224.2.0.1",
+            "SIP/2.0/TCP t1.example.com;branch=z9hG4bKkdjuw2349i",
+            "SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3-111",
+            "SIP/2.0/UDP [2001:db8::9:1]:5060;received=2001:db8::9:255;branch=z9hG4bKas3",
+        ];
+        for base in vias {
+            let n = base.len();
+            for pos in 0..n {
+                for c in 0..=255u8 {
+                    let mut b = base.as_bytes().to_vec();
+                    b[pos] = c;
+                    let Ok(text) = core::str::from_utf8(&b) else { continue };
+                    let got = Via::parse_str(text)
+                        .map(|v| {
+                            (
+                                v.version.as_bytes(),
+                                v.transport.as_bytes(),
+                                v.host,
+                                v.port,
+                                v.branch().map(str::as_bytes),
+                                v.params.as_bytes(),
+                            )
+                        })
+                        .map_err(|e| e.kind);
+                    let want = reference_via(text).map(|(ver, tr, h, p, br, raw)| {
+                        // The parser keeps the parameters without trailing LWS.
+                        let keep = raw.len()
+                            - raw
+                                .iter()
+                                .rev()
+                                .take_while(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+                                .count();
+                        (ver, tr, h, p, br, &raw[..keep])
+                    });
+                    assert_eq!(got, want, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
