@@ -1022,13 +1022,13 @@ static TX_SLOT: [u8; 256] = {
 // through a temporary and copied again.
 #[inline(always)]
 fn decode_cseq<'a>(dst: &mut Option<CSeq<'a>>, s: &'a str) -> Result<(), ParseError> {
-    *dst = Some(CSeq::parse_str(s)?);
+    *dst = Some(CSeq::parse_str_inline(s)?);
     Ok(())
 }
 
 #[inline(always)]
 fn decode_call_id(s: &str) -> Result<&str, ParseError> {
-    super::headers::parse_call_id_str(s)
+    super::headers::parse_call_id_str_inline(s)
 }
 
 #[inline(never)]
