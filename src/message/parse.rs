@@ -149,7 +149,28 @@ trait LineBreaks {
 impl LineBreaks for memchr::arch::x86_64::avx2::memchr::Two {
     #[inline(always)]
     fn find(&self, hay: &[u8]) -> Option<usize> {
-        memchr::arch::x86_64::avx2::memchr::Two::find(self, hay)
+        // memchr's finder handles a haystack shorter than one AVX2 vector
+        // (32 bytes) inline, with SSE2 needles of its own that then stay
+        // live across the header loop; a haystack known to be longer
+        // reaches the AVX2 routine alone. A shorter one (the last lines of
+        // a message without a body) takes memchr2.
+        if hay.len() >= 32 {
+            memchr::arch::x86_64::avx2::memchr::Two::find(self, hay)
+        } else {
+            short_find(hay)
+        }
+    }
+}
+
+/// The line-break search over fewer than 32 bytes (see the AVX2 finder),
+/// out of line: memchr's SSE2 finder (SSE2 is part of every x86_64
+/// target), its needles built here rather than kept by the loop.
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+fn short_find(hay: &[u8]) -> Option<usize> {
+    match memchr::arch::x86_64::sse2::memchr::Two::new(b'\r', b'\n') {
+        Some(two) => two.find(hay),
+        None => memchr::memchr2(b'\r', b'\n', hay),
     }
 }
 
@@ -1795,6 +1816,41 @@ CSeq: 1 OPTIONS\r\n";
                         v.extend_from_slice(m).unwrap();
                         v[i] = c;
                         check(&v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The AVX2 finder hands a haystack under one vector (32 bytes) to
+    /// `short_find`: for every length up to 70 (both sides of the split),
+    /// a CR, an LF or neither at every position, over a background of
+    /// every other byte, it answers as memchr2 does (RFC 3261 §7.3.1: the
+    /// first CR or LF ends the line).
+    #[test]
+    fn rfc3261_7_3_1_short_haystacks_find_the_first_line_break() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let Some(two) = memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') else {
+                return;
+            };
+            let mut hay = [0u8; 70];
+            for len in 0..=hay.len() {
+                for bg in (0..=255u8).filter(|&b| b != b'\r' && b != b'\n') {
+                    for p in 0..=len {
+                        for c in [b'\r', b'\n', bg] {
+                            hay.fill(bg);
+                            if let Some(x) = hay.get_mut(p) {
+                                *x = c;
+                            }
+                            if let Some(x) = hay.get_mut(p + 3) {
+                                *x = b'\n'; // a later break must not win
+                            }
+                            let h = &hay[..len];
+                            let want = memchr::memchr2(b'\r', b'\n', h);
+                            assert_eq!(LineBreaks::find(&two, h), want, "{h:?}");
+                            assert_eq!(short_find(h), want, "{h:?}");
+                        }
                     }
                 }
             }
