@@ -141,6 +141,14 @@ fn line_end<F: LineBreaks>(finder: &F, buf: &[u8], i: usize) -> Result<Option<(u
 /// finder, so the choice is made once per message, not once per line.
 trait LineBreaks {
     fn find(&self, hay: &[u8]) -> Option<usize>;
+
+    /// [`LineBreaks::find`], with `hay.len()` for "none": the header loop
+    /// tests one number, with no `Option` to merge across the finder's
+    /// paths.
+    #[inline(always)]
+    fn find_or_len(&self, hay: &[u8]) -> usize {
+        self.find(hay).unwrap_or(hay.len())
+    }
 }
 
 /// memchr's AVX2 finder, called directly: built once per parse where AVX2
@@ -153,11 +161,20 @@ impl LineBreaks for memchr::arch::x86_64::avx2::memchr::Two {
         // (32 bytes) inline, with SSE2 needles of its own that then stay
         // live across the header loop; a haystack known to be longer
         // reaches the AVX2 routine alone. A shorter one (the last lines of
-        // a message without a body) takes memchr2.
+        // a message without a body) takes `short_find`.
         if hay.len() >= 32 {
             memchr::arch::x86_64::avx2::memchr::Two::find(self, hay)
         } else {
             short_find(hay)
+        }
+    }
+
+    #[inline(always)]
+    fn find_or_len(&self, hay: &[u8]) -> usize {
+        if hay.len() >= 32 {
+            memchr::arch::x86_64::avx2::memchr::Two::find(self, hay).unwrap_or(hay.len())
+        } else {
+            short_find(hay).unwrap_or(hay.len())
         }
     }
 }
@@ -892,10 +909,11 @@ fn scan_fields<F: LineBreaks>(
         let Some(hay) = head.get(line_start..) else {
             return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
         };
-        let Some(k) = finder.find(hay) else {
+        let k = finder.find_or_len(hay);
+        if k >= hay.len() {
             let head_len = end_without_empty_line(buf_len, line_start, cut, max_head, index.is_empty())?;
             return Ok((tx, head_len));
-        };
+        }
         // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
         // for robustness); a CR not followed by LF is refused, since
         // some stacks end a line there and a header could be smuggled
