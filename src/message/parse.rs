@@ -315,10 +315,51 @@ fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     };
     // Reason-Phrase excludes CR and LF (already split) and other controls
     // but HTAB.
-    if reason.iter().any(|&c| c < 0x20 && c != b'\t' || c == 0x7f) {
+    if reason_has_ctl(line, reason.len()) {
         return Err(ParseError::syntax(Element::ReasonPhrase));
     }
     Ok(StatusLine { status: StatusCode(n), reason })
+}
+
+/// Whether the last `n` bytes of the status line `line`, its
+/// Reason-Phrase, hold a control byte other than HTAB, or DEL (RFC 3261
+/// §25.1: `Reason-Phrase = *(reserved / unreserved / escaped /
+/// UTF8-NONASCII / UTF8-CONT / SP / HTAB)`), eight bytes at a time. A
+/// reason of up to eight bytes ("OK", "Ringing", "Trying") lies in the
+/// line's last eight, read as one word whose top `n` bytes are the
+/// reason's.
+#[inline(always)]
+fn reason_has_ctl(line: &[u8], n: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = ONES * 0x80;
+    const LOW7: u64 = ONES * 0x7f;
+    // Each test is exact per byte (no carry crosses a byte): the high bit
+    // of a byte set where it is zero, or below SP.
+    let zero = |v: u64| !(((v & LOW7) + LOW7) | v) & HIGHS;
+    let below_sp = |v: u64| !(((v & LOW7) + ONES * (0x80 - 0x20)) | v) & HIGHS;
+    let bad = |x: u64| (below_sp(x) & !zero(x ^ (ONES * 0x09))) | zero(x ^ (ONES * 0x7f));
+    let Some(reason) = line.len().checked_sub(n).and_then(|a| line.get(a..)) else {
+        return false;
+    };
+    if n == 0 {
+        return false;
+    }
+    if n <= 8 {
+        return match line.last_chunk::<8>() {
+            Some(w) => bad(u64::from_le_bytes(*w)) & (HIGHS << (8 * (8 - n))) != 0,
+            None => reason.iter().any(|&c| c < 0x20 && c != b'\t' || c == 0x7f),
+        };
+    }
+    let mut words = reason.chunks_exact(8);
+    for c in &mut words {
+        if let Ok(w) = <[u8; 8]>::try_from(c)
+            && bad(u64::from_le_bytes(w)) != 0
+        {
+            return true;
+        }
+    }
+    // The last eight bytes again (overlapping), for a remainder.
+    !words.remainder().is_empty() && line.last_chunk::<8>().is_some_and(|w| bad(u64::from_le_bytes(*w)) != 0)
 }
 
 /// The first SP of a request line: in the line's first word for a method
@@ -1873,6 +1914,35 @@ CSeq: 1 OPTIONS\r\n";
                 }
             }
         }
+    }
+
+    /// The word-at-a-time Reason-Phrase check against the grammar's byte
+    /// rule (RFC 3261 §25.1: no control byte but HTAB, no DEL): every byte
+    /// value at every position of reasons of every length to 24, after the
+    /// usual and a longer status-line start; and through the parse.
+    #[test]
+    fn rfc3261_25_1_reason_phrase_control_bytes_word_check() {
+        let plain = |r: &[u8]| r.iter().any(|&c| c < 0x20 && c != b'\t' || c == 0x7f);
+        for start in [&b"SIP/2.0 200 "[..], b"SIP/02.00 486 "] {
+            for n in 0..=24usize {
+                for p in 0..n {
+                    for c in 0..=255u8 {
+                        let mut line: heapless::Vec<u8, 64> = heapless::Vec::new();
+                        line.extend_from_slice(start).unwrap();
+                        for i in 0..n {
+                            line.push(if i == p { c } else { b"Ringing OK"[i % 10] }).unwrap();
+                        }
+                        let reason = &line[start.len()..];
+                        assert_eq!(reason_has_ctl(&line, n), plain(reason), "{line:?}");
+                    }
+                }
+            }
+        }
+        assert!(!reason_has_ctl(b"SIP/2.0 200 ", 0));
+        assert!(!reason_has_ctl(b"OK", 2) && reason_has_ctl(b"O\x01", 2), "line under eight bytes");
+        let e = Message::parse(b"SIP/2.0 200 O\x7fK\r\n\r\n").unwrap_err();
+        assert_eq!(e.element, Element::ReasonPhrase);
+        assert!(Message::parse(b"SIP/2.0 200 O\tK \xc3\xa9\r\nl: 0\r\n\r\n").is_ok());
     }
 
     #[test]
