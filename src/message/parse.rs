@@ -141,6 +141,14 @@ fn line_end<F: LineBreaks>(finder: &F, buf: &[u8], i: usize) -> Result<Option<(u
 /// finder, so the choice is made once per message, not once per line.
 trait LineBreaks {
     fn find(&self, hay: &[u8]) -> Option<usize>;
+
+    /// [`LineBreaks::find`], with `hay.len()` for "none": the header loop
+    /// tests one number, with no `Option` to merge across the finder's
+    /// paths.
+    #[inline(always)]
+    fn find_or_len(&self, hay: &[u8]) -> usize {
+        self.find(hay).unwrap_or(hay.len())
+    }
 }
 
 /// memchr's AVX2 finder, called directly: built once per parse where AVX2
@@ -149,7 +157,37 @@ trait LineBreaks {
 impl LineBreaks for memchr::arch::x86_64::avx2::memchr::Two {
     #[inline(always)]
     fn find(&self, hay: &[u8]) -> Option<usize> {
-        memchr::arch::x86_64::avx2::memchr::Two::find(self, hay)
+        // memchr's finder handles a haystack shorter than one AVX2 vector
+        // (32 bytes) inline, with SSE2 needles of its own that then stay
+        // live across the header loop; a haystack known to be longer
+        // reaches the AVX2 routine alone. A shorter one (the last lines of
+        // a message without a body) takes `short_find`.
+        if hay.len() >= 32 {
+            memchr::arch::x86_64::avx2::memchr::Two::find(self, hay)
+        } else {
+            short_find(hay)
+        }
+    }
+
+    #[inline(always)]
+    fn find_or_len(&self, hay: &[u8]) -> usize {
+        if hay.len() >= 32 {
+            memchr::arch::x86_64::avx2::memchr::Two::find(self, hay).unwrap_or(hay.len())
+        } else {
+            short_find(hay).unwrap_or(hay.len())
+        }
+    }
+}
+
+/// The line-break search over fewer than 32 bytes (see the AVX2 finder),
+/// out of line: memchr's SSE2 finder (SSE2 is part of every x86_64
+/// target), its needles built here rather than kept by the loop.
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+fn short_find(hay: &[u8]) -> Option<usize> {
+    match memchr::arch::x86_64::sse2::memchr::Two::new(b'\r', b'\n') {
+        Some(two) => two.find(hay),
+        None => memchr::memchr2(b'\r', b'\n', hay),
     }
 }
 
@@ -277,10 +315,51 @@ fn parse_status_line(line: &[u8]) -> Result<StatusLine<'_>, ParseError> {
     };
     // Reason-Phrase excludes CR and LF (already split) and other controls
     // but HTAB.
-    if reason.iter().any(|&c| c < 0x20 && c != b'\t' || c == 0x7f) {
+    if reason_has_ctl(line, reason.len()) {
         return Err(ParseError::syntax(Element::ReasonPhrase));
     }
     Ok(StatusLine { status: StatusCode(n), reason })
+}
+
+/// Whether the last `n` bytes of the status line `line`, its
+/// Reason-Phrase, hold a control byte other than HTAB, or DEL (RFC 3261
+/// §25.1: `Reason-Phrase = *(reserved / unreserved / escaped /
+/// UTF8-NONASCII / UTF8-CONT / SP / HTAB)`), eight bytes at a time. A
+/// reason of up to eight bytes ("OK", "Ringing", "Trying") lies in the
+/// line's last eight, read as one word whose top `n` bytes are the
+/// reason's.
+#[inline(always)]
+fn reason_has_ctl(line: &[u8], n: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = ONES * 0x80;
+    const LOW7: u64 = ONES * 0x7f;
+    // Each test is exact per byte (no carry crosses a byte): the high bit
+    // of a byte set where it is zero, or below SP.
+    let zero = |v: u64| !(((v & LOW7) + LOW7) | v) & HIGHS;
+    let below_sp = |v: u64| !(((v & LOW7) + ONES * (0x80 - 0x20)) | v) & HIGHS;
+    let bad = |x: u64| (below_sp(x) & !zero(x ^ (ONES * 0x09))) | zero(x ^ (ONES * 0x7f));
+    let Some(reason) = line.len().checked_sub(n).and_then(|a| line.get(a..)) else {
+        return false;
+    };
+    if n == 0 {
+        return false;
+    }
+    if n <= 8 {
+        return match line.last_chunk::<8>() {
+            Some(w) => bad(u64::from_le_bytes(*w)) & (HIGHS << (8 * (8 - n))) != 0,
+            None => reason.iter().any(|&c| c < 0x20 && c != b'\t' || c == 0x7f),
+        };
+    }
+    let mut words = reason.chunks_exact(8);
+    for c in &mut words {
+        if let Ok(w) = <[u8; 8]>::try_from(c)
+            && bad(u64::from_le_bytes(w)) != 0
+        {
+            return true;
+        }
+    }
+    // The last eight bytes again (overlapping), for a remainder.
+    !words.remainder().is_empty() && line.last_chunk::<8>().is_some_and(|w| bad(u64::from_le_bytes(*w)) != 0)
 }
 
 /// The first SP of a request line: in the line's first word for a method
@@ -871,10 +950,11 @@ fn scan_fields<F: LineBreaks>(
         let Some(hay) = head.get(line_start..) else {
             return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
         };
-        let Some(k) = finder.find(hay) else {
+        let k = finder.find_or_len(hay);
+        if k >= hay.len() {
             let head_len = end_without_empty_line(buf_len, line_start, cut, max_head, index.is_empty())?;
             return Ok((tx, head_len));
-        };
+        }
         // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
         // for robustness); a CR not followed by LF is refused, since
         // some stacks end a line there and a header could be smuggled
@@ -1022,13 +1102,13 @@ static TX_SLOT: [u8; 256] = {
 // through a temporary and copied again.
 #[inline(always)]
 fn decode_cseq<'a>(dst: &mut Option<CSeq<'a>>, s: &'a str) -> Result<(), ParseError> {
-    *dst = Some(CSeq::parse_str(s)?);
+    *dst = Some(CSeq::parse_str_inline(s)?);
     Ok(())
 }
 
 #[inline(always)]
 fn decode_call_id(s: &str) -> Result<&str, ParseError> {
-    super::headers::parse_call_id_str(s)
+    super::headers::parse_call_id_str_inline(s)
 }
 
 #[inline(never)]
@@ -1799,6 +1879,70 @@ CSeq: 1 OPTIONS\r\n";
                 }
             }
         }
+    }
+
+    /// The AVX2 finder hands a haystack under one vector (32 bytes) to
+    /// `short_find`: for every length up to 70 (both sides of the split),
+    /// a CR, an LF or neither at every position, over a background of
+    /// every other byte, it answers as memchr2 does (RFC 3261 §7.3.1: the
+    /// first CR or LF ends the line).
+    #[test]
+    fn rfc3261_7_3_1_short_haystacks_find_the_first_line_break() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let Some(two) = memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') else {
+                return;
+            };
+            let mut hay = [0u8; 70];
+            for len in 0..=hay.len() {
+                for bg in (0..=255u8).filter(|&b| b != b'\r' && b != b'\n') {
+                    for p in 0..=len {
+                        for c in [b'\r', b'\n', bg] {
+                            hay.fill(bg);
+                            if let Some(x) = hay.get_mut(p) {
+                                *x = c;
+                            }
+                            if let Some(x) = hay.get_mut(p + 3) {
+                                *x = b'\n'; // a later break must not win
+                            }
+                            let h = &hay[..len];
+                            let want = memchr::memchr2(b'\r', b'\n', h);
+                            assert_eq!(LineBreaks::find(&two, h), want, "{h:?}");
+                            assert_eq!(short_find(h), want, "{h:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The word-at-a-time Reason-Phrase check against the grammar's byte
+    /// rule (RFC 3261 §25.1: no control byte but HTAB, no DEL): every byte
+    /// value at every position of reasons of every length to 24, after the
+    /// usual and a longer status-line start; and through the parse.
+    #[test]
+    fn rfc3261_25_1_reason_phrase_control_bytes_word_check() {
+        let plain = |r: &[u8]| r.iter().any(|&c| c < 0x20 && c != b'\t' || c == 0x7f);
+        for start in [&b"SIP/2.0 200 "[..], b"SIP/02.00 486 "] {
+            for n in 0..=24usize {
+                for p in 0..n {
+                    for c in 0..=255u8 {
+                        let mut line: heapless::Vec<u8, 64> = heapless::Vec::new();
+                        line.extend_from_slice(start).unwrap();
+                        for i in 0..n {
+                            line.push(if i == p { c } else { b"Ringing OK"[i % 10] }).unwrap();
+                        }
+                        let reason = &line[start.len()..];
+                        assert_eq!(reason_has_ctl(&line, n), plain(reason), "{line:?}");
+                    }
+                }
+            }
+        }
+        assert!(!reason_has_ctl(b"SIP/2.0 200 ", 0));
+        assert!(!reason_has_ctl(b"OK", 2) && reason_has_ctl(b"O\x01", 2), "line under eight bytes");
+        let e = Message::parse(b"SIP/2.0 200 O\x7fK\r\n\r\n").unwrap_err();
+        assert_eq!(e.element, Element::ReasonPhrase);
+        assert!(Message::parse(b"SIP/2.0 200 O\tK \xc3\xa9\r\nl: 0\r\n\r\n").is_ok());
     }
 
     #[test]
