@@ -204,15 +204,10 @@ impl<'a> NameAddr<'a> {
     ) -> Result<&'a str, ParseError> {
         let err = ParseError::header(name);
         let b = v.as_bytes();
-        // Trim LWS bytes from both ends, as a whole value was trimmed.
-        let mut z = b.len();
-        while z > 0 && b.get(z - 1).is_some_and(|&c| is_lws_byte(c)) {
-            z -= 1;
-        }
-        let mut a = 0;
-        while a < z && b.get(a).is_some_and(|&c| is_lws_byte(c)) {
-            a += 1;
-        }
+        // Trim LWS bytes from both ends, as a whole value was trimmed. The
+        // values the parser cuts out of a field are trimmed already (the
+        // usual case): two byte tests instead of the two loops.
+        let (a, z) = trim_bounds(b);
         let bt = b.get(..z).ok_or(err)?;
         let (display_name, lt) = match bt.get(a) {
             Some(b'"') => {
@@ -382,6 +377,32 @@ fn scan_display_quoted(v: &[u8], a: usize) -> Option<usize> {
         j += 8;
     }
     lex::scan_quoted(v, a)
+}
+
+/// Where `b` trimmed of LWS bytes from both ends starts and ends: at its
+/// ends when neither end byte is LWS, told by two byte tests; otherwise
+/// by the loops of [`lws_trim_bounds`].
+#[inline(always)]
+fn trim_bounds(b: &[u8]) -> (usize, usize) {
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if !is_lws_byte(f) && !is_lws_byte(l) => (0, b.len()),
+        _ => lws_trim_bounds(b),
+    }
+}
+
+/// Where `b` trimmed of LWS bytes from both ends starts and ends (the
+/// general case of [`trim_bounds`]).
+#[inline(never)]
+fn lws_trim_bounds(b: &[u8]) -> (usize, usize) {
+    let mut z = b.len();
+    while z > 0 && b.get(z - 1).is_some_and(|&c| is_lws_byte(c)) {
+        z -= 1;
+    }
+    let mut a = 0;
+    while a < z && b.get(a).is_some_and(|&c| is_lws_byte(c)) {
+        a += 1;
+    }
+    (a, z)
 }
 
 /// True for SP, HTAB, CR and LF, what trimming a value removes.
@@ -812,6 +833,30 @@ mod tests {
                     assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
                 }
             });
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_value_trim_two_byte_test_equals_the_trim_loops() {
+        // trim_bounds against the loops (and against lex::trim_lws) for
+        // every first and last byte of values of lengths 0..6 whose inner
+        // bytes are LWS or not.
+        for len in 0..6usize {
+            for inner in [b' ', b'a', b'\t', b'\n'] {
+                for f in 0..=255u8 {
+                    for l in 0..=255u8 {
+                        let mut buf = [inner; 6];
+                        if len > 0 {
+                            buf[0] = f;
+                            buf[len - 1] = l;
+                        }
+                        let b = &buf[..len];
+                        let (a, z) = trim_bounds(b);
+                        assert_eq!((a, z), lws_trim_bounds(b), "{b:?}");
+                        assert_eq!(&b[a..z], lex::trim_lws(b), "{b:?}");
+                    }
+                }
+            }
         }
     }
 
