@@ -62,7 +62,8 @@ impl<'a> NameAddr<'a> {
             display_name: None,
             uri: Uri::Other(AbsoluteUri { scheme: empty, raw: empty.as_bytes() }),
             bracketed: false,
-            params: lex::Params::EMPTY,
+            // Made from the same empty text, not copied from a constant.
+            params: lex::Params::new(empty.as_bytes()),
             tag: None,
         }
     }
