@@ -329,7 +329,11 @@ fn params_after_leading_tag<'a>(a: &mut NameAddr<'a>, rest: &'a str) -> (lex::Pa
 fn leading_tag(rest: &str) -> Option<(&str, usize)> {
     let b = rest.as_bytes();
     let &[semi, t, a, g, eq] = b.first_chunk::<5>()?;
-    if semi != b';' || eq != b'=' || !is_tag_name(&[t, a, g]) {
+    // `;tag` in one word compare: 0x20 OR-ed onto the letters only (as
+    // is_tag_name, exact for letters), the `;` compared as it is.
+    const SEMI_TAG: u32 = u32::from_le_bytes(*b";tag");
+    const FOLD: u32 = u32::from_le_bytes([0, 0x20, 0x20, 0x20]);
+    if u32::from_le_bytes([semi, t, a, g]) | FOLD != SEMI_TAG || eq != b'=' {
         return None;
     }
     let e = lex::scan_token(b, 5);
@@ -945,6 +949,27 @@ mod tests {
             }
         }
         assert!(n > 20, "{n}");
+        // Every byte at every position of the usual spelling (the word
+        // compare of `;tag` among them): whenever leading_tag answers, the
+        // walk reads the same first parameter and resumes at the same
+        // place; and it answers for the spelling's own case variants.
+        let mut answered = 0;
+        lex::each_byte_variant(";tag=a6c85cf;x=1", |s| {
+            let mut walk = lex::Params::new(s.as_bytes());
+            let first = walk.next_kind();
+            if let Some((tag, end)) = leading_tag(s) {
+                answered += 1;
+                let Some(Ok((p, _))) = first else { panic!("{s:?}: walk fails") };
+                assert!(is_tag_name(p.name) && p.value == Some(tag.as_bytes()), "{s:?}");
+                assert_eq!(walk.offset(), end, "{s:?}");
+            }
+        });
+        // The unchanged text, T/A/G upper-cased, and the token bytes at
+        // each of the value's and the rest's positions.
+        assert!(answered > 11 * 70, "{answered}");
+        for t in [";TAG=x", ";Tag=x", ";tAg=x", ";taG=x"] {
+            assert_eq!(leading_tag(t), Some(("x", 6)), "{t:?}");
+        }
     }
 
     #[test]
