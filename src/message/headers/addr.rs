@@ -214,7 +214,10 @@ impl<'a> NameAddr<'a> {
             Some(b'"') => {
                 // RFC 4475 §3.1.2.6: an unterminated quote is an error.
                 let end = scan_display_quoted(bt, a).ok_or(err)?;
-                let lt = lex::skip_lws(bt, end);
+                // The usual spelling, `"name" <`, told by one two-byte
+                // compare; anything else (no space, a fold, more LWS)
+                // through skip_lws, which finds the same `<` there.
+                let lt = laquot_after_display_name(bt, end);
                 if bt.get(lt) != Some(&b'<') {
                     return Err(err);
                 }
@@ -408,6 +411,15 @@ fn lws_trim_bounds(b: &[u8]) -> (usize, usize) {
         a += 1;
     }
     (a, z)
+}
+
+/// [`lex::skip_lws`] from `end`, just past a quoted display name: the
+/// usual spelling, `"name" <`, told by one two-byte compare (the SP is
+/// skipped and the walk stops at the `<`, as skip_lws would); anything
+/// else (no SP, HTAB, a fold, more LWS) through skip_lws itself.
+#[inline(always)]
+fn laquot_after_display_name(bt: &[u8], end: usize) -> usize {
+    if bt.get(end..end + 2) == Some(b" <") { end + 1 } else { lex::skip_lws(bt, end) }
 }
 
 /// True for SP, HTAB, CR and LF, what trimming a value removes.
@@ -862,6 +874,27 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_lwsdisp_after_a_quoted_name_read_as_skip_lws_reads_it() {
+        // The two-byte test for `" <"` against skip_lws for every pair of
+        // bytes after the display name, at the end of the text and before
+        // it, and for the folded and spaced spellings (RFC 4475 §3.1.1.6).
+        for x in 0..=255u8 {
+            for y in 0..=255u8 {
+                let t = [b'"', b'a', b'"', x, y, b'<'];
+                for n in 3..=t.len() {
+                    let b = &t[..n];
+                    assert_eq!(laquot_after_display_name(b, 3), lex::skip_lws(b, 3), "{b:?}");
+                }
+            }
+        }
+        for t in
+            [&b"\"a\"<x"[..], b"\"a\"  <x", b"\"a\"\t<x", b"\"a\" \r\n <x", b"\"a\"\r\n\t<x", b"\"a\" \r\n<x"]
+        {
+            assert_eq!(laquot_after_display_name(t, 3), lex::skip_lws(t, 3), "{t:?}");
         }
     }
 
