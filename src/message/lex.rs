@@ -783,7 +783,13 @@ impl<'a> Params<'a> {
             Some(b';') => {}
             _ => return self.next_kind(),
         }
-        let n1 = scan_token(s, i + 1);
+        // `+sip.instance`, the contact-param of every outbound and GRUU
+        // registration (RFC 5626 §4.1, RFC 5627), spelled as it nearly
+        // always is, with its quoted value: thirteen token bytes and the
+        // `=`, which is no token byte, so the token run ends there, where
+        // the scan would end it; one sixteen-byte compare instead of the
+        // scan. Any other spelling or name is scanned.
+        let n1 = if s.get(i..i + 16) == Some(b";+sip.instance=\"") { i + 14 } else { scan_token(s, i + 1) };
         if n1 > i + 1
             && let Some(name) = s.get(i + 1..n1)
         {
