@@ -338,20 +338,21 @@ pub fn scan_quoted(s: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// [`scan_quoted`] read eight bytes at a time, for the long quoted
+/// [`scan_quoted`] read sixteen bytes at a time, for the long quoted
 /// parameter values of Contact (`+sip.instance="<urn:uuid:...>"`,
 /// `+g.3gpp.icsi-ref="..."`, RFC 5626 §4.1, RFC 3840 §9), where the
-/// memchr3 call costs more than the search. Each word is tested for bytes
-/// below `0x23` (DQUOTE, LF and every other control or SP byte) and for
-/// `\`: the lowest flag of both word tricks is exact, so the first
-/// flagged byte is the first such byte. A DQUOTE there ends the string
-/// where scan_quoted ends it; SP, `!`, HTAB and the other bytes below
-/// DQUOTE are qdtext to scan_quoted as well (it stops only at DQUOTE, `\`
-/// and LF), so the scan goes on after them; a `\` or LF (a quoted-pair or
-/// a fold, RFC 3261 §25.1), and a value shorter than a word, are left to
-/// scan_quoted itself from the start. Past the end [`word8_at`] gives zero
-/// bytes, which are flagged: a flag there means no closing DQUOTE.
-/// Same answer as [`scan_quoted`] for every input.
+/// memchr3 call costs more than the search. Each of the two words of a
+/// step is tested for bytes below `0x23` (DQUOTE, LF and every other
+/// control or SP byte) and for `\`: the lowest flag of both word tricks is
+/// exact, so the first flagged byte (of the first word, else of the
+/// second) is the first such byte. A DQUOTE there ends the string where
+/// scan_quoted ends it; SP, `!`, HTAB and the other bytes below DQUOTE
+/// are qdtext to scan_quoted as well (it stops only at DQUOTE, `\` and
+/// LF), so the scan goes on after them; a `\` or LF (a quoted-pair or a
+/// fold, RFC 3261 §25.1), and a text shorter than sixteen bytes, are left
+/// to scan_quoted itself from the start. Near the end [`bytes16_at`]
+/// gives zero bytes past it, which are flagged: a flag there means no
+/// closing DQUOTE. Same answer as [`scan_quoted`] for every input.
 #[inline(always)]
 pub(crate) fn scan_quoted_words(s: &[u8], i: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -366,29 +367,30 @@ pub(crate) fn scan_quoted_words(s: &[u8], i: usize) -> Option<usize> {
         (w.wrapping_sub(ONES * 0x23) & !w) | (y.wrapping_sub(ONES) & !y)
     };
     let mut j = i + 1;
-    // Sixteen bytes per step over the rest while nothing is flagged (one
-    // test for two words); the word loop below finds the flagged byte.
-    if let Some(mut rest) = s.get(j..) {
-        while let Some((pair, tail)) = rest.split_first_chunk::<16>() {
-            let (a, b) = pair.split_at(8);
-            let (Ok(a), Ok(b)) = (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) else { break };
-            if (flags(u64::from_le_bytes(a)) | flags(u64::from_le_bytes(b))) & HIGH != 0 {
-                break;
-            }
-            rest = tail;
-            j += 16;
-        }
-    }
+    // Sixteen bytes per step, the two words tested together; near the
+    // end, the last sixteen bytes shifted down (zero bytes past the end).
     loop {
-        let Some(w) = word8_at(s, j) else {
+        let p = match s.get(j..).and_then(<[u8]>::first_chunk::<16>) {
+            Some(p) => *p,
+            None => match bytes16_at(s, j) {
+                Some(p) => p,
+                // Past the end (no closing DQUOTE), or a text shorter
+                // than sixteen bytes.
+                None => return scan_quoted(s, i),
+            },
+        };
+        let (a, b) = p.split_at(8);
+        let (Ok(a), Ok(b)) = (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) else {
             return scan_quoted(s, i);
         };
-        let f = flags(w) & HIGH;
-        if f == 0 {
-            j += 8;
+        let fa = flags(u64::from_le_bytes(a)) & HIGH;
+        let fb = flags(u64::from_le_bytes(b)) & HIGH;
+        if fa | fb == 0 {
+            j += 16;
             continue;
         }
-        let k = j + (f.trailing_zeros() / 8) as usize;
+        let bit = if fa != 0 { fa.trailing_zeros() } else { 64 + fb.trailing_zeros() };
+        let k = j + (bit / 8) as usize;
         match s.get(k) {
             Some(b'"') => return Some(k + 1),
             Some(b'\\' | b'\n') => return scan_quoted(s, i),
@@ -962,12 +964,12 @@ mod tests {
         // scan_quoted_words against scan_quoted: random strings over the
         // bytes the word tests flag or border on (DQUOTE, '\', LF, CR, the
         // other bytes below 0x23, 0x23 itself, non-ASCII) and ordinary
-        // ones, of every length to 40 and at every start...
+        // ones, of every length to 72 and at every start...
         const ALPHABET: &[u8] = b"\"\\\n\r \t!#\x00\x01\x22\x80\xffaz<>:";
-        let mut buf = [0u8; 40];
+        let mut buf = [0u8; 72];
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for round in 0..60_000usize {
-            let len = round % 41;
+            let len = round % 73;
             for c in buf.iter_mut().take(len) {
                 state ^= state << 13;
                 state ^= state >> 7;
