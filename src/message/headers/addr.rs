@@ -357,32 +357,35 @@ fn is_tag_name(name: &[u8]) -> bool {
 /// [`lex::scan_quoted`] of the quoted display name opening at `a`: the
 /// position just past its closing DQUOTE. Display names are short and the
 /// search there is a call into memchr over the rest of the value; here
-/// the first sixteen bytes after the DQUOTE are tested eight at a time for
-/// the bytes that matter inside a quoted string (RFC 3261 §25.1: DQUOTE
-/// ends it, `\` starts a quoted-pair, a line break must be a fold). The
-/// lowest flag of the has-a-zero-byte trick is exact, so a DQUOTE found
-/// first ends the string as scan_quoted would end it; anything else (an
-/// escape, a fold, a longer name) is left to scan_quoted itself.
+/// the first sixteen bytes after the DQUOTE, loaded with one bounds test,
+/// are tested as two words for the bytes that matter inside a quoted
+/// string (RFC 3261 §25.1: DQUOTE ends it, `\` starts a quoted-pair, a
+/// line break must be a fold). The lowest flag of the has-a-zero-byte
+/// trick is exact (of the first word, else of the second), so a DQUOTE
+/// found first ends the string as scan_quoted would end it; anything else
+/// (an escape, a fold, a longer name, fewer than sixteen bytes after the
+/// DQUOTE) is left to scan_quoted itself.
 #[inline(always)]
 fn scan_display_quoted(v: &[u8], a: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut j = a + 1;
-    for _ in 0..2 {
-        let Some(w) = v.get(j..j + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) else {
-            break;
-        };
-        let w = u64::from_le_bytes(w);
-        let f = lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
+    let j = a + 1;
+    let flags = |w: u64| {
+        lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
             | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\\')))
-            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')));
-        if f != 0 {
-            let k = j + (f.trailing_zeros() / 8) as usize;
-            if v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')))
+    };
+    // Both words loaded with one bounds test; the first word's lowest
+    // flag, else the second's, is the first byte that matters.
+    if let Some(p) = v.get(j..).and_then(<[u8]>::first_chunk::<16>) {
+        let (x, y) = p.split_at(8);
+        if let (Ok(x), Ok(y)) = (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) {
+            let (fx, fy) = (flags(u64::from_le_bytes(x)), flags(u64::from_le_bytes(y)));
+            let bit = if fx != 0 { fx.trailing_zeros() } else { 64 + fy.trailing_zeros() };
+            let k = j + (bit / 8) as usize;
+            if (fx | fy) != 0 && v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
                 return Some(k + 1);
             }
-            break;
         }
-        j += 8;
     }
     lex::scan_quoted(v, a)
 }
@@ -799,13 +802,13 @@ mod tests {
     fn rfc3261_25_1_display_name_quoted_scan_agrees_with_scan_quoted() {
         // The word-at-a-time display-name scan against lex::scan_quoted on
         // every string over the bytes that matter in a quoted string (and
-        // ordinary ones), at every start, up to the lengths its two words
-        // and its fallback cover.
+        // ordinary ones), at every start, up to twice the lengths its two
+        // words and its fallback cover.
         const ALPHABET: &[u8] = b"\"\\\n\r a\t";
-        let mut buf = [0u8; 20];
+        let mut buf = [0u8; 40];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for round in 0..40_000usize {
-            let len = 1 + round % 20;
+            let len = 1 + round % 40;
             for c in buf.iter_mut().take(len) {
                 state ^= state << 13;
                 state ^= state >> 7;
