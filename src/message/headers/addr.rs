@@ -62,7 +62,8 @@ impl<'a> NameAddr<'a> {
             display_name: None,
             uri: Uri::Other(AbsoluteUri { scheme: empty, raw: empty.as_bytes() }),
             bracketed: false,
-            params: lex::Params::EMPTY,
+            // Made from the same empty text, not copied from a constant.
+            params: lex::Params::new(empty.as_bytes()),
             tag: None,
         }
     }
@@ -204,21 +205,19 @@ impl<'a> NameAddr<'a> {
     ) -> Result<&'a str, ParseError> {
         let err = ParseError::header(name);
         let b = v.as_bytes();
-        // Trim LWS bytes from both ends, as a whole value was trimmed.
-        let mut z = b.len();
-        while z > 0 && b.get(z - 1).is_some_and(|&c| is_lws_byte(c)) {
-            z -= 1;
-        }
-        let mut a = 0;
-        while a < z && b.get(a).is_some_and(|&c| is_lws_byte(c)) {
-            a += 1;
-        }
+        // Trim LWS bytes from both ends, as a whole value was trimmed. The
+        // values the parser cuts out of a field are trimmed already (the
+        // usual case): two byte tests instead of the two loops.
+        let (a, z) = trim_bounds(b);
         let bt = b.get(..z).ok_or(err)?;
         let (display_name, lt) = match bt.get(a) {
             Some(b'"') => {
                 // RFC 4475 §3.1.2.6: an unterminated quote is an error.
                 let end = scan_display_quoted(bt, a).ok_or(err)?;
-                let lt = lex::skip_lws(bt, end);
+                // The usual spelling, `"name" <`, told by one two-byte
+                // compare; anything else (no space, a fold, more LWS)
+                // through skip_lws, which finds the same `<` there.
+                let lt = laquot_after_display_name(bt, end);
                 if bt.get(lt) != Some(&b'<') {
                     return Err(err);
                 }
@@ -333,7 +332,11 @@ fn params_after_leading_tag<'a>(a: &mut NameAddr<'a>, rest: &'a str) -> (lex::Pa
 fn leading_tag(rest: &str) -> Option<(&str, usize)> {
     let b = rest.as_bytes();
     let &[semi, t, a, g, eq] = b.first_chunk::<5>()?;
-    if semi != b';' || eq != b'=' || !is_tag_name(&[t, a, g]) {
+    // `;tag` in one word compare: 0x20 OR-ed onto the letters only (as
+    // is_tag_name, exact for letters), the `;` compared as it is.
+    const SEMI_TAG: u32 = u32::from_le_bytes(*b";tag");
+    const FOLD: u32 = u32::from_le_bytes([0, 0x20, 0x20, 0x20]);
+    if u32::from_le_bytes([semi, t, a, g]) | FOLD != SEMI_TAG || eq != b'=' {
         return None;
     }
     let e = lex::scan_token(b, 5);
@@ -354,34 +357,72 @@ fn is_tag_name(name: &[u8]) -> bool {
 /// [`lex::scan_quoted`] of the quoted display name opening at `a`: the
 /// position just past its closing DQUOTE. Display names are short and the
 /// search there is a call into memchr over the rest of the value; here
-/// the first sixteen bytes after the DQUOTE are tested eight at a time for
-/// the bytes that matter inside a quoted string (RFC 3261 §25.1: DQUOTE
-/// ends it, `\` starts a quoted-pair, a line break must be a fold). The
-/// lowest flag of the has-a-zero-byte trick is exact, so a DQUOTE found
-/// first ends the string as scan_quoted would end it; anything else (an
-/// escape, a fold, a longer name) is left to scan_quoted itself.
+/// the first sixteen bytes after the DQUOTE, loaded with one bounds test,
+/// are tested as two words for the bytes that matter inside a quoted
+/// string (RFC 3261 §25.1: DQUOTE ends it, `\` starts a quoted-pair, a
+/// line break must be a fold). The lowest flag of the has-a-zero-byte
+/// trick is exact (of the first word, else of the second), so a DQUOTE
+/// found first ends the string as scan_quoted would end it; anything else
+/// (an escape, a fold, a longer name, fewer than sixteen bytes after the
+/// DQUOTE) is left to scan_quoted itself.
 #[inline(always)]
 fn scan_display_quoted(v: &[u8], a: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut j = a + 1;
-    for _ in 0..2 {
-        let Some(w) = v.get(j..j + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) else {
-            break;
-        };
-        let w = u64::from_le_bytes(w);
-        let f = lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
+    let j = a + 1;
+    let flags = |w: u64| {
+        lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
             | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\\')))
-            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')));
-        if f != 0 {
-            let k = j + (f.trailing_zeros() / 8) as usize;
-            if v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')))
+    };
+    // Both words loaded with one bounds test; the first word's lowest
+    // flag, else the second's, is the first byte that matters.
+    if let Some(p) = v.get(j..).and_then(<[u8]>::first_chunk::<16>) {
+        let (x, y) = p.split_at(8);
+        if let (Ok(x), Ok(y)) = (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) {
+            let (fx, fy) = (flags(u64::from_le_bytes(x)), flags(u64::from_le_bytes(y)));
+            let bit = if fx != 0 { fx.trailing_zeros() } else { 64 + fy.trailing_zeros() };
+            let k = j + (bit / 8) as usize;
+            if (fx | fy) != 0 && v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
                 return Some(k + 1);
             }
-            break;
         }
-        j += 8;
     }
     lex::scan_quoted(v, a)
+}
+
+/// Where `b` trimmed of LWS bytes from both ends starts and ends: at its
+/// ends when neither end byte is LWS, told by two byte tests; otherwise
+/// by the loops of [`lws_trim_bounds`].
+#[inline(always)]
+fn trim_bounds(b: &[u8]) -> (usize, usize) {
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if !is_lws_byte(f) && !is_lws_byte(l) => (0, b.len()),
+        _ => lws_trim_bounds(b),
+    }
+}
+
+/// Where `b` trimmed of LWS bytes from both ends starts and ends (the
+/// general case of [`trim_bounds`]).
+#[inline(never)]
+fn lws_trim_bounds(b: &[u8]) -> (usize, usize) {
+    let mut z = b.len();
+    while z > 0 && b.get(z - 1).is_some_and(|&c| is_lws_byte(c)) {
+        z -= 1;
+    }
+    let mut a = 0;
+    while a < z && b.get(a).is_some_and(|&c| is_lws_byte(c)) {
+        a += 1;
+    }
+    (a, z)
+}
+
+/// [`lex::skip_lws`] from `end`, just past a quoted display name: the
+/// usual spelling, `"name" <`, told by one two-byte compare (the SP is
+/// skipped and the walk stops at the `<`, as skip_lws would); anything
+/// else (no SP, HTAB, a fold, more LWS) through skip_lws itself.
+#[inline(always)]
+fn laquot_after_display_name(bt: &[u8], end: usize) -> usize {
+    if bt.get(end..end + 2) == Some(b" <") { end + 1 } else { lex::skip_lws(bt, end) }
 }
 
 /// True for SP, HTAB, CR and LF, what trimming a value removes.
@@ -761,13 +802,13 @@ mod tests {
     fn rfc3261_25_1_display_name_quoted_scan_agrees_with_scan_quoted() {
         // The word-at-a-time display-name scan against lex::scan_quoted on
         // every string over the bytes that matter in a quoted string (and
-        // ordinary ones), at every start, up to the lengths its two words
-        // and its fallback cover.
+        // ordinary ones), at every start, up to twice the lengths its two
+        // words and its fallback cover.
         const ALPHABET: &[u8] = b"\"\\\n\r a\t";
-        let mut buf = [0u8; 20];
+        let mut buf = [0u8; 40];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for round in 0..40_000usize {
-            let len = 1 + round % 20;
+            let len = 1 + round % 40;
             for c in buf.iter_mut().take(len) {
                 state ^= state << 13;
                 state ^= state >> 7;
@@ -812,6 +853,51 @@ mod tests {
                     assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
                 }
             });
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_value_trim_two_byte_test_equals_the_trim_loops() {
+        // trim_bounds against the loops (and against lex::trim_lws) for
+        // every first and last byte of values of lengths 0..6 whose inner
+        // bytes are LWS or not.
+        for len in 0..6usize {
+            for inner in [b' ', b'a', b'\t', b'\n'] {
+                for f in 0..=255u8 {
+                    for l in 0..=255u8 {
+                        let mut buf = [inner; 6];
+                        if len > 0 {
+                            buf[0] = f;
+                            buf[len - 1] = l;
+                        }
+                        let b = &buf[..len];
+                        let (a, z) = trim_bounds(b);
+                        assert_eq!((a, z), lws_trim_bounds(b), "{b:?}");
+                        assert_eq!(&b[a..z], lex::trim_lws(b), "{b:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_lwsdisp_after_a_quoted_name_read_as_skip_lws_reads_it() {
+        // The two-byte test for `" <"` against skip_lws for every pair of
+        // bytes after the display name, at the end of the text and before
+        // it, and for the folded and spaced spellings (RFC 4475 §3.1.1.6).
+        for x in 0..=255u8 {
+            for y in 0..=255u8 {
+                let t = [b'"', b'a', b'"', x, y, b'<'];
+                for n in 3..=t.len() {
+                    let b = &t[..n];
+                    assert_eq!(laquot_after_display_name(b, 3), lex::skip_lws(b, 3), "{b:?}");
+                }
+            }
+        }
+        for t in
+            [&b"\"a\"<x"[..], b"\"a\"  <x", b"\"a\"\t<x", b"\"a\" \r\n <x", b"\"a\"\r\n\t<x", b"\"a\" \r\n<x"]
+        {
+            assert_eq!(laquot_after_display_name(t, 3), lex::skip_lws(t, 3), "{t:?}");
         }
     }
 
@@ -899,6 +985,27 @@ mod tests {
             }
         }
         assert!(n > 20, "{n}");
+        // Every byte at every position of the usual spelling (the word
+        // compare of `;tag` among them): whenever leading_tag answers, the
+        // walk reads the same first parameter and resumes at the same
+        // place; and it answers for the spelling's own case variants.
+        let mut answered = 0;
+        lex::each_byte_variant(";tag=a6c85cf;x=1", |s| {
+            let mut walk = lex::Params::new(s.as_bytes());
+            let first = walk.next_kind();
+            if let Some((tag, end)) = leading_tag(s) {
+                answered += 1;
+                let Some(Ok((p, _))) = first else { panic!("{s:?}: walk fails") };
+                assert!(is_tag_name(p.name) && p.value == Some(tag.as_bytes()), "{s:?}");
+                assert_eq!(walk.offset(), end, "{s:?}");
+            }
+        });
+        // The unchanged text, T/A/G upper-cased, and the token bytes at
+        // each of the value's and the rest's positions.
+        assert!(answered > 11 * 70, "{answered}");
+        for t in [";TAG=x", ";Tag=x", ";tAg=x", ";taG=x"] {
+            assert_eq!(leading_tag(t), Some(("x", 6)), "{t:?}");
+        }
     }
 
     #[test]
