@@ -101,6 +101,11 @@ pub struct Message<'a> {
     pub(crate) from: Option<NameAddr<'a>>,
     pub(crate) to: Option<NameAddr<'a>>,
     pub(crate) limits: Limits,
+    /// Where the fields of the list headers the transaction layer walks
+    /// (Via, Contact, Route) stand in the index, recorded by the header
+    /// loop, so their iterators start at the first and stop after the
+    /// last instead of walking the whole index.
+    pub(crate) spans: ListSpans,
     /// Whether a header line was a continuation (RFC 3261 §7.3.1), set
     /// by the cold [`fold`] path: without one, no value holds a line
     /// break (a line ends at its LF, and a CR not before it fails the
@@ -501,6 +506,7 @@ impl<'a> Message<'a> {
             from: None,
             to: None,
             limits: *limits,
+            spans: ListSpans::EMPTY,
             folded: false,
         }
     }
@@ -638,6 +644,7 @@ impl<'a> Message<'a> {
         let (tx, head_len) = scan_fields(finder, self.buf, next, limits, &mut self.index)?;
         self.head_len = head_len;
         self.folded = tx.folded;
+        self.spans = tx.spans();
         Ok(tx)
     }
 
@@ -1044,7 +1051,10 @@ fn scan_fields<F: LineBreaks>(
 /// whether Content-Length appeared twice.
 #[derive(Clone, Copy)]
 struct TxFields {
-    first: [u8; 8],
+    first: [u8; 9],
+    /// The index position of the last field of each slot (meaningful
+    /// only where `first` is set).
+    last: [u8; 9],
     dup_cl: bool,
     /// A continuation line was met (see [`Message::has_folds`]).
     folded: bool,
@@ -1058,16 +1068,23 @@ impl TxFields {
     const CSEQ: usize = 4;
     const MAX_FORWARDS: usize = 5;
     const CONTENT_LENGTH: usize = 6;
+    /// Recorded for their iterators only (see [`ListSpans`]).
+    const CONTACT: usize = 7;
+    const ROUTE: usize = 8;
     /// The slot of every other name.
-    const OTHER: usize = 7;
+    const OTHER: usize = 9;
     /// No such field (positions are below `HEADER_CAPACITY` = 128).
-    const NONE: TxFields = TxFields { first: [u8::MAX; 8], dup_cl: false, folded: false };
+    const NONE: TxFields = TxFields { first: [u8::MAX; 9], last: [0; 9], dup_cl: false, folded: false };
 
     /// Records that field `at` is named `name`.
     #[inline(always)]
     fn note(&mut self, name: HeaderName, at: usize) {
         let slot = TX_SLOT[name as u8 as usize] as usize;
         if slot != Self::OTHER {
+            // at < HEADER_CAPACITY <= u8::MAX.
+            if let Some(l) = self.last.get_mut(slot) {
+                *l = at as u8;
+            }
             let Some(p) = self.first.get_mut(slot) else { return };
             if *p == u8::MAX {
                 // at < HEADER_CAPACITY <= u8::MAX.
@@ -1077,6 +1094,54 @@ impl TxFields {
             }
         }
     }
+
+    /// The spans of Via, Contact and Route: the recorded bytes as they
+    /// are (no test here; see [`FieldSpan`] for how they read).
+    #[inline(always)]
+    fn spans(&self) -> ListSpans {
+        let span = |slot: usize| FieldSpan {
+            first: self.first.get(slot).copied().unwrap_or(u8::MAX),
+            last: self.last.get(slot).copied().unwrap_or(0),
+        };
+        ListSpans { via: span(Self::VIA), contact: span(Self::CONTACT), route: span(Self::ROUTE) }
+    }
+}
+
+/// The index positions of the first and the last field of one header
+/// name (other fields may lie between them), so a list iterator looks
+/// only at `first..=last`. With no such field `first` is `u8::MAX`, past
+/// any index (`HEADER_CAPACITY` is 128), and `last` is 0: the span
+/// `first..last + 1` is then empty, so it is read without a test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FieldSpan {
+    pub(crate) first: u8,
+    pub(crate) last: u8,
+}
+
+impl FieldSpan {
+    /// No field of that name.
+    pub(crate) const EMPTY: FieldSpan = FieldSpan { first: u8::MAX, last: 0 };
+
+    /// The index range `first..end` to walk (empty if `first >= end`).
+    #[inline(always)]
+    pub(crate) fn range(self) -> (usize, usize) {
+        (usize::from(self.first), usize::from(self.last) + 1)
+    }
+}
+
+/// The [`FieldSpan`]s the header loop records (RFC 3261 §7.3.1: the
+/// fields of a list header may be spread over the header section, in
+/// order), for `vias()`, `contacts()` and `routes()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ListSpans {
+    pub(crate) via: FieldSpan,
+    pub(crate) contact: FieldSpan,
+    pub(crate) route: FieldSpan,
+}
+
+impl ListSpans {
+    pub(crate) const EMPTY: ListSpans =
+        ListSpans { via: FieldSpan::EMPTY, contact: FieldSpan::EMPTY, route: FieldSpan::EMPTY };
 }
 
 /// The `TxFields` slot of each header name (indexed by its discriminant).
@@ -1089,6 +1154,8 @@ static TX_SLOT: [u8; 256] = {
     t[HeaderName::CSeq as usize] = TxFields::CSEQ as u8;
     t[HeaderName::MaxForwards as usize] = TxFields::MAX_FORWARDS as u8;
     t[HeaderName::ContentLength as usize] = TxFields::CONTENT_LENGTH as u8;
+    t[HeaderName::Contact as usize] = TxFields::CONTACT as u8;
+    t[HeaderName::Route as usize] = TxFields::ROUTE as u8;
     t
 };
 
@@ -1952,4 +2019,151 @@ CSeq: 1 OPTIONS\r\n";
             let _ = Message::parse(&m[..i]);
         }
     }
+
+    /// The spans a plain walk of the index finds for `name`.
+    fn walked_span(m: &Message<'_>, name: HeaderName) -> FieldSpan {
+        let mut span = FieldSpan::EMPTY;
+        for (i, e) in m.index.iter().enumerate() {
+            if e.name == name {
+                if span.first == u8::MAX {
+                    span.first = i as u8;
+                }
+                span.last = i as u8;
+            }
+        }
+        span
+    }
+
+    /// The header loop's recorded spans equal a plain walk of the index,
+    /// for the returning parse and the endpoint's in-place parse alike,
+    /// and the span holds every field of its name (RFC 3261 §7.3.1: the
+    /// fields of a list header may stand anywhere, in order).
+    fn check_spans(bytes: &[u8]) {
+        let l = Limits::DEFAULT;
+        let Ok(m) = Message::parse_with(bytes, &l) else { return };
+        let walked = ListSpans {
+            via: walked_span(&m, HeaderName::Via),
+            contact: walked_span(&m, HeaderName::Contact),
+            route: walked_span(&m, HeaderName::Route),
+        };
+        assert_eq!(m.spans, walked, "{:?}", core::str::from_utf8(bytes));
+        #[cfg(feature = "alloc")]
+        {
+            let mut p = Message::unparsed(bytes, &l);
+            p.parse_in_place(&l).unwrap();
+            assert_eq!(p.spans, walked);
+        }
+        for (span, name) in [
+            (walked.via, HeaderName::Via),
+            (walked.contact, HeaderName::Contact),
+            (walked.route, HeaderName::Route),
+        ] {
+            let (a, b) = span.range();
+            for (i, e) in m.index.iter().enumerate() {
+                assert!(e.name != name || (a..b).contains(&i));
+            }
+        }
+        // The iterators that start and stop at the spans answer what
+        // they answer over the whole index.
+        let mut whole = m.clone();
+        let all = FieldSpan { first: 0, last: (m.index.len().max(1) - 1) as u8 };
+        if m.spans.via != FieldSpan::EMPTY {
+            whole.spans.via = FieldSpan { first: m.spans.via.first, last: all.last };
+        }
+        whole.spans.contact = all;
+        whole.spans.route = all;
+        type V<T> = std::vec::Vec<T>;
+        assert_eq!(m.contacts().collect::<V<_>>(), whole.contacts().collect::<V<_>>());
+        assert_eq!(m.routes().collect::<V<_>>(), whole.routes().collect::<V<_>>());
+        assert_eq!(m.routes().collect::<V<_>>(), m.name_addrs(HeaderName::Route).collect::<V<_>>());
+        assert_eq!(m.vias().collect::<V<_>>(), whole.vias().collect::<V<_>>());
+        let plain: V<_> = m.header_values(HeaderName::Via).map(Via::parse).collect();
+        let vias: V<_> = m.vias().collect();
+        assert_eq!(vias.len(), plain.len());
+        for (a, b) in vias.iter().zip(plain.iter()) {
+            assert_eq!(a.as_ref().ok(), b.as_ref().ok());
+        }
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn rfc3261_7_3_1_list_spans_recorded_as_the_index_walk_finds_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut n = 0;
+        for dir in ["tests/corpus/rfc4475", "tests/corpus/rfc5118", "benches/messages"] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap() {
+                let bytes = std::fs::read(e.unwrap().path()).unwrap();
+                check_spans(&bytes);
+                n += 1;
+            }
+        }
+        assert!(n > 40);
+        // Generated header orders: every permutation of Via, Contact,
+        // Route and other lines (long, compact and folded forms,
+        // repeated), after the transaction headers and before them.
+        let lines: [&[u8]; 6] = [
+            b"Via: SIP/2.0/UDP a.example.com;branch=z9hG4bKa, SIP/2.0/TCP b.example.com\r\n",
+            b"v: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKc\r\n",
+            b"Contact: <sip:c@example.com>;expires=5,\r\n sip:d@example.com\r\n",
+            b"m: *\r\n",
+            b"Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n",
+            b"X-Other: x\r\n\tfolded\r\n",
+        ];
+        let mut order = [0usize, 1, 2, 3, 4, 5];
+        let mut v: heapless::Vec<u8, 4096> = heapless::Vec::new();
+        let mut permute = |order: &[usize; 6]| {
+            for front in [false, true] {
+                for cut in 0..=order.len() {
+                    v.clear();
+                    let (head, _) = BASE.split_at(BASE.iter().position(|&c| c == b'\n').unwrap() + 1);
+                    v.extend_from_slice(head).unwrap();
+                    if front {
+                        for &i in &order[..cut] {
+                            v.extend_from_slice(lines[i]).unwrap();
+                        }
+                    }
+                    v.extend_from_slice(&BASE[head.len()..]).unwrap();
+                    for &i in if front { &order[cut..] } else { &order[..cut] } {
+                        v.extend_from_slice(lines[i]).unwrap();
+                    }
+                    v.extend_from_slice(b"Route: <sip:p3.example.com;lr>\r\n").unwrap();
+                    v.extend_from_slice(b"\r\n").unwrap();
+                    check_spans(&v);
+                }
+            }
+        };
+        // Heap's algorithm: all 720 orders.
+        let mut c = [0usize; 6];
+        permute(&order);
+        let mut i = 0;
+        while i < 6 {
+            if c[i] < i {
+                order.swap(if i % 2 == 0 { 0 } else { c[i] }, i);
+                permute(&order);
+                c[i] += 1;
+                i = 0;
+            } else {
+                c[i] = 0;
+                i += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_list_spans_empty_without_fields() {
+        let m = Message::parse(BASE_END).unwrap();
+        assert_eq!(m.spans.contact, FieldSpan::EMPTY);
+        assert_eq!(m.spans.route, FieldSpan::EMPTY);
+        assert_eq!(m.spans.via, FieldSpan { first: 0, last: 0 });
+        assert_eq!(m.contacts().count(), 0);
+        assert_eq!(m.routes().count(), 0);
+        assert_eq!(m.vias().count(), 1);
+    }
+
+    const BASE_END: &[u8] = b"OPTIONS sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n\
+To: <sip:bob@biloxi.example.com>\r\n\
+From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710\r\n\
+CSeq: 1 OPTIONS\r\n\r\n";
 }

@@ -702,7 +702,9 @@ impl<'a> Message<'a> {
 
     /// Every Contact value, across fields.
     pub fn contacts(&self) -> TypedValues<'_, 'a, ContactValue<'a>> {
-        TypedValues::list_into(self, HeaderName::Contact, decode_contact, decode_contact_into)
+        // Only the index span the header loop recorded is walked.
+        let span = self.spans.contact;
+        TypedValues::list_into_span(self, HeaderName::Contact, span, decode_contact, decode_contact_into)
     }
 
     /// Every value of a name-addr list header (Route, Record-Route, Path,
@@ -713,7 +715,10 @@ impl<'a> Message<'a> {
 
     /// Route values in order (§20.34).
     pub fn routes(&self) -> TypedValues<'_, 'a, NameAddr<'a>> {
-        self.name_addrs(HeaderName::Route)
+        // As name_addrs(Route), over the index span the header loop
+        // recorded.
+        let span = self.spans.route;
+        TypedValues::list_into_span(self, HeaderName::Route, span, decode_name_addr, decode_name_addr_into)
     }
 
     /// Record-Route values in order (§20.30).

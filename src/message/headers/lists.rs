@@ -7,7 +7,7 @@ use crate::message::error::ParseError;
 use crate::message::lex;
 use crate::message::method::Method;
 use crate::message::name::HeaderName;
-use crate::message::parse::Message;
+use crate::message::parse::{FieldSpan, Message};
 
 /// Decodes one value of a header, given as text cut from the message's
 /// once-checked header section; the name is passed so the error can say
@@ -40,6 +40,10 @@ pub struct TypedValues<'m, 'a, T> {
     /// The index position from which the next field of `name` is looked
     /// for (a cursor: each entry is looked at once per iteration).
     field: usize,
+    /// Where the search for fields stops: past the last field of `name`
+    /// when the header loop recorded it ([`FieldSpan`]), else the end of
+    /// the index.
+    end: usize,
     /// The field whose comma list is being split, as text.
     text: &'a str,
     /// Where the next element of `text` starts; `None` once its list is
@@ -69,7 +73,19 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     /// Values of a comma-separated list header.
     pub(crate) fn list(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
         let left = msg.limits().max_list_values;
-        TypedValues { msg, name, field: 0, text: "", pos: None, split: true, left, decode, decode_into: None }
+        let end = msg.index.len();
+        TypedValues {
+            msg,
+            name,
+            field: 0,
+            end,
+            text: "",
+            pos: None,
+            split: true,
+            left,
+            decode,
+            decode_into: None,
+        }
     }
 
     /// One value per field (headers that are not comma lists).
@@ -79,6 +95,7 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
             msg,
             name,
             field: 0,
+            end: msg.index.len(),
             text: "",
             pos: None,
             split: false,
@@ -99,23 +116,50 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     ) -> Self {
         let left = msg.limits().max_list_values;
         let decode_into = Some(decode_into);
-        TypedValues { msg, name, field: 0, text: "", pos: None, split: true, left, decode, decode_into }
+        let end = msg.index.len();
+        TypedValues { msg, name, field: 0, end, text: "", pos: None, split: true, left, decode, decode_into }
+    }
+
+    /// [`TypedValues::list_into`] over the fields the header loop
+    /// recorded for `name` (`span`, from its first field to past its
+    /// last): the index outside it holds no field of `name`, so it is not
+    /// walked.
+    #[inline(always)]
+    pub(crate) fn list_into_span(
+        msg: &'m Message<'a>,
+        name: HeaderName,
+        span: FieldSpan,
+        decode: DecodeFn<'a, T>,
+        decode_into: DecodeIntoFn<'a, T>,
+    ) -> Self {
+        let left = msg.limits().max_list_values;
+        let decode_into = Some(decode_into);
+        let (field, end) = span.range();
+        TypedValues { msg, name, field, end, text: "", pos: None, split: true, left, decode, decode_into }
     }
 
     /// Values of a list header whose first value has been taken already:
     /// the iterator resumes inside the first field's comma list at `rest`
-    /// (where `Via::parse_top` found the next element; `None`: that list is done), having counted that value
-    /// against the limit. Returns `None` if the limit allows no value at
-    /// all (the first one is then not to be yielded either).
+    /// (where `Via::parse_top` found the next element; `None`: that list
+    /// is done), having counted that value against the limit. `span` is
+    /// where the header loop recorded the fields of `name` (the first
+    /// field at its start), so neither the first field nor the end of the
+    /// list is searched for. Returns `None` if the limit allows no value
+    /// at all (the first one is then not to be yielded either), or if
+    /// there is no field.
     #[inline]
     pub(crate) fn list_after_first(
         msg: &'m Message<'a>,
         name: HeaderName,
         decode: DecodeFn<'a, T>,
         rest: Option<usize>,
+        span: FieldSpan,
     ) -> Option<Self> {
         let left = msg.limits().max_list_values.checked_sub(1)?;
-        let first = msg.index.iter().position(|e| e.name == name)?;
+        let (first, end) = span.range();
+        if first >= end {
+            return None;
+        }
         // The first field decoded at parse time, so its value is text.
         // Its comma list is read on only if something followed the first
         // value (nearly every message has one Via per field): otherwise
@@ -128,6 +172,7 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
             msg,
             name,
             field: first + 1,
+            end,
             text,
             pos: rest,
             split: true,
@@ -217,7 +262,9 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     /// was started (or the field was blank).
     #[inline(always)]
     fn next_field(&mut self) -> Option<Option<Result<&'a str, ParseError>>> {
-        let idx = &self.msg.index;
+        // Only the span that can hold a field of this name is walked.
+        let all = &self.msg.index;
+        let idx = all.get(..self.end).unwrap_or(all);
         let name = self.name;
         let mut f = self.field;
         // Most entries are other headers: test four names per step (one

@@ -823,7 +823,8 @@ impl<'a> Message<'a> {
         let left = self.limits.max_vias;
         if let Some(top) = self.top_via.as_ref() {
             let rest = self.top_via_rest.map(usize::from);
-            if let Some(inner) = TypedValues::list_after_first(self, N, decode_via, rest) {
+            // The fields stand where the header loop recorded them.
+            if let Some(inner) = TypedValues::list_after_first(self, N, decode_via, rest, self.spans.via) {
                 return Vias { inner, left, done: false, cached_top: Some(top) };
             }
         }
