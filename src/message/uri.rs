@@ -2484,16 +2484,11 @@ mod tests {
         // the text (checked reads) and with more text after them (the
         // window), from several starts.
         const ALPHABET: &[u8] = b"0129.5x";
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = crate::message::lex::TestBytes::new(0x9e37_79b9_7f4a_7c15);
         let mut buf = [0u8; 40];
         for round in 0..200_000usize {
             let len = round % 20;
-            for c in buf.iter_mut().take(len) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                *c = ALPHABET[(state >> 11) as usize % ALPHABET.len()];
-            }
+            rng.fill(&mut buf[..len], ALPHABET, 1);
             let s = &buf[..len];
             let mut padded = s.to_vec();
             padded.extend_from_slice(b":5060;transport=udp>");

@@ -811,16 +811,11 @@ mod tests {
         // words and its fallback cover.
         const ALPHABET: &[u8] = b"\"\\\n\r a\t";
         let mut buf = [0u8; 40];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = lex::TestBytes::new(0x2545_f491_4f6c_dd1d);
         for round in 0..40_000usize {
             let len = 1 + round % 40;
-            for c in buf.iter_mut().take(len) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                // Mostly ordinary bytes, as names are.
-                *c = if state % 4 == 0 { ALPHABET[(state >> 8) as usize % ALPHABET.len()] } else { b'x' };
-            }
+            // Mostly ordinary bytes, as names are.
+            rng.fill(&mut buf[..len], ALPHABET, 4);
             buf[0] = b'"';
             let s = &buf[..len];
             for a in 0..len {

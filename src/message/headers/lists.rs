@@ -114,10 +114,7 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         decode: DecodeFn<'a, T>,
         decode_into: DecodeIntoFn<'a, T>,
     ) -> Self {
-        let left = msg.limits().max_list_values;
-        let decode_into = Some(decode_into);
-        let end = msg.index.len();
-        TypedValues { msg, name, field: 0, end, text: "", pos: None, split: true, left, decode, decode_into }
+        Self::list_into_range(msg, name, (0, msg.index.len()), decode, decode_into)
     }
 
     /// [`TypedValues::list_into`] over the fields the header loop
@@ -132,9 +129,20 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         decode: DecodeFn<'a, T>,
         decode_into: DecodeIntoFn<'a, T>,
     ) -> Self {
+        Self::list_into_range(msg, name, span.range(), decode, decode_into)
+    }
+
+    /// [`TypedValues::list_into`] over the index positions `field..end`.
+    #[inline(always)]
+    fn list_into_range(
+        msg: &'m Message<'a>,
+        name: HeaderName,
+        (field, end): (usize, usize),
+        decode: DecodeFn<'a, T>,
+        decode_into: DecodeIntoFn<'a, T>,
+    ) -> Self {
         let left = msg.limits().max_list_values;
         let decode_into = Some(decode_into);
-        let (field, end) = span.range();
         TypedValues { msg, name, field, end, text: "", pos: None, split: true, left, decode, decode_into }
     }
 
