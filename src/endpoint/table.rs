@@ -74,13 +74,28 @@ pub(crate) struct Table<T> {
     by_key: HashTable<u32>,
     by_merge_key: HashTable<u32>,
     hasher: KeyedHash,
-    /// Wake-ups, earliest first: those scheduled no earlier than the last
-    /// one queued (nearly all: every transaction's timers run a fixed
-    /// time from now) wait in `in_order`, where a push and a pop cost
-    /// O(1); the others go on the heap. The earliest is at the front of
-    /// one or the other.
+    /// Wake-ups, earliest first. Every transaction timer runs a fixed
+    /// delay from now (T1·2ⁿ, T4, 64·T1), so the wake-ups of one delay
+    /// come in order: each goes at the back of a lane whose last is no
+    /// later than it (about a lane per delay), where a push and a pop cost
+    /// O(1). With one lane, a caller's 500 ms Timer E queued behind its
+    /// 32 s Timer M went on the heap, whose pop costs O(log n); only those
+    /// that fit no lane go there now. The earliest is at the front of a
+    /// lane or on top of the heap.
     timers: BinaryHeap<Reverse<(Instant, TransactionId)>>,
-    in_order: VecDeque<(Instant, TransactionId)>,
+    in_order: [VecDeque<(Instant, TransactionId)>; LANES],
+}
+
+/// Lanes of in-order wake-ups: enough for the delays a caller's
+/// transactions run at once (a call's 500 ms Timers A and E, 32 s Timer M,
+/// 5 s Timer K); each lane more costs every pop a look at its front.
+const LANES: usize = 3;
+
+/// Where [`Table::earliest`] found the earliest wake-up.
+#[derive(Clone, Copy)]
+enum Side {
+    Lane(usize),
+    Heap,
 }
 
 impl<T: Indexed> Table<T> {
@@ -93,7 +108,7 @@ impl<T: Indexed> Table<T> {
             by_merge_key: HashTable::new(),
             hasher: KeyedHash::new(keys),
             timers: BinaryHeap::new(),
-            in_order: VecDeque::new(),
+            in_order: Default::default(),
         }
     }
 
@@ -236,26 +251,38 @@ impl<T: Indexed> Table<T> {
     /// Schedules a wake-up for `id` at `at`. Stale entries (the
     /// transaction is gone, or rescheduled) are skipped when popped.
     pub(crate) fn schedule(&mut self, id: TransactionId, at: Instant) {
-        match self.in_order.back() {
-            Some(&(last, _)) if at < last => self.timers.push(Reverse((at, id))),
-            _ => self.in_order.push_back((at, id)),
+        // First fit: the first lane that is empty or whose last is not
+        // after `at` keeps its lane in order. (Best fit, the latest such
+        // last, took a pass over every lane and measured worse.)
+        for q in &mut self.in_order {
+            if q.back().is_none_or(|&(last, _)| last <= at) {
+                q.push_back((at, id));
+                return;
+            }
         }
+        self.timers.push(Reverse((at, id)));
     }
 
-    /// The earliest scheduled wake-up, stale or not, and whether it is at
-    /// the front of `in_order` (on a tie, it is: among wake-ups due at one
-    /// instant the order is unspecified).
-    fn earliest(&self) -> Option<((Instant, TransactionId), bool)> {
-        match (self.in_order.front(), self.timers.peek()) {
-            (Some(&q), Some(&Reverse(h))) => Some(if q.0 <= h.0 { (q, true) } else { (h, false) }),
-            (Some(&q), None) => Some((q, true)),
-            (None, Some(&Reverse(h))) => Some((h, false)),
-            (None, None) => None,
+    /// The earliest scheduled wake-up, stale or not, and where it is (on a
+    /// tie, the first lane holding it: among wake-ups due at one instant
+    /// the order is unspecified).
+    fn earliest(&self) -> Option<((Instant, TransactionId), Side)> {
+        let mut best = self.timers.peek().map(|&Reverse(h)| (h, Side::Heap));
+        for (i, q) in self.in_order.iter().enumerate().rev() {
+            if let Some(&f) = q.front() {
+                if best.is_none_or(|(b, _)| f.0 <= b.0) {
+                    best = Some((f, Side::Lane(i)));
+                }
+            }
         }
+        best
     }
 
-    fn pop_earliest(&mut self, from_queue: bool) -> Option<(Instant, TransactionId)> {
-        if from_queue { self.in_order.pop_front() } else { self.timers.pop().map(|Reverse(e)| e) }
+    fn pop_earliest(&mut self, from: Side) -> Option<(Instant, TransactionId)> {
+        match from {
+            Side::Lane(i) => self.in_order[i].pop_front(),
+            Side::Heap => self.timers.pop().map(|Reverse(e)| e),
+        }
     }
 
     /// The earliest scheduled wake-up, stale or not.
@@ -266,7 +293,7 @@ impl<T: Indexed> Table<T> {
     /// Pops the next wake-up due at `now`.
     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<(Instant, TransactionId)> {
         match self.earliest()? {
-            ((at, _), from_queue) if at <= now => self.pop_earliest(from_queue),
+            ((at, _), from) if at <= now => self.pop_earliest(from),
             _ => None,
         }
     }
@@ -274,11 +301,11 @@ impl<T: Indexed> Table<T> {
     /// Drops stale wake-ups from the front so that
     /// [`next_wakeup`](Self::next_wakeup) is exact.
     pub(crate) fn prune(&mut self, is_current: impl Fn(&T, Instant) -> bool) {
-        while let Some(((at, id), from_queue)) = self.earliest() {
+        while let Some(((at, id), from)) = self.earliest() {
             match self.get(id) {
                 Some(v) if is_current(v, at) => return,
                 _ => {
-                    self.pop_earliest(from_queue);
+                    self.pop_earliest(from);
                 }
             }
         }
@@ -290,7 +317,7 @@ impl<T: Indexed> Table<T> {
         self.slots.capacity() * core::mem::size_of::<Slot<T>>()
             + self.free.capacity() * 4
             + (self.by_key.capacity() + self.by_merge_key.capacity()) * 5
-            + (self.timers.capacity() + self.in_order.capacity())
+            + (self.timers.capacity() + self.in_order.iter().map(VecDeque::capacity).sum::<usize>())
                 * core::mem::size_of::<(Instant, TransactionId)>()
     }
 }
@@ -355,6 +382,35 @@ mod tests {
         assert_eq!(t.remove_with(ids[5], |_| 5), Some(5));
         assert_eq!(t.remove_with(ids[5], |_| 5), None, "the id is stale");
         t.prune(|_, _| true);
+        assert_eq!(t.next_wakeup(), None);
+    }
+
+    #[test]
+    fn fixed_delay_wake_ups_of_calls_queue_in_lanes_and_fire_earliest_first() {
+        // A caller's wake-ups per call (RFC 3261 §17.1.1.2 Timer A,
+        // RFC 6026 §8.4 Timer M, §17.1.2.2 Timers E and K), a call every
+        // 20 ms: each delay is in order on its own, not among the others.
+        let mut t = Table::new((1, 2));
+        let at = Instant::from_millis;
+        let mut want = Vec::new();
+        for call in 0..200u64 {
+            let now = call * 20;
+            for (j, delay) in [500, 32_000, 500, 5_000].into_iter().enumerate() {
+                let key = client_key(&alloc::format!("z9hG4bK{call}x{j}"), Method::Options);
+                let id = t.insert(V(key));
+                t.schedule(id, at(now + delay));
+                want.push((at(now + delay), id));
+            }
+        }
+        assert!(t.timers.is_empty(), "every wake-up fits a lane: none pays the heap's O(log n) pop");
+        let mut fired = Vec::new();
+        while let Some(w) = t.pop_due(at(60_000)) {
+            fired.push(w);
+        }
+        assert!(fired.windows(2).all(|w| w[0].0 <= w[1].0), "earliest first");
+        fired.sort();
+        want.sort();
+        assert_eq!(fired, want, "each wake-up fires once");
         assert_eq!(t.next_wakeup(), None);
     }
 }
