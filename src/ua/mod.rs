@@ -1046,7 +1046,7 @@ impl UserAgent {
         } else {
             None
         };
-        let response = response_body(b, body).into_message().map_err(|_| UaError::Build)?;
+        let response = response_body(b, body).build().map_err(|_| UaError::Build)?;
         let tx = pending.transaction;
         let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
         if s.dialogs.is_empty() {
@@ -1101,7 +1101,7 @@ impl UserAgent {
             with_contact(response_to(msg, StatusCode::OK, Some(s.tag())), contact, self.contact_clean),
             body,
         )
-        .into_message()
+        .build()
         .map_err(|_| UaError::Build)?;
         if pending.reinvite {
             // RFC 6141 §4.6: the target changes as the 2xx goes.
@@ -1159,7 +1159,7 @@ impl UserAgent {
         let s = self.sessions.get_mut(&session).ok_or(UaError::UnknownSession)?;
         let pending = s.pending.take().ok_or(UaError::InvalidState)?;
         let response = response_to(pending.request.message(), status, Some(s.tag()))
-            .into_message()
+            .build()
             .map_err(|_| UaError::Build)?;
         self.by_server_tx.remove(&pending.transaction);
         self.ep.send_response(now, pending.transaction, response)?;
@@ -1408,8 +1408,8 @@ impl UserAgent {
                 // response, 487 as recommended (a re-INVITE the
                 // application had not answered when it hung up), so that
                 // neither side's INVITE transaction is left waiting.
-                if let Ok(r) = response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(s.tag()))
-                    .into_message()
+                if let Ok(r) =
+                    response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(s.tag())).build()
                 {
                     let _ = self.ep.send_response(now, p.transaction, r);
                 }
@@ -1537,7 +1537,7 @@ impl UserAgent {
         if let Some(secs) = retry_after {
             b = b.header(HeaderName::RetryAfter, secs.to_string());
         }
-        if let Ok(r) = b.into_message() {
+        if let Ok(r) = b.build() {
             let _ = self.ep.send_response(now, tx, r);
         }
     }
@@ -1624,13 +1624,13 @@ impl UserAgent {
 
     fn on_bye(&mut self, now: Instant, id: SessionId, tx: TransactionId, request: Received) {
         // §15.1.2: 200 to the BYE; a still pending INVITE gets 487.
-        if let Ok(ok) = response_to(request.message(), StatusCode::OK, None).into_message() {
+        if let Ok(ok) = response_to(request.message(), StatusCode::OK, None).build() {
             let _ = self.ep.send_response(now, tx, ok);
         }
         if let Some(p) = self.sessions.get_mut(&id).and_then(|s| s.pending.take()) {
             let tag = self.sessions.get(&id).map(|s| String::from(s.tag())).unwrap_or_default();
             if let Ok(r) =
-                response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).into_message()
+                response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).build()
             {
                 let _ = self.ep.send_response(now, p.transaction, r);
             }
@@ -1650,7 +1650,7 @@ impl UserAgent {
             // RFC 3262 §3: a matching PRACK stops the retransmissions and
             // gets 2xx.
             s.reliable_1xx = None;
-            if let Ok(ok) = response_to(request.message(), StatusCode::OK, None).into_message() {
+            if let Ok(ok) = response_to(request.message(), StatusCode::OK, None).build() {
                 let _ = self.ep.send_response(now, tx, ok);
             }
             self.reschedule(id);
@@ -1685,9 +1685,7 @@ impl UserAgent {
         self.by_server_tx.remove(&invite_tx);
         let tag = String::from(s.tag());
         let reinvite = p.reinvite;
-        if let Ok(r) =
-            response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).into_message()
-        {
+        if let Ok(r) = response_to(p.request.message(), StatusCode::REQUEST_TERMINATED, Some(&tag)).build() {
             let _ = self.ep.send_response(now, p.transaction, r);
         }
         if !reinvite {
@@ -2047,7 +2045,7 @@ impl UserAgent {
             let tag = String::from(s.tag());
             s.reliable_1xx = None;
             if let Ok(r) =
-                response_to(p.request.message(), StatusCode::SERVER_INTERNAL_ERROR, Some(&tag)).into_message()
+                response_to(p.request.message(), StatusCode::SERVER_INTERNAL_ERROR, Some(&tag)).build()
             {
                 let _ = self.ep.send_response(now, tx, r);
             }

@@ -566,12 +566,6 @@ pub struct ResponseBuilder {
     draft: Draft,
     /// Started by [`response_to`]: see [`room`](Self::room).
     to_request: bool,
-    /// The length of the status line (without its CRLF) when it is held
-    /// at the start of the fields' text buffer, as [`response_to`] puts
-    /// it there; 0 when it is written apart (a new builder, or a reason
-    /// phrase changed after the line was written: the stale line is then
-    /// skipped, as the first field's line does not start at 0).
-    line: u16,
 }
 
 /// `;received=` and an IPv4 address (26 bytes) and `;rport=` and a port
@@ -592,7 +586,6 @@ impl ResponseBuilder {
             reason: alloc::borrow::Cow::Borrowed(status.canonical_reason()),
             draft,
             to_request: false,
-            line: 0,
         }
     }
 
@@ -605,36 +598,12 @@ impl ResponseBuilder {
             self.draft.fail(BuildError::InvalidReasonPhrase);
         } else {
             self.reason = alloc::borrow::Cow::Owned(reason.into());
-            self.line = 0;
         }
         self
     }
 
     fn check(&self) -> Result<(), BuildError> {
         self.draft.check()
-    }
-
-    /// [`build`](Self::build), taking the builder: the same bytes, but
-    /// when the fields' text buffer already holds the status line and the
-    /// fields in the order they are written (a response that
-    /// [`response_to`] started and that was only added to, as the UA core
-    /// makes them), the message is finished in that buffer instead of
-    /// being copied into a new one: an allocation, a copy and a free less
-    /// for each response.
-    pub fn into_message(self) -> Result<OwnedMessage, BuildError> {
-        self.check()?;
-        let prefix = self.prefix_len();
-        if prefix == 0 || !self.draft.fields.written_in_place(prefix) {
-            return self.build();
-        }
-        let len = self.draft.written_len(self.start_line_len(), 0);
-        let room = self.room();
-        let Draft { fields, body, .. } = self.draft;
-        let mut out = fields.into_text();
-        out.reserve((len + room).saturating_sub(out.len()));
-        super::write_tail(&mut out, &body, true)?;
-        debug_assert!(out.len() >= len);
-        Ok(OwnedMessage::from_vec(out))
     }
 
     /// Spare capacity `build` leaves: for a response to a request, room
@@ -650,10 +619,9 @@ impl ResponseBuilder {
         b"SIP/2.0 ".len() + digits(u64::from(self.status.as_u16())) + 1 + self.reason.len()
     }
 
-    /// The status line, when the text buffer holds it (see
-    /// [`line`](Self::line)).
+    /// No prefix in the text buffer: the status line is written apart.
     fn prefix_len(&self) -> usize {
-        usize::from(self.line)
+        0
     }
 
     fn defaults(&self) -> &'static [u8] {
@@ -661,10 +629,6 @@ impl ResponseBuilder {
     }
 
     fn write_start_line<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), BuildError> {
-        if self.line != 0 {
-            // Written with the fields, from the text buffer.
-            return Ok(());
-        }
         let code = self.status.as_u16();
         if (100..=999).contains(&code) {
             // Three digits (`check` let only 100-699 through): the version,
@@ -720,19 +684,6 @@ pub fn response_to(request: &Message<'_>, status: StatusCode, to_tag: Option<&st
     // Room for what is copied below and what the TU usually adds
     // (Contact, a tag, a few headers).
     fields.reserve(12, (request.as_bytes().len() - request.body().len()).min(1024) + 64);
-    // The status line goes at the start of the text, before the fields,
-    // as a request's line does: written with them in one copy, and the
-    // head of the message itself for `into_message`. (Three digits:
-    // 100-699; another code failed above and writes nothing.)
-    let code = status.as_u16();
-    let reason = status.canonical_reason();
-    if let (true, Ok(line)) = ((100..=699).contains(&code), u16::try_from(12 + reason.len())) {
-        let d = |n: u16| b'0' + (n % 10) as u8;
-        let mut head = *b"SIP/2.0 000 ";
-        head[8..11].copy_from_slice(&[d(code / 100), d(code / 10), d(code)]);
-        fields.push_prefix(&[&head, reason.as_bytes()]);
-        b.line = line;
-    }
     for v in request.header_all(HeaderName::Via) {
         fields.append_trusted(HeaderName::Via, b"", v, folds);
     }
@@ -1407,71 +1358,5 @@ Contact: <sip:x>\n Via: evil\r\n\r\n",
             got == expected && msg.body() == &body[..]
         }
         quickcheck::QuickCheck::new().tests(300).quickcheck(prop as fn(_, _) -> bool);
-    }
-
-    /// The responses of `response_to(req)` that `f` finishes, built both
-    /// ways: `into_message` must give the bytes (and the error) of
-    /// `build`, and take the text buffer as it is exactly when `in_place`.
-    fn into_message_equals_build(req: &[u8], f: impl Fn(ResponseBuilder) -> ResponseBuilder, in_place: bool) {
-        let req = Message::parse(req).unwrap();
-        for status in
-            [StatusCode::TRYING, StatusCode::RINGING, StatusCode::OK, StatusCode(486), StatusCode(699)]
-        {
-            let b = f(response_to(&req, status, Some("t1")));
-            assert_eq!(
-                b.prefix_len() != 0 && b.draft.fields.written_in_place(b.prefix_len()),
-                in_place,
-                "{status:?}"
-            );
-            let built = b.build();
-            let taken = b.into_message();
-            assert_eq!(
-                taken.as_ref().map(OwnedMessage::as_bytes),
-                built.as_ref().map(OwnedMessage::as_bytes)
-            );
-            if let Ok(m) = taken {
-                assert!(m.parse().is_ok());
-                // The stamp's room is left as `build` leaves it.
-                assert!(m.bytes.capacity() >= m.bytes.len() + STAMP_ROOM);
-            }
-        }
-    }
-
-    #[test]
-    fn rfc3261_8_2_6_a_response_finished_in_its_buffer_equals_the_built_one() {
-        const FOLDED: &[u8] = b"INVITE sip:b@example.com SIP/2.0\r\n\
-Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n\
-From: <sip:a@example.com>\r\n ;tag=9\r\n\
-To: <sip:b@example.com>\r\n\
-Call-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
-        let contact = |b: ResponseBuilder| b.header_clean(HeaderName::Contact, "<sip:b@192.0.2.1>");
-        // Only added to: finished in place (RFC 3261 §8.2.6.2 copies, then
-        // the TU's fields), with a body too.
-        into_message_equals_build(REQUEST, |b| b, true);
-        into_message_equals_build(REQUEST, contact, true);
-        into_message_equals_build(
-            REQUEST,
-            |b| contact(b).header("X-A", "1").body("application/sdp", SDP),
-            true,
-        );
-        // A fold to write with CRLF (RFC 3261 §7.3.1), a changed reason
-        // phrase (§7.2), a replaced or removed field, a Content-Length
-        // given (computed instead, §20.14): written by `build`.
-        into_message_equals_build(FOLDED, contact, false);
-        into_message_equals_build(REQUEST, |b| contact(b).reason("Fine"), false);
-        into_message_equals_build(
-            REQUEST,
-            |b| contact(b).set_header(HeaderName::From, "<sip:x@example.com>"),
-            false,
-        );
-        into_message_equals_build(REQUEST, |b| contact(b).remove_header(HeaderName::CallId), false);
-        into_message_equals_build(REQUEST, |b| b.header(HeaderName::ContentLength, "5"), false);
-        // A builder that holds an error, or misses a header, fails alike.
-        into_message_equals_build(REQUEST, |b| b.header("Bad Name", "x"), true);
-        into_message_equals_build(REQUEST, |b| b.remove_header(HeaderName::CSeq), false);
-        // Without a request there is no line in the buffer: built.
-        let b = response().header("X-A", "1");
-        assert_eq!(b.prefix_len(), 0);
-        assert_eq!(b.build().unwrap().as_bytes(), b.into_message().unwrap().as_bytes());
     }
 }

@@ -544,33 +544,6 @@ impl Fields {
             .sum()
     }
 
-    /// Whether [`write`](Self::write) with this `prefix` would copy the
-    /// text buffer as it is, whole: the fields lie one after the other
-    /// from the prefix to the end of the text in list order (nothing
-    /// replaced or prepended left a gap or a line out of place), none is
-    /// Content-Length (which `write` leaves out), and no copied value
-    /// holds a fold to be written with CRLF. Then the text is the head
-    /// of the message, and [`into_text`](Self::into_text) gives it
-    /// without a copy.
-    pub(super) fn written_in_place(&self, prefix: usize) -> bool {
-        if self.copied && memchr::memchr_iter(b'\n', &self.text).count() != self.own_lfs as usize {
-            return false;
-        }
-        let mut end = prefix;
-        for g in &self.list {
-            if g.kind == HeaderName::ContentLength || g.line.start != end {
-                return false;
-            }
-            end = g.line.end;
-        }
-        end == self.text.len()
-    }
-
-    /// The text buffer, for [`written_in_place`](Self::written_in_place).
-    pub(super) fn into_text(self) -> Vec<u8> {
-        self.text
-    }
-
     /// Whether a copied value may hold a fold, so that [`write`](Self::write)
     /// counts the text's LFs.
     #[cfg(test)]
