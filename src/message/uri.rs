@@ -607,11 +607,9 @@ enum HostRun {
 /// check of its own; nearer the end of the text each read is checked, a
 /// missing byte reading as 0 (neither digit nor dot, as `None` was).
 ///
-/// Not kept: a quad near the end read from the text's last sixteen bytes
-/// shifted into place (or a padded copy) instead of checked reads. Inlined:
-/// 8,450 -> 8,439 instr/msg but 85,128 -> 85,157 instr/call (the From/To
-/// decode of `<sip:bob@192.0.2.2>` in the UA bench rose by 84 instr/call);
-/// out of line: 8,470 instr/msg.
+/// Reading a quad near the end from the text's shifted last sixteen bytes
+/// instead of checked reads measured worse for the UA path (commit
+/// 74078e0 gives the figures).
 #[inline(always)]
 fn ipv4_prefix(b: &[u8], i: usize) -> Option<([u8; 4], usize)> {
     let (addr, e) = match b.get(i..).and_then(<[u8]>::first_chunk::<16>) {
@@ -1478,20 +1476,11 @@ impl<'a> SipUri<'a> {
     /// `method`) and present (`pn-*`); `ttl` and `maddr` values, and the
     /// known names without a value (errors), are left to the full parser.
     ///
-    /// Measured and not kept (instr/msg on the bench set, 8,450 before;
-    /// instr/call 85,128 before): this body replaced by one pass over an
-    /// eight-byte mask of the bytes that are no letter or digit, walking
-    /// only those stop bytes with `trailing_zeros` and deciding the shape
-    /// at each (user or host, labels, port, parameters): 9,088 (9,250 with
-    /// the next-stop step as a closure, which stayed out of line). The mask
-    /// is about 13 word operations per window, but each stop costs its
-    /// extraction and a dispatch (~25 instructions), and URI stops come
-    /// every four to eight bytes, so the class scans stay cheaper. Also
-    /// dropped: the port's digits counted and converted as one word
-    /// (8,437, but calls 85,233: a port near the end of the text takes the
-    /// shifted-word path); the last bytes of a class scan tested in the
-    /// text's last word shifted into place (8,443, parse alone 6,094 from
-    /// 6,081); a host label's scan folded into the host-run loop (8,456).
+    /// The byte-class scans stay: one pass over a word mask of the stop
+    /// bytes (everything but letters and digits) measured dearer, because
+    /// a URI has a stop every four to eight bytes and each costs its
+    /// extraction and dispatch (commit 74078e0 gives the figures, and of
+    /// the smaller word-wise reads tried with it).
     #[inline(always)]
     fn parse_fast<const GT: bool>(
         s: &'a str,
