@@ -976,6 +976,7 @@ impl<'a> Message<'a> {
     }
 
     /// Every Via value, top first.
+    #[inline]
     pub fn vias(&self) -> Vias<'_, 'a> {
         // Resume the first field's comma list where the parser left it
         // after the top Via, rather than splitting that field again. If
