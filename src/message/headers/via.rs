@@ -521,7 +521,7 @@ impl<'a> Via<'a> {
     /// [`Via::parse_text_into`] for any spelling: LWS and folds anywhere
     /// the grammar allows them (RFC 4475 §3.1.1.1), any transport and
     /// host, quoted and bracketed parameter values, and every error.
-    #[inline(always)]
+    #[inline(never)]
     fn parse_general<const LIST: bool, const EARLY: bool>(
         v: &'a str,
         out: &mut Option<Via<'a>>,
