@@ -207,14 +207,18 @@ fn dotted_quad_word<const SENT_BY: bool>(s: &[u8], i: usize) -> u64 {
 /// after it: the plain pass accepts only `:`, `;`, `,` or the end there,
 /// each of which ends a host run, and leaves any other byte to the
 /// general path. Inlined, the address stays in registers (no packing
-/// into one word for a call); from the sixteen bytes at `i` where the
-/// text holds them, else by [`dotted_quad`].
+/// into one word for a call). The octets are read from the sixteen bytes
+/// at `i` where the text holds them, else (a `received` ending the
+/// field) from the text's last sixteen shifted down, zeros past the end
+/// ([`lex::bytes16_at`]): a zero is no digit or dot, so the read stops
+/// at the end as at any other byte that is neither.
 #[inline(always)]
 fn quad_at(s: &[u8], i: usize) -> Option<([u8; 4], usize)> {
-    match s.get(i..).and_then(<[u8]>::first_chunk::<16>) {
-        Some(b) => ipv4_read(|k| b[k & 15]).map(|(out, j)| (out, i + j)),
-        None => dotted_quad::<false>(s, i),
-    }
+    let b = match s.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        Some(b) => *b,
+        None => lex::bytes16_at(s, i)?,
+    };
+    ipv4_read(|k| b[k & 15]).map(|(out, j)| (out, i + j))
 }
 
 /// "z9hG4bK", the magic cookie (RFC 3261 §8.1.1.7), as the low seven
