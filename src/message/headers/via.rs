@@ -467,22 +467,25 @@ impl<'a> Via<'a> {
                     branch = Some(sub(v, v0, t).ok()?);
                 }
                 t
-            } else if lower & RPORT.1 == RPORT.0 && c5 == b'=' {
-                // A filled-in rport (RFC 3581 §4): 1*DIGIT, at most 65535.
-                let d0 = n0 + 6;
-                match scan_u32(s, d0) {
-                    (d, Some(n)) if d > d0 && n <= u32::from(u16::MAX) => {
-                        marks |= ViaMarks::RPORT;
-                        d
+            } else if lower & RPORT.1 == RPORT.0 && (c5 == b'=' || !lex::is_token(c5)) {
+                if c5 == b'=' {
+                    // A filled-in rport (RFC 3581 §4): 1*DIGIT, at most
+                    // 65535.
+                    let d0 = n0 + 6;
+                    match scan_u32(s, d0) {
+                        (d, Some(n)) if d > d0 && n <= u32::from(u16::MAX) => {
+                            marks |= ViaMarks::RPORT;
+                            d
+                        }
+                        _ => return None,
                     }
-                    _ => return None,
+                } else {
+                    // A valueless rport: the client asks for it.
+                    if marks & ViaMarks::RPORT == 0 {
+                        marks |= ViaMarks::RPORT | ViaMarks::RPORT_VALUELESS;
+                    }
+                    n0 + 5
                 }
-            } else if lower & RPORT.1 == RPORT.0 && !lex::is_token(c5) {
-                // A valueless rport: the client asks for it.
-                if marks & ViaMarks::RPORT == 0 {
-                    marks |= ViaMarks::RPORT | ViaMarks::RPORT_VALUELESS;
-                }
-                n0 + 5
             } else if lower == RECEIVED.0 && s.get(n0 + 8) == Some(&b'=') {
                 // received = IPv4address / IPv6address (RFC 5118 §4.5: a
                 // bare IPv6 one is left to the general path) or a name.
