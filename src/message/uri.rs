@@ -624,9 +624,11 @@ fn ipv4_prefix(b: &[u8], i: usize) -> Option<([u8; 4], usize)> {
 /// each octet's one to three digits unrolled, each <= 255, dots between.
 #[inline(always)]
 pub(crate) fn ipv4_read(at: impl Fn(usize) -> u8) -> Option<([u8; 4], usize)> {
+    // Widened before the subtraction: the digit's value is then already
+    // the 32-bit one the octet sums, with no zero-extension of its own.
     let digit = |k: usize| {
-        let d = at(k).wrapping_sub(b'0');
-        (d < 10).then_some(u32::from(d))
+        let d = u32::from(at(k)).wrapping_sub(u32::from(b'0'));
+        (d < 10).then_some(d)
     };
     let mut out = [0u8; 4];
     let mut j = 0;
@@ -2489,6 +2491,20 @@ mod tests {
                 assert_eq!(got, reference(&padded, i), "{padded:?} at {i}");
                 if want.is_some() {
                     assert_eq!(got, want, "{padded:?} at {i}");
+                }
+            }
+        }
+        // Every byte value (those around the digits among them) replaced
+        // at every position of quads with one-, two- and three-digit
+        // octets, at the end of the text and with text after them.
+        for q in [&b"192.168.100.255"[..], b"1.22.0.9", b"203.0.113.10"] {
+            for pos in 0..q.len() {
+                for c in 0..=255u8 {
+                    let mut s = q.to_vec();
+                    s[pos] = c;
+                    assert_eq!(ipv4_prefix(&s, 0), reference(&s, 0), "{s:?}");
+                    s.extend_from_slice(b";transport=udp>");
+                    assert_eq!(ipv4_prefix(&s, 0), reference(&s, 0), "{s:?}");
                 }
             }
         }
