@@ -406,8 +406,8 @@ fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
     // an octet at a time with its one to three digits unrolled.
     #[inline(always)]
     fn digit(s: &[u8], i: usize) -> Option<u32> {
-        let d = s.get(i)?.wrapping_sub(b'0');
-        (d < 10).then_some(u32::from(d))
+        let d = u32::from(*s.get(i)?).wrapping_sub(u32::from(b'0'));
+        (d < 10).then_some(d)
     }
     // The octet at `i` and the position after it.
     #[inline(always)]
@@ -1508,11 +1508,12 @@ impl<'a> SipUri<'a> {
             let p = i + 1;
             i = p;
             while let Some(&c) = b.get(i) {
-                let d = c.wrapping_sub(b'0');
+                // Widened first, as ipv4_read's digits.
+                let d = u32::from(c).wrapping_sub(u32::from(b'0'));
                 if d >= 10 {
                     break;
                 }
-                v = v * 10 + u32::from(d);
+                v = v * 10 + d;
                 i += 1;
                 if i - p > 5 {
                     return false;
@@ -1672,12 +1673,12 @@ impl<'a> SipUri<'a> {
                 let mut end = he + 1;
                 let mut v: u32 = 0;
                 while let Some(&c) = b.get(end) {
-                    let d = c.wrapping_sub(b'0');
+                    let d = u32::from(c).wrapping_sub(u32::from(b'0'));
                     if d >= 10 {
                         break;
                     }
                     if v <= 65_535 {
-                        v = v * 10 + u32::from(d);
+                        v = v * 10 + d;
                     }
                     end += 1;
                 }
@@ -2280,12 +2281,12 @@ mod reference {
         let mut end = host_end + 1;
         let mut v: u32 = 0;
         while let Some(&c) = s.get(end) {
-            let d = c.wrapping_sub(b'0');
+            let d = u32::from(c).wrapping_sub(u32::from(b'0'));
             if d >= 10 {
                 break;
             }
             if v <= 65_535 {
-                v = v * 10 + u32::from(d);
+                v = v * 10 + d;
             }
             end += 1;
         }
@@ -2559,6 +2560,23 @@ mod tests {
         assert!(rejected("sip:h:50a"));
         assert!(rejected("sip:h:99999999a"));
         assert!(rejected("sip:h:5060:5060"));
+        // Every byte after a first digit, in the fast path's shape and in
+        // the general path's (a user with a ':' password): a digit goes on
+        // the port, anything else ends it.
+        for c in 0..=255u8 {
+            for pre in ["sip:h:5", "sip:u:p@h:5"] {
+                let mut b = pre.as_bytes().to_vec();
+                b.extend_from_slice(&[c, b'0']);
+                let port = Uri::parse(&b).ok().and_then(|u| u.sip().and_then(|s| s.port));
+                if c.is_ascii_digit() {
+                    assert_eq!(port, Some(500 + u16::from(c - b'0') * 10), "{b:?}");
+                } else {
+                    // The port is the one digit (`;0` a parameter, `?0` a
+                    // header, ...), or the URI is an error.
+                    assert!(port.is_none_or(|p| p == 5), "{b:?}");
+                }
+            }
+        }
     }
 
     #[test]
