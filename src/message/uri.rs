@@ -677,7 +677,9 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
     // Label by label: a label starts with an alphanumeric, runs over
     // alphanumerics and hyphens (the windowed class scan, which has no
     // per-run setup, so a short label costs only its byte tests) and does
-    // not end with a hyphen; a '.' starts the next one. The first byte
+    // not end with a hyphen; a '.' starts the next one. The scan takes
+    // alphanumerics first: a label that stops there ends with one, so
+    // only a label with a hyphen needs the test of its last byte. The first byte
     // that breaks the shape sends the rest of the run to a cold scan for
     // its end.
     let mut j = i;
@@ -692,9 +694,15 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
             _ => return host_run_invalid(b, j),
         }
         top = j;
-        j = scan_uri_class(b, j + 1, C_LABEL);
-        if b.get(j - 1) == Some(&b'-') {
-            return host_run_invalid(b, j);
+        // Alphanumerics first, as nearly every label is: a label that
+        // stops there ends with one. Only one that goes on with a hyphen
+        // is scanned on over hyphens too and checked for a last one.
+        j = scan_uri_class(b, j + 1, C_ALNUM);
+        if b.get(j) == Some(&b'-') {
+            j = scan_uri_class(b, j + 1, C_LABEL);
+            if b.get(j - 1) == Some(&b'-') {
+                return host_run_invalid(b, j);
+            }
         }
         if b.get(j) == Some(&b'.') {
             j += 1;
@@ -3771,6 +3779,32 @@ mod differential {
                     HostRun::Ipv4(a) => assert_eq!(Some(a.to_le_bytes()), want_v4, "{s:?}"),
                     HostRun::Name => assert!(want_v4.is_none() && is_hostname_shape(run), "{s:?}"),
                     HostRun::Invalid => assert!(want_v4.is_none() && !is_hostname_shape(run), "{s:?}"),
+                }
+            }
+        }
+        // Longer runs (labels across the scan's eight-byte windows, with
+        // hyphens and dots at every offset), with and without text after.
+        let mut rng = crate::message::lex::TestBytes::new(0x6a09_e667_f3bc_c909);
+        let mut buf = [0u8; 48];
+        for round in 0..100_000usize {
+            let len = 8 + round % 33;
+            rng.fill(&mut buf[..len], b"-.1-", 3);
+            for c in buf.iter_mut().take(len) {
+                // Mostly letters, as names are (TestBytes fills with 'x').
+                if *c == b'x' && round % 3 == 0 {
+                    *c = b'7';
+                }
+            }
+            for cut in [len, len - 3] {
+                let s = &buf[..cut];
+                let end = scan_uri_class(s, 0, C_HOST);
+                let run = &s[..end];
+                let (e, got) = scan_host_run(s, 0);
+                assert_eq!(e, end, "{s:?}");
+                match got {
+                    HostRun::Ipv4(_) => assert!(parse_ipv4(run).is_some(), "{s:?}"),
+                    HostRun::Name => assert!(is_hostname_shape(run), "{s:?}"),
+                    HostRun::Invalid => assert!(!is_hostname_shape(run), "{s:?}"),
                 }
             }
         }
