@@ -763,6 +763,71 @@ impl<'a> Params<'a> {
         Some(Ok((Param { name, value }, token)))
     }
 
+    /// The two contact-params nearly every registration binding carries
+    /// (RFC 3261 §20.10 `c-p-expires`, RFC 5626 §4.1 `+sip.instance`),
+    /// spelled plainly right where the walk stands, stepped over without
+    /// building the parameter: `;expires=` (either case) and one to nine
+    /// digits, then the end, `;` or `,`; or `;+sip.instance="` and a
+    /// quoted string. Returns false, having moved nothing, for anything
+    /// else, which the caller reads with [`Params::next_plain`].
+    ///
+    /// Exactly what `next_plain` reads there, and what a Contact's check
+    /// of it accepts: `expires` is seven token bytes ended by `=`, a
+    /// digit run is a token run ended by a byte that is neither a token
+    /// byte nor `:` (so no gen-value), and one to nine digits fit a `u32`
+    /// (RFC 4475 §3.1.2.4 concerns longer ones, left to the check); the
+    /// instance name is thirteen token bytes ended by `=`, its value the
+    /// quoted string `scan_quoted_words` ends. Neither name is `tag`.
+    #[inline(always)]
+    pub(crate) fn skip_plain_contact_known(&mut self) -> bool {
+        let s = self.s;
+        let i = self.pos;
+        let Some(head) = s.get(i..).and_then(<[u8]>::first_chunk::<16>) else {
+            return self.skip_plain_expires_near_end();
+        };
+        let (semi, rest) = head.split_at(1);
+        let word = rest.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+        if semi == b";" && word | EXPIRES_FOLD == EXPIRES {
+            return self.skip_digits_value(i + 9);
+        }
+        if head == b";+sip.instance=\"" {
+            if let Some(end) = scan_quoted_words(s, i + 15) {
+                self.pos = end;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// [`Params::skip_plain_contact_known`]'s `;expires=` with fewer than
+    /// sixteen bytes left (no `+sip.instance` and its value fit there).
+    #[inline(always)]
+    fn skip_plain_expires_near_end(&mut self) -> bool {
+        let i = self.pos;
+        match self.s.get(i..).and_then(<[u8]>::first_chunk::<9>) {
+            Some(&[b';', ref word @ ..]) => {
+                u64::from_le_bytes(*word) | EXPIRES_FOLD == EXPIRES && self.skip_digits_value(i + 9)
+            }
+            _ => false,
+        }
+    }
+
+    /// One to nine digits from `v0`, then the end, `;` or `,`: the walk
+    /// resumes after them.
+    #[inline(always)]
+    fn skip_digits_value(&mut self, v0: usize) -> bool {
+        let s = self.s;
+        let mut j = v0;
+        while s.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        if !(1..=9).contains(&(j - v0)) || !matches!(s.get(j), None | Some(b';' | b',')) {
+            return false;
+        }
+        self.pos = j;
+        true
+    }
+
     /// [`Params::next_kind`], with the usual spelling read first: a `;`
     /// right where the walk stands, a token name, and then no value, or
     /// `=` and a token (not followed by `:`) or a quoted string, with no
@@ -831,6 +896,13 @@ impl<'a> Params<'a> {
         Some(Err(BadParam))
     }
 }
+
+/// `expires=` as a little-endian word, and the bits that fold its letters:
+/// 0x20 OR-ed onto the seven letters only (`c | 0x20` is a lower-case
+/// letter exactly when `c` is that letter in either case), the `=`
+/// compared as it is.
+const EXPIRES: u64 = u64::from_le_bytes(*b"expires=");
+const EXPIRES_FOLD: u64 = u64::from_le_bytes([0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0]);
 
 /// Parses `1*DIGIT` as a `u32`, rejecting empty input, non-digits and
 /// overflow (RFC 4475 §3.1.2.4: values above 2**32-1 are invalid).
@@ -912,6 +984,25 @@ pub(crate) fn each_byte_variant(v: &str, mut f: impl FnMut(&str)) {
             buf[..n].copy_from_slice(v.as_bytes());
             buf[pos] = c;
             if let Ok(s) = core::str::from_utf8(&buf[..n]) {
+                f(s);
+            }
+        }
+    }
+}
+
+/// Calls `f` with every text that `v` becomes when any byte value is
+/// inserted at one position (variants that are not UTF-8 are left out).
+#[cfg(test)]
+pub(crate) fn each_byte_insertion(v: &str, mut f: impl FnMut(&str)) {
+    let mut buf = [0u8; 257];
+    let n = v.len();
+    assert!(n < buf.len(), "test value too long");
+    for pos in 0..=n {
+        for c in 0..=255u8 {
+            buf[..pos].copy_from_slice(&v.as_bytes()[..pos]);
+            buf[pos] = c;
+            buf[pos + 1..=n].copy_from_slice(&v.as_bytes()[pos..]);
+            if let Ok(s) = core::str::from_utf8(&buf[..=n]) {
                 f(s);
             }
         }
@@ -1162,6 +1253,68 @@ mod tests {
                 for c in 0..=255u8 {
                     buf[pos] = c;
                     same(&buf[..t.len()]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_20_10_contact_known_params_skipped_as_the_plain_walk_reads_them() {
+        // skip_plain_contact_known against next_plain (and the Contact
+        // check's reading of expires) from every position of the tails,
+        // with every byte replaced and inserted at every position, and
+        // every prefix: when it steps over a parameter, next_plain reads
+        // there an expires with one to nine digits or a +sip.instance with
+        // a quoted value, and resumes where it resumes; otherwise it moves
+        // nothing.
+        const TAILS: &[&str] = &[
+            ";expires=600",
+            ";EXPIRES=123456789;q=0.5",
+            ";Expires=1234567890",
+            ";expires=45,<sip:b@h>",
+            ";expires=0;+sip.instance=\"<urn:uuid:5b8e1c2a-7d3f-4a6b>\";reg-id=1",
+            ";+sip.instance=\"<urn:x>\"",
+            ";+sip.instance=\"<urn:uuid:0c7d4e1f-2a3b-4c5d-8e9f-a0b1c2d3e4f5>\",x",
+            ";+sip.instance=\"a\\\"b\";expires=3600",
+        ];
+        fn same(s: &[u8]) {
+            for start in 0..=s.len() {
+                let mut a = Params::new(s).resumed_at(start);
+                let mut b = a;
+                if !a.skip_plain_contact_known() {
+                    assert_eq!(a.offset(), start, "{s:?} at {start}");
+                    continue;
+                }
+                let Some(Ok((p, _))) = b.next_plain() else { panic!("{s:?} at {start}") };
+                assert_eq!(a.offset(), b.offset(), "{s:?} at {start}");
+                let v = p.value.expect("valued");
+                if eq_ic(p.name, b"expires") {
+                    assert!((1..=9).contains(&v.len()) && v.iter().all(u8::is_ascii_digit), "{s:?}");
+                    assert!(parse_u32(v).is_some(), "{s:?}");
+                } else {
+                    assert_eq!(p.name, b"+sip.instance", "{s:?} at {start}");
+                    assert_eq!(v.first(), Some(&b'"'), "{s:?} at {start}");
+                }
+            }
+        }
+        let mut buf = [0u8; 256];
+        for t in TAILS {
+            let t = t.as_bytes();
+            let n = t.len();
+            for cut in 0..=n {
+                same(&t[..cut]);
+            }
+            for pos in 0..=n {
+                for c in 0..=255u8 {
+                    if pos < n {
+                        buf[..n].copy_from_slice(t);
+                        buf[pos] = c;
+                        same(&buf[..n]);
+                    }
+                    buf[..pos].copy_from_slice(&t[..pos]);
+                    buf[pos] = c;
+                    buf[pos + 1..=n].copy_from_slice(&t[pos..]);
+                    same(&buf[..=n]);
                 }
             }
         }

@@ -406,8 +406,8 @@ fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
     // an octet at a time with its one to three digits unrolled.
     #[inline(always)]
     fn digit(s: &[u8], i: usize) -> Option<u32> {
-        let d = s.get(i)?.wrapping_sub(b'0');
-        (d < 10).then_some(u32::from(d))
+        let d = u32::from(*s.get(i)?).wrapping_sub(u32::from(b'0'));
+        (d < 10).then_some(d)
     }
     // The octet at `i` and the position after it.
     #[inline(always)]
@@ -624,9 +624,11 @@ fn ipv4_prefix(b: &[u8], i: usize) -> Option<([u8; 4], usize)> {
 /// each octet's one to three digits unrolled, each <= 255, dots between.
 #[inline(always)]
 pub(crate) fn ipv4_read(at: impl Fn(usize) -> u8) -> Option<([u8; 4], usize)> {
+    // Widened before the subtraction: the digit's value is then already
+    // the 32-bit one the octet sums, with no zero-extension of its own.
     let digit = |k: usize| {
-        let d = at(k).wrapping_sub(b'0');
-        (d < 10).then_some(u32::from(d))
+        let d = u32::from(at(k)).wrapping_sub(u32::from(b'0'));
+        (d < 10).then_some(d)
     };
     let mut out = [0u8; 4];
     let mut j = 0;
@@ -675,7 +677,9 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
     // Label by label: a label starts with an alphanumeric, runs over
     // alphanumerics and hyphens (the windowed class scan, which has no
     // per-run setup, so a short label costs only its byte tests) and does
-    // not end with a hyphen; a '.' starts the next one. The first byte
+    // not end with a hyphen; a '.' starts the next one. The scan takes
+    // alphanumerics first: a label that stops there ends with one, so
+    // only a label with a hyphen needs the test of its last byte. The first byte
     // that breaks the shape sends the rest of the run to a cold scan for
     // its end.
     let mut j = i;
@@ -690,9 +694,15 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
             _ => return host_run_invalid(b, j),
         }
         top = j;
-        j = scan_uri_class(b, j + 1, C_LABEL);
-        if b.get(j - 1) == Some(&b'-') {
-            return host_run_invalid(b, j);
+        // Alphanumerics first, as nearly every label is: a label that
+        // stops there ends with one. Only one that goes on with a hyphen
+        // is scanned on over hyphens too and checked for a last one.
+        j = scan_uri_class(b, j + 1, C_ALNUM);
+        if b.get(j) == Some(&b'-') {
+            j = scan_uri_class(b, j + 1, C_LABEL);
+            if b.get(j - 1) == Some(&b'-') {
+                return host_run_invalid(b, j);
+            }
         }
         if b.get(j) == Some(&b'.') {
             j += 1;
@@ -1180,6 +1190,22 @@ fn known_name_at(b: &[u8], i: usize) -> Option<(usize, KnownParam)> {
     ends(n).then_some((n, kind))
 }
 
+/// Where the parameter name at `n` ends when it is `transport` (either
+/// case) followed by `=`: the parameter nearly every Contact URI carries
+/// (RFC 3261 §19.1.1), told by one folded word compare of its first eight
+/// bytes and two byte tests, where the class scan took a window and a
+/// byte more. `=` is no paramchar, so the `C_PTOKEN` scan ends the name
+/// there too. `None` for anything else, which the caller scans. (Used for
+/// name-addr URIs only: for the Request-URI's it measured no better.)
+#[inline(always)]
+fn transport_name_end(b: &[u8], n: usize) -> Option<usize> {
+    const TRANSPOR: (u64, u64, u64) = name_pattern(b"transpor");
+    let (pat, _, fold) = TRANSPOR;
+    let &[a0, a1, a2, a3, a4, a5, a6, a7, t, eq] = b.get(n..)?.first_chunk::<10>()?;
+    let w = u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]);
+    (w | fold == pat && t | 0x20 == b't' && eq == b'=').then_some(n + 9)
+}
+
 /// Scans one `uri-parameter` of a SIP URI from `i` (just after its `;`),
 /// checks its syntax and, for the parameters this module has accessors
 /// for, its value; returns where it ends (at `;`, `?` or the end of the
@@ -1506,11 +1532,12 @@ impl<'a> SipUri<'a> {
             let p = i + 1;
             i = p;
             while let Some(&c) = b.get(i) {
-                let d = c.wrapping_sub(b'0');
+                // Widened first, as ipv4_read's digits.
+                let d = u32::from(c).wrapping_sub(u32::from(b'0'));
                 if d >= 10 {
                     break;
                 }
-                v = v * 10 + u32::from(d);
+                v = v * 10 + d;
                 i += 1;
                 if i - p > 5 {
                     return false;
@@ -1525,7 +1552,8 @@ impl<'a> SipUri<'a> {
         let p0 = i;
         while b.get(i) == Some(&b';') {
             let n = i + 1;
-            let ne = scan_uri_class(b, n, C_PTOKEN);
+            let known = if GT { transport_name_end(b, n) } else { None };
+            let ne = known.unwrap_or_else(|| scan_uri_class(b, n, C_PTOKEN));
             let Some(name) = b.get(n..ne) else { return false };
             if name.is_empty() {
                 return false;
@@ -1670,12 +1698,12 @@ impl<'a> SipUri<'a> {
                 let mut end = he + 1;
                 let mut v: u32 = 0;
                 while let Some(&c) = b.get(end) {
-                    let d = c.wrapping_sub(b'0');
+                    let d = u32::from(c).wrapping_sub(u32::from(b'0'));
                     if d >= 10 {
                         break;
                     }
                     if v <= 65_535 {
-                        v = v * 10 + u32::from(d);
+                        v = v * 10 + d;
                     }
                     end += 1;
                 }
@@ -2278,12 +2306,12 @@ mod reference {
         let mut end = host_end + 1;
         let mut v: u32 = 0;
         while let Some(&c) = s.get(end) {
-            let d = c.wrapping_sub(b'0');
+            let d = u32::from(c).wrapping_sub(u32::from(b'0'));
             if d >= 10 {
                 break;
             }
             if v <= 65_535 {
-                v = v * 10 + u32::from(d);
+                v = v * 10 + d;
             }
             end += 1;
         }
@@ -2492,6 +2520,20 @@ mod tests {
                 }
             }
         }
+        // Every byte value (those around the digits among them) replaced
+        // at every position of quads with one-, two- and three-digit
+        // octets, at the end of the text and with text after them.
+        for q in [&b"192.168.100.255"[..], b"1.22.0.9", b"203.0.113.10"] {
+            for pos in 0..q.len() {
+                for c in 0..=255u8 {
+                    let mut s = q.to_vec();
+                    s[pos] = c;
+                    assert_eq!(ipv4_prefix(&s, 0), reference(&s, 0), "{s:?}");
+                    s.extend_from_slice(b";transport=udp>");
+                    assert_eq!(ipv4_prefix(&s, 0), reference(&s, 0), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -2543,6 +2585,23 @@ mod tests {
         assert!(rejected("sip:h:50a"));
         assert!(rejected("sip:h:99999999a"));
         assert!(rejected("sip:h:5060:5060"));
+        // Every byte after a first digit, in the fast path's shape and in
+        // the general path's (a user with a ':' password): a digit goes on
+        // the port, anything else ends it.
+        for c in 0..=255u8 {
+            for pre in ["sip:h:5", "sip:u:p@h:5"] {
+                let mut b = pre.as_bytes().to_vec();
+                b.extend_from_slice(&[c, b'0']);
+                let port = Uri::parse(&b).ok().and_then(|u| u.sip().and_then(|s| s.port));
+                if c.is_ascii_digit() {
+                    assert_eq!(port, Some(500 + u16::from(c - b'0') * 10), "{b:?}");
+                } else {
+                    // The port is the one digit (`;0` a parameter, `?0` a
+                    // header, ...), or the URI is an error.
+                    assert!(port.is_none_or(|p| p == 5), "{b:?}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -3740,6 +3799,32 @@ mod differential {
                 }
             }
         }
+        // Longer runs (labels across the scan's eight-byte windows, with
+        // hyphens and dots at every offset), with and without text after.
+        let mut rng = crate::message::lex::TestBytes::new(0x6a09_e667_f3bc_c909);
+        let mut buf = [0u8; 48];
+        for round in 0..100_000usize {
+            let len = 8 + round % 33;
+            rng.fill(&mut buf[..len], b"-.1-", 3);
+            for c in buf.iter_mut().take(len) {
+                // Mostly letters, as names are (TestBytes fills with 'x').
+                if *c == b'x' && round % 3 == 0 {
+                    *c = b'7';
+                }
+            }
+            for cut in [len, len - 3] {
+                let s = &buf[..cut];
+                let end = scan_uri_class(s, 0, C_HOST);
+                let run = &s[..end];
+                let (e, got) = scan_host_run(s, 0);
+                assert_eq!(e, end, "{s:?}");
+                match got {
+                    HostRun::Ipv4(_) => assert!(parse_ipv4(run).is_some(), "{s:?}"),
+                    HostRun::Name => assert!(is_hostname_shape(run), "{s:?}"),
+                    HostRun::Invalid => assert!(!is_hostname_shape(run), "{s:?}"),
+                }
+            }
+        }
         for (s, v4) in
             [("255.255.255.255", true), ("256.1.1.1", false), ("1.2.3.4.5", false), ("010.1.1.1", true)]
         {
@@ -3927,6 +4012,45 @@ mod differential {
         "sip:a:b@c;lr?x=y",
         "sip:vivekg@chair-dnrc.example.com;unknownparam",
     ];
+
+    #[test]
+    fn rfc3261_19_1_1_transport_name_told_as_the_class_scan_ends_it() {
+        // transport_name_end against the C_PTOKEN scan and a
+        // case-insensitive compare, with every byte replaced and inserted
+        // at every position of transport parameters (and at every start),
+        // at the end of the text and with more after; and the fast path
+        // against the general one over the same URIs.
+        for t in [";transport=udp>", ";TransPort=tcp", "sip:a@h;transport=tls;lr>", ";transports=x"] {
+            let t = t.as_bytes();
+            for pos in 0..=t.len() {
+                for c in 0..=255u8 {
+                    for insert in [false, true] {
+                        if !insert && pos == t.len() {
+                            continue;
+                        }
+                        let mut b = t[..pos].to_vec();
+                        b.push(c);
+                        b.extend_from_slice(&t[pos + usize::from(!insert)..]);
+                        for n in 0..b.len() {
+                            if let Some(e) = transport_name_end(&b, n) {
+                                assert_eq!(scan_uri_class(&b, n, C_PTOKEN), e, "{b:?} at {n}");
+                                assert!(eq_ic(&b[n..e], b"transport") && b[e] == b'=', "{b:?} at {n}");
+                            } else if b.len() >= n + 10 {
+                                let e = scan_uri_class(&b, n, C_PTOKEN);
+                                let named = eq_ic(&b[n..e], b"transport") && b.get(e) == Some(&b'=');
+                                assert!(!named, "{b:?} at {n}");
+                            }
+                        }
+                        let mut u = b"sip:a@198.51.100.20:5060".to_vec();
+                        u.extend_from_slice(&b);
+                        if let Ok(u) = core::str::from_utf8(&u) {
+                            fast_agrees(u);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn rfc3261_19_1_1_fast_path_answers_for_the_common_shape() {

@@ -480,7 +480,11 @@ impl<'a> ContactValue<'a> {
         let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
         let mut params = a.params;
         let mut seen_tag = false;
-        while let Some(p) = if PLAIN { params.next_plain() } else { params.next_kind() } {
+        loop {
+            if PLAIN && params.skip_plain_contact_known() {
+                continue;
+            }
+            let Some(p) = (if PLAIN { params.next_plain() } else { params.next_kind() }) else { break };
             let (p, _) = p.map_err(|_| ParseError::header(C))?;
             check_contact_param(&mut a, &p, &mut seen_tag, rest, params.offset())?;
         }
@@ -516,6 +520,11 @@ impl<'a> ContactValue<'a> {
             let mut params = a.params;
             let mut seen_tag = false;
             loop {
+                // expires and +sip.instance stepped over as the walk and
+                // the check below would read and accept them.
+                if params.skip_plain_contact_known() {
+                    continue;
+                }
                 let at = params.offset();
                 match params.next_plain() {
                     None => return Ok(v.len()),
@@ -841,8 +850,11 @@ mod tests {
             "<sip:+1@h;ob>;+g.3gpp.icsi-ref=\"urn%3Aurn-7%3A3gpp\";+g.3gpp.mid-call;audio;video",
             "\"Quoted\" <sip:j@example.com> ; newparam = newvalue ; secondparam ; q = 0.33",
             "sip:+19725552222@gw1.example.net;unknownparam;expires=0",
+            "<sip:a@h>;expires=600",
+            "<sip:a@h>;EXPIRES=123456789;+sip.instance=\"<urn:uuid:5b8e1c2a-7d3f>\";+sip.pnsreg",
+            "<sip:a@h>;expires=4294967296",
         ] {
-            lex::each_byte_variant(v, |s| {
+            let check = |s: &str| {
                 let want = ContactValue::parse_str_walk::<false>(s);
                 assert_eq!(ContactValue::parse_str(s), want, "{s:?}");
                 let mut out = None;
@@ -852,7 +864,9 @@ mod tests {
                     assert_eq!(out, Some(want), "{s:?}");
                     assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
                 }
-            });
+            };
+            lex::each_byte_variant(v, check);
+            lex::each_byte_insertion(v, check);
         }
     }
 
