@@ -222,19 +222,29 @@ impl LineBreaks for Portable {
 }
 
 /// The position of the first ':' in `line`, eight bytes at a time with the
-/// exact "has a zero byte" word trick. `first` is `line`'s first eight
-/// bytes as a little-endian word (zero-padded; it may also hold the bytes
-/// after the line, which are ignored): it is loaded once for both this
-/// search and the name classifier.
+/// exact "has a zero byte" word trick. `hay` is `line` and what follows
+/// it, and `first` is `hay`'s first eight bytes as a little-endian word
+/// (zero-padded past its end): it is loaded once for both this search and
+/// the name classifier. A colon found past the line is not the line's,
+/// and as the first colon of `hay` it means the line has none.
 #[inline(always)]
-fn find_colon(line: &[u8], first: u64) -> Option<usize> {
+fn find_colon(line: &[u8], hay: &[u8], first: u64) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const COLONS: u64 = ONES * b':' as u64;
     let hit = |w: u64| lex::zero_byte_flags(w ^ COLONS);
+    let within = |at: usize| if at < line.len() { Some(at) } else { None };
     let m = hit(first);
     if m != 0 {
-        let at = (m.trailing_zeros() / 8) as usize;
-        return if at < line.len() { Some(at) } else { None };
+        return within((m.trailing_zeros() / 8) as usize);
+    }
+    // Names of nine to sixteen bytes (Max-Forwards, Content-Length,
+    // Record-Route, ...): the colon is in `hay`'s second word, read
+    // without a test of the line's length.
+    if let Some(&[a, b, c, d, e, f, g, h]) = hay.get(8..16) {
+        let m = hit(u64::from_le_bytes([a, b, c, d, e, f, g, h]));
+        if m != 0 {
+            return within(8 + (m.trailing_zeros() / 8) as usize);
+        }
     }
     let mut i = 8;
     while let Some(chunk) = line.get(i..i + 8) {
@@ -1034,7 +1044,7 @@ fn scan_fields<F: LineBreaks>(
         }
         // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
         // cannot hold ':', so the first colon ends it.
-        let Some(colon) = find_colon(line, w) else {
+        let Some(colon) = find_colon(line, hay, w) else {
             return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
         };
         let Some(name_bytes) = line.get(..colon) else {
@@ -1500,9 +1510,19 @@ CSeq: 1 OPTIONS\r\n";
                 buf[len] = b':'; // just past the line
                 let line = &buf[..len];
                 let want = line.iter().position(|&c| c == b':');
-                assert_eq!(find_colon(line, word_at(&buf, 0)), want, "len {len} at {at}");
+                assert_eq!(find_colon(line, &buf, word_at(&buf, 0)), want, "len {len} at {at}");
                 // The zero-padded word the parser builds at the buffer's end.
-                assert_eq!(find_colon(line, word_at(line, 0)), want, "len {len} at {at}");
+                assert_eq!(find_colon(line, line, word_at(line, 0)), want, "len {len} at {at}");
+                // A haystack running on past the line, with colons only
+                // after it, or none.
+                assert_eq!(find_colon(line, &buf[..len + 1], word_at(&buf, 0)), want, "len {len} at {at}");
+                for extra in 0..20 {
+                    let mut far = [b'a'; 64];
+                    far[..len].copy_from_slice(line);
+                    far[len + extra] = b':';
+                    let hay = &far[..len + extra + 1];
+                    assert_eq!(find_colon(line, hay, word_at(hay, 0)), want, "len {len} at {at} +{extra}");
+                }
             }
         }
     }
