@@ -226,18 +226,19 @@ impl LineBreaks for Portable {
     }
 }
 
-/// The position of the first ':' in `line`, eight bytes at a time with the
-/// exact "has a zero byte" word trick. `hay` is `line` and what follows
+/// The field name: `line` up to its first ':', found eight bytes at a
+/// time with the exact "has a zero byte" word trick (`None`: no colon). `hay` is `line` and what follows
 /// it, and `first` is `hay`'s first eight bytes as a little-endian word
 /// (zero-padded past its end): it is loaded once for both this search and
 /// the name classifier. A colon found past the line is not the line's,
 /// and as the first colon of `hay` it means the line has none.
 #[inline(always)]
-fn find_colon(line: &[u8], hay: &[u8], first: u64) -> Option<usize> {
+fn find_colon<'l>(line: &'l [u8], hay: &[u8], first: u64) -> Option<&'l [u8]> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const COLONS: u64 = ONES * b':' as u64;
     let hit = |w: u64| lex::zero_byte_flags(w ^ COLONS);
-    let within = |at: usize| if at < line.len() { Some(at) } else { None };
+    // The name, in the same test as the colon's place in the line.
+    let within = |at: usize| if at < line.len() { line.get(..at) } else { None };
     let m = hit(first);
     if m != 0 {
         return within((m.trailing_zeros() / 8) as usize);
@@ -256,11 +257,12 @@ fn find_colon(line: &[u8], hay: &[u8], first: u64) -> Option<usize> {
         let Ok(w) = <[u8; 8]>::try_from(chunk) else { break };
         let m = hit(u64::from_le_bytes(w));
         if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
+            return within(i + (m.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
-    line.get(i..)?.iter().position(|&c| c == b':').map(|k| i + k)
+    let at = line.get(i..)?.iter().position(|&c| c == b':')?;
+    within(i + at)
 }
 
 /// The eight bytes of `buf` at `i` as a little-endian word, zero-padded
@@ -1049,12 +1051,10 @@ fn scan_fields<F: LineBreaks>(
         }
         // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
         // cannot hold ':', so the first colon ends it.
-        let Some(colon) = find_colon(line, hay, w) else {
+        let Some(name_bytes) = find_colon(line, hay, w) else {
             return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
         };
-        let Some(name_bytes) = line.get(..colon) else {
-            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-        };
+        let colon = name_bytes.len();
         // A known name matched exactly, so it is a token (and at most 20
         // bytes long) with no white space before the colon; any other
         // name goes out of line, where white space before the colon is
@@ -1515,18 +1515,19 @@ CSeq: 1 OPTIONS\r\n";
                 buf[len] = b':'; // just past the line
                 let line = &buf[..len];
                 let want = line.iter().position(|&c| c == b':');
-                assert_eq!(find_colon(line, &buf, word_at(&buf, 0)), want, "len {len} at {at}");
+                let colon = |hay: &[u8]| find_colon(line, hay, word_at(hay, 0)).map(<[u8]>::len);
+                assert_eq!(colon(&buf), want, "len {len} at {at}");
                 // The zero-padded word the parser builds at the buffer's end.
-                assert_eq!(find_colon(line, line, word_at(line, 0)), want, "len {len} at {at}");
+                assert_eq!(colon(line), want, "len {len} at {at}");
                 // A haystack running on past the line, with colons only
                 // after it, or none.
-                assert_eq!(find_colon(line, &buf[..len + 1], word_at(&buf, 0)), want, "len {len} at {at}");
+                assert_eq!(colon(&buf[..len + 1]), want, "len {len} at {at}");
                 for extra in 0..20 {
                     let mut far = [b'a'; 64];
                     far[..len].copy_from_slice(line);
                     far[len + extra] = b':';
                     let hay = &far[..len + extra + 1];
-                    assert_eq!(find_colon(line, hay, word_at(hay, 0)), want, "len {len} at {at} +{extra}");
+                    assert_eq!(colon(hay), want, "len {len} at {at} +{extra}");
                 }
             }
         }
