@@ -1963,6 +1963,130 @@ CSeq: 1 OPTIONS\r\n";
         assert_eq!(m.vias().count(), 2);
     }
 
+    /// The header lines as a plain reading of RFC 3261 §7.3.1 splits them
+    /// (byte loops, no word tricks): `None` where the loop must refuse the
+    /// section. From `at` (the first header line) through the empty line;
+    /// a section without one is left to the other tests (`None` here).
+    fn reference_fields(buf: &[u8], mut at: usize) -> Option<heapless::Vec<Entry, HEADER_CAPACITY>> {
+        let ws = |c: u8| c == b' ' || c == b'\t';
+        let mut out: heapless::Vec<Entry, HEADER_CAPACITY> = heapless::Vec::new();
+        loop {
+            let rest = buf.get(at..)?;
+            let k = rest.iter().position(|&c| c == b'\r' || c == b'\n')?;
+            let next = match (rest[k], rest.get(k + 1)) {
+                (b'\n', _) => at + k + 1,
+                (_, Some(b'\n')) => at + k + 2,
+                _ => return None,
+            };
+            let line = &rest[..k];
+            if line.is_empty() {
+                return Some(out);
+            }
+            if ws(line[0]) {
+                let last = out.last_mut()?;
+                if let Some(e) = line.iter().rposition(|&c| !ws(c)) {
+                    last.value_end = (at + e + 1) as u16;
+                }
+            } else {
+                let colon = line.iter().position(|&c| c == b':')?;
+                let mut end = colon;
+                while end > 0 && ws(line[end - 1]) {
+                    end -= 1;
+                }
+                let name_bytes = &line[..end];
+                let name = HeaderName::from_bytes(name_bytes);
+                let token = |c: u8| c.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&c);
+                if name == HeaderName::Other
+                    && (end == 0 || end > 255 || !name_bytes.iter().all(|&c| token(c)))
+                {
+                    return None;
+                }
+                let mut vs = colon + 1;
+                while vs < line.len() && ws(line[vs]) {
+                    vs += 1;
+                }
+                let mut ve = line.len();
+                while ve > vs && ws(line[ve - 1]) {
+                    ve -= 1;
+                }
+                out.push(Entry {
+                    name,
+                    name_len: end as u8,
+                    line_start: at as u16,
+                    value_start: (at + vs) as u16,
+                    value_end: (at + ve) as u16,
+                })
+                .ok()?;
+            }
+            at = next;
+        }
+    }
+
+    /// The header loop's word reads (the line's first word for the fold
+    /// test, the colon search and the classifier, the haystack's second
+    /// word for a longer name, the two bytes after the colon, the byte
+    /// before the line break) against the plain reading above: every
+    /// byte value but CR and LF (their own tests put those everywhere)
+    /// at every position from a header line's start to two bytes past
+    /// its colon, in the bench messages and the RFC 4475 / RFC 5118
+    /// messages of the corpus (RFC 3261 §7.3.1).
+    #[test]
+    fn rfc3261_7_3_1_header_loop_agrees_with_a_plain_reading_for_every_byte() {
+        let corpus: [&[u8]; 8] = [
+            include_bytes!("../../benches/messages/01_invite_sdp.sip"),
+            include_bytes!("../../benches/messages/07_401_unauthorized.sip"),
+            include_bytes!("../../benches/messages/10_subscribe.sip"),
+            include_bytes!("../../benches/messages/12_invite_heavy.sip"),
+            include_bytes!("../../tests/corpus/rfc4475/wsinv.dat"),
+            include_bytes!("../../tests/corpus/rfc4475/lwsdisp.dat"),
+            include_bytes!("../../tests/corpus/rfc4475/intmeth.dat"),
+            include_bytes!("../../tests/corpus/rfc5118/mult-ip-in-header.dat"),
+        ];
+        let scan = |m: &[u8], first: usize| {
+            let mut index = heapless::Vec::new();
+            let r = scan_fields(&Portable, m, first, &Limits::DEFAULT, &mut index);
+            r.ok().map(|_| index)
+        };
+        #[cfg(target_arch = "x86_64")]
+        let two = memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n');
+        let mut checked = 0usize;
+        for m in corpus {
+            let Some(first) = m.iter().position(|&c| c == b'\n').map(|p| p + 1) else { continue };
+            let Some(head) = m.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4) else { continue };
+            let m = &m[..head];
+            assert_eq!(scan(m, first), reference_fields(m, first), "{:?}", core::str::from_utf8(m));
+            let mut v: heapless::Vec<u8, 4096> = heapless::Vec::new();
+            let mut line = first;
+            while line + 2 < head {
+                let k = m[line..].iter().position(|&c| c == b'\n').unwrap();
+                let colon = m[line..line + k].iter().position(|&c| c == b':').unwrap_or(k);
+                for i in line..(line + colon + 3).min(line + k) {
+                    for b in (0..=255u8).filter(|&b| b != b'\r' && b != b'\n') {
+                        v.clear();
+                        v.extend_from_slice(m).unwrap();
+                        v[i] = b;
+                        let want = reference_fields(&v, first);
+                        assert_eq!(
+                            scan(&v, first),
+                            want,
+                            "byte {b:#x} at {i}: {:?}",
+                            core::str::from_utf8(&v)
+                        );
+                        #[cfg(target_arch = "x86_64")]
+                        if let Some(two) = &two {
+                            let mut index = heapless::Vec::new();
+                            let r = scan_fields(two, &v, first, &Limits::DEFAULT, &mut index);
+                            assert_eq!(r.ok().map(|_| index), want, "AVX2, byte {b:#x} at {i}");
+                        }
+                        checked += 1;
+                    }
+                }
+                line += k + 1;
+            }
+        }
+        assert!(checked > 50_000, "{checked}");
+    }
+
     /// The returning parse (`parse_with`, inlined into its caller and
     /// filled by one out-of-line call) answers what the fill over the
     /// portable finder does, for the bench messages and every prefix of
