@@ -227,11 +227,12 @@ impl LineBreaks for Portable {
 }
 
 /// The field name: `line` up to its first ':', found eight bytes at a
-/// time with the exact "has a zero byte" word trick (`None`: no colon). `hay` is `line` and what follows
-/// it, and `first` is `hay`'s first eight bytes as a little-endian word
-/// (zero-padded past its end): it is loaded once for both this search and
-/// the name classifier. A colon found past the line is not the line's,
-/// and as the first colon of `hay` it means the line has none.
+/// time with the exact "has a zero byte" word trick (`None`: no colon).
+/// `hay` is `line` and what follows it, and `first` is `hay`'s first
+/// eight bytes as a little-endian word (zero-padded past its end): it is
+/// loaded once for both this search and the name classifier. A colon
+/// found past the line is not the line's, and as the first colon of
+/// `hay` it means the line has none.
 #[inline(always)]
 fn find_colon<'l>(line: &'l [u8], hay: &[u8], first: u64) -> Option<&'l [u8]> {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -979,10 +980,10 @@ impl<'a> Message<'a> {
 }
 
 /// The header loop proper (see [`Message::scan_fields`]), out of line and
-/// given only what it reads and the index it fills, so that it keeps its
-/// values in registers whether the message it fills is a local or lies
-/// behind a reference. Returns where the fields stand and the header
-/// section's length.
+/// given only what it reads and what it fills (the index, and `tx`, where
+/// the fields stand), so that it keeps its values in registers whether the
+/// message it fills is a local or lies behind a reference. Returns the
+/// header section's length.
 #[inline(never)]
 fn scan_fields<F: LineBreaks>(
     finder: &F,
@@ -1095,9 +1096,11 @@ fn scan_fields<F: LineBreaks>(
     }
 }
 
-/// Where the header loop found the first field of each header the
-/// transaction layer needs (its index position; `NONE` if absent), and
-/// whether Content-Length appeared twice.
+/// Where the header loop found the first (and the last) field of each
+/// header name, the ones the transaction layer needs among them (index
+/// positions; `u8::MAX` first if absent), and whether Content-Length
+/// appeared twice. Every name has its own place, so the loop records a
+/// line without looking its name up.
 #[derive(Clone, Copy)]
 struct TxFields {
     /// By name (its discriminant): the index position of its first field.
