@@ -21,7 +21,12 @@ use super::uri::Uri;
 
 /// One header field in the index: where its name and value sit in the
 /// message buffer. Eight bytes: the index of a 128-field message is 1 KiB.
+///
+/// In this order (`repr(C)`) the header loop builds an entry as one word
+/// with fewer shifts and masks: the name and its length, constants of the
+/// classifier's arm, in the low bytes, the offsets above them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub(crate) struct Entry {
     pub(crate) name: HeaderName,
     pub(crate) name_len: u8,
@@ -111,6 +116,21 @@ pub struct Message<'a> {
     /// break (a line ends at its LF, and a CR not before it fails the
     /// parse), so a builder copies the values without looking for one.
     folded: bool,
+    /// Where `Result<Message, _>` keeps its `Err` (see [`Niche`]).
+    niche: Niche,
+}
+
+/// A field with one valid value in eight bytes: the largest niche of the
+/// message (2^64 - 1 spare values; the From slot's tag leaves 2^64 - 4),
+/// so `Result<Message, ParseError>` tells `Err` by it. The returning
+/// parse writes it after the fill, so the compiler knows the result is
+/// `Ok` there and moves the message once into the caller's binding; with
+/// the tag of `from` as the niche, which the out-of-line fill may have
+/// written, it tested it again and copied the message twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+enum Niche {
+    Message = 0,
 }
 
 /// Finds the next line end at or after `i`. Returns `(content_end, next)`:
@@ -206,31 +226,44 @@ impl LineBreaks for Portable {
     }
 }
 
-/// The position of the first ':' in `line`, eight bytes at a time with the
-/// exact "has a zero byte" word trick. `first` is `line`'s first eight
-/// bytes as a little-endian word (zero-padded; it may also hold the bytes
-/// after the line, which are ignored): it is loaded once for both this
-/// search and the name classifier.
+/// The field name: `line` up to its first ':', found eight bytes at a
+/// time with the exact "has a zero byte" word trick (`None`: no colon).
+/// `hay` is `line` and what follows it, and `first` is `hay`'s first
+/// eight bytes as a little-endian word (zero-padded past its end): it is
+/// loaded once for both this search and the name classifier. A colon
+/// found past the line is not the line's, and as the first colon of
+/// `hay` it means the line has none.
 #[inline(always)]
-fn find_colon(line: &[u8], first: u64) -> Option<usize> {
+fn find_colon<'l>(line: &'l [u8], hay: &[u8], first: u64) -> Option<&'l [u8]> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const COLONS: u64 = ONES * b':' as u64;
     let hit = |w: u64| lex::zero_byte_flags(w ^ COLONS);
+    // The name, in the same test as the colon's place in the line.
+    let within = |at: usize| if at < line.len() { line.get(..at) } else { None };
     let m = hit(first);
     if m != 0 {
-        let at = (m.trailing_zeros() / 8) as usize;
-        return if at < line.len() { Some(at) } else { None };
+        return within((m.trailing_zeros() / 8) as usize);
+    }
+    // Names of nine to sixteen bytes (Max-Forwards, Content-Length,
+    // Record-Route, ...): the colon is in `hay`'s second word, read
+    // without a test of the line's length.
+    if let Some(&[a, b, c, d, e, f, g, h]) = hay.get(8..16) {
+        let m = hit(u64::from_le_bytes([a, b, c, d, e, f, g, h]));
+        if m != 0 {
+            return within(8 + (m.trailing_zeros() / 8) as usize);
+        }
     }
     let mut i = 8;
     while let Some(chunk) = line.get(i..i + 8) {
         let Ok(w) = <[u8; 8]>::try_from(chunk) else { break };
         let m = hit(u64::from_le_bytes(w));
         if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
+            return within(i + (m.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
-    line.get(i..)?.iter().position(|&c| c == b':').map(|k| i + k)
+    let at = line.get(i..)?.iter().position(|&c| c == b':')?;
+    within(i + at)
 }
 
 /// The eight bytes of `buf` at `i` as a little-endian word, zero-padded
@@ -457,23 +490,43 @@ impl<'a> Message<'a> {
     /// With a Content-Length, the body is that many bytes and anything after
     /// it is ignored (RFC 3261 §18.3); without one, the rest of the input is
     /// the body (datagram rules, §18.3).
+    #[inline(always)]
     pub fn parse(buf: &'a [u8]) -> Result<Message<'a>, ParseError> {
         Self::parse_with(buf, &Limits::DEFAULT)
     }
 
     /// Parses one complete message under the given limits.
+    ///
+    /// Inlined into the caller, so the message is built in the caller's
+    /// frame and filled there by one out-of-line call: the
+    /// `let msg = Message::parse(b)?` of the caller moves it once (the
+    /// parse returning it through its own frame moved it twice).
+    #[inline(always)]
     pub fn parse_with(buf: &'a [u8], limits: &Limits) -> Result<Message<'a>, ParseError> {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(two) = &memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') {
-            return Self::parse_using(buf, limits, two);
+        let mut msg = Message::unparsed(buf, limits);
+        match msg.fill_returned(limits) {
+            Ok(()) => {
+                msg.niche = Niche::Message;
+                Ok(msg)
+            }
+            Err(e) => Err(e),
         }
-        Self::parse_using(buf, limits, &Portable)
     }
 
-    /// Builds the message in the value it returns: the parse that returns
-    /// a message is compiled apart from [`Message::parse_in_place`] so that
-    /// neither moves the large value once more than it must.
+    /// The returning parse's fill, out of line (one body for every
+    /// caller), with the transaction headers decoded inline.
     #[inline(never)]
+    fn fill_returned(&mut self, limits: &Limits) -> Result<(), ParseError> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(two) = &memchr::arch::x86_64::avx2::memchr::Two::new(b'\r', b'\n') {
+            return self.fill::<_, true>(limits, two);
+        }
+        self.fill::<_, true>(limits, &Portable)
+    }
+
+    /// The returning parse over a given line finder, for the tests that
+    /// hold the finders to each other.
+    #[cfg(test)]
     fn parse_using<F: LineBreaks>(
         buf: &'a [u8],
         limits: &Limits,
@@ -508,6 +561,7 @@ impl<'a> Message<'a> {
             limits: *limits,
             spans: ListSpans::EMPTY,
             folded: false,
+            niche: Niche::Message,
         }
     }
 
@@ -573,17 +627,15 @@ impl<'a> Message<'a> {
         } else {
             Some(split_request_line(line, pos, &mut self.start)?)
         };
-        let tx = match self.scan_fields(finder, next, limits) {
-            Ok(tx) => tx,
-            Err(e) => {
-                // A malformed Request-URI is reported before anything in
-                // the header section, as the start line comes first.
-                if let Some((a, b)) = uri_span {
-                    check_request_uri(buf.get(a..b).unwrap_or(&[]))?;
-                }
-                return Err(e);
+        let mut tx = TxFields::NONE;
+        if let Err(e) = self.scan_fields(finder, next, limits, &mut tx) {
+            // A malformed Request-URI is reported before anything in the
+            // header section, as the start line comes first.
+            if let Some((a, b)) = uri_span {
+                check_request_uri(buf.get(a..b).unwrap_or(&[]))?;
             }
-        };
+            return Err(e);
+        }
         let body_start = self.head_len;
         self.head_str = simdutf8::basic::from_utf8(buf.get(..body_start).unwrap_or(&[])).ok();
         if let Some((a, b)) = uri_span {
@@ -640,12 +692,12 @@ impl<'a> Message<'a> {
         finder: &F,
         next: usize,
         limits: &Limits,
-    ) -> Result<TxFields, ParseError> {
-        let (tx, head_len) = scan_fields(finder, self.buf, next, limits, &mut self.index)?;
-        self.head_len = head_len;
+        tx: &mut TxFields,
+    ) -> Result<(), ParseError> {
+        self.head_len = scan_fields(finder, self.buf, next, limits, &mut self.index, tx)?;
         self.folded = tx.folded;
         self.spans = tx.spans();
-        Ok(tx)
+        Ok(())
     }
 
     /// Decodes and checks, once, the headers every transaction and framing
@@ -750,13 +802,13 @@ impl<'a> Message<'a> {
         let mut seen = TxFields::NONE;
         let mut at = 0;
         while let Some(e) = self.index.get(at).copied() {
-            let before = seen.first;
+            let again = seen.seen(e.name);
             seen.note(e.name, at);
             at += 1;
             if seen.dup_cl {
                 return ParseError::new(Element::Header(e.name), ErrorKind::Duplicate);
             }
-            if seen.first == before {
+            if again {
                 continue; // not the first of its kind: not decoded
             }
             let r = match e.name {
@@ -928,10 +980,10 @@ impl<'a> Message<'a> {
 }
 
 /// The header loop proper (see [`Message::scan_fields`]), out of line and
-/// given only what it reads and the index it fills, so that it keeps its
-/// values in registers whether the message it fills is a local or lies
-/// behind a reference. Returns where the fields stand and the header
-/// section's length.
+/// given only what it reads and what it fills (the index, and `tx`, where
+/// the fields stand), so that it keeps its values in registers whether the
+/// message it fills is a local or lies behind a reference. Returns the
+/// header section's length.
 #[inline(never)]
 fn scan_fields<F: LineBreaks>(
     finder: &F,
@@ -939,11 +991,11 @@ fn scan_fields<F: LineBreaks>(
     mut next: usize,
     limits: &Limits,
     index: &mut heapless::Vec<Entry, HEADER_CAPACITY>,
-) -> Result<(TxFields, usize), ParseError> {
+    tx: &mut TxFields,
+) -> Result<usize, ParseError> {
     let max_head = limits.effective_max_header_section();
     let max_line = limits.max_line_length;
     let max_headers = limits.effective_max_headers();
-    let mut tx = TxFields::NONE;
     // Nothing past the header-section limit is ever scanned.
     let head = buf.get(..max_head + 1).unwrap_or(buf);
     // Whether the header-section limit cut the input short (so that a
@@ -960,7 +1012,7 @@ fn scan_fields<F: LineBreaks>(
         let k = finder.find_or_len(hay);
         if k >= hay.len() {
             let head_len = end_without_empty_line(buf_len, line_start, cut, max_head, index.is_empty())?;
-            return Ok((tx, head_len));
+            return Ok(head_len);
         }
         // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
         // for robustness); a CR not followed by LF is refused, since
@@ -979,7 +1031,7 @@ fn scan_fields<F: LineBreaks>(
                 if next > max_head {
                     return Err(head_limit_hit());
                 }
-                return Ok((tx, next));
+                return Ok(next);
             }
             return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
         }
@@ -998,12 +1050,10 @@ fn scan_fields<F: LineBreaks>(
         }
         // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A name
         // cannot hold ':', so the first colon ends it.
-        let Some(colon) = find_colon(line, w) else {
+        let Some(name_bytes) = find_colon(line, hay, w) else {
             return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
         };
-        let Some(name_bytes) = line.get(..colon) else {
-            return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
-        };
+        let colon = name_bytes.len();
         // A known name matched exactly, so it is a token (and at most 20
         // bytes long) with no white space before the colon; any other
         // name goes out of line, where white space before the colon is
@@ -1046,53 +1096,72 @@ fn scan_fields<F: LineBreaks>(
     }
 }
 
-/// Where the header loop found the first field of each header the
-/// transaction layer needs (its index position; `NONE` if absent), and
-/// whether Content-Length appeared twice.
+/// Where the header loop found the first (and the last) field of each
+/// header name, the ones the transaction layer needs among them (index
+/// positions; `u8::MAX` first if absent), and whether Content-Length
+/// appeared twice. Every name has its own place, so the loop records a
+/// line without looking its name up.
 #[derive(Clone, Copy)]
 struct TxFields {
-    first: [u8; 9],
-    /// The index position of the last field of each slot (meaningful
+    /// By name (its discriminant): the index position of its first field.
+    first: [u8; NAMES],
+    /// The index position of the last field of each name (meaningful
     /// only where `first` is set).
-    last: [u8; 9],
+    last: [u8; NAMES],
     dup_cl: bool,
     /// A continuation line was met (see [`Message::has_folds`]).
     folded: bool,
 }
 
-impl TxFields {
-    const VIA: usize = 0;
-    const FROM: usize = 1;
-    const TO: usize = 2;
-    const CALL_ID: usize = 3;
-    const CSEQ: usize = 4;
-    const MAX_FORWARDS: usize = 5;
-    const CONTENT_LENGTH: usize = 6;
-    /// Recorded for their iterators only (see [`ListSpans`]).
-    const CONTACT: usize = 7;
-    const ROUTE: usize = 8;
-    /// The slot of every other name.
-    const OTHER: usize = 9;
-    /// No such field (positions are below `HEADER_CAPACITY` = 128).
-    const NONE: TxFields = TxFields { first: [u8::MAX; 9], last: [0; 9], dup_cl: false, folded: false };
+/// One past the largest `HeaderName` discriminant.
+const NAMES: usize = {
+    let mut n = HeaderName::Other as usize;
+    let mut i = 0;
+    while i < HeaderName::ALL.len() {
+        if HeaderName::ALL[i] as usize > n {
+            n = HeaderName::ALL[i] as usize;
+        }
+        i += 1;
+    }
+    n + 1
+};
 
-    /// Records that field `at` is named `name`.
+impl TxFields {
+    const VIA: usize = HeaderName::Via as usize;
+    const FROM: usize = HeaderName::From as usize;
+    const TO: usize = HeaderName::To as usize;
+    const CALL_ID: usize = HeaderName::CallId as usize;
+    const CSEQ: usize = HeaderName::CSeq as usize;
+    const MAX_FORWARDS: usize = HeaderName::MaxForwards as usize;
+    const CONTENT_LENGTH: usize = HeaderName::ContentLength as usize;
+    /// Recorded for their iterators only (see [`ListSpans`]).
+    const CONTACT: usize = HeaderName::Contact as usize;
+    const ROUTE: usize = HeaderName::Route as usize;
+    /// No such field (positions are below `HEADER_CAPACITY` = 128).
+    const NONE: TxFields =
+        TxFields { first: [u8::MAX; NAMES], last: [0; NAMES], dup_cl: false, folded: false };
+
+    /// Records that field `at` is named `name`: every name has its place,
+    /// so there is no slot to look up and no test of one.
     #[inline(always)]
     fn note(&mut self, name: HeaderName, at: usize) {
-        let slot = TX_SLOT[name as u8 as usize] as usize;
-        if slot != Self::OTHER {
-            // at < HEADER_CAPACITY <= u8::MAX.
-            if let Some(l) = self.last.get_mut(slot) {
-                *l = at as u8;
-            }
-            let Some(p) = self.first.get_mut(slot) else { return };
-            if *p == u8::MAX {
-                // at < HEADER_CAPACITY <= u8::MAX.
-                *p = at as u8;
-            } else if slot == Self::CONTENT_LENGTH {
-                self.dup_cl = true;
-            }
+        let i = name as u8 as usize;
+        // at < HEADER_CAPACITY <= u8::MAX.
+        if let Some(l) = self.last.get_mut(i) {
+            *l = at as u8;
         }
+        let Some(p) = self.first.get_mut(i) else { return };
+        if *p == u8::MAX {
+            *p = at as u8;
+        } else if name == HeaderName::ContentLength {
+            self.dup_cl = true;
+        }
+    }
+
+    /// Whether a field named `name` was noted.
+    #[inline(always)]
+    fn seen(&self, name: HeaderName) -> bool {
+        self.first.get(name as u8 as usize).is_some_and(|&p| p != u8::MAX)
     }
 
     /// The spans of Via, Contact and Route: the recorded bytes as they
@@ -1143,21 +1212,6 @@ impl ListSpans {
     pub(crate) const EMPTY: ListSpans =
         ListSpans { via: FieldSpan::EMPTY, contact: FieldSpan::EMPTY, route: FieldSpan::EMPTY };
 }
-
-/// The `TxFields` slot of each header name (indexed by its discriminant).
-static TX_SLOT: [u8; 256] = {
-    let mut t = [TxFields::OTHER as u8; 256];
-    t[HeaderName::Via as usize] = TxFields::VIA as u8;
-    t[HeaderName::From as usize] = TxFields::FROM as u8;
-    t[HeaderName::To as usize] = TxFields::TO as u8;
-    t[HeaderName::CallId as usize] = TxFields::CALL_ID as u8;
-    t[HeaderName::CSeq as usize] = TxFields::CSEQ as u8;
-    t[HeaderName::MaxForwards as usize] = TxFields::MAX_FORWARDS as u8;
-    t[HeaderName::ContentLength as usize] = TxFields::CONTENT_LENGTH as u8;
-    t[HeaderName::Contact as usize] = TxFields::CONTACT as u8;
-    t[HeaderName::Route as usize] = TxFields::ROUTE as u8;
-    t
-};
 
 // The strict decoders. The header loop is a function of its own
 // (`scan_fields`), so these no longer share its registers: CSeq, Call-ID
@@ -1464,9 +1518,20 @@ CSeq: 1 OPTIONS\r\n";
                 buf[len] = b':'; // just past the line
                 let line = &buf[..len];
                 let want = line.iter().position(|&c| c == b':');
-                assert_eq!(find_colon(line, word_at(&buf, 0)), want, "len {len} at {at}");
+                let colon = |hay: &[u8]| find_colon(line, hay, word_at(hay, 0)).map(<[u8]>::len);
+                assert_eq!(colon(&buf), want, "len {len} at {at}");
                 // The zero-padded word the parser builds at the buffer's end.
-                assert_eq!(find_colon(line, word_at(line, 0)), want, "len {len} at {at}");
+                assert_eq!(colon(line), want, "len {len} at {at}");
+                // A haystack running on past the line, with colons only
+                // after it, or none.
+                assert_eq!(colon(&buf[..len + 1]), want, "len {len} at {at}");
+                for extra in 0..20 {
+                    let mut far = [b'a'; 64];
+                    far[..len].copy_from_slice(line);
+                    far[len + extra] = b':';
+                    let hay = &far[..len + extra + 1];
+                    assert_eq!(colon(hay), want, "len {len} at {at} +{extra}");
+                }
             }
         }
     }
@@ -1899,6 +1964,200 @@ CSeq: 1 OPTIONS\r\n";
         let m = Message::parse(&m).unwrap();
         assert_eq!(m.call_id(), Ok("a84b4c76e66710"));
         assert_eq!(m.vias().count(), 2);
+    }
+
+    /// `TxFields` keeps a place for every name: each name's first and
+    /// last positions are what a plain walk finds, whatever names lie
+    /// between, and only a second Content-Length is a duplicate (RFC 4475
+    /// §3.3.9); the transaction headers read their own places.
+    #[test]
+    fn rfc3261_7_3_1_tx_fields_record_every_name_in_its_own_place() {
+        let mut names: heapless::Vec<HeaderName, 80> = heapless::Vec::new();
+        names.extend_from_slice(HeaderName::ALL).unwrap();
+        names.push(HeaderName::Other).unwrap();
+        for &a in &names {
+            assert!((a as usize) < NAMES, "{a:?}");
+            for &b in &names {
+                let mut tx = TxFields::NONE;
+                let order = [b, a, b, a, b];
+                for (at, &n) in order.iter().enumerate() {
+                    tx.note(n, at);
+                }
+                for n in [a, b] {
+                    let first = order.iter().position(|&x| x == n).unwrap();
+                    let last = order.iter().rposition(|&x| x == n).unwrap();
+                    assert_eq!(tx.first[n as usize], first as u8, "{a:?} {b:?}");
+                    assert_eq!(tx.last[n as usize], last as u8, "{a:?} {b:?}");
+                    assert!(tx.seen(n));
+                }
+                let untouched = names.iter().filter(|&&n| n != a && n != b);
+                assert!(untouched.clone().all(|&n| !tx.seen(n)));
+                assert_eq!(tx.dup_cl, a == HeaderName::ContentLength || b == HeaderName::ContentLength);
+            }
+        }
+        for (slot, name) in [
+            (TxFields::VIA, HeaderName::Via),
+            (TxFields::FROM, HeaderName::From),
+            (TxFields::TO, HeaderName::To),
+            (TxFields::CALL_ID, HeaderName::CallId),
+            (TxFields::CSEQ, HeaderName::CSeq),
+            (TxFields::MAX_FORWARDS, HeaderName::MaxForwards),
+            (TxFields::CONTENT_LENGTH, HeaderName::ContentLength),
+            (TxFields::CONTACT, HeaderName::Contact),
+            (TxFields::ROUTE, HeaderName::Route),
+        ] {
+            let mut tx = TxFields::NONE;
+            tx.note(name, 3);
+            assert_eq!(tx.first[slot], 3, "{name:?}");
+        }
+    }
+
+    /// The header lines as a plain reading of RFC 3261 §7.3.1 splits them
+    /// (byte loops, no word tricks): `None` where the loop must refuse the
+    /// section. From `at` (the first header line) through the empty line;
+    /// a section without one is left to the other tests (`None` here).
+    fn reference_fields(buf: &[u8], mut at: usize) -> Option<heapless::Vec<Entry, HEADER_CAPACITY>> {
+        let ws = |c: u8| c == b' ' || c == b'\t';
+        let mut out: heapless::Vec<Entry, HEADER_CAPACITY> = heapless::Vec::new();
+        loop {
+            let rest = buf.get(at..)?;
+            let k = rest.iter().position(|&c| c == b'\r' || c == b'\n')?;
+            let next = match (rest[k], rest.get(k + 1)) {
+                (b'\n', _) => at + k + 1,
+                (_, Some(b'\n')) => at + k + 2,
+                _ => return None,
+            };
+            let line = &rest[..k];
+            if line.is_empty() {
+                return Some(out);
+            }
+            if ws(line[0]) {
+                let last = out.last_mut()?;
+                if let Some(e) = line.iter().rposition(|&c| !ws(c)) {
+                    last.value_end = (at + e + 1) as u16;
+                }
+            } else {
+                let colon = line.iter().position(|&c| c == b':')?;
+                let mut end = colon;
+                while end > 0 && ws(line[end - 1]) {
+                    end -= 1;
+                }
+                let name_bytes = &line[..end];
+                let name = HeaderName::from_bytes(name_bytes);
+                let token = |c: u8| c.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&c);
+                if name == HeaderName::Other
+                    && (end == 0 || end > 255 || !name_bytes.iter().all(|&c| token(c)))
+                {
+                    return None;
+                }
+                let mut vs = colon + 1;
+                while vs < line.len() && ws(line[vs]) {
+                    vs += 1;
+                }
+                let mut ve = line.len();
+                while ve > vs && ws(line[ve - 1]) {
+                    ve -= 1;
+                }
+                out.push(Entry {
+                    name,
+                    name_len: end as u8,
+                    line_start: at as u16,
+                    value_start: (at + vs) as u16,
+                    value_end: (at + ve) as u16,
+                })
+                .ok()?;
+            }
+            at = next;
+        }
+    }
+
+    /// The header loop's word reads (the line's first word for the fold
+    /// test, the colon search and the classifier, the haystack's second
+    /// word for a longer name, the two bytes after the colon, the byte
+    /// before the line break) against the plain reading above: every
+    /// byte value but CR and LF (their own tests put those everywhere,
+    /// and hold the AVX2 finder to the portable one used here)
+    /// at every position from a header line's start to two bytes past
+    /// its colon, in the bench messages and the RFC 4475 / RFC 5118
+    /// messages of the corpus (RFC 3261 §7.3.1).
+    #[test]
+    fn rfc3261_7_3_1_header_loop_agrees_with_a_plain_reading_for_every_byte() {
+        let corpus: [&[u8]; 8] = [
+            include_bytes!("../../benches/messages/01_invite_sdp.sip"),
+            include_bytes!("../../benches/messages/07_401_unauthorized.sip"),
+            include_bytes!("../../benches/messages/10_subscribe.sip"),
+            include_bytes!("../../benches/messages/12_invite_heavy.sip"),
+            include_bytes!("../../tests/corpus/rfc4475/wsinv.dat"),
+            include_bytes!("../../tests/corpus/rfc4475/lwsdisp.dat"),
+            include_bytes!("../../tests/corpus/rfc4475/intmeth.dat"),
+            include_bytes!("../../tests/corpus/rfc5118/mult-ip-in-header.dat"),
+        ];
+        let scan = |m: &[u8], first: usize| {
+            let mut index = heapless::Vec::new();
+            let r = scan_fields(&Portable, m, first, &Limits::DEFAULT, &mut index, &mut { TxFields::NONE });
+            r.ok().map(|_| index)
+        };
+        let mut checked = 0usize;
+        for m in corpus {
+            let Some(first) = m.iter().position(|&c| c == b'\n').map(|p| p + 1) else { continue };
+            let Some(head) = m.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4) else { continue };
+            let m = &m[..head];
+            assert_eq!(scan(m, first), reference_fields(m, first), "{:?}", core::str::from_utf8(m));
+            let mut v: heapless::Vec<u8, 4096> = heapless::Vec::new();
+            v.extend_from_slice(m).unwrap();
+            let mut line = first;
+            while line + 2 < head {
+                let k = m[line..].iter().position(|&c| c == b'\n').unwrap();
+                let colon = m[line..line + k].iter().position(|&c| c == b':').unwrap_or(k);
+                for i in line..(line + colon + 3).min(line + k) {
+                    for b in (0..=255u8).filter(|&b| b != b'\r' && b != b'\n') {
+                        v[i] = b;
+                        let want = reference_fields(&v, first);
+                        assert_eq!(
+                            scan(&v, first),
+                            want,
+                            "byte {b:#x} at {i}: {:?}",
+                            core::str::from_utf8(&v)
+                        );
+                        checked += 1;
+                    }
+                    v[i] = m[i];
+                }
+                line += k + 1;
+            }
+        }
+        assert!(checked > 50_000, "{checked}");
+    }
+
+    /// The returning parse (`parse_with`, inlined into its caller and
+    /// filled by one out-of-line call) answers what the fill over the
+    /// portable finder does, for the bench messages and every prefix of
+    /// them (RFC 3261 §7), and `Result<Message, _>` keeps its `Err` in a
+    /// niche of the message (no tag word of its own).
+    #[test]
+    fn rfc3261_7_returning_parse_agrees_with_the_fill() {
+        assert_eq!(size_of::<Result<Message<'_>, ParseError>>(), size_of::<Message<'_>>());
+        type Seen = Result<(heapless::Vec<Entry, HEADER_CAPACITY>, usize, usize, Option<u32>), ParseError>;
+        let seen = |m: Result<Message<'_>, ParseError>| -> Seen {
+            m.map(|m| (m.index.clone(), m.head_len, m.body.len(), m.content_length))
+        };
+        for m in [
+            &include_bytes!("../../benches/messages/01_invite_sdp.sip")[..],
+            include_bytes!("../../benches/messages/02_180_ringing.sip"),
+            include_bytes!("../../benches/messages/09_200_register_3contacts.sip"),
+            include_bytes!("../../benches/messages/12_invite_heavy.sip"),
+        ] {
+            for i in 0..=m.len() {
+                let b = &m[..i];
+                let l = Limits::DEFAULT;
+                assert_eq!(seen(Message::parse(b)), seen(Message::parse_using(b, &l, &Portable)));
+                let tight = Limits { max_headers: 5, ..Limits::DEFAULT };
+                assert_eq!(
+                    seen(Message::parse_with(b, &tight)),
+                    seen(Message::parse_using(b, &tight, &Portable))
+                );
+            }
+        }
     }
 
     /// The parse is compiled once per line finder; the AVX2 one serves on
