@@ -2081,6 +2081,29 @@ impl<'a> Uri<'a> {
         })
     }
 
+    /// The usual URI of a name-addr, `sip:` / `sips:` (the scheme in any
+    /// case) and what [`SipUri::parse_fast`] reads up to the `>`, for a
+    /// caller's plain pass: true with `out` and `end` written as
+    /// [`Uri::parse_bracketed`] writes them for that text; false for any
+    /// other URI (other schemes, the full parser's spellings, errors),
+    /// which the caller leaves to its general path and so to
+    /// `parse_bracketed`. Kept apart from it so that neither is a call.
+    #[inline(always)]
+    pub(crate) fn parse_bracketed_plain(s: &'a str, end: &mut usize, out: &mut Uri<'a>) -> bool {
+        let b = s.as_bytes();
+        const SIP: u32 = u32::from_le_bytes(*b"sip:");
+        const SIPS: u32 = u32::from_le_bytes(*b"sips");
+        const FOLD: u32 = u32::from_le_bytes([0x20, 0x20, 0x20, 0]);
+        const FOLD4: u32 = 0x2020_2020;
+        let head = b.get(..4).and_then(|p| <[u8; 4]>::try_from(p).ok()).map(u32::from_le_bytes);
+        let (secure, i) = match head {
+            Some(w) if w | FOLD == SIP => (false, 4),
+            Some(w) if w | FOLD4 == SIPS && b.get(4) == Some(&b':') => (true, 5),
+            _ => return false,
+        };
+        SipUri::parse_fast::<true>(s, secure, i, end, out)
+    }
+
     #[inline(always)]
     fn parse_prefix<const GT: bool>(
         s: &'a str,

@@ -91,6 +91,9 @@ impl<'a> NameAddr<'a> {
         // Filled in place: a NameAddr is large, and each move of it (or of
         // its URI) through a `Result` is a copy.
         let mut a = NameAddr::placeholder_at(v);
+        if PLAIN && name_addr_plain::<false, false>(v, &mut a).is_some() {
+            return Ok(a);
+        }
         let rest = Self::parse_unchecked_params(v, name, &mut a)?;
         // The tag is found while the parameters are checked, in one pass;
         // a `;tag=` first, as From and To nearly always have it, without
@@ -108,6 +111,23 @@ impl<'a> NameAddr<'a> {
     /// and copied. On error `out` is `None`.
     #[inline]
     pub(crate) fn parse_into(
+        v: &'a str,
+        name: HeaderName,
+        out: &mut Option<NameAddr<'a>>,
+    ) -> Result<(), ParseError> {
+        let a = out.insert(NameAddr::placeholder_at(v));
+        // The usual spelling in one straight pass; the rest (and every
+        // error) by the general path, out of line as Via's (the plain
+        // pass keeps a small frame).
+        if name_addr_plain::<false, false>(v, a).is_some() {
+            return Ok(());
+        }
+        Self::parse_into_general(v, name, out)
+    }
+
+    /// [`NameAddr::parse_into`] by the general path alone.
+    #[inline(never)]
+    fn parse_into_general(
         v: &'a str,
         name: HeaderName,
         out: &mut Option<NameAddr<'a>>,
@@ -144,6 +164,23 @@ impl<'a> NameAddr<'a> {
     /// of its field, into `out`, ending its own element as
     /// [`ContactValue::parse_rest_into`] does (same forms, same reasons).
     pub(crate) fn parse_rest_into(
+        v: &'a str,
+        name: HeaderName,
+        out: &mut Option<Result<NameAddr<'a>, ParseError>>,
+    ) -> Option<usize> {
+        // The usual spelling in one straight pass, the rest out of line.
+        if matches!(v.as_bytes().first(), Some(b'<' | b'"'))
+            && let Ok(a) = out.insert(Ok(NameAddr::placeholder_at(v)))
+            && let Some(end) = name_addr_plain::<false, true>(v, a)
+        {
+            return Some(end);
+        }
+        Self::parse_rest_general(v, name, out)
+    }
+
+    /// [`NameAddr::parse_rest_into`] by the general path alone.
+    #[inline(never)]
+    fn parse_rest_general(
         v: &'a str,
         name: HeaderName,
         out: &mut Option<Result<NameAddr<'a>, ParseError>>,
@@ -292,6 +329,177 @@ impl<'a> NameAddr<'a> {
     pub fn tag(&self) -> Option<&'a str> {
         self.tag
     }
+}
+
+/// The usual bracketed name-addr, read in one straight pass (RFC 3261
+/// §25.1 `name-addr *(SEMI generic-param)`, §20.10, §20.20, §20.39):
+/// `<` or a quoted display name and ` <` at the very start, a SIP URI by
+/// [`Uri::parse_bracketed_plain`] up to its `>`, then `;name[=value]` with the
+/// name a token run ended by `=`, `;`, `,` or the end, and the value a
+/// token run not followed by `:` or a quoted string (what
+/// [`lex::Params::next_plain`] reads with no LWS anywhere), up to the
+/// end or, for `LIST`, a `,` right after a parameter (the list element's
+/// end, RFC 3261 §7.3.1). `tag` must have a token value (§19.3, the
+/// first one is kept); for `CONTACT`, `expires` one to nine digits and
+/// `q` a qvalue (§20.10 `c-p-expires`, `c-p-q`), checked where they are
+/// read. Every `skip_lws` and trim of the general path is the identity
+/// on such text, so the general path gives the same value, cut at the
+/// same places.
+///
+/// Answers where the value ends in `v` only when the whole value has that
+/// shape; anything else (LWS, a fold, a token display name, an addr-spec,
+/// a quoted tag, a parameter value the contact check would read, any
+/// error) gives `None`, and the caller's general path parses it from the
+/// start and reports the error. Only the URI may have been written then,
+/// which the general path writes again before anything reads it.
+#[inline(always)]
+fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
+    v: &'a str,
+    a: &mut NameAddr<'a>,
+) -> Option<usize> {
+    let b = v.as_bytes();
+    let (display_name, lt) = match b.first()? {
+        b'<' => (None, 0),
+        b'"' => {
+            let end = scan_display_quoted(b, 0)?;
+            if b.get(end..end + 2) != Some(b" <") {
+                return None;
+            }
+            (Some(DisplayName::Quoted(b.get(1..end - 1)?)), end + 1)
+        }
+        _ => return None,
+    };
+    let inner = v.get(lt + 1..)?;
+    let mut gt = 0;
+    if !Uri::parse_bracketed_plain(inner, &mut gt, &mut a.uri) {
+        return None;
+    }
+    if inner.as_bytes().get(gt) != Some(&b'>') {
+        return None;
+    }
+    let rest = inner.get(gt + 1..)?;
+    let r = rest.as_bytes();
+    // The first tag value's bounds in `rest`.
+    let mut tag: Option<(usize, usize)> = None;
+    let mut i = 0;
+    loop {
+        match r.get(i) {
+            None => break,
+            Some(b',') if LIST => break,
+            Some(b';') => {}
+            _ => return None,
+        }
+        // The names nearly every value carries told by one word compare
+        // (0x20 OR-ed onto the letters only, exact as in is_tag_name):
+        // `tag=` (§19.3) with its token value, `expires=` (§20.10) with
+        // one to nine digits, `+sip.instance="` (RFC 5626 §4.1) with its
+        // quoted string; the same reading as the name scan below, which
+        // ends these names at the `=` too.
+        if let Some(w) = r.get(i..).and_then(<[u8]>::first_chunk::<5>) {
+            const SEMI_TAG: u32 = u32::from_le_bytes(*b";tag");
+            const FOLD: u32 = u32::from_le_bytes([0, 0x20, 0x20, 0x20]);
+            let &[s0, s1, s2, s3, eq] = w;
+            if u32::from_le_bytes([s0, s1, s2, s3]) | FOLD == SEMI_TAG && eq == b'=' {
+                let t = lex::scan_token(r, i + 5);
+                if t == i + 5 || r.get(t) == Some(&b':') {
+                    return None;
+                }
+                if tag.is_none() {
+                    tag = Some((i + 5, t));
+                }
+                i = t;
+                continue;
+            }
+        }
+        if CONTACT && let Some(w) = r.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+            if w == b";+sip.instance=\"" {
+                i = lex::scan_quoted_words(r, i + 15)?;
+                continue;
+            }
+            let e = w.get(1..9).and_then(|e| <[u8; 8]>::try_from(e).ok()).map_or(0, u64::from_le_bytes);
+            const EXPIRES: u64 = u64::from_le_bytes(*b"expires=");
+            const EXPIRES_FOLD: u64 = u64::from_le_bytes([0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0]);
+            if e | EXPIRES_FOLD == EXPIRES {
+                let mut j = i + 9;
+                while r.get(j).is_some_and(u8::is_ascii_digit) {
+                    j += 1;
+                }
+                if !(1..=9).contains(&(j - (i + 9))) {
+                    return None;
+                }
+                i = j;
+                continue;
+            }
+        }
+        let n0 = i + 1;
+        let n1 = lex::scan_token(r, n0);
+        let name = r.get(n0..n1)?;
+        if name.is_empty() {
+            return None;
+        }
+        match r.get(n1) {
+            // No value: a tag needs one, and the general path keeps its
+            // absence; any other name is a generic-param (for Contact a
+            // contact-extension).
+            None | Some(b';' | b',') => {
+                if is_tag_name(name) {
+                    return None;
+                }
+                i = n1;
+            }
+            Some(b'=') => {
+                let v0 = n1 + 1;
+                let (end, token) = match r.get(v0) {
+                    Some(&c) if lex::is_token(c) => {
+                        let t = lex::scan_token(r, v0);
+                        // A ':' widens it to a gen-value: the walk's.
+                        if r.get(t) == Some(&b':') {
+                            return None;
+                        }
+                        (t, true)
+                    }
+                    Some(b'"') => (lex::scan_quoted_words(r, v0)?, false),
+                    _ => return None,
+                };
+                if is_tag_name(name) {
+                    if !token {
+                        return None;
+                    }
+                    if tag.is_none() {
+                        tag = Some((v0, end));
+                    }
+                } else if CONTACT {
+                    let value = r.get(v0..end)?;
+                    match (name.len(), name.first().map_or(0, |c| c | 0x20)) {
+                        // One to nine digits; a longer value to the
+                        // general check (RFC 4475 §3.1.2.4).
+                        (7, b'e')
+                            if is_expires_name(name)
+                                && (!(1..=9).contains(&value.len())
+                                    || !value.iter().all(u8::is_ascii_digit)) =>
+                        {
+                            return None;
+                        }
+                        (1, b'q') => {
+                            parse_qvalue(value)?;
+                        }
+                        _ => {}
+                    }
+                }
+                i = end;
+            }
+            _ => return None,
+        }
+    }
+    let params = r.get(..i)?;
+    a.tag = match tag {
+        Some((t0, t1)) => Some(rest.get(..t1)?.get(t0..)?),
+        None => None,
+    };
+    a.display_name = display_name;
+    a.bracketed = true;
+    a.params = lex::Params::new(params);
+    Some(lt + 1 + gt + 1 + i)
 }
 
 /// Records the first `tag` parameter (as `params.get("tag")` would); `end`
@@ -477,6 +685,9 @@ impl<'a> ContactValue<'a> {
             return Ok(ContactValue::Star);
         }
         let mut a = NameAddr::placeholder_at(v);
+        if PLAIN && name_addr_plain::<true, false>(v, &mut a).is_some() {
+            return Ok(ContactValue::Addr(a));
+        }
         let rest = NameAddr::parse_unchecked_params(v, C, &mut a)?;
         let mut params = a.params;
         let mut seen_tag = false;
@@ -501,6 +712,22 @@ impl<'a> ContactValue<'a> {
     /// forms (`*`, a token display name, an addr-spec) are cut at the
     /// splitter's comma and parsed as one element.
     pub(crate) fn parse_rest_into(
+        v: &'a str,
+        out: &mut Option<Result<ContactValue<'a>, ParseError>>,
+    ) -> Option<usize> {
+        // The usual spelling in one straight pass, the rest out of line.
+        if matches!(v.as_bytes().first(), Some(b'<' | b'"'))
+            && let Ok(ContactValue::Addr(a)) = out.insert(Ok(ContactValue::Addr(NameAddr::placeholder_at(v))))
+            && let Some(end) = name_addr_plain::<true, true>(v, a)
+        {
+            return Some(end);
+        }
+        Self::parse_rest_general(v, out)
+    }
+
+    /// [`ContactValue::parse_rest_into`] by the general path alone.
+    #[inline(never)]
+    fn parse_rest_general(
         v: &'a str,
         out: &mut Option<Result<ContactValue<'a>, ParseError>>,
     ) -> Option<usize> {
@@ -1218,6 +1445,119 @@ mod tests {
                     assert_eq!(got, want, "{f:?}");
                 }
             }
+        }
+    }
+
+    /// Where a value's pieces were cut: each piece's address and length,
+    /// so two equal values are also the same slices of the same text.
+    fn cuts(a: &NameAddr<'_>) -> [(usize, usize); 6] {
+        let at = |p: &[u8]| (p.as_ptr() as usize, p.len());
+        let dn = match a.display_name {
+            Some(DisplayName::Quoted(d) | DisplayName::Tokens(d)) => at(d),
+            None => (0, 0),
+        };
+        let (user, params) =
+            a.uri.sip().map_or(((0, 0), (0, 0)), |u| (u.user.map_or((0, 0), at), at(u.params.raw)));
+        [
+            dn,
+            at(a.uri.as_bytes()),
+            user,
+            params,
+            at(a.params.as_bytes()),
+            a.tag.map_or((0, 0), |t| at(t.as_bytes())),
+        ]
+    }
+
+    #[test]
+    fn rfc3261_25_1_name_addr_plain_pass_equals_the_general_path_for_every_byte() {
+        // name_addr_plain against the general path (the same parses with
+        // the plain pass left out), for every byte value replaced and
+        // inserted at every position of the bench set's From/To, Contact,
+        // Route and Record-Route values and of RFC 4475 / RFC 5118
+        // name-addrs, alone and as the first element of a list: whenever
+        // it answers, the general path gives the same value, cut at the
+        // same places, and the same end; and it answers every bench
+        // spelling.
+        const BENCH: &[&str] = &[
+            "\"Alice Liddell\" <sip:alice@atlanta.example.com>;tag=hsT3xq9Vq",
+            "<sip:bob@biloxi.example.com>",
+            "<sip:bob@biloxi.example.com>;tag=a6c85cf",
+            "<sip:alice@sip.example.com>;tag=8f2a71c3e5d0b6a4c19e",
+            "\"+1 212 555 0199\" <sip:+12125550199@ims.atlanta.example.com;user=phone>;tag=6f1c2d",
+            "<sip:203.0.113.10;lr;ftag=hsT3xq9Vq>",
+            "<sip:203.0.113.140:5070;transport=tcp;lr;r2=on;did=8a1.c2f3>",
+            "<sip:scscf.ims.atlanta.example.com:6060;lr>",
+            "<sip:alice@198.51.100.77:51372;transport=udp>;+sip.instance=\"<urn:uuid:5b8e1c2a-7d3f-4a6b-9e0c-1f2d3e4a5b6c>\"",
+            "<sip:bob@198.51.100.20:5060;transport=udp>",
+            "<sip:alice@203.0.113.45:5062;transport=tcp;ob>;expires=1187;+sip.instance=\"<urn:uuid:0c7d4e1f-2a3b>\";reg-id=1",
+            "<sip:alice@192.0.2.33:5060>;expires=45;q=0.5",
+            "<sip:a@192.168.1.23:50312;transport=tls;pn-provider=apns>;expires=600;+sip.instance=\"<urn:x>\";+sip.pnsreg",
+            "<sip:+1@198.51.100.77:51372;ob>;+g.3gpp.icsi-ref=\"urn%3Aurn-7%3A3gpp\";+g.3gpp.mid-call;audio;video",
+        ];
+        const OTHER: &[&str] = &[
+            "<tel:+14155550123>",
+            "\"Quoted\" <sip:j@example.com>;newparam=newvalue;secondparam;q=0.33",
+            "<sip:a@h>;EXPIRES=123456789;TAG=x;tag=y",
+            "<sip:a@h>;expires=4294967296",
+            "<sip:a@h>;tag;tag=x",
+            "<sips:user@[2001:db8::10]:5070>;tag=1",
+            "\"a\\\"b\" <sip:a@b>;x=\"q\"",
+            "<sip:user;par=u%40example.net@example.com>;q=1",
+        ];
+        let next = ", <sip:next@h>;lr";
+        let check = |s: &str| {
+            for contact in [false, true] {
+                let mut a = NameAddr::placeholder_at(s);
+                let got = if contact {
+                    name_addr_plain::<true, false>(s, &mut a)
+                } else {
+                    name_addr_plain::<false, false>(s, &mut a)
+                };
+                if got.is_some() {
+                    assert_eq!(got, Some(s.len()), "{s:?}");
+                    if contact {
+                        let want = ContactValue::parse_str_walk::<false>(s);
+                        let Ok(ContactValue::Addr(w)) = want else { panic!("{s:?}: {want:?}") };
+                        assert_eq!((w, cuts(&w)), (a, cuts(&a)), "{s:?}");
+                    } else {
+                        let want = NameAddr::parse_for_str_walk::<false>(s, HeaderName::From);
+                        let w = want.unwrap_or_else(|e| panic!("{s:?}: {e:?}"));
+                        assert_eq!((w, cuts(&w)), (a, cuts(&a)), "{s:?}");
+                    }
+                }
+            }
+            // As the first element of a list, and as its last one.
+            let mut buf = heapless::String::<512>::new();
+            buf.push_str(s).unwrap();
+            buf.push_str(next).unwrap();
+            for t in [s, buf.as_str()] {
+                let mut a = NameAddr::placeholder_at(t);
+                if let Some(e) = name_addr_plain::<false, true>(t, &mut a) {
+                    let mut out = None;
+                    let ge = NameAddr::parse_rest_general(t, HeaderName::Route, &mut out);
+                    let Some(Ok(w)) = out else { panic!("{t:?}: {out:?}") };
+                    assert_eq!((ge, w, cuts(&w)), (Some(e), a, cuts(&a)), "{t:?}");
+                }
+                let mut a = NameAddr::placeholder_at(t);
+                if let Some(e) = name_addr_plain::<true, true>(t, &mut a) {
+                    let mut out = None;
+                    let ge = ContactValue::parse_rest_general(t, &mut out);
+                    let Some(Ok(ContactValue::Addr(w))) = out else { panic!("{t:?}: {out:?}") };
+                    assert_eq!((ge, w, cuts(&w)), (Some(e), a, cuts(&a)), "{t:?}");
+                }
+            }
+        };
+        for &v in BENCH {
+            // The usual spellings are answered, alone and in a list.
+            let mut a = NameAddr::placeholder_at(v);
+            assert_eq!(name_addr_plain::<true, false>(v, &mut a), Some(v.len()), "{v:?}");
+            let mut a = NameAddr::placeholder_at(v);
+            assert_eq!(name_addr_plain::<false, true>(v, &mut a), Some(v.len()), "{v:?}");
+        }
+        for &v in BENCH.iter().chain(OTHER) {
+            check(v);
+            lex::each_byte_variant(v, check);
+            lex::each_byte_insertion(v, check);
         }
     }
 }
