@@ -2082,10 +2082,11 @@ impl<'a> Uri<'a> {
     }
 
     /// The usual URI of a name-addr, `sip:` / `sips:` (the scheme in any
-    /// case) and what [`SipUri::parse_fast`] reads up to the `>`, for a
-    /// caller's plain pass: true with `out` and `end` written as
-    /// [`Uri::parse_bracketed`] writes them for that text; false for any
-    /// other URI (other schemes, the full parser's spellings, errors),
+    /// case) and what [`SipUri::parse_fast`] reads up to the `>`, or any
+    /// other scheme's valid URI, for a caller's plain pass: true with
+    /// `out` and `end` written as [`Uri::parse_bracketed`] writes them for
+    /// that text; false for any other URI (the full SIP parser's
+    /// spellings, errors),
     /// which the caller leaves to its general path and so to
     /// `parse_bracketed`. Kept apart from it so that neither is a call.
     #[inline(always)]
@@ -2099,7 +2100,10 @@ impl<'a> Uri<'a> {
         let (secure, i) = match head {
             Some(w) if w | FOLD == SIP => (false, 4),
             Some(w) if w | FOLD4 == SIPS && b.get(4) == Some(&b':') => (true, 5),
-            _ => return false,
+            // tel: and the rest, out of line already: the same call
+            // parse_bracketed makes, whose answer it passes on unchanged
+            // when it is Ok.
+            _ => return Self::parse_other_scheme::<true>(s, end, out).is_ok(),
         };
         SipUri::parse_fast::<true>(s, secure, i, end, out)
     }

@@ -1496,6 +1496,8 @@ mod tests {
         ];
         const OTHER: &[&str] = &[
             "<tel:+14155550123>",
+            "<tel:863-1234;phone-context=+1-914-555>;tag=x",
+            "<mailto:a@b.example>",
             "\"Quoted\" <sip:j@example.com>;newparam=newvalue;secondparam;q=0.33",
             "<sip:a@h>;EXPIRES=123456789;TAG=x;tag=y",
             "<sip:a@h>;expires=4294967296",
