@@ -17,7 +17,7 @@ use super::limits::{HEADER_CAPACITY, Limits};
 use super::method::Method;
 use super::name::HeaderName;
 use super::status::StatusCode;
-use super::uri::Uri;
+use super::uri::{AbsoluteUri, Uri};
 
 /// One header field in the index: where its name and value sit in the
 /// message buffer. Eight bytes: the index of a 128-field message is 1 KiB.
@@ -460,7 +460,17 @@ fn split_request_line<'a>(
     if raw_uri.is_empty() {
         return Err(ParseError::syntax(Element::RequestUri));
     }
-    *dst = StartLine::Request(RequestLine { method, uri: Uri::PLACEHOLDER, raw_uri });
+    // The URI's place holds `Uri::PLACEHOLDER` (an empty opaque URI)
+    // until the Request-URI is decoded into it
+    // ([`Message::parse_request_uri`]). Rebuilt here with its `raw` cut
+    // from the line, it is a few field stores; the constant itself was a
+    // copy of all 128 bytes from a global.
+    let empty = raw_uri.get(..0).unwrap_or(&[]);
+    let uri = match Uri::PLACEHOLDER {
+        Uri::Other(a) => Uri::Other(AbsoluteUri { scheme: a.scheme, raw: empty }),
+        other => other,
+    };
+    *dst = StartLine::Request(RequestLine { method, uri, raw_uri });
     Ok((at + sp1 + 1, at + sp2))
 }
 
@@ -1977,6 +1987,22 @@ CSeq: 1 OPTIONS\r\n";
         let m = Message::parse(&m).unwrap();
         assert_eq!(m.call_id(), Ok("a84b4c76e66710"));
         assert_eq!(m.vias().count(), 2);
+    }
+
+    /// RFC 3261 §7.1: the split request line holds the empty opaque
+    /// placeholder in the Request-URI's place (rebuilt at run time, equal
+    /// to the constant) until the URI is decoded into it, and the URI's
+    /// span is the text between the two SPs.
+    #[test]
+    fn rfc3261_7_1_split_request_line_holds_the_placeholder_uri() {
+        let line = b"INVITE sip:bob@biloxi.example.com SIP/2.0";
+        let mut start = StartLine::Response(StatusLine { status: StatusCode(0), reason: &[] });
+        let (a, b) = split_request_line(line, 3, &mut start).unwrap();
+        assert_eq!((a, b), (3 + 7, 3 + line.len() - 8));
+        let StartLine::Request(r) = start else { panic!("not a request line") };
+        assert_eq!(r.uri, Uri::PLACEHOLDER);
+        assert_eq!(r.raw_uri, b"sip:bob@biloxi.example.com");
+        assert_eq!(r.method, Method::Invite);
     }
 
     /// `TxFields` keeps a place for every name: each name's first and
