@@ -309,8 +309,10 @@ impl HeaderName {
             (1, b'v') => HeaderName::Via,
             (1, b'x') => HeaderName::SessionExpires,
             (1, b'y') => HeaderName::Identity,
-            (2, b't') => pick!(name, head; b"to" => To),
-            (3, b'v') => pick!(name, head; b"via" => Via),
+            // A length with one name needs no first-letter test: the
+            // word compare tests every letter, the first among them.
+            (2, _) => pick!(name, head; b"to" => To),
+            (3, _) => pick!(name, head; b"via" => Via),
             (4, b'c') => pick!(name, head; b"cseq" => CSeq),
             (4, b'd') => pick!(name, head; b"date" => Date),
             (4, b'f') => pick!(name, head; b"from" => From),
@@ -377,7 +379,7 @@ impl HeaderName {
                 pick!(name, head; b"p-asserted-identity" => PAssertedIdentity, b"proxy-authorization" => ProxyAuthorization)
             }
             (19, b'r') => pick!(name, head; b"request-disposition" => RequestDisposition),
-            (20, b'p') => pick!(name, head; b"p-preferred-identity" => PPreferredIdentity),
+            (20, _) => pick!(name, head; b"p-preferred-identity" => PPreferredIdentity),
             _ => HeaderName::Other,
         }
     }
