@@ -146,50 +146,6 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         TypedValues { msg, name, field, end, text: "", pos: None, split: true, left, decode, decode_into }
     }
 
-    /// Values of a list header whose first value has been taken already:
-    /// the iterator resumes inside the first field's comma list at `rest`
-    /// (where `Via::parse_top` found the next element; `None`: that list
-    /// is done), having counted that value against the limit. `span` is
-    /// where the header loop recorded the fields of `name` (the first
-    /// field at its start), so neither the first field nor the end of the
-    /// list is searched for. Returns `None` if the limit allows no value
-    /// at all (the first one is then not to be yielded either), or if
-    /// there is no field.
-    #[inline]
-    pub(crate) fn list_after_first(
-        msg: &'m Message<'a>,
-        name: HeaderName,
-        decode: DecodeFn<'a, T>,
-        rest: Option<usize>,
-        span: FieldSpan,
-    ) -> Option<Self> {
-        let left = msg.limits().max_list_values.checked_sub(1)?;
-        let (first, end) = span.range();
-        if first >= end {
-            return None;
-        }
-        // The first field decoded at parse time, so its value is text.
-        // Its comma list is read on only if something followed the first
-        // value (nearly every message has one Via per field): otherwise
-        // the text is not cut at all.
-        let text = match rest {
-            Some(_) => msg.value_str(msg.index.get(first)?)?,
-            None => "",
-        };
-        Some(TypedValues {
-            msg,
-            name,
-            field: first + 1,
-            end,
-            text,
-            pos: rest,
-            split: true,
-            left,
-            decode,
-            decode_into: None,
-        })
-    }
-
     /// The next raw value, before decoding: `Err` for a field that is not
     /// UTF-8 text (only possible if the header section as a whole is not).
     #[inline]
