@@ -276,6 +276,12 @@ impl<'a, T> Iterator for TypedValues<'_, 'a, T> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(decode_into) = self.decode_into {
+            // No element left in the field and no field after it: the
+            // end, told from two words (what the field search would
+            // find; for a header that is absent, all of an empty span).
+            if self.pos.is_none() && self.field >= self.end {
+                return None;
+            }
             // The element is decoded from the rest of its field, into the
             // result, and ends where the decoder says (or, if it could not
             // tell, where the comma search finds it).
@@ -498,6 +504,64 @@ mod tests {
                 let mut it = m.supported();
                 assert_eq!(it.by_ref().count(), 3);
                 assert_eq!(it.next(), None, "a drained iterator stays drained");
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_self_ending_lists_end_where_the_comma_lists_do() {
+        // contacts(), routes() and record_routes() (decoders that end
+        // their own element, the end of the list told without the field
+        // search) yield what splitting every field with the comma list
+        // and decoding each element yields, with the fields absent, at
+        // the start or the end of the index, among others, blank, and
+        // under every list limit 0..5; a drained iterator stays drained.
+        use crate::message::headers::addr::{ContactValue, NameAddr};
+        let lines = [
+            "Contact: <sip:a@example.com>;expires=5, sip:b@example.com\r\n",
+            "m: *\r\n",
+            "Contact: \r\n",
+            "Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n",
+            "Route: <sip:p3.example.com;lr\r\n",
+            "Record-Route: <sip:r1.example.com;lr>,<sip:r2.example.com>\r\n",
+            "X-Pad: p\r\n",
+        ];
+        for mask in 0u32..(1 << lines.len()) {
+            for front in [false, true] {
+                let mut extra = heapless::String::<1024>::new();
+                for (k, l) in lines.iter().enumerate() {
+                    if mask & (1 << k) != 0 {
+                        extra.push_str(l).unwrap();
+                    }
+                }
+                let mut b: heapless::Vec<u8, 2048> = heapless::Vec::new();
+                if front {
+                    b.extend_from_slice(b"SIP/2.0 200 OK\r\n").unwrap();
+                    b.extend_from_slice(extra.as_bytes()).unwrap();
+                    b.extend_from_slice(&msg("")[16..]).unwrap();
+                } else {
+                    b = msg(&extra);
+                }
+                for max in 0..6 {
+                    let mut l = crate::message::Limits::DEFAULT;
+                    l.max_list_values = max;
+                    let m = Message::parse_with(&b, &l).unwrap();
+                    type V<T> = heapless::Vec<T, 16>;
+                    let plain: V<_> =
+                        TypedValues::list(&m, HeaderName::Contact, |v, _| ContactValue::parse_str(v))
+                            .collect();
+                    assert_eq!(m.contacts().collect::<V<_>>(), plain, "{extra:?} {max}");
+                    for (name, got) in [
+                        (HeaderName::Route, m.routes().collect::<V<_>>()),
+                        (HeaderName::RecordRoute, m.record_routes().collect::<V<_>>()),
+                    ] {
+                        let plain: V<_> = TypedValues::list(&m, name, NameAddr::parse_for_str).collect();
+                        assert_eq!(got, plain, "{name:?} {extra:?} {max}");
+                    }
+                    let mut it = m.contacts();
+                    it.by_ref().for_each(drop);
+                    assert!(it.next().is_none());
+                }
             }
         }
     }
