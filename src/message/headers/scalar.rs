@@ -102,6 +102,20 @@ fn digit_run(w: u64) -> Option<(usize, u32)> {
     Some((n, d as u32))
 }
 
+/// The length of the leading run of ASCII digits of the eight bytes `w`
+/// (first byte lowest), if the run is shorter than eight: the same flag
+/// test as [`digit_run`], without the conversion.
+#[inline(always)]
+pub(crate) fn digit_len(w: u64) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let t = w ^ (ONES * 0x30);
+    let flags = (t.wrapping_add(ONES * 0x76) | t) & (ONES * 0x80);
+    if flags == 0 {
+        return None;
+    }
+    Some((flags.trailing_zeros() / 8) as usize)
+}
+
 /// Parses a `1*DIGIT` header value as u32, telling overflow (RFC 4475
 /// §3.1.2.4) from bad syntax.
 #[inline]

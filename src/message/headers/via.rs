@@ -4,7 +4,7 @@
 //! §17.2.3) and where responses are routed (§18.2.2), so the parser checks
 //! it at parse time; the others are decoded on demand.
 
-use super::scalar::scan_u32;
+use super::scalar::{digit_len, scan_u32};
 use crate::message::error::{Element, ErrorKind, ParseError};
 use crate::message::lex;
 use crate::message::name::HeaderName;
@@ -283,6 +283,11 @@ const RPORT: (u64, u64) = name_word(b"rport");
 const MADDR: (u64, u64) = name_word(b"maddr");
 const TTL: (u64, u64) = name_word(b"ttl");
 const ALIAS: (u64, u64) = name_word(b"alias");
+/// "65535", the largest port (RFC 3581 §4 rport), as the five bytes of a
+/// little-endian word swapped into big-endian order: compared so with a
+/// five-digit run read the same way, the larger word is the larger
+/// number.
+const RPORT_MAX: u64 = u64::from_le_bytes(*b"65535\0\0\0").swap_bytes();
 /// `branch=` as a word (the name in lower case) and the mask of its bytes.
 const BRANCH_EQ: (u64, u64) = name_word(b"branch=");
 
@@ -469,15 +474,20 @@ impl<'a> Via<'a> {
             } else if lower & RPORT.1 == RPORT.0 && (c5 == b'=' || !lex::is_token(c5)) {
                 if c5 == b'=' {
                     // A filled-in rport (RFC 3581 §4): 1*DIGIT, at most
-                    // 65535.
+                    // 65535, checked without its value: up to four digits
+                    // are below it, five are compared with "65535" as a
+                    // big-endian word (same length: the digit order is
+                    // the number order). Six or more (leading zeros) go
+                    // the general way.
                     let d0 = n0 + 6;
-                    match scan_u32(s, d0) {
-                        (d, Some(n)) if d > d0 && n <= u32::from(u16::MAX) => {
-                            marks |= ViaMarks::RPORT;
-                            d
-                        }
-                        _ => return None,
+                    let w = lex::word8_at(s, d0)?;
+                    let n = digit_len(w)?;
+                    let five = (w & 0xff_ffff_ffff).swap_bytes();
+                    if n == 0 || n > 5 || (n == 5 && five > RPORT_MAX) {
+                        return None;
                     }
+                    marks |= ViaMarks::RPORT;
+                    d0 + n
                 } else {
                     // A valueless rport: the client asks for it.
                     if marks & ViaMarks::RPORT == 0 {
@@ -2159,6 +2169,32 @@ mod tests {
                                 plain_agrees::<true>(t);
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3581_4_rport_range_told_without_its_value() {
+        // The plain pass tells a valued rport's range by its digit count
+        // and, for five digits, a big-endian word compare with "65535":
+        // for every value of one to five digits, and of six with a
+        // leading zero, before the end, a ';' and a ',', it answers
+        // exactly the values up to 65535 written in at most five digits,
+        // and then as the general path does.
+        let mut t = heapless::String::<96>::new();
+        for width in 1..=6usize {
+            let top = if width == 6 { 100_000 } else { 10u32.pow(width as u32) };
+            for n in 0..top {
+                for tail in ["", ";branch=z9hG4bKx", ",SIP/2.0/UDP b"] {
+                    t.clear();
+                    core::fmt::write(&mut t, format_args!("SIP/2.0/UDP h;rport={n:0width$}{tail}")).unwrap();
+                    let want = width <= 5 && n <= 65535;
+                    assert_eq!(plain_agrees::<true>(&t), want, "{t:?}");
+                    if want {
+                        let v = Via::parse_str(t.split(',').next().unwrap()).unwrap();
+                        assert_eq!(v.rport(), Some(Some(n as u16)));
                     }
                 }
             }
