@@ -228,7 +228,9 @@ const COOKIE: u64 = u64::from_le_bytes(*b"z9hG4bK\0");
 /// magic cookie when the value starts with it (seven token bytes, known
 /// by one compare instead of being scanned; every RFC 3261 branch starts
 /// with it, §8.1.1.7), else at `v0`. `scan_token` from there ends where it
-/// ends from `v0`.
+/// ends from `v0`. (Its four-byte steps stay: a branch scan of its own in
+/// eight-byte steps, each step's classes combined in one test, measured
+/// worse, +32 instructions a message and +357 a call.)
 #[inline(always)]
 fn after_cookie(s: &[u8], v0: usize) -> usize {
     match s.get(v0..).and_then(<[u8]>::first_chunk::<8>) {
