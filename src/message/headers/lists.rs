@@ -146,50 +146,6 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         TypedValues { msg, name, field, end, text: "", pos: None, split: true, left, decode, decode_into }
     }
 
-    /// Values of a list header whose first value has been taken already:
-    /// the iterator resumes inside the first field's comma list at `rest`
-    /// (where `Via::parse_top` found the next element; `None`: that list
-    /// is done), having counted that value against the limit. `span` is
-    /// where the header loop recorded the fields of `name` (the first
-    /// field at its start), so neither the first field nor the end of the
-    /// list is searched for. Returns `None` if the limit allows no value
-    /// at all (the first one is then not to be yielded either), or if
-    /// there is no field.
-    #[inline]
-    pub(crate) fn list_after_first(
-        msg: &'m Message<'a>,
-        name: HeaderName,
-        decode: DecodeFn<'a, T>,
-        rest: Option<usize>,
-        span: FieldSpan,
-    ) -> Option<Self> {
-        let left = msg.limits().max_list_values.checked_sub(1)?;
-        let (first, end) = span.range();
-        if first >= end {
-            return None;
-        }
-        // The first field decoded at parse time, so its value is text.
-        // Its comma list is read on only if something followed the first
-        // value (nearly every message has one Via per field): otherwise
-        // the text is not cut at all.
-        let text = match rest {
-            Some(_) => msg.value_str(msg.index.get(first)?)?,
-            None => "",
-        };
-        Some(TypedValues {
-            msg,
-            name,
-            field: first + 1,
-            end,
-            text,
-            pos: rest,
-            split: true,
-            left,
-            decode,
-            decode_into: None,
-        })
-    }
-
     /// The next raw value, before decoding: `Err` for a field that is not
     /// UTF-8 text (only possible if the header section as a whole is not).
     #[inline]
@@ -320,6 +276,12 @@ impl<'a, T> Iterator for TypedValues<'_, 'a, T> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(decode_into) = self.decode_into {
+            // No element left in the field and no field after it: the
+            // end, told from two words (what the field search would
+            // find; for a header that is absent, all of an empty span).
+            if self.pos.is_none() && self.field >= self.end {
+                return None;
+            }
             // The element is decoded from the rest of its field, into the
             // result, and ends where the decoder says (or, if it could not
             // tell, where the comma search finds it).
@@ -542,6 +504,64 @@ mod tests {
                 let mut it = m.supported();
                 assert_eq!(it.by_ref().count(), 3);
                 assert_eq!(it.next(), None, "a drained iterator stays drained");
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_7_3_1_self_ending_lists_end_where_the_comma_lists_do() {
+        // contacts(), routes() and record_routes() (decoders that end
+        // their own element, the end of the list told without the field
+        // search) yield what splitting every field with the comma list
+        // and decoding each element yields, with the fields absent, at
+        // the start or the end of the index, among others, blank, and
+        // under every list limit 0..5; a drained iterator stays drained.
+        use crate::message::headers::addr::{ContactValue, NameAddr};
+        let lines = [
+            "Contact: <sip:a@example.com>;expires=5, sip:b@example.com\r\n",
+            "m: *\r\n",
+            "Contact: \r\n",
+            "Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n",
+            "Route: <sip:p3.example.com;lr\r\n",
+            "Record-Route: <sip:r1.example.com;lr>,<sip:r2.example.com>\r\n",
+            "X-Pad: p\r\n",
+        ];
+        for mask in 0u32..(1 << lines.len()) {
+            for front in [false, true] {
+                let mut extra = heapless::String::<1024>::new();
+                for (k, l) in lines.iter().enumerate() {
+                    if mask & (1 << k) != 0 {
+                        extra.push_str(l).unwrap();
+                    }
+                }
+                let mut b: heapless::Vec<u8, 2048> = heapless::Vec::new();
+                if front {
+                    b.extend_from_slice(b"SIP/2.0 200 OK\r\n").unwrap();
+                    b.extend_from_slice(extra.as_bytes()).unwrap();
+                    b.extend_from_slice(&msg("")[16..]).unwrap();
+                } else {
+                    b = msg(&extra);
+                }
+                for max in 0..6 {
+                    let mut l = crate::message::Limits::DEFAULT;
+                    l.max_list_values = max;
+                    let m = Message::parse_with(&b, &l).unwrap();
+                    type V<T> = heapless::Vec<T, 16>;
+                    let plain: V<_> =
+                        TypedValues::list(&m, HeaderName::Contact, |v, _| ContactValue::parse_str(v))
+                            .collect();
+                    assert_eq!(m.contacts().collect::<V<_>>(), plain, "{extra:?} {max}");
+                    for (name, got) in [
+                        (HeaderName::Route, m.routes().collect::<V<_>>()),
+                        (HeaderName::RecordRoute, m.record_routes().collect::<V<_>>()),
+                    ] {
+                        let plain: V<_> = TypedValues::list(&m, name, NameAddr::parse_for_str).collect();
+                        assert_eq!(got, plain, "{name:?} {extra:?} {max}");
+                    }
+                    let mut it = m.contacts();
+                    it.by_ref().for_each(drop);
+                    assert!(it.next().is_none());
+                }
             }
         }
     }

@@ -102,6 +102,20 @@ fn digit_run(w: u64) -> Option<(usize, u32)> {
     Some((n, d as u32))
 }
 
+/// The length of the leading run of ASCII digits of the eight bytes `w`
+/// (first byte lowest), if the run is shorter than eight: the same flag
+/// test as [`digit_run`], without the conversion.
+#[inline(always)]
+pub(crate) fn digit_len(w: u64) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let t = w ^ (ONES * 0x30);
+    let flags = (t.wrapping_add(ONES * 0x76) | t) & (ONES * 0x80);
+    if flags == 0 {
+        return None;
+    }
+    Some((flags.trailing_zeros() / 8) as usize)
+}
+
 /// Parses a `1*DIGIT` header value as u32, telling overflow (RFC 4475
 /// §3.1.2.4) from bad syntax.
 #[inline]
@@ -218,6 +232,11 @@ pub(crate) fn parse_call_id_str_inline(v: &str) -> Result<&str, ParseError> {
         };
     if !ok {
         return Err(err(N));
+    }
+    // The usual value has no LWS around it: it is the text itself, with
+    // nothing to cut.
+    if a == 0 && b == s.len() {
+        return Ok(v);
     }
     // One-sided cuts: a two-sided `str::get` compiles to more checks.
     v.get(..b).and_then(|t| t.get(a..)).ok_or(err(N))
@@ -504,6 +523,44 @@ mod tests {
         }
         assert_eq!(parse_call_id(b" a "), Ok("a"));
         assert_eq!(parse_call_id(b"<x>@[y]"), Ok("<x>@[y]"));
+    }
+
+    #[test]
+    fn rfc3261_20_8_call_id_read_as_the_grammar_reads_it() {
+        // callid = word [ "@" word ], LWS around it trimmed: every byte
+        // value replaced and inserted at every position of Call-IDs with
+        // and without LWS around (the unspaced one answered without a
+        // cut), read plainly.
+        fn reference(v: &str) -> Option<&str> {
+            let t = core::str::from_utf8(lex::trim_lws(v.as_bytes())).ok()?;
+            let mut parts = t.split('@');
+            let word = |p: Option<&str>| p.is_some_and(|p| lex::is_word_str(p.as_bytes()));
+            let ok = match t.matches('@').count() {
+                0 => word(parts.next()),
+                1 => word(parts.next()) && word(parts.next()),
+                _ => false,
+            };
+            ok.then_some(t)
+        }
+        for base in ["4cKp~hJ7XnQ2vR8s", "0b1d9c4f2e7a3658@10.20.30.40", " a@b\t", "x"] {
+            let n = base.len();
+            for pos in 0..=n {
+                for c in 0..=255u8 {
+                    for insert in [false, true] {
+                        let mut b = base.as_bytes().to_vec();
+                        if insert {
+                            b.insert(pos, c);
+                        } else if pos < n {
+                            b[pos] = c;
+                        } else {
+                            continue;
+                        }
+                        let Ok(v) = core::str::from_utf8(&b) else { continue };
+                        assert_eq!(parse_call_id_str(v).ok(), reference(v), "{v:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
