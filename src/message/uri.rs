@@ -2030,6 +2030,28 @@ impl<'a> AbsoluteUri<'a> {
 // Uri
 // ---------------------------------------------------------------------------
 
+/// `sip:` / `sips:` at the start of `b`, as nearly every URI starts
+/// (RFC 3261 §19.1.1; the scheme is case-insensitive, §19.1.4): whether it
+/// is `sips`, and where the rest starts. The scheme is known without
+/// searching for its colon or checking its characters; only the letters
+/// are case-folded (`c | 0x20` equals a lower-case letter exactly when `c`
+/// is that letter in either case). `None`: another scheme, or none.
+#[inline(always)]
+fn sip_scheme(b: &[u8]) -> Option<(bool, usize)> {
+    const SIP: u32 = u32::from_le_bytes(*b"sip:");
+    const SIPS: u32 = u32::from_le_bytes(*b"sips");
+    const FOLD: u32 = u32::from_le_bytes([0x20, 0x20, 0x20, 0]);
+    const FOLD4: u32 = 0x2020_2020;
+    let w = u32::from_le_bytes(*b.first_chunk::<4>()?);
+    if w | FOLD == SIP {
+        Some((false, 4))
+    } else if w | FOLD4 == SIPS && b.get(4) == Some(&b':') {
+        Some((true, 5))
+    } else {
+        None
+    }
+}
+
 impl<'a> Uri<'a> {
     /// What a URI is before a parser writes one in its place.
     pub(crate) const PLACEHOLDER: Uri<'static> = Uri::Other(AbsoluteUri { scheme: "", raw: &[] });
@@ -2095,19 +2117,11 @@ impl<'a> Uri<'a> {
     /// `parse_bracketed`. Kept apart from it so that neither is a call.
     #[inline(always)]
     pub(crate) fn parse_bracketed_plain(s: &'a str, end: &mut usize, out: &mut Uri<'a>) -> bool {
-        let b = s.as_bytes();
-        const SIP: u32 = u32::from_le_bytes(*b"sip:");
-        const SIPS: u32 = u32::from_le_bytes(*b"sips");
-        const FOLD: u32 = u32::from_le_bytes([0x20, 0x20, 0x20, 0]);
-        const FOLD4: u32 = 0x2020_2020;
-        let head = b.get(..4).and_then(|p| <[u8; 4]>::try_from(p).ok()).map(u32::from_le_bytes);
-        let (secure, i) = match head {
-            Some(w) if w | FOLD == SIP => (false, 4),
-            Some(w) if w | FOLD4 == SIPS && b.get(4) == Some(&b':') => (true, 5),
+        let Some((secure, i)) = sip_scheme(s.as_bytes()) else {
             // tel: and the rest, out of line already: the same call
             // parse_bracketed makes, whose answer it passes on unchanged
             // when it is Ok.
-            _ => return Self::parse_other_scheme::<true>(s, end, out).is_ok(),
+            return Self::parse_other_scheme::<true>(s, end, out).is_ok();
         };
         SipUri::parse_fast::<true>(s, secure, i, end, out)
     }
@@ -2119,19 +2133,8 @@ impl<'a> Uri<'a> {
         out: &mut Uri<'a>,
     ) -> Result<(), ParseError> {
         let b = s.as_bytes();
-        // `sip:` / `sips:` as nearly every URI starts: the scheme is known
-        // without searching for its colon or checking its characters.
-        // Case-folding only the letters: `c | 0x20` equals a lower-case
-        // letter exactly when `c` is that letter in either case.
-        const SIP: u32 = u32::from_le_bytes(*b"sip:");
-        const SIPS: u32 = u32::from_le_bytes(*b"sips");
-        const FOLD: u32 = u32::from_le_bytes([0x20, 0x20, 0x20, 0]);
-        const FOLD4: u32 = 0x2020_2020;
-        let head = b.get(..4).and_then(|p| <[u8; 4]>::try_from(p).ok()).map(u32::from_le_bytes);
-        let (secure, i) = match head {
-            Some(w) if w | FOLD == SIP => (false, 4),
-            Some(w) if w | FOLD4 == SIPS && b.get(4) == Some(&b':') => (true, 5),
-            _ => return Self::parse_other_scheme::<GT>(s, end, out),
+        let Some((secure, i)) = sip_scheme(b) else {
+            return Self::parse_other_scheme::<GT>(s, end, out);
         };
         // Nothing after the scheme (the end, or '>' in a name-addr) needs
         // no test of its own: it is an empty host run, which the host
