@@ -7,7 +7,7 @@ use crate::message::error::ParseError;
 use crate::message::lex;
 use crate::message::method::Method;
 use crate::message::name::HeaderName;
-use crate::message::parse::{FieldSpan, Message};
+use crate::message::parse::{Entry, FieldSpan, Message};
 
 /// Decodes one value of a header, given as text cut from the message's
 /// once-checked header section; the name is passed so the error can say
@@ -67,6 +67,24 @@ impl<T> core::fmt::Debug for TypedValues<'_, '_, T> {
 #[inline(always)]
 fn is_lws_byte(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The next field named `name` in `idx` from position `*field` on: its
+/// entry, with `*field` moved past it; `None`, with `*field` at the end of
+/// `idx`, if there is none. Shared by the list iterators and the Via
+/// cursor, which walk the span the header loop recorded for the name.
+#[inline(always)]
+pub(crate) fn next_named(idx: &[Entry], field: &mut usize, name: HeaderName) -> Option<Entry> {
+    let mut f = *field;
+    let found = loop {
+        let Some(e) = idx.get(f) else { break None };
+        f += 1;
+        if e.name == name {
+            break Some(*e);
+        }
+    };
+    *field = f;
+    found
 }
 
 impl<'m, 'a, T> TypedValues<'m, 'a, T> {
@@ -244,17 +262,9 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
                 f += 4;
             }
         }
-        let entry = loop {
-            let Some(e) = idx.get(f) else {
-                self.field = f;
-                return None;
-            };
-            f += 1;
-            if e.name == name {
-                break *e;
-            }
-        };
+        let found = next_named(idx, &mut f, name);
         self.field = f;
+        let entry = found?;
         let Some(text) = self.msg.value_str(&entry) else {
             return Some(Some(Err(ParseError::header(self.name))));
         };

@@ -1023,17 +1023,9 @@ impl<'a> Vias<'_, 'a> {
                 let all = &self.msg.index;
                 let idx = all.get(..self.end).unwrap_or(all);
                 let mut f = self.field;
-                let entry = loop {
-                    let Some(e) = idx.get(f) else {
-                        self.field = f;
-                        return None;
-                    };
-                    f += 1;
-                    if e.name == N {
-                        break *e;
-                    }
-                };
+                let found = super::lists::next_named(idx, &mut f, N);
                 self.field = f;
+                let entry = found?;
                 match self.msg.value_str(&entry) {
                     Some(text) if lex::is_blank(text.as_bytes()) => {}
                     Some(text) => break (text, 0),
