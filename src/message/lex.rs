@@ -787,7 +787,7 @@ impl<'a> Params<'a> {
         };
         let (semi, rest) = head.split_at(1);
         let word = rest.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
-        if semi == b";" && word | EXPIRES_FOLD == EXPIRES {
+        if semi == b";" && is_expires_eq(word) {
             return self.skip_digits_value(i + 9);
         }
         if head == b";+sip.instance=\"" {
@@ -806,7 +806,7 @@ impl<'a> Params<'a> {
         let i = self.pos;
         match self.s.get(i..).and_then(<[u8]>::first_chunk::<9>) {
             Some(&[b';', ref word @ ..]) => {
-                u64::from_le_bytes(*word) | EXPIRES_FOLD == EXPIRES && self.skip_digits_value(i + 9)
+                is_expires_eq(u64::from_le_bytes(*word)) && self.skip_digits_value(i + 9)
             }
             _ => false,
         }
@@ -816,14 +816,7 @@ impl<'a> Params<'a> {
     /// resumes after them.
     #[inline(always)]
     fn skip_digits_value(&mut self, v0: usize) -> bool {
-        let s = self.s;
-        let mut j = v0;
-        while s.get(j).is_some_and(u8::is_ascii_digit) {
-            j += 1;
-        }
-        if !(1..=9).contains(&(j - v0)) || !matches!(s.get(j), None | Some(b';' | b',')) {
-            return false;
-        }
+        let Some(j) = expires_digits_end(self.s, v0) else { return false };
         self.pos = j;
         true
     }
@@ -903,6 +896,28 @@ impl<'a> Params<'a> {
 /// compared as it is.
 const EXPIRES: u64 = u64::from_le_bytes(*b"expires=");
 const EXPIRES_FOLD: u64 = u64::from_le_bytes([0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0]);
+
+/// Whether the eight bytes `w` (a little-endian word) are `expires=`, the
+/// name in either case (RFC 3261 §20.10 `c-p-expires`).
+#[inline(always)]
+pub(crate) fn is_expires_eq(w: u64) -> bool {
+    w | EXPIRES_FOLD == EXPIRES
+}
+
+/// A plain `c-p-expires` value (RFC 3261 §20.10): one to nine digits from
+/// `v0` (so it fits a `u32`; longer runs are left to the full check, RFC
+/// 4475 §3.1.2.4), then the end, `;` or `,`. Returns where the digits end.
+#[inline(always)]
+pub(crate) fn expires_digits_end(s: &[u8], v0: usize) -> Option<usize> {
+    let mut j = v0;
+    while s.get(j).is_some_and(u8::is_ascii_digit) {
+        j += 1;
+    }
+    if !(1..=9).contains(&(j - v0)) || !matches!(s.get(j), None | Some(b';' | b',')) {
+        return None;
+    }
+    Some(j)
+}
 
 /// Parses `1*DIGIT` as a `u32`, rejecting empty input, non-digits and
 /// overflow (RFC 4475 §3.1.2.4: values above 2**32-1 are invalid).

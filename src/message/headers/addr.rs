@@ -417,17 +417,11 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
                 continue;
             }
             let e = w.get(1..9).and_then(|e| <[u8; 8]>::try_from(e).ok()).map_or(0, u64::from_le_bytes);
-            const EXPIRES: u64 = u64::from_le_bytes(*b"expires=");
-            const EXPIRES_FOLD: u64 = u64::from_le_bytes([0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0]);
-            if e | EXPIRES_FOLD == EXPIRES {
-                let mut j = i + 9;
-                while r.get(j).is_some_and(u8::is_ascii_digit) {
-                    j += 1;
-                }
-                if !(1..=9).contains(&(j - (i + 9))) {
-                    return None;
-                }
-                i = j;
+            if lex::is_expires_eq(e) {
+                // What the loop's head accepts after the digits is what
+                // the shared reader ends them at (a `,` outside a list
+                // stops the pass there).
+                i = lex::expires_digits_end(r, i + 9)?;
                 continue;
             }
         }
