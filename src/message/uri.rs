@@ -584,6 +584,7 @@ fn is_hostname_shape(s: &[u8]) -> bool {
 /// What a run of host bytes (alphanumerics, `-`, `.`) is, found by the
 /// scan that delimits it.
 #[derive(Clone, Copy)]
+#[cfg_attr(test, derive(PartialEq, Debug))]
 enum HostRun {
     /// A dotted quad, each octet 0-255 (see [`parse_ipv4`]), its octets
     /// as the bytes of a little-endian word: a run is returned with its
@@ -674,6 +675,18 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
             }
         }
     }
+    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+    if let Some(r) = host_name_run_sse2(b, i) {
+        return r;
+    }
+    host_labels(b, i)
+}
+
+/// The label walk of [`scan_host_run`] (the portable path, and the one
+/// for a run longer than the SSE2 windows or too near the end): a run's
+/// end and whether it is a `hostname`.
+#[inline(always)]
+fn host_labels(b: &[u8], i: usize) -> (usize, HostRun) {
     // Label by label: a label starts with an alphanumeric, runs over
     // alphanumerics and hyphens (the windowed class scan, which has no
     // per-run setup, so a short label costs only its byte tests) and does
@@ -712,6 +725,72 @@ fn scan_host_run(b: &[u8], i: usize) -> (usize, HostRun) {
     }
     // The top label starts with a letter (so a dotted quad is no name).
     (j, if b.get(top).is_some_and(u8::is_ascii_alphabetic) { HostRun::Name } else { HostRun::Invalid })
+}
+
+/// Bits of the letters, digits, hyphens and dots among the sixteen bytes
+/// of `w` (bit `k` for byte `k`), by SSE2 compares: letters after OR-ing
+/// 0x20 (which maps exactly `A-Z` / `a-z` into `a-z`), digits as a range;
+/// a range `lo..lo+n` is one add that moves `lo` to -128 and one signed
+/// `<` against -128 + n, exact for all 256 byte values.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn host_masks16(w: &[u8; 16]) -> [u32; 4] {
+    use safe_arch::{
+        add_i8_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_lt_mask_i8_m128i, load_unaligned_m128i, m128i,
+        move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    #[inline(always)]
+    fn splat(c: u8) -> m128i {
+        set_splat_i8_m128i(i8::from_ne_bytes([c]))
+    }
+    #[inline(always)]
+    fn in_range(v: m128i, lo: u8, n: u8) -> m128i {
+        cmp_lt_mask_i8_m128i(add_i8_m128i(v, splat(0x80u8.wrapping_sub(lo))), splat(0x80u8.wrapping_add(n)))
+    }
+    // move_mask gives the sixteen sign bits in 0..=0xFFFF: the casts are exact.
+    let bits = |m: m128i| move_mask_i8_m128i(m) as u32;
+    let x = load_unaligned_m128i(w);
+    [
+        bits(in_range(bitor_m128i(x, splat(0x20)), b'a', 26)),
+        bits(in_range(x, b'0', 10)),
+        bits(cmp_eq_mask_i8_m128i(x, splat(b'-'))),
+        bits(cmp_eq_mask_i8_m128i(x, splat(b'.'))),
+    ]
+}
+
+/// [`host_labels`] of a run that ends within the sixteen or thirty-two
+/// bytes from `i` (one or two SSE2 windows, both in `b`), told from the
+/// windows' class bits with no walk: the run ends at the first byte that
+/// is no letter, digit, `-` or `.`; it is a `hostname` (RFC 3261 §25.1)
+/// when every label start (the run's start, each byte after a dot) is an
+/// alphanumeric (no empty label, none starting with `-`), no `-` is
+/// followed by a dot or ends the run, and the last label start is a
+/// letter (the top label; a trailing dot starts no label in the run).
+/// `None` (the walk's turn) for a longer run or fewer bytes left.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn host_name_run_sse2(b: &[u8], i: usize) -> Option<(usize, HostRun)> {
+    let [mut alpha, mut digit, mut hyphen, mut dot] = host_masks16(b.get(i..)?.first_chunk::<16>()?);
+    let mut stop = !(alpha | digit | hyphen | dot) & 0xFFFF;
+    if stop == 0 {
+        let [a, d, h, t] = host_masks16(b.get(i + 16..)?.first_chunk::<16>()?);
+        (alpha, digit, hyphen, dot) = (alpha | a << 16, digit | d << 16, hyphen | h << 16, dot | t << 16);
+        stop = !(alpha | digit | hyphen | dot);
+        if stop == 0 {
+            return None;
+        }
+    }
+    // 0..=31: `stop` has a bit set.
+    let n = stop.trailing_zeros();
+    if n == 0 {
+        return Some((i, HostRun::Invalid));
+    }
+    let run = u32::MAX >> (32 - n);
+    let starts = (dot << 1 | 1) & run;
+    let shape = starts & !(alpha | digit) == 0 && hyphen & run & (dot >> 1 | 1 << (n - 1)) == 0;
+    let top = 31 - starts.leading_zeros();
+    let name = shape && alpha >> top & 1 != 0;
+    Some((i + n as usize, if name { HostRun::Name } else { HostRun::Invalid }))
 }
 
 /// The rest of a host run found malformed at `j`: its end, for the
@@ -3651,6 +3730,76 @@ mod differential {
                 }
             }
         }
+    }
+
+    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+    #[test]
+    fn rfc3261_25_1_sse2_host_class_bits_equal_the_table_for_every_byte_at_every_lane() {
+        // The four SSE2 class masks against the grammar's classes, for all
+        // 256 byte values in each of the sixteen lanes, the other lanes
+        // holding class and non-class bytes in turn.
+        for fill in [b'a', b'-', b'.', b'7', 0x80, b'@'] {
+            for lane in 0..16 {
+                for c in 0..=255u8 {
+                    let mut w = [fill; 16];
+                    w[lane] = c;
+                    let bits = |f: fn(u8) -> bool| (0..16).fold(0u32, |m, k| m | (u32::from(f(w[k])) << k));
+                    let want = [
+                        bits(|c| c.is_ascii_alphabetic()),
+                        bits(|c| c.is_ascii_digit()),
+                        bits(|c| c == b'-'),
+                        bits(|c| c == b'.'),
+                    ];
+                    assert_eq!(host_masks16(&w), want, "{w:?}");
+                }
+            }
+        }
+    }
+
+    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+    #[test]
+    fn rfc3261_25_1_sse2_host_run_equals_the_label_walk_for_every_byte_at_every_position() {
+        // The windowed hostname reading against the portable label walk
+        // (which the other tests hold to is_hostname_shape): hosts of one
+        // to thirty-one bytes and longer, each byte replaced by every
+        // value, with text after the host long enough for both windows,
+        // from several starts.
+        let hosts: [&[u8]; 9] = [
+            b"atlanta.example.com",
+            b"a",
+            b"a-b.c-d.e",
+            b"x1.y2.",
+            b"scscf.ims.atlanta.example.com",
+            b"ims.atlanta.example.com.abcdefgh",
+            b"1a.2b",
+            b"host-.com",
+            b"h.-x.com",
+        ];
+        let mut hit = 0usize;
+        for host in hosts {
+            for tail in [
+                &b">;tag=abcdefghijklmnopqrstuvwxyz0123456789"[..],
+                b":5060;transport=tcp;lr;ftag=1234567890abc",
+                b">;a=-.-.x-.-.y-.-.z-.-.w-.-.v-.-.u-.-.",
+            ] {
+                let mut base = b"@".to_vec();
+                base.extend_from_slice(host);
+                base.extend_from_slice(tail);
+                for pos in 0..base.len() {
+                    for c in 0..=255u8 {
+                        let mut t = base.clone();
+                        t[pos] = c;
+                        for start in 0..=2 {
+                            if let Some(got) = host_name_run_sse2(&t, start) {
+                                assert_eq!(got, host_labels(&t, start), "{t:?} at {start}");
+                                hit += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(hit > 100_000, "{hit}");
     }
 
     #[test]
