@@ -758,6 +758,22 @@ fn host_masks16(w: &[u8; 16]) -> [u32; 4] {
     ]
 }
 
+/// [`host_masks16`] of the sixteen bytes from `j`; with fewer left (a
+/// host ending the text, as a URI parsed alone does), of the text's last
+/// sixteen bytes moved down to `j`, so the bits past the end are clear and
+/// read as a byte that ends the run. `None` for a text shorter than that.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn host_window(b: &[u8], j: usize) -> Option<[u32; 4]> {
+    if let Some(w) = b.get(j..).and_then(<[u8]>::first_chunk::<16>) {
+        return Some(host_masks16(w));
+    }
+    let left = b.len().checked_sub(j).filter(|&l| l > 0)?;
+    let last = b.last_chunk::<16>()?;
+    // 1..=15 bytes left: the window starts 16 - left bytes before `j`.
+    Some(host_masks16(last).map(|m| m >> (16 - left)))
+}
+
 /// [`host_labels`] of a run that ends within the sixteen or thirty-two
 /// bytes from `i` (one or two SSE2 windows, both in `b`), told from the
 /// windows' class bits with no walk: the run ends at the first byte that
@@ -770,10 +786,10 @@ fn host_masks16(w: &[u8; 16]) -> [u32; 4] {
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
 fn host_name_run_sse2(b: &[u8], i: usize) -> Option<(usize, HostRun)> {
-    let [mut alpha, mut digit, mut hyphen, mut dot] = host_masks16(b.get(i..)?.first_chunk::<16>()?);
+    let [mut alpha, mut digit, mut hyphen, mut dot] = host_window(b, i)?;
     let mut stop = !(alpha | digit | hyphen | dot) & 0xFFFF;
     if stop == 0 {
-        let [a, d, h, t] = host_masks16(b.get(i + 16..)?.first_chunk::<16>()?);
+        let [a, d, h, t] = host_window(b, i + 16)?;
         (alpha, digit, hyphen, dot) = (alpha | a << 16, digit | d << 16, hyphen | h << 16, dot | t << 16);
         stop = !(alpha | digit | hyphen | dot);
         if stop == 0 {
@@ -3778,7 +3794,10 @@ mod differential {
         let mut hit = 0usize;
         for host in hosts {
             for tail in [
-                &b">;tag=abcdefghijklmnopqrstuvwxyz0123456789"[..],
+                &b""[..],
+                b">",
+                b";lr",
+                b">;tag=abcdefghijklmnopqrstuvwxyz0123456789",
                 b":5060;transport=tcp;lr;ftag=1234567890abc",
                 b">;a=-.-.x-.-.y-.-.z-.-.w-.-.v-.-.u-.-.",
             ] {
