@@ -220,6 +220,10 @@ pub(crate) fn parse_call_id_str_inline(v: &str) -> Result<&str, ParseError> {
     let (a, b) = trimmed(s);
     // One scan: '@' is not a word character, so the first word run ends
     // at the '@' if there is one, and the second must reach the end.
+    // (An SSE2 word-class test with `safe_arch`, sixteen bytes a step, the
+    // visible range less its nine non-word bytes, measured worse: 7,140 ->
+    // 7,148 instructions a message with the shifted end window, 7,150
+    // without it, calls +35 to +246.)
     let first = lex::scan_word(s, a);
     let ok = first > a
         && match s.get(first) {
