@@ -379,23 +379,26 @@ fn known_name(w: u64, hay: &[u8]) -> Option<(HeaderName, usize)> {
         V => one!(b"via: " => Via),
         F => one!(b"from: " => From),
         T => one!(b"to: " => To),
-        C => {
-            two!(b"call-id: " => CallId);
-            one!(b"cseq: " => CSeq);
-            two!(b"contact: " => Contact);
-            const CONTENT: Prefix = prefix(b"content-");
-            if w & CONTENT.m0 == CONTENT.v0 {
-                let w2 = second();
-                const LENGTH: Prefix = prefix(b"content-length: ");
-                const TYPE: Prefix = prefix(b"content-type: ");
-                if w2 & LENGTH.m1 == LENGTH.v1 {
-                    return Some((HeaderName::ContentLength, 14));
-                }
-                if w2 & TYPE.m1 == TYPE.v1 {
-                    return Some((HeaderName::ContentType, 12));
+        // Five names: the second letter picks one or the Cont- three.
+        C => match (w >> 8) as u8 | 0x20 {
+            b'a' => two!(b"call-id: " => CallId),
+            b's' => one!(b"cseq: " => CSeq),
+            _ => {
+                two!(b"contact: " => Contact);
+                const CONTENT: Prefix = prefix(b"content-");
+                if w & CONTENT.m0 == CONTENT.v0 {
+                    let w2 = second();
+                    const LENGTH: Prefix = prefix(b"content-length: ");
+                    const TYPE: Prefix = prefix(b"content-type: ");
+                    if w2 & LENGTH.m1 == LENGTH.v1 {
+                        return Some((HeaderName::ContentLength, 14));
+                    }
+                    if w2 & TYPE.m1 == TYPE.v1 {
+                        return Some((HeaderName::ContentType, 12));
+                    }
                 }
             }
-        }
+        },
         M => two!(b"max-forwards: " => MaxForwards),
         R => {
             two!(b"record-route: " => RecordRoute);
@@ -1201,23 +1204,26 @@ fn scan_fields<F: LineBreaks>(
             return Err(ParseError::syntax(Element::Header(HeaderName::Other)));
         };
         // The line's first eight bytes (or fewer, zero-padded), loaded
-        // once for the fold test, the colon search and the classifier.
+        // once for the name's prefix, the fold test, the colon search and
+        // the classifier.
         let w = word_at(hay, 0);
-        let first = w as u8;
-        if first <= b' ' && lex::is_ws(first) {
-            // RFC 3261 §7.3.1: a continuation line folds into the
-            // previous field's value.
-            fold(index, line, line_start, &mut tx.folded)?;
-            continue;
-        }
         // The common names followed at once by their colon and one SP are
         // told by the line's first bytes alone (see `known_name`); then
         // a byte above SP starts the value (SWS = one SP, as nearly
         // always). The colon search and the length dispatch are for the
-        // rest, and so is any other white space after the colon.
+        // rest, and so is any other white space after the colon. Such a
+        // line starts with a letter, so it is no continuation line: the
+        // fold test is the general path's.
         let (name, name_end, vs) = match known_name(w, hay) {
             Some((name, colon)) if hay.get(colon + 2).is_some_and(|&c| c > b' ') => (name, colon, colon + 2),
             _ => {
+                let first = w as u8;
+                if first <= b' ' && lex::is_ws(first) {
+                    // RFC 3261 §7.3.1: a continuation line folds into the
+                    // previous field's value.
+                    fold(index, line, line_start, &mut tx.folded)?;
+                    continue;
+                }
                 // field-name HCOLON, HCOLON = *( SP / HTAB ) ":" SWS. A
                 // name cannot hold ':', so the first colon ends it.
                 let Some(name_bytes) = find_colon(line, hay, w) else {
