@@ -320,8 +320,8 @@ const fn prefix(s: &[u8]) -> Prefix {
 }
 
 /// The names of nearly every header line (RFC 3261 §8.1.1's mandatory
-/// six, Contact, the framing and routing headers, and a few common
-/// others), told by the line's first bytes with their colon and one SP
+/// six, Contact, the framing and routing headers, and the common others
+/// of §20), told by the line's first bytes with their colon and one SP
 /// (`Name: `): the name and the colon's position, or `None` for the
 /// general path (colon search, length-and-letter classifier, SWS test).
 /// `w` is `hay`'s first word (zero-padded). One compare of the first
@@ -367,8 +367,10 @@ fn known_name(w: u64, hay: &[u8]) -> Option<(HeaderName, usize)> {
     // range test (any other byte lands on an arm whose compare fails).
     const A: u8 = b'a' & 0x1f;
     const C: u8 = b'c' & 0x1f;
+    const D: u8 = b'd' & 0x1f;
     const E: u8 = b'e' & 0x1f;
     const F: u8 = b'f' & 0x1f;
+    const H: u8 = b'h' & 0x1f;
     const M: u8 = b'm' & 0x1f;
     const R: u8 = b'r' & 0x1f;
     const S: u8 = b's' & 0x1f;
@@ -403,13 +405,19 @@ fn known_name(w: u64, hay: &[u8]) -> Option<(HeaderName, usize)> {
         R => {
             two!(b"record-route: " => RecordRoute);
             one!(b"route: " => Route);
+            two!(b"require: " => Require);
         }
         U => two!(b"user-agent: " => UserAgent),
         A => {
             one!(b"allow: " => Allow);
             one!(b"accept: " => Accept);
         }
-        S => two!(b"supported: " => Supported),
+        S => {
+            two!(b"supported: " => Supported);
+            one!(b"server: " => Server);
+        }
+        D => one!(b"date: " => Date),
+        H => two!(b"history-info: " => HistoryInfo),
         E => {
             two!(b"expires: " => Expires);
             one!(b"event: " => Event);
@@ -1789,6 +1797,10 @@ CSeq: 1 OPTIONS\r\n";
             (b"Supported: x", HeaderName::Supported, 9),
             (b"Expires: 3600", HeaderName::Expires, 7),
             (b"Event: x", HeaderName::Event, 5),
+            (b"Require: 100rel", HeaderName::Require, 7),
+            (b"Server: x", HeaderName::Server, 6),
+            (b"Date: Sat, 13 Nov 2010", HeaderName::Date, 4),
+            (b"History-Info: <sip:a>", HeaderName::HistoryInfo, 12),
         ] {
             // A line and what follows it: the haystack of a header line.
             let mut hay: heapless::Vec<u8, 64> = heapless::Vec::from_slice(line).unwrap();
