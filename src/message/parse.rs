@@ -289,8 +289,9 @@ fn find_colon<'l>(line: &'l [u8], hay: &[u8], first: u64) -> Option<&'l [u8]> {
     within(i + at)
 }
 
-/// A field name with its colon (`Name:`), as two masked little-endian
-/// words: bytes 0..8 in `m0`/`v0`, bytes 8..16 in `m1`/`v1`. A letter is
+/// A field name with its colon (`Name:`), as three masked little-endian
+/// words: bytes 0..8 in `m0`/`v0`, bytes 8..16 in `m1`/`v1`, bytes 16..24
+/// in `m2`/`v2`. A letter is
 /// compared with its upper-case form under `0xdf` (only its two cases
 /// pass), any other byte exactly under `0xff`; bytes past the pattern are
 /// masked off.
@@ -299,20 +300,26 @@ struct Prefix {
     v0: u64,
     m1: u64,
     v1: u64,
+    m2: u64,
+    v2: u64,
 }
 
 const fn prefix(s: &[u8]) -> Prefix {
-    let mut p = Prefix { m0: 0, v0: 0, m1: 0, v1: 0 };
+    let mut p = Prefix { m0: 0, v0: 0, m1: 0, v1: 0, m2: 0, v2: 0 };
     let mut i = 0;
-    while i < s.len() && i < 16 {
+    while i < s.len() && i < 24 {
         let b = s[i];
         let (m, v) = if b.is_ascii_alphabetic() { (0xdf, b.to_ascii_uppercase()) } else { (0xff, b) };
+        let (m, v) = ((m as u64) << (8 * (i % 8)), (v as u64) << (8 * (i % 8)));
         if i < 8 {
-            p.m0 |= (m as u64) << (8 * i);
-            p.v0 |= (v as u64) << (8 * i);
+            p.m0 |= m;
+            p.v0 |= v;
+        } else if i < 16 {
+            p.m1 |= m;
+            p.v1 |= v;
         } else {
-            p.m1 |= (m as u64) << (8 * (i - 8));
-            p.v1 |= (v as u64) << (8 * (i - 8));
+            p.m2 |= m;
+            p.v2 |= v;
         }
         i += 1;
     }
@@ -339,9 +346,9 @@ const fn prefix(s: &[u8]) -> Prefix {
 fn known_name(w: u64, hay: &[u8]) -> Option<(HeaderName, usize)> {
     macro_rules! one {
         ($lit:literal => $name:ident) => {{
-            const P: Prefix = prefix($lit);
+            const PAT: Prefix = prefix($lit);
             const _: () = assert!($lit.len() <= 8);
-            if w & P.m0 == P.v0 {
+            if w & PAT.m0 == PAT.v0 {
                 return Some((HeaderName::$name, $lit.len() - 2));
             }
         }};
@@ -352,13 +359,17 @@ fn known_name(w: u64, hay: &[u8]) -> Option<(HeaderName, usize)> {
         Some(Ok(a)) => u64::from_le_bytes(a),
         _ => 0,
     };
+    let third = || match hay.get(16..24).map(<[u8; 8]>::try_from) {
+        Some(Ok(a)) => u64::from_le_bytes(a),
+        _ => 0,
+    };
     // Patterns of nine to sixteen bytes: the second word is read only
     // once the first matched.
     macro_rules! two {
         ($lit:literal => $name:ident) => {{
-            const P: Prefix = prefix($lit);
+            const PAT: Prefix = prefix($lit);
             const _: () = assert!(8 < $lit.len() && $lit.len() <= 16);
-            if w & P.m0 == P.v0 && second() & P.m1 == P.v1 {
+            if w & PAT.m0 == PAT.v0 && second() & PAT.m1 == PAT.v1 {
                 return Some((HeaderName::$name, $lit.len() - 2));
             }
         }};
@@ -372,11 +383,23 @@ fn known_name(w: u64, hay: &[u8]) -> Option<(HeaderName, usize)> {
     const F: u8 = b'f' & 0x1f;
     const H: u8 = b'h' & 0x1f;
     const M: u8 = b'm' & 0x1f;
+    const P: u8 = b'p' & 0x1f;
     const R: u8 = b'r' & 0x1f;
     const S: u8 = b's' & 0x1f;
     const T: u8 = b't' & 0x1f;
     const U: u8 = b'u' & 0x1f;
     const V: u8 = b'v' & 0x1f;
+    const W: u8 = b'w' & 0x1f;
+    // Patterns of seventeen to twenty-four bytes: three words.
+    macro_rules! three {
+        ($lit:literal => $name:ident) => {{
+            const PAT: Prefix = prefix($lit);
+            const _: () = assert!(16 < $lit.len() && $lit.len() <= 24);
+            if w & PAT.m0 == PAT.v0 && second() & PAT.m1 == PAT.v1 && third() & PAT.m2 == PAT.v2 {
+                return Some((HeaderName::$name, $lit.len() - 2));
+            }
+        }};
+    }
     match w as u8 & 0x1f {
         V => one!(b"via: " => Via),
         F => one!(b"from: " => From),
@@ -415,7 +438,10 @@ fn known_name(w: u64, hay: &[u8]) -> Option<(HeaderName, usize)> {
         S => {
             two!(b"supported: " => Supported);
             one!(b"server: " => Server);
+            three!(b"session-expires: " => SessionExpires);
         }
+        P => three!(b"p-asserted-identity: " => PAssertedIdentity),
+        W => three!(b"www-authenticate: " => WwwAuthenticate),
         D => one!(b"date: " => Date),
         H => two!(b"history-info: " => HistoryInfo),
         E => {
@@ -1801,6 +1827,9 @@ CSeq: 1 OPTIONS\r\n";
             (b"Server: x", HeaderName::Server, 6),
             (b"Date: Sat, 13 Nov 2010", HeaderName::Date, 4),
             (b"History-Info: <sip:a>", HeaderName::HistoryInfo, 12),
+            (b"Session-Expires: 1800", HeaderName::SessionExpires, 15),
+            (b"P-Asserted-Identity: <sip:a@b>", HeaderName::PAssertedIdentity, 19),
+            (b"WWW-Authenticate: Digest", HeaderName::WwwAuthenticate, 16),
         ] {
             // A line and what follows it: the haystack of a header line.
             let mut hay: heapless::Vec<u8, 64> = heapless::Vec::from_slice(line).unwrap();
