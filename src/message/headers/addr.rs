@@ -395,7 +395,16 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
         // one to nine digits, `+sip.instance="` (RFC 5626 §4.1) with its
         // quoted string; the same reading as the name scan below, which
         // ends these names at the `=` too.
-        if let Some(w) = r.get(i..).and_then(<[u8]>::first_chunk::<5>) {
+        //
+        // For a Contact, the byte after the `;` (0x20 OR-ed on) tells
+        // which of them can be there at all, as each compare needs it
+        // (`t`, `+`, `e`): any other parameter pays this one dispatch, not
+        // the three compares. From and To, whose one parameter is nearly
+        // always the tag, go straight to its compare.
+        let k = r.get(i + 1).map_or(0, |&c| c | 0x20);
+        if (!CONTACT || k == b't')
+            && let Some(w) = r.get(i..).and_then(<[u8]>::first_chunk::<5>)
+        {
             const SEMI_TAG: u32 = u32::from_le_bytes(*b";tag");
             const FOLD: u32 = u32::from_le_bytes([0, 0x20, 0x20, 0x20]);
             let &[s0, s1, s2, s3, eq] = w;
@@ -411,19 +420,24 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
                 continue;
             }
         }
-        if CONTACT && let Some(w) = r.get(i..).and_then(<[u8]>::first_chunk::<16>) {
-            if w == b";+sip.instance=\"" {
-                i = lex::scan_quoted_words(r, i + 15)?;
-                continue;
-            }
-            let e = w.get(1..9).and_then(|e| <[u8; 8]>::try_from(e).ok()).map_or(0, u64::from_le_bytes);
-            if lex::is_expires_eq(e) {
-                // What the loop's head accepts after the digits is what
-                // the shared reader ends them at (a `,` outside a list
-                // stops the pass there).
-                i = lex::expires_digits_end(r, i + 9)?;
-                continue;
-            }
+        if CONTACT
+            && k == b'+'
+            && r.get(i..).and_then(<[u8]>::first_chunk::<16>) == Some(b";+sip.instance=\"")
+        {
+            i = lex::scan_quoted_words(r, i + 15)?;
+            continue;
+        }
+        if CONTACT
+            && k == b'e'
+            && r.get(i + 1..)
+                .and_then(<[u8]>::first_chunk::<8>)
+                .is_some_and(|e| lex::is_expires_eq(u64::from_le_bytes(*e)))
+        {
+            // What the loop's head accepts after the digits is what the
+            // shared reader ends them at (a `,` outside a list stops the
+            // pass there).
+            i = lex::expires_digits_end(r, i + 9)?;
+            continue;
         }
         let n0 = i + 1;
         let n1 = lex::scan_token(r, n0);
@@ -1487,6 +1501,9 @@ mod tests {
             "<sip:alice@192.0.2.33:5060>;expires=45;q=0.5",
             "<sip:a@192.168.1.23:50312;transport=tls;pn-provider=apns>;expires=600;+sip.instance=\"<urn:x>\";+sip.pnsreg",
             "<sip:+1@198.51.100.77:51372;ob>;+g.3gpp.icsi-ref=\"urn%3Aurn-7%3A3gpp\";+g.3gpp.mid-call;audio;video",
+            // A last ;expires= with fewer than sixteen bytes left, told by
+            // its own eight-byte compare.
+            "<sip:a@h>;+sip.pnsreg;Expires=600",
         ];
         const OTHER: &[&str] = &[
             "<tel:+14155550123>",
