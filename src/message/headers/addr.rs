@@ -581,29 +581,71 @@ fn is_tag_name(name: &[u8]) -> bool {
 /// found first ends the string as scan_quoted would end it; anything else
 /// (an escape, a fold, a longer name, fewer than sixteen bytes after the
 /// DQUOTE) is left to scan_quoted itself.
+///
+/// On x86 the sixteen bytes are tested by three SSE2 compares
+/// ([`display_stops16_sse2`]), which give the same first byte as the two
+/// words' tricks ([`display_first_stop16`], the portable test).
 #[inline(always)]
 fn scan_display_quoted(v: &[u8], a: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     let j = a + 1;
-    let flags = |w: u64| {
-        lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
-            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\\')))
-            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')))
-    };
-    // Both words loaded with one bounds test; the first word's lowest
-    // flag, else the second's, is the first byte that matters.
+    // Loaded with one bounds test.
     if let Some(p) = v.get(j..).and_then(<[u8]>::first_chunk::<16>) {
-        let (x, y) = p.split_at(8);
-        if let (Ok(x), Ok(y)) = (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) {
-            let (fx, fy) = (flags(u64::from_le_bytes(x)), flags(u64::from_le_bytes(y)));
-            let bit = if fx != 0 { fx.trailing_zeros() } else { 64 + fy.trailing_zeros() };
-            let k = j + (bit / 8) as usize;
-            if (fx | fy) != 0 && v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
+        #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+        let first = {
+            let m = display_stops16_sse2(p);
+            (m != 0).then(|| m.trailing_zeros() as usize)
+        };
+        #[cfg(not(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2")))]
+        let first = display_first_stop16(p);
+        if let Some(off) = first {
+            let k = j + off;
+            if v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
                 return Some(k + 1);
             }
         }
     }
     lex::scan_quoted(v, a)
+}
+
+/// The first of the sixteen bytes `p` that is DQUOTE, `\` or LF, by the
+/// has-a-zero-byte trick on two words (the lowest flag is exact: the
+/// first word's, else the second's). The portable test of
+/// [`scan_display_quoted`], and the tests' reference for the SSE2 one.
+#[cfg_attr(
+    all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2", not(test)),
+    allow(dead_code)
+)]
+#[inline(always)]
+fn display_first_stop16(p: &[u8; 16]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let flags = |w: u64| {
+        lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\\')))
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')))
+    };
+    let (x, y) = p.split_at(8);
+    let (Ok(x), Ok(y)) = (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) else { return None };
+    let (fx, fy) = (flags(u64::from_le_bytes(x)), flags(u64::from_le_bytes(y)));
+    if fx | fy == 0 {
+        return None;
+    }
+    let bit = if fx != 0 { fx.trailing_zeros() } else { 64 + fy.trailing_zeros() };
+    Some((bit / 8) as usize)
+}
+
+/// Bits of the DQUOTE, `\` and LF bytes of `p` (bit `k` for byte `k`):
+/// three SSE2 equalities, where the word tricks of
+/// [`display_first_stop16`] were some forty instructions.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn display_stops16_sse2(p: &[u8; 16]) -> u32 {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let x = load_unaligned_m128i(p);
+    let eq = |c: u8| cmp_eq_mask_i8_m128i(x, set_splat_i8_m128i(i8::from_ne_bytes([c])));
+    // move_mask gives the sixteen sign bits in 0..=0xFFFF: the cast is exact.
+    move_mask_i8_m128i(bitor_m128i(eq(b'"'), bitor_m128i(eq(b'\\'), eq(b'\n')))) as u32
 }
 
 /// Where `b` trimmed of LWS bytes from both ends starts and ends: at its
@@ -1044,6 +1086,30 @@ mod tests {
                     assert!(end.is_none_or(|e| e == s.len()), "{s:?}");
                 }
             });
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_display_name_stop_bits_equal_the_grammar_for_every_byte_at_every_lane() {
+        // The sixteen-byte test of scan_display_quoted, SSE2 and portable,
+        // against its definition (DQUOTE, `\` or LF: what ends qdtext or
+        // needs scan_quoted's rules, RFC 3261 §25.1), for all 256 byte
+        // values in each lane, the other lanes holding stop and other
+        // bytes in turn.
+        let stop = |c: u8| matches!(c, b'"' | b'\\' | b'\n');
+        for fill in [b'a', b'"', b' ', b'\\', b'\n', b'\r', 0x80, 0xff] {
+            for lane in 0..16 {
+                for c in 0..=255u8 {
+                    let mut w = [fill; 16];
+                    w[lane] = c;
+                    assert_eq!(display_first_stop16(&w), w.iter().position(|&c| stop(c)), "{w:?}");
+                    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+                    {
+                        let bits = (0..16).fold(0u32, |m, k| m | (u32::from(stop(w[k])) << k));
+                        assert_eq!(display_stops16_sse2(&w), bits, "{w:?}");
+                    }
+                }
+            }
         }
     }
 
