@@ -334,7 +334,8 @@ impl<'a> NameAddr<'a> {
 /// The usual bracketed name-addr, read in one straight pass (RFC 3261
 /// §25.1 `name-addr *(SEMI generic-param)`, §20.10, §20.20, §20.39):
 /// `<` or a quoted display name and ` <` at the very start, a SIP URI by
-/// [`Uri::parse_bracketed_plain`] up to its `>`, then `;name[=value]` with the
+/// [`Uri::parse_bracketed_plain`] up to its `>`, then `;tag=token`
+/// parameters and, for `CONTACT` only, any `;name[=value]` with the
 /// name a token run ended by `=`, `;`, `,` or the end, and the value a
 /// token run not followed by `:` or a quoted string (what
 /// [`lex::Params::next_plain`] reads with no LWS anywhere), up to the
@@ -438,6 +439,12 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
             // pass there).
             i = lex::expires_digits_end(r, i + 9)?;
             continue;
+        }
+        // A name-addr's other header parameters (From, To, Route, ...
+        // carry none but the tag in practice) to the general path: the
+        // parse-time pass stays the tag's alone, a smaller body.
+        if !CONTACT {
+            return None;
         }
         let n0 = i + 1;
         let n1 = lex::scan_token(r, n0);
@@ -1664,11 +1671,29 @@ mod tests {
             }
         };
         for &v in BENCH {
-            // The usual spellings are answered, alone and in a list.
+            // The usual spellings are answered, alone and in a list: every
+            // one as a Contact, the From/To/Route ones (no header parameter
+            // but the tag) as any name-addr too.
             let mut a = NameAddr::placeholder_at(v);
             assert_eq!(name_addr_plain::<true, false>(v, &mut a), Some(v.len()), "{v:?}");
+        }
+        for &v in &BENCH[..8] {
+            for list in [false, true] {
+                let mut a = NameAddr::placeholder_at(v);
+                let got = if list {
+                    name_addr_plain::<false, true>(v, &mut a)
+                } else {
+                    name_addr_plain::<false, false>(v, &mut a)
+                };
+                assert_eq!(got, Some(v.len()), "{v:?}");
+            }
+        }
+        // Any other header parameter of a name-addr is the general path's.
+        for v in ["<sip:a@b>;tag=1;x", "<sip:a@b>;x=1;tag=2", "<sip:a@b>;lr"] {
             let mut a = NameAddr::placeholder_at(v);
-            assert_eq!(name_addr_plain::<false, true>(v, &mut a), Some(v.len()), "{v:?}");
+            assert_eq!(name_addr_plain::<false, false>(v, &mut a), None, "{v:?}");
+            let want = NameAddr::parse_for_str_walk::<false>(v, HeaderName::From);
+            assert!(want.is_ok() && NameAddr::parse_for_str(v, HeaderName::From) == want, "{v:?}");
         }
         for &v in BENCH.iter().chain(OTHER) {
             check(v);
