@@ -1612,8 +1612,12 @@ impl<'a> SipUri<'a> {
     /// scan over a userless Route's host, and a word-wise (SWAR) test of
     /// a label's alphanumerics in place of its class scan (the commit
     /// after 78c24e5 gives the figures).
+    ///
+    /// `CALL`: the parameters are read by a call, not inlined (for the
+    /// parse-time From/To pass, whose URIs seldom carry any: its body
+    /// stays small).
     #[inline(always)]
-    fn parse_fast<const GT: bool>(
+    fn parse_fast<const GT: bool, const CALL: bool>(
         s: &'a str,
         secure: bool,
         i0: usize,
@@ -1655,30 +1659,13 @@ impl<'a> SipUri<'a> {
             port = Some(v);
         }
         let p0 = i;
-        while b.get(i) == Some(&b';') {
-            let n = i + 1;
-            let known = if GT { transport_name_end(b, n) } else { None };
-            let ne = known.unwrap_or_else(|| scan_uri_class(b, n, C_PTOKEN));
-            let Some(name) = b.get(n..ne) else { return false };
-            if name.is_empty() {
+        if b.get(i) == Some(&b';') {
+            let Some(e) =
+                (if CALL { Self::fast_params_call::<GT>(b, i) } else { Self::fast_params::<GT>(b, i) })
+            else {
                 return false;
-            }
-            if b.get(ne) == Some(&b'=') {
-                let ve = scan_uri_class(b, ne + 1, C_PTOKEN);
-                // An empty value, or a ttl / maddr one, which has checks of
-                // its own.
-                let first = name.first().map_or(0, |&c| c | 0x20);
-                if ve == ne + 1 || matches!((name.len(), first), (3, b't') | (5, b'm')) {
-                    return false;
-                }
-                i = ve;
-            } else {
-                // No value: a known name that needs one.
-                if known_param(name, false) != KnownParam::Other {
-                    return false;
-                }
-                i = ne;
-            }
+            };
+            i = e;
         }
         if !at_uri_end::<GT>(b, i) {
             return false;
@@ -1696,6 +1683,47 @@ impl<'a> SipUri<'a> {
             raw,
         });
         true
+    }
+
+    /// The fast path's `*(";" pname ["=" pvalue])` from `i` (a `;`):
+    /// names and values of `C_PTOKEN` bytes, up to the first byte that
+    /// starts no further parameter. `None` for a parameter the full parser
+    /// must read (an empty name or value, a `ttl` / `maddr` value, a known
+    /// name without the value it needs).
+    #[inline(always)]
+    fn fast_params<const GT: bool>(b: &[u8], mut i: usize) -> Option<usize> {
+        while b.get(i) == Some(&b';') {
+            let n = i + 1;
+            let known = if GT { transport_name_end(b, n) } else { None };
+            let ne = known.unwrap_or_else(|| scan_uri_class(b, n, C_PTOKEN));
+            let name = b.get(n..ne)?;
+            if name.is_empty() {
+                return None;
+            }
+            if b.get(ne) == Some(&b'=') {
+                let ve = scan_uri_class(b, ne + 1, C_PTOKEN);
+                // An empty value, or a ttl / maddr one, which has checks of
+                // its own.
+                let first = name.first().map_or(0, |&c| c | 0x20);
+                if ve == ne + 1 || matches!((name.len(), first), (3, b't') | (5, b'm')) {
+                    return None;
+                }
+                i = ve;
+            } else {
+                // No value: a known name that needs one.
+                if known_param(name, false) != KnownParam::Other {
+                    return None;
+                }
+                i = ne;
+            }
+        }
+        Some(i)
+    }
+
+    /// [`SipUri::fast_params`] as a call.
+    #[inline(never)]
+    fn fast_params_call<const GT: bool>(b: &[u8], i: usize) -> Option<usize> {
+        Self::fast_params::<GT>(b, i)
     }
 
     /// [`SipUri::parse_after_scheme`] out of line: the URIs the fast path
@@ -2217,14 +2245,21 @@ impl<'a> Uri<'a> {
     /// which the caller leaves to its general path and so to
     /// `parse_bracketed`. Kept apart from it so that neither is a call.
     #[inline(always)]
-    pub(crate) fn parse_bracketed_plain(s: &'a str, end: &mut usize, out: &mut Uri<'a>) -> bool {
+    ///
+    /// `CALL`: the URI parameters are read by a call (see
+    /// [`SipUri::parse_fast`]).
+    pub(crate) fn parse_bracketed_plain<const CALL: bool>(
+        s: &'a str,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> bool {
         let Some((secure, i)) = sip_scheme(s.as_bytes()) else {
             // tel: and the rest, out of line already: the same call
             // parse_bracketed makes, whose answer it passes on unchanged
             // when it is Ok.
             return Self::parse_other_scheme::<true>(s, end, out).is_ok();
         };
-        SipUri::parse_fast::<true>(s, secure, i, end, out)
+        SipUri::parse_fast::<true, CALL>(s, secure, i, end, out)
     }
 
     #[inline(always)]
@@ -2244,7 +2279,7 @@ impl<'a> Uri<'a> {
         // The common shape first (see `SipUri::parse_fast`); anything else,
         // from the start, to the full parser. One call site, so the SIP
         // parser is inlined here once and its result built in place.
-        if SipUri::parse_fast::<GT>(s, secure, i, end, out) {
+        if SipUri::parse_fast::<GT, false>(s, secure, i, end, out) {
             return Ok(());
         }
         SipUri::parse_general::<GT>(s, secure, i, end, out)
@@ -4171,8 +4206,16 @@ mod differential {
         let i = if s.len() >= 5 && s.as_bytes()[3] == b':' { 4 } else { 5 };
         let mut out = Uri::PLACEHOLDER;
         let mut end = usize::MAX;
-        SipUri::parse_fast::<GT>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end, &mut out)
-            .then_some((out, end))
+        let got =
+            SipUri::parse_fast::<GT, false>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end, &mut out)
+                .then_some((out, end));
+        // The parameters read by the call give the same answer.
+        let (mut out2, mut end2) = (Uri::PLACEHOLDER, usize::MAX);
+        let called =
+            SipUri::parse_fast::<GT, true>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end2, &mut out2)
+                .then_some((out2, end2));
+        assert_eq!(got, called, "{s:?}");
+        got
     }
 
     /// The full parser alone on the same text.

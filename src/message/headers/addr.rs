@@ -372,7 +372,14 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
     };
     let inner = v.get(lt + 1..)?;
     let mut gt = 0;
-    if !Uri::parse_bracketed_plain(inner, &mut gt, &mut a.uri) {
+    // From and To (not a list, not a Contact) read URI parameters by a
+    // call: theirs seldom have any, and the parse-time pass stays small.
+    let plain = if CONTACT || LIST {
+        Uri::parse_bracketed_plain::<false>(inner, &mut gt, &mut a.uri)
+    } else {
+        Uri::parse_bracketed_plain::<true>(inner, &mut gt, &mut a.uri)
+    };
+    if !plain {
         return None;
     }
     if inner.as_bytes().get(gt) != Some(&b'>') {
