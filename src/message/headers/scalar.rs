@@ -176,14 +176,16 @@ impl<'a> CSeq<'a> {
         let s = v.as_bytes();
         // The usual spelling: up to nine digits, one SP, the method, no LWS
         // around; the same number and method as the general path below.
+        // A method read from the rest is a token to its end, so it starts
+        // and ends the rest without LWS: no byte tests of its own first. A
+        // rest that is no method (LWS, or an error) goes the general way,
+        // which reads the same method there when the rest has no LWS, and
+        // so the same error.
         let (i, n) = scan_u32(s, 0);
-        if (1..=9).contains(&i)
-            && s.get(i) == Some(&b' ')
-            && s.get(i + 1).is_some_and(|&c| lex::is_token(c))
-            && s.last().is_some_and(|&c| !is_lws_byte(c))
-        {
-            let method = Method::from_bytes(s.get(i + 1..).ok_or(err(N))?).ok_or(err(N))?;
-            return Ok(CSeq { seq: n.ok_or(range(N))?, method });
+        if let (true, Some(b' '), Some(n)) = ((1..=9).contains(&i), s.get(i), n) {
+            if let Some(method) = s.get(i + 1..).and_then(Method::from_bytes) {
+                return Ok(CSeq { seq: n, method });
+            }
         }
         let (d0, end) = trimmed(s);
         let (i, n) = scan_u32(s, d0);
@@ -670,6 +672,36 @@ mod tests {
             spaced.push(' ').unwrap();
             spaced.push_str(s).unwrap();
             assert_eq!(CSeq::parse_str(s), CSeq::parse_str(&spaced), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_20_16_cseq_method_read_first_agrees_with_the_general_path_for_every_byte() {
+        // The usual spelling's method is read before any byte test of the
+        // rest (a method read is a token to the rest's end); for every
+        // byte value replaced and inserted at every position of CSeq
+        // values, the answer (number, method or error kind) must be the
+        // general path's, reached by a leading SP (RFC 3261 §20.16
+        // `1*DIGIT LWS Method`, §25.1 token).
+        for base in ["4711 INVITE", "1 ACK", "123456789 SUBSCRIBE", "7 FOO", "1 INVITE ", "12 IN VITE"] {
+            for pos in 0..=base.len() {
+                for c in 0..=255u8 {
+                    for insert in [false, true] {
+                        if !insert && pos == base.len() {
+                            continue;
+                        }
+                        let mut b = std::vec::Vec::from(base.as_bytes());
+                        if insert {
+                            b.insert(pos, c);
+                        } else {
+                            b[pos] = c;
+                        }
+                        let Ok(s) = core::str::from_utf8(&b) else { continue };
+                        let spaced = [" ", s].concat();
+                        assert_eq!(CSeq::parse_str(s), CSeq::parse_str(&spaced), "{s:?}");
+                    }
+                }
+            }
         }
     }
 
