@@ -224,8 +224,8 @@ pub(crate) fn parse_call_id_str_inline(v: &str) -> Result<&str, ParseError> {
     // value, word ["@" word] with no LWS around it (LWS is no word
     // character either), is the text itself: told by the scans alone,
     // with no trim of its ends first (measured: 6,909 -> 6,874
-    // instructions a message, -280 a call). Any other value is trimmed
-    // and scanned again below.
+    // instructions a message, 81,247 -> 80,941 a call). Any other value
+    // is trimmed and scanned again below.
     let first = lex::scan_word(s, 0);
     if first > 0 {
         match s.get(first) {
