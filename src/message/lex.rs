@@ -353,19 +353,15 @@ pub fn scan_quoted(s: &[u8], i: usize) -> Option<usize> {
 /// to scan_quoted itself from the start. Near the end [`bytes16_at`]
 /// gives zero bytes past it, which are flagged: a flag there means no
 /// closing DQUOTE. Same answer as [`scan_quoted`] for every input.
+///
+/// On x86 the step is one SSE2 compare pair ([`quoted_stops16_sse2`]),
+/// which answers the same first flagged byte as the two word tricks
+/// ([`quoted_first_stop16`], the portable step).
 #[inline(always)]
 pub(crate) fn scan_quoted_words(s: &[u8], i: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     if s.get(i) != Some(&b'"') {
         return None;
     }
-    // The bytes of `w` below DQUOTE or equal to `\`, flagged (before the
-    // mask with HIGH).
-    let flags = |w: u64| {
-        let y = w ^ (ONES * u64::from(b'\\'));
-        (w.wrapping_sub(ONES * 0x23) & !w) | (y.wrapping_sub(ONES) & !y)
-    };
     let mut j = i + 1;
     // Sixteen bytes per step, the two words tested together; near the
     // end, the last sixteen bytes shifted down (zero bytes past the end).
@@ -379,18 +375,18 @@ pub(crate) fn scan_quoted_words(s: &[u8], i: usize) -> Option<usize> {
                 None => return scan_quoted(s, i),
             },
         };
-        let (a, b) = p.split_at(8);
-        let (Ok(a), Ok(b)) = (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) else {
-            return scan_quoted(s, i);
+        #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+        let first = {
+            let m = quoted_stops16_sse2(&p);
+            (m != 0).then(|| m.trailing_zeros() as usize)
         };
-        let fa = flags(u64::from_le_bytes(a)) & HIGH;
-        let fb = flags(u64::from_le_bytes(b)) & HIGH;
-        if fa | fb == 0 {
+        #[cfg(not(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2")))]
+        let first = quoted_first_stop16(&p);
+        let Some(off) = first else {
             j += 16;
             continue;
-        }
-        let bit = if fa != 0 { fa.trailing_zeros() } else { 64 + fb.trailing_zeros() };
-        let k = j + (bit / 8) as usize;
+        };
+        let k = j + off;
         match s.get(k) {
             Some(b'"') => return Some(k + 1),
             Some(b'\\' | b'\n') => return scan_quoted(s, i),
@@ -399,6 +395,55 @@ pub(crate) fn scan_quoted_words(s: &[u8], i: usize) -> Option<usize> {
             None => return None,
         }
     }
+}
+
+/// The first of the sixteen bytes `p` below DQUOTE (`0x23`, unsigned) or
+/// equal to `\` (the bytes [`scan_quoted_words`] stops at), by two word
+/// tricks: the lowest flag of each is exact, so the first word's lowest
+/// flag, else the second's, is the first such byte. The portable step,
+/// and the tests' reference for the SSE2 one.
+#[cfg_attr(
+    all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2", not(test)),
+    allow(dead_code)
+)]
+#[inline(always)]
+pub(crate) fn quoted_first_stop16(p: &[u8; 16]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The bytes of `w` below DQUOTE or equal to `\`, flagged (before the
+    // mask with HIGH).
+    let flags = |w: u64| {
+        let y = w ^ (ONES * u64::from(b'\\'));
+        (w.wrapping_sub(ONES * 0x23) & !w) | (y.wrapping_sub(ONES) & !y)
+    };
+    let (a, b) = p.split_at(8);
+    let (Ok(a), Ok(b)) = (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) else { return None };
+    let fa = flags(u64::from_le_bytes(a)) & HIGH;
+    let fb = flags(u64::from_le_bytes(b)) & HIGH;
+    if fa | fb == 0 {
+        return None;
+    }
+    let bit = if fa != 0 { fa.trailing_zeros() } else { 64 + fb.trailing_zeros() };
+    Some((bit / 8) as usize)
+}
+
+/// Bits of the bytes of `p` below DQUOTE (`0x23`, unsigned) or equal to
+/// `\` (bit `k` for byte `k`): one signed compare after an add that moves
+/// 0 to -128 (exact for all 256 values, as the host windows' ranges in
+/// uri.rs) and one equality, where the two word tricks of
+/// [`quoted_first_stop16`] were some twenty instructions.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+pub(crate) fn quoted_stops16_sse2(p: &[u8; 16]) -> u32 {
+    use safe_arch::{
+        add_i8_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_lt_mask_i8_m128i, load_unaligned_m128i,
+        move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let splat = |c: u8| set_splat_i8_m128i(i8::from_ne_bytes([c]));
+    let x = load_unaligned_m128i(p);
+    let below = cmp_lt_mask_i8_m128i(add_i8_m128i(x, splat(0x80)), splat(0x80 + 0x23));
+    // move_mask gives the sixteen sign bits in 0..=0xFFFF: the cast is exact.
+    move_mask_i8_m128i(bitor_m128i(below, cmp_eq_mask_i8_m128i(x, splat(b'\\')))) as u32
 }
 
 /// The contents of a quoted string without its DQUOTEs and with each
@@ -1127,6 +1172,30 @@ mod tests {
                     assert_eq!(scan_quoted_words(b, a), scan_quoted(b, a), "{t:?} at {a}");
                 }
             });
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_quoted_string_stop_bits_equal_the_grammar_for_every_byte_at_every_lane() {
+        // The sixteen-byte step of scan_quoted_words, SSE2 and portable,
+        // against its definition (a byte below DQUOTE, unsigned, or `\`),
+        // for all 256 byte values in each lane, the other lanes holding
+        // stop and non-stop bytes in turn.
+        let stop = |c: u8| c < 0x23 || c == b'\\';
+        for fill in [b'a', b'"', b' ', b'\\', 0x80, 0xff, 0x23, 0x22] {
+            for lane in 0..16 {
+                for c in 0..=255u8 {
+                    let mut w = [fill; 16];
+                    w[lane] = c;
+                    let want = w.iter().position(|&c| stop(c));
+                    assert_eq!(quoted_first_stop16(&w), want, "{w:?}");
+                    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+                    {
+                        let bits = (0..16).fold(0u32, |m, k| m | (u32::from(stop(w[k])) << k));
+                        assert_eq!(quoted_stops16_sse2(&w), bits, "{w:?}");
+                    }
+                }
+            }
         }
     }
 

@@ -670,8 +670,13 @@ pub(crate) fn ipv4_read(at: impl Fn(usize) -> u8) -> Option<([u8; 4], usize)> {
 /// for [`Host::scan_str`], Via's sent-by reader: sent-bys are mostly
 /// dotted quads, and the windowed path inlined into the Via cursor made
 /// it ~25 instr/msg dearer on the 12-message set with no name to read.
+///
+/// `LABELS_CALL`: what the windows leave (a run past thirty-two bytes, a
+/// text shorter than sixteen) is walked by a call, so the inlined reader
+/// stays small (the parse-time From/To pass: 6,870 -> 6,865 instr/msg;
+/// for every windowed reader, the Contact pass lost more than that).
 #[inline(always)]
-fn scan_host_run<const WINDOWED: bool>(b: &[u8], i: usize) -> (usize, HostRun) {
+fn scan_host_run<const WINDOWED: bool, const LABELS_CALL: bool>(b: &[u8], i: usize) -> (usize, HostRun) {
     if b.get(i).is_some_and(u8::is_ascii_digit) {
         if let Some((addr, e)) = ipv4_prefix(b, i) {
             // Four octets, and the run ends there (a fifth digit or label
@@ -682,9 +687,21 @@ fn scan_host_run<const WINDOWED: bool>(b: &[u8], i: usize) -> (usize, HostRun) {
         }
     }
     #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
-    if WINDOWED && let Some(r) = host_name_run_sse2(b, i) {
-        return r;
+    if WINDOWED {
+        if let Some(r) = host_name_run_sse2(b, i) {
+            return r;
+        }
+        if LABELS_CALL {
+            return host_labels_call(b, i);
+        }
     }
+    host_labels(b, i)
+}
+
+/// [`host_labels`] as a call (see `LABELS_CALL` of [`scan_host_run`]).
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(never)]
+fn host_labels_call(b: &[u8], i: usize) -> (usize, HostRun) {
     host_labels(b, i)
 }
 
@@ -850,7 +867,7 @@ impl<'a> Host<'a> {
             let inner = rest.strip_suffix(b"]").ok_or_else(syntax)?;
             return Host::parse_ipv6_literal(inner);
         }
-        match scan_host_run::<true>(s, 0) {
+        match scan_host_run::<true, false>(s, 0) {
             (e, HostRun::Ipv4(a)) if e == s.len() => Ok(Host::Ipv4(a.to_le_bytes())),
             (e, HostRun::Name) if e == s.len() => text().map(Host::Domain).ok_or_else(syntax),
             _ => Err(syntax()),
@@ -880,7 +897,7 @@ impl<'a> Host<'a> {
     /// a sent-by the caller has delimited already).
     #[inline(always)]
     pub(crate) fn scan_str(s: &'a str, i: usize) -> (usize, Option<Host<'a>>) {
-        let (e, run) = scan_host_run::<false>(s.as_bytes(), i);
+        let (e, run) = scan_host_run::<false, false>(s.as_bytes(), i);
         (e, Host::from_run(s, i, e, run).ok())
     }
 
@@ -893,7 +910,7 @@ impl<'a> Host<'a> {
         // a ':' exactly when the text is meant as a bare IPv6 address; the
         // run stopping anywhere else is an error either way. No second
         // search of the whole text.
-        match scan_host_run::<true>(s, 0) {
+        match scan_host_run::<true, false>(s, 0) {
             (e, _) if s.get(e) == Some(&b':') => Host::parse_ipv6_literal(s),
             (e, HostRun::Ipv4(a)) if e == s.len() => Ok(Host::Ipv4(a.to_le_bytes())),
             (e, HostRun::Name) if e == s.len() => ascii_str(s).map(Host::Domain).ok_or_else(syntax),
@@ -1546,7 +1563,7 @@ impl<'a> SipUri<'a> {
         let u = scan_uri_class(b, i0, C_HOST);
         if u > i0 && b.get(u) == Some(&b'@') {
             let h = u + 1;
-            let (he, run) = scan_host_run::<true>(b, h);
+            let (he, run) = scan_host_run::<true, false>(b, h);
             return Self::parse_from_host::<GT>(s, secure, b.get(i0..u), None, h, he, run, end, out);
         }
         // A first byte that is no host byte and cannot end or start a
@@ -1556,14 +1573,14 @@ impl<'a> SipUri<'a> {
         if u == i0 && !matches!(b.get(i0), None | Some(b';' | b'?' | b':' | b'[' | b'>')) {
             return Self::parse_userinfo::<GT>(s, secure, i0, end, out);
         }
-        let (k, run) = scan_host_run::<true>(b, i0);
+        let (k, run) = scan_host_run::<true, false>(b, i0);
         match b.get(k) {
             Some(b'@') if k > i0 => {
                 // Taken above already (a host run ends where the class scan
                 // does); kept because dropping the arm changed how the
                 // parser compiled, +183 instr/msg.
                 let h = k + 1;
-                let (he, run) = scan_host_run::<true>(b, h);
+                let (he, run) = scan_host_run::<true, false>(b, h);
                 return Self::parse_from_host::<GT>(s, secure, b.get(i0..k), None, h, he, run, end, out);
             }
             Some(b';' | b'?' | b':' | b'[') | None => {}
@@ -1612,8 +1629,12 @@ impl<'a> SipUri<'a> {
     /// scan over a userless Route's host, and a word-wise (SWAR) test of
     /// a label's alphanumerics in place of its class scan (the commit
     /// after 78c24e5 gives the figures).
+    ///
+    /// `CALL`: the parameters are read by a call, not inlined (for the
+    /// parse-time From/To pass, whose URIs seldom carry any: its body
+    /// stays small).
     #[inline(always)]
-    fn parse_fast<const GT: bool>(
+    fn parse_fast<const GT: bool, const CALL: bool>(
         s: &'a str,
         secure: bool,
         i0: usize,
@@ -1626,7 +1647,7 @@ impl<'a> SipUri<'a> {
             Some(b'@') if u > i0 => (b.get(i0..u), u + 1),
             _ => (None, i0),
         };
-        let (he, run) = scan_host_run::<true>(b, h);
+        let (he, run) = scan_host_run::<true, CALL>(b, h);
         let Ok(host) = Host::from_run(s, h, he, run) else { return false };
         let mut i = he;
         let mut port = None;
@@ -1655,30 +1676,13 @@ impl<'a> SipUri<'a> {
             port = Some(v);
         }
         let p0 = i;
-        while b.get(i) == Some(&b';') {
-            let n = i + 1;
-            let known = if GT { transport_name_end(b, n) } else { None };
-            let ne = known.unwrap_or_else(|| scan_uri_class(b, n, C_PTOKEN));
-            let Some(name) = b.get(n..ne) else { return false };
-            if name.is_empty() {
+        if b.get(i) == Some(&b';') {
+            let Some(e) =
+                (if CALL { Self::fast_params_call::<GT>(b, i) } else { Self::fast_params::<GT>(b, i) })
+            else {
                 return false;
-            }
-            if b.get(ne) == Some(&b'=') {
-                let ve = scan_uri_class(b, ne + 1, C_PTOKEN);
-                // An empty value, or a ttl / maddr one, which has checks of
-                // its own.
-                let first = name.first().map_or(0, |&c| c | 0x20);
-                if ve == ne + 1 || matches!((name.len(), first), (3, b't') | (5, b'm')) {
-                    return false;
-                }
-                i = ve;
-            } else {
-                // No value: a known name that needs one.
-                if known_param(name, false) != KnownParam::Other {
-                    return false;
-                }
-                i = ne;
-            }
+            };
+            i = e;
         }
         if !at_uri_end::<GT>(b, i) {
             return false;
@@ -1696,6 +1700,47 @@ impl<'a> SipUri<'a> {
             raw,
         });
         true
+    }
+
+    /// The fast path's `*(";" pname ["=" pvalue])` from `i` (a `;`):
+    /// names and values of `C_PTOKEN` bytes, up to the first byte that
+    /// starts no further parameter. `None` for a parameter the full parser
+    /// must read (an empty name or value, a `ttl` / `maddr` value, a known
+    /// name without the value it needs).
+    #[inline(always)]
+    fn fast_params<const GT: bool>(b: &[u8], mut i: usize) -> Option<usize> {
+        while b.get(i) == Some(&b';') {
+            let n = i + 1;
+            let known = if GT { transport_name_end(b, n) } else { None };
+            let ne = known.unwrap_or_else(|| scan_uri_class(b, n, C_PTOKEN));
+            let name = b.get(n..ne)?;
+            if name.is_empty() {
+                return None;
+            }
+            if b.get(ne) == Some(&b'=') {
+                let ve = scan_uri_class(b, ne + 1, C_PTOKEN);
+                // An empty value, or a ttl / maddr one, which has checks of
+                // its own.
+                let first = name.first().map_or(0, |&c| c | 0x20);
+                if ve == ne + 1 || matches!((name.len(), first), (3, b't') | (5, b'm')) {
+                    return None;
+                }
+                i = ve;
+            } else {
+                // No value: a known name that needs one.
+                if known_param(name, false) != KnownParam::Other {
+                    return None;
+                }
+                i = ne;
+            }
+        }
+        Some(i)
+    }
+
+    /// [`SipUri::fast_params`] as a call.
+    #[inline(never)]
+    fn fast_params_call<const GT: bool>(b: &[u8], i: usize) -> Option<usize> {
+        Self::fast_params::<GT>(b, i)
     }
 
     /// [`SipUri::parse_after_scheme`] out of line: the URIs the fast path
@@ -1739,13 +1784,13 @@ impl<'a> SipUri<'a> {
             };
             if let (Some(user), Some(at)) = (user, at) {
                 let h = at + 1;
-                let (he, run) = scan_host_run::<true>(b, h);
+                let (he, run) = scan_host_run::<true, false>(b, h);
                 return Self::parse_from_host::<GT>(s, secure, Some(user), password, h, he, run, end, out);
             }
         }
         let rest = b.get(i0..uri_limit::<GT>(b)).ok_or_else(syntax)?;
         let Some(at) = find_byte(b'@', rest) else {
-            let (he, run) = scan_host_run::<true>(b, i0);
+            let (he, run) = scan_host_run::<true, false>(b, i0);
             return Self::parse_from_host::<GT>(s, secure, None, None, i0, he, run, end, out);
         };
         let userinfo = &rest[..at];
@@ -1760,7 +1805,7 @@ impl<'a> SipUri<'a> {
             return Err(syntax());
         }
         let h = i0 + at + 1;
-        let (he, run) = scan_host_run::<true>(b, h);
+        let (he, run) = scan_host_run::<true, false>(b, h);
         Self::parse_from_host::<GT>(s, secure, Some(user), password, h, he, run, end, out)
     }
 
@@ -2217,14 +2262,21 @@ impl<'a> Uri<'a> {
     /// which the caller leaves to its general path and so to
     /// `parse_bracketed`. Kept apart from it so that neither is a call.
     #[inline(always)]
-    pub(crate) fn parse_bracketed_plain(s: &'a str, end: &mut usize, out: &mut Uri<'a>) -> bool {
+    ///
+    /// `CALL`: the URI parameters are read by a call (see
+    /// [`SipUri::parse_fast`]).
+    pub(crate) fn parse_bracketed_plain<const CALL: bool>(
+        s: &'a str,
+        end: &mut usize,
+        out: &mut Uri<'a>,
+    ) -> bool {
         let Some((secure, i)) = sip_scheme(s.as_bytes()) else {
             // tel: and the rest, out of line already: the same call
             // parse_bracketed makes, whose answer it passes on unchanged
             // when it is Ok.
             return Self::parse_other_scheme::<true>(s, end, out).is_ok();
         };
-        SipUri::parse_fast::<true>(s, secure, i, end, out)
+        SipUri::parse_fast::<true, CALL>(s, secure, i, end, out)
     }
 
     #[inline(always)]
@@ -2244,7 +2296,7 @@ impl<'a> Uri<'a> {
         // The common shape first (see `SipUri::parse_fast`); anything else,
         // from the start, to the full parser. One call site, so the SIP
         // parser is inlined here once and its result built in place.
-        if SipUri::parse_fast::<GT>(s, secure, i, end, out) {
+        if SipUri::parse_fast::<GT, false>(s, secure, i, end, out) {
             return Ok(());
         }
         SipUri::parse_general::<GT>(s, secure, i, end, out)
@@ -3998,7 +4050,7 @@ mod differential {
                 let run = &s[..end];
                 let want_v4 =
                     if run.first().is_some_and(u8::is_ascii_digit) { parse_ipv4(run) } else { None };
-                let (e, got) = scan_host_run::<true>(s, 0);
+                let (e, got) = scan_host_run::<true, false>(s, 0);
                 assert_eq!(e, end, "{s:?}");
                 match got {
                     HostRun::Ipv4(a) => assert_eq!(Some(a.to_le_bytes()), want_v4, "{s:?}"),
@@ -4024,7 +4076,7 @@ mod differential {
                 let s = &buf[..cut];
                 let end = scan_uri_class(s, 0, C_HOST);
                 let run = &s[..end];
-                let (e, got) = scan_host_run::<true>(s, 0);
+                let (e, got) = scan_host_run::<true, false>(s, 0);
                 assert_eq!(e, end, "{s:?}");
                 match got {
                     HostRun::Ipv4(_) => assert!(parse_ipv4(run).is_some(), "{s:?}"),
@@ -4036,7 +4088,11 @@ mod differential {
         for (s, v4) in
             [("255.255.255.255", true), ("256.1.1.1", false), ("1.2.3.4.5", false), ("010.1.1.1", true)]
         {
-            assert_eq!(matches!(scan_host_run::<true>(s.as_bytes(), 0).1, HostRun::Ipv4(_)), v4, "{s}");
+            assert_eq!(
+                matches!(scan_host_run::<true, false>(s.as_bytes(), 0).1, HostRun::Ipv4(_)),
+                v4,
+                "{s}"
+            );
         }
     }
 
@@ -4171,8 +4227,16 @@ mod differential {
         let i = if s.len() >= 5 && s.as_bytes()[3] == b':' { 4 } else { 5 };
         let mut out = Uri::PLACEHOLDER;
         let mut end = usize::MAX;
-        SipUri::parse_fast::<GT>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end, &mut out)
-            .then_some((out, end))
+        let got =
+            SipUri::parse_fast::<GT, false>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end, &mut out)
+                .then_some((out, end));
+        // The parameters read by the call give the same answer.
+        let (mut out2, mut end2) = (Uri::PLACEHOLDER, usize::MAX);
+        let called =
+            SipUri::parse_fast::<GT, true>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end2, &mut out2)
+                .then_some((out2, end2));
+        assert_eq!(got, called, "{s:?}");
+        got
     }
 
     /// The full parser alone on the same text.

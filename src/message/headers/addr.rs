@@ -334,7 +334,8 @@ impl<'a> NameAddr<'a> {
 /// The usual bracketed name-addr, read in one straight pass (RFC 3261
 /// §25.1 `name-addr *(SEMI generic-param)`, §20.10, §20.20, §20.39):
 /// `<` or a quoted display name and ` <` at the very start, a SIP URI by
-/// [`Uri::parse_bracketed_plain`] up to its `>`, then `;name[=value]` with the
+/// [`Uri::parse_bracketed_plain`] up to its `>`, then `;tag=token`
+/// parameters and, for `CONTACT` only, any `;name[=value]` with the
 /// name a token run ended by `=`, `;`, `,` or the end, and the value a
 /// token run not followed by `:` or a quoted string (what
 /// [`lex::Params::next_plain`] reads with no LWS anywhere), up to the
@@ -371,7 +372,14 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
     };
     let inner = v.get(lt + 1..)?;
     let mut gt = 0;
-    if !Uri::parse_bracketed_plain(inner, &mut gt, &mut a.uri) {
+    // From and To (not a list, not a Contact) read URI parameters by a
+    // call: theirs seldom have any, and the parse-time pass stays small.
+    let plain = if CONTACT || LIST {
+        Uri::parse_bracketed_plain::<false>(inner, &mut gt, &mut a.uri)
+    } else {
+        Uri::parse_bracketed_plain::<true>(inner, &mut gt, &mut a.uri)
+    };
+    if !plain {
         return None;
     }
     if inner.as_bytes().get(gt) != Some(&b'>') {
@@ -395,7 +403,16 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
         // one to nine digits, `+sip.instance="` (RFC 5626 §4.1) with its
         // quoted string; the same reading as the name scan below, which
         // ends these names at the `=` too.
-        if let Some(w) = r.get(i..).and_then(<[u8]>::first_chunk::<5>) {
+        //
+        // For a Contact, the byte after the `;` (0x20 OR-ed on) tells
+        // which of them can be there at all, as each compare needs it
+        // (`+`, `e`): any other parameter pays this one dispatch, not the
+        // compares. A Contact's tag (which no Contact carries in practice)
+        // is the general path's, which notes it: the pass keeps no tag
+        // state for it. From and To, whose one parameter is nearly always
+        // the tag, go straight to its compare.
+        let k = r.get(i + 1).map_or(0, |&c| c | 0x20);
+        if !CONTACT && let Some(w) = r.get(i..).and_then(<[u8]>::first_chunk::<5>) {
             const SEMI_TAG: u32 = u32::from_le_bytes(*b";tag");
             const FOLD: u32 = u32::from_le_bytes([0, 0x20, 0x20, 0x20]);
             let &[s0, s1, s2, s3, eq] = w;
@@ -411,19 +428,30 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
                 continue;
             }
         }
-        if CONTACT && let Some(w) = r.get(i..).and_then(<[u8]>::first_chunk::<16>) {
-            if w == b";+sip.instance=\"" {
-                i = lex::scan_quoted_words(r, i + 15)?;
-                continue;
-            }
-            let e = w.get(1..9).and_then(|e| <[u8; 8]>::try_from(e).ok()).map_or(0, u64::from_le_bytes);
-            if lex::is_expires_eq(e) {
-                // What the loop's head accepts after the digits is what
-                // the shared reader ends them at (a `,` outside a list
-                // stops the pass there).
-                i = lex::expires_digits_end(r, i + 9)?;
-                continue;
-            }
+        if CONTACT
+            && k == b'+'
+            && r.get(i..).and_then(<[u8]>::first_chunk::<16>) == Some(b";+sip.instance=\"")
+        {
+            i = lex::scan_quoted_words(r, i + 15)?;
+            continue;
+        }
+        if CONTACT
+            && k == b'e'
+            && r.get(i + 1..)
+                .and_then(<[u8]>::first_chunk::<8>)
+                .is_some_and(|e| lex::is_expires_eq(u64::from_le_bytes(*e)))
+        {
+            // What the loop's head accepts after the digits is what the
+            // shared reader ends them at (a `,` outside a list stops the
+            // pass there).
+            i = lex::expires_digits_end(r, i + 9)?;
+            continue;
+        }
+        // A name-addr's other header parameters (From, To, Route, ...
+        // carry none but the tag in practice) to the general path: the
+        // parse-time pass stays the tag's alone, a smaller body.
+        if !CONTACT {
+            return None;
         }
         let n0 = i + 1;
         let n1 = lex::scan_token(r, n0);
@@ -456,28 +484,21 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
                     _ => return None,
                 };
                 if is_tag_name(name) {
-                    if !token {
+                    if CONTACT || !token {
                         return None;
                     }
                     if tag.is_none() {
                         tag = Some((v0, end));
                     }
-                } else if CONTACT {
-                    let value = r.get(v0..end)?;
-                    match (name.len(), name.first().map_or(0, |c| c | 0x20)) {
-                        // One to nine digits; a longer value to the
-                        // general check (RFC 4475 §3.1.2.4).
-                        (7, b'e')
-                            if is_expires_name(name)
-                                && (!(1..=9).contains(&value.len())
-                                    || !value.iter().all(u8::is_ascii_digit)) =>
-                        {
-                            return None;
-                        }
-                        (1, b'q') => {
-                            parse_qvalue(value)?;
-                        }
-                        _ => {}
+                } else if CONTACT && matches!(name, [b'q' | b'Q']) {
+                    // Checked in place, not by the call that also takes its
+                    // value (some hundred instructions for `0.5`). An
+                    // `expires=` never comes here: the word compare above
+                    // takes every one (it needs the same eight bytes the
+                    // name scan ends at the `=`), and a value it refuses
+                    // ends the pass.
+                    if !is_qvalue(r.get(v0..end)?) {
+                        return None;
                     }
                 }
                 i = end;
@@ -494,6 +515,20 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
     a.bracketed = true;
     a.params = lex::Params::new(params);
     Some(lt + 1 + gt + 1 + i)
+}
+
+/// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` (RFC
+/// 3261 §25.1): what [`parse_qvalue`] accepts, told without computing the
+/// value.
+#[inline(always)]
+fn is_qvalue(v: &[u8]) -> bool {
+    match v {
+        [b'0' | b'1'] => true,
+        [int @ (b'0' | b'1'), b'.', frac @ ..] if frac.len() <= 3 => {
+            frac.iter().all(|&c| if *int == b'0' { c.is_ascii_digit() } else { c == b'0' })
+        }
+        _ => false,
+    }
 }
 
 /// Records the first `tag` parameter (as `params.get("tag")` would); `end`
@@ -567,29 +602,71 @@ fn is_tag_name(name: &[u8]) -> bool {
 /// found first ends the string as scan_quoted would end it; anything else
 /// (an escape, a fold, a longer name, fewer than sixteen bytes after the
 /// DQUOTE) is left to scan_quoted itself.
+///
+/// On x86 the sixteen bytes are tested by three SSE2 compares
+/// ([`display_stops16_sse2`]), which give the same first byte as the two
+/// words' tricks ([`display_first_stop16`], the portable test).
 #[inline(always)]
 fn scan_display_quoted(v: &[u8], a: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     let j = a + 1;
-    let flags = |w: u64| {
-        lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
-            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\\')))
-            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')))
-    };
-    // Both words loaded with one bounds test; the first word's lowest
-    // flag, else the second's, is the first byte that matters.
+    // Loaded with one bounds test.
     if let Some(p) = v.get(j..).and_then(<[u8]>::first_chunk::<16>) {
-        let (x, y) = p.split_at(8);
-        if let (Ok(x), Ok(y)) = (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) {
-            let (fx, fy) = (flags(u64::from_le_bytes(x)), flags(u64::from_le_bytes(y)));
-            let bit = if fx != 0 { fx.trailing_zeros() } else { 64 + fy.trailing_zeros() };
-            let k = j + (bit / 8) as usize;
-            if (fx | fy) != 0 && v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
+        #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+        let first = {
+            let m = display_stops16_sse2(p);
+            (m != 0).then(|| m.trailing_zeros() as usize)
+        };
+        #[cfg(not(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2")))]
+        let first = display_first_stop16(p);
+        if let Some(off) = first {
+            let k = j + off;
+            if v.get(k) == Some(&b'"') && v.get(a) == Some(&b'"') {
                 return Some(k + 1);
             }
         }
     }
     lex::scan_quoted(v, a)
+}
+
+/// The first of the sixteen bytes `p` that is DQUOTE, `\` or LF, by the
+/// has-a-zero-byte trick on two words (the lowest flag is exact: the
+/// first word's, else the second's). The portable test of
+/// [`scan_display_quoted`], and the tests' reference for the SSE2 one.
+#[cfg_attr(
+    all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2", not(test)),
+    allow(dead_code)
+)]
+#[inline(always)]
+fn display_first_stop16(p: &[u8; 16]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let flags = |w: u64| {
+        lex::zero_byte_flags(w ^ (ONES * u64::from(b'"')))
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\\')))
+            | lex::zero_byte_flags(w ^ (ONES * u64::from(b'\n')))
+    };
+    let (x, y) = p.split_at(8);
+    let (Ok(x), Ok(y)) = (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) else { return None };
+    let (fx, fy) = (flags(u64::from_le_bytes(x)), flags(u64::from_le_bytes(y)));
+    if fx | fy == 0 {
+        return None;
+    }
+    let bit = if fx != 0 { fx.trailing_zeros() } else { 64 + fy.trailing_zeros() };
+    Some((bit / 8) as usize)
+}
+
+/// Bits of the DQUOTE, `\` and LF bytes of `p` (bit `k` for byte `k`):
+/// three SSE2 equalities, where the word tricks of
+/// [`display_first_stop16`] were some forty instructions.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn display_stops16_sse2(p: &[u8; 16]) -> u32 {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let x = load_unaligned_m128i(p);
+    let eq = |c: u8| cmp_eq_mask_i8_m128i(x, set_splat_i8_m128i(i8::from_ne_bytes([c])));
+    // move_mask gives the sixteen sign bits in 0..=0xFFFF: the cast is exact.
+    move_mask_i8_m128i(bitor_m128i(eq(b'"'), bitor_m128i(eq(b'\\'), eq(b'\n')))) as u32
 }
 
 /// Where `b` trimmed of LWS bytes from both ends starts and ends: at its
@@ -1034,6 +1111,30 @@ mod tests {
     }
 
     #[test]
+    fn rfc3261_25_1_display_name_stop_bits_equal_the_grammar_for_every_byte_at_every_lane() {
+        // The sixteen-byte test of scan_display_quoted, SSE2 and portable,
+        // against its definition (DQUOTE, `\` or LF: what ends qdtext or
+        // needs scan_quoted's rules, RFC 3261 §25.1), for all 256 byte
+        // values in each lane, the other lanes holding stop and other
+        // bytes in turn.
+        let stop = |c: u8| matches!(c, b'"' | b'\\' | b'\n');
+        for fill in [b'a', b'"', b' ', b'\\', b'\n', b'\r', 0x80, 0xff] {
+            for lane in 0..16 {
+                for c in 0..=255u8 {
+                    let mut w = [fill; 16];
+                    w[lane] = c;
+                    assert_eq!(display_first_stop16(&w), w.iter().position(|&c| stop(c)), "{w:?}");
+                    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+                    {
+                        let bits = (0..16).fold(0u32, |m, k| m | (u32::from(stop(w[k])) << k));
+                        assert_eq!(display_stops16_sse2(&w), bits, "{w:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn rfc3261_25_1_display_name_quoted_scan_agrees_with_scan_quoted() {
         // The word-at-a-time display-name scan against lex::scan_quoted on
         // every string over the bytes that matter in a quoted string (and
@@ -1134,6 +1235,28 @@ mod tests {
         {
             assert_eq!(laquot_after_display_name(t, 3), lex::skip_lws(t, 3), "{t:?}");
         }
+    }
+
+    #[test]
+    fn rfc3261_25_1_qvalue_test_accepts_what_parse_qvalue_accepts() {
+        // Every string of up to six bytes over the digits, '.', and bytes
+        // next to them.
+        const ALPHABET: &[u8] = b"0123456789./:";
+        let mut n = 0;
+        for len in 0..=6u32 {
+            for mut k in 0..ALPHABET.len().pow(len) {
+                let mut buf = [0u8; 6];
+                for b in buf.iter_mut().take(len as usize) {
+                    *b = ALPHABET[k % ALPHABET.len()];
+                    k /= ALPHABET.len();
+                }
+                let v = &buf[..len as usize];
+                assert_eq!(is_qvalue(v), parse_qvalue(v).is_some(), "{v:?}");
+                n += usize::from(is_qvalue(v));
+            }
+        }
+        assert!(n > 1000, "{n}");
+        assert!(is_qvalue(b"0.5") && is_qvalue(b"1.000") && is_qvalue(b"1.") && !is_qvalue(b"1.001"));
     }
 
     #[test]
@@ -1487,6 +1610,9 @@ mod tests {
             "<sip:alice@192.0.2.33:5060>;expires=45;q=0.5",
             "<sip:a@192.168.1.23:50312;transport=tls;pn-provider=apns>;expires=600;+sip.instance=\"<urn:x>\";+sip.pnsreg",
             "<sip:+1@198.51.100.77:51372;ob>;+g.3gpp.icsi-ref=\"urn%3Aurn-7%3A3gpp\";+g.3gpp.mid-call;audio;video",
+            // A last ;expires= with fewer than sixteen bytes left, told by
+            // its own eight-byte compare.
+            "<sip:a@h>;+sip.pnsreg;Expires=600",
         ];
         const OTHER: &[&str] = &[
             "<tel:+14155550123>",
@@ -1544,11 +1670,39 @@ mod tests {
             }
         };
         for &v in BENCH {
-            // The usual spellings are answered, alone and in a list.
+            // The usual spellings are answered, alone and in a list: every
+            // one without a tag as a Contact, the From/To/Route ones (no
+            // header parameter but the tag) as any name-addr.
+            if !v.contains(";tag=") {
+                let mut a = NameAddr::placeholder_at(v);
+                assert_eq!(name_addr_plain::<true, false>(v, &mut a), Some(v.len()), "{v:?}");
+            }
+        }
+        for &v in &BENCH[..8] {
+            for list in [false, true] {
+                let mut a = NameAddr::placeholder_at(v);
+                let got = if list {
+                    name_addr_plain::<false, true>(v, &mut a)
+                } else {
+                    name_addr_plain::<false, false>(v, &mut a)
+                };
+                assert_eq!(got, Some(v.len()), "{v:?}");
+            }
+        }
+        // A Contact's tag is the general path's, which keeps it.
+        for v in ["<sip:a@b>;tag=x", "<sip:a@b>;expires=5;TAG=x;tag=y"] {
             let mut a = NameAddr::placeholder_at(v);
-            assert_eq!(name_addr_plain::<true, false>(v, &mut a), Some(v.len()), "{v:?}");
+            assert_eq!(name_addr_plain::<true, false>(v, &mut a), None, "{v:?}");
+            let c = ContactValue::parse_str(v).unwrap_or_else(|e| panic!("{v:?}: {e:?}"));
+            assert_eq!(c.addr().and_then(NameAddr::tag), Some("x"), "{v:?}");
+            assert_eq!(ContactValue::parse_str_walk::<false>(v), Ok(c), "{v:?}");
+        }
+        // Any other header parameter of a name-addr is the general path's.
+        for v in ["<sip:a@b>;tag=1;x", "<sip:a@b>;x=1;tag=2", "<sip:a@b>;lr"] {
             let mut a = NameAddr::placeholder_at(v);
-            assert_eq!(name_addr_plain::<false, true>(v, &mut a), Some(v.len()), "{v:?}");
+            assert_eq!(name_addr_plain::<false, false>(v, &mut a), None, "{v:?}");
+            let want = NameAddr::parse_for_str_walk::<false>(v, HeaderName::From);
+            assert!(want.is_ok() && NameAddr::parse_for_str(v, HeaderName::From) == want, "{v:?}");
         }
         for &v in BENCH.iter().chain(OTHER) {
             check(v);

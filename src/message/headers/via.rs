@@ -227,6 +227,27 @@ fn quad_at(s: &[u8], i: usize) -> Option<([u8; 4], usize)> {
     ipv4_read(|k| b[k & 15]).map(|(out, j)| (out, i + j))
 }
 
+/// Where the dotted quad of a `received` value at `i` ends ([`quad_at`]),
+/// or 0 if none starts there (an address ends seven bytes after its
+/// start at least, so no end is 0). Its value is not kept: the endpoint
+/// reads `received` from the parameters when it needs it.
+///
+/// Out of line: inlined into the via-parm pass, each of the quad reader's
+/// exits restored nine of the pass's registers from the stack, about
+/// thirty instructions a `received` quad (11 in the bench set's 22 Vias).
+/// An SSE2 reader of the window here (the digit and dot bits of one
+/// compare, the first three non-digits checked as dots and the runs
+/// before them as one to three digits, a three-digit octet compared with
+/// "255") measured worse than the byte reader: 118 instructions a quad
+/// against 93; 6,920 -> 6,939 instructions a message, +58 a call.
+#[inline(never)]
+fn received_quad_end(s: &[u8], i: usize) -> usize {
+    match quad_at(s, i) {
+        Some((_, end)) => end,
+        None => 0,
+    }
+}
+
 /// "z9hG4bK", the magic cookie (RFC 3261 §8.1.1.7), as the low seven
 /// bytes of a little-endian word.
 const COOKIE: u64 = u64::from_le_bytes(*b"z9hG4bK\0");
@@ -235,19 +256,103 @@ const COOKIE: u64 = u64::from_le_bytes(*b"z9hG4bK\0");
 /// magic cookie when the value starts with it (seven token bytes, known
 /// by one compare instead of being scanned; every RFC 3261 branch starts
 /// with it, §8.1.1.7), else at `v0`. `scan_token` from there ends where it
-/// ends from `v0`. (Its four-byte steps stay: a branch scan of its own in
-/// eight-byte steps, each step's classes combined in one test, measured
-/// worse, +32 instructions a message and +357 a call. So did an SSE2 scan
-/// with `safe_arch`, sixteen bytes a step classed as letters, digits, '.'
-/// and '-', the byte scan finishing at any other token byte: 7,140 ->
-/// 7,140 instructions a message (parse alone 5,438 -> 5,430), +307 a call;
-/// with the text's shifted last sixteen bytes as the end window, 7,161.)
+/// ends from `v0`. (A branch scan of its own in eight-byte steps, each
+/// step's classes combined in one test, measured worse, +32 instructions a
+/// message and +357 a call; the SSE2 scan, [`branch_end`], is kept out of
+/// line.)
 #[inline(always)]
 fn after_cookie(s: &[u8], v0: usize) -> usize {
     match s.get(v0..).and_then(<[u8]>::first_chunk::<8>) {
         Some(w) if u64::from_le_bytes(*w) & 0x00ff_ffff_ffff_ffff == COOKIE => v0 + 7,
         _ => v0,
     }
+}
+
+/// Where the token run from `i` ends (RFC 3261 §25.1 `token`): what
+/// `lex::scan_token(s, i)` gives. A branch value is mostly letters, digits,
+/// `.` and `-` (RFC 3261 §8.1.1.7: any token; the bench set's are 10 to 29
+/// bytes after the cookie), so on x86 the run of those is found sixteen
+/// bytes a step by SSE2 compares ([`fast_token_bits`]); the byte scan
+/// then finishes from the first other byte, which ends the run or is one
+/// of the other token bytes (`!`, `%`, `*`, `_`, `+`, `` ` ``, `'`, `~`).
+///
+/// Out of line: inlined into the via-parm pass (as tried last round:
+/// 7,140 -> 7,140 instructions a message, +307 a call), its six vector
+/// constants were hoisted to the parameter loop and shuffled between
+/// registers around the `received` quad; here they are loaded per call.
+/// Measured (bench set): 6,971 -> 6,942 instructions a message, parse
+/// alone 5,284 -> 5,276; +44 a call (the UA's branches are sixteen bytes
+/// after the cookie: one full window and a second for the end). Telling
+/// the end after a full window from the next byte instead of a second
+/// window measured +7 a message (6,920 -> 6,927) and -147 a call (81,336
+/// -> 81,189); not kept, the message figure being the goal.
+#[inline(never)]
+fn branch_end(s: &[u8], i: usize) -> usize {
+    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+    {
+        let mut j = i;
+        while let Some(bits) = fast_token_window(s, j) {
+            let stop = !bits & 0xFFFF;
+            if stop != 0 {
+                j += stop.trailing_zeros() as usize;
+                break;
+            }
+            j += 16;
+        }
+        // Nearly always the run's end (`;`, `,` or the end of the text);
+        // else one of the other token bytes, and the byte scan goes on.
+        match s.get(j) {
+            Some(&c) if lex::is_token(c) => lex::scan_token(s, j),
+            _ => j,
+        }
+    }
+    #[cfg(not(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2")))]
+    lex::scan_token(s, i)
+}
+
+/// Bit `k` set for byte `k` of `w` that is a letter, a digit, `-` or `.`
+/// (all token bytes, RFC 3261 §25.1), by SSE2 compares: letters after
+/// OR-ing 0x20 (which maps exactly `A-Z` / `a-z` into `a-z`), then `-`,
+/// `.`, `/` and the digits as one range less `/`; a range `lo..lo+n` is
+/// one add moving `lo` to -128 and one signed `<` against -128 + n, exact
+/// for all 256 byte values.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn fast_token_bits(w: &[u8; 16]) -> u32 {
+    use safe_arch::{
+        add_i8_m128i, bitandnot_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_lt_mask_i8_m128i,
+        load_unaligned_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    #[inline(always)]
+    fn splat(c: u8) -> m128i {
+        set_splat_i8_m128i(i8::from_ne_bytes([c]))
+    }
+    #[inline(always)]
+    fn in_range(v: m128i, lo: u8, n: u8) -> m128i {
+        cmp_lt_mask_i8_m128i(add_i8_m128i(v, splat(0x80u8.wrapping_sub(lo))), splat(0x80u8.wrapping_add(n)))
+    }
+    let x = load_unaligned_m128i(w);
+    let letter = in_range(bitor_m128i(x, splat(0x20)), b'a', 26);
+    // '-' (0x2d), '.', '/', '0'..='9' (0x39): thirteen bytes, less '/'.
+    let run = bitandnot_m128i(cmp_eq_mask_i8_m128i(x, splat(b'/')), in_range(x, b'-', 13));
+    // move_mask gives the sixteen sign bits in 0..=0xFFFF: the cast is exact.
+    move_mask_i8_m128i(bitor_m128i(letter, run)) as u32
+}
+
+/// [`fast_token_bits`] of the sixteen bytes from `j`; with fewer left (a
+/// value ending the text), of the text's last sixteen bytes moved down to
+/// `j`, so the bits past the end are clear (a stop, as the end is). `None`
+/// at the end or for a text shorter than sixteen bytes.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn fast_token_window(s: &[u8], j: usize) -> Option<u32> {
+    if let Some(w) = s.get(j..).and_then(<[u8]>::first_chunk::<16>) {
+        return Some(fast_token_bits(w));
+    }
+    let left = s.len().checked_sub(j).filter(|&l| l > 0)?;
+    let last = s.last_chunk::<16>()?;
+    // 1..=15 bytes left: the window starts 16 - left bytes before `j`.
+    Some(fast_token_bits(last) >> (16 - left))
 }
 
 /// The via-params RFC 3261 §20.42 and RFC 3581 give a grammar of their
@@ -476,7 +581,7 @@ impl<'a> Via<'a> {
             i = if w & BRANCH_EQ.1 | 0x2020_2020_2020 == BRANCH_EQ.0 {
                 // via-branch = "branch" EQUAL token; the first one is kept.
                 let v0 = n0 + 7;
-                let t = lex::scan_token(s, after_cookie(s, v0));
+                let t = branch_end(s, after_cookie(s, v0));
                 if t == v0 {
                     return None;
                 }
@@ -513,12 +618,12 @@ impl<'a> Via<'a> {
                 // bare IPv6 one is left to the general path) or a name.
                 let v0 = n0 + 9;
                 marks |= ViaMarks::RECEIVED;
-                match quad_at(s, v0) {
-                    Some((_, h1)) => h1,
-                    None => match Host::scan_str(v, v0) {
+                match received_quad_end(s, v0) {
+                    0 => match Host::scan_str(v, v0) {
                         (h1, Some(_)) if h1 > v0 => h1,
                         _ => return None,
                     },
+                    h1 => h1,
                 }
             } else if lower & ALIAS.1 == ALIAS.0 && !lex::is_token(c5) {
                 // RFC 5923 alias: no value of its own.
@@ -1905,6 +2010,82 @@ mod tests {
                                 assert_eq!(got, None, "{text:?}");
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_branch_token_run_ends_where_the_token_scan_does() {
+        // branch_end (on x86 the SSE2 windows of letters, digits, '-' and
+        // '.', then the byte scan) must end every run where lex::scan_token
+        // ends it: every byte value at every position of runs of 1 to 40
+        // bytes (so the stop falls in the first, second and third window,
+        // in place and in the shifted last window), from three starts,
+        // with text after them and without; and fast_token_bits must be the
+        // byte classes for all 256 values.
+        #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+        for c in 0..=255u8 {
+            let w = [c; 16];
+            let fast = c.is_ascii_alphanumeric() || c == b'-' || c == b'.';
+            assert_eq!(fast_token_bits(&w), if fast { 0xFFFF } else { 0 }, "{c:#x}");
+            assert!(!fast || lex::is_token(c));
+        }
+        let run = b"a1-.Zz09b~x_Kk!q%r*s+t`u'vABCDEFGHIJKLMNOP";
+        for len in 1..=40 {
+            for tail in [&b""[..], b";rport", b",SIP/2.0/UDP h", b" ;x"] {
+                let base = [&run[..len], tail].concat();
+                for pos in 0..base.len() {
+                    for c in 0..=255u8 {
+                        let mut b = base.clone();
+                        b[pos] = c;
+                        for i in [0, 1, len / 2] {
+                            assert_eq!(branch_end(&b, i), lex::scan_token(&b, i), "{b:?} from {i}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_20_42_received_quad_end_is_the_quad_readers_end() {
+        // received_quad_end (out of line, 0 for no quad) answers the end
+        // quad_at gives, for every byte value at every position of
+        // received values (RFC 3261 §20.42 via-received, RFC 3261 §25.1
+        // IPv4address) after prefixes of 0..3 bytes, ending the text or
+        // followed by more; a quad ends seven bytes after its start at
+        // least, so 0 never stands for an end. The values cover every
+        // octet length and bound (256, 299, 260 and 255, a fourth and a
+        // fifth octet, a missing one) in texts shorter and longer than
+        // sixteen bytes.
+        let bases = [
+            "198.51.100.77",
+            "1.2.3.4",
+            "255.255.255.255;rport",
+            "10.0.0.1,SIP/2.0/UDP h",
+            "1.2.3.256",
+            "256.1.1.1;rport=5060;branch=z9hG4bK1",
+            "1.299.1.1;rport=5060;branch=z9hG4bK1",
+            "1.1.260.1;rport=5060",
+            "099.199.249.255;branch=z9hG4bK1",
+            "1.2.3.4567;rport=5060;branch=z9",
+            "12.34.56.78.90;rport=5060",
+            "1.2.3.;rport=5060;branch=z9hG4bK",
+            "0.0.0.0",
+            "1234.5.6.7;rport=5060;branch=z9hG4bK1",
+        ];
+        for base in bases {
+            for pre in 0..4 {
+                let text = ["x;=".get(..pre).unwrap_or(""), base].concat();
+                for pos in pre..text.len() {
+                    for c in 0..=255u8 {
+                        let mut b = text.as_bytes().to_vec();
+                        b[pos] = c;
+                        let want = quad_at(&b, pre).map(|(_, e)| e);
+                        assert!(want.is_none_or(|e| e >= pre + 7), "{b:?}");
+                        assert_eq!(received_quad_end(&b, pre), want.unwrap_or(0), "{b:?}");
                     }
                 }
             }
