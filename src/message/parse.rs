@@ -1637,7 +1637,7 @@ fn name_end_before_ws(line: &[u8], colon: usize) -> Result<usize, ParseError> {
 /// `P-Charging-Vector`, `Session-ID`, `Diversion`, ...) of up to 32 bytes
 /// are told by one or two SSE2 windows of the line on x86; anything else
 /// (another token character, a shorter line) takes the byte loop.
-#[inline(never)]
+#[inline(always)]
 fn check_token_name(line: &[u8], end: usize) -> Result<(), ParseError> {
     #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
     if plain_name_sse2(line, end) {
