@@ -1608,9 +1608,12 @@ impl<'a> SipUri<'a> {
     /// bytes, RFC 3261 §25.1, and none of them `@`, `:`, `;`, `?` or `%`),
     /// a domain name or dotted quad, up to five port digits, parameter
     /// names and values of `C_PTOKEN` bytes (paramchars that are token
-    /// bytes, no escapes). Returns false, having written nothing, for any
-    /// other URI, which the full parser then reads from the start: so every
-    /// error and every other spelling is exactly as it was.
+    /// bytes, no escapes). Returns false for any other URI, which the full
+    /// parser then reads from the start: so every error and every other
+    /// spelling is exactly as it was. With `GT`, `out` may have been
+    /// written then (a SIP URI of the scheme, user and host read so far),
+    /// which the name-addr readers write again before anything reads it,
+    /// or fail; without, nothing is written.
     ///
     /// Every byte this path takes is in a class without `@`, and it takes
     /// all of them up to the URI's end, so when it answers the URI holds no
@@ -1649,6 +1652,26 @@ impl<'a> SipUri<'a> {
         };
         let (he, run) = scan_host_run::<true, CALL>(b, h);
         let Ok(host) = Host::from_run(s, h, he, run) else { return false };
+        // In a name-addr (GT), the scheme, user and host are written now,
+        // not kept live across the port and parameters (spilled to the
+        // stack and read back for the final stores); the rest is written at
+        // the end. A false answer may leave them written: every name-addr
+        // reader then parses the URI again from the start, writing all of
+        // it, or fails and drops the value. Not for a URI alone, whose
+        // place is left as it was on an error (`Uri::parse_str_into`).
+        // Measured: 6,496 -> 6,490 instr/msg, 79,851 -> 79,757 a call.
+        if GT {
+            *out = Uri::Sip(SipUri {
+                secure,
+                user,
+                password: None,
+                host,
+                port: None,
+                params: UriParams { raw: &[] },
+                headers: None,
+                raw: &[],
+            });
+        }
         let mut i = he;
         let mut port = None;
         if b.get(i) == Some(&b':') {
@@ -1689,16 +1712,25 @@ impl<'a> SipUri<'a> {
         }
         let (Some(params), Some(raw)) = (b.get(p0..i), b.get(..i)) else { return false };
         *end = i;
-        *out = Uri::Sip(SipUri {
-            secure,
-            user,
-            password: None,
-            host,
-            port,
-            params: UriParams { raw: params },
-            headers: None,
-            raw,
-        });
+        match out {
+            Uri::Sip(u) if GT => {
+                u.port = port;
+                u.params = UriParams { raw: params };
+                u.raw = raw;
+            }
+            _ => {
+                *out = Uri::Sip(SipUri {
+                    secure,
+                    user,
+                    password: None,
+                    host,
+                    port,
+                    params: UriParams { raw: params },
+                    headers: None,
+                    raw,
+                })
+            }
+        }
         true
     }
 
@@ -2237,7 +2269,8 @@ impl<'a> Uri<'a> {
     /// Parses the URI of a name-addr: `s` is the text after its `<`; returns
     /// the URI and the position where it ends, which the caller checks is
     /// the `>`. The URI ends at the first `>` (RFC 3261 §25.1: no component
-    /// holds one), found by the parse itself for SIP URIs.
+    /// holds one), found by the parse itself for SIP URIs. On an error
+    /// `out` may hold part of a URI (the name-addr readers drop it).
     #[inline]
     pub(crate) fn parse_bracketed(s: &'a str, end: &mut usize, out: &mut Uri<'a>) -> Result<(), ParseError> {
         Self::parse_prefix::<true>(s, end, out).map_err(|e| {
@@ -4249,7 +4282,7 @@ mod differential {
     }
 
     /// Where the fast path answers, the full parser gives the same URI and
-    /// end; where it does not, it wrote nothing.
+    /// end.
     fn fast_agrees(s: &str) {
         if !(s.len() >= 4
             && (s[..4].eq_ignore_ascii_case("sip:")
