@@ -351,22 +351,30 @@ impl<'a> NameAddr<'a> {
 /// shape; anything else (LWS, a fold, a token display name, an addr-spec,
 /// a quoted tag, a parameter value the contact check would read, any
 /// error) gives `None`, and the caller's general path parses it from the
-/// start and reports the error. Only the URI may have been written then,
-/// which the general path writes again before anything reads it.
+/// start and reports the error. Only the URI and a quoted display name
+/// may have been written then, which the general path writes again before
+/// anything reads them: it starts from a fresh placeholder, or (the
+/// by-value parsers) reads the same value, whose first byte `"` takes its
+/// quoted display-name branch, which writes the name or fails.
 #[inline(always)]
 fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
     v: &'a str,
     a: &mut NameAddr<'a>,
 ) -> Option<usize> {
     let b = v.as_bytes();
-    let (display_name, lt) = match b.first()? {
-        b'<' => (None, 0),
+    let lt = match b.first()? {
+        b'<' => 0,
         b'"' => {
             let end = scan_display_quoted(b, 0)?;
             if b.get(end..end + 2) != Some(b" <") {
                 return None;
             }
-            (Some(DisplayName::Quoted(b.get(1..end - 1)?)), end + 1)
+            // Written now, not kept live across the URI's reading (three
+            // words spilled to the stack and read back for the final
+            // stores); the placeholder's None stands for `<`. Measured:
+            // 6,541 -> 6,496 instr/msg, 4,941 -> 4,911 parse only.
+            a.display_name = Some(DisplayName::Quoted(b.get(1..end - 1)?));
+            end + 1
         }
         _ => return None,
     };
@@ -511,7 +519,6 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
         Some((t0, t1)) => Some(rest.get(..t1)?.get(t0..)?),
         None => None,
     };
-    a.display_name = display_name;
     a.bracketed = true;
     a.params = lex::Params::new(params);
     Some(lt + 1 + gt + 1 + i)
@@ -1583,6 +1590,42 @@ mod tests {
             at(a.params.as_bytes()),
             a.tag.map_or((0, 0), |t| at(t.as_bytes())),
         ]
+    }
+
+    #[test]
+    fn rfc3261_25_1_display_name_written_by_a_refused_plain_pass_is_rewritten() {
+        // The plain pass writes a quoted display name before it reads the
+        // URI; when it then refuses the value (LWS, a parameter it leaves,
+        // another scheme, an error), every public path gives what the
+        // general walk alone gives, in place and by value, alone and as a
+        // list element.
+        for v in [
+            "\"A\" <sip:a@b>;x=1",
+            "\"A\" <sip:a@b> ;tag=1",
+            "\"A\" <tel:+1>",
+            "\"A\" <sip:a@b>;tag=\"q\"",
+            "\"A\" <sip:a@b",
+            "\"A\" <sip:a@b>;expires=x",
+            "\"A\" <sip:a@b>;q=2",
+        ] {
+            let want = NameAddr::parse_for_str_walk::<false>(v, HeaderName::From);
+            assert_eq!(NameAddr::parse_for_str(v, HeaderName::From), want, "{v:?}");
+            let mut out = None;
+            let r = NameAddr::parse_into(v, HeaderName::From, &mut out);
+            assert_eq!(r.map(|()| out.unwrap()), want, "{v:?}");
+            let mut out = None;
+            NameAddr::parse_rest_into(v, HeaderName::Route, &mut out);
+            let mut general = None;
+            NameAddr::parse_rest_general(v, HeaderName::Route, &mut general);
+            assert_eq!(out, general, "{v:?}");
+            let want = ContactValue::parse_str_walk::<false>(v);
+            assert_eq!(ContactValue::parse_str(v), want, "{v:?}");
+            let mut out = None;
+            ContactValue::parse_rest_into(v, &mut out);
+            let mut general = None;
+            ContactValue::parse_rest_general(v, &mut general);
+            assert_eq!(out, general, "{v:?}");
+        }
     }
 
     #[test]
