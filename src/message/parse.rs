@@ -1649,7 +1649,8 @@ fn check_token_name(line: &[u8], end: usize) -> Result<(), ParseError> {
 /// The byte loop of [`check_token_name`] (its only path off x86).
 #[inline(always)]
 fn check_token_name_bytes(name: &[u8]) -> Result<(), ParseError> {
-    if name.len() <= u8::MAX as usize && lex::scan_token(name, 0) == name.len() {
+    // token = 1*(...) (RFC 3261 §25.1): an empty name is none.
+    if !name.is_empty() && name.len() <= u8::MAX as usize && lex::scan_token(name, 0) == name.len() {
         Ok(())
     } else {
         Err(ParseError::syntax(Element::Header(HeaderName::Other)))
@@ -1688,6 +1689,11 @@ fn plain_name_sse2(line: &[u8], n: usize) -> bool {
         let digit = in_range(x, b'0', 10);
         let dash = cmp_eq_mask_i8_m128i(x, splat(b'-'));
         move_mask_i8_m128i(bitor_m128i(bitor_m128i(letter, digit), dash)) as u32
+    }
+    // An empty name is no token (the caller refuses one before it comes
+    // here); with no bits to test, the windows would read it as accepted.
+    if n == 0 {
+        return false;
     }
     let Some(first) = line.first_chunk::<16>() else { return false };
     let head = plain(first);
@@ -2257,6 +2263,9 @@ CSeq: 1 OPTIONS\r\n";
     /// sixteen bytes; what the windows accept is a token.
     #[test]
     fn rfc3261_7_3_1_unknown_name_token_windows_match_the_byte_loop() {
+        // An empty name is refused by both (RFC 3261 §25.1: a token has
+        // at least one character).
+        assert!(check_token_name(b"                : value", 0).is_err());
         let mut line = [0u8; 64];
         for n in 1..=40usize {
             for p in 0..n {
