@@ -427,6 +427,35 @@ pub(crate) fn quoted_first_stop16(p: &[u8; 16]) -> Option<usize> {
     Some((bit / 8) as usize)
 }
 
+/// The SSE2 lane helpers of the sixteen-byte window scans (the quoted
+/// string here, URI host names, the Via branch, unknown field names):
+/// one definition of the range test all of them rely on.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+pub(crate) mod sse2 {
+    use safe_arch::{add_i8_m128i, bitor_m128i, cmp_lt_mask_i8_m128i, m128i, set_splat_i8_m128i};
+
+    /// `c` in every lane.
+    #[inline(always)]
+    pub(crate) fn splat(c: u8) -> m128i {
+        set_splat_i8_m128i(i8::from_ne_bytes([c]))
+    }
+
+    /// The lanes of `v` in `lo..lo + n` (unsigned): one add that moves
+    /// `lo` to -128 and one signed `<` against -128 + n, exact for all
+    /// 256 byte values.
+    #[inline(always)]
+    pub(crate) fn in_range(v: m128i, lo: u8, n: u8) -> m128i {
+        cmp_lt_mask_i8_m128i(add_i8_m128i(v, splat(0x80u8.wrapping_sub(lo))), splat(0x80u8.wrapping_add(n)))
+    }
+
+    /// The lanes of `x` holding an ASCII letter: OR-ing 0x20 maps exactly
+    /// `A-Z` and `a-z` into `a-z`.
+    #[inline(always)]
+    pub(crate) fn letters(x: m128i) -> m128i {
+        in_range(bitor_m128i(x, splat(0x20)), b'a', 26)
+    }
+}
+
 /// Bits of the bytes of `p` below DQUOTE (`0x23`, unsigned) or equal to
 /// `\` (bit `k` for byte `k`): one signed compare after an add that moves
 /// 0 to -128 (exact for all 256 values, as the host windows' ranges in
@@ -435,13 +464,10 @@ pub(crate) fn quoted_first_stop16(p: &[u8; 16]) -> Option<usize> {
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
 pub(crate) fn quoted_stops16_sse2(p: &[u8; 16]) -> u32 {
-    use safe_arch::{
-        add_i8_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_lt_mask_i8_m128i, load_unaligned_m128i,
-        move_mask_i8_m128i, set_splat_i8_m128i,
-    };
-    let splat = |c: u8| set_splat_i8_m128i(i8::from_ne_bytes([c]));
+    use safe_arch::{bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i};
+    use sse2::{in_range, splat};
     let x = load_unaligned_m128i(p);
-    let below = cmp_lt_mask_i8_m128i(add_i8_m128i(x, splat(0x80)), splat(0x80 + 0x23));
+    let below = in_range(x, 0, 0x23);
     // move_mask gives the sixteen sign bits in 0..=0xFFFF: the cast is exact.
     move_mask_i8_m128i(bitor_m128i(below, cmp_eq_mask_i8_m128i(x, splat(b'\\')))) as u32
 }

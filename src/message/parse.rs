@@ -1668,24 +1668,14 @@ fn check_token_name_bytes(name: &[u8]) -> Result<(), ParseError> {
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
 fn plain_name_sse2(line: &[u8], n: usize) -> bool {
-    use safe_arch::{
-        add_i8_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_lt_mask_i8_m128i, load_unaligned_m128i, m128i,
-        move_mask_i8_m128i, set_splat_i8_m128i,
-    };
-    #[inline(always)]
-    fn splat(c: u8) -> m128i {
-        set_splat_i8_m128i(i8::from_ne_bytes([c]))
-    }
-    #[inline(always)]
-    fn in_range(v: m128i, lo: u8, len: u8) -> m128i {
-        cmp_lt_mask_i8_m128i(add_i8_m128i(v, splat(0x80u8.wrapping_sub(lo))), splat(0x80u8.wrapping_add(len)))
-    }
+    use lex::sse2::{in_range, letters, splat};
+    use safe_arch::{bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i};
     // One bit a byte, set for ALPHA / DIGIT / '-'; move_mask gives the
     // sixteen sign bits in 0..=0xFFFF, so the cast is exact.
     #[inline(always)]
     fn plain(w: &[u8; 16]) -> u32 {
         let x = load_unaligned_m128i(w);
-        let letter = in_range(bitor_m128i(x, splat(0x20)), b'a', 26);
+        let letter = letters(x);
         let digit = in_range(x, b'0', 10);
         let dash = cmp_eq_mask_i8_m128i(x, splat(b'-'));
         move_mask_i8_m128i(bitor_m128i(bitor_m128i(letter, digit), dash)) as u32

@@ -758,23 +758,13 @@ fn host_labels(b: &[u8], i: usize) -> (usize, HostRun) {
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
 fn host_masks16(w: &[u8; 16]) -> [u32; 4] {
-    use safe_arch::{
-        add_i8_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_lt_mask_i8_m128i, load_unaligned_m128i, m128i,
-        move_mask_i8_m128i, set_splat_i8_m128i,
-    };
-    #[inline(always)]
-    fn splat(c: u8) -> m128i {
-        set_splat_i8_m128i(i8::from_ne_bytes([c]))
-    }
-    #[inline(always)]
-    fn in_range(v: m128i, lo: u8, n: u8) -> m128i {
-        cmp_lt_mask_i8_m128i(add_i8_m128i(v, splat(0x80u8.wrapping_sub(lo))), splat(0x80u8.wrapping_add(n)))
-    }
+    use super::lex::sse2::{in_range, letters, splat};
+    use safe_arch::{cmp_eq_mask_i8_m128i, load_unaligned_m128i, m128i, move_mask_i8_m128i};
     // move_mask gives the sixteen sign bits in 0..=0xFFFF: the casts are exact.
     let bits = |m: m128i| move_mask_i8_m128i(m) as u32;
     let x = load_unaligned_m128i(w);
     [
-        bits(in_range(bitor_m128i(x, splat(0x20)), b'a', 26)),
+        bits(letters(x)),
         bits(in_range(x, b'0', 10)),
         bits(cmp_eq_mask_i8_m128i(x, splat(b'-'))),
         bits(cmp_eq_mask_i8_m128i(x, splat(b'.'))),

@@ -331,20 +331,12 @@ fn branch_end(s: &[u8], v0: usize) -> usize {
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
 fn fast_token_bits(w: &[u8; 16]) -> u32 {
+    use crate::message::lex::sse2::{in_range, letters, splat};
     use safe_arch::{
-        add_i8_m128i, bitandnot_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_lt_mask_i8_m128i,
-        load_unaligned_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+        bitandnot_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
     };
-    #[inline(always)]
-    fn splat(c: u8) -> m128i {
-        set_splat_i8_m128i(i8::from_ne_bytes([c]))
-    }
-    #[inline(always)]
-    fn in_range(v: m128i, lo: u8, n: u8) -> m128i {
-        cmp_lt_mask_i8_m128i(add_i8_m128i(v, splat(0x80u8.wrapping_sub(lo))), splat(0x80u8.wrapping_add(n)))
-    }
     let x = load_unaligned_m128i(w);
-    let letter = in_range(bitor_m128i(x, splat(0x20)), b'a', 26);
+    let letter = letters(x);
     // '-' (0x2d), '.', '/', '0'..='9' (0x39): thirteen bytes, less '/'.
     let run = bitandnot_m128i(cmp_eq_mask_i8_m128i(x, splat(b'/')), in_range(x, b'-', 13));
     // move_mask gives the sixteen sign bits in 0..=0xFFFF: the cast is exact.
