@@ -87,6 +87,31 @@ pub(crate) fn next_named(idx: &[Entry], field: &mut usize, name: HeaderName) -> 
     found
 }
 
+/// The text of the next field named `name` with a value, from index
+/// position `*field` up to `end` (a blank field holds no list element, as
+/// `lex::CommaList::new` reads it), with `*field` moved past it:
+/// `Some(Ok(text))`; `Some(Err(()))` for a field that is not text (possible
+/// only when the header section as a whole is not); `None` when no field
+/// is left. Shared by the self-ending list iterators and the Via cursor.
+#[inline(always)]
+pub(crate) fn next_field_text<'a>(
+    msg: &Message<'a>,
+    field: &mut usize,
+    end: usize,
+    name: HeaderName,
+) -> Option<Result<&'a str, ()>> {
+    loop {
+        let all = &msg.index;
+        let idx = all.get(..end).unwrap_or(all);
+        let found = next_named(idx, field, name)?;
+        match msg.value_str(&found) {
+            Some(text) if lex::is_blank(text.as_bytes()) => {}
+            Some(text) => return Some(Ok(text)),
+            None => return Some(Err(())),
+        }
+    }
+}
+
 impl<'m, 'a, T> TypedValues<'m, 'a, T> {
     /// Values of a comma-separated list header.
     pub(crate) fn list(msg: &'m Message<'a>, name: HeaderName, decode: DecodeFn<'a, T>) -> Self {
@@ -264,21 +289,18 @@ impl<'a, T> TypedValues<'_, 'a, T> {
         }
         let (text, start) = match self.pos {
             Some(start) => (self.text, start),
-            None => loop {
-                let all = &self.msg.index;
-                let idx = all.get(..self.end).unwrap_or(all);
+            None => {
                 let mut f = self.field;
-                let found = next_named(idx, &mut f, self.name);
+                let found = next_field_text(self.msg, &mut f, self.end, self.name);
                 self.field = f;
-                match self.msg.value_str(&found?) {
-                    Some(text) if lex::is_blank(text.as_bytes()) => {}
-                    Some(text) => break (text, 0),
-                    None => {
+                match found? {
+                    Ok(text) => (text, 0),
+                    Err(()) => {
                         self.left -= 1;
                         return Some(Err(ParseError::header(self.name)));
                     }
                 }
-            },
+            }
         };
         self.left -= 1;
         let s = text.as_bytes();

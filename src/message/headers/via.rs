@@ -1146,22 +1146,18 @@ impl<'a> Vias<'_, 'a> {
             Some(start) => (self.text, start),
             // The next field of the name, in the recorded span only; its
             // text is parsed from its start without being stored first.
-            None => loop {
-                let all = &self.msg.index;
-                let idx = all.get(..self.end).unwrap_or(all);
+            None => {
                 let mut f = self.field;
-                let found = super::lists::next_named(idx, &mut f, N);
+                let found = super::lists::next_field_text(self.msg, &mut f, self.end, N);
                 self.field = f;
-                let entry = found?;
-                match self.msg.value_str(&entry) {
-                    Some(text) if lex::is_blank(text.as_bytes()) => {}
-                    Some(text) => break (text, 0),
-                    None => {
+                match found? {
+                    Ok(text) => (text, 0),
+                    Err(()) => {
                         self.list_left -= 1;
                         return Some(self.count_value().and(Err(err())));
                     }
                 }
-            },
+            }
         };
         self.list_left -= 1;
         if let Err(e) = self.count_value() {
