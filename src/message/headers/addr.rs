@@ -524,18 +524,11 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
     Some(lt + 1 + gt + 1 + i)
 }
 
-/// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` (RFC
-/// 3261 §25.1): what [`parse_qvalue`] accepts, told without computing the
-/// value.
+/// Whether `v` is a `qvalue` (RFC 3261 §25.1), as [`parse_qvalue`] tells
+/// it (inlined here, the value itself is not computed).
 #[inline(always)]
 fn is_qvalue(v: &[u8]) -> bool {
-    match v {
-        [b'0' | b'1'] => true,
-        [int @ (b'0' | b'1'), b'.', frac @ ..] if frac.len() <= 3 => {
-            frac.iter().all(|&c| if *int == b'0' { c.is_ascii_digit() } else { c == b'0' })
-        }
-        _ => false,
-    }
+    parse_qvalue(v).is_some()
 }
 
 /// Records the first `tag` parameter (as `params.get("tag")` would); `end`
@@ -1246,6 +1239,23 @@ mod tests {
 
     #[test]
     fn rfc3261_25_1_qvalue_test_accepts_what_parse_qvalue_accepts() {
+        // The grammar read the plain way (split at the dot), the reference
+        // for the slice match of `parse_qvalue`: same value, same refusals.
+        fn reference(v: &[u8]) -> Option<u16> {
+            let (int, frac) = match v.iter().position(|&c| c == b'.') {
+                Some(d) => (&v[..d], &v[d + 1..]),
+                None => (v, &[][..]),
+            };
+            if frac.len() > 3 || !frac.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let f = (0..3).fold(0u16, |f, i| f * 10 + frac.get(i).map_or(0, |&c| u16::from(c - b'0')));
+            match int {
+                b"0" => Some(f),
+                b"1" if f == 0 => Some(1000),
+                _ => None,
+            }
+        }
         // Every string of up to six bytes over the digits, '.', and bytes
         // next to them.
         const ALPHABET: &[u8] = b"0123456789./:";
@@ -1259,6 +1269,7 @@ mod tests {
                 }
                 let v = &buf[..len as usize];
                 assert_eq!(is_qvalue(v), parse_qvalue(v).is_some(), "{v:?}");
+                assert_eq!(parse_qvalue(v), reference(v), "{v:?}");
                 n += usize::from(is_qvalue(v));
             }
         }

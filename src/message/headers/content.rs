@@ -97,21 +97,23 @@ impl<'a> MediaType<'a> {
 
 /// Parses a `qvalue` (RFC 3261 §25.1: `"0" [ "." 0*3DIGIT ] / "1" [ "."
 /// 0*3("0") ]`) into thousandths, 0 to 1000.
+///
+/// One slice match, no search for the dot: the Contact reader only asks
+/// whether a value is a qvalue, and with this inlined the value is not
+/// computed there.
+#[inline]
 pub fn parse_qvalue(v: &[u8]) -> Option<u16> {
-    let (int, frac) = match memchr::memchr(b'.', v) {
-        Some(d) => (&v[..d], &v[d + 1..]),
-        None => (v, &[][..]),
-    };
-    if frac.len() > 3 || !frac.iter().all(|&c| lex::is_digit(c)) {
-        return None;
-    }
-    let mut f = 0u16;
-    for i in 0..3 {
-        f = f * 10 + frac.get(i).map_or(0, |&c| u16::from(c - b'0'));
-    }
-    match int {
-        b"0" => Some(f),
-        b"1" if f == 0 => Some(1000),
+    match v {
+        [b'0'] => Some(0),
+        [b'1'] => Some(1000),
+        [b'0', b'.', frac @ ..] if frac.len() <= 3 && frac.iter().all(|&c| lex::is_digit(c)) => {
+            let mut f = 0u16;
+            for i in 0..3 {
+                f = f * 10 + frac.get(i).map_or(0, |&c| u16::from(c - b'0'));
+            }
+            Some(f)
+        }
+        [b'1', b'.', frac @ ..] if frac.len() <= 3 && frac.iter().all(|&c| c == b'0') => Some(1000),
         _ => None,
     }
 }
