@@ -303,68 +303,93 @@ pub fn scan_token(s: &[u8], i: usize) -> usize {
 }
 
 /// Scans a `quoted-string` whose opening DQUOTE is at `i`. Returns the
-/// position just past the closing DQUOTE, or `None` if it is unterminated or
-/// contains a bare CR/LF that is not a fold (RFC 3261 §25.1: CR and LF cannot
-/// be escaped by quoted-pair).
-#[inline]
+/// position just past the closing DQUOTE, or `None` if it is unterminated
+/// or holds a byte the grammar has no place for (RFC 3261 §25.1):
+///
+/// ```text
+/// quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE
+/// qdtext        = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
+/// quoted-pair   = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+/// ```
+///
+/// So a control byte other than HTAB, and DEL, stand only escaped; a CR
+/// or LF only in a fold (LWS: CRLF then SP or HTAB; a lone LF, which the
+/// header loop accepts as a line end, folds the same way), never escaped.
+/// Non-ASCII bytes are left to the UTF-8 check of the text.
+///
+/// Sixteen bytes a step, falling back to a byte loop for texts shorter
+/// than sixteen bytes and for the rare bytes that need a closer look (a
+/// quoted-pair, a fold, HTAB).
+#[inline(never)]
 pub fn scan_quoted(s: &[u8], i: usize) -> Option<usize> {
+    scan_quoted_words(s, i)
+}
+
+/// True for the bytes a quoted-pair may escape (RFC 3261 §25.1: any
+/// ASCII byte but CR and LF).
+#[inline(always)]
+fn is_quoted_pair_char(c: u8) -> bool {
+    c <= 0x7f && c != b'\r' && c != b'\n'
+}
+
+/// Past the line break of LWS inside a quoted string or comment at `j`
+/// (RFC 3261 §25.1: `[*WSP CRLF] 1*WSP`; CR LF, or a lone LF, then SP or
+/// HTAB): the position of the white space after it, or `None` if the
+/// break is no fold.
+#[inline(always)]
+fn past_fold(s: &[u8], j: usize) -> Option<usize> {
+    let lf = if s.get(j) == Some(&b'\r') { j + 1 } else { j };
+    (s.get(lf) == Some(&b'\n') && s.get(lf + 1).is_some_and(|&c| is_ws(c))).then_some(lf + 1)
+}
+
+/// [`scan_quoted`] byte by byte: the path of texts shorter than sixteen
+/// bytes, and the grammar the sixteen-byte steps are tested against.
+#[inline(never)]
+fn scan_quoted_bytes(s: &[u8], i: usize) -> Option<usize> {
     if s.get(i) != Some(&b'"') {
         return None;
     }
     let mut j = i + 1;
     loop {
-        // Jump to the next byte that matters inside a quoted string.
-        let rest = s.get(j..)?;
-        let k = memchr::memchr3(b'"', b'\\', b'\n', rest)?;
-        j += k;
-        match s[j] {
+        let c = *s.get(j)?;
+        j = match c {
             b'"' => return Some(j + 1),
-            b'\\' => {
-                // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
-                match s.get(j + 1) {
-                    Some(&c) if c <= 0x7f && c != b'\r' && c != b'\n' => j += 2,
-                    _ => return None,
-                }
-            }
-            _ => {
-                // A line break inside quotes is only legal as a fold.
-                if s.get(j + 1).is_some_and(|&c| is_ws(c)) {
-                    j += 1;
-                } else {
-                    return None;
-                }
-            }
-        }
+            b'\\' => match s.get(j + 1) {
+                Some(&e) if is_quoted_pair_char(e) => j + 2,
+                _ => return None,
+            },
+            b'\r' | b'\n' => past_fold(s, j)?,
+            // qdtext: HTAB and SP (LWS), the rest of printable ASCII
+            // (DQUOTE and `\` are taken above), UTF8-NONASCII.
+            b'\t' => j + 1,
+            c if c >= 0x20 && c != 0x7f => j + 1,
+            _ => return None,
+        };
     }
 }
 
-/// [`scan_quoted`] read sixteen bytes at a time, for the long quoted
+/// [`scan_quoted`] sixteen bytes at a time, for the long quoted
 /// parameter values of Contact (`+sip.instance="<urn:uuid:...>"`,
-/// `+g.3gpp.icsi-ref="..."`, RFC 5626 §4.1, RFC 3840 §9), where the
-/// memchr3 call costs more than the search. Each of the two words of a
-/// step is tested for bytes below `0x23` (DQUOTE, LF and every other
-/// control or SP byte) and for `\`: the lowest flag of both word tricks is
-/// exact, so the first flagged byte (of the first word, else of the
-/// second) is the first such byte. A DQUOTE there ends the string where
-/// scan_quoted ends it; SP, `!`, HTAB and the other bytes below DQUOTE
-/// are qdtext to scan_quoted as well (it stops only at DQUOTE, `\` and
-/// LF), so the scan goes on after them; a `\` or LF (a quoted-pair or a
-/// fold, RFC 3261 §25.1), and a text shorter than sixteen bytes, are left
-/// to scan_quoted itself from the start. Near the end [`bytes16_at`]
-/// gives zero bytes past it, which are flagged: a flag there means no
-/// closing DQUOTE. Same answer as [`scan_quoted`] for every input.
-///
-/// On x86 the step is one SSE2 compare pair ([`quoted_stops16_sse2`]),
-/// which answers the same first flagged byte as the two word tricks
-/// ([`quoted_first_stop16`], the portable step).
+/// `+g.3gpp.icsi-ref="..."`, RFC 5626 §4.1, RFC 3840 §9) and every other
+/// quoted string. A step finds the first byte of the sixteen that is not
+/// plain ASCII qdtext: a control byte (HTAB, CR and LF among them),
+/// DQUOTE, `\`, DEL or a non-ASCII byte ([`quoted_stops16_sse2`] on x86,
+/// [`quoted_first_stop16`] elsewhere). A DQUOTE ends the string; a
+/// non-ASCII byte is qdtext (UTF8-NONASCII) and the scan goes on after
+/// it; any other stop (a quoted-pair, an HTAB or a fold, all rare, or a
+/// byte with no place in a quoted string) and a text shorter than sixteen
+/// bytes are left to the byte loop ([`scan_quoted_bytes`]) from the
+/// start, out of line, so the inlined scan stays small. Near the end
+/// [`bytes16_at`] gives zero bytes past it, which stop the step. Same
+/// answer as the byte loop for every input.
 #[inline(always)]
 pub(crate) fn scan_quoted_words(s: &[u8], i: usize) -> Option<usize> {
     if s.get(i) != Some(&b'"') {
         return None;
     }
     let mut j = i + 1;
-    // Sixteen bytes per step, the two words tested together; near the
-    // end, the last sixteen bytes shifted down (zero bytes past the end).
+    // Sixteen bytes per step; near the end, the last sixteen bytes
+    // shifted down (zero bytes past the end).
     loop {
         let p = match s.get(j..).and_then(<[u8]>::first_chunk::<16>) {
             Some(p) => *p,
@@ -372,7 +397,7 @@ pub(crate) fn scan_quoted_words(s: &[u8], i: usize) -> Option<usize> {
                 Some(p) => p,
                 // Past the end (no closing DQUOTE), or a text shorter
                 // than sixteen bytes.
-                None => return scan_quoted(s, i),
+                None => return scan_quoted_bytes(s, i),
             },
         };
         #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
@@ -386,22 +411,26 @@ pub(crate) fn scan_quoted_words(s: &[u8], i: usize) -> Option<usize> {
             j += 16;
             continue;
         };
+        // A DQUOTE ends the string; any other stop (a quoted-pair, a
+        // fold, an HTAB: all rare; a byte with no place here; a zero byte
+        // past the end) goes byte by byte from the start, out of line.
         let k = j + off;
         match s.get(k) {
             Some(b'"') => return Some(k + 1),
-            Some(b'\\' | b'\n') => return scan_quoted(s, i),
-            Some(_) => j = k + 1,
-            // A zero byte past the end: no closing DQUOTE.
-            None => return None,
+            Some(&c) if c >= 0x80 => j = k + 1,
+            _ => return scan_quoted_bytes(s, i),
         }
     }
 }
 
-/// The first of the sixteen bytes `p` below DQUOTE (`0x23`, unsigned) or
-/// equal to `\` (the bytes [`scan_quoted_words`] stops at), by two word
-/// tricks: the lowest flag of each is exact, so the first word's lowest
-/// flag, else the second's, is the first such byte. The portable step,
-/// and the tests' reference for the SSE2 one.
+/// The first of the sixteen bytes `p` that stops [`scan_quoted_words`]:
+/// a control byte (below SP), DQUOTE, `\`, DEL or a non-ASCII byte. For
+/// each of the two words: the has-a-byte-below trick for the control
+/// bytes and the has-a-zero-byte trick for DQUOTE and `\` (the lowest
+/// flag of each is exact), and the high bit of each byte or of its low
+/// seven bits plus one (no carry between bytes: exact everywhere). So
+/// the first word's lowest flag, else the second's, is the first such
+/// byte. The portable step, and the tests' reference for the SSE2 one.
 #[cfg_attr(
     all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2", not(test)),
     allow(dead_code)
@@ -410,16 +439,16 @@ pub(crate) fn scan_quoted_words(s: &[u8], i: usize) -> Option<usize> {
 pub(crate) fn quoted_first_stop16(p: &[u8; 16]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The bytes of `w` below DQUOTE or equal to `\`, flagged (before the
-    // mask with HIGH).
     let flags = |w: u64| {
-        let y = w ^ (ONES * u64::from(b'\\'));
-        (w.wrapping_sub(ONES * 0x23) & !w) | (y.wrapping_sub(ONES) & !y)
+        (w.wrapping_sub(ONES * 0x20) & !w & HIGH)
+            | zero_byte_flags(w ^ (ONES * u64::from(b'"')))
+            | zero_byte_flags(w ^ (ONES * u64::from(b'\\')))
+            | ((w | ((w & !HIGH) + ONES)) & HIGH)
     };
     let (a, b) = p.split_at(8);
     let (Ok(a), Ok(b)) = (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) else { return None };
-    let fa = flags(u64::from_le_bytes(a)) & HIGH;
-    let fb = flags(u64::from_le_bytes(b)) & HIGH;
+    let fa = flags(u64::from_le_bytes(a));
+    let fb = flags(u64::from_le_bytes(b));
     if fa | fb == 0 {
         return None;
     }
@@ -456,20 +485,26 @@ pub(crate) mod sse2 {
     }
 }
 
-/// Bits of the bytes of `p` below DQUOTE (`0x23`, unsigned) or equal to
-/// `\` (bit `k` for byte `k`): one signed compare after an add that moves
-/// 0 to -128 (exact for all 256 values, as the host windows' ranges in
-/// uri.rs) and one equality, where the two word tricks of
-/// [`quoted_first_stop16`] were some twenty instructions.
+/// Bits of the bytes of `p` that stop a quoted-string scan (bit `k` for
+/// byte `k`): DQUOTE and `\` (two equalities), and the control bytes, DEL
+/// and the non-ASCII bytes together (one signed compare after adding one,
+/// which moves DEL and above to the negative bytes and the control bytes
+/// to 1..=32; exact for all 256 values). SP and `!`, common in display
+/// names, do not stop it; a non-ASCII byte is qdtext again (RFC 3261
+/// §25.1 UTF8-NONASCII) and the scan goes on after it.
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
 pub(crate) fn quoted_stops16_sse2(p: &[u8; 16]) -> u32 {
-    use safe_arch::{bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i};
-    use sse2::{in_range, splat};
+    use safe_arch::{
+        add_i8_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_lt_mask_i8_m128i, load_unaligned_m128i,
+        move_mask_i8_m128i,
+    };
+    use sse2::splat;
     let x = load_unaligned_m128i(p);
-    let below = in_range(x, 0, 0x23);
+    let eq = |c: u8| cmp_eq_mask_i8_m128i(x, splat(c));
+    let outside = cmp_lt_mask_i8_m128i(add_i8_m128i(x, splat(1)), splat(0x21));
     // move_mask gives the sixteen sign bits in 0..=0xFFFF: the cast is exact.
-    move_mask_i8_m128i(bitor_m128i(below, cmp_eq_mask_i8_m128i(x, splat(b'\\')))) as u32
+    move_mask_i8_m128i(bitor_m128i(outside, bitor_m128i(eq(b'"'), eq(b'\\')))) as u32
 }
 
 /// The contents of a quoted string without its DQUOTEs and with each
@@ -507,6 +542,14 @@ impl Iterator for Unquoted<'_> {
 /// and quoted-pairs; returns the position after the matching ")".
 /// Nesting depth is bounded by `max_depth` so a hostile value cannot make the
 /// scan expensive in anything but its length.
+///
+/// ```text
+/// comment = LPAREN *(ctext / quoted-pair / comment) RPAREN
+/// ctext   = %x21-27 / %x2A-5B / %x5D-7E / UTF8-NONASCII / LWS
+/// ```
+///
+/// As in a quoted string, a control byte other than HTAB, and DEL, stand
+/// only escaped, and a line break only in a fold.
 pub fn scan_comment(s: &[u8], i: usize, max_depth: usize) -> Option<usize> {
     if s.get(i) != Some(&b'(') {
         return None;
@@ -514,23 +557,30 @@ pub fn scan_comment(s: &[u8], i: usize, max_depth: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut j = i;
     while let Some(&c) = s.get(j) {
-        match c {
+        j = match c {
             b'(' => {
                 depth += 1;
                 if depth > max_depth {
                     return None;
                 }
+                j + 1
             }
             b')' => {
                 depth -= 1;
                 if depth == 0 {
                     return Some(j + 1);
                 }
+                j + 1
             }
-            b'\\' => j += 1,
-            _ => {}
-        }
-        j += 1;
+            b'\\' => match s.get(j + 1) {
+                Some(&e) if is_quoted_pair_char(e) => j + 2,
+                _ => return None,
+            },
+            b'\r' | b'\n' => past_fold(s, j)?,
+            b'\t' => j + 1,
+            c if c >= 0x20 && c != 0x7f => j + 1,
+            _ => return None,
+        };
     }
     None
 }
@@ -1162,12 +1212,62 @@ mod tests {
     }
 
     #[test]
-    fn rfc3261_25_1_quoted_word_scan_equals_scan_quoted() {
-        // scan_quoted_words against scan_quoted: random strings over the
-        // bytes the word tests flag or border on (DQUOTE, '\', LF, CR, the
-        // other bytes below 0x23, 0x23 itself, non-ASCII) and ordinary
-        // ones, of every length to 72 and at every start...
-        const ALPHABET: &[u8] = b"\"\\\n\r \t!#\x00\x01\x22\x80\xffaz<>:";
+    fn rfc3261_25_1_qdtext_refuses_control_bytes_and_del_unless_escaped() {
+        // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII: of the
+        // bytes below SP only HTAB stands bare, and CR/LF only in a fold;
+        // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F) escapes the
+        // others but never CR, LF or a non-ASCII byte. Short strings (the
+        // byte loop) and long ones (the sixteen-byte steps) alike, the
+        // byte in every position of the long one.
+        for pad in [0usize, 30] {
+            let quoted = |inner: &[u8]| {
+                let mut v: heapless::Vec<u8, 64> = heapless::Vec::new();
+                v.push(b'"').unwrap();
+                v.extend_from_slice(&b"x".repeat(pad)).unwrap();
+                v.extend_from_slice(inner).unwrap();
+                v.extend_from_slice(b"\";p").unwrap();
+                v
+            };
+            for c in 0..=255u8 {
+                let bare = quoted(&[b'a', c, b'b']);
+                let want_bare = match c {
+                    b'"' => Some(pad + 3),
+                    // `\b` is a quoted-pair.
+                    b'\t' | b'\\' => Some(bare.len() - 2),
+                    0x7f => None,
+                    c if c < 0x20 => None,
+                    _ => Some(bare.len() - 2),
+                };
+                assert_eq!(scan_quoted(&bare, 0), want_bare, "bare {c:#04x}, pad {pad}");
+                let escaped = quoted(&[b'a', b'\\', c, b'b']);
+                let want_escaped = (c <= 0x7f && c != b'\r' && c != b'\n').then_some(escaped.len() - 2);
+                assert_eq!(scan_quoted(&escaped, 0), want_escaped, "escaped {c:#04x}, pad {pad}");
+            }
+            // Folds: CRLF or a lone LF, then SP or HTAB.
+            for (inner, ok) in [
+                (&b"a\r\n b"[..], true),
+                (b"a\r\n\tb", true),
+                (b"a\n b", true),
+                (b"a\r\nb", false),
+                (b"a\rb", false),
+                (b"a\r b", false),
+                (b"a\r\r\n b", false),
+                (b"a\nb", false),
+            ] {
+                let v = quoted(inner);
+                assert_eq!(scan_quoted(&v, 0), ok.then_some(v.len() - 2), "{inner:?}, pad {pad}");
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_quoted_word_scan_equals_the_byte_loop() {
+        // scan_quoted_words (sixteen bytes a step) against the byte loop:
+        // random strings over the bytes the step stops at or borders on
+        // (DQUOTE, '\', LF, CR, HTAB, the other control bytes, DEL, SP,
+        // '!', non-ASCII) and ordinary ones, of every length to 72 and at
+        // every start...
+        const ALPHABET: &[u8] = b"\"\\\n\r \t!#\x00\x01\x1f\x7f\x22\x80\xffaz<>:";
         let mut buf = [0u8; 72];
         let mut rng = TestBytes::new(0x9e37_79b9_7f4a_7c15);
         for round in 0..60_000usize {
@@ -1178,7 +1278,7 @@ mod tests {
             }
             let s = &buf[..len];
             for a in 0..=len + 1 {
-                assert_eq!(scan_quoted_words(s, a), scan_quoted(s, a), "{s:?} at {a}");
+                assert_eq!(scan_quoted_words(s, a), scan_quoted_bytes(s, a), "{s:?} at {a}");
             }
         }
         // ...and every byte at every position of the bench set's and
@@ -1195,7 +1295,7 @@ mod tests {
             each_byte_variant(v, |t| {
                 for a in 0..=t.len() {
                     let b = t.as_bytes();
-                    assert_eq!(scan_quoted_words(b, a), scan_quoted(b, a), "{t:?} at {a}");
+                    assert_eq!(scan_quoted_words(b, a), scan_quoted_bytes(b, a), "{t:?} at {a}");
                 }
             });
         }
@@ -1204,11 +1304,12 @@ mod tests {
     #[test]
     fn rfc3261_25_1_quoted_string_stop_bits_equal_the_grammar_for_every_byte_at_every_lane() {
         // The sixteen-byte step of scan_quoted_words, SSE2 and portable,
-        // against its definition (a byte below DQUOTE, unsigned, or `\`),
-        // for all 256 byte values in each lane, the other lanes holding
-        // stop and non-stop bytes in turn.
-        let stop = |c: u8| c < 0x23 || c == b'\\';
-        for fill in [b'a', b'"', b' ', b'\\', 0x80, 0xff, 0x23, 0x22] {
+        // against its definition (what is not plain ASCII qdtext: a
+        // control byte, DQUOTE, `\`, DEL or a non-ASCII byte), for all 256
+        // byte values in each lane,
+        // the other lanes holding stop and non-stop bytes in turn.
+        let stop = |c: u8| !(0x20..0x7f).contains(&c) || c == b'"' || c == b'\\';
+        for fill in [b'a', b'"', b' ', b'\\', 0x80, 0xff, 0x7f, 0x1f, 0x20, 0x21, 0x23] {
             for lane in 0..16 {
                 for c in 0..=255u8 {
                     let mut w = [fill; 16];
@@ -1223,6 +1324,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn rfc3261_25_1_ctext_refuses_control_bytes_and_del_unless_escaped() {
+        // ctext = %x21-27 / %x2A-5B / %x5D-7E / UTF8-NONASCII / LWS.
+        for c in 0..=255u8 {
+            let bare = [b'(', b'a', c, b'b', b')'];
+            let want = match c {
+                b'(' => None, // opens a nested comment left unclosed
+                b')' => Some(3),
+                // `\b` is a quoted-pair.
+                b'\t' | b'\\' => Some(5),
+                c if c < 0x20 || c == 0x7f => None,
+                _ => Some(5),
+            };
+            assert_eq!(scan_comment(&bare, 0, 4), want, "bare {c:#04x}");
+            let escaped = [b'(', b'\\', c, b')'];
+            let want = (c <= 0x7f && c != b'\r' && c != b'\n').then_some(4);
+            assert_eq!(scan_comment(&escaped, 0, 4), want, "escaped {c:#04x}");
+        }
+        assert_eq!(scan_comment(b"(a\r\n b)", 0, 4), Some(7), "a fold is LWS");
+        assert_eq!(scan_comment(b"(a\r\nb)", 0, 4), None, "a line break without fold");
+        assert_eq!(scan_comment(b"(a (b) c)", 0, 4), Some(9));
+        assert_eq!(scan_comment(b"(((a)))", 0, 2), None, "deeper than the limit");
     }
 
     #[test]
