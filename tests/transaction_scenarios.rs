@@ -1344,6 +1344,59 @@ Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=a1\r\nCall-ID: rfc2543-invit
 }
 
 #[test]
+fn rfc3261_17_2_3_an_rfc_2543_ack_with_another_to_tag_matches_no_transaction() {
+    // The ACK must carry the To tag of the response the transaction sent
+    // (b1); one with another tag acknowledges some other response (a proxy
+    // that forwarded two) and goes to the core: the 404 is still
+    // retransmitted until Timer H.
+    let mut w = World::new(36);
+    let (a, b) = pair(&mut w);
+    let head = "sip:bob@192.0.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=oldstyle3\r\n\
+Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=a1\r\nCall-ID: rfc2543-other-tag@192.0.2.1\r\n";
+    send_raw(
+        &mut w,
+        a,
+        &format!("INVITE {head}To: <sip:bob@192.0.2.2>\r\nCSeq: 7 INVITE\r\nContent-Length: 0\r\n\r\n"),
+        b,
+    );
+    let mut log = run_to(&mut w, ms(100), rejecting(b, StatusCode::NOT_FOUND));
+    send_raw(
+        &mut w,
+        a,
+        &format!("ACK {head}To: <sip:bob@192.0.2.2>;tag=b2\r\nCSeq: 7 ACK\r\nContent-Length: 0\r\n\r\n"),
+        b,
+    );
+    log.extend(idle(&mut w, ms(60_000)));
+    assert_eq!(
+        sent_at(&w, b, "SIP/2.0 404"),
+        [1, 501, 1501, 3501, 7501, 11501, 15501, 19501, 23501, 27501, 31501]
+    );
+    assert_eq!(
+        events(&log, b),
+        ev(&[(1, "Request INVITE"), (101, "Ack"), (32_001, "Timeout"), (32_001, "Terminated")])
+    );
+    assert_empty(&mut w, a, b);
+}
+
+#[test]
+fn rfc3261_17_2_3_an_rfc_2543_ack_matches_the_transaction_of_an_invite_in_a_dialog() {
+    // A re-INVITE carries the dialog's To tag; its ACK, with the same tag,
+    // finds it by that tag and confirms it.
+    let mut w = World::new(37);
+    let (a, b) = pair(&mut w);
+    let head = "sip:bob@192.0.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=oldstyle4\r\n\
+Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=a1\r\nCall-ID: rfc2543-reinvite@192.0.2.1\r\n\
+To: <sip:bob@192.0.2.2>;tag=b1\r\n";
+    send_raw(&mut w, a, &format!("INVITE {head}CSeq: 8 INVITE\r\nContent-Length: 0\r\n\r\n"), b);
+    let mut log = run_to(&mut w, ms(100), rejecting(b, StatusCode::REQUEST_PENDING));
+    send_raw(&mut w, a, &format!("ACK {head}CSeq: 8 ACK\r\nContent-Length: 0\r\n\r\n"), b);
+    log.extend(idle(&mut w, ms(60_000)));
+    assert_eq!(wire(&w, b), [(1, "SIP/2.0 491 Request Pending".into())]);
+    assert_eq!(events(&log, b), ev(&[(1, "Request INVITE"), (5101, "Terminated")]));
+    assert_empty(&mut w, a, b);
+}
+
+#[test]
 fn rfc6026_8_7_an_rfc_2543_ack_for_a_2xx_reaches_the_tu_with_its_transaction() {
     // Without the cookie the ACK of a 2xx matches the INVITE's transaction
     // (same Via, Request-URI, From tag, Call-ID, CSeq number), and in

@@ -1052,7 +1052,11 @@ impl Endpoint {
             return;
         };
         let hash = self.table.hash_of(&key);
-        if let Some(id) = self.table.find_hashed(&key, hash) {
+        let mut found = self.table.find_hashed(&key, hash);
+        if method == Method::Ack && key.is_rfc2543() {
+            found = self.rfc2543_ack_match(msg, found);
+        }
+        if let Some(id) = found {
             let Some(entry) = self.table.get_mut(id) else { return };
             let verdict = match &mut entry.machine {
                 Machine::Ist(t) => t.handle_request(now, msg),
@@ -1076,6 +1080,20 @@ impl Endpoint {
             Method::Cancel => self.handle_cancel(now, key, received),
             _ => self.new_server_transaction(now, key, hash, received),
         }
+    }
+
+    /// The INVITE server transaction an RFC 2543 ACK matches (§17.2.3):
+    /// the one of an INVITE without a To tag (`found`, by the ACK's
+    /// key), else of an INVITE in a dialog carrying the ACK's To tag; and
+    /// only if the ACK's To tag is that of the response the transaction
+    /// sent. An ACK for another response (a proxy that forwarded two,
+    /// §17.2.3) matches nothing and goes to the core.
+    fn rfc2543_ack_match(&self, ack: &Message<'_>, found: Option<TransactionId>) -> Option<TransactionId> {
+        let id = found.or_else(|| self.table.find(&key::rfc2543_ack_in_dialog_key(ack)?))?;
+        let Machine::Ist(t) = &self.table.get(id)?.machine else { return None };
+        let sent = Message::parse(t.last_response()?).ok()?;
+        let sent_tag = sent.to().ok()?.tag();
+        (sent_tag.is_some() && sent_tag == ack.to().ok()?.tag()).then_some(id)
     }
 
     fn handle_cancel(&mut self, now: Instant, key: Key, cancel: Received) {

@@ -49,6 +49,13 @@ impl Key {
         Key(SmallVec::from_vec(v))
     }
 
+    /// Whether this is an RFC 2543 key (a request without the magic
+    /// cookie, §17.2.3): an ACK it finds matches only if its To tag is
+    /// the one of the response the transaction sent.
+    pub fn is_rfc2543(&self) -> bool {
+        self.0.first() == Some(&b'L')
+    }
+
     /// The heap bytes the key uses beyond its own size (zero when inline).
     pub fn heap_size(&self) -> usize {
         if self.0.spilled() { self.0.capacity() } else { 0 }
@@ -114,25 +121,48 @@ pub fn response_key(response: &Message<'_>) -> Option<Key> {
 /// With the magic cookie: the branch, the sent-by of the top Via (host
 /// case-insensitive, port as written) and the method, ACK counting as
 /// INVITE. Without it (RFC 2543 peers, RFC 4475 `badbranch`): the
-/// Request-URI, From tag, Call-ID, CSeq number and the top Via as written,
-/// and again the method with ACK as INVITE.
+/// Request-URI, To tag, From tag, Call-ID, CSeq number and the top Via as
+/// written, and again the method with ACK as INVITE.
 ///
-/// RFC 2543 matching also compares an INVITE's To tag and, for an ACK, the
-/// To tag of the response sent; this key leaves both out, so an RFC 2543
-/// ACK matches its INVITE transaction by the other fields alone.
+/// An RFC 2543 ACK is matched by the INVITE's fields but the To tag
+/// (§17.2.3): its own To tag is the one of the response the transaction
+/// sent, which the INVITE did not carry unless it was sent in a dialog.
+/// So its key here is that of an INVITE without a To tag (one that
+/// opened a dialog), and [`rfc2543_ack_in_dialog_key`] gives the key of
+/// an INVITE with the ACK's To tag (one sent in a dialog); a transaction
+/// either finds matches only if the ACK's To tag also equals the To tag of
+/// the response it sent ([`Key::is_rfc2543`] tells the owner to check).
 pub fn server_key(request: &Message<'_>) -> Option<Key> {
     let method = request.method()?;
-    let method = if method == Method::Ack { Method::Invite } else { method };
-    server_key_for(request, method)
+    if method == Method::Ack {
+        return server_key_for(request, Method::Invite, Some(""));
+    }
+    server_key_for(request, method, None)
 }
 
 /// The key of the INVITE server transaction a CANCEL cancels (§9.2: "the
-/// same rules as §17.2.3 except the method").
+/// same rules as §17.2.3 except the method"; the CANCEL's To is the
+/// INVITE's, §9.1).
 pub fn cancelled_invite_key(cancel: &Message<'_>) -> Option<Key> {
-    server_key_for(cancel, Method::Invite)
+    server_key_for(cancel, Method::Invite, None)
 }
 
-fn server_key_for(request: &Message<'_>, method: Method<'_>) -> Option<Key> {
+/// For an RFC 2543 ACK (no magic cookie) with a To tag: the key of the
+/// INVITE server transaction of an INVITE sent in a dialog, which carried
+/// that To tag, where [`server_key`] gives the one of an INVITE without
+/// a To tag (§17.2.3). `None` for any other request.
+pub fn rfc2543_ack_in_dialog_key(ack: &Message<'_>) -> Option<Key> {
+    if ack.method()? != Method::Ack || ack.to().ok()?.tag().is_none() {
+        return None;
+    }
+    let key = server_key_for(ack, Method::Invite, None)?;
+    key.is_rfc2543().then_some(key)
+}
+
+/// `to_tag`: the To tag to key by in place of the request's own (an
+/// ACK's key is that of the INVITE it acknowledges); `None` for the
+/// request's own.
+fn server_key_for(request: &Message<'_>, method: Method<'_>, to_tag: Option<&str>) -> Option<Key> {
     let via = request.top_via().ok()?;
     // RFC 4475 §3.2.1 (badbranch): a branch that is the magic cookie and
     // nothing else carries no transaction identifier, so it cannot key a
@@ -149,6 +179,10 @@ fn server_key_for(request: &Message<'_>, method: Method<'_>) -> Option<Key> {
         }))
     } else {
         let uri = request.request()?.raw_uri;
+        let to_tag = match to_tag {
+            Some(t) => t,
+            None => request.to().ok()?.tag().unwrap_or(""),
+        };
         let tag = request.from().ok()?.tag().unwrap_or("");
         let call_id = request.call_id().ok()?;
         let seq = request.cseq().ok()?.seq;
@@ -157,6 +191,7 @@ fn server_key_for(request: &Message<'_>, method: Method<'_>) -> Option<Key> {
             o.byte(b'L');
             o.part(method.as_str().as_bytes());
             o.part(uri);
+            o.part(to_tag.as_bytes());
             o.part(tag.as_bytes());
             o.part(call_id.as_bytes());
             o.part(&seq.to_be_bytes());
@@ -264,18 +299,48 @@ Call-ID: a84b4c76e66710\r\nCSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n";
         // matched the RFC 2543 way.
         let old = INVITE.replace("z9hG4bK776asdhds", "776asdhds");
         let k = server_key(&msg(&old)).unwrap();
-        assert_eq!(k.as_bytes()[0], b'L');
+        assert!(k.is_rfc2543());
+        assert!(!server_key(&msg(INVITE)).unwrap().is_rfc2543());
+        // The ACK (of any response: it carries the response's To tag)
+        // keys as the INVITE without a To tag.
         let ack = old.replace("INVITE sip", "ACK sip").replace("314159 INVITE", "314159 ACK");
         assert_eq!(server_key(&msg(&ack)).unwrap(), k);
+        let tagged_ack =
+            ack.replace("<sip:bob@biloxi.example.com>\r\n", "<sip:bob@biloxi.example.com>;tag=b1\r\n");
+        assert_eq!(server_key(&msg(&tagged_ack)).unwrap(), k);
         let other_uri = old.replace("INVITE sip:bob@", "INVITE sip:robert@");
         assert_ne!(server_key(&msg(&other_uri)).unwrap(), k);
+        // An INVITE's To tag is part of its identity: the same INVITE in
+        // a dialog is another transaction...
+        let in_dialog =
+            old.replace("<sip:bob@biloxi.example.com>\r\n", "<sip:bob@biloxi.example.com>;tag=b1\r\n");
+        let d = server_key(&msg(&in_dialog)).unwrap();
+        assert_ne!(d, k);
+        // ...which the ACK with that To tag names by its in-dialog key,
+        // as a CANCEL with that To names it.
+        assert_eq!(rfc2543_ack_in_dialog_key(&msg(&tagged_ack)), Some(d.clone()));
+        let cancel = in_dialog.replace("INVITE sip", "CANCEL sip").replace("314159 INVITE", "314159 CANCEL");
+        assert_eq!(cancelled_invite_key(&msg(&cancel)), Some(d));
+        // No in-dialog key for an ACK without a To tag, one with the
+        // cookie, or another method.
+        assert_eq!(rfc2543_ack_in_dialog_key(&msg(&ack)), None);
+        let cookie_ack = INVITE.replace("INVITE sip", "ACK sip").replace("314159 INVITE", "314159 ACK");
+        let cookie_ack =
+            cookie_ack.replace("<sip:bob@biloxi.example.com>\r\n", "<sip:bob@biloxi.example.com>;tag=b1\r\n");
+        assert_eq!(rfc2543_ack_in_dialog_key(&msg(&cookie_ack)), None);
+        assert_eq!(rfc2543_ack_in_dialog_key(&msg(&in_dialog)), None);
+        // Other methods compare the To tag too.
+        let options = old.replace("INVITE sip", "OPTIONS sip").replace("314159 INVITE", "314159 OPTIONS");
+        let tagged =
+            options.replace("<sip:bob@biloxi.example.com>\r\n", "<sip:bob@biloxi.example.com>;tag=b1\r\n");
+        assert_ne!(server_key(&msg(&options)), server_key(&msg(&tagged)));
     }
 
     #[test]
     fn rfc4475_3_2_1_a_bare_magic_cookie_falls_back_to_rfc2543_matching() {
         let bare = INVITE.replace("z9hG4bK776asdhds", "z9hG4bK");
         let k = server_key(&msg(&bare)).unwrap();
-        assert_eq!(k.as_bytes()[0], b'L');
+        assert!(k.is_rfc2543());
         let other_call = bare.replace("a84b4c76e66710", "a84b4c76e66711");
         assert_ne!(server_key(&msg(&other_call)).unwrap(), k);
     }
