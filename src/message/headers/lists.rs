@@ -73,14 +73,21 @@ fn is_lws_byte(c: u8) -> bool {
 /// entry, with `*field` moved past it; `None`, with `*field` at the end of
 /// `idx`, if there is none. Shared by the list iterators and the Via
 /// cursor, which walk the span the header loop recorded for the name.
+///
+/// The entry is answered by reference, not copied: an `Option<Entry>`
+/// came back as the entry's seven bytes after its name, gathered from
+/// three loads and put together by shifts and ORs, only for the value's
+/// two offsets to be cut out again (ten instructions a field); read
+/// where it lies, they are two loads (measured, bench set: 6,394.6 ->
+/// 6,379.5 instructions a message).
 #[inline(always)]
-pub(crate) fn next_named(idx: &[Entry], field: &mut usize, name: HeaderName) -> Option<Entry> {
+pub(crate) fn next_named<'i>(idx: &'i [Entry], field: &mut usize, name: HeaderName) -> Option<&'i Entry> {
     let mut f = *field;
     let found = loop {
         let Some(e) = idx.get(f) else { break None };
         f += 1;
         if e.name == name {
-            break Some(*e);
+            break Some(e);
         }
     };
     *field = f;
@@ -104,7 +111,7 @@ pub(crate) fn next_field_text<'a>(
         let all = &msg.index;
         let idx = all.get(..end).unwrap_or(all);
         let found = next_named(idx, field, name)?;
-        match msg.value_str(&found) {
+        match msg.value_str(found) {
             Some(text) if lex::is_blank(text.as_bytes()) => {}
             Some(text) => return Some(Ok(text)),
             None => return Some(Err(())),
@@ -251,7 +258,7 @@ impl<'m, 'a, T> TypedValues<'m, 'a, T> {
         let found = next_named(idx, &mut f, name);
         self.field = f;
         let entry = found?;
-        let Some(text) = self.msg.value_str(&entry) else {
+        let Some(text) = self.msg.value_str(entry) else {
             return Some(Some(Err(ParseError::header(self.name))));
         };
         if !self.split {
