@@ -919,7 +919,7 @@ impl<'a> Message<'a> {
         limits: &Limits,
         tx: &mut TxFields,
     ) -> Result<(), ParseError> {
-        self.head_len = scan_fields(finder, self.buf, next, limits, &mut self.index, tx)?;
+        self.head_len = scan_fields(finder, self.buf, next, limits, &mut self.index, tx)? as usize;
         self.folded = tx.folded;
         self.spans = tx.spans();
         Ok(())
@@ -1227,7 +1227,7 @@ fn scan_fields<F: LineBreaks>(
     limits: &Limits,
     index: &mut heapless::Vec<Entry, HEADER_CAPACITY>,
     tx: &mut TxFields,
-) -> Result<usize, ParseError> {
+) -> Result<u32, ParseError> {
     let max_head = limits.effective_max_header_section();
     let max_line = limits.max_line_length;
     let max_headers = limits.effective_max_headers();
@@ -1247,7 +1247,7 @@ fn scan_fields<F: LineBreaks>(
         let k = finder.find_or_len(hay);
         if k >= hay.len() {
             let head_len = end_without_empty_line(buf_len, line_start, cut, max_head, index.is_empty())?;
-            return Ok(head_len);
+            return Ok(head_len as u32);
         }
         // RFC 3261 §7.3.1 ends lines with CRLF (a lone LF is accepted
         // for robustness); a CR not followed by LF is refused, since
@@ -1266,7 +1266,7 @@ fn scan_fields<F: LineBreaks>(
                 if next > max_head {
                     return Err(head_limit_hit());
                 }
-                return Ok(next);
+                return Ok(next as u32);
             }
             return Err(ParseError::new(Element::Header(HeaderName::Other), ErrorKind::LineTooLong));
         }
