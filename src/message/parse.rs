@@ -1373,13 +1373,16 @@ fn scan_fields<F: LineBreaks>(
         let k = finder.find_long(hay);
         line!(hay, k, line_start);
     }
-    // The rest of the header section: fewer than 32 bytes.
+    // The rest of the header section: fewer than 32 bytes, nearly
+    // always the last line and the empty line. The empty line (CRLF at
+    // the line's start: the first CR or LF, and CRLF) is told by one
+    // compare instead of the short-haystack search.
     loop {
         let line_start = next;
         let Some(hay) = head.get(line_start..) else {
             return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
         };
-        let k = finder.find_or_len(hay);
+        let k = if hay.starts_with(b"\r\n") { 0 } else { finder.find_or_len(hay) };
         line!(hay, k, line_start);
     }
 }
