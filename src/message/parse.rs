@@ -263,13 +263,53 @@ impl LineBreaks for memchr::arch::x86_64::avx2::memchr::Two {
 /// The line-break search over fewer than 32 bytes (see the AVX2 finder),
 /// out of line: memchr's SSE2 finder (SSE2 is part of every x86_64
 /// target), its needles built here rather than kept by the loop.
+///
+/// A haystack of 16 to 32 bytes (nearly always the last header line and
+/// the empty line of a message without a body, `Content-Length: 0` and
+/// CRLF CRLF) is searched by two SSE2 windows instead, the first 16 bytes
+/// and the last 16 (see [`crlf_windows`]).
 #[cfg(target_arch = "x86_64")]
 #[inline(never)]
 fn short_find(hay: &[u8]) -> Option<usize> {
+    #[cfg(target_feature = "sse2")]
+    if let Some(found) = crlf_windows(hay) {
+        return found;
+    }
     match memchr::arch::x86_64::sse2::memchr::Two::new(b'\r', b'\n') {
         Some(two) => two.find(hay),
         None => memchr::memchr2(b'\r', b'\n', hay),
     }
+}
+
+/// The first CR or LF of a haystack of 16 to 32 bytes (`Some(None)`:
+/// none), by two SSE2 windows: its first 16 bytes, then its last 16. The
+/// windows overlap where the haystack is under 32 bytes; the first had no
+/// CR or LF, so the second's first is the haystack's. `None` for any
+/// other length (the caller's search takes it).
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn crlf_windows(hay: &[u8]) -> Option<Option<usize>> {
+    use lex::sse2::splat;
+    use safe_arch::{bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i};
+    // One bit a byte, set for CR and LF.
+    #[inline(always)]
+    fn breaks(w: &[u8; 16]) -> u32 {
+        let x = load_unaligned_m128i(w);
+        let cr = cmp_eq_mask_i8_m128i(x, splat(b'\r'));
+        let lf = cmp_eq_mask_i8_m128i(x, splat(b'\n'));
+        // Sixteen sign bits, in 0..=0xFFFF: the cast is exact.
+        move_mask_i8_m128i(bitor_m128i(cr, lf)) as u32
+    }
+    if hay.len() > 32 {
+        return None;
+    }
+    let (first, last) = (hay.first_chunk::<16>()?, hay.last_chunk::<16>()?);
+    let m = breaks(first);
+    if m != 0 {
+        return Some(Some(m.trailing_zeros() as usize));
+    }
+    let m = breaks(last);
+    Some((m != 0).then(|| hay.len() - 16 + m.trailing_zeros() as usize))
 }
 
 /// Elsewhere memchr's `memchr2` (which picks its implementation itself).
@@ -2713,6 +2753,45 @@ CSeq: 1 OPTIONS\r\n";
             }
         }
         assert!(checked > 50_000, "{checked}");
+    }
+
+    /// The short line-break search (RFC 3261 §7.3.1: lines end at CR or
+    /// LF) answers as memchr2 for every haystack length up to 40, with
+    /// every byte value at every position and, after it, a CR or LF or
+    /// none; the SSE2 windows answer for 16 to 32 bytes and only there.
+    #[test]
+    fn rfc3261_7_3_1_short_line_break_search_agrees_with_memchr() {
+        let mut checked = 0usize;
+        for len in 0..=40usize {
+            for p in 0..len {
+                for b in 0..=255u8 {
+                    for after in [None, Some(b'\r'), Some(b'\n')] {
+                        let mut hay = [b'a'; 40];
+                        hay[p] = b;
+                        if let Some(c) = after {
+                            hay[len - 1] = c;
+                        }
+                        let hay = &hay[..len];
+                        let want = memchr::memchr2(b'\r', b'\n', hay);
+                        #[cfg(target_arch = "x86_64")]
+                        assert_eq!(short_find(hay), want, "{hay:?}");
+                        #[cfg(all(
+                            any(target_arch = "x86", target_arch = "x86_64"),
+                            target_feature = "sse2"
+                        ))]
+                        {
+                            let got = crlf_windows(hay);
+                            assert_eq!(got.is_some(), (16..=32).contains(&len), "{len}");
+                            if let Some(got) = got {
+                                assert_eq!(got, want, "{hay:?}");
+                            }
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 300_000, "{checked}");
     }
 
     /// The header loop runs as two loops: one while at least 32 bytes of
