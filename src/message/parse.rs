@@ -1430,7 +1430,18 @@ fn scan_fields<F: LineBreaks>(
         let Some(hay) = head.get(line_start..) else {
             return Err(ParseError::new(Element::Message, ErrorKind::Incomplete));
         };
-        let k = if hay.starts_with(b"\r\n") { 0 } else { finder.find_or_len(hay) };
+        let k = if hay.starts_with(b"\r\n") {
+            0
+        } else {
+            #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+            let k = match crlf_windows(hay) {
+                Some(found) => found.unwrap_or(hay.len()),
+                None => finder.find_or_len(hay),
+            };
+            #[cfg(not(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2")))]
+            let k = finder.find_or_len(hay);
+            k
+        };
         line!(hay, k, line_start);
     }
 }
