@@ -414,8 +414,9 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
             const FOLD: u32 = u32::from_le_bytes([0, 0x20, 0x20, 0x20]);
             if u32::from_le_bytes([s0, s1, s2, s3]) | FOLD == SEMI_TAG
                 && eq == b'='
-                && r.len() > 5
-                && lex::scan_token(r, 5) == r.len()
+                && let Some(value) = r.get(5..)
+                && !value.is_empty()
+                && lex::is_token_run(value)
             {
                 a.tag = Some(rest.get(5..)?);
                 a.bracketed = true;
