@@ -1765,6 +1765,20 @@ impl<'a> SipUri<'a> {
             // give the same for it (a nine-byte name, neither ttl nor
             // maddr). Measured: 6,490 -> 6,474 instr/msg.
             if GT && let Some(ne) = transport_name_end(b, n) {
+                // The usual values (RFC 3261 §19.1.1 `transport-param`),
+                // lower-case three letters and a byte that ends the
+                // value, told by one word compare and that byte's class:
+                // where the class scan would end too.
+                if let Some(w) = b.get(ne + 1..).and_then(<[u8]>::first_chunk::<4>) {
+                    const UDP: u32 = u32::from_le_bytes(*b"udp\0");
+                    const TCP: u32 = u32::from_le_bytes(*b"tcp\0");
+                    const TLS: u32 = u32::from_le_bytes(*b"tls\0");
+                    let v = u32::from_le_bytes(*w) & 0x00FF_FFFF;
+                    if matches!(v, UDP | TCP | TLS) && URI_CLASS[w[3] as usize] & C_PTOKEN == 0 {
+                        i = ne + 4;
+                        continue;
+                    }
+                }
                 let ve = scan_uri_class(b, ne + 1, C_PTOKEN);
                 if ve == ne + 1 {
                     return None;
@@ -4589,6 +4603,12 @@ mod differential {
             "sip:a-b.c-d.example.com:1;x=a-b.c",
             "sip:1.2.3.4.example.com",
             "sip:alice@1.2.3.4;maddr=1.2.3.4;ttl=255;method=REGISTER",
+            // The word-compared transport values, ending at `>`, `;`, the
+            // end, and at a byte that goes on with the value.
+            "sip:a@h;transport=udp>;tag=1",
+            "sip:a@h;transport=tls;lr",
+            "sip:a@h:1;transport=tcp",
+            "sip:a@h;transport=udpx;lr",
         ]);
         let mut buf = Vec::new();
         for u in uris {
