@@ -395,6 +395,36 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
     }
     let rest = inner.get(gt + 1..)?;
     let r = rest.as_bytes();
+    // From and To (neither a Contact nor a list element) end, nearly
+    // always, right after the `>` or with one `;tag=` and its token
+    // running to the end (RFC 3261 §19.3): written at once, without the
+    // loop's second turn, the first tag's bounds kept across it and its
+    // value cut at both ends (the end is the text's, which needs no
+    // char-boundary test; a token's first byte is ASCII). The loop below
+    // gives the same for these, and reads every other spelling.
+    if !CONTACT && !LIST {
+        let end = lt + 1 + gt + 1 + r.len();
+        if r.is_empty() {
+            a.bracketed = true;
+            a.params = lex::Params::new(r);
+            return Some(end);
+        }
+        if let Some(&[s0, s1, s2, s3, eq]) = r.first_chunk::<5>() {
+            const SEMI_TAG: u32 = u32::from_le_bytes(*b";tag");
+            const FOLD: u32 = u32::from_le_bytes([0, 0x20, 0x20, 0x20]);
+            if u32::from_le_bytes([s0, s1, s2, s3]) | FOLD == SEMI_TAG
+                && eq == b'='
+                && let Some(value) = r.get(5..)
+                && !value.is_empty()
+                && lex::is_token_run(value)
+            {
+                a.tag = Some(rest.get(5..)?);
+                a.bracketed = true;
+                a.params = lex::Params::new(r);
+                return Some(end);
+            }
+        }
+    }
     // The first tag value's bounds in `rest`.
     let mut tag: Option<(usize, usize)> = None;
     let mut i = 0;
@@ -1617,6 +1647,49 @@ mod tests {
             ContactValue::parse_rest_general(v, &mut general);
             assert_eq!(out, general, "{v:?}");
         }
+    }
+
+    #[test]
+    fn rfc3261_19_3_from_to_ending_at_the_gt_or_with_one_tag_read_as_the_general_walk_reads_it() {
+        // The From/To pass's straight reading of a value ending at its `>`
+        // or with one `;tag=` token running to the end, against the
+        // general walk, for those forms and the ones next to them that
+        // the loop (or the general path) reads: the same value, the same
+        // tag cut at the same address, the same end.
+        for v in [
+            "<sip:bob@biloxi.example.com>",
+            "<sip:bob@biloxi.example.com>;tag=a6c85cf",
+            "\"Alice Liddell\" <sip:alice@atlanta.example.com>;tag=hsT3xq9Vq",
+            "<sip:a@b>;TAG=x",
+            "<sip:a@b>;tAg=x",
+            "<sip:a@b>;tag=x;tag=y",
+            "<sip:a@b>;tag=x;",
+            "<sip:a@b>;tag=",
+            "<sip:a@b>;tag",
+            "<sip:a@b>;tag=a:b",
+            "<sip:a@b>;tag=a b",
+            "<sip:a@b>;tag=\"q\"",
+            "<sip:a@b>;tagx=1",
+            "<sip:a@b>;tag=~!%*_+`'.-",
+            "<sip:a@b>;ta",
+            "<sip:a@b>x",
+        ] {
+            let got = NameAddr::parse_for_str(v, HeaderName::From);
+            let want = NameAddr::parse_for_str_walk::<false>(v, HeaderName::From);
+            assert_eq!(got, want, "{v:?}");
+            if let (Ok(g), Ok(w)) = (got, want) {
+                assert_eq!(cuts(&g), cuts(&w), "{v:?}");
+            }
+            let mut a = NameAddr::placeholder_at(v);
+            if let Some(e) = name_addr_plain::<false, false>(v, &mut a) {
+                assert_eq!(e, v.len(), "{v:?}");
+                assert_eq!(Ok(a), want, "{v:?}");
+            }
+        }
+        let v = "<sip:a@b>;tag=~!%*_+`'.-";
+        let mut a = NameAddr::placeholder_at(v);
+        assert_eq!(name_addr_plain::<false, false>(v, &mut a), Some(v.len()));
+        assert_eq!(a.tag().map(str::as_ptr), v.get(v.len() - 10..).map(str::as_ptr));
     }
 
     #[test]
