@@ -1316,26 +1316,36 @@ fn rfc4475_3_2_1_badbranch_a_bare_magic_cookie_identifies_no_transaction() {
     assert_empty(&mut w, a, b);
 }
 
+/// An RFC 2543 INVITE (no magic cookie) from `a` to `b` with To `invite_to`,
+/// which `b` answers with `status` (To tag b1), then at 100 ms its ACK with
+/// To `ack_to`; the log to 60 s.
+fn rfc2543_invite_and_ack(
+    w: &mut World,
+    (a, b): (usize, usize),
+    call: &str,
+    status: StatusCode,
+    (invite_to, ack_to): (&str, &str),
+) -> Log {
+    let head = format!(
+        "sip:bob@192.0.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=old-{call}\r\n\
+Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=a1\r\nCall-ID: {call}@192.0.2.1\r\n"
+    );
+    let request = |method: &str, to: &str| {
+        format!("{method} {head}To: {to}\r\nCSeq: 7 {method}\r\nContent-Length: 0\r\n\r\n")
+    };
+    send_raw(w, a, &request("INVITE", invite_to), b);
+    let mut log = run_to(w, ms(100), rejecting(b, status));
+    send_raw(w, a, &request("ACK", ack_to), b);
+    log.extend(idle(w, ms(60_000)));
+    log
+}
+
 #[test]
 fn rfc3261_17_2_3_an_rfc_2543_ack_matches_its_invite_transaction() {
     let mut w = World::new(35);
     let (a, b) = pair(&mut w);
-    let head = "sip:bob@192.0.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=oldstyle1\r\n\
-Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=a1\r\nCall-ID: rfc2543-invite@192.0.2.1\r\n";
-    send_raw(
-        &mut w,
-        a,
-        &format!("INVITE {head}To: <sip:bob@192.0.2.2>\r\nCSeq: 7 INVITE\r\nContent-Length: 0\r\n\r\n"),
-        b,
-    );
-    let mut log = run_to(&mut w, ms(100), rejecting(b, StatusCode::NOT_FOUND));
-    send_raw(
-        &mut w,
-        a,
-        &format!("ACK {head}To: <sip:bob@192.0.2.2>;tag=b1\r\nCSeq: 7 ACK\r\nContent-Length: 0\r\n\r\n"),
-        b,
-    );
-    log.extend(idle(&mut w, ms(60_000)));
+    let tags = ("<sip:bob@192.0.2.2>", "<sip:bob@192.0.2.2>;tag=b1");
+    let log = rfc2543_invite_and_ack(&mut w, (a, b), "rfc2543-invite", StatusCode::NOT_FOUND, tags);
     // The ACK confirmed the transaction (no Timer G retransmission, no Ack
     // event), and Timer I ended it.
     assert_eq!(wire(&w, b), [(1, "SIP/2.0 404 Not Found".into())]);
@@ -1351,22 +1361,8 @@ fn rfc3261_17_2_3_an_rfc_2543_ack_with_another_to_tag_matches_no_transaction() {
     // retransmitted until Timer H.
     let mut w = World::new(36);
     let (a, b) = pair(&mut w);
-    let head = "sip:bob@192.0.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=oldstyle3\r\n\
-Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=a1\r\nCall-ID: rfc2543-other-tag@192.0.2.1\r\n";
-    send_raw(
-        &mut w,
-        a,
-        &format!("INVITE {head}To: <sip:bob@192.0.2.2>\r\nCSeq: 7 INVITE\r\nContent-Length: 0\r\n\r\n"),
-        b,
-    );
-    let mut log = run_to(&mut w, ms(100), rejecting(b, StatusCode::NOT_FOUND));
-    send_raw(
-        &mut w,
-        a,
-        &format!("ACK {head}To: <sip:bob@192.0.2.2>;tag=b2\r\nCSeq: 7 ACK\r\nContent-Length: 0\r\n\r\n"),
-        b,
-    );
-    log.extend(idle(&mut w, ms(60_000)));
+    let tags = ("<sip:bob@192.0.2.2>", "<sip:bob@192.0.2.2>;tag=b2");
+    let log = rfc2543_invite_and_ack(&mut w, (a, b), "rfc2543-other-tag", StatusCode::NOT_FOUND, tags);
     assert_eq!(
         sent_at(&w, b, "SIP/2.0 404"),
         [1, 501, 1501, 3501, 7501, 11501, 15501, 19501, 23501, 27501, 31501]
@@ -1384,13 +1380,8 @@ fn rfc3261_17_2_3_an_rfc_2543_ack_matches_the_transaction_of_an_invite_in_a_dial
     // finds it by that tag and confirms it.
     let mut w = World::new(37);
     let (a, b) = pair(&mut w);
-    let head = "sip:bob@192.0.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=oldstyle4\r\n\
-Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=a1\r\nCall-ID: rfc2543-reinvite@192.0.2.1\r\n\
-To: <sip:bob@192.0.2.2>;tag=b1\r\n";
-    send_raw(&mut w, a, &format!("INVITE {head}CSeq: 8 INVITE\r\nContent-Length: 0\r\n\r\n"), b);
-    let mut log = run_to(&mut w, ms(100), rejecting(b, StatusCode::REQUEST_PENDING));
-    send_raw(&mut w, a, &format!("ACK {head}CSeq: 8 ACK\r\nContent-Length: 0\r\n\r\n"), b);
-    log.extend(idle(&mut w, ms(60_000)));
+    let tags = ("<sip:bob@192.0.2.2>;tag=b1", "<sip:bob@192.0.2.2>;tag=b1");
+    let log = rfc2543_invite_and_ack(&mut w, (a, b), "rfc2543-reinvite", StatusCode::REQUEST_PENDING, tags);
     assert_eq!(wire(&w, b), [(1, "SIP/2.0 491 Request Pending".into())]);
     assert_eq!(events(&log, b), ev(&[(1, "Request INVITE"), (5101, "Terminated")]));
     assert_empty(&mut w, a, b);

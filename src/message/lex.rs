@@ -374,20 +374,26 @@ fn scan_quoted_bytes(s: &[u8], i: usize) -> Option<usize> {
     }
     let mut j = i + 1;
     loop {
-        let c = *s.get(j)?;
-        j = match c {
+        j = match *s.get(j)? {
             b'"' => return Some(j + 1),
-            b'\\' => match s.get(j + 1) {
-                Some(&e) if is_quoted_pair_char(e) => j + 2,
-                _ => return None,
-            },
-            b'\r' | b'\n' => past_fold(s, j)?,
-            // qdtext: HTAB and SP (LWS), the rest of printable ASCII
-            // (DQUOTE and `\` are taken above), UTF8-NONASCII.
-            b'\t' => j + 1,
-            c if c >= 0x20 && c != 0x7f => j + 1,
-            _ => return None,
+            c => past_text(s, j, c)?,
         };
+    }
+}
+
+/// Past the byte `c` at `j` inside a quoted string or a comment (RFC 3261
+/// §25.1), where DQUOTE or the parentheses are not the question: a
+/// quoted-pair, a fold, or a qdtext/ctext byte (HTAB, SP and the rest of
+/// printable ASCII, UTF8-NONASCII); `None` for a byte neither grammar
+/// has a place for.
+#[inline(always)]
+fn past_text(s: &[u8], j: usize, c: u8) -> Option<usize> {
+    match c {
+        b'\\' => s.get(j + 1).is_some_and(|&e| is_quoted_pair_char(e)).then_some(j + 2),
+        b'\r' | b'\n' => past_fold(s, j),
+        b'\t' => Some(j + 1),
+        c if c >= 0x20 && c != 0x7f => Some(j + 1),
+        _ => None,
     }
 }
 
@@ -595,14 +601,7 @@ pub fn scan_comment(s: &[u8], i: usize, max_depth: usize) -> Option<usize> {
                 }
                 j + 1
             }
-            b'\\' => match s.get(j + 1) {
-                Some(&e) if is_quoted_pair_char(e) => j + 2,
-                _ => return None,
-            },
-            b'\r' | b'\n' => past_fold(s, j)?,
-            b'\t' => j + 1,
-            c if c >= 0x20 && c != 0x7f => j + 1,
-            _ => return None,
+            c => past_text(s, j, c)?,
         };
     }
     None
