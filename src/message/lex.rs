@@ -1052,6 +1052,22 @@ pub(crate) fn is_expires_eq(w: u64) -> bool {
 /// 4475 §3.1.2.4), then the end, `;` or `,`. Returns where the digits end.
 #[inline(always)]
 pub(crate) fn expires_digits_end(s: &[u8], v0: usize) -> Option<usize> {
+    // Where eight bytes follow, the digits end at the first byte of the
+    // word that is no DIGIT, found by one SWAR test (a byte `c` is a
+    // digit iff `c ^ 0x30 < 10`; the high bits are cleared before the
+    // add so no carry crosses a byte), not a test and a bound a digit.
+    // That byte lies in the window, so the end of the text is not it;
+    // eight digits or more go on to the loop below.
+    if let Some(w) = s.get(v0..).and_then(<[u8]>::first_chunk::<8>) {
+        const LO: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        let t = u64::from_le_bytes(*w) ^ 0x3030_3030_3030_3030;
+        let stop = (((t & LO) + 0x7676_7676_7676_7676) | t) & HI;
+        let n = (stop.trailing_zeros() / 8) as usize;
+        if n < 8 {
+            return (n > 0 && matches!(w.get(n), Some(b';' | b','))).then_some(v0 + n);
+        }
+    }
     let mut j = v0;
     while s.get(j).is_some_and(u8::is_ascii_digit) {
         j += 1;
@@ -1195,6 +1211,46 @@ impl TestBytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The digit loop `expires_digits_end` had before its SWAR window.
+    fn expires_digits_end_loop(s: &[u8], v0: usize) -> Option<usize> {
+        let mut j = v0;
+        while s.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        if !(1..=9).contains(&(j - v0)) || !matches!(s.get(j), None | Some(b';' | b',')) {
+            return None;
+        }
+        Some(j)
+    }
+
+    /// RFC 3261 §20.10 c-p-expires: the windowed digit end equals the
+    /// loop's for every byte value at every position of digit runs of
+    /// zero to eleven bytes, with and without a window's eight bytes.
+    #[test]
+    fn rfc3261_20_10_expires_digits_window_equals_the_loop_for_every_byte_at_every_position() {
+        for len in 0..=12 {
+            for tail in [&b""[..], b";q=1", b",<sip:a@b>", b"xxxxxxxxxxx"] {
+                let mut base = [b'7'; 12][..len].to_vec();
+                base.extend_from_slice(tail);
+                for pos in 0..base.len().max(1) {
+                    for c in 0..=255u8 {
+                        let mut t = base.clone();
+                        if let Some(x) = t.get_mut(pos) {
+                            *x = c;
+                        }
+                        for v0 in 0..2.min(t.len() + 1) {
+                            assert_eq!(
+                                expires_digits_end(&t, v0),
+                                expires_digits_end_loop(&t, v0),
+                                "{t:?} from {v0}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn rfc3261_25_1_token_run_test_equals_the_token_scan_for_every_byte_at_every_position() {
