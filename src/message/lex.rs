@@ -1057,7 +1057,7 @@ pub(crate) fn expires_digits_end(s: &[u8], v0: usize) -> Option<usize> {
     // digit iff `c ^ 0x30 < 10`; the high bits are cleared before the
     // add so no carry crosses a byte), not a test and a bound a digit.
     // That byte lies in the window, so the end of the text is not it;
-    // eight digits or more go on to the loop below.
+    // eight digits or more go on to the byte loop.
     if let Some(w) = s.get(v0..).and_then(<[u8]>::first_chunk::<8>) {
         const LO: u64 = 0x7F7F_7F7F_7F7F_7F7F;
         const HI: u64 = 0x8080_8080_8080_8080;
@@ -1068,6 +1068,13 @@ pub(crate) fn expires_digits_end(s: &[u8], v0: usize) -> Option<usize> {
             return (n > 0 && matches!(w.get(n), Some(b';' | b','))).then_some(v0 + n);
         }
     }
+    expires_digits_end_loop(s, v0)
+}
+
+/// [`expires_digits_end`] byte by byte: its path near the end of the text
+/// and for eight digits or more, and the tests' reference for its window.
+#[inline(always)]
+fn expires_digits_end_loop(s: &[u8], v0: usize) -> Option<usize> {
     let mut j = v0;
     while s.get(j).is_some_and(u8::is_ascii_digit) {
         j += 1;
@@ -1211,18 +1218,6 @@ impl TestBytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The digit loop `expires_digits_end` had before its SWAR window.
-    fn expires_digits_end_loop(s: &[u8], v0: usize) -> Option<usize> {
-        let mut j = v0;
-        while s.get(j).is_some_and(u8::is_ascii_digit) {
-            j += 1;
-        }
-        if !(1..=9).contains(&(j - v0)) || !matches!(s.get(j), None | Some(b';' | b',')) {
-            return None;
-        }
-        Some(j)
-    }
 
     /// RFC 3261 §20.10 c-p-expires: the windowed digit end equals the
     /// loop's for every byte value at every position of digit runs of
