@@ -1091,9 +1091,8 @@ impl Endpoint {
     fn rfc2543_ack_match(&self, ack: &Message<'_>, found: Option<TransactionId>) -> Option<TransactionId> {
         let id = found.or_else(|| self.table.find(&key::rfc2543_ack_in_dialog_key(ack)?))?;
         let Machine::Ist(t) = &self.table.get(id)?.machine else { return None };
-        let sent = Message::parse(t.last_response()?).ok()?;
-        let sent_tag = sent.to().ok()?.tag();
-        (sent_tag.is_some() && sent_tag == ack.to().ok()?.tag()).then_some(id)
+        let sent = to_tag_of(t.last_response()?)?;
+        (ack.to().ok()?.tag() == Some(sent)).then_some(id)
     }
 
     fn handle_cancel(&mut self, now: Instant, key: Key, cancel: Received) {
@@ -1108,8 +1107,7 @@ impl Endpoint {
         let (status, tag) = match &pending {
             None => (StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST, None),
             Some((_, _, last)) => {
-                let tag =
-                    last.as_ref().and_then(|r| Message::parse(r).ok()?.to().ok()?.tag().map(String::from));
+                let tag = last.as_deref().and_then(to_tag_of).map(String::from);
                 (StatusCode::OK, Some(tag.unwrap_or_else(|| self.new_tag())))
             }
         };
@@ -1406,6 +1404,12 @@ pub enum CancelOutcome {
     TooLate,
     /// A CANCEL was already sent or is pending.
     AlreadyCancelled,
+}
+
+/// The To tag of a response the endpoint sent (kept as bytes by its
+/// transaction), if it parses and has one.
+fn to_tag_of(response: &[u8]) -> Option<&str> {
+    Message::parse(response).ok()?.to().ok()?.tag()
 }
 
 /// The status code of a serialized response, from its status line.
