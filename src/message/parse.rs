@@ -1394,12 +1394,17 @@ fn scan_fields<F: LineBreaks>(
             // Offsets fit: a line's content ends before its line break,
             // which lies in `head`, at most max_head + 1 <= u16::MAX + 1
             // bytes long.
+            // The three offsets as one word: the line's start added to
+            // the three 16-bit lanes by one multiply (no lane overflows:
+            // every offset lies below the head's end, at most u16::MAX).
+            let p = (u64::from(name_end as u8) << 8 | (vs as u64) << 32 | (ve as u64) << 48)
+                .wrapping_add((line_start as u64).wrapping_mul(0x0001_0001_0001_0000));
             let _ = index.push(Entry {
                 name,
-                name_len: name_end as u8,
-                line_start: line_start as u16,
-                value_start: (line_start + vs) as u16,
-                value_end: (line_start + ve) as u16,
+                name_len: (p >> 8) as u8,
+                line_start: (p >> 16) as u16,
+                value_start: (p >> 32) as u16,
+                value_end: (p >> 48) as u16,
             });
         }};
     }
