@@ -416,7 +416,7 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
                 && eq == b'='
                 && let Some(value) = r.get(5..)
                 && !value.is_empty()
-                && lex::is_token_run(value)
+                && is_token_tail(b, value.len())
             {
                 a.tag = Some(rest.get(5..)?);
                 a.bracketed = true;
@@ -552,6 +552,33 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
     a.bracketed = true;
     a.params = lex::Params::new(params);
     Some(lt + 1 + gt + 1 + i)
+}
+
+/// [`lex::is_token_run`] of the last `n` bytes of `text` (a tag running
+/// to the end of its From or To value, RFC 3261 §19.3); false if `text`
+/// is shorter. A tag is nearly always letters and digits, all `token`
+/// bytes (§25.1): with SSE2, the last sixteen bytes of `text` are loaded
+/// with one bounds test and the run's lanes (the top `n`) tested for
+/// alphanumerics at once. A run of more than sixteen bytes, a shorter
+/// text or any other byte is left to the run test. The window answers
+/// only where every byte is alphanumeric, so the result is the run
+/// test's for every input (an empty run is a token run too).
+#[inline(always)]
+fn is_token_tail(text: &[u8], n: usize) -> bool {
+    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+    if let (1..=16, Some(w)) = (n, text.last_chunk::<16>()) {
+        use lex::sse2::{in_range, letters};
+        use safe_arch::{bitor_m128i, load_unaligned_m128i, move_mask_i8_m128i};
+        let x = load_unaligned_m128i(w);
+        // move_mask gives the sixteen sign bits in 0..=0xFFFF: exact.
+        let alnum = move_mask_i8_m128i(bitor_m128i(letters(x), in_range(x, b'0', 10))) as u32;
+        // 1..=16 lanes: both shifts are below 32.
+        let n = n as u32;
+        if alnum >> (16 - n) == (1u32 << n) - 1 {
+            return true;
+        }
+    }
+    text.len().checked_sub(n).and_then(|k| text.get(k..)).is_some_and(lex::is_token_run)
 }
 
 /// Whether `v` is a `qvalue` (RFC 3261 §25.1), as [`parse_qvalue`] tells
@@ -1244,6 +1271,30 @@ mod tests {
             [&b"\"a\"<x"[..], b"\"a\"  <x", b"\"a\"\t<x", b"\"a\" \r\n <x", b"\"a\"\r\n\t<x", b"\"a\" \r\n<x"]
         {
             assert_eq!(laquot_after_display_name(t, 3), lex::skip_lws(t, 3), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn rfc3261_19_3_tag_tail_window_equals_the_token_run_test() {
+        // The SSE2 window of is_token_tail against lex::is_token_run of
+        // the same tail, for every byte value at every position of texts
+        // of 1 to 40 bytes and every tail length up to the whole text
+        // (and one past it): around the sixteen-byte window's edges, with
+        // texts shorter than the window.
+        let mut buf = [b'a'; 40];
+        for len in 1..=buf.len() {
+            for pos in 0..len {
+                for c in 0..=255u8 {
+                    buf[..len].fill(b'a');
+                    buf[pos] = c;
+                    let text = &buf[..len];
+                    for n in 0..=len {
+                        let want = lex::is_token_run(&text[len - n..]);
+                        assert_eq!(is_token_tail(text, n), want, "{text:?} {n}");
+                    }
+                    assert!(!is_token_tail(text, len + 1), "{text:?}");
+                }
+            }
         }
     }
 
