@@ -512,6 +512,13 @@ pub(crate) mod sse2 {
     pub(crate) fn letters(x: m128i) -> m128i {
         in_range(bitor_m128i(x, splat(0x20)), b'a', 26)
     }
+
+    /// The lanes of `x` holding an ASCII letter or digit (RFC 3261 §25.1
+    /// `alphanum`).
+    #[inline(always)]
+    pub(crate) fn alphanum(x: m128i) -> m128i {
+        bitor_m128i(letters(x), in_range(x, b'0', 10))
+    }
 }
 
 /// Bits of the bytes of `p` that stop a quoted-string scan (bit `k` for

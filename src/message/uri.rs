@@ -257,11 +257,11 @@ fn plain_user(b: &[u8], i: usize) -> (Option<&[u8]>, usize) {
     #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
     let u = match b.get(i..).and_then(<[u8]>::first_chunk::<16>) {
         Some(w) => {
-            use super::lex::sse2::{in_range, letters};
-            use safe_arch::{bitor_m128i, load_unaligned_m128i, move_mask_i8_m128i};
+            use super::lex::sse2::alphanum;
+            use safe_arch::{load_unaligned_m128i, move_mask_i8_m128i};
             let x = load_unaligned_m128i(w);
             // move_mask gives the sixteen sign bits in 0..=0xFFFF: exact.
-            let alnum = move_mask_i8_m128i(bitor_m128i(letters(x), in_range(x, b'0', 10))) as u32;
+            let alnum = move_mask_i8_m128i(alphanum(x)) as u32;
             // 0..=16: bit 16 is set.
             let k = i + (!alnum | 1 << 16).trailing_zeros() as usize;
             if k > i && b.get(k) == Some(&b'@') {
@@ -820,15 +820,15 @@ fn host_labels(b: &[u8], i: usize) -> (usize, HostRun) {
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
 fn host_masks16(w: &[u8; 16]) -> [u32; 3] {
-    use super::lex::sse2::{in_range, letters, splat};
-    use safe_arch::{bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, m128i, move_mask_i8_m128i};
+    use super::lex::sse2::{alphanum, splat};
+    use safe_arch::{cmp_eq_mask_i8_m128i, load_unaligned_m128i, m128i, move_mask_i8_m128i};
     // move_mask gives the sixteen sign bits in 0..=0xFFFF: the casts are exact.
     let bits = |m: m128i| move_mask_i8_m128i(m) as u32;
     let x = load_unaligned_m128i(w);
     // Letters and digits as one mask: the rule needs them apart only at
     // the top label's start, one byte the caller tests by itself.
     [
-        bits(bitor_m128i(letters(x), in_range(x, b'0', 10))),
+        bits(alphanum(x)),
         bits(cmp_eq_mask_i8_m128i(x, splat(b'-'))),
         bits(cmp_eq_mask_i8_m128i(x, splat(b'.'))),
     ]
