@@ -519,6 +519,13 @@ pub(crate) mod sse2 {
     pub(crate) fn alphanum(x: m128i) -> m128i {
         bitor_m128i(letters(x), in_range(x, b'0', 10))
     }
+
+    /// Bit `k` set where byte `k` of `w` is an ASCII letter or digit.
+    #[inline(always)]
+    pub(crate) fn alphanum_bits(w: &[u8; 16]) -> u32 {
+        // move_mask gives the sixteen sign bits in 0..=0xFFFF: exact.
+        safe_arch::move_mask_i8_m128i(alphanum(safe_arch::load_unaligned_m128i(w))) as u32
+    }
 }
 
 /// Bits of the bytes of `p` that stop a quoted-string scan (bit `k` for

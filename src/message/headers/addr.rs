@@ -567,11 +567,7 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
 fn is_token_tail(text: &[u8], n: usize) -> bool {
     #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
     if let (1..=16, Some(w)) = (n, text.last_chunk::<16>()) {
-        use lex::sse2::alphanum;
-        use safe_arch::{load_unaligned_m128i, move_mask_i8_m128i};
-        let x = load_unaligned_m128i(w);
-        // move_mask gives the sixteen sign bits in 0..=0xFFFF: exact.
-        let alnum = move_mask_i8_m128i(alphanum(x)) as u32;
+        let alnum = lex::sse2::alphanum_bits(w);
         // 1..=16 lanes: both shifts are below 32.
         let n = n as u32;
         if alnum >> (16 - n) == (1u32 << n) - 1 {
