@@ -223,11 +223,14 @@ fn dotted_quad_word<const SENT_BY: bool>(s: &[u8], i: usize) -> u64 {
 /// alone, whose value is not kept (the masks and a "255" compare for a
 /// three-digit octet only): 7,132 a message, but +370 a call; not kept.
 ///
-/// With `IN_PLACE` (the top Via's parse) the usual sixteen bytes are read
-/// where they are, not copied to the stack first; the reader then stands
-/// twice. Measured (bench set, from 6,235.2 instructions a message):
-/// for every Via, 6,240.0 (parse alone -9, the other Vias' step worse);
-/// for the top Via only, 6,225.7 (-21 a call).
+/// With `IN_PLACE` (the top Via's parse, and the others' out-of-line
+/// `Via::parse_element`) the usual sixteen bytes are read where they are,
+/// not copied to the stack first; the reader then stands twice. Measured
+/// (bench set, from 6,235.2 instructions a message): for every Via,
+/// 6,240.0 (parse alone -9, the other Vias' step worse); for the top Via
+/// only, 6,225.7 (-21 a call). With the other Vias parsed by a function
+/// of their own (not the cursor's step), in place there too: 6,070 ->
+/// 6,065, -20 a call.
 #[inline(always)]
 fn quad_at<const IN_PLACE: bool>(s: &[u8], i: usize) -> Option<([u8; 4], usize)> {
     if IN_PLACE {
@@ -601,7 +604,7 @@ impl<'a> Via<'a> {
     /// inlined into the caller's loop.
     #[inline(never)]
     fn parse_element(rest: &'a str, out: &mut Option<Via<'a>>) -> Result<usize, ParseError> {
-        Self::parse_text_into::<true, true, false>(rest, out)
+        Self::parse_text_into::<true, true, true>(rest, out)
     }
 
     /// [`Via::parse_text`] by value.
@@ -624,7 +627,7 @@ impl<'a> Via<'a> {
     /// slot, or the slot in the frame of `Vias::next`'s caller), the sent-protocol and sent-by are written as soon as they
     /// are read and the parameters' results after the walk, so they are
     /// not held across it; on error `out` is set to `None`. `TOP`: the
-    /// parse-time top Via ([`Via::parse_plain`] says what differs).
+    /// sent-by quad read in place ([`Via::parse_plain`] says what differs).
     #[inline(always)]
     fn parse_text_into<const LIST: bool, const EARLY: bool, const TOP: bool>(
         v: &'a str,
@@ -649,8 +652,9 @@ impl<'a> Via<'a> {
     /// the general path would have to judge) ends the pass. Each value is
     /// checked once, where it is read; the known parameters' values
     /// (RFC 3261 §20.42, RFC 3581 §4) as the general path checks them,
-    /// any other by its token run. `TOP` (the parse-time top Via) reads the
-    /// sent-by quad in place ([`quad_at`]); the result is the same.
+    /// any other by its token run. `TOP` (the parse-time top Via and
+    /// [`Via::parse_element`]) reads the sent-by quad in place
+    /// ([`quad_at`]); the result is the same.
     #[inline(always)]
     fn parse_plain<const LIST: bool, const TOP: bool>(
         v: &'a str,
