@@ -243,6 +243,90 @@ fn scan_uri_class(s: &[u8], mut i: usize, mask: u16) -> usize {
     i
 }
 
+/// The sixteen-byte window [`ptoken_run`] last loaded: where it starts
+/// and, bit `k` for byte `k`, its letters, digits, `-` and `.`.
+#[derive(Clone, Copy)]
+#[cfg_attr(
+    not(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2")),
+    allow(dead_code)
+)]
+struct RunWindow {
+    at: usize,
+    bits: u32,
+}
+
+impl RunWindow {
+    /// No window yet: every position is far from `at`.
+    const NONE: RunWindow = RunWindow { at: usize::MAX / 2, bits: 0 };
+}
+
+/// [`scan_uri_class`] of `C_PTOKEN` from `i`, for the parameter names and
+/// values of a Contact URI ([`SipUri::fast_params`]). With SSE2, their
+/// bytes are nearly always letters, digits, `-` and `.`: the run of those
+/// is found from a window of their bits, kept in `win` for the next run
+/// (a name, its value and the next name mostly share one), and the class
+/// scan goes on from the byte that ends it only when that is a
+/// `C_PTOKEN` byte (rare; nearly always it is a `;`, `=` or `>`). Every
+/// byte the windows take is a `C_PTOKEN` byte, so the end is the class
+/// scan's. Fewer than sixteen bytes left: the class scan's alone.
+///
+/// Measured: 6,112 -> 6,100 instr/msg (parse alone unchanged), for
+/// Contact URIs only. For every URI's parameters: 6,134 (Route +7, the
+/// Request-URI's parse +27); eight bytes by the table first, then
+/// windows with none kept: 6,114.
+#[inline(always)]
+#[cfg_attr(
+    not(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2")),
+    allow(unused_variables)
+)]
+fn ptoken_run(b: &[u8], i: usize, win: &mut RunWindow) -> usize {
+    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+    {
+        let mut j = i;
+        let off = j.wrapping_sub(win.at);
+        if off < 16 {
+            // 0..=15: the shifts are below 32.
+            let stop = !(win.bits >> off) & (0xFFFF >> off);
+            if stop != 0 {
+                return ptoken_tail(b, j + stop.trailing_zeros() as usize);
+            }
+            j = win.at + 16;
+        }
+        while let Some(w) = b.get(j..).and_then(<[u8]>::first_chunk::<16>) {
+            let bits = host_run_bits16(w);
+            *win = RunWindow { at: j, bits };
+            let stop = !bits & 0xFFFF;
+            if stop != 0 {
+                return ptoken_tail(b, j + stop.trailing_zeros() as usize);
+            }
+            j += 16;
+        }
+        scan_uri_class(b, j, C_PTOKEN)
+    }
+    #[cfg(not(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2")))]
+    scan_uri_class(b, i, C_PTOKEN)
+}
+
+/// The end of a `C_PTOKEN` run at `r`, a byte that ends a window run of
+/// [`ptoken_run`]: `r` itself when that byte is no `C_PTOKEN` byte (or the
+/// end), else the class scan's from there, out of line.
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn ptoken_tail(b: &[u8], r: usize) -> usize {
+    match b.get(r) {
+        Some(&c) if URI_CLASS[c as usize] & C_PTOKEN != 0 => ptoken_scan_call(b, r),
+        _ => r,
+    }
+}
+
+/// [`scan_uri_class`] of `C_PTOKEN` as a call (a parameter byte such as
+/// `_` or `+`: rare).
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(never)]
+fn ptoken_scan_call(b: &[u8], r: usize) -> usize {
+    scan_uri_class(b, r, C_PTOKEN)
+}
+
 /// The user of [`SipUri::parse_fast`] from `i`: the run of `C_PASSWORD`
 /// bytes there, if it is not empty and an `@` ends it, and where the host
 /// starts (after the `@`, else at `i`). With SSE2, the sixteen bytes from
@@ -838,6 +922,22 @@ fn host_masks16(w: &[u8; 16]) -> [u32; 3] {
         bits(cmp_eq_mask_i8_m128i(x, splat(b'-'))),
         bits(cmp_eq_mask_i8_m128i(x, splat(b'.'))),
     ]
+}
+
+/// Bits of the letters, digits, `-` and `.` among the sixteen bytes of
+/// `w`, as one mask (the union of [`host_masks16`]'s, one move mask).
+#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+#[inline(always)]
+fn host_run_bits16(w: &[u8; 16]) -> u32 {
+    use super::lex::sse2::{alphanum, splat};
+    use safe_arch::{bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i};
+    let x = load_unaligned_m128i(w);
+    let m = bitor_m128i(
+        alphanum(x),
+        bitor_m128i(cmp_eq_mask_i8_m128i(x, splat(b'-')), cmp_eq_mask_i8_m128i(x, splat(b'.'))),
+    );
+    // move_mask gives the sixteen sign bits in 0..=0xFFFF: the cast is exact.
+    move_mask_i8_m128i(m) as u32
 }
 
 /// [`host_masks16`] of the sixteen bytes from `j`; with fewer left (a
@@ -1708,7 +1808,7 @@ impl<'a> SipUri<'a> {
     /// parse-time From/To pass, whose URIs seldom carry any: its body
     /// stays small).
     #[inline(always)]
-    fn parse_fast<const GT: bool, const CALL: bool>(
+    fn parse_fast<const GT: bool, const CALL: bool, const WIN: bool>(
         s: &'a str,
         secure: bool,
         i0: usize,
@@ -1766,7 +1866,7 @@ impl<'a> SipUri<'a> {
         let p0 = i;
         if b.get(i) == Some(&b';') {
             let Some(e) =
-                (if CALL { Self::fast_params_call::<GT>(b, i) } else { Self::fast_params::<GT>(b, i) })
+                (if CALL { Self::fast_params_call::<GT>(b, i) } else { Self::fast_params::<GT, WIN>(b, i) })
             else {
                 return false;
             };
@@ -1804,7 +1904,10 @@ impl<'a> SipUri<'a> {
     /// must read (an empty name or value, a `ttl` / `maddr` value, a known
     /// name without the value it needs).
     #[inline(always)]
-    fn fast_params<const GT: bool>(b: &[u8], mut i: usize) -> Option<usize> {
+    fn fast_params<const GT: bool, const WIN: bool>(b: &[u8], mut i: usize) -> Option<usize> {
+        let mut win = RunWindow::NONE;
+        let mut run =
+            |k: usize| if WIN { ptoken_run(b, k, &mut win) } else { scan_uri_class(b, k, C_PTOKEN) };
         while b.get(i) == Some(&b';') {
             let n = i + 1;
             // `transport=` (its '=' compared with it) takes a token value:
@@ -1833,13 +1936,13 @@ impl<'a> SipUri<'a> {
                 i = ve;
                 continue;
             }
-            let ne = scan_uri_class(b, n, C_PTOKEN);
+            let ne = run(n);
             let name = b.get(n..ne)?;
             if name.is_empty() {
                 return None;
             }
             if b.get(ne) == Some(&b'=') {
-                let ve = scan_uri_class(b, ne + 1, C_PTOKEN);
+                let ve = run(ne + 1);
                 // An empty value, or a ttl / maddr one, which has checks of
                 // its own.
                 let first = name.first().map_or(0, |&c| c | 0x20);
@@ -1861,7 +1964,7 @@ impl<'a> SipUri<'a> {
     /// [`SipUri::fast_params`] as a call.
     #[inline(never)]
     fn fast_params_call<const GT: bool>(b: &[u8], i: usize) -> Option<usize> {
-        Self::fast_params::<GT>(b, i)
+        Self::fast_params::<GT, false>(b, i)
     }
 
     /// [`SipUri::parse_after_scheme`] out of line: the URIs the fast path
@@ -2420,7 +2523,7 @@ impl<'a> Uri<'a> {
     ///
     /// `CALL`: the URI parameters are read by a call (see
     /// [`SipUri::parse_fast`]).
-    pub(crate) fn parse_bracketed_plain<const CALL: bool>(
+    pub(crate) fn parse_bracketed_plain<const CALL: bool, const WIN: bool>(
         s: &'a str,
         end: &mut usize,
         out: &mut Uri<'a>,
@@ -2431,7 +2534,7 @@ impl<'a> Uri<'a> {
             // when it is Ok.
             return Self::parse_other_scheme::<true>(s, end, out).is_ok();
         };
-        SipUri::parse_fast::<true, CALL>(s, secure, i, end, out)
+        SipUri::parse_fast::<true, CALL, WIN>(s, secure, i, end, out)
     }
 
     #[inline(always)]
@@ -2451,7 +2554,7 @@ impl<'a> Uri<'a> {
         // The common shape first (see `SipUri::parse_fast`); anything else,
         // from the start, to the full parser. One call site, so the SIP
         // parser is inlined here once and its result built in place.
-        if SipUri::parse_fast::<GT, false>(s, secure, i, end, out) {
+        if SipUri::parse_fast::<GT, false, false>(s, secure, i, end, out) {
             return Ok(());
         }
         SipUri::parse_general::<GT>(s, secure, i, end, out)
@@ -2901,6 +3004,26 @@ mod tests {
                     assert_eq!(ipv4_prefix(&s, 0), reference(&s, 0), "{s:?}");
                     s.extend_from_slice(b";transport=udp>");
                     assert_eq!(ipv4_prefix(&s, 0), reference(&s, 0), "{s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3261_25_1_ptoken_run_windows_end_where_the_class_scan_ends() {
+        // Every byte at every place of a long parameter text, each
+        // position scanned with a fresh window and with the last one kept.
+        let base = b";pn-provider=apns;pn-param=ABCD1234EF.com.example.softphone.voip;pn-prid=00fc13adff785122b4ad28809a3420982341241421348097878e577c991de8f0>;x";
+        for at in 0..base.len() {
+            for c in 0..=255u8 {
+                let mut t = base.to_vec();
+                t[at] = c;
+                let mut kept = RunWindow::NONE;
+                for i in 0..=t.len() {
+                    let want = scan_uri_class(&t, i, C_PTOKEN);
+                    let mut fresh = RunWindow::NONE;
+                    assert_eq!(ptoken_run(&t, i, &mut fresh), want, "{at} {c} {i}");
+                    assert_eq!(ptoken_run(&t, i, &mut kept), want, "{at} {c} {i} kept");
                 }
             }
         }
@@ -4535,14 +4658,24 @@ mod differential {
         let i = if s.len() >= 5 && s.as_bytes()[3] == b':' { 4 } else { 5 };
         let mut out = Uri::PLACEHOLDER;
         let mut end = usize::MAX;
-        let got =
-            SipUri::parse_fast::<GT, false>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end, &mut out)
-                .then_some((out, end));
+        let got = SipUri::parse_fast::<GT, false, false>(
+            s,
+            s.as_bytes().get(3) != Some(&b':'),
+            i,
+            &mut end,
+            &mut out,
+        )
+        .then_some((out, end));
         // The parameters read by the call give the same answer.
         let (mut out2, mut end2) = (Uri::PLACEHOLDER, usize::MAX);
-        let called =
-            SipUri::parse_fast::<GT, true>(s, s.as_bytes().get(3) != Some(&b':'), i, &mut end2, &mut out2)
-                .then_some((out2, end2));
+        let called = SipUri::parse_fast::<GT, true, false>(
+            s,
+            s.as_bytes().get(3) != Some(&b':'),
+            i,
+            &mut end2,
+            &mut out2,
+        )
+        .then_some((out2, end2));
         assert_eq!(got, called, "{s:?}");
         got
     }

@@ -382,10 +382,12 @@ fn name_addr_plain<'a, const CONTACT: bool, const LIST: bool>(
     let mut gt = 0;
     // From and To (not a list, not a Contact) read URI parameters by a
     // call: theirs seldom have any, and the parse-time pass stays small.
-    let plain = if CONTACT || LIST {
-        Uri::parse_bracketed_plain::<false>(inner, &mut gt, &mut a.uri)
+    let plain = if CONTACT {
+        Uri::parse_bracketed_plain::<false, true>(inner, &mut gt, &mut a.uri)
+    } else if LIST {
+        Uri::parse_bracketed_plain::<false, false>(inner, &mut gt, &mut a.uri)
     } else {
-        Uri::parse_bracketed_plain::<true>(inner, &mut gt, &mut a.uri)
+        Uri::parse_bracketed_plain::<true, false>(inner, &mut gt, &mut a.uri)
     };
     if !plain {
         return None;
