@@ -902,14 +902,15 @@ fn host_labels(b: &[u8], i: usize) -> (usize, HostRun) {
     (j, if b.get(top).is_some_and(u8::is_ascii_alphabetic) { HostRun::Name } else { HostRun::Invalid })
 }
 
-/// Bits of the alphanumerics, hyphens and dots among the sixteen bytes of
+/// Bits of the alphanumerics and of the dots among the sixteen bytes of
 /// `w` (bit `k` for byte `k`), by SSE2 compares: letters after OR-ing
 /// 0x20 (which maps exactly `A-Z` / `a-z` into `a-z`), digits as a range;
 /// a range `lo..lo+n` is one add that moves `lo` to -128 and one signed
-/// `<` against -128 + n, exact for all 256 byte values.
+/// `<` against -128 + n, exact for all 256 byte values. No hyphen mask:
+/// [`host_name_run_sse2`] leaves a run that a hyphen ends to the walk.
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
-fn host_masks16(w: &[u8; 16]) -> [u32; 3] {
+fn host_masks16(w: &[u8; 16]) -> [u32; 2] {
     use super::lex::sse2::{alphanum, splat};
     use safe_arch::{cmp_eq_mask_i8_m128i, load_unaligned_m128i, m128i, move_mask_i8_m128i};
     // move_mask gives the sixteen sign bits in 0..=0xFFFF: the casts are exact.
@@ -917,11 +918,7 @@ fn host_masks16(w: &[u8; 16]) -> [u32; 3] {
     let x = load_unaligned_m128i(w);
     // Letters and digits as one mask: the rule needs them apart only at
     // the top label's start, one byte the caller tests by itself.
-    [
-        bits(alphanum(x)),
-        bits(cmp_eq_mask_i8_m128i(x, splat(b'-'))),
-        bits(cmp_eq_mask_i8_m128i(x, splat(b'.'))),
-    ]
+    [bits(alphanum(x)), bits(cmp_eq_mask_i8_m128i(x, splat(b'.')))]
 }
 
 /// Bits of the letters, digits, `-` and `.` among the sixteen bytes of
@@ -946,7 +943,7 @@ fn host_run_bits16(w: &[u8; 16]) -> u32 {
 /// read as a byte that ends the run. `None` for a text shorter than that.
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
-fn host_window(b: &[u8], j: usize) -> Option<[u32; 3]> {
+fn host_window(b: &[u8], j: usize) -> Option<[u32; 2]> {
     if let Some(w) = b.get(j..).and_then(<[u8]>::first_chunk::<16>) {
         return Some(host_masks16(w));
     }
@@ -958,34 +955,43 @@ fn host_window(b: &[u8], j: usize) -> Option<[u32; 3]> {
 
 /// [`host_labels`] of a run that ends within the sixteen or thirty-two
 /// bytes from `i` (one or two SSE2 windows, both in `b`), told from the
-/// windows' class bits with no walk: the run ends at the first byte that
-/// is no letter, digit, `-` or `.`; it is a `hostname` (RFC 3261 §25.1)
-/// when every label start (the run's start, each byte after a dot) is an
-/// alphanumeric (no empty label, none starting with `-`), no `-` is
-/// followed by a dot or ends the run, and the last label start is a
+/// windows' bits of alphanumerics and dots with no walk: the run of those
+/// ends at the first other byte; when that is no `-` (a `-` would go on
+/// with the run, to the walk), it ends the host run too, and the run is a
+/// `hostname` (RFC 3261 §25.1 `hostname = *( domainlabel "." ) toplabel
+/// [ "." ]`) when every label start (the run's start, each byte after a
+/// dot) is an alphanumeric (no empty label) and the last label start is a
 /// letter (the top label; a trailing dot starts no label in the run).
-/// `None` (the walk's turn) for a longer run or fewer bytes left.
+/// With no hyphen in the run, no label can start or end with one.
+/// `None` (the walk's turn) for a hyphen, a longer run or fewer bytes
+/// left.
+///
+/// Two masks a window where the hyphens had a third (and the rule for
+/// them two more tests): hostnames with a hyphen are rare in SIP.
 #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
 #[inline(always)]
 fn host_name_run_sse2(b: &[u8], i: usize) -> Option<(usize, HostRun)> {
-    let [mut alnum, mut hyphen, mut dot] = host_window(b, i)?;
-    let mut stop = !(alnum | hyphen | dot) & 0xFFFF;
+    let [mut alnum, mut dot] = host_window(b, i)?;
+    let mut stop = !(alnum | dot) & 0xFFFF;
     if stop == 0 {
-        let [a, h, t] = host_window(b, i + 16)?;
-        (alnum, hyphen, dot) = (alnum | a << 16, hyphen | h << 16, dot | t << 16);
-        stop = !(alnum | hyphen | dot);
+        let [a, t] = host_window(b, i + 16)?;
+        (alnum, dot) = (alnum | a << 16, dot | t << 16);
+        stop = !(alnum | dot);
         if stop == 0 {
             return None;
         }
     }
     // 0..=31: `stop` has a bit set.
     let n = stop.trailing_zeros();
+    if b.get(i + n as usize) == Some(&b'-') {
+        return None;
+    }
     if n == 0 {
         return Some((i, HostRun::Invalid));
     }
     let run = u32::MAX >> (32 - n);
     let starts = (dot << 1 | 1) & run;
-    let shape = starts & !alnum == 0 && hyphen & run & (dot >> 1 | 1 << (n - 1)) == 0;
+    let shape = starts & !alnum == 0;
     // The top label's start, a byte of the run (below `n`): a letter, so
     // a dotted string of digits is no name. One byte, tested by itself
     // where a letter mask of every window was one more move mask each.
@@ -4158,7 +4164,7 @@ mod differential {
     #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
     #[test]
     fn rfc3261_25_1_sse2_host_class_bits_equal_the_table_for_every_byte_at_every_lane() {
-        // The three SSE2 class masks against the grammar's classes, for all
+        // The two SSE2 class masks against the grammar's classes, for all
         // 256 byte values in each of the sixteen lanes, the other lanes
         // holding class and non-class bytes in turn.
         for fill in [b'a', b'-', b'.', b'7', 0x80, b'@'] {
@@ -4167,8 +4173,7 @@ mod differential {
                     let mut w = [fill; 16];
                     w[lane] = c;
                     let bits = |f: fn(u8) -> bool| (0..16).fold(0u32, |m, k| m | (u32::from(f(w[k])) << k));
-                    let want =
-                        [bits(|c| c.is_ascii_alphanumeric()), bits(|c| c == b'-'), bits(|c| c == b'.')];
+                    let want = [bits(|c| c.is_ascii_alphanumeric()), bits(|c| c == b'.')];
                     assert_eq!(host_masks16(&w), want, "{w:?}");
                 }
             }
