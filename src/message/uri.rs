@@ -1825,6 +1825,24 @@ impl<'a> SipUri<'a> {
         let (user, h) = plain_user(b, i0);
         let (he, run) = scan_host_run::<true, CALL>(b, h);
         let Ok(host) = Host::from_run(s, h, he, run) else { return false };
+        // `sip:user@host` ending right there, as most From and To URIs
+        // do: each field written once, with none of the port and
+        // parameter tests.
+        if at_uri_end::<GT>(b, he) {
+            let (Some(params), Some(raw)) = (b.get(he..he), b.get(..he)) else { return false };
+            *end = he;
+            *out = Uri::Sip(SipUri {
+                secure,
+                user,
+                password: None,
+                host,
+                port: None,
+                params: UriParams { raw: params },
+                headers: None,
+                raw,
+            });
+            return true;
+        }
         // In a name-addr (GT), the scheme, user and host are written now,
         // not kept live across the port and parameters (spilled to the
         // stack and read back for the final stores); the rest is written at
